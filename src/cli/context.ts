@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
+import { openDatabase, type Database } from '../driver/open.js';
+import { Output } from './output.js';
+
+/** Options every command accepts (declared once on the root program). */
+export interface GlobalOptions {
+  url?: string;
+  env?: string;
+  config?: string;
+  json?: boolean;
+  verbose?: boolean;
+  connectTimeout?: string;
+  cwd?: string;
+}
+
+export interface CommandContext {
+  out: Output;
+  config: ResolvedConfig;
+  globals: GlobalOptions;
+}
+
+/** The merged global options of a (sub)command. */
+export function globalsOf(command: Command): GlobalOptions {
+  return command.optsWithGlobals() as GlobalOptions;
+}
+
+export async function commandContext(command: Command, extra: Parameters<typeof resolveConfig>[0] = {}): Promise<CommandContext> {
+  const globals = globalsOf(command);
+  const out = currentOutput(globals);
+  const config = await resolveConfig({
+    cwd: globals.cwd,
+    configFile: globals.config,
+    env: globals.env,
+    url: globals.url,
+    connectTimeout: globals.connectTimeout,
+    ...extra,
+  });
+  return { out, config, globals };
+}
+
+let output: Output | undefined;
+/** One Output per process, so the top-level error handler flushes the same JSON document. */
+export function currentOutput(globals?: GlobalOptions): Output {
+  if (!output || globals) output = new Output({ json: globals?.json, verbose: globals?.verbose });
+  return output;
+}
+
+/** Opens the configured database, runs `fn`, and always closes it. */
+export async function withDatabase<T>(ctx: CommandContext, fn: (database: Database) => Promise<T>, url = ctx.config.url): Promise<T> {
+  const database = await openDatabase({
+    url,
+    cwd: ctx.config.cwd,
+    connectTimeoutMs: ctx.config.connectTimeoutMs,
+    statementTimeoutMs: ctx.config.statementTimeoutMs,
+    poolSize: ctx.config.poolSize,
+    onQuery: ctx.out.verbose
+      ? (event) => ctx.out.debug(`${event.level === 'error' ? 'failed' : 'sql'} (${event.queryDurationMillis.toFixed(1)} ms): ${event.query.sql.trim()}`)
+      : undefined,
+  });
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,75 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import { redact } from '../driver/url.js';
+
+/**
+ * Everything the CLI prints goes through here. `--json` means exactly one JSON document on stdout;
+ * human output goes to stdout, diagnostics (progress, warnings, -v SQL) to stderr. Colour follows
+ * chalk's detection, so NO_COLOR and FORCE_COLOR are honoured. Every line passes through `redact`.
+ */
+export class Output {
+  readonly color: ChalkInstance;
+  readonly json: boolean;
+  readonly verbose: boolean;
+  #document: unknown = undefined;
+
+  constructor(options: { json?: boolean; verbose?: boolean; stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream } = {}) {
+    this.json = !!options.json;
+    this.verbose = !!options.verbose;
+    const noColor = 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
+    this.color = new Chalk(noColor || this.json ? { level: 0 } : {});
+  }
+
+  /** A line of human output (dropped under --json). */
+  line(text = ''): void {
+    if (!this.json) process.stdout.write(redact(text) + '\n');
+  }
+
+  /** A diagnostic line on stderr (kept under --json: stdout stays one JSON document). */
+  info(text: string): void {
+    process.stderr.write(redact(text) + '\n');
+  }
+
+  warn(text: string): void {
+    process.stderr.write(this.color.yellow('warning: ') + redact(text) + '\n');
+  }
+
+  debug(text: string): void {
+    if (this.verbose) process.stderr.write(this.color.dim(redact(text)) + '\n');
+  }
+
+  /** Sets the one JSON document printed at the end (under --json). */
+  result(document: unknown): void {
+    this.#document = document;
+  }
+
+  flush(): void {
+    if (this.json && this.#document !== undefined) {
+      process.stdout.write(redact(JSON.stringify(this.#document, jsonReplacer, 2)) + '\n');
+    }
+    this.#document = undefined;
+  }
+
+  get isTTY(): boolean {
+    return !!process.stderr.isTTY && !this.json;
+  }
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}
+
+/** A small aligned table for human output. */
+export function table(rows: string[][], color?: ChalkInstance): string {
+  if (rows.length === 0) return '';
+  // Width by visible length, so coloured cells line up.
+  const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => visible(r[i] ?? ''))));
+  return rows
+    .map((r, n) => {
+      const line = r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat(widths[i] - visible(cell)))).join('  ');
+      return n === 0 && color ? color.bold(line) : line;
+    })
+    .join('\n');
+}

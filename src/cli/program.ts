@@ -1,0 +1,27 @@
+import { Command, Option } from 'commander';
+import { VERSION } from '../version.js';
+import { registerConfig } from './commands/config.js';
+import { registerMigrate } from './commands/migrate.js';
+import { registerExtra } from './commands/index.js';
+
+/** The command tree. Command modules import the core lazily inside their actions, so --help is fast. */
+export function buildProgram(): Command {
+  const program = new Command('dbctl')
+    .description('PostgreSQL schemas as code: migrations, types, seeds, test databases, backups')
+    .version(VERSION, '-V, --version')
+    .option('--url <url>', 'database URL (default: DATABASE_URL, the environment\'s url, or embedded PGlite at .dbctl/pglite)')
+    .option('-e, --env <name>', 'environment (default: DBCTL_ENV, NODE_ENV, development)')
+    .option('-c, --config <file>', 'config file (default: dbctl.config.{ts,mjs,js,json})')
+    .option('--json', 'print one JSON document on stdout')
+    .option('-v, --verbose', 'log every SQL statement on stderr; stack traces for internal errors')
+    .addOption(new Option('--connect-timeout <duration>', 'keep retrying an unreachable server this long (default 10s)'))
+    .addOption(new Option('--cwd <dir>', 'project directory').hideHelp())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  program.enablePositionalOptions(false);
+  registerMigrate(program);
+  registerConfig(program);
+  registerExtra(program);
+  return program;
+}

@@ -1,0 +1,77 @@
+/** The shape of `dbctl.config.ts`. Every field is optional; defaults are in resolve.ts. */
+
+export type Duration = number | string;
+
+export interface EnvironmentConfig {
+  /** Database URL for this environment (postgres://…, pglite://DIR, pglite://memory). */
+  url?: string;
+  /** Destructive commands refuse here unless forced and confirmed. Default: true for production. */
+  protected?: boolean;
+  connectTimeout?: Duration;
+  statementTimeout?: Duration;
+  lockTimeout?: Duration;
+  ddlLockTimeout?: Duration;
+  /** Faker seed for `dbctl seed` in this environment. */
+  seed?: number;
+  /** Default `--scale` for seeds in this environment. */
+  scale?: number;
+}
+
+export interface MigrationsConfig {
+  /** Folder of migration files. Default `migrations`. */
+  dir?: string;
+  /** Schema of the bookkeeping tables. Default `public`. */
+  schema?: string;
+  /** Kysely's migration table. Default `kysely_migration`. */
+  table?: string;
+  /** Kysely's lock table. Default `kysely_migration_lock`. */
+  lockTable?: string;
+  /** dbctl's own per-migration facts (checksum, duration, batch…). Default `dbctl_migration`. */
+  historyTable?: string;
+  /** Allow applying a file that sorts before an already applied one. Default false. */
+  allowUnordered?: boolean;
+  /** Template file for `migrate new` (TS/JS), relative to the project. */
+  template?: string;
+  /** Template file for `migrate new --sql`. */
+  sqlTemplate?: string;
+}
+
+export interface TypegenConfig {
+  /** Output file. Default `src/db/types.ts`. */
+  out?: string;
+  camelCase?: boolean;
+  includePattern?: string;
+  excludePattern?: string;
+  schemas?: string[];
+  runtimeEnums?: boolean;
+  /** TypeScript type for pgvector columns. Default `number[]`. */
+  vectorType?: string;
+  /** Regenerate after every successful `migrate up`. Default false. */
+  afterMigrate?: boolean;
+}
+
+export interface DbctlConfig {
+  /** URL used when no environment overrides it. */
+  url?: string;
+  migrations?: MigrationsConfig;
+  seeds?: { dir?: string; seed?: number };
+  fixtures?: { dir?: string };
+  typegen?: TypegenConfig;
+  backups?: { dir?: string; pgDump?: string; pgRestore?: string; psql?: string };
+  testdb?: { prefix?: string };
+  environments?: Record<string, EnvironmentConfig>;
+  /** Host patterns (`*` wildcard) that are production whatever the environment says. */
+  productionHosts?: string[];
+  connectTimeout?: Duration;
+  statementTimeout?: Duration;
+  /** How long a runner waits for the run lock. Default 60s. */
+  lockTimeout?: Duration;
+  /** lock_timeout for each migration statement. Default 5s; 0 = off. */
+  ddlLockTimeout?: Duration;
+  poolSize?: number;
+}
+
+/** Identity function that gives `dbctl.config.ts` its types. */
+export function defineConfig(config: DbctlConfig): DbctlConfig {
+  return config;
+}

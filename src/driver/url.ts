@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+
+/** Where a database lives, parsed from a URL (or the embedded default when there is none). */
+export type Target =
+  | { kind: 'pg'; url: string; host: string; port: number; database: string; user: string; sslmode?: string }
+  | { kind: 'pglite'; url: string; dataDir: string | null; database: string };
+
+export const DEFAULT_PGLITE_DIR = '.dbctl/pglite';
+
+/** Replaces the password in any postgres URL with `***`, anywhere in a string. */
+export function redact(text: string): string {
+  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1***@');
+}
+
+/** Parses `postgres://`, `postgresql://`, `pglite://PATH`, `pglite://memory`, or nothing (embedded default). */
+export function parseTarget(url: string | undefined, cwd: string): Target {
+  if (url === undefined || url === '') {
+    const dataDir = path.resolve(cwd, DEFAULT_PGLITE_DIR);
+    return { kind: 'pglite', url: `pglite://${DEFAULT_PGLITE_DIR}`, dataDir, database: 'postgres' };
+  }
+  if (/^pglite:/i.test(url)) {
+    const rest = url.replace(/^pglite:(\/\/)?/i, '');
+    if (rest === '' ) throw new UsageError(`invalid database URL "${url}": pglite:// needs a directory or "memory"`);
+    if (rest === 'memory' || rest === ':memory:') {
+      return { kind: 'pglite', url: 'pglite://memory', dataDir: null, database: 'postgres' };
+    }
+    return { kind: 'pglite', url: `pglite://${rest}`, dataDir: path.resolve(cwd, rest), database: 'postgres' };
+  }
+  if (!/^postgres(ql)?:\/\//i.test(url)) {
+    throw new UsageError(`invalid database URL "${redact(url)}": expected postgres://, postgresql:// or pglite://`, {
+      hint: 'for example postgres://user@localhost:5432/mydb, or leave DATABASE_URL unset for the embedded database',
+    });
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`invalid database URL "${redact(url)}": it cannot be parsed`, {
+      hint: 'percent-encode special characters in the user name and password (e.g. @ as %40)',
+    });
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
+  const port = parsed.port ? Number(parsed.port) : 5432;
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    throw new UsageError(`invalid database URL "${redact(url)}": bad port "${parsed.port}"`);
+  }
+  return {
+    kind: 'pg',
+    url,
+    host: parsed.hostname || parsed.searchParams.get('host') || 'localhost',
+    port,
+    database,
+    user: decodeURIComponent(parsed.username) || process.env.PGUSER || process.env.USER || 'postgres',
+    sslmode: parsed.searchParams.get('sslmode') ?? undefined,
+  };
+}
+
+/** Same server, another database: used for test databases and `db create`. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}
+
+/** `host:port/database`, for messages. */
+export function describeTarget(target: Target): string {
+  return target.kind === 'pg'
+    ? `${target.host}:${target.port}/${target.database}`
+    : target.dataDir === null
+      ? 'embedded PGlite (in memory)'
+      : `embedded PGlite at ${target.dataDir}`;
+}

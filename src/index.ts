@@ -1,0 +1,11 @@
+/** dbctl's library API: everything the CLI does, callable from code. Nothing here prints or exits. */
+export * from './errors.js';
+export { defineConfig } from './config/define.js';
+export type { DbctlConfig, EnvironmentConfig, MigrationsConfig, TypegenConfig } from './config/define.js';
+export { resolveConfig, publicConfig, type ResolvedConfig, type ConfigOverrides } from './config/resolve.js';
+export { openDatabase, type Database, type OpenOptions, type Capabilities } from './driver/open.js';
+export { parseTarget, redact, withDatabase as withDatabaseName, type Target } from './driver/url.js';
+export { Migrator, MigrationFailedError, type MigrateEvent, type RunReport, type MigrationResult, type UpOptions, type DownOptions, type StatusReport } from './migrate/migrator.js';
+export { createMigrationFile } from './migrate/new.js';
+export type { MigrationStatusEntry, MigrationState, StatusSummary } from './migrate/plan.js';
+export { VERSION } from './version.js';

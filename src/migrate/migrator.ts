@@ -1,0 +1,348 @@
+import path from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Database } from '../driver/open.js';
+import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
+import { checksumOf, listMigrationFiles, type MigrationFile } from './files.js';
+import { lockHolder, withRunLock, type LockHolder } from './lock.js';
+import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } from './plan.js';
+import { formatFailure } from './report.js';
+import { MigrationBodyError, prepare, setLockTimeout, withLockRetry, type Direction, type FailureInfo, type Prepared, type RetryEvent } from './runner.js';
+import { MigrationStore, storeNames } from './store.js';
+
+export type MigrateEvent =
+  | { type: 'lock-wait'; holder: LockHolder | null }
+  | { type: 'start'; name: string; direction: Direction }
+  | { type: 'done'; name: string; direction: Direction; durationMs: number }
+  | { type: 'retry'; retry: RetryEvent }
+  | { type: 'adopted'; names: string[] }
+  | { type: 'dry-run'; name: string; direction: Direction; statements: string[]; executed: boolean };
+
+export interface MigrationResult {
+  name: string;
+  direction: Direction;
+  status: 'success' | 'failed' | 'not-run' | 'dry-run';
+  durationMs?: number;
+  /** The SQL a dry run would run (or captured, for TS). */
+  statements?: string[];
+}
+
+export interface RunReport {
+  direction: Direction;
+  batch: number | null;
+  dryRun: boolean;
+  results: MigrationResult[];
+}
+
+export interface UpOptions {
+  step?: number;
+  to?: string;
+  singleTransaction?: boolean;
+  allowDrift?: boolean;
+  allowUnordered?: boolean;
+  dryRun?: boolean;
+}
+
+export interface DownOptions {
+  step?: number;
+  to?: string;
+  all?: boolean;
+  batch?: boolean;
+  allowDrift?: boolean;
+  dryRun?: boolean;
+}
+
+export interface StatusReport {
+  migrations: MigrationStatusEntry[];
+  summary: StatusSummary;
+}
+
+export interface MigratorProps {
+  database: Database;
+  config: ResolvedConfig;
+  onEvent?: (event: MigrateEvent) => void;
+}
+
+/** Thrown when a migration fails; `data.results` says truthfully what was applied before it. */
+export class MigrationFailedError extends OperationError {
+  constructor(readonly failure: FailureInfo, readonly report: RunReport, cwd: string) {
+    super(`migration ${failure.name} failed${failure.sqlstate ? ` (SQLSTATE ${failure.sqlstate})` : ''}: ${failure.message}`, {
+      data: { failure: { ...failure, file: path.relative(cwd, failure.file) }, results: report.results, report: formatFailure(failure, cwd) },
+    }, 'migration_failed');
+  }
+}
+
+/** Sentinel thrown to roll back a dry run's transaction. */
+class DryRunRollback extends Error {}
+
+export class Migrator {
+  readonly #props: MigratorProps;
+  readonly #store: MigrationStore;
+
+  constructor(props: MigratorProps) {
+    this.#props = Object.freeze({ ...props });
+    this.#store = new MigrationStore(storeNames(props.config));
+  }
+
+  get #db(): Kysely<any> {
+    return this.#props.database.db;
+  }
+
+  #emit(event: MigrateEvent): void {
+    this.#props.onEvent?.(event);
+  }
+
+  #files(): MigrationFile[] {
+    return listMigrationFiles(this.#props.config.migrations.dir);
+  }
+
+  /** State of every migration; never imports a migration module. */
+  async status(): Promise<StatusReport> {
+    const migrations = planStatus(this.#files(), await this.#store.applied(this.#db));
+    return { migrations, summary: summarize(migrations) };
+  }
+
+  /** Checks drift and order without changing anything (`migrate verify`). */
+  async verify(): Promise<StatusReport> {
+    const report = await this.status();
+    const bad = report.migrations.filter((m) => m.state === 'modified' || m.state === 'missing' || m.unordered);
+    if (bad.length) {
+      throw new CheckFailedError(`${bad.length} migration(s) fail verification: ${bad.map((m) => `${m.name} (${m.unordered ? 'unordered' : m.state})`).join(', ')}`, {
+        data: { migrations: bad.map((m) => ({ name: m.name, state: m.state, unordered: m.unordered })) },
+      }, 'verify_failed');
+    }
+    return report;
+  }
+
+  async up(options: UpOptions = {}): Promise<RunReport> {
+    return this.#locked(!!options.dryRun, async () => {
+      const entries = await this.#entries(!!options.dryRun);
+      this.#refuseDrift(entries, options.allowDrift);
+      const unordered = entries.filter((e) => e.unordered);
+      if (unordered.length && !(options.allowUnordered ?? this.#props.config.migrations.allowUnordered)) {
+        throw new RefusedError(`new migration(s) sort before one already applied: ${unordered.map((e) => e.name).join(', ')}`, {
+          hint: 'rename them to sort last, or pass --allow-unordered (or set migrations.allowUnordered)',
+          data: { unordered: unordered.map((e) => e.name) },
+        }, 'unordered');
+      }
+      let pending = entries.filter((e) => e.state === 'pending');
+      if (options.to !== undefined) {
+        const target = entries.find((e) => e.name === options.to);
+        if (!target) throw new UsageError(`--to: no migration named "${options.to}"`);
+        pending = pending.filter((e) => e.name <= options.to!);
+      }
+      if (options.step !== undefined) pending = pending.slice(0, options.step);
+      const files = pending.map((e) => this.#fileOf(e));
+      return this.#run('up', files, options);
+    });
+  }
+
+  async down(options: DownOptions = {}): Promise<RunReport> {
+    return this.#locked(!!options.dryRun, async () => {
+      const entries = await this.#entries(!!options.dryRun);
+      const applied = entries.filter((e) => e.state !== 'pending').reverse();
+      let targets: MigrationStatusEntry[];
+      if (options.all) targets = applied;
+      else if (options.batch) {
+        const last = applied.find((e) => e.batch !== null)?.batch;
+        targets = last === undefined ? [] : applied.filter((e) => e.batch === last);
+      } else if (options.to !== undefined) {
+        if (!entries.some((e) => e.name === options.to)) throw new UsageError(`--to: no migration named "${options.to}"`);
+        targets = applied.filter((e) => e.name > options.to!);
+      } else targets = applied.slice(0, options.step ?? 1);
+      const missing = targets.filter((e) => e.state === 'missing');
+      if (missing.length) {
+        throw new RefusedError(`cannot revert ${missing.map((e) => e.name).join(', ')}: the file is missing`, { data: { missing: missing.map((e) => e.name) } }, 'missing');
+      }
+      this.#refuseDrift(targets, options.allowDrift);
+      return this.#run('down', targets.map((e) => this.#fileOf(e)), options);
+    });
+  }
+
+  /** Reverts the last applied migration and applies it again. */
+  async redo(options: { allowDrift?: boolean } = {}): Promise<RunReport> {
+    return this.#locked(false, async () => {
+      const entries = await this.#entries(false);
+      const last = entries.filter((e) => e.state !== 'pending').pop();
+      if (!last) return { direction: 'up' as const, batch: null, dryRun: false, results: [] };
+      if (last.state === 'missing') throw new RefusedError(`cannot redo ${last.name}: the file is missing`, {}, 'missing');
+      this.#refuseDrift([last], options.allowDrift);
+      const file = this.#fileOf(last);
+      const down = await this.#run('down', [file], {});
+      const up = await this.#run('up', [file], {});
+      return { ...up, results: [...down.results, ...up.results] };
+    });
+  }
+
+  /** Marks every migration up to NAME as applied without running it (adopting an existing database). */
+  async baseline(name: string): Promise<RunReport> {
+    return this.#locked(false, async () => {
+      const entries = await this.#entries(false);
+      if (!entries.some((e) => e.name === name && e.file)) throw new UsageError(`baseline: no migration file named "${name}"`);
+      const marked = entries.filter((e) => e.state === 'pending' && e.name <= name);
+      const batch = await this.#store.nextBatch(this.#db);
+      await this.#db.transaction().execute(async (trx) => {
+        for (const e of marked) await this.#store.record(trx, { name: e.name, checksum: e.checksum!, durationMs: 0, batch });
+      });
+      return { direction: 'up', batch, dryRun: false, results: marked.map((e) => ({ name: e.name, direction: 'up' as const, status: 'success' as const, durationMs: 0 })) };
+    });
+  }
+
+  async #locked<T>(dryRun: boolean, fn: () => Promise<T>): Promise<T> {
+    // A dry run changes nothing, so it needs no lock (and must not wait behind a real run).
+    if (dryRun) return fn();
+    return withRunLock(this.#props.database, { timeoutMs: this.#props.config.lockTimeoutMs, onWait: (holder) => this.#emit({ type: 'lock-wait', holder }) }, fn);
+  }
+
+  /** Ensures bookkeeping, adopts migrations applied by Kysely's own Migrator, and plans. */
+  async #entries(readOnly: boolean): Promise<MigrationStatusEntry[]> {
+    if (!readOnly) await this.#store.ensure(this.#db);
+    const applied = await this.#store.applied(this.#db);
+    const entries = planStatus(this.#files(), applied);
+    const adopt = entries.filter((e) => e.state === 'applied' && e.file && !applied.find((a) => a.name === e.name)?.checksum);
+    if (adopt.length && !readOnly) {
+      await this.#db.transaction().execute(async (trx) => {
+        for (const e of adopt) await this.#store.adopt(trx, { name: e.name, checksum: e.checksum! });
+      });
+      this.#emit({ type: 'adopted', names: adopt.map((e) => e.name) });
+    }
+    return entries;
+  }
+
+  #refuseDrift(entries: MigrationStatusEntry[], allow?: boolean): void {
+    if (allow) return;
+    const drift = entries.filter((e) => e.state === 'modified' || e.state === 'missing');
+    if (!drift.length) return;
+    const list = drift.map((e) => `${e.name} (${e.state === 'modified' ? 'changed since it was applied' : 'file missing'})`).join(', ');
+    throw new RefusedError(`applied migrations do not match their files: ${list}`, {
+      hint: 'restore the original files, or pass --allow-drift if the change is deliberate',
+      data: { drift: drift.map((e) => ({ name: e.name, state: e.state })) },
+    }, 'drift');
+  }
+
+  #fileOf(entry: MigrationStatusEntry): MigrationFile {
+    return { name: entry.name, file: entry.file!, kind: entry.kind! };
+  }
+
+  async #run(direction: Direction, files: MigrationFile[], options: { singleTransaction?: boolean; dryRun?: boolean }): Promise<RunReport> {
+    const results: MigrationResult[] = files.map((f) => ({ name: f.name, direction, status: 'not-run' }));
+    const report: RunReport = { direction, batch: null, dryRun: !!options.dryRun, results };
+    if (!files.length) return report;
+
+    // Load everything first: a syntax error in the third file must not leave the first two applied.
+    const prepared: Prepared[] = [];
+    for (const file of files) prepared.push(await prepare(file, direction));
+    if (direction === 'down') {
+      const noDown = prepared.filter((p) => !p.hasBody);
+      if (noDown.length) {
+        throw new RefusedError(`cannot revert ${noDown.map((p) => p.file.name).join(', ')}: no down migration`, {
+          hint: 'add a down() export (TS/JS) or a "-- migrate:down" section (SQL); nothing was changed',
+          data: { noDown: noDown.map((p) => p.file.name) },
+        }, 'no_down');
+      }
+    }
+    if (options.singleTransaction) {
+      const outside = prepared.filter((p) => !p.transaction);
+      if (outside.length) {
+        throw new UsageError(`--single-transaction: ${outside.map((p) => p.file.name).join(', ')} must run outside a transaction`);
+      }
+    }
+    if (options.dryRun) return this.#dryRun(prepared, report);
+
+    const batch = direction === 'up' ? await this.#store.nextBatch(this.#db) : null;
+    report.batch = batch;
+    const ddlTimeout = this.#props.config.ddlLockTimeoutMs;
+    const onRetry = (retry: RetryEvent) => this.#emit({ type: 'retry', retry });
+
+    const apply = async (db: Kysely<any>, p: Prepared, k: number) => {
+      const started = performance.now();
+      await p.run(db);
+      const durationMs = Math.round(performance.now() - started);
+      if (direction === 'up') await this.#store.record(db, { name: p.file.name, checksum: checksumOf(p.file.file), durationMs, batch: batch! });
+      else await this.#store.remove(db, p.file.name);
+      results[k] = { name: p.file.name, direction, status: 'success', durationMs };
+    };
+
+    let k = 0;
+    try {
+      if (options.singleTransaction) {
+        await withLockRetry('all', () =>
+          this.#db.transaction().execute(async (trx) => {
+            await setLockTimeout(trx, ddlTimeout, true);
+            for (k = 0; k < prepared.length; k++) {
+              this.#emit({ type: 'start', name: prepared[k].file.name, direction });
+              await apply(trx, prepared[k], k);
+            }
+          }), onRetry);
+        results.forEach((r) => this.#emit({ type: 'done', name: r.name, direction, durationMs: r.durationMs ?? 0 }));
+        return report;
+      }
+      for (k = 0; k < prepared.length; k++) {
+        const p = prepared[k];
+        this.#emit({ type: 'start', name: p.file.name, direction });
+        // Each migration on one session, which is reset afterwards so a `SET search_path` in one
+        // migration cannot leak into the next.
+        await this.#db.connection().execute(async (conn) => {
+          try {
+            if (p.transaction) {
+              await withLockRetry(p.file.name, () =>
+                conn.transaction().execute(async (trx) => {
+                  await setLockTimeout(trx, ddlTimeout, true);
+                  await apply(trx, p, k);
+                }), onRetry);
+            } else {
+              await setLockTimeout(conn, ddlTimeout, false);
+              await withLockRetry(p.file.name, () => apply(conn, p, k), onRetry);
+            }
+          } finally {
+            await sql`reset all`.execute(conn).catch(() => {});
+          }
+        });
+        this.#emit({ type: 'done', name: p.file.name, direction, durationMs: results[k].durationMs ?? 0 });
+      }
+      return report;
+    } catch (error) {
+      if (options.singleTransaction) results.forEach((r) => (r.status = 'not-run'));
+      results[k] = { name: files[k].name, direction, status: 'failed' };
+      const failure: FailureInfo =
+        error instanceof MigrationBodyError
+          ? error.info
+          : { name: files[k].name, file: files[k].file, message: String((error as Error)?.message ?? error), sqlstate: (error as { code?: string })?.code };
+      throw new MigrationFailedError(failure, report, this.#props.config.cwd);
+    }
+  }
+
+  /** Runs everything inside one transaction that is rolled back, capturing the SQL it sends. */
+  async #dryRun(prepared: Prepared[], report: RunReport): Promise<RunReport> {
+    const database = this.#props.database;
+    let captured: string[] = [];
+    const stop = database.onQuery((event) => captured.push(event.query.sql));
+    try {
+      await database.db.transaction().execute(async (trx) => {
+        for (let k = 0; k < prepared.length; k++) {
+          const p = prepared[k];
+          captured = [];
+          const executed = p.transaction;
+          if (executed) await p.run(trx);
+          const statements = p.file.kind === 'sql' ? [p.sqlText ?? ''] : executed ? captured : [];
+          report.results[k] = { name: p.file.name, direction: p.direction, status: 'dry-run', statements };
+          this.#emit({ type: 'dry-run', name: p.file.name, direction: p.direction, statements, executed });
+        }
+        throw new DryRunRollback();
+      });
+    } catch (error) {
+      if (!(error instanceof DryRunRollback)) {
+        if (error instanceof MigrationBodyError) throw new MigrationFailedError(error.info, report, this.#props.config.cwd);
+        throw error;
+      }
+    } finally {
+      stop();
+    }
+    return report;
+  }
+
+  /** Who holds the run lock now (doctor), or null. */
+  async lockHolder(): Promise<LockHolder | null> {
+    return this.#props.database.capabilities.concurrentSessions ? lockHolder(this.#db) : null;
+  }
+}

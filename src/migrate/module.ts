@@ -1,0 +1,45 @@
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { UsageError } from '../errors.js';
+
+/** What a TS/JS migration exports. */
+export interface ModuleMigration {
+  up(db: Kysely<any>): Promise<void>;
+  down?(db: Kysely<any>): Promise<void>;
+  config?: { transaction?: boolean };
+}
+
+let jitiInstance: { import(id: string): Promise<unknown> } | undefined;
+
+/**
+ * Imports a TS or JS migration with jiti (no build step). Called only for migrations that are about
+ * to run, so `status` and a no-op `up` never pay for transpiling.
+ */
+export async function loadModuleMigration(file: string): Promise<ModuleMigration> {
+  if (!jitiInstance) {
+    const { createJiti } = await import('jiti');
+    jitiInstance = createJiti(import.meta.url, { fsCache: true, moduleCache: true, sourceMaps: true, interopDefault: true });
+  }
+  let mod: any;
+  try {
+    mod = await jitiInstance.import(file);
+  } catch (error) {
+    throw new UsageError(`${path.basename(file)}: cannot load migration: ${String((error as Error)?.message ?? error).split('\n')[0]}`, { cause: error }, 'migration_load');
+  }
+  const m = mod?.up ? mod : mod?.default?.up ? mod.default : mod;
+  if (typeof m?.up !== 'function') {
+    throw new UsageError(`${path.basename(file)}: a migration must export an async function up(db)`, {}, 'migration_invalid');
+  }
+  if (m.down !== undefined && typeof m.down !== 'function') {
+    throw new UsageError(`${path.basename(file)}: "down" must be a function`, {}, 'migration_invalid');
+  }
+  return { up: m.up, down: m.down, config: m.config };
+}
+
+/** The first stack frame inside the migration file, as `file:line:col`. */
+export function frameIn(error: unknown, file: string): { line: number; col: number } | undefined {
+  const stack = String((error as Error)?.stack ?? '');
+  const base = path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${base}:(\\d+):(\\d+)`).exec(stack);
+  return match ? { line: Number(match[1]), col: Number(match[2]) } : undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * Splits a SQL script into statements, honouring quotes, dollar quotes, comments and identifiers.
+ * Used only where Postgres forbids a multi-statement script: a `transaction:false` section (e.g.
+ * CREATE INDEX CONCURRENTLY cannot run in the implicit transaction of a multi-statement query).
+ * Everywhere else the whole script goes to the driver as it is.
+ */
+export interface Statement {
+  sql: string;
+  /** Offset of the statement in the script, to map error positions back to the file. */
+  offset: number;
+}
+
+export function splitStatements(script: string): Statement[] {
+  const out: Statement[] = [];
+  let start = 0;
+  let i = 0;
+  const n = script.length;
+  const push = (end: number) => {
+    const text = script.slice(start, end);
+    const lead = text.length - text.trimStart().length;
+    if (stripComments(text).trim() !== '') out.push({ sql: text.trim(), offset: start + lead });
+  };
+  while (i < n) {
+    const c = script[i];
+    const next = script[i + 1];
+    if (c === '-' && next === '-') {
+      const eol = script.indexOf('\n', i);
+      i = eol < 0 ? n : eol + 1;
+    } else if (c === '/' && next === '*') {
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        if (script[i] === '/' && script[i + 1] === '*') (depth++, (i += 2));
+        else if (script[i] === '*' && script[i + 1] === '/') (depth--, (i += 2));
+        else i++;
+      }
+    } else if (c === "'" || c === '"') {
+      i++;
+      while (i < n) {
+        if (script[i] === c && script[i + 1] === c) i += 2;
+        else if (script[i] === c) break;
+        else i++;
+      }
+      i++;
+    } else if (c === '$') {
+      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(script.slice(i, i + 64));
+      if (tag && !/[A-Za-z0-9_]/.test(script[i - 1] ?? '')) {
+        const close = script.indexOf(tag[0], i + tag[0].length);
+        i = close < 0 ? n : close + tag[0].length;
+      } else i++;
+    } else if (c === ';') {
+      push(i);
+      start = i + 1;
+      i++;
+    } else i++;
+  }
+  push(n);
+  return out;
+}
+
+function stripComments(text: string): string {
+  return text.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '');
+}
