@@ -59,6 +59,8 @@ export interface DbctlConfig {
   typegen?: TypegenConfig;
   backups?: { dir?: string; pgDump?: string; pgRestore?: string; psql?: string };
   testdb?: { prefix?: string };
+  /** `dbctl reset`: schemas emptied besides the migrations schema, and tables it always keeps. */
+  reset?: { schemas?: string[]; keep?: string[] };
   environments?: Record<string, EnvironmentConfig>;
   /** Host patterns (`*` wildcard) that are production whatever the environment says. */
   productionHosts?: string[];

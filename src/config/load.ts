@@ -7,7 +7,7 @@ import type { DbctlConfig } from './define.js';
 export const CONFIG_FILES = ['dbctl.config.ts', 'dbctl.config.mts', 'dbctl.config.mjs', 'dbctl.config.js', 'dbctl.config.json'];
 
 const KNOWN_KEYS = new Set([
-  'url', 'migrations', 'seeds', 'fixtures', 'typegen', 'backups', 'testdb', 'environments', 'productionHosts',
+  'url', 'migrations', 'seeds', 'fixtures', 'typegen', 'backups', 'testdb', 'reset', 'environments', 'productionHosts',
   'connectTimeout', 'statementTimeout', 'lockTimeout', 'ddlLockTimeout', 'poolSize',
 ]);
 

@@ -52,6 +52,8 @@ export interface ResolvedConfig {
   typegen: Required<Pick<NonNullable<DbctlConfig['typegen']>, 'out' | 'vectorType' | 'afterMigrate'>> & NonNullable<DbctlConfig['typegen']>;
   backups: { dir: string; pgDump: string; pgRestore: string; psql: string };
   testdb: { prefix: string };
+  /** Schemas `dbctl reset` empties (the migrations schema first) and tables it always keeps. */
+  reset: { schemas: string[]; keep: string[] };
   /** The raw file contents, for capabilities that read their own keys. */
   raw: DbctlConfig;
 }
@@ -121,6 +123,7 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
       psql: config.backups?.psql ?? environ.PSQL ?? 'psql',
     },
     testdb: { prefix: config.testdb?.prefix ?? 'dbctl' },
+    reset: { schemas: [...new Set([m.schema ?? 'public', ...(config.reset?.schemas ?? [])])], keep: config.reset?.keep ?? [] },
     raw: config,
   };
 }

@@ -8,9 +8,9 @@ export type Target =
 
 export const DEFAULT_PGLITE_DIR = '.dbctl/pglite';
 
-/** Replaces the password in any postgres URL with `***`, anywhere in a string. */
+/** Replaces the password in any URL (`scheme://user:password@`) with `***`, anywhere in a string. */
 export function redact(text: string): string {
-  return text.replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1***@');
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1***@');
 }
 
 /** Parses `postgres://`, `postgresql://`, `pglite://PATH`, `pglite://memory`, or nothing (embedded default). */

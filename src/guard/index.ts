@@ -1,6 +1,10 @@
+import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Target } from '../driver/url.js';
+import { describeTarget, type Target } from '../driver/url.js';
 import { RefusedError } from '../errors.js';
+import { matchProductionHost } from './hosts.js';
+
+export { matchProductionHost } from './hosts.js';
 
 export interface GuardInput {
   config: ResolvedConfig;
@@ -13,13 +17,55 @@ export interface GuardInput {
 }
 
 /**
- * Refuses destructive operations on a protected environment unless forced and confirmed.
- * (Placeholder: the full rules, host patterns and prompt live here once the seeds/reset issue lands.)
+ * The name a forced destructive run must confirm: the database on a server; for PGlite, whose
+ * database is always `postgres`, the data directory's name, which says which copy is meant.
+ */
+export function confirmName(target: Target): string {
+  if (target.kind === 'pg') return target.database;
+  return target.dataDir === null ? 'memory' : path.basename(target.dataDir);
+}
+
+/**
+ * Refuses a destructive operation (exit 5) when:
+ * - the URL's host matches a `productionHosts` pattern but the environment is not protected: the
+ *   environment is lying about where it points, so not even --force goes through;
+ * - the environment is protected, unless --force is given and the database name is confirmed
+ *   (`--confirm NAME`, or typed at the prompt when there is a terminal).
  */
 export async function assertDestructiveAllowed(input: GuardInput): Promise<void> {
-  if (!input.config.protected) return;
-  if (input.force && input.confirm === input.target.database) return;
-  throw new RefusedError(`${input.operation} refused: environment "${input.config.env}" is protected`, {
-    hint: `pass --force --confirm ${input.target.database} if you really mean it`,
-  }, 'protected');
+  const { config, target, operation } = input;
+  const name = confirmName(target);
+  const where = `database "${name}" (${describeTarget(target)})`;
+  const data = { operation, env: config.env, database: name };
+
+  const host = target.kind === 'pg' ? target.host : undefined;
+  const pattern = host === undefined ? undefined : matchProductionHost(host, config.productionHosts);
+  if (pattern !== undefined && !config.protected) {
+    throw new RefusedError(`${operation} refused: host "${host}" matches productionHosts pattern "${pattern}" but environment "${config.env}" is not protected (${where})`, {
+      hint: `if you really mean this production database, run with a protected environment (e.g. --env production) and --force --confirm ${name}`,
+      data: { ...data, host, pattern },
+    }, 'production_host');
+  }
+  if (!config.protected) return;
+
+  const protectedEnv = `environment "${config.env}" is protected`;
+  if (!input.force) {
+    throw new RefusedError(`${operation} refused: ${protectedEnv}; it would change ${where}`, {
+      hint: `pass --force and confirm the database name (--confirm ${name}) if you really mean it`,
+      data,
+    }, 'protected');
+  }
+  const confirmed = input.confirm ?? (input.prompt ? (await input.prompt(`${operation} on ${where} in ${protectedEnv}. Type the database name to confirm: `)).trim() : undefined);
+  if (confirmed === undefined) {
+    throw new RefusedError(`${operation} refused: ${protectedEnv} and the database name was not confirmed (${where})`, {
+      hint: `add --confirm ${name} (no terminal to ask on)`,
+      data,
+    }, 'not_confirmed');
+  }
+  if (confirmed !== name) {
+    throw new RefusedError(`${operation} refused: "${confirmed}" does not match the database name "${name}" (${protectedEnv})`, {
+      hint: `confirm with the exact name: --confirm ${name}`,
+      data,
+    }, 'confirm_mismatch');
+  }
 }

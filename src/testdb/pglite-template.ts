@@ -11,7 +11,9 @@ const require = createRequire(import.meta.url);
  * is what makes an isolated embedded database per test affordable.
  */
 export async function pgliteBaseImage(): Promise<string> {
-  const version: string = require('@electric-sql/pglite/package.json').version;
+  // The package does not export its package.json: find it beside the resolved entry point.
+  const entry = require.resolve('@electric-sql/pglite');
+  const version: string = JSON.parse(fs.readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')).version;
   const dir = path.join(os.tmpdir(), `dbctl-pglite-base-${version}`);
   if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return dir;
   const building = `${dir}.${process.pid}.${Date.now()}`;

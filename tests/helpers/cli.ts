@@ -36,6 +36,8 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
 /** A temporary project folder holding `files` (path → content); removed by the OS tmp cleaner. */
 export function tempProject(files: Record<string, string | Buffer> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-proj-'));
+  // A real project has kysely (dbctl's peer) installed: migrations import it at run time.
+  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   writeFiles(dir, files);
   return dir;
 }

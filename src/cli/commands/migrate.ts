@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { MigrateEvent, RunReport, StatusReport } from '../../migrate/migrator.js';
 import { CheckFailedError, UsageError } from '../../errors.js';
 import { commandContext, withDatabase, type CommandContext } from '../context.js';
+import { guardDestructive } from '../guard.js';
 import { table } from '../output.js';
 import { positiveInt } from '../parse.js';
 
@@ -50,7 +51,7 @@ export function registerMigrate(program: Command): void {
       if (chosen.length > 1) throw new UsageError(`choose one of --step, --to, --all, --batch (got ${chosen.map((c) => '--' + c).join(', ')})`);
       const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout, ddlLockTimeout: opts.ddlLockTimeout });
       await withMigrator(ctx, async (migrator, database) => {
-        if (!opts.dryRun) await guard(ctx, database, 'migrate down', opts);
+        if (!opts.dryRun) await guardDestructive(ctx, database.target, 'migrate down', opts);
         renderRun(ctx, await migrator.down(opts));
       });
     });
@@ -66,7 +67,7 @@ export function registerMigrate(program: Command): void {
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout, ddlLockTimeout: opts.ddlLockTimeout });
       await withMigrator(ctx, async (migrator, database) => {
-        await guard(ctx, database, 'migrate redo', opts);
+        await guardDestructive(ctx, database.target, 'migrate redo', opts);
         renderRun(ctx, await migrator.redo(opts));
       });
     });
@@ -135,12 +136,6 @@ async function withMigrator(ctx: CommandContext, fn: (migrator: MigratorT, datab
     const migrator = new Migrator({ database, config: ctx.config, onEvent: (e) => renderEvent(ctx, e) });
     await fn(migrator, database);
   });
-}
-
-/** Protected-environment guard for destructive commands (implemented in src/guard). */
-async function guard(ctx: CommandContext, database: DatabaseT, operation: string, opts: { force?: boolean; confirm?: string }): Promise<void> {
-  const { assertDestructiveAllowed } = await import('../../guard/index.js');
-  await assertDestructiveAllowed({ config: ctx.config, target: database.target, operation, force: opts.force, confirm: opts.confirm });
 }
 
 async function afterMigrateTypegen(ctx: CommandContext): Promise<void> {

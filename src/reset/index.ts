@@ -1,0 +1,49 @@
+import { sql } from 'kysely';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Database } from '../driver/open.js';
+import { listForeignKeys, listTables, type TableRef } from './catalog.js';
+import { planReset, type ResetPlan } from './plan.js';
+
+export type { TableRef } from './catalog.js';
+export { planReset, type ResetPlan } from './plan.js';
+
+export interface ResetOptions {
+  database: Database;
+  config: ResolvedConfig;
+  /** Tables to leave as they are (`table` or `schema.table`), besides `reset.keep` in the config. */
+  keep?: string[];
+  /** Plan only: report what would be emptied, change nothing. */
+  dryRun?: boolean;
+}
+
+export interface ResetReport extends ResetPlan {
+  schemas: string[];
+  dryRun: boolean;
+  durationMs: number;
+}
+
+/**
+ * Empties every table in the managed schemas (the migrations schema plus `reset.schemas`) except
+ * the migration bookkeeping, in ONE `TRUNCATE … RESTART IDENTITY CASCADE`: atomic, identities back
+ * to 1, and no ordering problem between tables that reference each other.
+ */
+export async function resetDatabase(options: ResetOptions): Promise<ResetReport> {
+  const { db } = options.database;
+  const { config } = options;
+  const started = Date.now();
+  const schemas = config.reset.schemas;
+  const { schema, table, lockTable, historyTable } = config.migrations;
+  const [tables, foreignKeys] = await Promise.all([listTables(db, schemas), listForeignKeys(db)]);
+  const plan = planReset({
+    tables,
+    foreignKeys,
+    bookkeeping: [table, lockTable, historyTable].map((t): TableRef => ({ schema, table: t })),
+    keep: options.keep ?? [],
+    configKeep: config.reset.keep,
+  });
+  if (!options.dryRun && plan.truncate.length) {
+    const ids = plan.truncate.map((t) => sql.id(t.schema, t.table));
+    await sql`truncate table ${sql.join(ids)} restart identity cascade`.execute(db);
+  }
+  return { ...plan, schemas, dryRun: !!options.dryRun, durationMs: Date.now() - started };
+}

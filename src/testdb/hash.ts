@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { listMigrationFiles } from '../migrate/files.js';
+import { VERSION } from '../version.js';
+
+/**
+ * The template's identity: every migration file's bytes, the environment's seed files
+ * (seeds/common and seeds/<env>) and fixtures, dbctl's version, and whether it is seeded. Paths
+ * are hashed relative to their folder, so the same project in another checkout gets the same
+ * template; anything else (README edits, other environments' seeds) leaves the hash alone.
+ */
+export function templateHash(config: ResolvedConfig, seeded: boolean): string {
+  const hash = createHash('sha256');
+  const add = (label: string, file: string) => {
+    hash.update(`${label}\0${file.length}\0`);
+    hash.update(fs.readFileSync(file));
+  };
+  hash.update(`dbctl ${VERSION}\0seeded ${seeded}\0`);
+  for (const m of listMigrationFiles(config.migrations.dir)) add(`migration:${path.basename(m.file)}`, m.file);
+  const trees: Array<[string, string]> = [
+    ['seeds/common', path.join(config.seeds.dir, 'common')],
+    [`seeds/${config.env}`, path.join(config.seeds.dir, config.env)],
+    ['fixtures', config.fixtures.dir],
+  ];
+  for (const [label, dir] of trees) {
+    for (const rel of filesUnder(dir)) add(`${label}/${rel}`, path.join(dir, rel));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Every file below `dir` (relative, `/`-separated, sorted); none when it does not exist. */
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile()) out.push(child);
+    }
+  };
+  walk('');
+  return out.sort();
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { parseDuration } from '../../src/config/duration.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { tempProject } from '../helpers/cli.js';
+
+describe('resolveConfig', () => {
+  const file = `export default {
+    url: 'postgres://base@h/base',
+    lockTimeout: '30s',
+    environments: { staging: { url: 'postgres://stage:pw@h/stage', protected: true }, production: { url: 'postgres://p@h/p' } },
+  };`;
+
+  it('chooses the environment from --env, then DBCTL_ENV, then NODE_ENV, then development', async () => {
+    const cwd = tempProject({ 'dbctl.config.ts': file });
+    expect((await resolveConfig({ cwd, environ: {} })).env).toBe('development');
+    expect((await resolveConfig({ cwd, environ: { NODE_ENV: 'test' } })).envSource).toBe('NODE_ENV');
+    expect((await resolveConfig({ cwd, environ: { NODE_ENV: 'test', DBCTL_ENV: 'staging' } })).env).toBe('staging');
+    expect((await resolveConfig({ cwd, env: 'production', environ: { DBCTL_ENV: 'staging' } })).envSource).toBe('flag');
+  });
+
+  it('applies flags > environment variables > config file > defaults', async () => {
+    const cwd = tempProject({ 'dbctl.config.ts': file, '.env': 'DATABASE_URL=postgres://dotenv@h/d\n' });
+    const fromFile = await resolveConfig({ cwd, env: 'staging', environ: {} });
+    expect(fromFile.urlSource).toBe('env'); // .env counts as environment
+    expect(fromFile.url).toBe('postgres://dotenv@h/d');
+    const real = await resolveConfig({ cwd, environ: { DATABASE_URL: 'postgres://real@h/r' } });
+    expect(real.url).toBe('postgres://real@h/r');
+    const flag = await resolveConfig({ cwd, url: 'postgres://flag@h/f', environ: { DATABASE_URL: 'postgres://real@h/r' } });
+    expect(flag.urlSource).toBe('flag');
+    const cwd2 = tempProject({ 'dbctl.config.ts': file });
+    const staging = await resolveConfig({ cwd: cwd2, env: 'staging', environ: {} });
+    expect(staging).toMatchObject({ url: 'postgres://stage:pw@h/stage', urlSource: 'config', protected: true, lockTimeoutMs: 30_000 });
+    expect((await resolveConfig({ cwd: cwd2, env: 'staging', lockTimeout: '2s', environ: { DBCTL_LOCK_TIMEOUT: '9s' } })).lockTimeoutMs).toBe(2000);
+    expect((await resolveConfig({ cwd: cwd2, env: 'staging', environ: { DBCTL_LOCK_TIMEOUT: '9s' } })).lockTimeoutMs).toBe(9000);
+  });
+
+  it('protects production by default', async () => {
+    const cwd = tempProject({ 'dbctl.config.ts': file });
+    expect((await resolveConfig({ cwd, env: 'production', environ: {} })).protected).toBe(true);
+    expect((await resolveConfig({ cwd, env: 'development', environ: {} })).protected).toBe(false);
+  });
+
+  it('loads .json and .mjs configs and rejects unknown keys naming the file', async () => {
+    const json = tempProject({ 'dbctl.config.json': JSON.stringify({ migrations: { dir: 'db/migrations' } }) });
+    expect((await resolveConfig({ cwd: json, environ: {} })).migrations.dir).toBe(`${json}/db/migrations`);
+    const bad = tempProject({ 'dbctl.config.mjs': 'export default { migratons: {} }' });
+    await expect(resolveConfig({ cwd: bad, environ: {} })).rejects.toThrow(/dbctl\.config\.mjs: unknown option "migratons"/);
+    const broken = tempProject({ 'dbctl.config.ts': 'export default {' });
+    await expect(resolveConfig({ cwd: broken, environ: {} })).rejects.toThrow(/cannot load dbctl\.config\.ts/);
+  });
+});
+
+describe('parseDuration', () => {
+  it('accepts ms, s, m, h, d and plain numbers', () => {
+    expect(parseDuration('500ms', 'x')).toBe(500);
+    expect(parseDuration('5s', 'x')).toBe(5000);
+    expect(parseDuration('2m', 'x')).toBe(120_000);
+    expect(parseDuration('7d', 'x')).toBe(604_800_000);
+    expect(parseDuration(250, 'x')).toBe(250);
+  });
+
+  it('names the option in its error', () => {
+    expect(() => parseDuration('soon', '--lock-timeout')).toThrow(/--lock-timeout: "soon"/);
+  });
+});
