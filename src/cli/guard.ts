@@ -4,9 +4,9 @@ import type { Target } from '../driver/url.js';
 import type { CommandContext } from './context.js';
 
 /** `--force` and `--confirm NAME`, the same on every destructive command. */
-export function addGuardOptions(command: Command): Command {
+export function addGuardOptions(command: Command, force = 'allow in a protected environment (with --confirm)'): Command {
   return command
-    .option('--force', 'allow in a protected environment (with --confirm)')
+    .option('--force', force)
     .option('--confirm <database>', 'the database name, confirming a forced destructive run');
 }
 

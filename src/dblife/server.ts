@@ -56,7 +56,7 @@ export async function createServerDatabase(db: Kysely<any>, name: string): Promi
 /** Who else is connected to `name` (pg_stat_activity), for `db drop` to explain or disconnect. */
 export async function sessionsOn(db: Kysely<any>, name: string): Promise<Session[]> {
   const { rows } = await sql<Session>`
-    select pid, usename as user, coalesce(application_name, '') as application, client_addr::text as client, state,
+    select pid, usename as user, coalesce(application_name, '') as application, host(client_addr) as client, state,
       to_char(backend_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as since
     from pg_catalog.pg_stat_activity
     where datname = ${name} and pid <> pg_backend_pid()

@@ -57,7 +57,7 @@ export async function assertDestructiveAllowed(input: GuardInput): Promise<void>
   }
   const confirmed = input.confirm ?? (input.prompt ? (await input.prompt(`${operation} on ${where} in ${protectedEnv}. Type the database name to confirm: `)).trim() : undefined);
   if (confirmed === undefined) {
-    throw new RefusedError(`${operation} refused: ${protectedEnv} and the database name was not confirmed (${where})`, {
+    throw new RefusedError(`${operation} refused: ${protectedEnv} and the name of ${where} was not confirmed`, {
       hint: `add --confirm ${name} (no terminal to ask on)`,
       data,
     }, 'not_confirmed');

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { listForeignKeys, listTables, type TableRef } from './catalog.js';
-import { planReset, type ResetPlan } from './plan.js';
+import { planReset } from './plan.js';
 
 export type { TableRef } from './catalog.js';
 export { planReset, type ResetPlan } from './plan.js';
@@ -16,8 +16,13 @@ export interface ResetOptions {
   dryRun?: boolean;
 }
 
-export interface ResetReport extends ResetPlan {
+export interface ResetReport {
   schemas: string[];
+  /** Emptied by name (identities restarted). */
+  truncated: TableRef[];
+  kept: TableRef[];
+  /** Outside the managed schemas, emptied through foreign keys by CASCADE. */
+  cascaded: TableRef[];
   dryRun: boolean;
   durationMs: number;
 }
@@ -45,5 +50,5 @@ export async function resetDatabase(options: ResetOptions): Promise<ResetReport>
     const ids = plan.truncate.map((t) => sql.id(t.schema, t.table));
     await sql`truncate table ${sql.join(ids)} restart identity cascade`.execute(db);
   }
-  return { ...plan, schemas, dryRun: !!options.dryRun, durationMs: Date.now() - started };
+  return { schemas, truncated: plan.truncate, kept: plan.kept, cascaded: plan.cascaded, dryRun: !!options.dryRun, durationMs: Date.now() - started };
 }

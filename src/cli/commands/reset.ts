@@ -1,5 +1,36 @@
 import type { Command } from 'commander';
+import { parseTarget } from '../../driver/url.js';
+import type { ResetReport, TableRef } from '../../reset/index.js';
+import { commandContext, withDatabase, type CommandContext } from '../context.js';
+import { addGuardOptions, guardDestructive } from '../guard.js';
 
 export function registerReset(program: Command): void {
-  void program;
+  addGuardOptions(
+    program
+      .command('reset')
+      .description('empty every table but the migration history (one TRUNCATE … RESTART IDENTITY CASCADE)')
+      .option('--keep <table...>', 'leave these tables as they are (table or schema.table)')
+      .option('--seed', 'run the seeds afterwards')
+      .option('--dry-run', 'list the tables that would be emptied; change nothing'),
+  ).action(async (opts, command: Command) => {
+    const ctx = await commandContext(command);
+    if (!opts.dryRun) await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'reset', opts);
+    const { resetDatabase } = await import('../../reset/index.js');
+    await withDatabase(ctx, async (database) => {
+      const report = await resetDatabase({ database, config: ctx.config, keep: opts.keep, dryRun: opts.dryRun });
+      renderReset(ctx, report);
+      ctx.out.result({ ok: true, ...report });
+    });
+  });
+}
+
+function renderReset(ctx: CommandContext, report: ResetReport): void {
+  const { out } = ctx;
+  const c = out.color;
+  const name = (t: TableRef) => (report.schemas.length > 1 ? `${t.schema}.${t.table}` : t.table);
+  const list = (tables: TableRef[]) => tables.map(name).join(', ') || '(none)';
+  const verb = report.dryRun ? 'would truncate' : 'truncated';
+  out.line(`${c.green(verb)} ${report.truncated.length} table(s) in ${report.schemas.join(', ')}${report.truncated.length ? ' (identities restarted)' : ''}: ${list(report.truncated)}`);
+  out.line(c.dim(`kept: ${list(report.kept)}`));
+  if (report.cascaded.length) out.warn(`also emptied through foreign keys (CASCADE): ${report.cascaded.map((t) => `${t.schema}.${t.table}`).join(', ')}`);
 }
