@@ -1,63 +1,108 @@
 /**
- * `dbctl/testing`: isolated databases for tests. Each call gives a new database: on a server,
- * created through the URL's server; embedded, a fresh PGlite directory.
+ * `dbctl/testing`: an isolated database per test file (or per test, or per Vitest worker).
+ *
+ *   const t = await createTestDatabase({ migrate: true });   // cloned from a migrated template
+ *   ... t.url ...
+ *   await t.drop({ failed });                                  // kept, and its URL printed, when asked
+ *
+ * With `migrate` or `seed`, the project's configuration for the `test` environment decides the
+ * server (DATABASE_URL, `environments.test.url`; none = embedded PGlite) and the template is built
+ * once per migration set. Without them the database is empty, on `serverUrl` or embedded.
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { withDatabase as withDatabaseName } from './driver/url.js';
-import { copyPgliteBase } from './testdb/pglite-template.js';
+import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
+import { parseTarget, redact } from './driver/url.js';
+import { createTestdb, dropTestdb } from './testdb/index.js';
+import { cloneName } from './testdb/names.js';
+import type { TestdbHost } from './testdb/host.js';
 
 export interface TestDatabase {
   name: string;
   url: string;
   kind: 'pg' | 'pglite';
-  drop(): Promise<void>;
+  /** The template it was cloned from; null for an empty database. */
+  template: string | null;
+  /** Drops it, unless it is to be kept: `keep: true`, or `keep: 'on-failure'` and `failed`. */
+  drop(options?: { failed?: boolean }): Promise<void>;
 }
 
 export interface CreateTestDatabaseOptions {
-  /** A server URL (any database on it); none = embedded PGlite. */
+  /** A server URL (any database on it). Without migrate/seed: none = embedded PGlite. */
   serverUrl?: string;
-  /** Keep the database after drop() (debugging a failed test); also DBCTL_KEEP_TEST_DB=1. */
-  keep?: boolean;
+  /** Clone from a template migrated to the latest migration. */
+  migrate?: boolean;
+  /** Also seed the template with the environment's seeds (implies migrate). */
+  seed?: boolean;
+  /**
+   * Keep the database after drop() for debugging, printing its URL: true, or 'on-failure' (kept when
+   * drop({ failed: true })). Default from DBCTL_KEEP_TEST_DB: `1` = true, `on-failure`.
+   */
+  keep?: boolean | 'on-failure';
+  /** Name prefix (default: config testdb.prefix, `dbctl`; `dbctl_tmp` for empty databases). */
   prefix?: string;
+  /** Project directory for the configuration (default: process.cwd()). */
+  cwd?: string;
+  /** Environment whose seeds and URL are used (default `test`). */
+  env?: string;
+  configFile?: string;
+  /** Where the kept database's URL is printed (default: stderr). */
+  log?: (line: string) => void;
 }
 
 export async function createTestDatabase(options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
-  const name = `${options.prefix ?? 'dbctl_test'}_${Date.now().toString(36)}_${crypto.randomBytes(4).toString('hex')}`;
-  const keep = options.keep ?? process.env.DBCTL_KEEP_TEST_DB === '1';
-  if (!options.serverUrl) {
-    const dir = path.join(os.tmpdir(), 'dbctl-test-dbs', name);
-    await copyPgliteBase(dir);
-    return {
-      name,
-      url: `pglite://${dir}`,
-      kind: 'pglite',
-      drop: async () => {
-        if (!keep) fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  await admin(options.serverUrl, `create database "${name}"`);
-  const url = withDatabaseName(options.serverUrl, name);
+  const keep = options.keep ?? keepFromEnv(process.env.DBCTL_KEEP_TEST_DB);
+  const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
+  const made = options.migrate || options.seed ? await fromTemplate(options) : await empty(options);
   return {
-    name,
-    url,
-    kind: 'pg',
-    drop: async () => {
-      if (!keep) await admin(options.serverUrl!, `drop database if exists "${name}" with (force)`);
+    name: made.name,
+    url: made.url,
+    kind: made.kind,
+    template: made.template,
+    drop: async ({ failed = false } = {}) => {
+      if (keep === true || (keep === 'on-failure' && failed)) {
+        log(`dbctl: kept test database ${made.name}: ${redact(made.url)}`);
+        return;
+      }
+      await made.drop();
     },
   };
 }
 
-async function admin(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
+function keepFromEnv(value: string | undefined): boolean | 'on-failure' {
+  if (value === 'on-failure') return 'on-failure';
+  return value === '1' || value === 'true';
+}
+
+type Made = Omit<TestDatabase, 'drop'> & { drop(): Promise<void> };
+
+async function fromTemplate(options: CreateTestDatabaseOptions): Promise<Made> {
+  const resolved = await resolveConfig({ cwd: options.cwd, env: options.env ?? 'test', url: options.serverUrl, configFile: options.configFile });
+  const config: ResolvedConfig = options.prefix ? { ...resolved, testdb: { ...resolved.testdb, prefix: options.prefix } } : resolved;
+  const made = await createTestdb({ config, seed: options.seed });
+  return { ...made, drop: () => dropTestdb(config, made.name) };
+}
+
+/**
+ * An empty database: the fast path the repository's own tests use for every test. Its default
+ * prefix is outside `testdb`'s namespace, so `dbctl testdb drop --all` on a shared server never
+ * removes a database another test run is using.
+ */
+async function empty(options: CreateTestDatabaseOptions): Promise<Made> {
+  const name = cloneName(options.prefix ?? 'dbctl_tmp');
+  const target = options.serverUrl ? parseTarget(options.serverUrl, process.cwd()) : undefined;
+  const kind = target?.kind === 'pg' ? 'pg' : 'pglite';
+  const withHost = async <T>(fn: (host: TestdbHost) => Promise<T>): Promise<T> => {
+    const host =
+      target?.kind === 'pg'
+        ? await (await import('./testdb/server.js')).serverHost(target, 0)
+        : (await import('./testdb/embedded.js')).embeddedHost(path.join(os.tmpdir(), 'dbctl-test-dbs'), 0);
+    try {
+      return await fn(host);
+    } finally {
+      await host.close();
+    }
+  };
+  const { url } = await withHost((host) => host.clone(name));
+  return { name, url, kind, template: null, drop: () => withHost((host) => host.drop(name)) };
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { LockTimeoutError } from '../errors.js';
+import { connectionErrorFor } from '../driver/connect-error.js';
+import { LockTimeoutError, type ConnectionError } from '../errors.js';
 import { withDatabase as withDatabaseName, type Target } from '../driver/url.js';
 import type { TestdbHost } from './host.js';
 import { createDatabaseError } from './server-errors.js';
@@ -20,7 +21,7 @@ const LOCK_NAMESPACE = 'dbctl testdb';
 
 /** Test databases on a server, managed through one session on its maintenance database. */
 export async function serverHost(target: Extract<Target, { kind: 'pg' }>, lockTimeoutMs: number): Promise<TestdbHost> {
-  const admin = await connectMaintenance(target.url);
+  const admin = await connectMaintenance(target);
   const q = (text: string, values?: unknown[]) => admin.query(text, values);
   const id = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const version = Number((await q('show server_version_num')).rows[0].server_version_num);
@@ -90,17 +91,21 @@ export async function serverHost(target: Extract<Target, { kind: 'pg' }>, lockTi
 }
 
 /** A session on the server's `postgres` database, or on the URL's own database when there is none. */
-async function connectMaintenance(url: string): Promise<pg.Client> {
+async function connectMaintenance(target: Extract<Target, { kind: 'pg' }>): Promise<pg.Client> {
   const connect = async (database: string) => {
-    const client = new pg.Client({ connectionString: withDatabaseName(url, database), application_name: 'dbctl testdb' });
+    const client = new pg.Client({ connectionString: withDatabaseName(target.url, database), application_name: 'dbctl testdb' });
     client.on('error', () => {});
-    await client.connect();
-    return client;
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      throw connectionErrorFor(error, { ...target, database }, 0);
+    }
   };
   try {
     return await connect('postgres');
   } catch (error) {
-    if ((error as { code?: string }).code !== '3D000') throw error;
-    return connect(new URL(url).pathname.slice(1) || 'template1');
+    if ((error as ConnectionError).code !== 'database_missing' || target.database === 'postgres') throw error;
+    return connect(target.database);
   }
 }

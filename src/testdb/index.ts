@@ -1,0 +1,155 @@
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { openDatabase } from '../driver/open.js';
+import { parseTarget } from '../driver/url.js';
+import { RefusedError } from '../errors.js';
+import { templateHash } from './hash.js';
+import type { TestdbHost } from './host.js';
+import { cloneName, parseTestdbName, templateName, type TestdbKind } from './names.js';
+
+/** Where embedded test databases live, beside the default embedded database. */
+export const EMBEDDED_TESTDB_DIR = '.dbctl/testdb';
+
+export type TestdbEvent = { type: 'building'; template: string } | { type: 'built'; template: string; milliseconds: number };
+
+export interface CreateTestdbOptions {
+  config: ResolvedConfig;
+  /** Seed the template with the environment's seeds (a separate template from the unseeded one). */
+  seed?: boolean;
+  /** Clone an empty database instead of a migrated template (no template involved). */
+  empty?: boolean;
+  onEvent?: (event: TestdbEvent) => void;
+}
+
+export interface CreatedTestdb {
+  name: string;
+  url: string;
+  kind: 'pg' | 'pglite';
+  template: string | null;
+  /** Whether this call built the template (false: it existed, or another process built it). */
+  built: boolean;
+  /** How the clone was made: WAL_LOG / FILE_COPY (server), directory copy (embedded), empty. */
+  strategy: string;
+  /** Time to clone, excluding any template build. */
+  milliseconds: number;
+}
+
+export interface TestdbEntry {
+  name: string;
+  kind: TestdbKind;
+  createdAt: Date | null;
+  /** A template whose hash matches the project as it is now. */
+  current: boolean;
+}
+
+/** Opens the host of the configured database: its server, or the embedded test directory. */
+export async function openHost(config: ResolvedConfig): Promise<{ host: TestdbHost; kind: 'pg' | 'pglite' }> {
+  const target = parseTarget(config.url, config.cwd);
+  if (target.kind === 'pg') {
+    const { serverHost } = await import('./server.js');
+    return { host: await serverHost(target, config.lockTimeoutMs), kind: 'pg' };
+  }
+  const { embeddedHost } = await import('./embedded.js');
+  return { host: embeddedHost(path.resolve(config.cwd, EMBEDDED_TESTDB_DIR), config.lockTimeoutMs), kind: 'pglite' };
+}
+
+async function withHost<T>(config: ResolvedConfig, fn: (host: TestdbHost, kind: 'pg' | 'pglite') => Promise<T>): Promise<T> {
+  const { host, kind } = await openHost(config);
+  try {
+    return await fn(host, kind);
+  } finally {
+    await host.close();
+  }
+}
+
+/**
+ * Ensures the template for the project as it is now (built once, whoever asks first, while the
+ * others wait on the build lock), then clones a new database from it.
+ */
+export async function createTestdb(options: CreateTestdbOptions): Promise<CreatedTestdb> {
+  const { config } = options;
+  const prefix = config.testdb.prefix;
+  return withHost(config, async (host, kind) => {
+    let template: string | null = null;
+    let built = false;
+    if (!options.empty) {
+      template = templateName(prefix, templateHash(config, !!options.seed));
+      built = await ensureTemplate(host, template, options);
+    }
+    const name = cloneName(prefix);
+    const started = performance.now();
+    const { url, strategy } = await host.clone(name, template ?? undefined);
+    return { name, url, kind, template, built, strategy, milliseconds: Math.round(performance.now() - started) };
+  });
+}
+
+async function ensureTemplate(host: TestdbHost, template: string, options: CreateTestdbOptions): Promise<boolean> {
+  if (await host.hasTemplate(template)) return false;
+  return host.withBuildLock(template, async () => {
+    if (await host.hasTemplate(template)) return false;
+    options.onEvent?.({ type: 'building', template });
+    const started = performance.now();
+    await host.buildTemplate(template, (url) => fillTemplate(url, options));
+    options.onEvent?.({ type: 'built', template, milliseconds: Math.round(performance.now() - started) });
+    return true;
+  });
+}
+
+/** Migrates (and optionally seeds) a template being built. */
+async function fillTemplate(url: string, options: CreateTestdbOptions): Promise<void> {
+  const { config } = options;
+  const database = await openDatabase({ url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, poolSize: 2, applicationName: 'dbctl testdb' });
+  try {
+    const { Migrator } = await import('../migrate/migrator.js');
+    await new Migrator({ database, config: { ...config, url } }).up();
+    if (options.seed) {
+      const { seedTemplate } = await import('./seed.js');
+      await seedTemplate(database, { ...config, url });
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+/** Test databases and templates with the configured prefix. */
+export async function listTestdbs(config: ResolvedConfig): Promise<TestdbEntry[]> {
+  const currentNames = [false, true].map((seeded) => templateName(config.testdb.prefix, templateHash(config, seeded)));
+  return withHost(config, async (host) => entriesOf(config, await host.list(), currentNames));
+}
+
+function entriesOf(config: ResolvedConfig, names: string[], currentNames: string[]): TestdbEntry[] {
+  const entries: TestdbEntry[] = [];
+  for (const name of names) {
+    const parsed = parseTestdbName(config.testdb.prefix, name);
+    if (parsed) entries.push({ name, ...parsed, current: currentNames.includes(name) });
+  }
+  return entries;
+}
+
+/** Drops one test database or template; refuses any other name (this is not `db drop`). */
+export async function dropTestdb(config: ResolvedConfig, name: string): Promise<void> {
+  if (!parseTestdbName(config.testdb.prefix, name)) {
+    throw new RefusedError(`"${name}" is not a dbctl test database (expected ${config.testdb.prefix}_test_… or ${config.testdb.prefix}_tpl_…)`, {
+      hint: 'testdb drop only removes databases made by `dbctl testdb create`; use `dbctl db drop` for others',
+    }, 'not_a_test_database');
+  }
+  await withHost(config, (host) => host.drop(name));
+}
+
+/**
+ * Drops every test database and template (`all`), or only templates that no longer match the
+ * project and clones created before `olderThanMs` ago (prune). Returns the dropped names.
+ */
+export async function removeTestdbs(config: ResolvedConfig, selection: { all: true } | { olderThanMs: number }): Promise<string[]> {
+  const currentNames = [false, true].map((seeded) => templateName(config.testdb.prefix, templateHash(config, seeded)));
+  const cutoff = 'all' in selection ? Infinity : Date.now() - selection.olderThanMs;
+  return withHost(config, async (host) => {
+    const doomed = entriesOf(config, await host.list(), currentNames).filter((e) =>
+      'all' in selection ? true : e.kind === 'template' ? !e.current : e.createdAt!.getTime() < cutoff,
+    );
+    // Clones first: a template can only be dropped once nothing copies from it.
+    doomed.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'clone' ? -1 : 1));
+    for (const e of doomed) await host.drop(e.name);
+    return doomed.map((e) => e.name);
+  });
+}
