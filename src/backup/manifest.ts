@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+import type { TableSnapshot } from './snapshot.js';
+
+export type BackupFormat = 'custom' | 'plain';
+export type BackupContent = 'full' | 'schema-only' | 'data-only';
+
+/** What `dbctl backup` writes next to every dump, and what `dbctl restore` verifies against. */
+export interface Manifest {
+  manifestVersion: 1;
+  dbctlVersion: string;
+  createdAt: string;
+  /** The dump's file name (the manifest sits next to it). */
+  file: string;
+  bytes: number;
+  sha256: string;
+  format: BackupFormat;
+  content: BackupContent;
+  /** Which backend made the dump: decides how it is restored. */
+  backend: 'pg' | 'pglite';
+  /** Database name on a server; the directory name for PGlite. */
+  database: string;
+  serverVersion: string;
+  serverVersionNum: number;
+  /** `pg_dump --version` of the client used (PGlite: its bundled pg_dump). */
+  dumpTool: string;
+  migrations: ManifestMigrations | { error: string };
+  tables: TableSnapshot[];
+}
+
+export interface ManifestMigrations {
+  applied: string[];
+  summary: { total: number; applied: number; pending: number; modified: number; missing: number };
+}
+
+export const MANIFEST_SUFFIX = '.manifest.json';
+
+export function manifestPathFor(dumpFile: string): string {
+  return dumpFile + MANIFEST_SUFFIX;
+}
+
+export function writeManifest(dumpFile: string, manifest: Manifest): string {
+  const file = manifestPathFor(dumpFile);
+  fs.writeFileSync(file, JSON.stringify(manifest, null, 2) + '\n');
+  return file;
+}
+
+/** Reads the manifest next to `dumpFile`; a file without one is not a dbctl backup (exit 2). */
+export function readManifest(dumpFile: string): Manifest {
+  if (!fs.existsSync(dumpFile)) throw new UsageError(`backup file not found: ${dumpFile}`);
+  const file = manifestPathFor(dumpFile);
+  if (!fs.existsSync(file)) {
+    throw new UsageError(`${path.basename(dumpFile)} is not a dbctl backup: no manifest ${path.basename(file)} next to it`, {
+      hint: 'restore only files written by `dbctl backup`, with their manifest beside them',
+    }, 'not_a_backup');
+  }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`manifest ${file} is not valid JSON: ${(error as Error).message}`, {}, 'bad_manifest');
+  }
+  if (manifest?.manifestVersion !== 1 || !Array.isArray(manifest.tables) || typeof manifest.sha256 !== 'string') {
+    throw new UsageError(`manifest ${file} is not a dbctl backup manifest (version 1)`, {}, 'bad_manifest');
+  }
+  return manifest;
+}
+
+export function sha256File(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    fs.createReadStream(file)
+      .on('data', (d) => hash.update(d))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+export interface TableDifference {
+  table: string;
+  problem: 'missing' | 'extra' | 'rows' | 'content';
+  expected?: number | string | null;
+  actual?: number | string | null;
+}
+
+/**
+ * Compares a restored database's tables with the manifest. Counts and hashes only where the
+ * manifest has them (not for schema-only); extra tables count except after a data-only restore,
+ * which goes into a schema that may hold more than the dump.
+ */
+export function compareTables(manifest: Manifest, actual: TableSnapshot[]): TableDifference[] {
+  const key = (t: { schema: string; name: string }) => `${t.schema}.${t.name}`;
+  const found = new Map(actual.map((t) => [key(t), t]));
+  const out: TableDifference[] = [];
+  for (const expected of manifest.tables) {
+    const got = found.get(key(expected));
+    found.delete(key(expected));
+    if (!got) out.push({ table: key(expected), problem: 'missing' });
+    else if (expected.rows !== null && expected.rows !== got.rows) out.push({ table: key(expected), problem: 'rows', expected: expected.rows, actual: got.rows });
+    else if (expected.hash !== null && expected.hash !== got.hash) out.push({ table: key(expected), problem: 'content', expected: expected.hash, actual: got.hash });
+  }
+  if (manifest.content !== 'data-only') for (const extra of found.keys()) out.push({ table: extra, problem: 'extra' });
+  return out;
+}

@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Database } from '../driver/open.js';
+import { describeTarget } from '../driver/url.js';
+import { OperationError, RefusedError, UsageError } from '../errors.js';
+import { compareTables, readManifest, sha256File, type Manifest, type TableDifference } from './manifest.js';
+import { anyRows, hasUserTables, serverVersion, snapshotTables, truncateTables, wipeSchemas } from './snapshot.js';
+import { loadSqlDump } from './sql-loader.js';
+import { assertToolSupportsServer, libpqConnection, runToolOrFail, type Tool } from './tools.js';
+
+export interface RestoreOptions {
+  file: string;
+  /** The database to restore into (already open). */
+  database: Database;
+  config: ResolvedConfig;
+  /** Empty a non-empty target first (drops its user schemas; data-only: truncates the dump's tables). */
+  clean?: boolean;
+  force?: boolean;
+  confirm?: string;
+  /** Interactive confirmation for the protected-environment guard (CLI only). */
+  prompt?: (question: string) => Promise<string>;
+}
+
+export type RestoreMethod = 'pg_restore' | 'psql' | 'sql-loader';
+
+export interface RestoreReport {
+  file: string;
+  target: string;
+  method: RestoreMethod;
+  cleaned: boolean;
+  manifest: Pick<Manifest, 'createdAt' | 'database' | 'backend' | 'format' | 'content' | 'serverVersion' | 'dbctlVersion'>;
+  tables: number;
+  rows: number;
+  differences: TableDifference[];
+  durationMs: { restore: number; verify: number; total: number };
+}
+
+/** Thrown when the restored database does not match the manifest; `data` holds the full report. */
+export class RestoreVerificationError extends OperationError {
+  constructor(readonly report: RestoreReport) {
+    super(`restore verification failed: ${report.differences.length} table(s) differ from the manifest`, {
+      hint: 'the dump or the restore is not faithful: do not rely on this backup until you know why',
+      data: { restore: report },
+    }, 'verify_failed');
+  }
+}
+
+/**
+ * Restores a dbctl backup and verifies every table's row count and content hash against its
+ * manifest. The file's sha256 is checked before anything is touched; a non-empty target is refused
+ * unless `clean` (and the protected-environment guard agrees).
+ */
+export async function restoreBackup(options: RestoreOptions): Promise<RestoreReport> {
+  const { database, config, file } = options;
+  const started = performance.now();
+  const manifest = readManifest(file);
+  const actualSha = await sha256File(file);
+  if (actualSha !== manifest.sha256) {
+    throw new OperationError(`backup file ${file} is corrupt: its sha256 differs from the manifest`, {
+      hint: 'the file was changed or truncated after the backup; use another backup',
+      data: { expected: manifest.sha256, actual: actualSha },
+    }, 'corrupt_backup');
+  }
+  const method = restoreMethod(manifest, database);
+
+  const occupied = manifest.content === 'data-only' ? await anyRows(database.db, manifest.tables) : await hasUserTables(database.db);
+  if (occupied) {
+    if (!options.clean) {
+      throw new RefusedError(`restore refused: ${describeTarget(database.target)} is not empty`, {
+        hint: 'restore into a new database (--create NAME), or pass --clean to replace its contents',
+      }, 'not_empty');
+    }
+    const { assertDestructiveAllowed } = await import('../guard/index.js');
+    await assertDestructiveAllowed({ config, target: database.target, operation: 'restore --clean', force: options.force, confirm: options.confirm, prompt: options.prompt });
+    if (manifest.content === 'data-only') await truncateTables(database.db, manifest.tables);
+    else await wipeSchemas(database.db);
+  }
+
+  const restoreStarted = performance.now();
+  if (method === 'sql-loader') await loadSqlDump(database, fs.readFileSync(file, 'utf8'));
+  else await runServerRestore(method, file, database, config);
+  const verifyStarted = performance.now();
+
+  const actual = await database.db.transaction().execute((trx) => snapshotTables(trx, { content: manifest.content !== 'schema-only' }));
+  const differences = compareTables(manifest, actual);
+  const done = performance.now();
+  const report: RestoreReport = {
+    file,
+    target: describeTarget(database.target),
+    method,
+    cleaned: occupied,
+    manifest: {
+      createdAt: manifest.createdAt,
+      database: manifest.database,
+      backend: manifest.backend,
+      format: manifest.format,
+      content: manifest.content,
+      serverVersion: manifest.serverVersion,
+      dbctlVersion: manifest.dbctlVersion,
+    },
+    tables: manifest.tables.length,
+    rows: manifest.tables.reduce((n, t) => n + (t.rows ?? 0), 0),
+    differences,
+    durationMs: {
+      restore: Math.round(verifyStarted - restoreStarted),
+      verify: Math.round(done - verifyStarted),
+      total: Math.round(done - started),
+    },
+  };
+  if (differences.length) throw new RestoreVerificationError(report);
+  return report;
+}
+
+/**
+ * Server dumps go back through the standard tools; plain SQL made on PGlite (INSERTs, no COPY) and
+ * anything restored into PGlite goes through dbctl's loader. A custom-format file needs pg_restore
+ * and a server.
+ */
+function restoreMethod(manifest: Manifest, database: Database): RestoreMethod {
+  if (manifest.format === 'custom') {
+    if (database.pglite) {
+      throw new UsageError(`${manifest.file} is a custom-format dump: it restores onto a server only (PGlite has no pg_restore)`, {
+        hint: 'restore it with --into postgres://…, or back up with --format plain to restore into PGlite',
+      }, 'unsupported_restore');
+    }
+    return 'pg_restore';
+  }
+  return manifest.backend === 'pglite' || database.pglite ? 'sql-loader' : 'psql';
+}
+
+async function runServerRestore(method: 'pg_restore' | 'psql', file: string, database: Database, config: ResolvedConfig): Promise<void> {
+  const tool: Tool = method === 'pg_restore' ? { name: 'pg_restore', bin: config.backups.pgRestore } : { name: 'psql', bin: config.backups.psql };
+  const version = await serverVersion(database.db);
+  if (method === 'pg_restore') await assertToolSupportsServer(tool, version.num, version.text);
+  const conn = libpqConnection(database.target.url, config.connectTimeoutMs);
+  const args = method === 'pg_restore'
+    ? ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', '--dbname', conn.dbname, file]
+    : ['--no-psqlrc', '--quiet', '--set', 'ON_ERROR_STOP=1', '--single-transaction', '--dbname', conn.dbname, '--file', file];
+  await runToolOrFail(tool, args, conn.env, method);
+}

@@ -1,0 +1,87 @@
+import { sql } from 'kysely';
+import type { Database } from '../driver/open.js';
+import { OperationError } from '../errors.js';
+
+/** A piece of a plain dump: SQL to run as a script, or a COPY … FROM stdin with its data. */
+type Piece = { kind: 'sql'; text: string; entry: string } | { kind: 'copy'; statement: string; data: string; entry: string };
+
+/**
+ * Loads a plain-SQL dump through dbctl's own connection, in one transaction: how PGlite restores
+ * (it has no psql), and how a PGlite dump goes onto a server. What a script runner cannot take
+ * from pg_dump output is handled here:
+ * - psql meta-commands (`\connect`, `\restrict`) are dropped;
+ * - `SET name = …` for a setting the target does not know (a newer dump's `transaction_timeout`
+ *   on an older server) is dropped;
+ * - ownership and grants are skipped (the roles may not exist; pg_restore gets --no-owner
+ *   --no-privileges for the same reason);
+ * - COPY … FROM stdin data goes through PGlite's /dev/blob;
+ * - the dump empties search_path for the session, so it is reset afterwards.
+ * The dump is cut at pg_dump's `-- Name:` entry headers, which sit between statements, so no
+ * single script is the whole file.
+ */
+export async function loadSqlDump(database: Database, text: string): Promise<void> {
+  const { rows } = await sql<{ name: string }>`select name from pg_settings`.execute(database.db);
+  const known = new Set(rows.map((r) => r.name.toLowerCase()));
+  const pieces = splitDump(text, known);
+  await database.db.transaction().execute(async (trx) => {
+    for (const piece of pieces) {
+      try {
+        if (piece.kind === 'sql') await sql.raw(piece.text).execute(trx);
+        else await copyIn(database, piece.statement, piece.data);
+      } catch (error) {
+        throw new OperationError(`restore failed in ${piece.entry || 'the dump preamble'}: ${(error as Error).message}`, { cause: error }, 'restore_failed');
+      }
+    }
+    await sql`reset search_path`.execute(trx);
+  });
+}
+
+async function copyIn(database: Database, statement: string, data: string): Promise<void> {
+  if (!database.pglite) {
+    throw new OperationError('this dump holds COPY data: restore it onto a server with psql (dbctl does that for server dumps)');
+  }
+  const fromBlob = statement.replace(/FROM stdin;\s*$/i, `FROM '/dev/blob';`);
+  await database.pglite.query(fromBlob, [], { blob: new Blob([data]) });
+}
+
+const ENTRY_HEADER = /^-- (?:Data for )?Name: /;
+const OWNER = /^ALTER [A-Z ]+ OWNER TO [^;]+;$/;
+const COPY = /^COPY .+ FROM stdin;$/;
+
+export function splitDump(text: string, knownSettings: Set<string>): Piece[] {
+  const lines = text.split('\n');
+  const pieces: Piece[] = [];
+  let buffer: string[] = [];
+  let entry = '';
+  // Data entries keep every line as it is: a line inside a multi-line string literal is data.
+  let isData = false;
+  let skipEntry = false;
+  const flush = () => {
+    if (!skipEntry && buffer.some((l) => l.trim() !== '' && !l.startsWith('--'))) pieces.push({ kind: 'sql', text: buffer.join('\n'), entry });
+    buffer = [];
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (line === '--' && ENTRY_HEADER.test(lines[i + 1] ?? '')) {
+      flush();
+      entry = lines[i + 1].slice(3);
+      isData = entry.includes('Type: TABLE DATA');
+      skipEntry = / Type: ACL;/.test(entry);
+      continue;
+    }
+    if (!isData && line.startsWith('\\')) continue;
+    if (!isData && OWNER.test(line)) continue;
+    if (!isData && /^SET \w+ = /.test(line) && !knownSettings.has(line.split(/\s+/)[1].toLowerCase())) continue;
+    if (COPY.test(line)) {
+      flush();
+      const end = lines.indexOf('\\.', i + 1);
+      if (end < 0) throw new OperationError(`the dump is truncated: ${entry || 'a COPY'} has no end marker`, {}, 'corrupt_backup');
+      pieces.push({ kind: 'copy', statement: line, data: lines.slice(i + 1, end).map((l) => l + '\n').join(''), entry });
+      i = end;
+      continue;
+    }
+    buffer.push(line);
+  }
+  flush();
+  return pieces;
+}
