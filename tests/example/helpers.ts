@@ -72,3 +72,36 @@ export function asRole<T>(db: Kysely<any>, role: AppRole, userId: string | null,
 export async function rows<T = any>(db: Kysely<any>, text: string): Promise<T[]> {
   return (await sql.raw(text).execute(db)).rows as T[];
 }
+
+/** The SQLSTATE a query fails with (pg and PGlite both put it on `code`), or 'ok'. */
+export async function sqlstateOf(query: Promise<unknown>): Promise<string> {
+  try {
+    await query;
+    return 'ok';
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  }
+}
+
+export interface Basics {
+  student: string;
+  otherStudent: string;
+  educator: string;
+  course: string;
+  document: string;
+}
+
+/** Two students, an educator, a course with a document and both students enrolled; `tag` keeps emails and codes unique per test. */
+export async function insertBasics(db: Kysely<any>, tag: string): Promise<Basics> {
+  const user = async (name: string, role: string) =>
+    (await db.insertInto('users').values({ email: `${name}.${tag}@example.edu`, role }).returning('id').executeTakeFirstOrThrow()).id as string;
+  const student = await user('ann', 'student');
+  const otherStudent = await user('bob', 'student');
+  const educator = await user('eve', 'educator');
+  const course = (await db.insertInto('courses').values({ code: `CS-${tag.toUpperCase()}`, name: 'Databases', semester: 'Fall 2026' }).returning('id').executeTakeFirstOrThrow()).id as string;
+  const document = (await db.insertInto('documents')
+    .values({ course_id: course, title: 'Lecture 1', file_path: `lectures/${tag}/01.pdf`, content_type: 'application/pdf', uploaded_by: educator })
+    .returning('id').executeTakeFirstOrThrow()).id as string;
+  await db.insertInto('enrollments').values([{ user_id: student, course_id: course }, { user_id: otherStudent, course_id: course }]).execute();
+  return { student, otherStudent, educator, course, document };
+}
