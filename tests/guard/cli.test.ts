@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/driver/open.js';
+import { parseTarget } from '../../src/driver/url.js';
+import { confirmName } from '../../src/guard/index.js';
+import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
+import { backends } from '../helpers/backends.js';
+import { runCli, tempProject } from '../helpers/cli.js';
+import { counts, fill, PROJECT } from '../reset/schema.js';
+
+describe.each(backends)('guards through the CLI on $name', (backend) => {
+  let t: TestDatabase;
+  let cwd: string;
+  let name: string;
+  const cli = (args: string[]) => runCli(['--json', ...args], { cwd });
+  const rowCounts = async () => {
+    const database = await openDatabase({ url: t.url });
+    try {
+      return await counts(database.db);
+    } finally {
+      await database.close();
+    }
+  };
+
+  beforeAll(async () => {
+    t = await createTestDatabase({ serverUrl: backend.serverUrl });
+    name = confirmName(parseTarget(t.url, '/'));
+    const environments = { development: { url: t.url }, production: { url: t.url }, staging: { url: t.url, protected: true } };
+    cwd = tempProject({ ...PROJECT, 'dbctl.config.json': JSON.stringify({ environments }) });
+    expect((await runCli(['migrate', 'up'], { cwd })).code).toBe(0);
+    const database = await openDatabase({ url: t.url });
+    await fill(database.db);
+    await database.close();
+  });
+  afterAll(async () => t?.drop());
+
+  it('refuses every destructive command in production (exit 5) and changes nothing', async () => {
+    const cases: [string[], string][] = [
+      [['migrate', 'down'], 'protected'],
+      [['migrate', 'redo'], 'protected'],
+      [['reset'], 'protected'],
+      [['reset', '--seed'], 'protected'],
+      [['db', 'drop'], 'protected'],
+      [['db', 'fresh'], 'protected'],
+      [['reset', '--confirm', name], 'protected'],
+      [['migrate', 'down', '--force'], 'not_confirmed'],
+      [['db', 'drop', '--force'], 'not_confirmed'],
+      [['db', 'fresh', '--force', '--confirm', `${name}x`], 'confirm_mismatch'],
+      [['reset', '--force', '--confirm', name.toUpperCase()], 'confirm_mismatch'],
+    ];
+    for (const [args, code] of cases) {
+      const r = await cli(['--env', 'production', ...args]);
+      expect({ args, code: r.code, error: r.json().error.code }).toEqual({ args, code: 5, error: code });
+    }
+    expect(await rowCounts()).toEqual({ users: 2, weird: 2, camel: 2, notes: 2, log: 2, migrations: 1, history: 1 });
+  });
+
+  it('explains the refusal in one line with a hint, and a configured environment is protected too', async () => {
+    const r = await runCli(['--env', 'staging', 'reset'], { cwd });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(`error: reset refused: environment "staging" is protected; it would change database "${name}"`);
+    expect(r.stderr).toContain(`hint: pass --force and confirm the database name (--confirm ${name})`);
+    const wrong = await runCli(['--env', 'production', 'reset', '--force', '--confirm', 'other'], { cwd });
+    expect(wrong.stderr).toContain(`error: reset refused: "other" does not match the database name "${name}" (environment "production" is protected)`);
+  });
+
+  it('goes through when forced and confirmed', async () => {
+    const r = await cli(['--env', 'production', 'reset', '--force', '--confirm', name]);
+    expect(r.code).toBe(0);
+    expect(r.json().truncated).toHaveLength(3);
+    expect(await rowCounts()).toMatchObject({ users: 0, weird: 0, camel: 0, migrations: 1 });
+  });
+});
+
+describe('productionHosts through the CLI', () => {
+  // Refused before any connection is made, so the host need not exist.
+  const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ productionHosts: ['*.prod.example.com'] }) });
+  const url = 'postgres://app:hunter2@db1.prod.example.com:5432/shop';
+
+  it.each([[['reset']], [['db', 'drop', '--force', '--confirm', 'shop']], [['db', 'fresh', '--force', '--confirm', 'shop']]])('%j in development is refused', async (args) => {
+    const r = await runCli(['--url', url, ...args], { cwd });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('host "db1.prod.example.com" matches productionHosts pattern "*.prod.example.com" but environment "development" is not protected');
+    expect(r.stderr).toContain('database "shop"');
+    expect(r.stderr).not.toContain('hunter2');
+  });
+});
