@@ -42,6 +42,11 @@ export class Output {
     this.#document = document;
   }
 
+  /** The document set so far (an error report extends it rather than replacing it). */
+  get document(): unknown {
+    return this.#document;
+  }
+
   flush(): void {
     if (this.json && this.#document !== undefined) {
       process.stdout.write(redact(JSON.stringify(this.#document, jsonReplacer, 2)) + '\n');

@@ -10,7 +10,9 @@ export function reportError(error: unknown): number {
   const out = currentOutput();
   if (isDbctlError(error)) {
     if (out.json) {
-      out.result({ ok: false, error: error.toJSON() });
+      // A --check keeps what it found (e.g. the status) and adds the error to the same document.
+      const found = out.document;
+      out.result({ ...(found && typeof found === 'object' ? found : {}), ok: false, error: error.toJSON() });
       out.flush();
     }
     const c = out.color;

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Kysely, PostgresDialect, type LogEvent, type PostgresPool } from 'kysely';
+import { Kysely, PostgresDialect, sql, type LogEvent, type PostgresPool } from 'kysely';
 import { ConnectionError } from '../errors.js';
 import { connectionErrorFor, isTransientConnectError } from './connect-error.js';
 import { lockDataDir } from './dir-lock.js';
@@ -35,6 +35,11 @@ export interface Database {
   readonly capabilities: Capabilities;
   /** The PGlite instance behind an embedded database (dump, clone); undefined on a real server. */
   readonly pglite?: import('@electric-sql/pglite').PGlite;
+  /**
+   * Undoes whatever a migration SET on this session (search_path, role, timeouts) and re-applies
+   * dbctl's own session settings, so nothing leaks into the next migration.
+   */
+  resetSession(session: Kysely<any>): Promise<void>;
   /** Observe every query run through `db` (dry runs capture SQL this way). Returns an unsubscribe. */
   onQuery(listener: (event: LogEvent) => void): () => void;
   close(): Promise<void>;
@@ -58,6 +63,12 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
   });
   // Errors on idle clients (server restart) must not crash the process.
   pool.on('error', () => {});
+  // If dbctl is killed mid-migration, the server would keep running the statement (and holding the
+  // run lock) until it next writes to the socket. PG 14+ can poll for a vanished client instead.
+  const setup = 'set client_connection_check_interval = 1000';
+  pool.on('connect', (client) => {
+    client.query(setup).catch(() => {});
+  });
   const started = Date.now();
   let delay = 100;
   for (;;) {
@@ -81,6 +92,7 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
     target,
     db,
     onQuery: hub.add,
+    resetSession: (session) => resetSession(session, setup),
     capabilities: { concurrentSessions: true },
     close: () => db.destroy(),
   };
@@ -109,7 +121,8 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
       cause: error,
     }, 'pglite_open');
   }
-  if (options.statementTimeoutMs) await pglite.exec(`set statement_timeout = ${Math.floor(options.statementTimeoutMs)}`);
+  const setup = options.statementTimeoutMs ? `set statement_timeout = ${Math.floor(options.statementTimeoutMs)}` : '';
+  if (setup) await pglite.exec(setup);
   const pool = new PglitePool(pglite);
   const hub = queryHub(options);
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: pool as unknown as PostgresPool }), log: hub.log });
@@ -118,6 +131,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
     db,
     pglite,
     onQuery: hub.add,
+    resetSession: (session) => resetSession(session, setup),
     capabilities: { concurrentSessions: false },
     close: async () => {
       try {
@@ -128,6 +142,11 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
       }
     },
   };
+}
+
+async function resetSession(session: Kysely<any>, setup: string): Promise<void> {
+  await sql.raw('reset all').execute(session);
+  if (setup) await sql.raw(setup).execute(session).catch(() => {});
 }
 
 function queryHub(options: OpenOptions) {

@@ -295,7 +295,7 @@ export class Migrator {
               await withLockRetry(p.file.name, () => apply(conn, p, k), onRetry);
             }
           } finally {
-            await sql`reset all`.execute(conn).catch(() => {});
+            await this.#props.database.resetSession(conn).catch(() => {});
           }
         });
         this.#emit({ type: 'done', name: p.file.name, direction, durationMs: results[k].durationMs ?? 0 });

@@ -1,0 +1,243 @@
+import { spawn } from 'node:child_process';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { backends, freshDatabase } from '../helpers/backends.js';
+import { BIN, runCli, tempProject } from '../helpers/cli.js';
+import { createTable, sqlMigration } from '../migrate/helpers.js';
+
+const project = (files: Record<string, string>) => tempProject(Object.fromEntries(Object.entries(files).map(([k, v]) => [`migrations/${k}`, v])));
+const native = backends.find((b) => b.name === 'pg');
+
+describe.each(backends)('dbctl migrate (CLI) on $name', (backend) => {
+  it('prints one JSON document per command and exits with the documented codes', async () => {
+    const t = await freshDatabase(backend);
+    const cwd = project({ '001_a.sql': createTable('a'), '002_b.sql': createTable('b') });
+    const env = { DATABASE_URL: t.url };
+
+    const pending = await runCli(['migrate', 'status', '--json', '--check'], { cwd, env });
+    expect(pending.code).toBe(4);
+    const doc = pending.json();
+    expect(doc).toMatchObject({ ok: false, error: { code: 'status_check' } });
+    expect(doc.summary).toMatchObject({ total: 2, pending: 2, applied: 0 });
+    expect(Object.keys(doc.migrations[0]).sort()).toEqual(['appliedAt', 'appliedBy', 'batch', 'checksum', 'durationMs', 'file', 'kind', 'name', 'state', 'unordered']);
+
+    const up = await runCli(['migrate', 'up', '--json'], { cwd, env });
+    expect(up.code).toBe(0);
+    expect(up.json()).toMatchObject({ ok: true, direction: 'up', batch: 1, results: [{ name: '001_a', status: 'success' }, { name: '002_b', status: 'success' }] });
+
+    const status = await runCli(['migrate', 'status', '--check'], { cwd, env });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/001_a\s+applied/);
+    expect(status.stdout).toContain('2 migration(s): 2 applied, 0 pending');
+  });
+
+  it('reports a failing migration on stderr with file:line:col and exits 1; status tells the truth', async () => {
+    const t = await freshDatabase(backend);
+    const cwd = project({ '001_a.sql': createTable('a'), '002_bad.sql': sqlMigration('create table b (id int);\nselect nope from b;') });
+    const up = await runCli(['migrate', 'up', '--json'], { cwd, env: { DATABASE_URL: t.url } });
+    expect(up.code).toBe(1);
+    expect(up.stderr).toContain('migrations/002_bad.sql:3:8: column "nope" does not exist');
+    expect(up.stderr).not.toMatch(/\n\s+at /); // no stack trace for a user mistake
+    const doc = up.json();
+    expect(doc.ok).toBe(false);
+    expect(doc.error).toMatchObject({ code: 'migration_failed', failure: { name: '002_bad', sqlstate: '42703', line: 3, col: 8 } });
+    expect(doc.error.results.map((r: any) => r.status)).toEqual(['success', 'failed']);
+    const status = await runCli(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } });
+    expect(status.json().migrations.map((m: any) => m.state)).toEqual(['applied', 'pending']);
+  });
+
+  it('refuses drift with exit 5 and a one-line error naming the file', async () => {
+    const t = await freshDatabase(backend);
+    const cwd = project({ '001_a.sql': createTable('a') });
+    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    tempProjectWrite(cwd, '001_a.sql', createTable('a') + '\n-- changed');
+    const up = await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } });
+    expect(up.code).toBe(5);
+    expect(up.stderr).toMatch(/^error: applied migrations do not match their files: 001_a \(changed since it was applied\)$/m);
+    expect((await runCli(['migrate', 'verify'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(4);
+  });
+
+  it('creates new migration files from templates', async () => {
+    const cwd = project({});
+    const ts = await runCli(['migrate', 'new', 'add users', '--json'], { cwd });
+    expect(ts.code).toBe(0);
+    expect(ts.json().file).toMatch(/^migrations\/\d{14}_add_users\.ts$/);
+    const sql = await runCli(['migrate', 'new', 'add_index', '--sql'], { cwd });
+    expect(sql.stdout).toMatch(/created migrations\/\d{14}_add_index\.sql/);
+    expect((await runCli(['migrate', 'new', 'bad/name'], { cwd })).code).toBe(2);
+  });
+});
+
+describe('dbctl usage and connection errors', () => {
+  it('exits 2 for bad flags, bad URLs and bad config, without a stack trace', async () => {
+    const cwd = project({});
+    const badFlag = await runCli(['migrate', 'up', '--step', 'zero'], { cwd });
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toContain('--step takes a positive whole number');
+    const badUrl = await runCli(['migrate', 'status', '--url', 'mysql://root:hunter2@db/x'], { cwd });
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).not.toContain('hunter2');
+    const badConfig = tempProject({ 'dbctl.config.json': '{"migratons": {}}' });
+    const cfg = await runCli(['config'], { cwd: badConfig });
+    expect(cfg.code).toBe(2);
+    expect(cfg.stderr).toContain('dbctl.config.json: unknown option "migratons"');
+  });
+
+  it('gives up on an unreachable port within --connect-timeout with a clear message and no password', async () => {
+    const cwd = project({});
+    const started = Date.now();
+    const r = await runCli(['migrate', 'status', '--connect-timeout', '1500ms', '--url', 'postgres://app:s3cretpw@127.0.0.1:1/app'], { cwd, timeoutMs: 30_000 });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/error: cannot connect to 127\.0\.0\.1:1\/app: .*ECONNREFUSED.*gave up after/);
+    expect(r.stderr).toContain('hint:');
+    expect(r.stdout + r.stderr).not.toContain('s3cretpw');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('prints the resolved config with the password redacted', async () => {
+    const cwd = project({});
+    const r = await runCli(['config', '--json'], { cwd, env: { DATABASE_URL: 'postgres://app:s3cretpw@db.internal:5432/app' } });
+    expect(r.code).toBe(0);
+    expect(r.json()).toMatchObject({ url: 'postgres://app:***@db.internal:5432/app', urlSource: 'env', env: 'development' });
+    expect(r.stdout).not.toContain('s3cretpw');
+  });
+
+  it('refuses a second process on the same embedded database with a clear error', async () => {
+    const cwd = project({ '001_slow.sql': sqlMigration('select pg_sleep(4);') });
+    const first = spawn(process.execPath, [BIN, 'migrate', 'up'], { cwd, env: { ...process.env, DATABASE_URL: '' } });
+    try {
+      // Wait until the first process holds the directory.
+      for (let i = 0; i < 200 && !require_exists(`${cwd}/.dbctl/pglite.lock`); i++) await sleep(50);
+      const second = await runCli(['migrate', 'status'], { cwd });
+      expect(second.code).toBe(3);
+      expect(second.stderr).toMatch(/embedded database .*\.dbctl\/pglite is in use by another process \(pid \d+/);
+    } finally {
+      await new Promise((r) => first.on('close', r));
+    }
+  });
+});
+
+describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failure', () => {
+  const server = native?.serverUrl ?? '';
+
+  it('10 concurrent `migrate up` processes apply every migration exactly once (repeated)', async () => {
+    for (let round = 0; round < 2; round++) {
+      const t = await freshDatabase(native!);
+      const files: Record<string, string> = {};
+      // A slow first migration makes the runners overlap; plain CREATE TABLE fails if run twice.
+      files['001_slow.sql'] = sqlMigration('select pg_sleep(0.3);\ncreate table t0 (id int);');
+      for (let i = 1; i < 6; i++) files[`00${i + 1}_t${i}.sql`] = createTable(`t${i}`);
+      files['007_ts.ts'] = `export async function up(db: any) { await db.schema.createTable('t_ts').addColumn('id', 'integer').execute(); }`;
+      const cwd = project(files);
+      const runs = await Promise.all(Array.from({ length: 10 }, () => runCli(['migrate', 'up', '--json'], { cwd, env: { DATABASE_URL: t.url } })));
+      expect(runs.map((r) => r.code)).toEqual(Array(10).fill(0));
+      const applied = runs.flatMap((r) => r.json().results.map((x: any) => x.name));
+      expect(applied.sort()).toEqual(Object.keys(files).map((f) => f.replace(/\.(sql|ts)$/, '')).sort());
+      const client = new pg.Client({ connectionString: t.url });
+      await client.connect();
+      const { rows } = await client.query('select count(*)::int as n, count(distinct name)::int as d from kysely_migration');
+      await client.end();
+      expect(rows[0]).toEqual({ n: 7, d: 7 });
+    }
+  });
+
+  it('after kill -9 during a long migration, a rerun succeeds with no stale lock and the killed migration not applied', async () => {
+    const t = await freshDatabase(native!);
+    const cwd = project({ '001_a.sql': createTable('a'), '002_slow.sql': sqlMigration('create table slow (id int);\nselect pg_sleep(2);', 'drop table slow;') });
+    const child = spawn(process.execPath, [BIN, 'migrate', 'up'], { cwd, env: { ...process.env, DATABASE_URL: t.url } });
+    const admin = new pg.Client({ connectionString: t.url });
+    await admin.connect();
+    try {
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await admin.query(`select 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(2)%' and pid <> pg_backend_pid()`);
+        if (rows.length) break;
+        await sleep(50);
+      }
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('close', r));
+      const status = await runCli(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } });
+      expect(status.json().migrations.map((m: any) => m.state)).toEqual(['applied', 'pending']);
+      const rerun = await runCli(['migrate', 'up', '--lock-timeout', '20s'], { cwd, env: { DATABASE_URL: t.url } });
+      expect(rerun.code).toBe(0);
+      expect(rerun.stdout).toContain('applied  002_slow');
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('waits for the run lock, says who holds it, and exits 6 on --lock-timeout', async () => {
+    const t = await freshDatabase(native!);
+    const cwd = project({ '001_a.sql': createTable('a') });
+    const holder = new pg.Client({ connectionString: t.url, application_name: 'deploy-42' });
+    await holder.connect();
+    try {
+      await holder.query(`select pg_advisory_lock(3853314791062309107)`);
+      const r = await runCli(['migrate', 'up', '--lock-timeout', '1s'], { cwd, env: { DATABASE_URL: t.url } });
+      expect(r.code).toBe(6);
+      expect(r.stderr).toMatch(/waiting for the migration run lock held by pid \d+ \(deploy-42/);
+      expect(r.stderr).toMatch(/error: timed out after 1\.0 s waiting for the migration run lock held by pid \d+ \(deploy-42/);
+    } finally {
+      await holder.end();
+    }
+    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+  });
+
+  it('retries a migration that hits lock_timeout while another session holds ACCESS EXCLUSIVE briefly', async () => {
+    const t = await freshDatabase(native!);
+    const cwd = project({ '001_t.sql': createTable('t') });
+    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    tempProjectWrite(cwd, '002_alter.sql', sqlMigration('alter table t add column note text;', 'alter table t drop column note;'));
+    const blocker = new pg.Client({ connectionString: t.url });
+    await blocker.connect();
+    await blocker.query('begin; lock table t in access exclusive mode');
+    const run = runCli(['migrate', 'up', '--ddl-lock-timeout', '300ms'], { cwd, env: { DATABASE_URL: t.url } });
+    // Hold the lock until dbctl has been seen waiting on it, then long enough for one lock_timeout.
+    // (Polled from another session: inside a transaction pg_stat_activity is a frozen snapshot.)
+    const watcher = new pg.Client({ connectionString: t.url });
+    await watcher.connect();
+    for (let i = 0; i < 400; i++) {
+      const { rows } = await watcher.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%alter table t add%' and pid <> pg_backend_pid()`);
+      if (rows.length) break;
+      await sleep(25);
+    }
+    await watcher.end();
+    await sleep(600);
+    await blocker.query('commit');
+    await blocker.end();
+    const r = await run;
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/002_alter: lock_timeout \(canceling statement due to lock timeout\); retry 1/);
+    expect(r.stdout).toContain('applied  002_alter');
+  });
+
+  it('names the user and hides the password when authentication fails', async () => {
+    const url = new URL(server);
+    url.username = 'no_such_user_x';
+    url.password = 'pw-sekrit-123';
+    const r = await runCli(['migrate', 'status'], { cwd: project({}), env: { DATABASE_URL: url.toString() } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/error: authentication failed for user "no_such_user_x"|role "no_such_user_x" does not exist/);
+    expect(r.stdout + r.stderr).not.toContain('pw-sekrit-123');
+  });
+
+  it('says which database is missing', async () => {
+    const url = new URL(server);
+    url.pathname = '/dbctl_no_such_db';
+    const r = await runCli(['migrate', 'status'], { cwd: project({}), env: { DATABASE_URL: url.toString() } });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('database "dbctl_no_such_db" does not exist');
+  });
+});
+
+function sleep(ms: number) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+import fs from 'node:fs';
+import path from 'node:path';
+function require_exists(file: string) {
+  return fs.existsSync(file);
+}
+function tempProjectWrite(cwd: string, name: string, content: string) {
+  fs.writeFileSync(path.join(cwd, 'migrations', name), content);
+}
