@@ -65,3 +65,9 @@ function isAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/** The live process holding an embedded database's lock, if any (for `dbctl doctor`). */
+export function dataDirOwner(dataDir: string): { pid: number; host: string; since: string } | null {
+  const owner = readOwner(`${dataDir}.lock`);
+  return owner && owner.host === os.hostname() && isAlive(owner.pid) ? owner : null;
+}

@@ -67,7 +67,8 @@ export async function lockHolder(db: Kysely<any>): Promise<LockHolder | null> {
   const { rows } = await sql<any>`
     select a.pid, a.application_name, a.client_addr::text as client, coalesce(a.xact_start, a.backend_start) as since
     from pg_locks l join pg_stat_activity a on a.pid = l.pid
-    where l.locktype = 'advisory' and l.granted and l.classid = ${high}::oid and l.objid = ${low}::oid and l.objsubid = 1
+    where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
+      and l.classid = ${high}::oid and l.objid = ${low}::oid and l.objsubid = 1
     limit 1`.execute(db);
   const r = rows[0];
   return r ? { pid: r.pid, applicationName: r.application_name, client: r.client, since: r.since ? new Date(r.since).toISOString() : null } : null;

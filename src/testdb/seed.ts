@@ -2,19 +2,19 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { OperationError } from '../errors.js';
 
+type RunSeeds = (options: { database: Database; config: ResolvedConfig; env?: string }) => Promise<unknown>;
+
 /**
- * Seeds a template through the seed capability (src/seed), loaded only when a seeded template is
- * built. The specifier is a variable so this file compiles whether or not that module is present.
+ * Seeds a template through the seed capability's `runSeeds` (src/seed), loaded only when a seeded
+ * template is built. The specifiers are variables so this file compiles while that module is
+ * still being written (its index, or the seeder itself).
  */
 export async function seedTemplate(database: Database, config: ResolvedConfig): Promise<void> {
-  const specifier = '../seed/index.js';
-  let seeds: Record<string, unknown>;
-  try {
-    seeds = await import(specifier);
-  } catch (error) {
-    throw new OperationError('cannot seed the test template: the seed module (src/seed) is not available', { cause: error }, 'seed_unavailable');
+  let runSeeds: RunSeeds | undefined;
+  for (const specifier of ['../seed/index.js', '../seed/seeder.js']) {
+    runSeeds = await import(specifier).then((m) => m.runSeeds as RunSeeds | undefined, () => undefined);
+    if (runSeeds) break;
   }
-  const run = (seeds.runSeeds ?? seeds.seed) as ((options: { database: Database; config: ResolvedConfig; env: string }) => Promise<unknown>) | undefined;
-  if (typeof run !== 'function') throw new OperationError('cannot seed the test template: src/seed exports no runSeeds()', {}, 'seed_unavailable');
-  await run({ database, config, env: config.env });
+  if (!runSeeds) throw new OperationError('cannot seed the test template: the seed module (src/seed) provides no runSeeds()', {}, 'seed_unavailable');
+  await runSeeds({ database, config, env: config.env });
 }

@@ -1,0 +1,62 @@
+import type { ResolvedConfig } from '../config/resolve.js';
+import { openDatabase, type Database } from '../driver/open.js';
+import { parseTarget } from '../driver/url.js';
+import { isDbctlError } from '../errors.js';
+import { configSection, connectionSection, extensionsSection, lockSection, migrationsSection, pgliteSection, sessionsSection, typesSection } from './checks.js';
+import { section, SECTIONS, type DoctorReport, type Section, type SectionName } from './report.js';
+
+export { waitForDatabase, type WaitOptions } from './wait.js';
+export type { DoctorReport, Section, SectionName, SectionStatus } from './report.js';
+
+/**
+ * Everything worth knowing before running migrations or tests against a database, in one report.
+ * Never throws for what it finds: a check that fails becomes a section needing attention, and the
+ * checks that need a connection are 'unknown' when there is none.
+ */
+export async function runDoctor(config: ResolvedConfig): Promise<DoctorReport> {
+  const target = parseTarget(config.url, config.cwd);
+  const sections = {} as Record<SectionName, Section>;
+  sections.config = configSection(config);
+  sections.pglite = pgliteSection(target);
+  // Opening a missing embedded directory would create it (initdb): report instead of repairing.
+  const embeddedMissing = target.kind === 'pglite' && sections.pglite.status === 'attention';
+  let database: Database | undefined;
+  if (embeddedMissing) sections.connection = section('attention', `not opened: ${sections.pglite.summary}`);
+  else {
+    try {
+      database = await openDatabase({ url: config.url, cwd: config.cwd, connectTimeoutMs: Math.min(config.connectTimeoutMs, 5000), poolSize: 2, applicationName: 'dbctl doctor' });
+    } catch (error) {
+      sections.connection = section('attention', `cannot connect: ${messageOf(error)}`, { error: isDbctlError(error) ? error.toJSON() : { message: messageOf(error) } });
+    }
+  }
+  try {
+    const checks: Array<[SectionName, (db: Database) => Promise<Section>]> = [
+      ['connection', (db) => connectionSection(db)],
+      ['extensions', (db) => extensionsSection(db, config)],
+      ['migrations', (db) => migrationsSection(db, config)],
+      ['lock', (db) => lockSection(db)],
+      ['sessions', (db) => sessionsSection(db, config)],
+      ['types', (db) => typesSection(db, config)],
+    ];
+    for (const [name, check] of checks) {
+      if (!database) {
+        sections[name] ??= section('unknown', 'unknown: no connection');
+        continue;
+      }
+      try {
+        sections[name] = await check(database);
+      } catch (error) {
+        sections[name] = section('attention', `check failed: ${messageOf(error)}`);
+      }
+    }
+  } finally {
+    await database?.close();
+  }
+  const ordered = Object.fromEntries(SECTIONS.map((name) => [name, sections[name]])) as Record<SectionName, Section>;
+  const attention = SECTIONS.filter((name) => ordered[name].status === 'attention');
+  return { ok: attention.length === 0, attention, sections: ordered };
+}
+
+function messageOf(error: unknown): string {
+  return String((error as Error)?.message ?? error);
+}
