@@ -1,0 +1,52 @@
+import pg from 'pg';
+
+/** The benchmark's own databases on the server: all named with this prefix, all dropped at the end. */
+export const PREFIX = 'dbctl_bench_';
+
+export function urlFor(serverUrl, database) {
+  const u = new URL(serverUrl);
+  u.pathname = '/' + database;
+  return u.toString();
+}
+
+export async function withAdmin(serverUrl, fn) {
+  const client = new pg.Client({ connectionString: serverUrl, application_name: 'dbctl-bench' });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const ident = (name) => `"${name.replace(/"/g, '""')}"`;
+
+/** Drops (terminating leftover sessions) and recreates an empty database; returns its URL. */
+export async function freshDatabase(serverUrl, name, { template } = {}) {
+  await withAdmin(serverUrl, async (c) => {
+    await c.query(`drop database if exists ${ident(name)} with (force)`);
+    await c.query(`create database ${ident(name)}${template ? ` template ${ident(template)}` : ''}`);
+  });
+  return urlFor(serverUrl, name);
+}
+
+export async function dropDatabase(serverUrl, name) {
+  await withAdmin(serverUrl, (c) => c.query(`drop database if exists ${ident(name)} with (force)`));
+}
+
+/** Drops every database this harness created (also those left by an interrupted run). */
+export async function dropAllBenchDatabases(serverUrl) {
+  await withAdmin(serverUrl, async (c) => {
+    const { rows } = await c.query('select datname from pg_database where datname like $1', [PREFIX.replace(/_/g, '\\_') + '%']);
+    for (const r of rows) {
+      await c.query(`update pg_database set datistemplate = false where datname = $1`, [r.datname]);
+      await c.query(`drop database if exists ${ident(r.datname)} with (force)`);
+    }
+  });
+}
+
+export async function serverVersion(serverUrl) {
+  return withAdmin(serverUrl, async (c) => (await c.query('show server_version')).rows[0].server_version);
+}
+
+export { ident };
