@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
-import { openDatabase, type Database } from '../driver/open.js';
+import type { ConfigOverrides, ResolvedConfig } from '../config/resolve.js';
+import type { Database } from '../driver/open.js';
 import { Output } from './output.js';
 
 /** Options every command accepts (declared once on the root program). */
@@ -25,9 +25,11 @@ export function globalsOf(command: Command): GlobalOptions {
   return command.optsWithGlobals() as GlobalOptions;
 }
 
-export async function commandContext(command: Command, extra: Parameters<typeof resolveConfig>[0] = {}): Promise<CommandContext> {
+export async function commandContext(command: Command, extra: ConfigOverrides = {}): Promise<CommandContext> {
   const globals = globalsOf(command);
   const out = currentOutput(globals);
+  // Loaded here, not at the top: `dbctl --help` must not pay for config loading or kysely.
+  const { resolveConfig } = await import('../config/resolve.js');
   const config = await resolveConfig({
     cwd: globals.cwd,
     configFile: globals.config,
@@ -48,6 +50,7 @@ export function currentOutput(globals?: GlobalOptions): Output {
 
 /** Opens the configured database, runs `fn`, and always closes it. */
 export async function withDatabase<T>(ctx: CommandContext, fn: (database: Database) => Promise<T>, url = ctx.config.url): Promise<T> {
+  const { openDatabase } = await import('../driver/open.js');
   const database = await openDatabase({
     url,
     cwd: ctx.config.cwd,
