@@ -9,3 +9,6 @@ export { Migrator, MigrationFailedError, type MigrateEvent, type RunReport, type
 export { createMigrationFile } from './migrate/new.js';
 export type { MigrationStatusEntry, MigrationState, StatusSummary } from './migrate/plan.js';
 export { VERSION } from './version.js';
+export { generateTypes, writeTypes, checkTypes, withMigratedDatabase, type TypegenOptions, type WriteResult, type TypesCheck } from './typegen/index.js';
+export { runSeeds, bulkInsert, bulkUpsert, loadFixture, seedId, createSeedFile, summarizeTables } from './seed/index.js';
+export type { SeedContext, SeedRunOptions, SeedRunReport, SeedReport, SeedEvent, BulkOptions, UpsertOptions, BulkResult, BulkTarget, FixtureUpsert, TableSummary } from './seed/index.js';

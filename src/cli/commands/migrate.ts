@@ -26,10 +26,10 @@ export function registerMigrate(program: Command): void {
     .addOption(ddlTimeout())
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout, ddlLockTimeout: opts.ddlLockTimeout, allowUnordered: opts.allowUnordered });
-      await withMigrator(ctx, async (migrator) => {
+      await withMigrator(ctx, async (migrator, database) => {
         const report = await migrator.up(opts);
         renderRun(ctx, report);
-        if ((opts.typegen || ctx.config.typegen.afterMigrate) && !opts.dryRun && report.results.length) await afterMigrateTypegen(ctx);
+        if ((opts.typegen || ctx.config.typegen.afterMigrate) && !opts.dryRun && report.results.length) await afterMigrateTypegen(ctx, database);
       });
     });
 
@@ -138,9 +138,9 @@ async function withMigrator(ctx: CommandContext, fn: (migrator: MigratorT, datab
   });
 }
 
-async function afterMigrateTypegen(ctx: CommandContext): Promise<void> {
+async function afterMigrateTypegen(ctx: CommandContext, database: DatabaseT): Promise<void> {
   const { runTypegenAfterMigrate } = await import('./typegen-hook.js');
-  await runTypegenAfterMigrate(ctx);
+  await runTypegenAfterMigrate(ctx, database);
 }
 
 function renderEvent(ctx: CommandContext, event: MigrateEvent): void {
