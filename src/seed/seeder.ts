@@ -1,0 +1,197 @@
+import fs from 'node:fs';
+import { sql, type Kysely } from 'kysely';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Database } from '../driver/open.js';
+import { describeSqlError, excerptAt, isPostgresError, type SqlErrorInfo } from '../driver/sql-error.js';
+import { OperationError, UsageError, isDbctlError } from '../errors.js';
+import { frameIn } from '../migrate/module.js';
+import { createSeedContext, type BulkProgress, type FixtureUpsert, type SeedContext } from './context.js';
+import { seededFaker } from './faker.js';
+import { displayPath } from './fixtures.js';
+import { listSeedFiles, selectSeeds, type SeedFile } from './files.js';
+import { loadSeedModule } from './module.js';
+
+export interface SeedRunOptions {
+  database: Database;
+  config: ResolvedConfig;
+  /** Default: the configured environment. */
+  env?: string;
+  /** Run only these seeds (full name `common/01_x` or file name `01_x`). */
+  only?: string[];
+  /** Default: `seeds.scale` of the environment, else 1. */
+  scale?: number;
+  /** Default: `seeds.seed` (42). */
+  seed?: number;
+  /** Run every seed in its transaction, report, and roll back. */
+  dryRun?: boolean;
+  onEvent?: (event: SeedEvent) => void;
+}
+
+export type SeedEvent =
+  | { type: 'start'; seed: string; file: string }
+  | ({ type: 'progress'; seed: string } & BulkProgress)
+  | { type: 'done'; report: SeedReport };
+
+/** Rows a seed wrote per table, as Postgres counted them in its transaction (any write, not just the helpers'). */
+export interface TableCounts {
+  inserted: number;
+  updated: number;
+  deleted: number;
+}
+
+export interface SeedReport {
+  name: string;
+  file: string;
+  durationMs: number;
+  tables: Record<string, TableCounts>;
+}
+
+export interface SeedRunReport {
+  env: string;
+  seed: number;
+  scale: number;
+  dryRun: boolean;
+  seeds: SeedReport[];
+  totals: Record<string, TableCounts>;
+  durationMs: number;
+}
+
+/**
+ * Runs the seed files of an environment (`seeds/common/` then `seeds/<env>/`), each in its own
+ * transaction with its own seeded faker. The first seed that fails is rolled back and stops the
+ * run (seeds before it stay committed); the error names the file and line.
+ */
+export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> {
+  const { database, config } = options;
+  const env = options.env ?? config.env;
+  const scale = options.scale ?? config.seeds.scale;
+  const seed = options.seed ?? config.seeds.seed;
+  if (!(scale > 0) || !Number.isFinite(scale)) throw new UsageError(`--scale must be a positive number, got ${scale}`);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got ${seed}`);
+  const files = selectSeeds(listSeedFiles(config.seeds.dir, env), options.only);
+  const started = Date.now();
+  const reports: SeedReport[] = [];
+  for (const file of files) {
+    const shown = displayPath(file.file, config.cwd);
+    options.onEvent?.({ type: 'start', seed: file.name, file: shown });
+    const body = await prepareSeed(file);
+    const seedStarted = Date.now();
+    const trx = await database.db.startTransaction().execute();
+    let tables: Record<string, TableCounts>;
+    try {
+      const before = await writeCounters(trx);
+      const ctx = createSeedContext({
+        target: { db: trx, pglite: database.pglite },
+        faker: seededFaker(seed, file.name),
+        env,
+        scale,
+        seed,
+        name: file.name,
+        fixturesDir: config.fixtures.dir,
+        cwd: config.cwd,
+        onProgress: (p) => options.onEvent?.({ type: 'progress', seed: file.name, ...p }),
+      });
+      await body(ctx);
+      tables = countsSince(before, await writeCounters(trx));
+    } catch (error) {
+      await trx.rollback().execute().catch(() => {});
+      throw seedFailure(file, shown, error);
+    }
+    await (options.dryRun ? trx.rollback() : trx.commit()).execute();
+    const report = { name: file.name, file: shown, durationMs: Date.now() - seedStarted, tables };
+    reports.push(report);
+    options.onEvent?.({ type: 'done', report });
+  }
+  return { env, seed, scale, dryRun: !!options.dryRun, seeds: reports, totals: sumTables(reports), durationMs: Date.now() - started };
+}
+
+type SeedBody = (ctx: SeedContext) => Promise<void>;
+
+async function prepareSeed(file: SeedFile): Promise<SeedBody> {
+  if (file.kind === 'sql') {
+    const text = fs.readFileSync(file.file, 'utf8');
+    // One script, as written: the driver runs multi-statement text on both backends.
+    return async (ctx) => void (await sql.raw(text).execute(ctx.db));
+  }
+  const mod = await loadSeedModule(file.file);
+  const fixtures: Array<[string, FixtureUpsert]> = Array.isArray(mod.fixtures)
+    ? mod.fixtures.map((name) => [name, {}])
+    : Object.entries(mod.fixtures ?? {});
+  return async (ctx) => {
+    for (const [name, how] of fixtures) await ctx.upsertFixture(name, how);
+    await mod.seed?.(ctx);
+  };
+}
+
+/**
+ * Postgres's own counters of rows inserted, updated and deleted per table by this session that are
+ * not yet flushed to the statistics system. A flush happens only between transactions, so the
+ * difference between a reading at the start of a seed's transaction and one at its end is exactly
+ * what the seed wrote, by any means (helpers, Kysely, raw SQL, triggers).
+ */
+async function writeCounters(db: Kysely<any>): Promise<Map<string, TableCounts>> {
+  const { rows } = await sql<{ schema: string; table: string; ins: string; upd: string; del: string }>`
+    select schemaname as schema, relname as table, n_tup_ins as ins, n_tup_upd as upd, n_tup_del as del
+    from pg_catalog.pg_stat_xact_user_tables
+    where schemaname !~ '^pg_temp' and n_tup_ins + n_tup_upd + n_tup_del > 0`.execute(db);
+  return new Map(rows.map((r) => [r.schema === 'public' ? r.table : `${r.schema}.${r.table}`, { inserted: Number(r.ins), updated: Number(r.upd), deleted: Number(r.del) }]));
+}
+
+function countsSince(before: Map<string, TableCounts>, after: Map<string, TableCounts>): Record<string, TableCounts> {
+  const tables: Record<string, TableCounts> = {};
+  for (const name of [...after.keys()].sort()) {
+    const a = after.get(name)!;
+    const b = before.get(name) ?? { inserted: 0, updated: 0, deleted: 0 };
+    const c = { inserted: a.inserted - b.inserted, updated: a.updated - b.updated, deleted: a.deleted - b.deleted };
+    if (c.inserted || c.updated || c.deleted) tables[name] = c;
+  }
+  return tables;
+}
+
+function sumTables(reports: SeedReport[]): Record<string, TableCounts> {
+  const totals: Record<string, TableCounts> = {};
+  for (const report of reports) {
+    for (const [table, c] of Object.entries(report.tables)) {
+      const t = (totals[table] ??= { inserted: 0, updated: 0, deleted: 0 });
+      t.inserted += c.inserted;
+      t.updated += c.updated;
+      t.deleted += c.deleted;
+    }
+  }
+  return totals;
+}
+
+/** A failed seed as one line, `file:line:col: message`, with the source excerpt and Postgres's facts attached. */
+function seedFailure(file: SeedFile, shown: string, error: unknown): OperationError {
+  let info: SqlErrorInfo;
+  if (file.kind === 'sql') {
+    info = isPostgresError(error) ? describeSqlError(error, { text: fs.readFileSync(file.file, 'utf8'), offset: 0 }) : { message: messageOf(error) };
+  } else {
+    info = isPostgresError(error) ? describeSqlError(error) : { message: messageOf(error) };
+    const frame = frameIn(error, file.file);
+    if (frame) {
+      info.line = frame.line;
+      info.col = frame.col;
+      info.excerpt = excerptAt(fs.readFileSync(file.file, 'utf8'), frame.line, frame.col);
+    }
+  }
+  const where = info.line ? `${shown}:${info.line}${info.col ? `:${info.col}` : ''}` : shown;
+  const facts = [info.detail && `detail: ${info.detail}`, info.hint && `hint: ${info.hint}`].filter(Boolean).join('\n');
+  return new OperationError(`${where}: seed ${file.name} failed: ${info.message}`, {
+    hint: isDbctlError(error) ? error.hint : 'the seed was rolled back: none of its rows were kept',
+    data: {
+      seed: file.name,
+      file: shown,
+      line: info.line,
+      column: info.col,
+      sqlstate: info.sqlstate,
+      cause: isDbctlError(error) ? error.code : undefined,
+      report: [info.excerpt, facts].filter(Boolean).join('\n') || undefined,
+    },
+    cause: error,
+  }, 'seed_failed');
+}
+
+function messageOf(error: unknown): string {
+  return String((error as Error)?.message ?? error).split('\n')[0];
+}
