@@ -3,6 +3,7 @@ import type { CreateReport, DropReport } from '../../dblife/index.js';
 import { parseTarget } from '../../driver/url.js';
 import { commandContext, withDatabase, type CommandContext } from '../context.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
+import { seedAfter } from './reset.js';
 
 const FORCE_DROP = 'disconnect open sessions; in a protected environment also needs --confirm';
 
@@ -38,7 +39,8 @@ export function registerDbLifecycle(db: Command): void {
       await withDatabase(ctx, async (database) => {
         const migrated = await new Migrator({ database, config: ctx.config }).up();
         ctx.out.line(`applied ${migrated.results.length} migration(s)`);
-        ctx.out.result({ ok: true, dropped, created, migrated });
+        const seeded = opts.seed ? await seedAfter(ctx, database) : undefined;
+        ctx.out.result({ ok: true, dropped, created, migrated, seeded });
       });
     },
   );

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { parseTarget } from '../../driver/url.js';
+import type { Database } from '../../driver/open.js';
 import type { ResetReport, TableRef } from '../../reset/index.js';
+import type { SeedRunReport } from '../../seed/index.js';
 import { commandContext, withDatabase, type CommandContext } from '../context.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
 
@@ -19,9 +21,19 @@ export function registerReset(program: Command): void {
     await withDatabase(ctx, async (database) => {
       const report = await resetDatabase({ database, config: ctx.config, keep: opts.keep, dryRun: opts.dryRun });
       renderReset(ctx, report);
-      ctx.out.result({ ok: true, ...report });
+      const seeded = opts.seed && !opts.dryRun ? await seedAfter(ctx, database) : undefined;
+      ctx.out.result({ ok: true, ...report, seeded });
     });
   });
+}
+
+/** Runs the environment's seeds once the tables are empty (`reset --seed`, `db fresh`), in one summary line. */
+export async function seedAfter(ctx: CommandContext, database: Database): Promise<SeedRunReport> {
+  const { runSeeds } = await import('../../seed/index.js');
+  const report = await runSeeds({ database, config: ctx.config });
+  const rows = Object.values(report.totals).reduce((n, t) => n + t.inserted + t.updated, 0);
+  ctx.out.line(`${ctx.out.color.green('seeded')} ${report.seeds.length} seed file(s) for environment ${report.env}: ${rows} row(s) in ${Object.keys(report.totals).length} table(s) ${ctx.out.color.dim(`(${report.durationMs} ms)`)}`);
+  return report;
 }
 
 function renderReset(ctx: CommandContext, report: ResetReport): void {
