@@ -4,7 +4,7 @@ import { EMBEDDING_DIMENSIONS, similarChunks } from '../../example/search.js';
 import type { DB } from '../../example/db/types.js';
 import { backends } from '../helpers/backends.js';
 import { NO_VECTOR_REASON } from '../helpers/vector.js';
-import { exampleDatabase, insertBasics, type ExampleDatabase } from './helpers.js';
+import { exampleDatabase, insertBasics, type Basics, type ExampleDatabase } from './helpers.js';
 
 /** A seeded generator (mulberry32): the same vectors on every run, so results never wobble. */
 function random(seed: number): () => number {
@@ -29,7 +29,7 @@ describe.each(backends)('example similarity search on $name', (backend) => {
   let ex: ExampleDatabase;
   let db: Kysely<DB>;
   const stored: Stored[] = [];
-  let small: { course: string };
+  let small: Basics;
 
   beforeAll(async () => {
     ex = await exampleDatabase(backend);
@@ -41,7 +41,7 @@ describe.each(backends)('example similarity search on $name', (backend) => {
       for (let i = 0; i < count; i++) {
         const embedding = randomVector();
         const { id } = await db.insertInto('document_chunks')
-          .values({ document_id: b.document, chunk_index: i, content: `chunk ${i}`, token_count: 10, embedding: JSON.stringify(embedding) as any, embedding_model: 'test', embedding_version: '1' })
+          .values({ document_id: b.document, chunk_index: i, content: `chunk ${i}`, token_count: 10, embedding: JSON.stringify(embedding), embedding_model: 'test', embedding_version: '1' })
           .returning('id').executeTakeFirstOrThrow();
         stored.push({ id, courseId: b.course, embedding });
       }
