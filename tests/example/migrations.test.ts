@@ -15,7 +15,11 @@ describe.each(backends)('example migrations on $name', (backend) => {
       const before = await catalogSnapshot(ex.db);
       const tables = ['courses', 'documents', 'enrollments', 'interactions', 'users', 'v_rag_documents', 'v_user_interactions'];
       expect(before.relations.map((r: any) => r.relname)).toEqual(expect.arrayContaining(ex.hasVector ? [...tables, 'document_chunks', 'v_rag_chunks'] : tables));
-      expect(before.policies.length).toBeGreaterThan(0);
+      expect(before.policies.length).toBe(9);
+      expect(before.triggers.length).toBe(3);
+      expect(before.functions.map((f: any) => f.proname)).toEqual(['app_user_id', 'set_updated_at']);
+      expect(before.relations.find((r: any) => r.relname === 'interactions')).toMatchObject({ relrowsecurity: true, acl: expect.stringContaining('student_role=ar/') });
+      if (ex.hasVector) expect(before.indexes.map((i: any) => i.indexname)).toContain('document_chunks_embedding_idx');
 
       const down = await ex.migrator.down({ all: true });
       expect(down.results.every((r) => r.status === 'success')).toBe(true);
