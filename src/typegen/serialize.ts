@@ -44,10 +44,10 @@ const DEFAULT_SCHEMAS = ['public'];
  *   is assignable to, so an insert into a view does not type-check, and its update type is never;
  * - columns Postgres never lets you write (GENERATED ALWAYS) get insert and update type never;
  * - everything is ordered by code point, not `localeCompare`, so the file does not depend on the
- *   machine's locale (a Danish collation puts "aa" after "z").
+ *   machine's locale (a Danish collation puts "aa" after "z"); enum labels keep their declared order.
  */
 export function serializeTypes(refined: Refined, dialect: GeneratorDialect, options: SerializeOptions): string {
-  const enums = new EnumCollection();
+  const enums = new DeclaredOrderEnums();
   for (const [key, labels] of refined.enums) enums.set(key, labels);
   const metadata = new DatabaseMetadata({ tables: refined.tables, enums });
   const statements = transform({ camelCase: options.camelCase, defaultSchemas: DEFAULT_SCHEMAS, dialect, metadata, runtimeEnums: options.runtimeEnums });
@@ -143,6 +143,13 @@ function ordered(statements: StatementNode[]): StatementNode[] {
   return statements
     .map((s) => (s.type === 'ImportStatement' ? new ImportStatementNode(s.moduleName, [...s.imports].sort((a, b) => byCodePoint(a.name, b.name))) : s))
     .sort((a, b) => rank(a) - rank(b) || byCodePoint(statementName(a), statementName(b)));
+}
+
+/** kysely-codegen sorts labels with `localeCompare` (in place); Postgres's declared order is stable. */
+class DeclaredOrderEnums extends EnumCollection {
+  override get(key: string): string[] | null {
+    return this.enums[key.toLowerCase()] ?? null;
+  }
 }
 
 /** kysely-codegen's serializer with its `localeCompare` sorts replaced by code-point order. */
