@@ -17,29 +17,24 @@ export interface RestoreOptions {
   clean?: boolean;
   force?: boolean;
   confirm?: string;
-  /** Interactive confirmation for the protected-environment guard (CLI only). */
-  prompt?: (question: string) => Promise<string>;
+  /** Replaces the default protected-environment check (the CLI adds its terminal prompt). */
+  guard?: (operation: string) => Promise<void>;
 }
 
 export type RestoreMethod = 'pg_restore' | 'psql' | 'sql-loader';
 
-export interface RestoreReport {
+export interface RestoreReport extends Verification {
   file: string;
-  target: string;
   method: RestoreMethod;
   cleaned: boolean;
-  manifest: Pick<Manifest, 'createdAt' | 'database' | 'backend' | 'format' | 'content' | 'serverVersion' | 'dbctlVersion'>;
-  tables: number;
-  rows: number;
-  differences: TableDifference[];
   durationMs: { restore: number; verify: number; total: number };
 }
 
-/** Thrown when the restored database does not match the manifest; `data` holds the full report. */
-export class RestoreVerificationError extends OperationError {
-  constructor(readonly report: RestoreReport) {
-    super(`restore verification failed: ${report.differences.length} table(s) differ from the manifest`, {
-      hint: 'the dump or the restore is not faithful: do not rely on this backup until you know why',
+/** Thrown when a database does not match the manifest; `data` holds the full report. */
+export class BackupVerificationError extends OperationError {
+  constructor(readonly report: RestoreReport | Verification) {
+    super(`verification failed: ${report.differences.length} table(s) differ from the manifest`, {
+      hint: 'the database does not hold what the backup holds: do not rely on it until you know why',
       data: { restore: report },
     }, 'verify_failed');
   }
@@ -70,8 +65,12 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
         hint: 'restore into a new database (--create NAME), or pass --clean to replace its contents',
       }, 'not_empty');
     }
-    const { assertDestructiveAllowed } = await import('../guard/index.js');
-    await assertDestructiveAllowed({ config, target: database.target, operation: 'restore --clean', force: options.force, confirm: options.confirm, prompt: options.prompt });
+    const operation = 'restore --clean';
+    if (options.guard) await options.guard(operation);
+    else {
+      const { assertDestructiveAllowed } = await import('../guard/index.js');
+      await assertDestructiveAllowed({ config, target: database.target, operation, force: options.force, confirm: options.confirm });
+    }
     if (manifest.content === 'data-only') await truncateTables(database.db, manifest.tables);
     else await wipeSchemas(database.db);
   }
@@ -80,35 +79,42 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   if (method === 'sql-loader') await loadSqlDump(database, fs.readFileSync(file, 'utf8'));
   else await runServerRestore(method, file, database, config);
   const verifyStarted = performance.now();
-
-  const actual = await database.db.transaction().execute((trx) => snapshotTables(trx, { content: manifest.content !== 'schema-only' }));
-  const differences = compareTables(manifest, actual);
+  const verification = await verifyAgainstManifest(database, manifest);
   const done = performance.now();
   const report: RestoreReport = {
+    ...verification,
     file,
-    target: describeTarget(database.target),
     method,
     cleaned: occupied,
-    manifest: {
-      createdAt: manifest.createdAt,
-      database: manifest.database,
-      backend: manifest.backend,
-      format: manifest.format,
-      content: manifest.content,
-      serverVersion: manifest.serverVersion,
-      dbctlVersion: manifest.dbctlVersion,
-    },
-    tables: manifest.tables.length,
-    rows: manifest.tables.reduce((n, t) => n + (t.rows ?? 0), 0),
-    differences,
     durationMs: {
       restore: Math.round(verifyStarted - restoreStarted),
       verify: Math.round(done - verifyStarted),
       total: Math.round(done - started),
     },
   };
-  if (differences.length) throw new RestoreVerificationError(report);
+  if (report.differences.length) throw new BackupVerificationError(report);
   return report;
+}
+
+export interface Verification {
+  target: string;
+  manifest: Pick<Manifest, 'createdAt' | 'database' | 'backend' | 'format' | 'content' | 'serverVersion' | 'dbctlVersion'>;
+  tables: number;
+  rows: number;
+  differences: TableDifference[];
+}
+
+/** Compares a database's tables (counts, content hashes) with a manifest; changes nothing. */
+export async function verifyAgainstManifest(database: Database, manifest: Manifest): Promise<Verification> {
+  const actual = await database.db.transaction().execute((trx) => snapshotTables(trx, { content: manifest.content !== 'schema-only' }));
+  const { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion } = manifest;
+  return {
+    target: describeTarget(database.target),
+    manifest: { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion },
+    tables: manifest.tables.length,
+    rows: manifest.tables.reduce((n, t) => n + (t.rows ?? 0), 0),
+    differences: compareTables(manifest, actual),
+  };
 }
 
 /**

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { BackupReport, PruneReport, RestoreReport } from '../../backup/index.js';
+import type { BackupReport, PruneReport, RestoreReport, Verification } from '../../backup/index.js';
 import { UsageError } from '../../errors.js';
 import { commandContext, withDatabase, type CommandContext } from '../context.js';
+import { addGuardOptions, guardDestructive } from '../guard.js';
 import { table } from '../output.js';
 import { positiveInt } from '../parse.js';
 
@@ -35,18 +36,34 @@ export function registerBackup(program: Command): void {
       renderPrune(ctx, pruneBackups({ dir: ctx.config.backups.dir, keep: opts.keep, olderThanMs, dryRun: opts.dryRun }));
     });
 
-  program
+  backup
+    .command('verify <file>')
+    .description('compare the database with a backup\'s manifest (row counts, content hashes); exit 1 on a difference')
+    .action(async (file: string, _opts, command: Command) => {
+      const ctx = await commandContext(command);
+      const { readManifest, verifyAgainstManifest, BackupVerificationError } = await import('../../backup/index.js');
+      const manifest = readManifest(path.resolve(ctx.config.cwd, file));
+      await withDatabase(ctx, async (database) => {
+        const started = performance.now();
+        const verification = await verifyAgainstManifest(database, manifest);
+        const durationMs = { verify: Math.round(performance.now() - started) };
+        renderVerification(ctx, verification, { durationMs });
+        ctx.out.line(`time: verify ${seconds(durationMs.verify)}`);
+        if (verification.differences.length) throw new BackupVerificationError(verification);
+      });
+    });
+
+  const restore = program
     .command('restore <file>')
     .description('restore a backup, then verify row counts and content hashes against its manifest (exit 1 on a difference)')
     .option('--into <url>', 'restore into this database instead of the configured one')
     .option('--create <name>', 'create a new database NAME on the configured server (PGlite: a new directory) and restore into it')
-    .option('--clean', 'replace the contents of a non-empty database (drops its schemas first)')
-    .option('--force', 'allow --clean in a protected environment (with --confirm)')
-    .option('--confirm <database>', 'the database name, confirming a forced destructive restore')
+    .option('--clean', 'replace the contents of a non-empty database (drops its schemas first)');
+  addGuardOptions(restore, 'allow --clean in a protected environment (with --confirm)')
     .action(async (file: string, opts, command: Command) => {
       if (opts.into && opts.create) throw new UsageError('choose one of --into and --create');
       const ctx = await commandContext(command);
-      const { restoreBackup, RestoreVerificationError } = await import('../../backup/index.js');
+      const { restoreBackup, BackupVerificationError } = await import('../../backup/index.js');
       let url = opts.into ?? ctx.config.url;
       if (opts.create) {
         const { createRestoreTarget } = await import('../../backup/target.js');
@@ -54,9 +71,10 @@ export function registerBackup(program: Command): void {
       }
       await withDatabase(ctx, async (database) => {
         try {
-          renderRestore(ctx, await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, force: opts.force, confirm: opts.confirm }));
+          const guard = (operation: string) => guardDestructive(ctx, database.target, operation, opts);
+          renderRestore(ctx, await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, guard }));
         } catch (error) {
-          if (error instanceof RestoreVerificationError) renderRestore(ctx, error.report);
+          if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
           throw error;
         }
       }, url);
@@ -83,11 +101,18 @@ function renderBackup(ctx: CommandContext, report: BackupReport): void {
 }
 
 function renderRestore(ctx: CommandContext, report: RestoreReport): void {
+  ctx.out.line(`restored ${path.relative(ctx.config.cwd, report.file)} into ${report.target} with ${report.method}${report.cleaned ? ' (cleaned first)' : ''}`);
+  renderVerification(ctx, report, { file: path.relative(ctx.config.cwd, report.file) });
+  const d = report.durationMs;
+  ctx.out.line(`time: restore ${seconds(d.restore)}, verify ${seconds(d.verify)}, total ${seconds(d.total)}`);
+}
+
+/** The verification part of `restore` and `backup verify`; sets the --json document. */
+function renderVerification(ctx: CommandContext, report: Verification, extra: Record<string, unknown>): void {
   const { out } = ctx;
   const c = out.color;
   const ok = report.differences.length === 0;
-  out.result({ ok, ...report, file: path.relative(ctx.config.cwd, report.file) });
-  out.line(`restored ${path.relative(ctx.config.cwd, report.file)} into ${report.target} with ${report.method}${report.cleaned ? ' (cleaned first)' : ''}`);
+  out.result({ ok, ...report, ...extra });
   if (ok) out.line(c.green(`verified ${report.tables} table(s), ${report.rows} row(s) against the manifest: identical`));
   else {
     out.line(c.red(`${report.differences.length} table(s) differ from the manifest:`));
@@ -95,7 +120,6 @@ function renderRestore(ctx: CommandContext, report: RestoreReport): void {
     for (const d of report.differences) rows.push([d.table, d.problem, String(d.expected ?? ''), String(d.actual ?? '')]);
     out.line(table(rows, c));
   }
-  out.line(`time: restore ${seconds(report.durationMs.restore)}, verify ${seconds(report.durationMs.verify)}, total ${seconds(report.durationMs.total)}`);
 }
 
 function renderPrune(ctx: CommandContext, report: PruneReport): void {
