@@ -12,3 +12,4 @@ export { VERSION } from './version.js';
 export { generateTypes, writeTypes, checkTypes, withMigratedDatabase, type TypegenOptions, type WriteResult, type TypesCheck } from './typegen/index.js';
 export { runSeeds, bulkInsert, bulkUpsert, loadFixture, seedId, createSeedFile, summarizeTables } from './seed/index.js';
 export type { SeedContext, SeedRunOptions, SeedRunReport, SeedReport, SeedEvent, BulkOptions, UpsertOptions, BulkResult, BulkTarget, FixtureUpsert, TableSummary } from './seed/index.js';
+export { backupDatabase, restoreBackup, verifyAgainstManifest, pruneBackups, readManifest, BackupVerificationError, type BackupOptions, type BackupReport, type RestoreOptions, type RestoreReport, type Verification, type PruneOptions, type PruneReport, type Manifest, type TableDifference } from './backup/index.js';

@@ -45,7 +45,7 @@ async function copyIn(database: Database, statement: string, data: string): Prom
 }
 
 const ENTRY_HEADER = /^-- (?:Data for )?Name: /;
-const OWNER = /^ALTER [A-Z ]+ OWNER TO [^;]+;$/;
+const OWNER = /^ALTER [A-Z ]+ .+ OWNER TO [^;]+;$/;
 const COPY = /^COPY .+ FROM stdin;$/;
 
 export function splitDump(text: string, knownSettings: Set<string>): Piece[] {
