@@ -9,17 +9,20 @@ const PROBE = fileURLToPath(new URL('./rss-probe.mjs', import.meta.url));
 /**
  * Runs one process to completion and returns its whole-process wall time in ms (spawn to exit,
  * the time a user waits). A non-zero exit is an error carrying the tail of stderr: a benchmark that
- * silently measures a failure is worse than none. With `rss`, a Node process reports its peak RSS.
+ * silently measures a failure is worse than none. With `rss`, a Node process reports its peak RSS;
+ * with `stdout`, its output is returned (a script that times its own inner loop).
  */
-export async function timeProcess(command, args, { cwd, env, rss = false } = {}) {
+export async function timeProcess(command, args, { cwd, env, rss = false, stdout = false } = {}) {
   let rssFile;
   if (rss) {
     rssFile = path.join(os.tmpdir(), `dbctl-bench-rss-${process.pid}-${Date.now()}`);
     env = { ...(env ?? process.env), BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--import=${PROBE}` };
   }
   const started = performance.now();
-  const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, { cwd, env: env ?? process.env, stdio: ['ignore', stdout ? 'pipe' : 'ignore', 'pipe'] });
   let stderr = '';
+  let out = '';
+  child.stdout?.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const code = await new Promise((resolve, reject) => {
     child.on('error', reject);
@@ -32,7 +35,7 @@ export async function timeProcess(command, args, { cwd, env, rss = false } = {})
     peakMb = Number(fs.readFileSync(rssFile, 'utf8')) / 1024;
     fs.rmSync(rssFile, { force: true });
   }
-  return { ms, peakMb };
+  return { ms, peakMb, stdout: out };
 }
 
 /** Runs an in-process async function and returns its wall time in ms (used for the floors that are one statement). */

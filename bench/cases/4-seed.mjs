@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { missingCommand } from '../lib/available.mjs';
+import { interleave, timeProcess } from '../lib/measure.mjs';
+import { freshDatabase, withAdmin } from '../lib/pg.mjs';
+import { NODE, tempProject, tools } from '../lib/project.mjs';
+import { COLUMNS, TABLE_SQL } from '../fixtures/interactions.mjs';
+
+const fixture = (name) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+
+/** Case 4: seed N interactions-shaped faker rows with dbctl's bulk helper, against COPY and row-by-row INSERTs. */
+export default {
+  id: 4,
+  title: 'seed interactions-shaped rows with faker',
+  unavailable: () => missingCommand('seed'),
+  async run({ serverUrl, size, runs, log }) {
+    const [count, subset] = size === 'small' ? [20_000, 2_000] : [1_000_000, 20_000];
+    const dir = tempProject('seed');
+    fs.mkdirSync(path.join(dir, 'seeds/common'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'seeds/common/01_interactions.ts'), `import { interactionRows } from ${JSON.stringify(pathToFileURL(fixture('interactions.mjs')).href)};
+
+export async function seed(ctx) {
+  const total = Number(process.env.BENCH_ROWS);
+  await ctx.insert('interactions', interactionRows(ctx.faker, total), { total });
+}
+`);
+    log(`setting up: ${count} rows pre-generated as COPY text`);
+    const copyFile = path.join(dir, 'interactions.copy');
+    await timeProcess(NODE, [fixture('pregenerate.mjs'), copyFile, String(count)], { cwd: dir });
+    const templateUrl = await freshDatabase(serverUrl, 'dbctl_bench_seed_tpl');
+    await withAdmin(templateUrl, (c) => c.query(TABLE_SQL));
+
+    const variant = (name, key, run) => {
+      let url;
+      return {
+        name,
+        setup: async () => (url = await freshDatabase(serverUrl, `dbctl_bench_seed_${key}`, { template: 'dbctl_bench_seed_tpl' })),
+        run: () => run(url),
+      };
+    };
+    const env = (url) => ({ ...process.env, DATABASE_URL: url, BENCH_ROWS: String(count) });
+    const floor = 'psql \\copy of pre-generated rows';
+    const rowByRow = `row-by-row INSERTs, one transaction (${subset.toLocaleString('en')} rows, scaled ×${count / subset})`;
+    const rows = await interleave([
+      variant(floor, 'copy', (url) => timeProcess('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `\\copy interactions (${COLUMNS.join(', ')}) from '${copyFile}'`, url], { cwd: dir })),
+      variant('dbctl seed (ctx.insert, faker rows)', 'dbctl', (url) => timeProcess(...tools.dbctl(url, 'seed'), { cwd: dir, env: env(url), rss: true })),
+      variant(rowByRow, 'rows', async (url) => {
+        // 1M single-row INSERTs would take minutes: time a subset and scale its insert loop.
+        const r = await timeProcess(NODE, [fixture('row-by-row.mjs'), url, String(subset)], { cwd: dir, stdout: true });
+        const { loopMs } = JSON.parse(r.stdout);
+        return { ms: r.ms - loopMs + loopMs * (count / subset) };
+      }),
+    ], { runs: runs ?? 2, warmup: size === 'small', log });
+    return {
+      groups: [{
+        label: `seed ${count.toLocaleString('en')} rows`,
+        floor,
+        rows,
+        targets: [
+          { row: 'dbctl seed (ctx.insert, faker rows)', max: 1 / 0.8, text: 'seed ≥ 0.8× the speed of COPY of pre-generated rows' },
+          { row: 'dbctl seed (ctx.insert, faker rows)', ref: rowByRow, max: 1 / 25, text: 'seed ≥ 25× faster than row-by-row INSERTs' },
+        ],
+      }],
+      extraChecks: [{
+        label: `seed ${count.toLocaleString('en')} rows`,
+        text: 'peak memory ≤ 300 MB',
+        measured: `${rows[1].peakMb?.toFixed(0)} MB`,
+        ok: rows[1].peakMb !== undefined ? rows[1].peakMb <= 300 : null,
+      }],
+      notes: [
+        'seed time includes generating every row with faker in the same process (the floor\'s rows were generated beforehand, untimed); the default size runs without a warm-up round to stay within the time budget',
+      ],
+    };
+  },
+};
