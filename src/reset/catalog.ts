@@ -14,6 +14,7 @@ export interface ForeignKeyEdge {
 /**
  * Ordinary and partitioned tables in `schemas`, leaving out partitions (their parent's TRUNCATE
  * covers them) and tables owned by an extension (PostGIS's spatial_ref_sys is data, not ours).
+ * Byte order, so reports read the same whatever the database's collation.
  */
 export async function listTables(db: Kysely<any>, schemas: string[]): Promise<TableRef[]> {
   const { rows } = await sql<TableRef>`
@@ -24,7 +25,7 @@ export async function listTables(db: Kysely<any>, schemas: string[]): Promise<Ta
       and not exists (
         select 1 from pg_catalog.pg_depend d
         where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
-    order by 1, 2`.execute(db);
+    order by n.nspname collate "C", c.relname collate "C"`.execute(db);
   return rows;
 }
 
