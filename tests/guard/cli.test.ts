@@ -41,9 +41,11 @@ describe.each(backends)('guards through the CLI on $name', (backend) => {
       [['reset', '--seed'], 'protected'],
       [['db', 'drop'], 'protected'],
       [['db', 'fresh'], 'protected'],
+      [['seed'], 'protected'],
       [['reset', '--confirm', name], 'protected'],
       [['migrate', 'down', '--force'], 'not_confirmed'],
       [['db', 'drop', '--force'], 'not_confirmed'],
+      [['seed', '--force'], 'not_confirmed'],
       [['db', 'fresh', '--force', '--confirm', `${name}x`], 'confirm_mismatch'],
       [['reset', '--force', '--confirm', name.toUpperCase()], 'confirm_mismatch'],
     ];
