@@ -61,10 +61,18 @@ export interface ContextInput {
 export function createSeedContext(input: ContextInput): SeedContext {
   const { target, onProgress } = input;
   const tracked = async (table: string, total: number | undefined, run: (onRows: (rows: number) => void) => Promise<BulkResult>) => {
+    // Taken before the first await, while the seed's own line is still on the stack: a COPY error
+    // arrives from a stream event, with no trace of who started it.
+    const callSite = new Error();
     onProgress?.({ table, rows: 0, total, done: false });
-    const result = await run((rows) => onProgress?.({ table, rows, total, done: false }));
-    onProgress?.({ table, rows: result.rows, total, done: true });
-    return result;
+    try {
+      const result = await run((rows) => onProgress?.({ table, rows, total, done: false }));
+      onProgress?.({ table, rows: result.rows, total, done: true });
+      return result;
+    } catch (error) {
+      if (error instanceof Error) error.stack = `${error.stack}\n${callSite.stack?.split('\n').slice(1).join('\n')}`;
+      throw error;
+    }
   };
   const fixture = <T = FixtureRow>(name: string) => loadFixture(input.fixturesDir, name, input.cwd) as T[];
   const upsert: SeedContext['upsert'] = (table, rows, options = {}) =>
