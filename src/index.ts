@@ -16,3 +16,5 @@ export { backupDatabase, restoreBackup, verifyAgainstManifest, pruneBackups, rea
 export { resetDatabase, planReset, type ResetOptions, type ResetReport, type ResetPlan, type TableRef } from './reset/index.js';
 export { createDatabase, dropDatabase, type LifecycleOptions, type CreateReport, type DropReport, type Session } from './dblife/index.js';
 export { assertDestructiveAllowed, confirmName, matchProductionHost, type GuardInput } from './guard/index.js';
+export { createTestdb, listTestdbs, dropTestdb, removeTestdbs, type CreateTestdbOptions, type CreatedTestdb, type TestdbEntry, type TestdbEvent } from './testdb/index.js';
+export { runDoctor, waitForDatabase, type DoctorReport, type Section as DoctorSection, type WaitOptions } from './doctor/index.js';
