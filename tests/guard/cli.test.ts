@@ -1,10 +1,13 @@
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/driver/open.js';
 import { parseTarget } from '../../src/driver/url.js';
 import { confirmName } from '../../src/guard/index.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { backends } from '../helpers/backends.js';
-import { runCli, tempProject } from '../helpers/cli.js';
+import { BIN, runCli, tempProject } from '../helpers/cli.js';
 import { counts, fill, PROJECT } from '../reset/schema.js';
 
 describe.each(backends)('guards through the CLI on $name', (backend) => {
@@ -85,5 +88,40 @@ describe('productionHosts through the CLI', () => {
     expect(r.stderr).toContain('host "db1.prod.example.com" matches productionHosts pattern "*.prod.example.com" but environment "development" is not protected');
     expect(r.stderr).toContain('database "shop"');
     expect(r.stderr).not.toContain('hunter2');
+  });
+});
+
+describe('the confirmation prompt on a terminal', () => {
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+
+  /** Runs the CLI under util-linux `script`, which gives it a pseudo-terminal, typing `typed`. */
+  const onTerminal = (args: string[], cwd: string, typed: string) =>
+    new Promise<{ code: number; output: string }>((resolve, reject) => {
+      const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+      delete env.DATABASE_URL;
+      delete env.DBCTL_ENV;
+      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? -1, output }));
+      child.stdin.end(`${typed}\n`);
+    });
+
+  it('asks for the database name and acts only on the exact name', async (ctx) => {
+    if (!hasScript) ctx.skip('util-linux `script` is not installed: no pseudo-terminal to test the prompt with');
+    const cwd = tempProject();
+    expect((await runCli(['db', 'create'], { cwd })).code).toBe(0);
+    const wrong = await onTerminal(['--env', 'production', 'db', 'drop', '--force'], cwd, 'pglit');
+    expect(wrong.output).toContain('Type the database name to confirm:');
+    expect(wrong.output).toContain('error: db drop refused: "pglit" does not match the database name "pglite"');
+    expect(wrong.code).toBe(5);
+    expect(fs.existsSync(path.join(cwd, '.dbctl/pglite/PG_VERSION'))).toBe(true);
+
+    const right = await onTerminal(['--env', 'production', 'db', 'drop', '--force'], cwd, 'pglite');
+    expect(right.output).toContain('dropped embedded PGlite at');
+    expect(right.code).toBe(0);
+    expect(fs.existsSync(path.join(cwd, '.dbctl/pglite'))).toBe(false);
   });
 });
