@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { Migrator } from '../migrate/migrator.js';
 import { VERSION } from '../version.js';
 import { sha256File, writeManifest, type BackupContent, type BackupFormat, type Manifest, type ManifestMigrations } from './manifest.js';
+import { referencedRoles } from './roles.js';
 import { serverVersion, snapshotTables, type TableSnapshot } from './snapshot.js';
 import { assertToolSupportsServer, libpqConnection, runToolOrFail } from './tools.js';
 
@@ -97,6 +98,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
     serverVersionNum: version.num,
     dumpTool,
     migrations: await migrationState(database, config),
+    roles: await referencedRoles(database.db),
     tables,
   };
   const manifestFile = writeManifest(file, manifest);

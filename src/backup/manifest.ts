@@ -27,6 +27,8 @@ export interface Manifest {
   /** `pg_dump --version` of the client used (PGlite: its bundled pg_dump). */
   dumpTool: string;
   migrations: ManifestMigrations | { error: string };
+  /** Roles the schema refers to (owners, grants, policies): pg_dump does not carry them. */
+  roles: string[];
   tables: TableSnapshot[];
 }
 

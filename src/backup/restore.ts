@@ -5,6 +5,7 @@ import { describeTarget } from '../driver/url.js';
 import { OperationError, RefusedError, UsageError } from '../errors.js';
 import { compareTables, readManifest, sha256File, type Manifest, type TableDifference } from './manifest.js';
 import { anyRows, hasUserTables, serverVersion, snapshotTables, truncateTables, wipeSchemas } from './snapshot.js';
+import { createMissingRoles } from './roles.js';
 import { loadSqlDump } from './sql-loader.js';
 import { assertToolSupportsServer, libpqConnection, runToolOrFail, type Tool } from './tools.js';
 
@@ -27,6 +28,8 @@ export interface RestoreReport extends Verification {
   file: string;
   method: RestoreMethod;
   cleaned: boolean;
+  /** Roles the dump refers to that did not exist in the target, created NOLOGIN. */
+  createdRoles: string[];
   durationMs: { restore: number; verify: number; total: number };
 }
 
@@ -76,6 +79,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   }
 
   const restoreStarted = performance.now();
+  const createdRoles = await createMissingRoles(database.db, manifest.roles ?? []);
   if (method === 'sql-loader') await loadSqlDump(database, fs.readFileSync(file, 'utf8'));
   else await runServerRestore(method, file, database, config);
   const verifyStarted = performance.now();
@@ -86,6 +90,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
     file,
     method,
     cleaned: occupied,
+    createdRoles,
     durationMs: {
       restore: Math.round(verifyStarted - restoreStarted),
       verify: Math.round(done - verifyStarted),
@@ -140,7 +145,7 @@ async function runServerRestore(method: 'pg_restore' | 'psql', file: string, dat
   if (method === 'pg_restore') await assertToolSupportsServer(tool, version.num, version.text);
   const conn = libpqConnection(database.target.url, config.connectTimeoutMs);
   const args = method === 'pg_restore'
-    ? ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', '--dbname', conn.dbname, file]
+    ? ['--no-owner', '--exit-on-error', '--single-transaction', '--dbname', conn.dbname, file]
     : ['--no-psqlrc', '--quiet', '--set', 'ON_ERROR_STOP=1', '--single-transaction', '--dbname', conn.dbname, '--file', file];
   await runToolOrFail(tool, args, conn.env, method);
 }

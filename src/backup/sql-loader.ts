@@ -12,8 +12,8 @@ type Piece = { kind: 'sql'; text: string; entry: string } | { kind: 'copy'; stat
  * - psql meta-commands (`\connect`, `\restrict`) are dropped;
  * - `SET name = …` for a setting the target does not know (a newer dump's `transaction_timeout`
  *   on an older server) is dropped;
- * - ownership and grants are skipped (the roles may not exist; pg_restore gets --no-owner
- *   --no-privileges for the same reason);
+ * - ownership is skipped: objects belong to the restoring user, as pg_restore's --no-owner does
+ *   (grants and policies stay: restore creates the roles they name first);
  * - COPY … FROM stdin data goes through PGlite's /dev/blob;
  * - the dump empties search_path for the session, so it is reset afterwards.
  * The dump is cut at pg_dump's `-- Name:` entry headers, which sit between statements, so no
@@ -55,9 +55,8 @@ export function splitDump(text: string, knownSettings: Set<string>): Piece[] {
   let entry = '';
   // Data entries keep every line as it is: a line inside a multi-line string literal is data.
   let isData = false;
-  let skipEntry = false;
   const flush = () => {
-    if (!skipEntry && buffer.some((l) => l.trim() !== '' && !l.startsWith('--'))) pieces.push({ kind: 'sql', text: buffer.join('\n'), entry });
+    if (buffer.some((l) => l.trim() !== '' && !l.startsWith('--'))) pieces.push({ kind: 'sql', text: buffer.join('\n'), entry });
     buffer = [];
   };
   for (let i = 0; i < lines.length; i++) {
@@ -66,7 +65,6 @@ export function splitDump(text: string, knownSettings: Set<string>): Piece[] {
       flush();
       entry = lines[i + 1].slice(3);
       isData = entry.includes('Type: TABLE DATA');
-      skipEntry = / Type: ACL;/.test(entry);
       continue;
     }
     if (!isData && line.startsWith('\\')) continue;

@@ -39,7 +39,7 @@ const DUMP = [
 describe('splitDump', () => {
   const pieces = splitDump(DUMP, known);
 
-  it('drops meta-commands, unknown settings, ownership and grants outside data', () => {
+  it('drops meta-commands, unknown settings and ownership outside data; keeps grants', () => {
     const preamble = pieces[0];
     expect(preamble.kind).toBe('sql');
     const text = preamble.kind === 'sql' ? preamble.text : '';
@@ -49,7 +49,7 @@ describe('splitDump', () => {
     const table = pieces[1];
     expect(table).toMatchObject({ kind: 'sql', entry: 'Name: t; Type: TABLE; Schema: public; Owner: app' });
     expect(table.kind === 'sql' && table.text).not.toContain('OWNER TO');
-    expect(pieces.some((p) => p.kind === 'sql' && p.text.includes('GRANT'))).toBe(false);
+    expect(pieces[4]).toMatchObject({ kind: 'sql', text: expect.stringContaining('GRANT SELECT ON TABLE public.t TO reader;') });
   });
 
   it('keeps data lines as they are, even when they look like commands', () => {
@@ -59,7 +59,7 @@ describe('splitDump', () => {
 
   it('cuts COPY blocks out with their data', () => {
     expect(pieces[3]).toEqual({ kind: 'copy', statement: 'COPY public.t (id, note) FROM stdin;', data: '2\tx\\ny\n3\t\\N\n', entry: expect.stringContaining('TABLE DATA') });
-    expect(pieces).toHaveLength(4);
+    expect(pieces).toHaveLength(5);
   });
 
   it('refuses a COPY without its end marker (a truncated dump)', () => {

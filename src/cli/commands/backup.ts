@@ -102,6 +102,7 @@ function renderBackup(ctx: CommandContext, report: BackupReport): void {
 
 function renderRestore(ctx: CommandContext, report: RestoreReport): void {
   ctx.out.line(`restored ${path.relative(ctx.config.cwd, report.file)} into ${report.target} with ${report.method}${report.cleaned ? ' (cleaned first)' : ''}`);
+  if (report.createdRoles.length) ctx.out.warn(`created missing role(s) ${report.createdRoles.join(', ')} as NOLOGIN: roles are not part of a dump; give them their real attributes`);
   renderVerification(ctx, report, { file: path.relative(ctx.config.cwd, report.file) });
   const d = report.durationMs;
   ctx.out.line(`time: restore ${seconds(d.restore)}, verify ${seconds(d.verify)}, total ${seconds(d.total)}`);
