@@ -33,6 +33,7 @@ function declarations(text: string): Map<string, Declaration> {
       current = { kind: start[1], text: '', members: new Map() };
       out.set(start[2], current);
     } else if (/^import /.test(line)) {
+      // Reported as "changed the imports".
       current = out.get('imports') ?? { kind: 'the', text: '', members: new Map() };
       out.set('imports', current);
     }
