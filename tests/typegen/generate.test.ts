@@ -81,10 +81,16 @@ describe.each(backends)('generateTypes on $name', (backend) => {
     expect(block(enums, 'interface Users')).toContain('mood: Generated<Mood>;');
   });
 
-  it('leaves out dbctl and Kysely bookkeeping tables', async () => {
-    const text = await generateTypes(database, config);
-    expect(text).not.toMatch(/kysely_migration|dbctl_/);
-    // (the fixture has no migration tables; the migrated database below has them)
+  it('leaves out dbctl and Kysely bookkeeping tables of the migrations schema', async () => {
+    const tables = ['public.kysely_migration', 'public.kysely_migration_lock', 'public.dbctl_migration', 'public.dbctl_seed_run', 'audit.dbctl_note'];
+    await sql.raw(tables.map((t) => `create table ${t} (id int);`).join('\n')).execute(database.db);
+    try {
+      const db = block(await generateTypes(database, config), 'interface DB');
+      expect(db).not.toMatch(/kysely_migration|"?dbctl_(migration|seed_run)/);
+      expect(db).toContain('"audit.dbctl_note": AuditDbctlNote;'); // another schema: the application's own
+    } finally {
+      await sql.raw(`drop table ${tables.join(', ')};`).execute(database.db);
+    }
   });
 
   it('writeTypes writes only when the types changed; checkTypes tells fresh, stale and missing', async () => {
