@@ -8,7 +8,7 @@ import { openDatabase } from '../../src/driver/open.js';
 import { withDatabase } from '../../src/driver/url.js';
 import { backends, type Backend } from '../helpers/backends.js';
 import { runCli, tempProject } from '../helpers/cli.js';
-import { counts, PROJECT } from '../reset/schema.js';
+import { counts, PROJECT, withOpen } from '../reset/schema.js';
 
 /** A database that does not exist yet: a unique name on the server, or a new directory. */
 function newDatabase(backend: Backend): { url: string; exists(): Promise<boolean>; cleanup(): Promise<void> } {
@@ -109,19 +109,12 @@ describe.each(backends)('db create / drop / fresh on $name', (backend) => {
     expect(first.json()).toMatchObject({ ok: true, dropped: { dropped: false }, created: { created: true }, seeded: { seeds: [{ name: 'common/01_users' }] } });
     expect(first.json().migrated.results).toHaveLength(1);
 
-    const database = await openDatabase({ url: t.url });
-    await database.db.insertInto('CamelCase').defaultValues().execute();
-    await database.close();
+    await withOpen(t.url, (db) => db.insertInto('CamelCase').defaultValues().execute());
 
     const second = await runCli(['db', 'fresh'], { cwd });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/^dropped .*\ncreated .*\napplied 1 migration\(s\)\nseeded 1 seed file\(s\) for environment development: 3 row\(s\) in 1 table\(s\)/);
-    const after = await openDatabase({ url: t.url });
-    try {
-      expect(await counts(after.db)).toEqual({ users: 3, weird: 0, camel: 0, notes: 0, log: 0, migrations: 1, history: 1 });
-    } finally {
-      await after.close();
-    }
+    expect(await withOpen(t.url, counts)).toEqual({ users: 3, weird: 0, camel: 0, notes: 0, log: 0, migrations: 1, history: 1 });
     const noSeed = await runCli(['--json', 'db', 'fresh', '--no-seed'], { cwd });
     expect(noSeed.json().seeded).toBeUndefined();
   });

@@ -2,27 +2,19 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/driver/open.js';
 import { parseTarget } from '../../src/driver/url.js';
 import { confirmName } from '../../src/guard/index.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { backends } from '../helpers/backends.js';
 import { BIN, runCli, tempProject } from '../helpers/cli.js';
-import { counts, fill, PROJECT } from '../reset/schema.js';
+import { counts, fill, PROJECT, withOpen } from '../reset/schema.js';
 
 describe.each(backends)('guards through the CLI on $name', (backend) => {
   let t: TestDatabase;
   let cwd: string;
   let name: string;
   const cli = (args: string[]) => runCli(['--json', ...args], { cwd });
-  const rowCounts = async () => {
-    const database = await openDatabase({ url: t.url });
-    try {
-      return await counts(database.db);
-    } finally {
-      await database.close();
-    }
-  };
+  const rowCounts = () => withOpen(t.url, counts);
 
   beforeAll(async () => {
     t = await createTestDatabase({ serverUrl: backend.serverUrl });
@@ -30,9 +22,7 @@ describe.each(backends)('guards through the CLI on $name', (backend) => {
     const environments = { development: { url: t.url }, production: { url: t.url }, staging: { url: t.url, protected: true } };
     cwd = tempProject({ ...PROJECT, 'dbctl.config.json': JSON.stringify({ environments }) });
     expect((await runCli(['migrate', 'up'], { cwd })).code).toBe(0);
-    const database = await openDatabase({ url: t.url });
-    await fill(database.db);
-    await database.close();
+    await withOpen(t.url, fill);
   });
   afterAll(async () => t?.drop());
 

@@ -1,21 +1,14 @@
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/driver/open.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { backends } from '../helpers/backends.js';
 import { runCli, tempProject } from '../helpers/cli.js';
-import { counts, fill, PROJECT } from './schema.js';
+import { counts, fill, PROJECT, withOpen } from './schema.js';
 
 describe.each(backends)('dbctl reset on $name', (backend) => {
   let t: TestDatabase;
   let cwd: string;
-  const withDb = async <T>(fn: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>) => {
-    const database = await openDatabase({ url: t.url });
-    try {
-      return await fn(database.db);
-    } finally {
-      await database.close();
-    }
-  };
+  const withDb = <T>(fn: (db: Kysely<any>) => Promise<T>) => withOpen(t.url, fn);
 
   beforeAll(async () => {
     t = await createTestDatabase({ serverUrl: backend.serverUrl });

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { openDatabase } from '../../src/driver/open.js';
 
 /**
  * A schema with the identifiers reset must quote (a quote inside a name, capitals), identities of
@@ -53,4 +54,14 @@ export async function counts(db: Kysely<any>): Promise<Record<keyof typeof TABLE
     out[label as keyof typeof TABLES] = rows[0].n;
   }
   return out;
+}
+
+/** Opens `url` for `fn` and closes it again (an embedded database is one process at a time: the CLI needs it back). */
+export async function withOpen<T>(url: string, fn: (db: Kysely<any>) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ url });
+  try {
+    return await fn(database.db);
+  } finally {
+    await database.close();
+  }
 }
