@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { openDatabase } from '../driver/open.js';
 import { withDatabase, type Target } from '../driver/url.js';
-import { RefusedError, UsageError } from '../errors.js';
+import { isPostgresError } from '../driver/sql-error.js';
+import { OperationError, RefusedError, UsageError } from '../errors.js';
 
 type PgTarget = Extract<Target, { kind: 'pg' }>;
 
@@ -49,7 +50,7 @@ export async function createServerDatabase(db: Kysely<any>, name: string): Promi
     return true;
   } catch (error) {
     if ((error as { code?: string }).code === '42P04') return false;
-    throw error;
+    throw serverRefusal('create', name, error);
   }
 }
 
@@ -82,9 +83,18 @@ export async function dropServerDatabase(db: Kysely<any>, name: string, force: b
   } catch (error) {
     // Someone connected between the check and the drop.
     if ((error as { code?: string }).code === '55006') throw inUse(name, await sessionsOn(db, name));
-    throw error;
+    throw serverRefusal('drop', name, error);
   }
   return { dropped: true, disconnected: force ? sessions.length : 0 };
+}
+
+/** The server said no (no CREATEDB right, not the owner…): its words, not a stack trace. */
+function serverRefusal(verb: string, name: string, error: unknown): unknown {
+  if (!isPostgresError(error)) return error;
+  return new OperationError(`cannot ${verb} database "${name}": ${error.message} (SQLSTATE ${error.code})`, {
+    hint: error.code === '42501' ? `connect as a role allowed to ${verb} databases (CREATEDB, or the owner)` : undefined,
+    data: { database: name, sqlstate: error.code },
+  }, `${verb}_failed`);
 }
 
 function inUse(name: string, sessions: Session[]): RefusedError {
