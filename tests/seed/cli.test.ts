@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backends, freshDatabase } from '../helpers/backends.js';
+import { BIN, ROOT, runCli, tempProject } from '../helpers/cli.js';
+import { PROJECT, SCHEMA } from './helpers.js';
+
+const FILES = { ...PROJECT, 'migrations/001_schema.sql': `-- migrate:up\n${SCHEMA}\n-- migrate:down\n` };
+
+describe.each(backends)('dbctl seed (CLI) on $name', (backend) => {
+  it('seeds, reports per seed under --json, refuses a protected environment, and names a failing seed', async () => {
+    const t = await freshDatabase(backend);
+    const cwd = tempProject(FILES);
+    const env = { DATABASE_URL: t.url };
+    expect((await runCli(['migrate', 'up'], { cwd, env })).code).toBe(0);
+
+    const first = await runCli(['seed', '--json'], { cwd, env });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
+    const report = first.json();
+    expect(report).toMatchObject({ ok: true, env: 'development', seed: 42, scale: 1, dryRun: false });
+    expect(report.seeds[1]).toMatchObject({ name: 'common/02_authors', file: 'seeds/common/02_authors.ts', tables: { authors: { inserted: 5, updated: 0 } } });
+    expect(typeof report.seeds[1].durationMs).toBe('number');
+
+    const human = await runCli(['seed'], { cwd, env });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('seeded common/02_authors');
+    expect(human.stdout).toMatch(/4 seed\(s\) in \d+ ms \(environment development, seed 42, scale 1\): no rows changed/);
+
+    const summary = await runCli(['summary', '--json'], { cwd, env });
+    expect(summary.json().tables.map((x: any) => [x.table, x.rows])).toEqual([['Odd "Table"', 1], ['authors', 5], ['books', 10], ['ref_countries', 2]]);
+
+    const refused = await runCli(['seed', '--env', 'production', '--json'], { cwd, env });
+    expect(refused.code).toBe(5);
+    expect(refused.json().error.code).toBe('protected');
+    const database = backend.name === 'pg' ? t.name : path.basename(t.url);
+    const forced = await runCli(['seed', '--env', 'production', '--force', '--confirm', database], { cwd, env });
+    expect(forced.stderr).toBe('');
+    expect(forced.code).toBe(0);
+
+    fs.writeFileSync(path.join(cwd, 'seeds/development/05_boom.ts'), "export async function seed(ctx) {\n  await ctx.upsert('ref_countries', [{ code: 'ZZ', name: 'gone' }]);\n  throw new Error('no more');\n}\n");
+    const failed = await runCli(['seed'], { cwd, env });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('error: seeds/development/05_boom.ts:3:9: seed development/05_boom failed: no more');
+    expect(failed.stderr).toContain("3 |   throw new Error('no more');");
+
+    const unknown = await runCli(['seed', '--only', 'nope'], { cwd, env });
+    expect(unknown.code).toBe(2);
+    expect((await runCli(['seed', '--scale', '0'], { cwd, env })).code).toBe(2);
+  });
+});
+
+describe('dbctl seed new', () => {
+  it('scaffolds into seeds/common, or the environment given', async () => {
+    const cwd = tempProject({});
+    expect((await runCli(['seed', 'new', 'reference data'], { cwd })).stdout).toBe(`created ${path.join('seeds', 'common', '01_reference_data.ts')}\n`);
+    const made = await runCli(['seed', 'new', 'users', '--env', 'staging', '--json'], { cwd });
+    expect(made.json()).toEqual({ file: path.join('seeds', 'staging', '01_users.ts') });
+  });
+});
+
+describe('progress bar', () => {
+  it('stays silent under --json even on a terminal, and without a terminal', async () => {
+    const cwd = tempProject({
+      'migrations/001.sql': '-- migrate:up\ncreate table t (id int primary key, v text);\n-- migrate:down\n',
+      'seeds/common/01_many.ts': "export async function seed(ctx) {\n  function* rows() { for (let i = 0; i < 150000; i++) yield { id: i, v: 'row ' + i }; }\n  await ctx.insert('t', rows(), { total: 150000 });\n}\n",
+    });
+    expect((await runCli(['migrate', 'up'], { cwd })).code).toBe(0);
+    // `script` gives the command a pseudo-terminal: stdout and stderr both end up in its output.
+    const onTty = spawnSync('script', ['-qec', `${process.execPath} ${BIN} seed --json`, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '', NODE_ENV: '', DBCTL_ENV: '' }, encoding: 'utf8' });
+    expect(onTty.status).toBe(0);
+    expect(onTty.stdout).not.toContain('rows/s');
+    expect(JSON.parse(onTty.stdout).totals).toEqual({ t: { inserted: 150000, updated: 0, deleted: 0 } });
+
+    const piped = await runCli(['seed', '--only', '01_many'], { cwd, env: {} });
+    expect(piped.code).toBe(1); // duplicate keys this time: plain insert
+    expect(piped.stderr).not.toContain('rows/s');
+  });
+});
+
+describe('quick start on the embedded default', () => {
+  it('migrates, seeds and summarises the example, and a second run changes nothing', async () => {
+    const cwd = tempProject({});
+    for (const dir of ['migrations', 'seeds', 'fixtures']) fs.cpSync(path.join(ROOT, dir), path.join(cwd, dir), { recursive: true });
+    const run = async () => {
+      for (const args of [['migrate', 'up'], ['seed']]) {
+        const r = await runCli(args, { cwd });
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+      }
+      const summary = await runCli(['summary', '--json', '--digest'], { cwd });
+      expect(summary.code).toBe(0);
+      return summary.json();
+    };
+    const first = await run();
+    expect(first.database).toBe(`embedded PGlite at ${fs.realpathSync(cwd)}/.dbctl/pglite`.replace(fs.realpathSync(cwd), cwd));
+    expect(Object.fromEntries(first.tables.map((t: any) => [t.table, t.rows]))).toMatchObject({ users: 10, courses: 2, documents: 50, interactions: 100 });
+    const second = await run();
+    expect(second).toEqual(first);
+    const human = await runCli(['summary'], { cwd });
+    expect(human.stdout).toMatch(/^interactions\s+100$/m);
+  });
+});
