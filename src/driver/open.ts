@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, sql, type LogEvent, type PostgresPool } from '
 import { ConnectionError } from '../errors.js';
 import { connectionErrorFor, isTransientConnectError } from './connect-error.js';
 import { lockDataDir } from './dir-lock.js';
+import { nodePostgresParsers } from './pg-parsers.js';
 import { PglitePool } from './pglite-pool.js';
 import { parseTarget, type Target } from './url.js';
 
@@ -111,8 +112,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
       dataDir: target.dataDir ?? undefined,
       extensions: { vector },
       loadDataDir: options.pgliteImage,
-      // Match node-postgres, so rows look the same on both backends: int8 and numeric as strings.
-      parsers: { 20: (v: string) => v, 1700: (v: string) => v },
+      parsers: nodePostgresParsers(),
     });
   } catch (error) {
     release();
