@@ -9,13 +9,13 @@ let cached: Record<number, (value: string) => unknown> | undefined;
  */
 export function nodePostgresParsers(): Record<number, (value: string) => unknown> {
   if (cached) return cached;
-  const noParse = pg.types.getTypeParser(0, 'text');
+  const noParse = pg.types.getTypeParser(0 as never, 'text');
   const text = (value: string) => value;
   const parsers: Record<number, (value: string) => unknown> = {};
   // Builtin OIDs (scalars and their array types) are all below 5000. A type pg does not parse
   // (numeric, time, uuid…) must come back as text, not as PGlite's own conversion.
   for (let oid = 1; oid < 5000; oid++) {
-    const parse = pg.types.getTypeParser(oid, 'text');
+    const parse = pg.types.getTypeParser(oid as never, 'text');
     parsers[oid] = parse === noParse ? text : (parse as (value: string) => unknown);
   }
   return (cached = parsers);
