@@ -19,13 +19,17 @@ export interface TableInfo {
 /**
  * What the bulk helper needs to know about a table: column types (to write values in COPY's text
  * format and to build a staging table) and the primary key (the default conflict key of upserts).
- * `table` is `name` or `schema.name`; an unqualified name follows the search_path like SQL does.
+ * `table` is a table's name exactly as created (capitals, quotes and all: no SQL quoting needed),
+ * found on the search_path like SQL does, or `schema.name`.
  */
 export async function tableInfo(db: Kysely<any>, table: string): Promise<TableInfo> {
   const { rows: found } = await sql<{ oid: string; qualified: string }>`
     select c.oid::text as oid, format('%I.%I', n.nspname, c.relname) as qualified
     from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-    where c.oid = to_regclass(${quoteName(table)})`.execute(db);
+    where c.relkind in ('r', 'p')
+      and ((c.relname = ${table} and pg_catalog.pg_table_is_visible(c.oid)) or n.nspname || '.' || c.relname = ${table})
+    order by c.relname = ${table} desc
+    limit 1`.execute(db);
   if (!found.length) throw new UsageError(`table "${table}" does not exist`, { hint: 'run `dbctl migrate up` first, or check the table name' }, 'seed_table');
   const { oid, qualified } = found[0];
   const { rows: columns } = await sql<{ name: string; type: string; category: string; pk: boolean }>`
@@ -41,12 +45,6 @@ export async function tableInfo(db: Kysely<any>, table: string): Promise<TableIn
     columns: new Map(columns.map((c) => [c.name, { name: c.name, type: c.type, category: c.category }])),
     primaryKey: columns.filter((c) => c.pk).map((c) => c.name),
   };
-}
-
-/** `schema.table` → `"schema"."table"`; a name that is already quoted is left as written. */
-function quoteName(table: string): string {
-  if (table.includes('"')) return table;
-  return table.split('.').map((part) => `"${part}"`).join('.');
 }
 
 export function quoteIdent(name: string): string {

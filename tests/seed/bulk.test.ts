@@ -32,7 +32,10 @@ describe.each(backends)('bulk helper on $name', (backend) => {
   });
 
   it('names the table and column at fault', async () => {
-    const p = await seedProject(backend, {}, 'create table nokey (a int, b text); create table t (id int primary key, v text);');
+    const p = await seedProject(backend, {}, 'create table nokey (a int, b text); create table t (id int primary key, v text); create schema s; create table s."Odd ""T""" ("Id" int primary key, v text);');
+    // Names as created, no SQL quoting: capitals and quotes work, schema-qualified or on the search_path.
+    expect(await bulkUpsert(p.database, 's.Odd "T"', [{ Id: 1, v: 'x' }])).toMatchObject({ inserted: 1 });
+    expect(await bulkUpsert(p.database, 'public.t', [{ id: 1, v: 'x' }])).toMatchObject({ inserted: 1 });
     await expect(bulkInsert(p.database, 'missing', [{ a: 1 }])).rejects.toThrow('table "missing" does not exist');
     await expect(bulkInsert(p.database, 't', [{ id: 1, value: 'x' }])).rejects.toThrow('table "t" has no column "value"');
     await expect(bulkUpsert(p.database, 'nokey', [{ a: 1 }])).rejects.toThrow(/upsert into "nokey": the table has no primary key/);
