@@ -99,7 +99,8 @@ function renderReport(ctx: CommandContext, report: SeedRunReport): void {
   const c = out.color;
   const where = `environment ${report.env}, seed ${report.seed}, scale ${report.scale}`;
   if (report.seeds.length === 0) {
-    out.line(`no seed files for ${where} (looked in ${path.relative(ctx.config.cwd, ctx.config.seeds.dir) || '.'}/common and /${report.env})`);
+    const dir = path.relative(ctx.config.cwd, ctx.config.seeds.dir) || '.';
+    out.line(`no seed files for ${where} (looked in ${dir}/common and ${dir}/${report.env})`);
     return;
   }
   const rows = describeCounts(report.totals) || 'no rows changed';
