@@ -35,7 +35,7 @@ export default {
         variant('dbctl migrate up', 'dbctl', (url) => tools.dbctl(url(), 'migrate', 'up')),
         variant('kysely-ctl migrate:latest', 'kysely', () => tools.kyselyCtl('migrate:latest')),
         variant('node-pg-migrate up', 'npm', () => tools.nodePgMigrate('up', '-m', 'npm-migrations')),
-      ], { runs: runs ?? 3, log });
+      ], { runs: runs ?? (count > 500 ? 2 : 3), log });
       groups.push({
         label: `apply ${count} migrations`,
         floor: 'psql -1 -f (one transaction)',

@@ -40,9 +40,8 @@ export default {
       run('dbctl migrate status', tools.dbctl(dbctlUrl, 'migrate', 'status'), dbctlUrl),
       run('dbctl migrate up', tools.dbctl(dbctlUrl, 'migrate', 'up'), dbctlUrl),
       run('kysely-ctl migrate:list', tools.kyselyCtl('migrate:list'), kyselyUrl),
-      run('kysely-ctl migrate:latest', tools.kyselyCtl('migrate:latest'), kyselyUrl),
       run('node-pg-migrate up', tools.nodePgMigrate('up', '-m', 'npm-migrations'), npmUrl),
-    ], { runs: runs ?? 5, log });
+    ], { runs: runs ?? 3, log });
     return {
       groups: [{
         label: `${count} applied, nothing pending`,

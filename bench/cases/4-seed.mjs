@@ -15,7 +15,7 @@ export default {
   title: 'seed interactions-shaped rows with faker',
   unavailable: () => missingCommand('seed'),
   async run({ serverUrl, size, runs, log }) {
-    const [count, subset] = size === 'small' ? [20_000, 2_000] : [1_000_000, 20_000];
+    const [count, subset] = size === 'small' ? [20_000, 2_000] : [1_000_000, 5_000];
     const dir = tempProject('seed');
     fs.mkdirSync(path.join(dir, 'seeds/common'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'seeds/common/01_interactions.ts'), `import { interactionRows } from ${JSON.stringify(pathToFileURL(fixture('interactions.mjs')).href)};
