@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../driver/open.js';
 import { OperationError } from '../errors.js';
+import { splitStatements } from '../migrate/split.js';
 
 /** A piece of a plain dump: SQL to run as a script, or a COPY … FROM stdin with its data. */
 type Piece = { kind: 'sql'; text: string; entry: string } | { kind: 'copy'; statement: string; data: string; entry: string };
@@ -44,6 +45,28 @@ async function copyIn(database: Database, statement: string, data: string): Prom
   await database.pglite.query(fromBlob, [], { blob: new Blob([data]) });
 }
 
+/** A big table's INSERTs go in scripts of about this many characters, not as one giant script. */
+const BATCH_CHARS = 8 << 20;
+
+/** Cuts a data entry into batches of whole statements (quote-aware: values may span lines). */
+function batches(text: string): string[] {
+  if (text.length <= BATCH_CHARS) return [text];
+  const out: string[] = [];
+  let batch: string[] = [];
+  let size = 0;
+  for (const statement of splitStatements(text)) {
+    batch.push(statement.sql + ';');
+    size += statement.sql.length;
+    if (size >= BATCH_CHARS) {
+      out.push(batch.join('\n'));
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length) out.push(batch.join('\n'));
+  return out;
+}
+
 const ENTRY_HEADER = /^-- (?:Data for )?Name: /;
 const OWNER = /^ALTER [A-Z ]+ .+ OWNER TO [^;]+;$/;
 const COPY = /^COPY .+ FROM stdin;$/;
@@ -56,7 +79,10 @@ export function splitDump(text: string, knownSettings: Set<string>): Piece[] {
   // Data entries keep every line as it is: a line inside a multi-line string literal is data.
   let isData = false;
   const flush = () => {
-    if (buffer.some((l) => l.trim() !== '' && !l.startsWith('--'))) pieces.push({ kind: 'sql', text: buffer.join('\n'), entry });
+    if (buffer.some((l) => l.trim() !== '' && !l.startsWith('--'))) {
+      const text = buffer.join('\n');
+      for (const batch of isData ? batches(text) : [text]) pieces.push({ kind: 'sql', text: batch, entry });
+    }
     buffer = [];
   };
   for (let i = 0; i < lines.length; i++) {
@@ -65,6 +91,7 @@ export function splitDump(text: string, knownSettings: Set<string>): Piece[] {
       flush();
       entry = lines[i + 1].slice(3);
       isData = entry.includes('Type: TABLE DATA');
+      i += lines[i + 2] === '--' ? 2 : 1;
       continue;
     }
     if (!isData && line.startsWith('\\')) continue;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -71,4 +72,13 @@ export function project(files: Record<string, string> = {}) {
 export function ok(result: CliResult): any {
   if (result.code !== 0) throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
   return result.stdout.trim().startsWith('{') ? result.json() : result.stdout;
+}
+
+/** Replaces a dump's content and re-signs its manifest, as if the dump tool itself had written it. */
+export function rewriteDump(cwd: string, file: string, content: string): void {
+  fs.writeFileSync(path.join(cwd, file), content);
+  const manifestFile = path.join(cwd, `${file}.manifest.json`);
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  manifest.sha256 = createHash('sha256').update(content).digest('hex');
+  fs.writeFileSync(manifestFile, JSON.stringify(manifest));
 }

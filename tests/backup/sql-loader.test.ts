@@ -62,6 +62,15 @@ describe('splitDump', () => {
     expect(pieces).toHaveLength(5);
   });
 
+  it('cuts a big data entry into batches of whole statements', () => {
+    const row = (i: number) => `INSERT INTO public.t VALUES (${i}, 'a;\n${'x'.repeat(100_000)}');`;
+    const data = ['--', '-- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: app', '--', ...Array.from({ length: 200 }, (_, i) => row(i))].join('\n');
+    const batches = splitDump(data, known);
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.every((b) => b.kind === 'sql' && b.text.startsWith('INSERT INTO') && b.text.endsWith("');"))).toBe(true);
+    expect(batches.map((b) => (b.kind === 'sql' ? b.text : '')).join('\n').split('INSERT INTO').length - 1).toBe(200);
+  });
+
   it('refuses a COPY without its end marker (a truncated dump)', () => {
     expect(() => splitDump('COPY public.t (id) FROM stdin;\n1\n2\n', known)).toThrow(/truncated/);
   });
