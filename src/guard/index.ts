@@ -55,7 +55,7 @@ export async function assertDestructiveAllowed(input: GuardInput): Promise<void>
       data,
     }, 'protected');
   }
-  const confirmed = input.confirm ?? (input.prompt ? (await input.prompt(`${operation} on ${where} in ${protectedEnv}. Type the database name to confirm: `)).trim() : undefined);
+  const confirmed = input.confirm ?? (input.prompt ? (await input.prompt(`${protectedEnv}: ${operation} would change ${where}.\nType the database name to confirm: `)).trim() : undefined);
   if (confirmed === undefined) {
     throw new RefusedError(`${operation} refused: ${protectedEnv} and the name of ${where} was not confirmed`, {
       hint: `add --confirm ${name} (no terminal to ask on)`,

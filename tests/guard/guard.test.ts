@@ -53,7 +53,7 @@ describe('assertDestructiveAllowed', () => {
     const questions: string[] = [];
     const answer = (text: string) => async (q: string) => (questions.push(q), text);
     expect(await outcome({ config: production, target: app, force: true, prompt: answer(' app\n') })).toBe('allowed');
-    expect(questions[0]).toMatch(/reset on database "app" \(db\.internal:5432\/app\) in environment "production" is protected/);
+    expect(questions[0]).toBe('environment "production" is protected: reset would change database "app" (db.internal:5432/app).\nType the database name to confirm: ');
     expect(await outcome({ config: production, target: app, force: true, prompt: answer('nope') })).toBe('confirm_mismatch');
     expect(await outcome({ config: production, target: app, force: true, confirm: 'app', prompt: answer('nope') })).toBe('allowed');
     expect(questions).toHaveLength(2);
