@@ -22,7 +22,7 @@ export interface SeedRunOptions {
   scale?: number;
   /** Default: `seeds.seed` (42). */
   seed?: number;
-  /** Run every seed in its transaction, report, and roll back. */
+  /** Run every seed (each seeing the rows of those before it), report, and roll everything back. */
   dryRun?: boolean;
   onEvent?: (event: SeedEvent) => void;
 }
@@ -71,39 +71,49 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
   const files = selectSeeds(listSeedFiles(config.seeds.dir, env), options.only);
   const started = Date.now();
   const reports: SeedReport[] = [];
-  for (const file of files) {
-    const shown = displayPath(file.file, config.cwd);
-    options.onEvent?.({ type: 'start', seed: file.name, file: shown });
-    const body = await prepareSeed(file);
-    const seedStarted = Date.now();
-    const trx = await database.db.startTransaction().execute();
-    let tables: Record<string, TableCounts>;
-    try {
-      const before = await writeCounters(trx);
-      const ctx = createSeedContext({
-        target: { db: trx, pglite: database.pglite },
-        faker: seededFaker(seed, file.name),
-        env,
-        scale,
-        seed,
-        name: file.name,
-        fixturesDir: config.fixtures.dir,
-        cwd: config.cwd,
-        onProgress: (p) => options.onEvent?.({ type: 'progress', seed: file.name, ...p }),
-      });
-      await body(ctx);
-      tables = countsSince(before, await writeCounters(trx));
-    } catch (error) {
-      await trx.rollback().execute().catch(() => {});
-      throw seedFailure(file, shown, error);
+  // A dry run keeps every seed's rows until the end (later seeds build on earlier ones), each seed
+  // in a savepoint of one transaction that is rolled back at the end.
+  const dryRun = options.dryRun ? await database.db.startTransaction().execute() : undefined;
+  try {
+    for (const file of files) {
+      const shown = displayPath(file.file, config.cwd);
+      options.onEvent?.({ type: 'start', seed: file.name, file: shown });
+      const body = await prepareSeed(file);
+      const seedStarted = Date.now();
+      const savepoint = dryRun && (await dryRun.savepoint(SAVEPOINT).execute());
+      const trx = savepoint || (await database.db.startTransaction().execute());
+      let tables: Record<string, TableCounts>;
+      try {
+        const before = await writeCounters(trx);
+        const ctx = createSeedContext({
+          target: { db: trx, pglite: database.pglite },
+          faker: seededFaker(seed, file.name),
+          env,
+          scale,
+          seed,
+          name: file.name,
+          fixturesDir: config.fixtures.dir,
+          cwd: config.cwd,
+          onProgress: (p) => options.onEvent?.({ type: 'progress', seed: file.name, ...p }),
+        });
+        await body(ctx);
+        tables = countsSince(before, await writeCounters(trx));
+      } catch (error) {
+        if (!savepoint) await trx.rollback().execute().catch(() => {});
+        throw seedFailure(file, shown, error);
+      }
+      await (savepoint ? savepoint.releaseSavepoint(SAVEPOINT) : trx.commit()).execute();
+      const report = { name: file.name, file: shown, durationMs: Date.now() - seedStarted, tables };
+      reports.push(report);
+      options.onEvent?.({ type: 'done', report });
     }
-    await (options.dryRun ? trx.rollback() : trx.commit()).execute();
-    const report = { name: file.name, file: shown, durationMs: Date.now() - seedStarted, tables };
-    reports.push(report);
-    options.onEvent?.({ type: 'done', report });
+  } finally {
+    await dryRun?.rollback().execute().catch(() => {});
   }
   return { env, seed, scale, dryRun: !!options.dryRun, seeds: reports, totals: sumTables(reports), durationMs: Date.now() - started };
 }
+
+const SAVEPOINT = 'dbctl_seed';
 
 type SeedBody = (ctx: SeedContext) => Promise<void>;
 
