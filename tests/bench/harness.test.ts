@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+// The harness is plain ESM outside src/ (it is not shipped); these test its arithmetic, not timings.
+import { writeMigrations, writeSqlScript } from '../../bench/lib/generate.mjs';
+import { interleave, median } from '../../bench/lib/measure.mjs';
+import { checkTargets, renderTable, renderTargets } from '../../bench/lib/report.mjs';
+
+describe('bench harness', () => {
+  it('takes the median of odd and even counts', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('interleaves variants, reversing the order every other round, after an untimed warm-up', async () => {
+    const order: string[] = [];
+    const variant = (name: string) => ({ name, setup: async () => void order.push(`setup ${name}`), run: async () => (order.push(name), { ms: name === 'a' ? 10 : 30 }) });
+    const rows = await interleave([variant('a'), variant('b')], { runs: 2 });
+    expect(order.filter((o) => !o.startsWith('setup'))).toEqual(['b', 'a', 'a', 'b', 'b', 'a']);
+    expect(order.filter((o) => o.startsWith('setup'))).toHaveLength(6);
+    expect(rows.map((r) => [r.name, r.samples.length, r.median])).toEqual([['a', 2, 10], ['b', 2, 30]]);
+  });
+
+  it('checks targets as time ratios against the floor or a named row', () => {
+    const group = {
+      label: 'g',
+      floor: 'floor',
+      rows: [{ name: 'floor', median: 100 }, { name: 'dbctl', median: 140 }, { name: 'peer', median: 600 }],
+      targets: [
+        { row: 'dbctl', max: 1.5, text: '≤ 1.5× floor' },
+        { row: 'dbctl', ref: 'peer', max: 1 / 5, text: '≥ 5× faster than peer' },
+      ],
+    };
+    const checks = checkTargets(group);
+    expect(checks.map((c) => c.ok)).toEqual([true, false]);
+    expect(checks[1].ratio).toBeCloseTo(140 / 600);
+    const results = [{ id: 1, title: 't', groups: [group] }, { id: 3, title: 'testdb', unavailable: '`dbctl testdb create` is not in this build' }];
+    expect(renderTable(results)).toContain('| 1. g | dbctl | 140 ms | 1.40× |');
+    expect(renderTable(results)).toContain('not available: `dbctl testdb create` is not in this build');
+    expect(renderTargets(results)).toContain('| 1. g | ≥ 5× faster than peer | 4.29× faster | ❌ |');
+  });
+
+  it('generates the same chain of tables in every tool\'s format', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-bench-test-'));
+    try {
+      for (const format of ['ts', 'npm', 'dbmate'] as const) writeMigrations(path.join(dir, format), 3, format);
+      writeSqlScript(path.join(dir, 'all.sql'), 3);
+      expect(fs.readdirSync(path.join(dir, 'ts'))).toEqual(['0001_create_t0001.ts', '0002_create_t0002.ts', '0003_create_t0003.ts']);
+      expect(fs.readFileSync(path.join(dir, 'ts', '0003_create_t0003.ts'), 'utf8')).toContain("c.references('t0002.id')");
+      expect(fs.readFileSync(path.join(dir, 'npm', '0003_create_t0003.js'), 'utf8')).toContain("references: 't0002(id)'");
+      const sql = fs.readFileSync(path.join(dir, 'all.sql'), 'utf8');
+      expect(sql.match(/create table/g)).toHaveLength(3);
+      expect(sql.match(/create index/g)).toHaveLength(3);
+      expect(sql).toContain('prev_id uuid references t0002 (id)');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
