@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { interleave, timeProcess } from '../lib/measure.mjs';
 import { writeMigrations, writeSqlScript } from '../lib/generate.mjs';
-import { freshDatabase } from '../lib/pg.mjs';
+import { onFreshDatabase } from '../lib/pg.mjs';
 import { tempProject, tools, writeKyselyConfig } from '../lib/project.mjs';
 
 /** Case 1: apply N generated migrations to an empty database, each tool in its own format. */
@@ -18,21 +18,14 @@ export default {
       writeSqlScript(path.join(dir, 'all.sql'), count);
       writeKyselyConfig(dir);
 
-      const variant = (name, key, command) => {
-        const db = `dbctl_bench_apply_${key}`;
-        let url;
-        return {
-          name,
-          setup: async () => (url = await freshDatabase(serverUrl, db)),
-          run: () => {
-            const [cmd, args] = command(() => url);
-            return timeProcess(cmd, args, { cwd: dir, env: { ...process.env, DATABASE_URL: url } });
-          },
-        };
-      };
+      const variant = (name, key, command) =>
+        onFreshDatabase(serverUrl, name, `dbctl_bench_apply_${key}`, (url) => {
+          const [cmd, args] = command(url);
+          return timeProcess(cmd, args, { cwd: dir, env: { ...process.env, DATABASE_URL: url } });
+        });
       const rows = await interleave([
-        variant('psql -1 -f (one transaction)', 'psql', (url) => ['psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-f', 'all.sql', url()]]),
-        variant('dbctl migrate up', 'dbctl', (url) => tools.dbctl(url(), 'migrate', 'up')),
+        variant('psql -1 -f (one transaction)', 'psql', (url) => ['psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-1', '-f', 'all.sql', url]]),
+        variant('dbctl migrate up', 'dbctl', (url) => tools.dbctl(url, 'migrate', 'up')),
         variant('kysely-ctl migrate:latest', 'kysely', () => tools.kyselyCtl('migrate:latest')),
         variant('node-pg-migrate up', 'npm', () => tools.nodePgMigrate('up', '-m', 'npm-migrations')),
       ], { runs: runs ?? (count > 500 ? 2 : 3), log });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { missingCommand } from '../lib/available.mjs';
 import { interleave, timeProcess } from '../lib/measure.mjs';
 import { writeMigrations } from '../lib/generate.mjs';
-import { dropDatabase, freshDatabase, ident, withAdmin } from '../lib/pg.mjs';
+import { dropDatabase, ident, onFreshDatabase, withAdmin } from '../lib/pg.mjs';
 import { tempProject, tools } from '../lib/project.mjs';
 
 const PREFIX = 'dbctl_bench_tdb';
@@ -35,7 +35,6 @@ export default {
 
     const floor = 'psql: CREATE DATABASE … TEMPLATE';
     const raw = 'dbctl_bench_tdb_raw';
-    let emptyUrl;
     const rows = await interleave([
       {
         name: floor,
@@ -43,11 +42,7 @@ export default {
         run: () => timeProcess('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `create database ${raw} template ${template}`, serverUrl]),
       },
       { name: 'dbctl testdb create', setup: () => dropClones(serverUrl), run: () => timeProcess(...tools.dbctl(serverUrl, 'testdb', 'create'), { cwd: dir }) },
-      {
-        name: `dbctl migrate up (${count} migrations, from empty)`,
-        setup: async () => (emptyUrl = await freshDatabase(serverUrl, 'dbctl_bench_tdb_empty')),
-        run: () => timeProcess(...tools.dbctl(emptyUrl, 'migrate', 'up'), { cwd: dir }),
-      },
+      onFreshDatabase(serverUrl, `dbctl migrate up (${count} migrations, from empty)`, 'dbctl_bench_tdb_empty', (url) => timeProcess(...tools.dbctl(url, 'migrate', 'up'), { cwd: dir })),
     ], { runs: runs ?? 5, log });
     return {
       groups: [{

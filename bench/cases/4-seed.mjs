@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { missingCommand } from '../lib/available.mjs';
 import { interleave, timeProcess } from '../lib/measure.mjs';
-import { freshDatabase, withAdmin } from '../lib/pg.mjs';
+import { freshDatabase, onFreshDatabase, withAdmin } from '../lib/pg.mjs';
 import { NODE, tempProject, tools } from '../lib/project.mjs';
 import { COLUMNS, TABLE_SQL } from '../fixtures/interactions.mjs';
 
@@ -31,14 +31,7 @@ export async function seed(ctx) {
     const templateUrl = await freshDatabase(serverUrl, 'dbctl_bench_seed_tpl');
     await withAdmin(templateUrl, (c) => c.query(TABLE_SQL));
 
-    const variant = (name, key, run) => {
-      let url;
-      return {
-        name,
-        setup: async () => (url = await freshDatabase(serverUrl, `dbctl_bench_seed_${key}`, { template: 'dbctl_bench_seed_tpl' })),
-        run: () => run(url),
-      };
-    };
+    const variant = (name, key, run) => onFreshDatabase(serverUrl, name, `dbctl_bench_seed_${key}`, run, { template: 'dbctl_bench_seed_tpl' });
     const env = (url) => ({ ...process.env, DATABASE_URL: url, BENCH_ROWS: String(count) });
     const floor = 'psql \\copy of pre-generated rows';
     const rowByRow = `row-by-row INSERTs, one transaction (${subset.toLocaleString('en')} rows, scaled ×${count / subset})`;

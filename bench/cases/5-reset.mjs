@@ -3,7 +3,7 @@ import path from 'node:path';
 import { missingCommand } from '../lib/available.mjs';
 import { interleave, timeProcess } from '../lib/measure.mjs';
 import { tableName, writeSqlScript } from '../lib/generate.mjs';
-import { freshDatabase, withAdmin } from '../lib/pg.mjs';
+import { freshDatabase, onFreshDatabase, withAdmin } from '../lib/pg.mjs';
 import { NODE, tempProject, tools } from '../lib/project.mjs';
 
 /** Case 5: `dbctl reset` of N tables holding data, against one TRUNCATE of the same tables. */
@@ -25,17 +25,11 @@ export default {
     await withAdmin(templateUrl, (c) => c.query('vacuum analyze'));
 
     const truncate = `truncate table ${Array.from({ length: count }, (_, k) => tableName(k + 1)).join(', ')} restart identity cascade`;
-    const variant = (name, key, command) => {
-      let url;
-      return {
-        name,
-        setup: async () => (url = await freshDatabase(serverUrl, `dbctl_bench_reset_${key}`, { template: 'dbctl_bench_reset_tpl' })),
-        run: () => {
-          const [cmd, args] = command(url);
-          return timeProcess(cmd, args, { cwd: dir, env: { ...process.env, DATABASE_URL: url } });
-        },
-      };
-    };
+    const variant = (name, key, command) =>
+      onFreshDatabase(serverUrl, name, `dbctl_bench_reset_${key}`, (url) => {
+        const [cmd, args] = command(url);
+        return timeProcess(cmd, args, { cwd: dir, env: { ...process.env, DATABASE_URL: url } });
+      }, { template: 'dbctl_bench_reset_tpl' });
     const floor = 'psql: one TRUNCATE';
     const rows = await interleave([
       variant(floor, 'psql', (url) => ['psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', truncate, url]]),

@@ -50,3 +50,9 @@ export async function serverVersion(serverUrl) {
 }
 
 export { ident };
+
+/** A measured variant that gets its own fresh database (a copy of `template`, if given) before every run. */
+export function onFreshDatabase(serverUrl, name, database, run, { template } = {}) {
+  let url;
+  return { name, setup: async () => (url = await freshDatabase(serverUrl, database, { template })), run: () => run(url) };
+}
