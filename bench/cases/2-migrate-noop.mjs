@@ -17,7 +17,7 @@ export default {
   title: 'status and no-op up with every migration applied',
   async run({ serverUrl, size, runs, log }) {
     const count = size === 'small' ? 100 : 1000;
-    const dir = tempProject(`noop${count}`);
+    const dir = tempProject(`apply${count}`);
     writeMigrations(path.join(dir, 'migrations'), count, 'ts');
     writeMigrations(path.join(dir, 'npm-migrations'), count, 'npm');
     writeKyselyConfig(dir);

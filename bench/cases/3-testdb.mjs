@@ -22,7 +22,7 @@ export default {
   unavailable: () => missingCommand('testdb', 'create'),
   async run({ serverUrl, size, runs, log }) {
     const count = size === 'small' ? 20 : 200;
-    const dir = tempProject('testdb');
+    const dir = tempProject(`apply${count}`);
     writeMigrations(path.join(dir, 'migrations'), count, 'ts');
     // The prefix keeps dbctl's templates and clones among the databases the harness drops.
     fs.writeFileSync(path.join(dir, 'dbctl.config.json'), JSON.stringify({ testdb: { prefix: PREFIX } }));

@@ -46,7 +46,9 @@ ${machineRows}
 - Case 1's migrations are generated in each tool's own format with the same DDL: TypeScript (Kysely
   schema builder) for dbctl and kysely-ctl, one SQL file for the psql floor, node-pg-migrate's
   \`pgm\` builder (JS) for node-pg-migrate. All three TS/JS loaders are jiti with its file cache on
-  (each tool's default), warmed by the warm-up round.
+  (each tool's default), warmed by the untimed round (the generated projects keep the same paths
+  from run to run, so the cache of an earlier run also serves). A cold cache costs every tool alike:
+  see "Cold TypeScript" above.
 - Tools run with their defaults: dbctl applies each migration in its own transaction; kysely-ctl
   (Kysely's Migrator) and node-pg-migrate apply all pending migrations in one transaction.
   kysely-ctl runs with \`--no-outdated-check\` (otherwise it queries the npm registry).
