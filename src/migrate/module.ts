@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { UsageError } from '../errors.js';
+import { importUserModule } from '../loader.js';
 
 /** What a TS/JS migration exports. */
 export interface ModuleMigration {
@@ -9,23 +10,12 @@ export interface ModuleMigration {
   config?: { transaction?: boolean };
 }
 
-let jitiInstance: { import(id: string): Promise<unknown> } | undefined;
-
 /**
- * Imports a TS or JS migration with jiti (no build step). Called only for migrations that are about
- * to run, so `status` and a no-op `up` never pay for transpiling.
+ * Imports a TS or JS migration (no build step). Called only for migrations that are about to run,
+ * so `status` and a no-op `up` never pay for transpiling.
  */
 export async function loadModuleMigration(file: string): Promise<ModuleMigration> {
-  if (!jitiInstance) {
-    const { createJiti } = await import('jiti');
-    jitiInstance = createJiti(import.meta.url, { fsCache: true, moduleCache: true, sourceMaps: true, interopDefault: true });
-  }
-  let mod: any;
-  try {
-    mod = await jitiInstance.import(file);
-  } catch (error) {
-    throw new UsageError(`${path.basename(file)}: cannot load migration: ${String((error as Error)?.message ?? error).split('\n')[0]}`, { cause: error }, 'migration_load');
-  }
+  const mod = await importUserModule(file, 'migration');
   const m = mod?.up ? mod : mod?.default?.up ? mod.default : mod;
   if (typeof m?.up !== 'function') {
     throw new UsageError(`${path.basename(file)}: a migration must export an async function up(db)`, {}, 'migration_invalid');

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { importUserModule } from '../loader.js';
 import type { SeedContext } from './context.js';
 import type { FixtureUpsert } from './context.js';
 
@@ -10,20 +11,9 @@ export interface SeedModule {
   fixtures?: string[] | Record<string, FixtureUpsert>;
 }
 
-let jitiInstance: { import(id: string): Promise<unknown> } | undefined;
-
-/** Imports a seed file with jiti (TS without a build step), as migrations are. */
+/** Imports a seed file (TS without a build step), read afresh each time: seeds are re-run in one process. */
 export async function loadSeedModule(file: string): Promise<SeedModule> {
-  if (!jitiInstance) {
-    const { createJiti } = await import('jiti');
-    jitiInstance = createJiti(import.meta.url, { fsCache: true, moduleCache: false, sourceMaps: true, interopDefault: true });
-  }
-  let mod: any;
-  try {
-    mod = await jitiInstance.import(file);
-  } catch (error) {
-    throw new UsageError(`${path.basename(file)}: cannot load seed: ${String((error as Error)?.message ?? error).split('\n')[0]}`, { cause: error }, 'seed_load');
-  }
+  const mod = await importUserModule(file, 'seed', { fresh: true });
   const seed = typeof mod?.seed === 'function' ? mod.seed : typeof mod?.default === 'function' ? mod.default : mod?.default?.seed;
   const fixtures = mod?.fixtures ?? mod?.default?.fixtures;
   if (typeof seed !== 'function' && fixtures === undefined) {
