@@ -66,16 +66,22 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
   pool.on('error', () => {});
   // If dbctl is killed mid-migration, the server would keep running the statement (and holding the
   // run lock) until it next writes to the socket. PG 14+ can poll for a vanished client instead.
-  const setup = 'set client_connection_check_interval = 1000';
+  let setup = '';
   pool.on('connect', (client) => {
-    client.query(setup).catch(() => {});
+    if (setup) client.query(setup).catch(() => {});
   });
   const started = Date.now();
   let delay = 100;
   for (;;) {
     try {
       const client = await pool.connect();
-      client.release();
+      try {
+        const { rows } = await client.query(`select current_setting('server_version_num')::int as v`);
+        if (rows[0].v >= 140000) setup = 'set client_connection_check_interval = 1000';
+        if (setup) await client.query(setup);
+      } finally {
+        client.release();
+      }
       break;
     } catch (error) {
       const waited = Date.now() - started;
@@ -144,9 +150,9 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
   };
 }
 
+/** One round trip: the reset and dbctl's session settings as one script. */
 async function resetSession(session: Kysely<any>, setup: string): Promise<void> {
-  await sql.raw('reset all').execute(session);
-  if (setup) await sql.raw(setup).execute(session).catch(() => {});
+  await sql.raw(setup ? `reset all; ${setup}` : 'reset all').execute(session);
 }
 
 function queryHub(options: OpenOptions) {

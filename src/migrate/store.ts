@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { VERSION } from '../version.js';
 
@@ -98,9 +98,10 @@ export class MigrationStore {
     return (rows[0].b ?? 0) + 1;
   }
 
+  /** Both rows in one statement (a data-modifying CTE): one round trip per applied migration. */
   async record(db: Kysely<any>, entry: { name: string; checksum: string; durationMs: number; batch: number }): Promise<void> {
-    await sql`insert into ${this.#t(this.names.table)} (name, timestamp) values (${entry.name}, ${new Date().toISOString()})`.execute(db);
-    await this.#history(db, entry, appliedBy());
+    const kysely = sql`insert into ${this.#t(this.names.table)} (name, timestamp) values (${entry.name}, ${new Date().toISOString()})`;
+    await this.#history(db, entry, appliedBy(), kysely);
   }
 
   /** History for a migration another tool applied: its checksum from now on guards against drift. */
@@ -108,8 +109,8 @@ export class MigrationStore {
     await this.#history(db, { ...entry, durationMs: null, batch: null }, 'adopted');
   }
 
-  async #history(db: Kysely<any>, e: { name: string; checksum: string; durationMs: number | null; batch: number | null }, by: string) {
-    await sql`insert into ${this.#t(this.names.historyTable)} (name, checksum, duration_ms, batch, applied_by, dbctl_version)
+  async #history(db: Kysely<any>, e: { name: string; checksum: string; durationMs: number | null; batch: number | null }, by: string, alsoRun?: RawBuilder<unknown>) {
+    await sql`${alsoRun ? sql`with applied as (${alsoRun}) ` : sql``}insert into ${this.#t(this.names.historyTable)} (name, checksum, duration_ms, batch, applied_by, dbctl_version)
       values (${e.name}, ${e.checksum}, ${e.durationMs}, ${e.batch}, ${by}, ${VERSION})
       on conflict (name) do update set checksum = excluded.checksum, applied_at = now(), duration_ms = excluded.duration_ms,
         batch = excluded.batch, applied_by = excluded.applied_by, dbctl_version = excluded.dbctl_version`.execute(db);
