@@ -38,7 +38,7 @@ if (values.help) {
                   the harness creates and drops its own dbctl_bench_* databases there
   --size S        default | small (small: quick validation sizes)
   --cases LIST    e.g. 1,2,6 (default: all)
-  --runs N        timed runs per variant (default: per case, 3-7), after one untimed warm-up
+  --runs N        timed runs per variant (default: per case, 2-7), after one untimed warm-up round
   --write         write docs/benchmarks.md (default: only for a full default-size run); --no-write to skip
   -q, --quiet     no per-run progress on stderr
 `);
