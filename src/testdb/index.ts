@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { openDatabase } from '../driver/open.js';
 import { parseTarget } from '../driver/url.js';
 import { RefusedError } from '../errors.js';
 import { templateHash } from './hash.js';
@@ -98,6 +97,8 @@ async function ensureTemplate(host: TestdbHost, template: string, options: Creat
 /** Migrates (and optionally seeds) a template being built. */
 async function fillTemplate(url: string, options: CreateTestdbOptions): Promise<void> {
   const { config } = options;
+  // Loaded only when a template is built: a clone from a warm template needs pg alone, not Kysely.
+  const { openDatabase } = await import('../driver/open.js');
   const database = await openDatabase({ url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, poolSize: 2, applicationName: 'dbctl testdb' });
   try {
     const { Migrator } = await import('../migrate/migrator.js');
