@@ -117,6 +117,19 @@ describe('dbctl usage and connection errors', () => {
   });
 });
 
+describe('embedded database lock file', () => {
+  it('takes over a lock left by a process that died (kill -9 leaves the file behind)', async () => {
+    const cwd = project({ '001_a.sql': createTable('a') });
+    fs.mkdirSync(path.join(cwd, '.dbctl'), { recursive: true });
+    // A pid that cannot be alive: beyond the kernel's pid_max.
+    fs.writeFileSync(path.join(cwd, '.dbctl/pglite.lock'), JSON.stringify({ pid: 2 ** 22 + 1, host: os.hostname(), since: '2026-01-01T00:00:00Z' }));
+    const r = await runCli(['migrate', 'up'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('applied  001_a');
+    expect(fs.existsSync(path.join(cwd, '.dbctl/pglite.lock'))).toBe(false); // released on exit
+  });
+});
+
 describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failure', () => {
   const server = native?.serverUrl ?? '';
 
@@ -234,6 +247,7 @@ function sleep(ms: number) {
 }
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 function require_exists(file: string) {
   return fs.existsSync(file);
