@@ -1,7 +1,5 @@
-import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { describeSqlError, isPostgresError, excerptAt, type SqlErrorInfo } from '../driver/sql-error.js';
-import type { Database } from '../driver/open.js';
 import { frameIn, loadModuleMigration, type ModuleMigration } from './module.js';
 import { parseSqlMigration, type SqlSection } from './sql-file.js';
 import { splitStatements } from './split.js';
@@ -124,10 +122,3 @@ export async function withLockRetry<T>(name: string, attempt: () => Promise<T>, 
 export async function setLockTimeout(db: Kysely<any>, ms: number, local: boolean): Promise<void> {
   await sql.raw(`set ${local ? 'local ' : ''}lock_timeout = ${Math.max(0, Math.floor(ms))}`).execute(db);
 }
-
-export function relativeName(file: string, cwd: string): string {
-  const rel = path.relative(cwd, file);
-  return rel.startsWith('..') ? file : rel;
-}
-
-export type { Database };

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { backends, freshDatabase } from '../helpers/backends.js';
-import { BIN, runCli, tempProject } from '../helpers/cli.js';
+import { BIN, runCli, tempProject, writeFiles } from '../helpers/cli.js';
 import { createTable, sqlMigration } from '../migrate/helpers.js';
 
 const project = (files: Record<string, string>) => tempProject(Object.fromEntries(Object.entries(files).map(([k, v]) => [`migrations/${k}`, v])));
@@ -50,7 +53,7 @@ describe.each(backends)('dbctl migrate (CLI) on $name', (backend) => {
     const t = await freshDatabase(backend);
     const cwd = project({ '001_a.sql': createTable('a') });
     expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
-    tempProjectWrite(cwd, '001_a.sql', createTable('a') + '\n-- changed');
+    writeFiles(cwd, { 'migrations/001_a.sql': createTable('a') + '\n-- changed' });
     const up = await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } });
     expect(up.code).toBe(5);
     expect(up.stderr).toMatch(/^error: applied migrations do not match their files: 001_a \(changed since it was applied\)$/m);
@@ -107,7 +110,7 @@ describe('dbctl usage and connection errors', () => {
     const first = spawn(process.execPath, [BIN, 'migrate', 'up'], { cwd, env: { ...process.env, DATABASE_URL: '' } });
     try {
       // Wait until the first process holds the directory.
-      for (let i = 0; i < 200 && !require_exists(`${cwd}/.dbctl/pglite.lock`); i++) await sleep(50);
+      for (let i = 0; i < 200 && !fs.existsSync(`${cwd}/.dbctl/pglite.lock`); i++) await sleep(50);
       const second = await runCli(['migrate', 'status'], { cwd });
       expect(second.code).toBe(3);
       expect(second.stderr).toMatch(/embedded database .*\.dbctl\/pglite is in use by another process \(pid \d+/);
@@ -199,7 +202,7 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
     const t = await freshDatabase(native!);
     const cwd = project({ '001_t.sql': createTable('t') });
     expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
-    tempProjectWrite(cwd, '002_alter.sql', sqlMigration('alter table t add column note text;', 'alter table t drop column note;'));
+    writeFiles(cwd, { 'migrations/002_alter.sql': sqlMigration('alter table t add column note text;', 'alter table t drop column note;') });
     const blocker = new pg.Client({ connectionString: t.url });
     await blocker.connect();
     await blocker.query('begin; lock table t in access exclusive mode');
@@ -246,12 +249,3 @@ function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-function require_exists(file: string) {
-  return fs.existsSync(file);
-}
-function tempProjectWrite(cwd: string, name: string, content: string) {
-  fs.writeFileSync(path.join(cwd, 'migrations', name), content);
-}

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { MigrationFailedError } from '../../src/migrate/migrator.js';
 import { backends } from '../helpers/backends.js';
+import { writeFiles } from '../helpers/cli.js';
 import { createTable, migrationProject, sqlMigration, tsMigration } from './helpers.js';
 
 const names = (rows: { name: string }[]) => rows.map((r) => r.name);
@@ -186,9 +187,6 @@ drop schema app cascade;
 
   it('keeps bookkeeping tables in a configured schema', async () => {
     const p = await migrationProject(backend, { '001_a.sql': createTable('a') });
-    const migrator = await p.reload({ cwd: p.cwd, configFile: undefined });
-    void migrator;
-    const { writeFiles } = await import('../helpers/cli.js');
     writeFiles(p.cwd, { 'dbctl.config.json': JSON.stringify({ migrations: { schema: 'meta' } }) });
     await (await p.reload()).up();
     expect(names(await p.query(`select name from meta.kysely_migration`))).toEqual(['001_a']);
