@@ -48,8 +48,11 @@ export function currentOutput(globals?: GlobalOptions): Output {
   return output;
 }
 
-/** Opens the configured database, runs `fn`, and always closes it. */
-export async function withDatabase<T>(ctx: CommandContext, fn: (database: Database) => Promise<T>, url = ctx.config.url): Promise<T> {
+/**
+ * Opens the configured database, runs `fn`, and always closes it. `kysely: false` for commands
+ * whose core loads Kysely only when it needs it (migrate, reset): they start faster.
+ */
+export async function withDatabase<T>(ctx: CommandContext, fn: (database: Database) => Promise<T>, url = ctx.config.url, options: { kysely?: boolean } = {}): Promise<T> {
   const { openDatabase } = await import('../driver/open.js');
   const database = await openDatabase({
     url,
@@ -57,6 +60,7 @@ export async function withDatabase<T>(ctx: CommandContext, fn: (database: Databa
     connectTimeoutMs: ctx.config.connectTimeoutMs,
     statementTimeoutMs: ctx.config.statementTimeoutMs,
     poolSize: ctx.config.poolSize,
+    kysely: options.kysely,
     onQuery: ctx.out.verbose
       ? (event) => ctx.out.debug(`${event.level === 'error' ? 'failed' : 'sql'} (${event.queryDurationMillis.toFixed(1)} ms): ${event.query.sql.trim()}`)
       : undefined,

@@ -74,7 +74,7 @@ export async function migrationsSection(database: Database, config: ResolvedConf
 export async function lockSection(database: Database): Promise<Section> {
   if (!database.capabilities.concurrentSessions) return section('skipped', 'not applicable: the embedded database is one session', { holder: null });
   const { lockHolder } = await import('../migrate/lock.js');
-  const holder = await lockHolder(database.db);
+  const holder = await lockHolder(database);
   return holder
     ? section('attention', `held by pid ${holder.pid} (${holder.applicationName || '?'}) since ${holder.since}: a migration is running or stuck`, { holder })
     : section('ok', 'free', { holder: null });
@@ -111,8 +111,8 @@ export async function sessionsSection(database: Database, config: ResolvedConfig
 /** Generated types against the live database, through the typegen capability when it is present. */
 export async function typesSection(database: Database, config: ResolvedConfig): Promise<Section> {
   const file = path.relative(config.cwd, config.typegen.out);
-  const specifier = '../typegen/index.js';
-  const typegen = await import(specifier).catch(() => undefined);
+  // A literal specifier, so a bundler keeps it as a lazy chunk of the same build.
+  const typegen = await import('../typegen/index.js').catch(() => undefined);
   if (typeof typegen?.checkTypes !== 'function') return section('unknown', 'unknown: typegen is not available', { state: 'unknown', file });
   if (!fs.existsSync(config.typegen.out)) return section('skipped', `no generated types at ${file}`, { state: 'missing', file });
   const result: { fresh: boolean } = await typegen.checkTypes(database, config);

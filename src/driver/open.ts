@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Kysely, PostgresDialect, sql, type LogEvent, type PostgresPool } from 'kysely';
+import type { Dialect, Kysely, LogEvent, PostgresPool } from 'kysely';
 import { ConnectionError } from '../errors.js';
 import { connectionErrorFor, isTransientConnectError } from './connect-error.js';
 import { lockDataDir } from './dir-lock.js';
@@ -22,6 +22,26 @@ export interface OpenOptions {
   onQuery?: (event: LogEvent) => void;
   /** Load an already initialised PGlite image instead of running initdb (used by test databases). */
   pgliteImage?: Blob;
+  /**
+   * Load Kysely while opening (default), so `db` is ready. `false` defers it to the first
+   * `kysely()` call: commands that only need raw SQL (status, reset) then never pay for loading
+   * Kysely's module graph, which is most of a short command's start-up.
+   */
+  kysely?: boolean;
+}
+
+/** Raw SQL on one session, without Kysely. Parameters are $1, $2, …; no parameters allows a multi-statement script. */
+export interface SqlClient {
+  query<R = any>(text: string, parameters?: readonly unknown[]): Promise<{ rows: R[] }>;
+}
+
+export interface TransactionScripts {
+  /** Sent with BEGIN, e.g. `set local lock_timeout = 5000`. */
+  begin?: string;
+  /** Called after `fn` succeeds; its SQL is sent with COMMIT (bookkeeping that must commit with the work). */
+  beforeCommit?: () => string;
+  /** Undo the session's settings after COMMIT/ROLLBACK, in the same round trip. */
+  reset?: boolean;
 }
 
 /** What differs between the two backends, as flags the rest of dbctl reads instead of `if (pglite)`. */
@@ -32,7 +52,21 @@ export interface Capabilities {
 
 export interface Database {
   readonly target: Target;
+  /** Kysely over the pool. Throws if the database was opened with `kysely: false` and `kysely()` was not awaited yet. */
   readonly db: Kysely<any>;
+  /** Kysely over the pool, loading it first if the database was opened without it. */
+  kysely(): Promise<Kysely<any>>;
+  /** Raw SQL on the pool (one pooled session per call). */
+  query<R = any>(text: string, parameters?: readonly unknown[]): Promise<{ rows: R[] }>;
+  /** Raw SQL on one pooled session held for the whole of `fn`. */
+  session<T>(fn: (client: SqlClient) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction on one session, with dbctl's own statements riding in the same
+   * round trips: `begin; <begin>` first, `<beforeCommit>; commit` on success, `rollback` on
+   * failure, each followed by the session reset when `reset` is set. `fn` gets a Kysely
+   * Transaction (what a migration receives as `db`), so it cannot nest or end the transaction.
+   */
+  transaction<T>(scripts: TransactionScripts, fn: (trx: Kysely<any>) => Promise<T>): Promise<T>;
   readonly capabilities: Capabilities;
   /** The PGlite instance behind an embedded database (dump, clone); undefined on a real server. */
   readonly pglite?: import('@electric-sql/pglite').PGlite;
@@ -93,16 +127,12 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
       delay = Math.min(delay * 2, 1000);
     }
   }
-  const hub = queryHub(options);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: pool as unknown as PostgresPool }), log: hub.log });
-  return {
+  return withKysely(options, pool, {
     target,
-    db,
-    onQuery: hub.add,
-    resetSession: (session) => resetSession(session, setup),
+    setup,
     capabilities: { concurrentSessions: true },
-    close: () => db.destroy(),
-  };
+    close: async () => {},
+  });
 }
 
 async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: OpenOptions): Promise<Database> {
@@ -130,29 +160,125 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
   const setup = options.statementTimeoutMs ? `set statement_timeout = ${Math.floor(options.statementTimeoutMs)}` : '';
   if (setup) await pglite.exec(setup);
   const pool = new PglitePool(pglite);
-  const hub = queryHub(options);
-  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: pool as unknown as PostgresPool }), log: hub.log });
-  return {
+  return withKysely(options, pool, {
     target,
-    db,
+    setup,
     pglite,
-    onQuery: hub.add,
-    resetSession: (session) => resetSession(session, setup),
     capabilities: { concurrentSessions: false },
     close: async () => {
       try {
-        await db.destroy();
         await pglite.close();
       } finally {
         release();
       }
+    },
+  });
+}
+
+/** What both pools offer: node-postgres's pool shape (PglitePool imitates it). */
+interface PgShapedPool {
+  connect(): Promise<{ query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; release(): void }>;
+  end(): Promise<void>;
+}
+
+/**
+ * The Database over a pool: raw SQL straight on the pool, and Kysely (its PostgresDialect on the
+ * same pool) built now or on first use. Every query, raw or Kysely, reaches the `onQuery` listeners.
+ */
+async function withKysely(
+  options: OpenOptions,
+  pool: PgShapedPool,
+  parts: { target: Target; setup: string; pglite?: Database['pglite']; capabilities: Capabilities; close: () => Promise<void> },
+): Promise<Database> {
+  const hub = queryHub(options);
+  let db: Kysely<any> | undefined;
+  let dialect: Dialect | undefined;
+  const kysely = async () => {
+    if (!db) {
+      const { Kysely, PostgresDialect } = await import('kysely');
+      // Kysely's destroy() would end the pool; dbctl closes the pool itself, once.
+      const shared = { connect: () => pool.connect(), end: async () => {} };
+      dialect ??= new PostgresDialect({ pool: shared as unknown as PostgresPool });
+      db ??= new Kysely<any>({ dialect, log: hub.log });
+    }
+    return db;
+  };
+  if (options.kysely !== false) await kysely();
+  const logged = (client: { query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }> }): SqlClient => ({
+    async query(text, parameters = []) {
+      const started = performance.now();
+      const query = { sql: text, parameters, query: undefined as never, queryId: undefined as never };
+      try {
+        const result = await client.query(text, parameters.length ? parameters : undefined);
+        hub.log({ level: 'query', query, queryDurationMillis: performance.now() - started });
+        return result;
+      } catch (error) {
+        hub.log({ level: 'error', error, query, queryDurationMillis: performance.now() - started });
+        throw error;
+      }
+    },
+  });
+  const transaction = async <T>(scripts: TransactionScripts, fn: (trx: Kysely<any>) => Promise<T>): Promise<T> => {
+    const k = await kysely();
+    const { Transaction } = await import('kysely');
+    const { sqlClientOf } = await import('./kysely-sql.js');
+    const after = scripts.reset ? `; ${resetScript(parts.setup)}` : '';
+    return k.connection().execute(async (conn) => {
+      const run = (text: string) => sqlClientOf(conn).query(text);
+      await run(scripts.begin ? `begin; ${scripts.begin}` : 'begin');
+      try {
+        // Kysely's own Transaction class over this session (its driver is never used: a
+        // Transaction refuses transaction(), connection() and destroy()).
+        const trx = new Transaction<any>({ config: { dialect: dialect!, log: hub.log }, dialect: dialect!, driver: dialect!.createDriver(), executor: conn.getExecutor() });
+        const result = await fn(trx);
+        const before = scripts.beforeCommit?.();
+        await run(`${before ? `${before}; ` : ''}commit${after}`);
+        return result;
+      } catch (error) {
+        // After a failed COMMIT there is no transaction left: ROLLBACK only warns.
+        await run(`rollback${after}`).catch(() => {});
+        throw error;
+      }
+    });
+  };
+  const session = async <T>(fn: (client: SqlClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      return await fn(logged(client));
+    } finally {
+      client.release();
+    }
+  };
+  return {
+    target: parts.target,
+    get db(): Kysely<any> {
+      if (!db) throw new Error('internal: this database was opened without Kysely; await database.kysely() first');
+      return db;
+    },
+    kysely,
+    query: (text, parameters) => session((client) => client.query(text, parameters)),
+    session,
+    transaction,
+    pglite: parts.pglite,
+    onQuery: hub.add,
+    resetSession: (conn) => resetSession(conn, parts.setup),
+    capabilities: parts.capabilities,
+    close: async () => {
+      await db?.destroy();
+      await pool.end();
+      await parts.close();
     },
   };
 }
 
 /** One round trip: the reset and dbctl's session settings as one script. */
 async function resetSession(session: Kysely<any>, setup: string): Promise<void> {
-  await sql.raw(setup ? `reset all; ${setup}` : 'reset all').execute(session);
+  const { sql } = await import('kysely');
+  await sql.raw(resetScript(setup)).execute(session);
+}
+
+export function resetScript(setup: string): string {
+  return setup ? `reset all; ${setup}` : 'reset all';
 }
 
 function queryHub(options: OpenOptions) {

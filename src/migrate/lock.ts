@@ -1,6 +1,5 @@
-import { sql, type Kysely } from 'kysely';
 import { LockTimeoutError } from '../errors.js';
-import type { Database } from '../driver/open.js';
+import type { Database, SqlClient } from '../driver/open.js';
 
 /**
  * The run lock: one session-level advisory lock on Kysely's own key, held on a dedicated
@@ -26,22 +25,22 @@ export interface LockOptions {
 /** Runs `fn` while holding the run lock. PGlite is one session in one process: nothing to lock. */
 export async function withRunLock<T>(database: Database, options: LockOptions, fn: () => Promise<T>): Promise<T> {
   if (!database.capabilities.concurrentSessions) return fn();
-  return database.db.connection().execute(async (conn) => {
+  return database.session(async (conn) => {
     await acquire(conn, options);
     try {
       return await fn();
     } finally {
-      await sql`select pg_advisory_unlock(${RUN_LOCK_KEY.toString()}::bigint)`.execute(conn).catch(() => {});
+      await conn.query('select pg_advisory_unlock($1::bigint)', [RUN_LOCK_KEY.toString()]).catch(() => {});
     }
   });
 }
 
-async function acquire(conn: Kysely<any>, options: LockOptions): Promise<void> {
+async function acquire(conn: SqlClient, options: LockOptions): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   let told = false;
   let delay = 25;
   for (;;) {
-    const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(${RUN_LOCK_KEY.toString()}::bigint) as ok`.execute(conn);
+    const { rows } = await conn.query<{ ok: boolean }>('select pg_try_advisory_lock($1::bigint) as ok', [RUN_LOCK_KEY.toString()]);
     if (rows[0].ok) return;
     const holder = await lockHolder(conn);
     if (!told) {
@@ -61,15 +60,15 @@ async function acquire(conn: Kysely<any>, options: LockOptions): Promise<void> {
 }
 
 /** Who holds the run lock, from pg_locks: a bigint key is split into classid (high) and objid (low). */
-export async function lockHolder(db: Kysely<any>): Promise<LockHolder | null> {
+export async function lockHolder(db: SqlClient): Promise<LockHolder | null> {
   const high = Number(RUN_LOCK_KEY >> 32n);
   const low = Number(RUN_LOCK_KEY & 0xffffffffn);
-  const { rows } = await sql<any>`
+  const { rows } = await db.query(`
     select a.pid, a.application_name, a.client_addr::text as client, coalesce(a.xact_start, a.backend_start) as since
     from pg_locks l join pg_stat_activity a on a.pid = l.pid
     where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
-      and l.classid = ${high}::oid and l.objid = ${low}::oid and l.objsubid = 1
-    limit 1`.execute(db);
+      and l.classid = $1::oid and l.objid = $2::oid and l.objsubid = 1
+    limit 1`, [high, low]);
   const r = rows[0];
   return r ? { pid: r.pid, applicationName: r.application_name, client: r.client, since: r.since ? new Date(r.since).toISOString() : null } : null;
 }

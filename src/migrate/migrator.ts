@@ -1,13 +1,13 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
+import type { ResolvedConfig } from '../config/resolve.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
 import { checksumOf, listMigrationFiles, type MigrationFile } from './files.js';
 import { lockHolder, withRunLock, type LockHolder } from './lock.js';
 import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } from './plan.js';
 import { formatFailure } from './report.js';
-import { MigrationBodyError, prepare, setLockTimeout, withLockRetry, type Direction, type FailureInfo, type Prepared, type RetryEvent } from './runner.js';
+import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
 import { MigrationStore, storeNames } from './store.js';
 
 export type MigrateEvent =
@@ -84,8 +84,8 @@ export class Migrator {
     this.#store = new MigrationStore(storeNames(props.config));
   }
 
-  get #db(): Kysely<any> {
-    return this.#props.database.db;
+  get #db(): Database {
+    return this.#props.database;
   }
 
   #emit(event: MigrateEvent): void {
@@ -115,6 +115,14 @@ export class Migrator {
   }
 
   async up(options: UpOptions = {}): Promise<RunReport> {
+    // A read-only look first: with nothing to do (the common case in CI and on deploys), `up`
+    // neither takes the run lock nor loads Kysely or a migration module.
+    if (!options.dryRun && (options.to === undefined || this.#files().some((f) => f.name === options.to))) {
+      const applied = await this.#store.applied(this.#db);
+      const entries = planStatus(this.#files(), applied);
+      const settled = (e: MigrationStatusEntry) => e.state === 'applied' && !e.unordered && applied.find((a) => a.name === e.name)?.checksum;
+      if (entries.every(settled)) return { direction: 'up', batch: null, dryRun: false, results: [] };
+    }
     return this.#locked(!!options.dryRun, async () => {
       const entries = await this.#entries(!!options.dryRun);
       this.#refuseDrift(entries, options.allowDrift);
@@ -181,9 +189,8 @@ export class Migrator {
       if (!entries.some((e) => e.name === name && e.file)) throw new UsageError(`baseline: no migration file named "${name}"`);
       const marked = entries.filter((e) => e.state === 'pending' && e.name <= name);
       const batch = await this.#store.nextBatch(this.#db);
-      await this.#db.transaction().execute(async (trx) => {
-        for (const e of marked) await this.#store.record(trx, { name: e.name, checksum: e.checksum!, durationMs: 0, batch });
-      });
+      // One script runs as one implicit transaction: all marked, or none.
+      if (marked.length) await this.#db.query(marked.map((e) => this.#store.recordScript({ name: e.name, checksum: e.checksum!, durationMs: 0, batch })).join(';\n'));
       return { direction: 'up', batch, dryRun: false, results: marked.map((e) => ({ name: e.name, direction: 'up' as const, status: 'success' as const, durationMs: 0 })) };
     });
   }
@@ -201,9 +208,7 @@ export class Migrator {
     const entries = planStatus(this.#files(), applied);
     const adopt = entries.filter((e) => e.state === 'applied' && e.file && !applied.find((a) => a.name === e.name)?.checksum);
     if (adopt.length && !readOnly) {
-      await this.#db.transaction().execute(async (trx) => {
-        for (const e of adopt) await this.#store.adopt(trx, { name: e.name, checksum: e.checksum! });
-      });
+      await this.#db.query(adopt.map((e) => this.#store.adoptScript({ name: e.name, checksum: e.checksum! })).join(';\n'));
       this.#emit({ type: 'adopted', names: adopt.map((e) => e.name) });
     }
     return entries;
@@ -229,6 +234,8 @@ export class Migrator {
     const report: RunReport = { direction, batch: null, dryRun: !!options.dryRun, results };
     if (!files.length) return report;
 
+    // Kysely and the runner load only now: status and a no-op `up` never need them.
+    const { MigrationBodyError, prepare, withLockRetry, execScript } = await import('./runner.js');
     // Load everything first: a syntax error in the third file must not leave the first two applied.
     const prepared: Prepared[] = [];
     for (const file of files) prepared.push(await prepare(file, direction));
@@ -249,29 +256,34 @@ export class Migrator {
     }
     if (options.dryRun) return this.#dryRun(prepared, report);
 
+    const database = this.#props.database;
+    const db = await database.kysely();
     const batch = direction === 'up' ? await this.#store.nextBatch(this.#db) : null;
     report.batch = batch;
-    const ddlTimeout = this.#props.config.ddlLockTimeoutMs;
+    const lockTimeout = `lock_timeout = ${Math.max(0, Math.floor(this.#props.config.ddlLockTimeoutMs))}`;
     const onRetry = (retry: RetryEvent) => this.#emit({ type: 'retry', retry });
 
-    const apply = async (db: Kysely<any>, p: Prepared, k: number) => {
+    // The bookkeeping for migration k, as SQL that commits together with its work.
+    const bookkeeping = (p: Prepared, durationMs: number) =>
+      direction === 'up'
+        ? this.#store.recordScript({ name: p.file.name, checksum: checksumOf(p.file.file), durationMs, batch: batch! })
+        : this.#store.removeScript(p.file.name);
+    const body = async (session: Kysely<any>, p: Prepared, k: number) => {
       const started = performance.now();
-      await p.run(db);
+      await p.run(session);
       const durationMs = Math.round(performance.now() - started);
-      if (direction === 'up') await this.#store.record(db, { name: p.file.name, checksum: checksumOf(p.file.file), durationMs, batch: batch! });
-      else await this.#store.remove(db, p.file.name);
       results[k] = { name: p.file.name, direction, status: 'success', durationMs };
+      return durationMs;
     };
 
     let k = 0;
     try {
       if (options.singleTransaction) {
         await withLockRetry('all', () =>
-          this.#db.transaction().execute(async (trx) => {
-            await setLockTimeout(trx, ddlTimeout, true);
+          database.transaction({ begin: `set local ${lockTimeout}` }, async (trx) => {
             for (k = 0; k < prepared.length; k++) {
               this.#emit({ type: 'start', name: prepared[k].file.name, direction });
-              await apply(trx, prepared[k], k);
+              await execScript(trx, bookkeeping(prepared[k], await body(trx, prepared[k], k)));
             }
           }), onRetry);
         results.forEach((r) => this.#emit({ type: 'done', name: r.name, direction, durationMs: r.durationMs ?? 0 }));
@@ -280,24 +292,28 @@ export class Migrator {
       for (k = 0; k < prepared.length; k++) {
         const p = prepared[k];
         this.#emit({ type: 'start', name: p.file.name, direction });
-        // Each migration on one session, which is reset afterwards so a `SET search_path` in one
-        // migration cannot leak into the next.
-        await this.#db.connection().execute(async (conn) => {
-          try {
-            if (p.transaction) {
-              await withLockRetry(p.file.name, () =>
-                conn.transaction().execute(async (trx) => {
-                  await setLockTimeout(trx, ddlTimeout, true);
-                  await apply(trx, p, k);
-                }), onRetry);
-            } else {
-              await setLockTimeout(conn, ddlTimeout, false);
-              await withLockRetry(p.file.name, () => apply(conn, p, k), onRetry);
+        if (p.transaction) {
+          // Two round trips of dbctl's own per migration: `begin; set local lock_timeout`, and the
+          // bookkeeping + COMMIT + session reset (so a `SET search_path` cannot leak into the next).
+          await withLockRetry(p.file.name, () => {
+            let durationMs = 0;
+            return database.transaction(
+              { begin: `set local ${lockTimeout}`, beforeCommit: () => bookkeeping(p, durationMs), reset: true },
+              async (trx) => void (durationMs = await body(trx, p, k)),
+            );
+          }, onRetry);
+        } else {
+          // Outside a transaction (CREATE INDEX CONCURRENTLY): statement by statement on one session.
+          await db.connection().execute(async (conn) => {
+            try {
+              await execScript(conn, `set ${lockTimeout}`);
+              const durationMs = await withLockRetry(p.file.name, () => body(conn, p, k), onRetry);
+              await execScript(conn, bookkeeping(p, durationMs));
+            } finally {
+              await database.resetSession(conn).catch(() => {});
             }
-          } finally {
-            await this.#props.database.resetSession(conn).catch(() => {});
-          }
-        });
+          });
+        }
         this.#emit({ type: 'done', name: p.file.name, direction, durationMs: results[k].durationMs ?? 0 });
       }
       return report;
@@ -315,10 +331,12 @@ export class Migrator {
   /** Runs everything inside one transaction that is rolled back, capturing the SQL it sends. */
   async #dryRun(prepared: Prepared[], report: RunReport): Promise<RunReport> {
     const database = this.#props.database;
+    const { MigrationBodyError } = await import('./runner.js');
+    const db = await database.kysely();
     let captured: string[] = [];
     const stop = database.onQuery((event) => captured.push(event.query.sql));
     try {
-      await database.db.transaction().execute(async (trx) => {
+      await db.transaction().execute(async (trx) => {
         for (let k = 0; k < prepared.length; k++) {
           const p = prepared[k];
           captured = [];

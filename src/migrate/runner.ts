@@ -118,7 +118,7 @@ export async function withLockRetry<T>(name: string, attempt: () => Promise<T>, 
   }
 }
 
-/** `SET LOCAL` inside a transaction, session-wide outside one; 0 turns the timeout off. */
-export async function setLockTimeout(db: Kysely<any>, ms: number, local: boolean): Promise<void> {
-  await sql.raw(`set ${local ? 'local ' : ''}lock_timeout = ${Math.max(0, Math.floor(ms))}`).execute(db);
+/** A script of dbctl's own (no parameters, possibly several statements) on `db`'s session. */
+export async function execScript(db: Kysely<any>, text: string): Promise<void> {
+  await sql.raw(text).execute(db);
 }

@@ -1,6 +1,7 @@
 import os from 'node:os';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { SqlClient } from '../driver/open.js';
+import { quoteIdent, quoteLiteral } from '../driver/quote.js';
 import { VERSION } from '../version.js';
 
 /** The row Kysely's Migrator keeps, and dbctl's facts about it (absent for an adopted database). */
@@ -33,47 +34,50 @@ export function storeNames(config: ResolvedConfig): StoreNames {
 /**
  * Bookkeeping in Kysely's own tables, so a database migrated by Kysely's Migrator or kysely-ctl is
  * adopted as it is (and they can read ours), plus dbctl's history table. Every query names the
- * schema, so a migration that changes `search_path` cannot misdirect them.
+ * schema, so a migration that changes `search_path` cannot misdirect them. Plain SQL rather than
+ * Kysely: `status` and a no-op `up` then never load Kysely at all.
  */
 export class MigrationStore {
   constructor(readonly names: StoreNames) {}
 
-  #t(table: string) {
-    return sql`${sql.id(this.names.schema, table)}`;
+  #t(table: string): string {
+    return `${quoteIdent(this.names.schema)}.${quoteIdent(table)}`;
   }
 
-  async exists(db: Kysely<any>): Promise<boolean> {
-    const { rows } = await sql<{ ok: boolean }>`select to_regclass(${`"${this.names.schema}"."${this.names.table}"`}) is not null as ok`.execute(db);
+  async exists(db: SqlClient): Promise<boolean> {
+    const { rows } = await db.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [this.#t(this.names.table)]);
     return rows[0].ok;
   }
 
-  /** Creates the tables if needed (run under the run lock: concurrent CREATE IF NOT EXISTS can collide). */
-  async ensure(db: Kysely<any>): Promise<void> {
+  /** Creates the tables if needed (run under the run lock: concurrent CREATE IF NOT EXISTS can collide). One round trip. */
+  async ensure(db: SqlClient): Promise<void> {
     const { schema, table, lockTable, historyTable } = this.names;
-    await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
-    await sql`create table if not exists ${this.#t(table)} (name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(db);
-    await sql`create table if not exists ${this.#t(lockTable)} (id varchar(255) not null primary key, is_locked integer not null default 0)`.execute(db);
-    await sql`insert into ${this.#t(lockTable)} (id, is_locked) values (${KYSELY_LOCK_ROW_ID}, 0) on conflict (id) do nothing`.execute(db);
-    await sql`create table if not exists ${this.#t(historyTable)} (
-      name varchar(255) not null primary key,
-      checksum text,
-      applied_at timestamptz not null default now(),
-      duration_ms integer,
-      batch integer,
-      applied_by text,
-      dbctl_version text
-    )`.execute(db);
+    await db.query(`create schema if not exists ${quoteIdent(schema)};
+      create table if not exists ${this.#t(table)} (name varchar(255) not null primary key, timestamp varchar(255) not null);
+      create table if not exists ${this.#t(lockTable)} (id varchar(255) not null primary key, is_locked integer not null default 0);
+      insert into ${this.#t(lockTable)} (id, is_locked) values (${quoteLiteral(KYSELY_LOCK_ROW_ID)}, 0) on conflict (id) do nothing;
+      create table if not exists ${this.#t(historyTable)} (
+        name varchar(255) not null primary key,
+        checksum text,
+        applied_at timestamptz not null default now(),
+        duration_ms integer,
+        batch integer,
+        applied_by text,
+        dbctl_version text
+      )`);
   }
 
-  /** Applied migrations in name order; empty when the tables do not exist yet. */
-  async applied(db: Kysely<any>): Promise<AppliedMigration[]> {
-    if (!(await this.exists(db))) return [];
-    const history = await this.#historyExists(db);
-    const { rows } = history
-      ? await sql<any>`select m.name, m.timestamp, h.checksum, h.applied_at, h.duration_ms, h.batch, h.applied_by, h.dbctl_version
-          from ${this.#t(this.names.table)} m left join ${this.#t(this.names.historyTable)} h on h.name = m.name
-          order by m.name`.execute(db)
-      : await sql<any>`select name, timestamp from ${this.#t(this.names.table)} order by name`.execute(db);
+  /** Applied migrations in name order; empty when the tables do not exist yet. One round trip. */
+  async applied(db: SqlClient): Promise<AppliedMigration[]> {
+    const { rows: found } = await db.query<{ m: boolean; h: boolean }>(
+      'select to_regclass($1) is not null as m, to_regclass($2) is not null as h',
+      [this.#t(this.names.table), this.#t(this.names.historyTable)],
+    );
+    if (!found[0].m) return [];
+    const { rows } = found[0].h
+      ? await db.query(`select m.name, m.timestamp, h.checksum, h.applied_at, h.duration_ms, h.batch, h.applied_by, h.dbctl_version
+          from ${this.#t(this.names.table)} m left join ${this.#t(this.names.historyTable)} h on h.name = m.name`)
+      : await db.query(`select name, timestamp from ${this.#t(this.names.table)}`);
     return rows
       .map((r: any) => ({
         name: r.name,
@@ -85,41 +89,49 @@ export class MigrationStore {
         appliedBy: r.applied_by ?? null,
         dbctlVersion: r.dbctl_version ?? null,
       }))
+      // Code-point order, as the files are sorted (a database collation may order differently).
       .sort((a: AppliedMigration, b: AppliedMigration) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  async #historyExists(db: Kysely<any>): Promise<boolean> {
-    const { rows } = await sql<{ ok: boolean }>`select to_regclass(${`"${this.names.schema}"."${this.names.historyTable}"`}) is not null as ok`.execute(db);
-    return rows[0].ok;
-  }
-
-  async nextBatch(db: Kysely<any>): Promise<number> {
-    const { rows } = await sql<{ b: number | null }>`select max(batch) as b from ${this.#t(this.names.historyTable)}`.execute(db);
+  async nextBatch(db: SqlClient): Promise<number> {
+    const { rows } = await db.query<{ b: number | null }>(`select max(batch) as b from ${this.#t(this.names.historyTable)}`);
     return (rows[0].b ?? 0) + 1;
   }
 
-  /** Both rows in one statement (a data-modifying CTE): one round trip per applied migration. */
-  async record(db: Kysely<any>, entry: { name: string; checksum: string; durationMs: number; batch: number }): Promise<void> {
-    const kysely = sql`insert into ${this.#t(this.names.table)} (name, timestamp) values (${entry.name}, ${new Date().toISOString()})`;
-    await this.#history(db, entry, appliedBy(), kysely);
+  /**
+   * Both rows as one statement with the values written in (a data-modifying CTE, no parameters),
+   * so the migrator can send it in the same round trip as the COMMIT.
+   */
+  recordScript(entry: { name: string; checksum: string; durationMs: number; batch: number }): string {
+    const kysely = `insert into ${this.#t(this.names.table)} (name, timestamp) values (${quoteLiteral(entry.name)}, ${quoteLiteral(new Date().toISOString())})`;
+    return `with applied as (${kysely}) ${this.#historyInsert(entry, appliedBy())}`;
+  }
+
+  async record(db: SqlClient, entry: { name: string; checksum: string; durationMs: number; batch: number }): Promise<void> {
+    await db.query(this.recordScript(entry));
   }
 
   /** History for a migration another tool applied: its checksum from now on guards against drift. */
-  async adopt(db: Kysely<any>, entry: { name: string; checksum: string }): Promise<void> {
-    await this.#history(db, { ...entry, durationMs: null, batch: null }, 'adopted');
+  adoptScript(entry: { name: string; checksum: string }): string {
+    return this.#historyInsert({ ...entry, durationMs: null, batch: null }, 'adopted');
   }
 
-  async #history(db: Kysely<any>, e: { name: string; checksum: string; durationMs: number | null; batch: number | null }, by: string, alsoRun?: RawBuilder<unknown>) {
-    await sql`${alsoRun ? sql`with applied as (${alsoRun}) ` : sql``}insert into ${this.#t(this.names.historyTable)} (name, checksum, duration_ms, batch, applied_by, dbctl_version)
-      values (${e.name}, ${e.checksum}, ${e.durationMs}, ${e.batch}, ${by}, ${VERSION})
+  #historyInsert(e: { name: string; checksum: string; durationMs: number | null; batch: number | null }, by: string): string {
+    const values = [quoteLiteral(e.name), quoteLiteral(e.checksum), sqlNumber(e.durationMs), sqlNumber(e.batch), quoteLiteral(by), quoteLiteral(VERSION)];
+    return `insert into ${this.#t(this.names.historyTable)} (name, checksum, duration_ms, batch, applied_by, dbctl_version)
+      values (${values.join(', ')})
       on conflict (name) do update set checksum = excluded.checksum, applied_at = now(), duration_ms = excluded.duration_ms,
-        batch = excluded.batch, applied_by = excluded.applied_by, dbctl_version = excluded.dbctl_version`.execute(db);
+        batch = excluded.batch, applied_by = excluded.applied_by, dbctl_version = excluded.dbctl_version`;
   }
 
-  async remove(db: Kysely<any>, name: string): Promise<void> {
-    await sql`delete from ${this.#t(this.names.table)} where name = ${name}`.execute(db);
-    await sql`delete from ${this.#t(this.names.historyTable)} where name = ${name}`.execute(db);
+  removeScript(name: string): string {
+    return `delete from ${this.#t(this.names.table)} where name = ${quoteLiteral(name)};
+      delete from ${this.#t(this.names.historyTable)} where name = ${quoteLiteral(name)}`;
   }
+}
+
+function sqlNumber(n: number | null): string {
+  return n === null ? 'null' : String(Math.trunc(n));
 }
 
 export function appliedBy(): string {

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
+import { quoteIdent } from '../driver/quote.js';
 import { listForeignKeys, listTables, type TableRef } from './catalog.js';
 import { planReset } from './plan.js';
 
@@ -33,22 +33,23 @@ export interface ResetReport {
  * to 1, and no ordering problem between tables that reference each other.
  */
 export async function resetDatabase(options: ResetOptions): Promise<ResetReport> {
-  const { db } = options.database;
   const { config } = options;
   const started = Date.now();
   const schemas = config.reset.schemas;
   const { schema, table, lockTable, historyTable } = config.migrations;
-  const [tables, foreignKeys] = await Promise.all([listTables(db, schemas), listForeignKeys(db)]);
-  const plan = planReset({
-    tables,
-    foreignKeys,
-    bookkeeping: [table, lockTable, historyTable].map((t): TableRef => ({ schema, table: t })),
-    keep: options.keep ?? [],
-    configKeep: config.reset.keep,
+  // One session for the catalog reads and the TRUNCATE: no second connection to open.
+  const plan = await options.database.session(async (db) => {
+    const plan = planReset({
+      tables: await listTables(db, schemas),
+      foreignKeys: await listForeignKeys(db),
+      bookkeeping: [table, lockTable, historyTable].map((t): TableRef => ({ schema, table: t })),
+      keep: options.keep ?? [],
+      configKeep: config.reset.keep,
+    });
+    if (!options.dryRun && plan.truncate.length) {
+      await db.query(`truncate table ${plan.truncate.map((t) => `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`).join(', ')} restart identity cascade`);
+    }
+    return plan;
   });
-  if (!options.dryRun && plan.truncate.length) {
-    const ids = plan.truncate.map((t) => sql.id(t.schema, t.table));
-    await sql`truncate table ${sql.join(ids)} restart identity cascade`.execute(db);
-  }
   return { schemas, truncated: plan.truncate, kept: plan.kept, cascaded: plan.cascaded, dryRun: !!options.dryRun, durationMs: Date.now() - started };
 }

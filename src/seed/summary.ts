@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
+import { sqlClientOf } from '../driver/kysely-sql.js';
 import { listTables, type TableRef } from '../reset/catalog.js';
 
 export interface TableSummary {
@@ -18,7 +19,7 @@ export interface TableSummary {
 export async function summarizeTables(db: Kysely<any>, config: ResolvedConfig, options: { digest?: boolean } = {}): Promise<TableSummary[]> {
   const { schema, table, lockTable, historyTable } = config.migrations;
   const bookkeeping = new Set([table, lockTable, historyTable].map((t) => `${schema}.${t}`));
-  const tables = (await listTables(db, config.reset.schemas)).filter((t) => !bookkeeping.has(`${t.schema}.${t.table}`));
+  const tables = (await listTables(sqlClientOf(db), config.reset.schemas)).filter((t) => !bookkeeping.has(`${t.schema}.${t.table}`));
   if (!options.digest) return Promise.all(tables.map(async (t) => ({ ...t, rows: await countRows(db, t) })));
   return db.transaction().execute(async (trx) => {
     await sql`set local timezone = 'UTC'; set local datestyle = 'ISO, YMD'; set local intervalstyle = 'postgres'; set local extra_float_digits = 1`.execute(trx);

@@ -47,6 +47,3 @@ export async function tableInfo(db: Kysely<any>, table: string): Promise<TableIn
   };
 }
 
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}

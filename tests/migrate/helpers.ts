@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { afterEach } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/driver/open.js';
@@ -27,10 +26,15 @@ export interface MigrationProject {
 }
 
 /** A temp project with `migrations/` holding `files`, and a fresh database on `backend`. */
-export async function migrationProject(backend: Backend, files: Record<string, string>, overrides: Parameters<typeof resolveConfig>[0] = {}): Promise<MigrationProject> {
+export async function migrationProject(
+  backend: Backend,
+  files: Record<string, string>,
+  overrides: Parameters<typeof resolveConfig>[0] = {},
+  openOptions: { kysely?: boolean } = {},
+): Promise<MigrationProject> {
   const t = await freshDatabase(backend);
   const cwd = tempProject(Object.fromEntries(Object.entries(files).map(([k, v]) => [`migrations/${k}`, v])));
-  const database = await openDatabase({ url: t.url, cwd });
+  const database = await openDatabase({ url: t.url, cwd, ...openOptions });
   open.push(database);
   const events: MigrateEvent[] = [];
   const make = async (o: Parameters<typeof resolveConfig>[0] = {}) =>
@@ -44,7 +48,7 @@ export async function migrationProject(backend: Backend, files: Record<string, s
     write: (more) => writeFiles(cwd, Object.fromEntries(Object.entries(more).map(([k, v]) => [`migrations/${k}`, v]))),
     remove: (name) => fs.rmSync(path.join(cwd, 'migrations', name)),
     reload: async (o) => (project.migrator = await make(o)),
-    query: async (text) => (await sql.raw(text).execute(database.db)).rows as any[],
+    query: async (text) => (await database.query(text)).rows as any[],
   };
   return project;
 }

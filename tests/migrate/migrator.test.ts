@@ -2,6 +2,8 @@ import { Migrator as KyselyMigrator, type Migration } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { MigrationFailedError } from '../../src/migrate/migrator.js';
+import { openDatabase } from '../../src/driver/open.js';
+import { RUN_LOCK_KEY } from '../../src/migrate/lock.js';
 import { backends } from '../helpers/backends.js';
 import { writeFiles } from '../helpers/cli.js';
 import { createTable, migrationProject, sqlMigration, tsMigration } from './helpers.js';
@@ -191,5 +193,67 @@ drop schema app cascade;
     await (await p.reload()).up();
     expect(names(await p.query(`select name from meta.kysely_migration`))).toEqual(['001_a']);
     expect(await p.query(`select to_regclass('public.kysely_migration') as t`)).toEqual([{ t: null }]);
+  });
+
+  it('a no-op up loads neither Kysely nor a migration, and does not wait for the run lock', async () => {
+    const p = await migrationProject(backend, { '001_a.sql': createTable('a'), '002_b.ts': tsMigration(`throw new Error('must not be imported');`) }, {}, { kysely: false });
+    await p.migrator.baseline('002_b');
+    expect((await p.migrator.status()).summary).toMatchObject({ applied: 2, pending: 0 });
+    let holder: Awaited<ReturnType<typeof openDatabase>> | undefined;
+    if (backend.name === 'pg') {
+      // Another session holds the run lock: a real `up` would wait for it.
+      holder = await openDatabase({ url: p.url });
+      await holder.session((c) => c.query('select pg_advisory_lock($1::bigint)', [RUN_LOCK_KEY.toString()]));
+    }
+    try {
+      expect((await p.migrator.up()).results).toEqual([]);
+      expect(p.events.some((e) => e.type === 'lock-wait')).toBe(false);
+    } finally {
+      await holder?.close();
+    }
+    expect(() => p.database.db).toThrow(/without Kysely/);
+    // Something pending: Kysely is loaded on demand and the migration runs.
+    p.write({ '003_c.ts': tsMigration(`await db.schema.createTable('c').addColumn('id', 'integer').execute();`) });
+    expect((await p.migrator.up()).results.map((r) => r.name)).toEqual(['003_c']);
+    expect(p.database.db).toBeDefined();
+  });
+
+  it("records names with a quote and a backslash verbatim (bookkeeping rides with COMMIT as literal SQL)", async () => {
+    const odd = "002_it's_a\\b";
+    const p = await migrationProject(backend, { '001_a.sql': createTable('a'), [`${odd}.sql`]: createTable('b') });
+    await p.migrator.up();
+    expect(names(await p.query(`select name from public.kysely_migration order by name`))).toEqual(['001_a', odd]);
+    expect(names(await p.query(`select name from public.dbctl_migration order by name`))).toEqual(['001_a', odd]);
+    expect((await p.migrator.status()).summary).toMatchObject({ applied: 2, pending: 0, modified: 0 });
+    await p.migrator.down();
+    expect(names(await p.query(`select name from public.kysely_migration`))).toEqual(['001_a']);
+  });
+
+  it('fails a migration whose COMMIT fails (deferred constraint): nothing of it is applied or recorded', async () => {
+    const p = await migrationProject(backend, {
+      '001_a.sql': createTable('a'),
+      '002_deferred.sql': sqlMigration(`create table parent (id int primary key);
+create table child (pid int references parent deferrable initially deferred);
+insert into child values (1);`),
+    });
+    const error = await p.migrator.up().catch((e) => e);
+    expect(error).toBeInstanceOf(MigrationFailedError);
+    expect(error.failure).toMatchObject({ name: '002_deferred', sqlstate: '23503' });
+    expect(error.report.results.map((r: any) => r.status)).toEqual(['success', 'failed']);
+    expect((await p.migrator.status()).migrations.map((m) => m.state)).toEqual(['applied', 'pending']);
+    expect(await p.query(`select to_regclass('public.parent') as t`)).toEqual([{ t: null }]);
+    // The session is usable again: the next run applies a fixed file.
+    p.write({ '002_deferred.sql': sqlMigration('create table parent (id int primary key);') });
+    expect((await p.migrator.up()).results.map((r) => r.status)).toEqual(['success']);
+  });
+
+  it('gives a migration a transaction it cannot nest or end', async () => {
+    const p = await migrationProject(backend, {
+      '001_nested.ts': tsMigration(`await db.schema.createTable('n').addColumn('id', 'integer').execute();
+  await db.transaction().execute(async () => {});`),
+    });
+    const error = await p.migrator.up().catch((e) => e);
+    expect(error.failure.message).toMatch(/transaction method for a Transaction is not supported/);
+    expect(await p.query(`select to_regclass('public.n') as t`)).toEqual([{ t: null }]);
   });
 });

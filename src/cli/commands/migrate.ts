@@ -135,7 +135,7 @@ async function withMigrator(ctx: CommandContext, fn: (migrator: MigratorT, datab
   await withDatabase(ctx, async (database) => {
     const migrator = new Migrator({ database, config: ctx.config, onEvent: (e) => renderEvent(ctx, e) });
     await fn(migrator, database);
-  });
+  }, undefined, { kysely: false });
 }
 
 async function afterMigrateTypegen(ctx: CommandContext, database: DatabaseT): Promise<void> {
