@@ -22,6 +22,12 @@ export interface ErrorDetails {
   cause?: unknown;
 }
 
+/**
+ * Marks every DbctlError, whichever copy of this module made it: the CLI bundle has its own copy,
+ * and a user's config or seed that imports 'dbctl' gets the library's (dist/errors.js).
+ */
+const BRAND = Symbol.for('dbctl.error');
+
 export class DbctlError extends Error {
   readonly code: string;
   readonly exitCode: ExitCodeValue;
@@ -41,6 +47,8 @@ export class DbctlError extends Error {
     return { code: this.code, message: this.message, hint: this.hint, ...this.data };
   }
 }
+
+Object.defineProperty(DbctlError.prototype, BRAND, { value: true });
 
 /** Bad flag, bad argument, bad configuration file: exit 2. */
 export class UsageError extends DbctlError {
@@ -90,6 +98,7 @@ export class OperationError extends DbctlError {
   }
 }
 
+/** True for a DbctlError from any copy of dbctl (never `instanceof`: see BRAND). */
 export function isDbctlError(error: unknown): error is DbctlError {
-  return error instanceof DbctlError;
+  return typeof error === 'object' && error !== null && (error as { [BRAND]?: unknown })[BRAND] === true;
 }
