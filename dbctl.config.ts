@@ -1,4 +1,4 @@
-import { defineConfig } from 'dbctl';
+import { defineConfig } from 'dbctl/config';
 
 // The repository's own example database (README "Example database"). With no DATABASE_URL it is
 // the embedded PGlite at .dbctl/pglite; `docker compose up -d --wait` gives a server with pgvector.

@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { missingCommand } from '../lib/available.mjs';
-import { interleave, timeProcess } from '../lib/measure.mjs';
+import pg from 'pg';
+import { interleave, timeFn, timeProcess } from '../lib/measure.mjs';
 import { writeMigrations } from '../lib/generate.mjs';
 import { dropDatabase, ident, onFreshDatabase, withAdmin } from '../lib/pg.mjs';
-import { tempProject, tools } from '../lib/project.mjs';
+import { NODE, REPO, tempProject, tools } from '../lib/project.mjs';
 
 const PREFIX = 'dbctl_bench_tdb';
 
@@ -35,26 +36,70 @@ export default {
 
     const floor = 'psql: CREATE DATABASE … TEMPLATE';
     const raw = 'dbctl_bench_tdb_raw';
+    const createRaw = `create database ${raw} template ${template}`;
     const rows = await interleave([
       {
         name: floor,
         setup: () => dropDatabase(serverUrl, raw),
-        run: () => timeProcess('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', `create database ${raw} template ${template}`, serverUrl]),
+        run: () => timeProcess('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', createRaw, serverUrl]),
+      },
+      {
+        name: 'node -e: pg + CREATE DATABASE … TEMPLATE',
+        setup: () => dropDatabase(serverUrl, raw),
+        run: () => timeProcess(NODE, ['--input-type=module', '-e', `import pg from 'pg'; const c = new pg.Client(process.env.DATABASE_URL); await c.connect(); await c.query(${JSON.stringify(createRaw)}); await c.end();`], { cwd: dir, env: { ...process.env, DATABASE_URL: serverUrl } }),
       },
       { name: 'dbctl testdb create', setup: () => dropClones(serverUrl), run: () => timeProcess(...tools.dbctl(serverUrl, 'testdb', 'create'), { cwd: dir }) },
       onFreshDatabase(serverUrl, `dbctl migrate up (${count} migrations, from empty)`, 'dbctl_bench_tdb_empty', (url) => timeProcess(...tools.dbctl(url, 'migrate', 'up'), { cwd: dir })),
     ], { runs: runs ?? 5, log });
+
+    // What a test suite pays per test: dbctl/testing in the test process, against the same
+    // statement on a fresh connection from that process. Both connect, clone and disconnect.
+    const { createTestDatabase } = await import(path.join(REPO, 'dist/testing.js'));
+    const inFloor = 'pg: connect + CREATE DATABASE … TEMPLATE';
+    const made = [];
+    const inProcess = await interleave([
+      {
+        name: inFloor,
+        setup: () => dropDatabase(serverUrl, raw),
+        run: () => timeFn(async () => {
+          const c = new pg.Client(serverUrl);
+          await c.connect();
+          await c.query(createRaw);
+          await c.end();
+        }),
+      },
+      {
+        name: 'dbctl/testing createTestDatabase({ migrate: true })',
+        setup: async () => {
+          while (made.length) await made.pop().drop();
+        },
+        run: () => timeFn(async () => made.push(await createTestDatabase({ serverUrl, cwd: dir, migrate: true, prefix: PREFIX, log: () => {} }))),
+      },
+    ], { runs: runs ? runs * 3 : 15, log });
+    while (made.length) await made.pop().drop();
+    await dropDatabase(serverUrl, raw);
     return {
-      groups: [{
-        label: `test database (${count} migrations)`,
-        floor,
-        rows,
-        targets: [
-          { row: 'dbctl testdb create', max: 1.3, text: 'testdb create ≤ 1.3× CREATE DATABASE … TEMPLATE' },
-          { row: 'dbctl testdb create', ref: `dbctl migrate up (${count} migrations, from empty)`, max: 0.1, text: 'testdb create ≥ 10× faster than migrating from empty' },
-        ],
-      }],
-      notes: ['the floor is `psql -c` (a process start of a few ms plus the statement); `testdb create` also checks the template is current (hashes the migration files) and prints the URL'],
+      groups: [
+        {
+          label: `test database, CLI (${count} migrations)`,
+          floor,
+          rows,
+          targets: [
+            { row: 'dbctl testdb create', max: 1.3, text: 'testdb create ≤ 1.3× psql -c CREATE DATABASE … TEMPLATE (whole process)' },
+            { row: 'dbctl testdb create', ref: `dbctl migrate up (${count} migrations, from empty)`, max: 0.1, text: 'testdb create ≥ 10× faster than migrating from empty' },
+          ],
+        },
+        {
+          label: `test database, in the test process (${count} migrations)`,
+          floor: inFloor,
+          rows: inProcess,
+          targets: [{ row: 'dbctl/testing createTestDatabase({ migrate: true })', max: 1.3, text: 'createTestDatabase ≤ 1.3× CREATE DATABASE … TEMPLATE on a new connection' }],
+        },
+      ],
+      notes: [
+        'CLI group: the floor is `psql -c` (a C process start of a few ms plus the statement); `node -e` shows what any Node process pays before the same statement (start-up and loading pg). `testdb create` also checks the template is current (hashes the migration files) and prints the URL',
+        'in-process group: timed inside the benchmark process, as a test suite calls it (`dbctl/testing`); both variants open a connection, clone, and disconnect; dbctl also resolves the config and hashes the migrations to find the current template',
+      ],
     };
   },
 };

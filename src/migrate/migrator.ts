@@ -280,7 +280,7 @@ export class Migrator {
     try {
       if (options.singleTransaction) {
         await withLockRetry('all', () =>
-          database.transaction({ begin: `set local ${lockTimeout}` }, async (trx) => {
+          database.transaction({ begin: `set local ${lockTimeout}`, reset: true }, async (trx) => {
             for (k = 0; k < prepared.length; k++) {
               this.#emit({ type: 'start', name: prepared[k].file.name, direction });
               await execScript(trx, bookkeeping(prepared[k], await body(trx, prepared[k], k)));
