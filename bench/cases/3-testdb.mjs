@@ -4,14 +4,15 @@ import { missingCommand } from '../lib/available.mjs';
 import pg from 'pg';
 import { interleave, timeFn, timeProcess } from '../lib/measure.mjs';
 import { writeMigrations } from '../lib/generate.mjs';
-import { dropDatabase, ident, onFreshDatabase, withAdmin } from '../lib/pg.mjs';
+import { freshDatabase, ident, withAdmin } from '../lib/pg.mjs';
 import { NODE, REPO, tempProject, tools } from '../lib/project.mjs';
 
 const PREFIX = 'dbctl_bench_tdb';
 
 async function dropClones(serverUrl) {
   await withAdmin(serverUrl, async (c) => {
-    const { rows } = await c.query(`select datname from pg_database where datname like 'dbctl\\_bench\\_tdb\\_test\\_%'`);
+    // Clones made by dbctl (…_test_…), and the harness's own raw clones and empty databases.
+    const { rows } = await c.query(`select datname from pg_database where datname like 'dbctl\\_bench\\_tdb\\_%' and not datistemplate`);
     for (const r of rows) await c.query(`drop database if exists ${ident(r.datname)} with (force)`);
   });
 }
@@ -34,50 +35,54 @@ export default {
       (await c.query(`select datname from pg_database where datname like 'dbctl\\_bench\\_tdb\\_tpl\\_%'`)).rows[0]?.datname);
     if (!template) throw new Error('dbctl testdb create left no template named dbctl_bench_tdb_tpl_*');
 
+    // No DROP DATABASE between timed runs: on PostgreSQL 15 every DROP DATABASE forces a
+    // checkpoint, and the I/O it leaves behind slows whatever is timed next. Every run creates a
+    // database under a new name; the case drops them all at its end (as a test suite would).
+    let n = 0;
+    const rawName = () => `dbctl_bench_tdb_raw_${n++}`;
+    const createRaw = (name) => `create database ${name} template ${template}`;
     const floor = 'psql: CREATE DATABASE … TEMPLATE';
-    const raw = 'dbctl_bench_tdb_raw';
-    const createRaw = `create database ${raw} template ${template}`;
     const rows = await interleave([
       {
         name: floor,
-        setup: () => dropDatabase(serverUrl, raw),
-        run: () => timeProcess('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', createRaw, serverUrl]),
+        run: () => timeProcess('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', createRaw(rawName()), serverUrl]),
       },
       {
         name: 'node -e: pg + CREATE DATABASE … TEMPLATE',
-        setup: () => dropDatabase(serverUrl, raw),
-        run: () => timeProcess(NODE, ['--input-type=module', '-e', `import pg from 'pg'; const c = new pg.Client(process.env.DATABASE_URL); await c.connect(); await c.query(${JSON.stringify(createRaw)}); await c.end();`], { cwd: dir, env: { ...process.env, DATABASE_URL: serverUrl } }),
+        run: () => timeProcess(NODE, ['--input-type=module', '-e', `import pg from 'pg'; const c = new pg.Client(process.env.DATABASE_URL); await c.connect(); await c.query(${JSON.stringify(createRaw(rawName()))}); await c.end();`], { cwd: dir, env: { ...process.env, DATABASE_URL: serverUrl } }),
       },
-      { name: 'dbctl testdb create', setup: () => dropClones(serverUrl), run: () => timeProcess(...tools.dbctl(serverUrl, 'testdb', 'create'), { cwd: dir }) },
-      onFreshDatabase(serverUrl, `dbctl migrate up (${count} migrations, from empty)`, 'dbctl_bench_tdb_empty', (url) => timeProcess(...tools.dbctl(url, 'migrate', 'up'), { cwd: dir })),
+      { name: 'dbctl testdb create', run: () => timeProcess(...tools.dbctl(serverUrl, 'testdb', 'create'), { cwd: dir }) },
+      (() => {
+        let url;
+        return {
+          name: `dbctl migrate up (${count} migrations, from empty)`,
+          setup: async () => (url = await freshDatabase(serverUrl, `dbctl_bench_tdb_empty_${n++}`)),
+          run: () => timeProcess(...tools.dbctl(url, 'migrate', 'up'), { cwd: dir }),
+        };
+      })(),
     ], { runs: runs ?? 5, log });
+    await dropClones(serverUrl);
 
     // What a test suite pays per test: dbctl/testing in the test process, against the same
     // statement on a fresh connection from that process. Both connect, clone and disconnect.
     const { createTestDatabase } = await import(path.join(REPO, 'dist/testing.js'));
     const inFloor = 'pg: connect + CREATE DATABASE … TEMPLATE';
-    const made = [];
     const inProcess = await interleave([
       {
         name: inFloor,
-        setup: () => dropDatabase(serverUrl, raw),
         run: () => timeFn(async () => {
           const c = new pg.Client(serverUrl);
           await c.connect();
-          await c.query(createRaw);
+          await c.query(createRaw(rawName()));
           await c.end();
         }),
       },
       {
         name: 'dbctl/testing createTestDatabase({ migrate: true })',
-        setup: async () => {
-          while (made.length) await made.pop().drop();
-        },
-        run: () => timeFn(async () => made.push(await createTestDatabase({ serverUrl, cwd: dir, migrate: true, prefix: PREFIX, log: () => {} }))),
+        run: () => timeFn(() => createTestDatabase({ serverUrl, cwd: dir, migrate: true, prefix: PREFIX, log: () => {} })),
       },
     ], { runs: runs ? runs * 3 : 15, log });
-    while (made.length) await made.pop().drop();
-    await dropDatabase(serverUrl, raw);
+    await dropClones(serverUrl);
     return {
       groups: [
         {

@@ -225,8 +225,9 @@ async function withKysely(
     const after = scripts.reset ? `; ${resetScript(parts.setup)}` : '';
     return k.connection().execute(async (conn) => {
       const run = (text: string) => sqlClientOf(conn).query(text);
-      await run(scripts.begin ? `begin; ${scripts.begin}` : 'begin');
       try {
+        // Inside the try: if the begin script itself fails, the session is still rolled back.
+        await run(scripts.begin ? `begin; ${scripts.begin}` : 'begin');
         // Kysely's own Transaction class over this session (its driver is never used: a
         // Transaction refuses transaction(), connection() and destroy()).
         const trx = new Transaction<any>({ config: { dialect: dialect!, log: hub.log }, dialect: dialect!, driver: dialect!.createDriver(), executor: conn.getExecutor() });
