@@ -12,6 +12,21 @@ const project = (files: Record<string, string>) => tempProject(Object.fromEntrie
 const native = backends.find((b) => b.name === 'pg');
 
 describe.each(backends)('dbctl migrate (CLI) on $name', (backend) => {
+  it("gives a TS migration dbctl's own Kysely instance, though the CLI is a bundle", async () => {
+    const t = await freshDatabase(backend);
+    const cwd = project({
+      '001_same.ts': `import { Kysely, Transaction, sql } from 'kysely';
+export async function up(db: Kysely<any>): Promise<void> {
+  if (!(db instanceof Kysely) || !(db instanceof Transaction)) throw new Error('dbctl and this migration load two copies of Kysely');
+  await sql\`create table same_instance (id int)\`.execute(db);
+}
+`,
+    });
+    const up = await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } });
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+  });
+
   it('prints one JSON document per command and exits with the documented codes', async () => {
     const t = await freshDatabase(backend);
     const cwd = project({ '001_a.sql': createTable('a'), '002_b.sql': createTable('b') });
