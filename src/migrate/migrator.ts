@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import type { Database } from '../driver/open.js';
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { Database } from '../driver/open.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
 import { checksumOf, listMigrationFiles, type MigrationFile } from './files.js';
 import { lockHolder, withRunLock, type LockHolder } from './lock.js';
@@ -84,7 +84,7 @@ export class Migrator {
     this.#store = new MigrationStore(storeNames(props.config));
   }
 
-  get #db(): Database {
+  get #database(): Database {
     return this.#props.database;
   }
 
@@ -98,7 +98,7 @@ export class Migrator {
 
   /** State of every migration; never imports a migration module. */
   async status(): Promise<StatusReport> {
-    const migrations = planStatus(this.#files(), await this.#store.applied(this.#db));
+    const migrations = planStatus(this.#files(), await this.#store.applied(this.#database));
     return { migrations, summary: summarize(migrations) };
   }
 
@@ -117,9 +117,10 @@ export class Migrator {
   async up(options: UpOptions = {}): Promise<RunReport> {
     // A read-only look first: with nothing to do (the common case in CI and on deploys), `up`
     // neither takes the run lock nor loads Kysely or a migration module.
-    if (!options.dryRun && (options.to === undefined || this.#files().some((f) => f.name === options.to))) {
-      const applied = await this.#store.applied(this.#db);
-      const entries = planStatus(this.#files(), applied);
+    const files = this.#files();
+    if (!options.dryRun && (options.to === undefined || files.some((f) => f.name === options.to))) {
+      const applied = await this.#store.applied(this.#database);
+      const entries = planStatus(files, applied);
       const settled = (e: MigrationStatusEntry) => e.state === 'applied' && !e.unordered && applied.find((a) => a.name === e.name)?.checksum;
       if (entries.every(settled)) return { direction: 'up', batch: null, dryRun: false, results: [] };
     }
@@ -188,9 +189,9 @@ export class Migrator {
       const entries = await this.#entries(false);
       if (!entries.some((e) => e.name === name && e.file)) throw new UsageError(`baseline: no migration file named "${name}"`);
       const marked = entries.filter((e) => e.state === 'pending' && e.name <= name);
-      const batch = await this.#store.nextBatch(this.#db);
+      const batch = await this.#store.nextBatch(this.#database);
       // One script runs as one implicit transaction: all marked, or none.
-      if (marked.length) await this.#db.query(marked.map((e) => this.#store.recordScript({ name: e.name, checksum: e.checksum!, durationMs: 0, batch })).join(';\n'));
+      if (marked.length) await this.#database.query(marked.map((e) => this.#store.recordScript({ name: e.name, checksum: e.checksum!, durationMs: 0, batch })).join(';\n'));
       return { direction: 'up', batch, dryRun: false, results: marked.map((e) => ({ name: e.name, direction: 'up' as const, status: 'success' as const, durationMs: 0 })) };
     });
   }
@@ -203,12 +204,12 @@ export class Migrator {
 
   /** Ensures bookkeeping, adopts migrations applied by Kysely's own Migrator, and plans. */
   async #entries(readOnly: boolean): Promise<MigrationStatusEntry[]> {
-    if (!readOnly) await this.#store.ensure(this.#db);
-    const applied = await this.#store.applied(this.#db);
+    if (!readOnly) await this.#store.ensure(this.#database);
+    const applied = await this.#store.applied(this.#database);
     const entries = planStatus(this.#files(), applied);
     const adopt = entries.filter((e) => e.state === 'applied' && e.file && !applied.find((a) => a.name === e.name)?.checksum);
     if (adopt.length && !readOnly) {
-      await this.#db.query(adopt.map((e) => this.#store.adoptScript({ name: e.name, checksum: e.checksum! })).join(';\n'));
+      await this.#database.query(adopt.map((e) => this.#store.adoptScript({ name: e.name, checksum: e.checksum! })).join(';\n'));
       this.#emit({ type: 'adopted', names: adopt.map((e) => e.name) });
     }
     return entries;
@@ -258,7 +259,7 @@ export class Migrator {
 
     const database = this.#props.database;
     const db = await database.kysely();
-    const batch = direction === 'up' ? await this.#store.nextBatch(this.#db) : null;
+    const batch = direction === 'up' ? await this.#store.nextBatch(this.#database) : null;
     report.batch = batch;
     const lockTimeout = `lock_timeout = ${Math.max(0, Math.floor(this.#props.config.ddlLockTimeoutMs))}`;
     const onRetry = (retry: RetryEvent) => this.#emit({ type: 'retry', retry });
@@ -361,6 +362,6 @@ export class Migrator {
 
   /** Who holds the run lock now (doctor), or null. */
   async lockHolder(): Promise<LockHolder | null> {
-    return this.#props.database.capabilities.concurrentSessions ? lockHolder(this.#db) : null;
+    return this.#props.database.capabilities.concurrentSessions ? lockHolder(this.#database) : null;
   }
 }

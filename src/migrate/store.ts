@@ -44,11 +44,6 @@ export class MigrationStore {
     return `${quoteIdent(this.names.schema)}.${quoteIdent(table)}`;
   }
 
-  async exists(db: SqlClient): Promise<boolean> {
-    const { rows } = await db.query<{ ok: boolean }>('select to_regclass($1) is not null as ok', [this.#t(this.names.table)]);
-    return rows[0].ok;
-  }
-
   /** Creates the tables if needed (run under the run lock: concurrent CREATE IF NOT EXISTS can collide). One round trip. */
   async ensure(db: SqlClient): Promise<void> {
     const { schema, table, lockTable, historyTable } = this.names;
@@ -105,10 +100,6 @@ export class MigrationStore {
   recordScript(entry: { name: string; checksum: string; durationMs: number; batch: number }): string {
     const kysely = `insert into ${this.#t(this.names.table)} (name, timestamp) values (${quoteLiteral(entry.name)}, ${quoteLiteral(new Date().toISOString())})`;
     return `with applied as (${kysely}) ${this.#historyInsert(entry, appliedBy())}`;
-  }
-
-  async record(db: SqlClient, entry: { name: string; checksum: string; durationMs: number; batch: number }): Promise<void> {
-    await db.query(this.recordScript(entry));
   }
 
   /** History for a migration another tool applied: its checksum from now on guards against drift. */
