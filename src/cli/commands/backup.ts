@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { BackupReport, PruneReport, RestoreReport, Verification } from '../../backup/index.js';
+import { parseDuration } from '../../config/duration.js';
 import { UsageError } from '../../errors.js';
 import { commandContext, withDatabase, type CommandContext } from '../context.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
@@ -31,7 +32,7 @@ export function registerBackup(program: Command): void {
     .option('--dry-run', 'list what would be deleted; delete nothing')
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command);
-      const [{ pruneBackups }, { parseDuration }] = await Promise.all([import('../../backup/index.js'), import('../../config/duration.js')]);
+      const { pruneBackups } = await import('../../backup/index.js');
       const olderThanMs = opts.olderThan === undefined ? undefined : parseDuration(opts.olderThan, '--older-than');
       renderPrune(ctx, pruneBackups({ dir: ctx.config.backups.dir, keep: opts.keep, olderThanMs, dryRun: opts.dryRun }));
     });

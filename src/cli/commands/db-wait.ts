@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseDuration } from '../../config/duration.js';
 import { commandContext } from '../context.js';
 
 export function registerDbWait(db: Command): void {
@@ -8,7 +9,6 @@ export function registerDbWait(db: Command): void {
     .option('--migrated', 'also wait until no migration is pending')
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command);
-      const { parseDuration } = await import('../../config/duration.js');
       const { waitForDatabase } = await import('../../doctor/wait.js');
       const timeoutMs = parseDuration(opts.timeout, '--timeout');
       let told = '';
