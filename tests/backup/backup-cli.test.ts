@@ -153,6 +153,37 @@ describe.each(backends)('dbctl backup / restore on $name', (backend) => {
     expect(await execSql(dst.url, `select count(*)::int as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')`)).toEqual([{ n: 0 }]);
   });
 
+  it('restore --create makes a new database, refuses an existing name, and removes what it made when the restore fails', async () => {
+    const src = await seeded(backend);
+    const p = project();
+    const { file } = ok(await p.run(['--url', src.url, 'backup', '--json']));
+    const name = `dbctl_tmp_create_${Math.random().toString(36).slice(2, 10)}`;
+    // Where --create NAME lands: beside the configured database on a server, a directory embedded.
+    const urlOf = (n: string) => (backend.name === 'pg' ? src.url.replace(/\/[^/?]*(\?|$)/, `/${n}$1`) : `pglite://${path.join(p.cwd, n)}`);
+    const exists = async (n: string) =>
+      backend.name === 'pg'
+        ? (await execSql(src.url, `select 1 from pg_database where datname = '${n}'`)).length > 0
+        : fs.existsSync(path.join(p.cwd, n));
+    try {
+      const made = ok(await p.run(['--url', src.url, 'restore', file, '--create', name, '--json']));
+      expect(made).toMatchObject({ ok: true, differences: [], rows: TEST_ROWS });
+      expect(await execSql(urlOf(name), 'select count(*)::int as n from app.customer')).toEqual([{ n: 200 }]);
+
+      const again = await p.run(['--url', src.url, 'restore', file, '--create', name]);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/already exists/);
+
+      // The database is created before the dump is read: a dump that fails must not leave it behind.
+      rewriteDump(p.cwd, file, 'this is not a dump\n');
+      const failed = await p.run(['--url', src.url, 'restore', file, '--create', `${name}_b`]);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(new RegExp(`removed ${name}_b, which --create had made`));
+      expect(await exists(`${name}_b`)).toBe(false);
+    } finally {
+      if (backend.name === 'pg') await execSql(src.url, `drop database if exists ${name} with (force)`);
+    }
+  });
+
   it('protected environments refuse restore --clean unless forced and confirmed', async () => {
     const src = await seeded(backend);
     const p = project();

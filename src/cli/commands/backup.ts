@@ -66,19 +66,33 @@ export function registerBackup(program: Command): void {
       const ctx = await commandContext(command);
       const { restoreBackup, BackupVerificationError } = await import('../../backup/index.js');
       let url = opts.into ?? ctx.config.url;
+      let created: import('../../backup/target.js').RestoreTarget | undefined;
       if (opts.create) {
         const { createRestoreTarget } = await import('../../backup/target.js');
-        url = await createRestoreTarget(opts.create, { url: ctx.config.url, cwd: ctx.config.cwd, connectTimeoutMs: ctx.config.connectTimeoutMs });
+        created = await createRestoreTarget(opts.create, { url: ctx.config.url, cwd: ctx.config.cwd, connectTimeoutMs: ctx.config.connectTimeoutMs });
+        url = created.url;
       }
-      await withDatabase(ctx, async (database) => {
-        try {
-          const guard = (operation: string) => guardDestructive(ctx, database.target, operation, opts);
-          renderRestore(ctx, await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, guard }));
-        } catch (error) {
-          if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
-          throw error;
+      try {
+        await withDatabase(ctx, async (database) => {
+          try {
+            const guard = (operation: string) => guardDestructive(ctx, database.target, operation, opts);
+            renderRestore(ctx, await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, guard }));
+          } catch (error) {
+            if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
+            throw error;
+          }
+        }, url);
+      } catch (error) {
+        // A restore that failed must not leave the new database behind. One that restored but does
+        // not match its manifest is kept: it is what the user needs to look at.
+        if (created && !(error instanceof BackupVerificationError)) {
+          await created.discard().then(
+            () => ctx.out.info(`removed ${opts.create}, which --create had made for this restore`),
+            (e) => ctx.out.warn(`could not remove ${opts.create} after the failed restore: ${(e as Error).message}`),
+          );
         }
-      }, url);
+        throw error;
+      }
     });
 }
 
