@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { connectionErrorFor } from '../driver/connect-error.js';
+import { quoteIdent } from '../driver/quote.js';
 import { LockTimeoutError, type ConnectionError } from '../errors.js';
 import { withDatabase as withDatabaseName, type Target } from '../driver/url.js';
 import type { TestdbHost } from './host.js';
@@ -23,13 +24,12 @@ const LOCK_NAMESPACE = 'dbctl testdb';
 export async function serverHost(target: Extract<Target, { kind: 'pg' }>, lockTimeoutMs: number): Promise<TestdbHost> {
   const admin = await connectMaintenance(target);
   const q = (text: string, values?: unknown[]) => admin.query(text, values);
-  const id = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const version = Number((await q('show server_version_num')).rows[0].server_version_num);
   const strategy = cloneStrategy(version);
 
   const create = async (name: string, template?: string) => {
     try {
-      await q(`create database ${id(name)}${template ? ` template ${id(template)}` : ''}${template && strategy ? ` strategy ${strategy}` : ''}`);
+      await q(`create database ${quoteIdent(name)}${template ? ` template ${quoteIdent(template)}` : ''}${template && strategy ? ` strategy ${strategy}` : ''}`);
     } catch (error) {
       const sessions = (error as { code?: string }).code === '55006' && template ? await sessionsOn(template) : [];
       throw createDatabaseError(error, name, template, target.user, sessions) ?? error;
@@ -64,14 +64,14 @@ export async function serverHost(target: Extract<Target, { kind: 'pg' }>, lockTi
     },
     async buildTemplate(name, fill) {
       // A half-built template from a killed builder is not marked as a template: start over.
-      await q(`drop database if exists ${id(name)} with (force)`);
+      await q(`drop database if exists ${quoteIdent(name)} with (force)`);
       await create(name);
       try {
         await fill(withDatabaseName(target.url, name));
         // No connections: CREATE DATABASE … TEMPLATE fails while anyone is connected to the template.
-        await q(`alter database ${id(name)} with is_template true allow_connections false`);
+        await q(`alter database ${quoteIdent(name)} with is_template true allow_connections false`);
       } catch (error) {
-        await q(`drop database if exists ${id(name)} with (force)`).catch(() => {});
+        await q(`drop database if exists ${quoteIdent(name)} with (force)`).catch(() => {});
         throw error;
       }
     },
@@ -83,8 +83,8 @@ export async function serverHost(target: Extract<Target, { kind: 'pg' }>, lockTi
       return (await q('select datname from pg_database order by datname')).rows.map((r) => r.datname);
     },
     async drop(name) {
-      await q(`alter database ${id(name)} with is_template false`).catch(() => {});
-      await q(`drop database if exists ${id(name)} with (force)`);
+      await q(`alter database ${quoteIdent(name)} with is_template false`).catch(() => {});
+      await q(`drop database if exists ${quoteIdent(name)} with (force)`);
     },
     close: () => admin.end(),
   };
