@@ -52,5 +52,9 @@ ${machineRows}
 - Tools run with their defaults: dbctl applies each migration in its own transaction; kysely-ctl
   (Kysely's Migrator) and node-pg-migrate apply all pending migrations in one transaction.
   kysely-ctl runs with \`--no-outdated-check\` (otherwise it queries the npm registry).
+- Every timed run that needs a fresh database gets one created just before it (untimed), followed by
+  a \`CHECKPOINT\`: on PostgreSQL 15 \`DROP DATABASE\` forces a checkpoint, and a run that starts
+  while that I/O is still being written is slowed by however much of it is left. Case 3 creates its
+  clones under new names and drops them after its timed rounds.
 `;
 }
