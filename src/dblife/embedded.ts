@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { lockDataDir } from '../driver/dir-lock.js';
 import { isDbctlError, RefusedError } from '../errors.js';
-import { copyPgliteBase } from '../testdb/pglite-template.js';
+import { copyPgliteBase } from '../driver/pglite-image.js';
 
 /** PGlite has one database per directory: creating it is initialising the directory. */
 export function isPgliteDir(dataDir: string): boolean {

@@ -20,8 +20,6 @@ export interface OpenOptions {
   applicationName?: string;
   /** Called for every query Kysely runs (the CLI's -v). */
   onQuery?: (event: LogEvent) => void;
-  /** Load an already initialised PGlite image instead of running initdb (used by test databases). */
-  pgliteImage?: Blob;
   /**
    * Load Kysely while opening (default), so `db` is ready. `false` defers it to the first
    * `kysely()` call: commands that only need raw SQL (status, reset) then never pay for loading
@@ -143,11 +141,18 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
   const release = target.dataDir ? lockDataDir(target.dataDir) : () => {};
   let pglite;
   try {
-    if (target.dataDir) fs.mkdirSync(target.dataDir, { recursive: true });
+    if (target.dataDir) {
+      fs.mkdirSync(target.dataDir, { recursive: true });
+      // A new directory starts as a copy of the machine's initialised base image (tens of ms)
+      // instead of PGlite's initdb (~5 s): a deleted .dbctl/pglite comes back at once.
+      if (!fs.readdirSync(target.dataDir).length) {
+        const { copyPgliteBase } = await import('./pglite-image.js');
+        await copyPgliteBase(target.dataDir);
+      }
+    }
     pglite = await PGlite.create({
       dataDir: target.dataDir ?? undefined,
       extensions: { vector },
-      loadDataDir: options.pgliteImage,
       parsers: nodePostgresParsers(),
     });
   } catch (error) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { lockDataDir } from '../driver/dir-lock.js';
 import { isDbctlError, LockTimeoutError } from '../errors.js';
 import type { TestdbHost } from './host.js';
-import { copyPgliteBase } from './pglite-template.js';
+import { copyPgliteBase } from '../driver/pglite-image.js';
 
 /**
  * Test databases for the embedded backend: each one is a PGlite data directory under `root`.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { openDatabase, type Database } from '../driver/open.js';
 import type { RunReport } from '../migrate/migrator.js';
-import { copyPgliteBase } from '../testdb/pglite-template.js';
+import { copyPgliteBase } from '../driver/pglite-image.js';
 
 /**
  * Runs `fn` on a throwaway embedded database with every migration applied, then deletes it. No

@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/driver/open.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  while (dirs.length) fs.rmSync(dirs.pop()!, { recursive: true, force: true });
+});
+
+async function systemIdentifier(url: string): Promise<string> {
+  const database = await openDatabase({ url, kysely: false });
+  try {
+    const { rows } = await database.query<{ id: string }>('select system_identifier::text as id from pg_control_system()');
+    return rows[0].id;
+  } finally {
+    await database.close();
+  }
+}
+
+describe('embedded database directories', () => {
+  it('a new directory starts as a copy of the base image, not a fresh initdb', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-open-'));
+    dirs.push(root);
+    // initdb gives every cluster its own system identifier; copies of one image share it.
+    const a = await systemIdentifier(`pglite://${path.join(root, 'a')}`);
+    const b = await systemIdentifier(`pglite://${path.join(root, 'b', 'nested')}`);
+    expect(a).toBe(b);
+    // An existing directory is opened as it is, and keeps its data.
+    const database = await openDatabase({ url: `pglite://${path.join(root, 'a')}`, kysely: false });
+    try {
+      await database.query('create table kept (id int); insert into kept values (1)');
+    } finally {
+      await database.close();
+    }
+    const again = await openDatabase({ url: `pglite://${path.join(root, 'a')}`, kysely: false });
+    try {
+      expect((await again.query('select id from kept')).rows).toEqual([{ id: 1 }]);
+    } finally {
+      await again.close();
+    }
+  });
+});
