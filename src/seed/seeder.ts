@@ -70,10 +70,12 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got ${seed}`);
   const files = selectSeeds(listSeedFiles(config.seeds.dir, env), options.only);
   const started = Date.now();
+  // A database opened without Kysely (the CLI's reset and migrate) gets it now.
+  const db = await database.kysely();
   const reports: SeedReport[] = [];
   // A dry run keeps every seed's rows until the end (later seeds build on earlier ones), each seed
   // in a savepoint of one transaction that is rolled back at the end.
-  const dryRun = options.dryRun ? await database.db.startTransaction().execute() : undefined;
+  const dryRun = options.dryRun ? await db.startTransaction().execute() : undefined;
   try {
     for (const file of files) {
       const shown = displayPath(file.file, config.cwd);
@@ -81,7 +83,7 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
       const body = await prepareSeed(file);
       const seedStarted = Date.now();
       const savepoint = dryRun && (await dryRun.savepoint(SAVEPOINT).execute());
-      const trx = savepoint || (await database.db.startTransaction().execute());
+      const trx = savepoint || (await db.startTransaction().execute());
       let tables: Record<string, TableCounts>;
       try {
         const before = await writeCounters(trx);

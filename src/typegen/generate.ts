@@ -38,10 +38,11 @@ export async function generateTypes(database: Database, config: ResolvedConfig, 
   // Domains and partitions are resolved from the catalogs in catalog.ts, more exactly.
   const dialect = new codegen.PostgresDialect({ domains: false, partitions: true });
   addVectorType(codegen, dialect.adapter, o.vectorType);
+  const db = await database.kysely();
   const [metadata, facts] = await Promise.all([
     // kysely-codegen is CommonJS: its Kysely type is the CJS declaration of the same class.
-    dialect.introspector.introspect({ db: database.db as never, includePattern: o.includePattern ?? null, excludePattern: o.excludePattern ?? null, partitions: true }),
-    readCatalogFacts(database.db),
+    dialect.introspector.introspect({ db: db as never, includePattern: o.includePattern ?? null, excludePattern: o.excludePattern ?? null, partitions: true }),
+    readCatalogFacts(db),
   ]);
   return serializeTypes(refineMetadata(metadata, facts, config, o.schemas), dialect, { camelCase: !!o.camelCase, runtimeEnums: !!o.runtimeEnums });
 }

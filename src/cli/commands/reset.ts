@@ -30,7 +30,6 @@ export function registerReset(program: Command): void {
 /** Runs the environment's seeds once the tables are empty (`reset --seed`, `db fresh`), in one summary line. */
 export async function seedAfter(ctx: CommandContext, database: Database): Promise<SeedRunReport> {
   const { runSeeds } = await import('../../seed/index.js');
-  await database.kysely();
   const report = await runSeeds({ database, config: ctx.config });
   const rows = Object.values(report.totals).reduce((n, t) => n + t.inserted + t.updated, 0);
   ctx.out.line(`${ctx.out.color.green('seeded')} ${report.seeds.length} seed file(s) for environment ${report.env}: ${rows} row(s) in ${Object.keys(report.totals).length} table(s) ${ctx.out.color.dim(`(${report.durationMs} ms)`)}`);
