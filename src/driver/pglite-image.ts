@@ -6,20 +6,26 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 /**
- * A freshly initialised PGlite cluster on disk, made once per machine and PGlite version. Copying
- * it (~40 MB, tens of ms) and opening the copy (~0.6 s) is far cheaper than initdb (~5 s), which
- * is what makes an isolated embedded database per test affordable.
+ * A freshly initialised PGlite cluster on disk, made once per user, machine and PGlite version.
+ * Copying it (~40 MB, tens of ms) and opening the copy is far cheaper than initdb, which is what
+ * makes a new embedded database (and one per test) affordable. Every new database starts as a copy,
+ * so the image must be the user's own: it lives in the temp directory under the user's id, is
+ * made private, and one that another user owns or could write to is never used.
  */
 export async function pgliteBaseImage(): Promise<string> {
   // The package does not export its package.json: find it beside the resolved entry point.
   const entry = require.resolve('@electric-sql/pglite');
   const version: string = JSON.parse(fs.readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')).version;
-  const dir = path.join(os.tmpdir(), `dbctl-pglite-base-${version}`);
-  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) return dir;
+  const uid = process.getuid?.();
+  const dir = path.join(os.tmpdir(), `dbctl-pglite-base-${version}${uid === undefined ? '' : `-${uid}`}`);
+  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    if (isPrivate(dir, uid)) return dir;
+    // Planted or shared: build a private image for this process instead (slower, never trusted).
+    return initialise(fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-pglite-base-')));
+  }
   const building = `${dir}.${process.pid}.${Date.now()}`;
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create({ dataDir: building });
-  await db.close();
+  fs.mkdirSync(building, { mode: 0o700 });
+  await initialise(building);
   try {
     fs.renameSync(building, dir);
   } catch {
@@ -27,6 +33,20 @@ export async function pgliteBaseImage(): Promise<string> {
     fs.rmSync(building, { recursive: true, force: true });
   }
   return dir;
+}
+
+async function initialise(dir: string): Promise<string> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create({ dataDir: dir });
+  await db.close();
+  return dir;
+}
+
+/** Owned by this user and writable by no one else (always true where there are no uids). */
+function isPrivate(dir: string, uid: number | undefined): boolean {
+  if (uid === undefined) return true;
+  const stat = fs.statSync(dir);
+  return stat.uid === uid && (stat.mode & 0o022) === 0;
 }
 
 /** A new embedded database directory, copied from the base image. */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/driver/open.js';
+import { pgliteBaseImage } from '../../src/driver/pglite-image.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -40,5 +41,21 @@ describe('embedded database directories', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it.skipIf(process.getuid === undefined)('never copies a base image that other users could have written', async () => {
+    const image = await pgliteBaseImage();
+    expect(fs.statSync(image).mode & 0o077).toBe(0);
+    const mode = fs.statSync(image).mode & 0o777;
+    fs.chmodSync(image, mode | 0o022);
+    try {
+      const other = await pgliteBaseImage();
+      dirs.push(other);
+      expect(other).not.toBe(image);
+      expect(fs.existsSync(path.join(other, 'PG_VERSION'))).toBe(true);
+    } finally {
+      fs.chmodSync(image, mode);
+    }
+    expect(await pgliteBaseImage()).toBe(image);
   });
 });
