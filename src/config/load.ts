@@ -3,13 +3,9 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { ConfigError } from '../errors.js';
 import type { DbctlConfig } from './define.js';
+import { validateConfig } from './validate.js';
 
 export const CONFIG_FILES = ['dbctl.config.ts', 'dbctl.config.mts', 'dbctl.config.mjs', 'dbctl.config.js', 'dbctl.config.json'];
-
-const KNOWN_KEYS = new Set([
-  'url', 'migrations', 'seeds', 'fixtures', 'typegen', 'backups', 'testdb', 'reset', 'environments', 'productionHosts',
-  'connectTimeout', 'statementTimeout', 'lockTimeout', 'ddlLockTimeout', 'poolSize',
-]);
 
 export interface LoadedConfigFile {
   file: string | null;
@@ -37,13 +33,7 @@ export async function loadConfigFile(cwd: string, explicit?: string): Promise<Lo
   if (loaded === null || typeof loaded !== 'object' || Array.isArray(loaded)) {
     throw new ConfigError(`${path.relative(cwd, file)} must export a configuration object (use defineConfig({...}))`);
   }
-  for (const key of Object.keys(loaded)) {
-    if (!KNOWN_KEYS.has(key)) {
-      throw new ConfigError(`${path.relative(cwd, file)}: unknown option "${key}"`, {
-        hint: `known options: ${[...KNOWN_KEYS].join(', ')}`,
-      });
-    }
-  }
+  validateConfig(loaded as Record<string, unknown>, path.relative(cwd, file) || file);
   return { file, config: loaded as DbctlConfig };
 }
 

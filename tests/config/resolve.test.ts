@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../../src/config/duration.js';
 import { resolveConfig } from '../../src/config/resolve.js';
+import { ConfigError } from '../../src/errors.js';
 import { tempProject } from '../helpers/cli.js';
 
 describe('resolveConfig', () => {
@@ -47,6 +48,27 @@ describe('resolveConfig', () => {
     await expect(resolveConfig({ cwd: bad, environ: {} })).rejects.toThrow(/dbctl\.config\.mjs: unknown option "migratons"/);
     const broken = tempProject({ 'dbctl.config.ts': 'export default {' });
     await expect(resolveConfig({ cwd: broken, environ: {} })).rejects.toThrow(/cannot load dbctl\.config\.ts/);
+  });
+
+  it('names the file and the key of a value of the wrong type, or an unknown nested key', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ migrations: { dir: 5 } }, /dbctl\.config\.json: migrations\.dir must be a string, got 5$/],
+      [{ migrations: { dirr: 'x' } }, /dbctl\.config\.json: unknown option "migrations\.dirr"$/],
+      [{ seeds: { seed: '42' } }, /seeds\.seed must be a whole number, got "42"$/],
+      [{ environments: { staging: { protected: 'yes' } } }, /environments\.staging\.protected must be true or false, got "yes"$/],
+      [{ environments: { staging: 'postgres://x' } }, /environments\.staging must be an object, got "postgres:\/\/x"$/],
+      [{ reset: { keep: 'audit' } }, /reset\.keep must be a list of strings, got "audit"$/],
+      [{ lockTimeout: true }, /lockTimeout must be a duration \(milliseconds, or text such as "30s"\), got true$/],
+      [{ typegen: [] }, /typegen must be an object, got a list$/],
+    ];
+    for (const [config, message] of cases) {
+      const cwd = tempProject({ 'dbctl.config.json': JSON.stringify(config) });
+      const error = await resolveConfig({ cwd, environ: {} }).catch((e) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect(error.message).toMatch(message);
+    }
+    const nested = await resolveConfig({ cwd: tempProject({ 'dbctl.config.json': '{"migrations":{"dirr":"x"}}' }), environ: {} }).catch((e) => e);
+    expect(nested.hint).toMatch(/known options in migrations: dir, schema, table/);
   });
 });
 
