@@ -28,5 +28,6 @@ export default defineConfig({
     entryFileNames: '[name].js',
     chunkFileNames: '[name]-[hash].js',
     cleanDir: true,
+    sourcemap: true,
   },
 });
