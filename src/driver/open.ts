@@ -125,11 +125,10 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
       delay = Math.min(delay * 2, 1000);
     }
   }
-  return withKysely(options, pool, {
+  return databaseOnPool(options, pool, {
     target,
     setup,
     capabilities: { concurrentSessions: true },
-    close: async () => {},
   });
 }
 
@@ -144,7 +143,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
     if (target.dataDir) {
       fs.mkdirSync(target.dataDir, { recursive: true });
       // A new directory starts as a copy of the machine's initialised base image (tens of ms)
-      // instead of PGlite's initdb (~5 s): a deleted .dbctl/pglite comes back at once.
+      // instead of PGlite's initdb (1–5 s): a deleted .dbctl/pglite comes back at once.
       if (!fs.readdirSync(target.dataDir).length) {
         const { copyPgliteBase } = await import('./pglite-image.js');
         await copyPgliteBase(target.dataDir);
@@ -165,7 +164,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
   const setup = options.statementTimeoutMs ? `set statement_timeout = ${Math.floor(options.statementTimeoutMs)}` : '';
   if (setup) await pglite.exec(setup);
   const pool = new PglitePool(pglite);
-  return withKysely(options, pool, {
+  return databaseOnPool(options, pool, {
     target,
     setup,
     pglite,
@@ -190,10 +189,10 @@ interface PgShapedPool {
  * The Database over a pool: raw SQL straight on the pool, and Kysely (its PostgresDialect on the
  * same pool) built now or on first use. Every query, raw or Kysely, reaches the `onQuery` listeners.
  */
-async function withKysely(
+async function databaseOnPool(
   options: OpenOptions,
   pool: PgShapedPool,
-  parts: { target: Target; setup: string; pglite?: Database['pglite']; capabilities: Capabilities; close: () => Promise<void> },
+  parts: { target: Target; setup: string; pglite?: Database['pglite']; capabilities: Capabilities; close?: () => Promise<void> },
 ): Promise<Database> {
   const hub = queryHub(options);
   let db: Kysely<any> | undefined;
@@ -272,7 +271,7 @@ async function withKysely(
     close: async () => {
       await db?.destroy();
       await pool.end();
-      await parts.close();
+      await parts.close?.();
     },
   };
 }
