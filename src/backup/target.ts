@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../driver/open.js';
+import { isPgliteDir } from '../driver/pglite-dir.js';
 import { parseTarget, redact, withDatabase as withDatabaseName } from '../driver/url.js';
 import { UsageError } from '../errors.js';
 
@@ -28,7 +29,7 @@ export async function createRestoreTarget(name: string, options: { url: string |
       url,
       discard: async () => {
         // PGlite initialised the directory when the restore opened it; an empty one given to us stays.
-        if (fs.existsSync(path.join(dir, 'PG_VERSION'))) await dropDatabase({ url, cwd: options.cwd });
+        if (isPgliteDir(dir)) await dropDatabase({ url, cwd: options.cwd });
         if (!existed) fs.rmSync(dir, { recursive: true, force: true });
       },
     };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { inspectPgliteDir, markPgliteDir } from './pglite-dir.js';
 
 const require = createRequire(import.meta.url);
 
@@ -18,7 +19,7 @@ export async function pgliteBaseImage(): Promise<string> {
   const version: string = JSON.parse(fs.readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')).version;
   const uid = process.getuid?.();
   const dir = path.join(os.tmpdir(), `dbctl-pglite-base-${version}${uid === undefined ? '' : `-${uid}`}`);
-  if (fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+  if (inspectPgliteDir(dir).pgVersion) {
     if (isPrivate(dir, uid)) return dir;
     // Planted or shared: build a private image for this process instead (slower, never trusted).
     return initialise(fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-pglite-base-')));
@@ -49,9 +50,13 @@ function isPrivate(dir: string, uid: number | undefined): boolean {
   return stat.uid === uid && (stat.mode & 0o022) === 0;
 }
 
-/** A new embedded database directory, copied from the base image. */
+/**
+ * A new embedded database directory, copied from the base image and marked as dbctl's (every
+ * directory dbctl creates comes through here), so `db drop` may later delete it.
+ */
 export async function copyPgliteBase(target: string): Promise<void> {
   const base = await pgliteBaseImage();
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.cpSync(base, target, { recursive: true });
+  markPgliteDir(target);
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { lockDataDir } from '../driver/dir-lock.js';
+import { waitForDataDirLock } from '../driver/dir-lock.js';
+import { isPgliteDir } from '../driver/pglite-dir.js';
 import { isDbctlError, LockTimeoutError } from '../errors.js';
 import type { TestdbHost } from './host.js';
 import { copyPgliteBase } from '../driver/pglite-image.js';
@@ -16,7 +17,7 @@ export function embeddedHost(root: string, lockTimeoutMs: number): TestdbHost {
   const url = (dir: string) => `pglite://${dir}`;
   return {
     async hasTemplate(name) {
-      return fs.existsSync(path.join(dirOf(name), 'PG_VERSION'));
+      return isPgliteDir(dirOf(name));
     },
     async withBuildLock(name, fn) {
       const release = await waitForDirLock(`${dirOf(name)}.build`, lockTimeoutMs);
@@ -62,21 +63,15 @@ export function embeddedHost(root: string, lockTimeoutMs: number): TestdbHost {
   };
 }
 
-/** lockDataDir, waiting (polling) while another live process holds the lock. */
+/** The directory lock, waiting while another live process holds it (a build under way). */
 async function waitForDirLock(lockPath: string, timeoutMs: number): Promise<() => void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return lockDataDir(lockPath);
-    } catch (error) {
-      if (!isDbctlError(error) || error.code !== 'database_in_use') throw error;
-      if (Date.now() > deadline) {
-        throw new LockTimeoutError(`timed out after ${(timeoutMs / 1000).toFixed(1)} s waiting for another process building ${lockPath}`, {
-          hint: 'a template build (migrate + seed) is slow or stuck; raise --lock-timeout or stop that process',
-          data: error.data,
-        });
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  try {
+    return await waitForDataDirLock(lockPath, { timeoutMs });
+  } catch (error) {
+    if (!isDbctlError(error) || (error.code !== 'lock_timeout' && error.code !== 'database_in_use')) throw error;
+    throw new LockTimeoutError(`timed out after ${(timeoutMs / 1000).toFixed(1)} s waiting for another process building ${lockPath}`, {
+      hint: 'a template build (migrate + seed) is slow or stuck; raise --lock-timeout or stop that process',
+      data: error.data,
+    });
   }
 }
