@@ -60,6 +60,7 @@ export async function withDatabase<T>(ctx: CommandContext, fn: (database: Databa
     connectTimeoutMs: ctx.config.connectTimeoutMs,
     statementTimeoutMs: ctx.config.statementTimeoutMs,
     poolSize: ctx.config.poolSize,
+    lockTimeoutMs: ctx.config.lockTimeoutMs,
     kysely: options.kysely,
     onQuery: ctx.out.verbose
       ? (event) => ctx.out.debug(`${event.level === 'error' ? 'failed' : 'sql'} (${event.queryDurationMillis.toFixed(1)} ms): ${event.query.sql.trim()}`)

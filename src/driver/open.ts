@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Dialect, Kysely, LogEvent, PostgresPool } from 'kysely';
 import { ConnectionError } from '../errors.js';
 import { connectionErrorFor, isTransientConnectError } from './connect-error.js';
-import { lockDataDir } from './dir-lock.js';
+import { waitForDataDirLock, type DirLockHolder } from './dir-lock.js';
 import { nodePostgresParsers } from './pg-parsers.js';
 import { PglitePool } from './pglite-pool.js';
 import { parseTarget, type Target } from './url.js';
@@ -26,6 +26,13 @@ export interface OpenOptions {
    * Kysely's module graph, which is most of a short command's start-up.
    */
   kysely?: boolean;
+  /**
+   * Embedded: how long to wait while another process has the directory open (ms), as a server run
+   * waits for the run lock; then LockTimeoutError (exit 6) naming its pid. Default 0: refuse at once.
+   */
+  lockTimeoutMs?: number;
+  /** Embedded: called when the open starts waiting for the process holding the directory. */
+  onLockWait?: (holder: DirLockHolder) => void;
 }
 
 /** Raw SQL on one session, without Kysely. Parameters are $1, $2, …; no parameters allows a multi-statement script. */
@@ -137,7 +144,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-pgvector'),
   ]);
-  const release = target.dataDir ? lockDataDir(target.dataDir) : () => {};
+  const release = target.dataDir ? await waitForDataDirLock(target.dataDir, { timeoutMs: options.lockTimeoutMs, onWait: options.onLockWait }) : () => {};
   let pglite;
   try {
     if (target.dataDir) {
