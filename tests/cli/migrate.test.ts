@@ -120,15 +120,15 @@ describe('dbctl usage and connection errors', () => {
     expect(r.stdout).not.toContain('s3cretpw');
   });
 
-  it('refuses a second process on the same embedded database with a clear error', async () => {
+  it('a second process on the same embedded database waits up to --lock-timeout, then exits 6 naming the holder', async () => {
     const cwd = project({ '001_slow.sql': sqlMigration('select pg_sleep(4);') });
     const first = spawn(process.execPath, [BIN, 'migrate', 'up'], { cwd, env: { ...process.env, DATABASE_URL: '' } });
     try {
       // Wait until the first process holds the directory.
       for (let i = 0; i < 200 && !fs.existsSync(`${cwd}/.dbctl/pglite.lock`); i++) await sleep(50);
-      const second = await runCli(['migrate', 'status'], { cwd });
-      expect(second.code).toBe(3);
-      expect(second.stderr).toMatch(/embedded database .*\.dbctl\/pglite is in use by another process \(pid \d+/);
+      const second = await runCli(['migrate', 'status'], { cwd, env: { DBCTL_LOCK_TIMEOUT: '500ms' } });
+      expect(second.code).toBe(6);
+      expect(second.stderr).toMatch(new RegExp(`timed out after 0\\.5 s waiting for embedded database .*\\.dbctl/pglite: in use by another process \\(pid ${first.pid},`));
     } finally {
       await new Promise((r) => first.on('close', r));
     }
