@@ -88,13 +88,12 @@ export function markPgliteDir(dir: string): void {
 }
 
 function serverSign(dir: string, has: Set<string>): string | null {
-  if (has.has('postmaster.opts')) return 'it has postmaster.opts';
-  if (!has.has('postmaster.pid')) return null;
-  const pidFile = readText(path.join(dir, 'postmaster.pid')) ?? '';
-  if (PGLITE_PID_FILE.test(pidFile)) return null;
-  const pid = Number.parseInt(pidFile, 10);
-  if (!(pid > 0)) return 'it has a postmaster.pid';
-  return `postmaster.pid names pid ${pid}${processExists(pid) ? ', which is running' : ''}`;
+  const pidFile = has.has('postmaster.pid') ? readText(path.join(dir, 'postmaster.pid')) ?? '' : null;
+  if (pidFile !== null && !PGLITE_PID_FILE.test(pidFile)) {
+    const pid = Number.parseInt(pidFile, 10);
+    return pid > 0 ? `postmaster.pid names pid ${pid}${processExists(pid) ? ', which is running' : ''}` : 'it has a postmaster.pid';
+  }
+  return has.has('postmaster.opts') ? 'it has postmaster.opts' : null;
 }
 
 function processExists(pid: number): boolean {
