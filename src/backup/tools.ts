@@ -74,13 +74,17 @@ export async function assertToolSupportsServer(tool: Tool, serverVersionNum: num
 }
 
 /**
- * libpq connection for a client program: the URL without its password (as `-d`), the password in
- * PGPASSWORD, so it never shows on a command line (`ps`) or in an error message.
+ * libpq connection for a client program: the URL with no password in it (as `-d`) and the password
+ * in PGPASSWORD, so it never shows on a command line (`ps` shows argv to every user of the machine)
+ * or in an error message. A `?password=` parameter moves to PGPASSWORD too.
  */
 export function libpqConnection(url: string, connectTimeoutMs?: number): { dbname: string; env: Record<string, string> } {
   const parsed = new URL(url);
   const env: Record<string, string> = {};
+  const fromQuery = parsed.searchParams.get('password');
   if (parsed.password) env.PGPASSWORD = decodeURIComponent(parsed.password);
+  else if (fromQuery) env.PGPASSWORD = fromQuery;
+  parsed.searchParams.delete('password');
   if (connectTimeoutMs) env.PGCONNECT_TIMEOUT = String(Math.max(2, Math.ceil(connectTimeoutMs / 1000)));
   parsed.password = '';
   return { dbname: parsed.toString(), env };

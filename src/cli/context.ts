@@ -41,6 +41,14 @@ export async function commandContext(command: Command, extra: ConfigOverrides = 
   return { out, config, globals };
 }
 
+/** Says which database the command is about to touch (see Output.target). */
+export async function announceTarget(ctx: CommandContext, url = ctx.config.url, source = ctx.config.urlOrigin): Promise<void> {
+  const { parseTarget, describeTarget } = await import('../driver/url.js');
+  const { redact } = await import('../secrets.js');
+  const target = parseTarget(url, ctx.config.cwd);
+  ctx.out.target({ url: redact(target.url), description: describeTarget(target), env: ctx.config.env, source });
+}
+
 let output: Output | undefined;
 /** One Output per process, so the top-level error handler flushes the same JSON document. */
 export function currentOutput(globals?: GlobalOptions): Output {
@@ -52,7 +60,8 @@ export function currentOutput(globals?: GlobalOptions): Output {
  * Opens the configured database, runs `fn`, and always closes it. `kysely: false` for commands
  * whose core loads Kysely only when it needs it (migrate, reset): they start faster.
  */
-export async function withDatabase<T>(ctx: CommandContext, fn: (database: Database) => Promise<T>, url = ctx.config.url, options: { kysely?: boolean } = {}): Promise<T> {
+export async function withDatabase<T>(ctx: CommandContext, fn: (database: Database) => Promise<T>, url = ctx.config.url, options: { kysely?: boolean; source?: string } = {}): Promise<T> {
+  await announceTarget(ctx, url, options.source);
   const { openDatabase } = await import('../driver/open.js');
   const database = await openDatabase({
     url,

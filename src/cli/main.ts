@@ -1,5 +1,7 @@
-import { CommanderError } from 'commander';
-import { ExitCode } from '../errors.js';
+import { CommanderError, type Command } from 'commander';
+import { ExitCode, OperationError } from '../errors.js';
+import { lastUserFile } from '../user-code.js';
+import { classify } from './classify.js';
 import { currentOutput } from './context.js';
 import { buildProgram } from './program.js';
 import { reportError } from './run.js';
@@ -7,18 +9,71 @@ import { reportError } from './run.js';
 /** Entry point of the binary: parse, run, flush, map the outcome to an exit code. */
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  let command = 'command';
+  program.hook('preAction', (_root, action: Command) => void (command = commandPath(action)));
+  const stray = guardStrayErrors();
   let code: number = ExitCode.ok;
   try {
     await program.parseAsync(argv);
+    // Work that "succeeded" while a promise the user's code forgot to await failed did not succeed.
+    if (stray.first) throw stray.error(undefined);
     currentOutput().flush();
     code = typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its message already; help and --version are not errors.
       code = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? ExitCode.ok : ExitCode.usage;
+      if (code !== ExitCode.ok && wantsJson(argv)) {
+        const [message, ...rest] = error.message.replace(/^error: /, '').split('\n');
+        const hint = rest.join(' ').replace(/^\((.*)\)$/, '$1') || undefined;
+        process.stdout.write(JSON.stringify({ ok: false, error: { code: 'usage', message, hint } }, null, 2) + '\n');
+      }
     } else {
-      code = reportError(error);
+      code = reportError(classify(stray.first ? stray.error(error) : error, command));
     }
   }
   process.exit(code);
+}
+
+/** `migrate up`, `testdb create`, … for messages. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** --json anywhere before `--` (commander may fail before it has parsed the options). */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/**
+ * Unhandled rejections (a query a migration or seed did not await) and stray 'error' events must
+ * not print Node's raw stack: the first is kept and reported as the run's error, against the user
+ * file that ran last.
+ */
+function guardStrayErrors() {
+  const state = {
+    first: undefined as unknown,
+    file: undefined as string | undefined,
+    /** The stray rejection as the run's error; `then` is what failed after it (e.g. the commit). */
+    error(then: unknown): unknown {
+      const line = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
+      const where = state.file ? `${state.file}: ` : '';
+      const after = then === undefined ? '' : `; then: ${line(then)}`;
+      return new OperationError(`${where}a query (or promise) was not awaited and failed: ${line(state.first)}${after}`, {
+        hint: 'await every query in up(), down() and seed functions; what it belonged to is not complete',
+        data: { file: state.file },
+        cause: state.first,
+      }, 'unawaited_rejection');
+    },
+  };
+  process.on('unhandledRejection', (reason) => {
+    if (state.first !== undefined) return;
+    state.first = reason ?? new Error('undefined');
+    const file = lastUserFile();
+    state.file = file && file.startsWith(process.cwd()) ? file.slice(process.cwd().length + 1) : file;
+  });
+  return state;
 }

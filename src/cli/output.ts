@@ -11,6 +11,7 @@ export class Output {
   readonly json: boolean;
   readonly verbose: boolean;
   #document: unknown = undefined;
+  #target: TargetInfo | undefined;
 
   constructor(options: { json?: boolean; verbose?: boolean; stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream } = {}) {
     this.json = !!options.json;
@@ -37,6 +38,16 @@ export class Output {
     if (this.verbose) process.stderr.write(this.color.dim(redact(text)) + '\n');
   }
 
+  /**
+   * Names the database a command acts on: the first line of human output (on stderr, so stdout
+   * stays what scripts capture, e.g. `testdb create`'s URL) and `target` in the JSON document.
+   */
+  target(info: TargetInfo): void {
+    if (this.#target?.url === info.url) return;
+    this.#target = info;
+    if (!this.json) process.stderr.write(this.color.dim(`target: ${info.description} (${info.env} environment, from ${info.source})`) + '\n');
+  }
+
   /** Sets the one JSON document printed at the end (under --json). */
   result(document: unknown): void {
     this.#document = document;
@@ -49,7 +60,9 @@ export class Output {
 
   flush(): void {
     if (this.json && this.#document !== undefined) {
-      process.stdout.write(redact(JSON.stringify(this.#document, jsonReplacer, 2)) + '\n');
+      const doc = this.#document;
+      const withTarget = this.#target && doc && typeof doc === 'object' && !Array.isArray(doc) && !('target' in doc) ? { ...doc, target: this.#target } : doc;
+      process.stdout.write(redact(JSON.stringify(withTarget, jsonReplacer, 2)) + '\n');
     }
     this.#document = undefined;
   }
@@ -57,6 +70,17 @@ export class Output {
   get isTTY(): boolean {
     return !!process.stderr.isTTY && !this.json;
   }
+}
+
+/** The database a command acts on, password-free. */
+export interface TargetInfo {
+  /** The URL with its password masked (`pglite://…` for the embedded database). */
+  url: string;
+  /** `host:port/database`, or `embedded PGlite at DIR`. */
+  description: string;
+  env: string;
+  /** Where the URL came from: `--url`, `environments.test.url`, `DATABASE_URL (.env)`, … */
+  source: string;
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
 import { ConfigError } from '../errors.js';
 import type { DbctlConfig } from './define.js';
 import { validateConfig } from './validate.js';
@@ -10,13 +9,38 @@ export const CONFIG_FILES = ['dbctl.config.ts', 'dbctl.config.mts', 'dbctl.confi
 export interface LoadedConfigFile {
   file: string | null;
   config: DbctlConfig;
+  /**
+   * The project folder: where the config file is (its parent when the file is in `.config/`), or
+   * `cwd` when there is none. Relative paths in the config, `.env` files and the embedded database
+   * all resolve against it, so `cd migrations && dbctl migrate up` means the same as from the root.
+   */
+  root: string;
 }
 
-/** Finds and loads the config file in `cwd` (or the one named). TS is loaded with jiti, no build step. */
+/**
+ * Finds the config file (the one named, or the nearest `dbctl.config.*` searching upward from `cwd`,
+ * also in each folder's `.config/`) and loads it. TS is loaded with jiti, no build step.
+ */
 export async function loadConfigFile(cwd: string, explicit?: string): Promise<LoadedConfigFile> {
-  const file = explicit ? path.resolve(cwd, explicit) : CONFIG_FILES.map((f) => path.join(cwd, f)).find((f) => fs.existsSync(f));
-  if (!file) return { file: null, config: {} };
-  if (!fs.existsSync(file)) throw new ConfigError(`config file ${explicit} not found`);
+  const file = explicit ? path.resolve(cwd, explicit) : findConfigFile(cwd);
+  if (!file) return { file: null, config: {}, root: cwd };
+  if (!fs.existsSync(file)) throw new ConfigError(`config file ${explicit} not found`, { hint: 'check --config / DBCTL_CONFIG' }, 'config_missing');
+  const folder = path.dirname(file);
+  const root = path.basename(folder) === '.config' ? path.dirname(folder) : folder;
+  return { file, config: await importConfig(cwd, file), root };
+}
+
+function findConfigFile(cwd: string): string | undefined {
+  for (let dir = cwd; ; dir = path.dirname(dir)) {
+    for (const folder of [dir, path.join(dir, '.config')]) {
+      const found = CONFIG_FILES.map((f) => path.join(folder, f)).find((f) => fs.existsSync(f));
+      if (found) return found;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+async function importConfig(cwd: string, file: string): Promise<DbctlConfig> {
   let loaded: unknown;
   try {
     if (file.endsWith('.json')) {
@@ -27,21 +51,14 @@ export async function loadConfigFile(cwd: string, explicit?: string): Promise<Lo
       loaded = await jiti.import(file, { default: true });
     }
   } catch (error) {
-    throw new ConfigError(`cannot load ${path.relative(cwd, file) || file}: ${firstLine(error)}`, { cause: error });
+    throw new ConfigError(`cannot load ${path.relative(cwd, file) || file}: ${firstLine(error)}`, { cause: error }, 'config_load');
   }
   if (typeof loaded === 'function') loaded = await (loaded as () => unknown)();
   if (loaded === null || typeof loaded !== 'object' || Array.isArray(loaded)) {
     throw new ConfigError(`${path.relative(cwd, file)} must export a configuration object (use defineConfig({...}))`);
   }
   validateConfig(loaded as Record<string, unknown>, path.relative(cwd, file) || file);
-  return { file, config: loaded as DbctlConfig };
-}
-
-/** Reads `.env` in `cwd` without touching process.env; real environment variables win over it. */
-export function readDotenv(cwd: string): Record<string, string> {
-  const file = path.join(cwd, '.env');
-  if (!fs.existsSync(file)) return {};
-  return parseDotenv(fs.readFileSync(file));
+  return loaded as DbctlConfig;
 }
 
 function firstLine(error: unknown): string {

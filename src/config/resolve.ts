@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { redact } from '../driver/url.js';
+import { redact, registerUrlSecrets } from '../secrets.js';
 import type { DbctlConfig, Duration, EnvironmentConfig } from './define.js';
 import { parseDuration } from './duration.js';
-import { loadConfigFile, readDotenv } from './load.js';
+import { readEnvFiles } from './env-files.js';
+import { loadConfigFile } from './load.js';
 
 /** Options given on the command line (or by a library caller); they win over everything else. */
 export interface ConfigOverrides {
@@ -19,9 +20,15 @@ export interface ConfigOverrides {
   allowUnordered?: boolean;
   /** Environment variables to read instead of process.env (tests). */
   environ?: Record<string, string | undefined>;
+  /**
+   * False for commands that never open a database (`migrate new`, `seed new`, `init`): an
+   * environment without a usable URL is then not an error.
+   */
+  database?: boolean;
 }
 
-export type Source = 'flag' | 'env' | 'config' | 'default';
+/** Where the URL came from: --url, the environment's own url, DATABASE_URL, the config's top-level url, or none. */
+export type Source = 'flag' | 'environment' | 'env' | 'config' | 'default';
 
 export interface ResolvedConfig {
   cwd: string;
@@ -30,6 +37,8 @@ export interface ResolvedConfig {
   envSource: 'flag' | 'DBCTL_ENV' | 'NODE_ENV' | 'default';
   url: string | undefined;
   urlSource: Source;
+  /** The same in words, for messages: `--url`, `environments.test.url`, `DATABASE_URL (.env.test)`, … */
+  urlOrigin: string;
   protected: boolean;
   productionHosts: string[];
   connectTimeoutMs: number;
@@ -58,31 +67,60 @@ export interface ResolvedConfig {
   raw: DbctlConfig;
 }
 
+/**
+ * Environments protected without being declared so: `production`, and any name starting with
+ * `prod` (`prod`, `prd`, a mistyped `prodution`), so a typo never turns the guard off.
+ */
 export const DEFAULT_PROTECTED = ['production'];
+const PRODUCTION_LIKE = /^(prod|prd)/i;
+/** Names dbctl itself uses; always accepted, declared or not. */
+const BUILTIN_ENVIRONMENTS = ['development', 'test', 'production'];
 
-/** Flags > environment variables (.env included) > config file > defaults. */
+/**
+ * Resolves once, in this order. Environment: --env > DBCTL_ENV > NODE_ENV > `development`.
+ * Database URL: --url > the environment's own `url` > DATABASE_URL (process environment, then
+ * `.env.<env>.local`, `.env.<env>`, `.env.local`, `.env`) > the config's top-level `url` > the
+ * embedded database. Other settings: flags > environment variables > config file > defaults.
+ */
 export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<ResolvedConfig> {
-  const cwd = path.resolve(overrides.cwd ?? process.cwd());
-  const environ = { ...readDotenv(cwd), ...definedOnly(overrides.environ ?? process.env) };
-  const { file, config } = await loadConfigFile(cwd, overrides.configFile ?? environ.DBCTL_CONFIG);
+  const start = path.resolve(overrides.cwd ?? process.cwd());
+  const processEnv = definedOnly(overrides.environ ?? process.env);
+  const { file, config, root: cwd } = await loadConfigFile(start, overrides.configFile ?? processEnv.DBCTL_CONFIG);
+  const shown = file ? path.relative(start, file) || file : 'the config';
 
+  // The environment name may itself come from `.env` / `.env.local`; its own files are read after.
+  const base = readEnvFiles(cwd).values;
+  const pick = (key: string) => processEnv[key] ?? base[key];
   const [env, envSource] = overrides.env
     ? [overrides.env, 'flag' as const]
-    : environ.DBCTL_ENV
-      ? [environ.DBCTL_ENV, 'DBCTL_ENV' as const]
-      : environ.NODE_ENV
-        ? [environ.NODE_ENV, 'NODE_ENV' as const]
+    : pick('DBCTL_ENV')
+      ? [pick('DBCTL_ENV')!, 'DBCTL_ENV' as const]
+      : pick('NODE_ENV')
+        ? [pick('NODE_ENV')!, 'NODE_ENV' as const]
         : ['development', 'default' as const];
-  if (!/^[A-Za-z0-9_-]+$/.test(env)) throw new ConfigError(`invalid environment name "${env}"`);
+  if (!/^[A-Za-z0-9_-]+$/.test(env)) throw new ConfigError(`invalid environment name "${env}" (from ${envSource === 'flag' ? '--env' : envSource})`, {}, 'env_invalid');
+  const declared = Object.keys(config.environments ?? {});
+  if (declared.length && !declared.includes(env) && !BUILTIN_ENVIRONMENTS.includes(env)) {
+    throw new ConfigError(`unknown environment "${env}" (from ${envSource === 'flag' ? '--env' : envSource}): ${shown} does not declare it`, {
+      hint: `declared environments: ${declared.join(', ')}`,
+      data: { env, declared },
+    }, 'env_unknown');
+  }
   const envConfig: EnvironmentConfig = config.environments?.[env] ?? {};
+  const isProtected = envConfig.protected ?? (DEFAULT_PROTECTED.includes(env) || PRODUCTION_LIKE.test(env));
 
-  const [url, urlSource] = overrides.url
-    ? [overrides.url, 'flag' as const]
-    : environ.DATABASE_URL
-      ? [environ.DATABASE_URL, 'env' as const]
-      : envConfig.url ?? config.url
-        ? [envConfig.url ?? config.url, 'config' as const]
-        : [undefined, 'default' as const];
+  const files = readEnvFiles(cwd, env);
+  const environ = { ...files.values, ...processEnv };
+  for (const e of Object.values(config.environments ?? {})) registerUrlSecrets(e.url);
+  registerUrlSecrets(config.url);
+  registerUrlSecrets(environ.DATABASE_URL);
+  const { url, urlSource, urlOrigin } = chooseUrl({ overrides, envConfig, env, environ, files, processEnv, configUrl: config.url, shown });
+  if (url === undefined && isProtected && overrides.database !== false) {
+    throw new ConfigError(`environment "${env}" is protected and names no database: refusing to fall back to the embedded database`, {
+      hint: `set environments.${env}.url in ${shown} or DATABASE_URL, or pass --url`,
+      data: { env },
+    }, 'env_no_url');
+  }
 
   const duration = (name: string, flag: Duration | undefined, envVar: string, fromFile: Duration | undefined, fallback: number) =>
     parseDuration(flag ?? environ[envVar] ?? fromFile ?? fallback, name);
@@ -96,7 +134,8 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     envSource,
     url,
     urlSource,
-    protected: envConfig.protected ?? DEFAULT_PROTECTED.includes(env),
+    urlOrigin,
+    protected: isProtected,
     productionHosts: config.productionHosts ?? [],
     connectTimeoutMs: duration('--connect-timeout', overrides.connectTimeout, 'DBCTL_CONNECT_TIMEOUT', envConfig.connectTimeout ?? config.connectTimeout, 10_000),
     statementTimeoutMs: duration('--statement-timeout', overrides.statementTimeout, 'DBCTL_STATEMENT_TIMEOUT', envConfig.statementTimeout ?? config.statementTimeout, 0),
@@ -126,6 +165,36 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     reset: { schemas: [...new Set([m.schema ?? 'public', ...(config.reset?.schemas ?? [])])], keep: config.reset?.keep ?? [] },
     raw: config,
   };
+}
+
+interface UrlInputs {
+  overrides: ConfigOverrides;
+  envConfig: EnvironmentConfig;
+  env: string;
+  environ: Record<string, string>;
+  processEnv: Record<string, string>;
+  files: { origin: Record<string, string> };
+  configUrl: string | undefined;
+  shown: string;
+}
+
+function chooseUrl(i: UrlInputs): { url: string | undefined; urlSource: Source; urlOrigin: string } {
+  if (i.overrides.url) return { url: i.overrides.url, urlSource: 'flag', urlOrigin: '--url' };
+  // A declared but empty url is a variable that is not set (url: process.env.PROD_DATABASE_URL):
+  // falling through to DATABASE_URL or the embedded database would act on a database nobody named.
+  if (Object.prototype.hasOwnProperty.call(i.envConfig, 'url') && !i.envConfig.url && i.overrides.database !== false) {
+    throw new ConfigError(`environment "${i.env}" declares an empty database URL (environments.${i.env}.url in ${i.shown}): is the variable it reads unset?`, {
+      hint: `set it, or pass --url`,
+      data: { env: i.env },
+    }, 'env_url_empty');
+  }
+  if (i.envConfig.url) return { url: i.envConfig.url, urlSource: 'environment', urlOrigin: `environments.${i.env}.url` };
+  if (i.environ.DATABASE_URL) {
+    const from = i.processEnv.DATABASE_URL ? 'DATABASE_URL' : `DATABASE_URL in ${i.files.origin.DATABASE_URL}`;
+    return { url: i.environ.DATABASE_URL, urlSource: 'env', urlOrigin: from };
+  }
+  if (i.configUrl) return { url: i.configUrl, urlSource: 'config', urlOrigin: `url in ${i.shown}` };
+  return { url: undefined, urlSource: 'default', urlOrigin: 'the embedded default' };
 }
 
 /** The resolved configuration as shown by `dbctl config`: passwords redacted. */

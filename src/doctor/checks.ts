@@ -52,7 +52,9 @@ export async function extensionsSection(database: Database, config: ResolvedConf
   const { rows } = await sql<{ name: string; default_version: string; installed_version: string | null }>`
     select name, default_version, installed_version from pg_available_extensions where name = 'vector'`.execute(database.db);
   const installed = await sql<{ extname: string; extversion: string }>`select extname, extversion from pg_extension order by extname`.execute(database.db);
-  const needed = listMigrationFiles(config.migrations.dir).some((m) => /create\s+extension[^;]*\bvector\b/i.test(fs.readFileSync(m.file, 'utf8')));
+  // A missing migrations folder is the migrations section's finding, not this one's.
+  const files = fs.existsSync(config.migrations.dir) ? listMigrationFiles(config.migrations.dir) : [];
+  const needed = files.some((m) => /create\s+extension[^;]*\bvector\b/i.test(fs.readFileSync(m.file, 'utf8')));
   const vector = { available: rows.length > 0, installed: rows[0]?.installed_version ?? null, needed };
   const status = needed && !vector.available ? 'attention' : 'ok';
   const summary = `vector ${vector.installed ? `${vector.installed} installed` : vector.available ? 'available, not installed' : 'not available'}${status === 'attention' ? ' but a migration creates it' : ''}`;

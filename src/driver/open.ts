@@ -40,6 +40,15 @@ export interface SqlClient {
   query<R = any>(text: string, parameters?: readonly unknown[]): Promise<{ rows: R[] }>;
 }
 
+/** One pooled session held by `Database.session`. */
+export interface SessionClient extends SqlClient {
+  /**
+   * Calls `listener` if this session dies while it is held (terminated backend, server restart):
+   * a lock held on an idle session is otherwise lost without anyone noticing. Returns an unsubscribe.
+   */
+  onLost(listener: (error: Error) => void): () => void;
+}
+
 export interface TransactionScripts {
   /** Sent with BEGIN, e.g. `set local lock_timeout = 5000`. */
   begin?: string;
@@ -64,7 +73,7 @@ export interface Database {
   /** Raw SQL on the pool (one pooled session per call). */
   query<R = any>(text: string, parameters?: readonly unknown[]): Promise<{ rows: R[] }>;
   /** Raw SQL on one pooled session held for the whole of `fn`. */
-  session<T>(fn: (client: SqlClient) => Promise<T>): Promise<T>;
+  session<T>(fn: (client: SessionClient) => Promise<T>): Promise<T>;
   /**
    * Runs `fn` in a transaction on one session, with dbctl's own statements riding in the same
    * round trips: `begin; <begin>` first, `<beforeCommit>; commit` on success, `rollback` on
@@ -101,8 +110,12 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
     statement_timeout: options.statementTimeoutMs || undefined,
     application_name: options.applicationName ?? 'dbctl',
   });
-  // Errors on idle clients (server restart) must not crash the process.
+  // Errors on idle clients (server restart) must not crash the process. A checked-out client that
+  // loses its connection between queries emits 'error' too, which with no listener kills Node
+  // ("Unhandled 'error' event"): every client gets a listener; the next query on it fails, and
+  // sessions that must know at once (the run lock) subscribe through SqlClient.onLost.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   // If dbctl is killed mid-migration, the server would keep running the statement (and holding the
   // run lock) until it next writes to the socket. PG 14+ can poll for a vanished client instead.
   let setup = '';
@@ -186,6 +199,12 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
   });
 }
 
+/** The event methods of a pg client (PGlite's pooled client has none: its session cannot be lost). */
+interface EventSource {
+  on(event: 'error' | 'end', listener: (error: Error) => void): unknown;
+  off(event: 'error' | 'end', listener: (error: Error) => void): unknown;
+}
+
 /** What both pools offer: node-postgres's pool shape (PglitePool imitates it). */
 interface PgShapedPool {
   connect(): Promise<{ query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; release(): void }>;
@@ -215,7 +234,16 @@ async function databaseOnPool(
     return db;
   };
   if (options.kysely !== false) await kysely();
-  const logged = (client: { query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }> }): SqlClient => ({
+  const logged = (client: { query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; on?: EventSource['on']; off?: EventSource['off'] }): SessionClient => ({
+    onLost(listener) {
+      const ended = () => listener(new Error('Connection terminated unexpectedly'));
+      client.on?.('error', listener);
+      client.on?.('end', ended);
+      return () => {
+        client.off?.('error', listener);
+        client.off?.('end', ended);
+      };
+    },
     async query(text, parameters = []) {
       const started = performance.now();
       const query = { sql: text, parameters, query: undefined as never, queryId: undefined as never };
@@ -253,7 +281,7 @@ async function databaseOnPool(
       }
     });
   };
-  const session = async <T>(fn: (client: SqlClient) => Promise<T>): Promise<T> => {
+  const session = async <T>(fn: (client: SessionClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
     try {
       return await fn(logged(client));

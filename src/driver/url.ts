@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { redact, registerUrlSecrets } from '../secrets.js';
 
 /** Where a database lives, parsed from a URL (or the embedded default when there is none). */
 export type Target =
@@ -8,13 +9,11 @@ export type Target =
 
 export const DEFAULT_PGLITE_DIR = '.dbctl/pglite';
 
-/** Replaces the password in any URL (`scheme://user:password@`) with `***`, anywhere in a string. */
-export function redact(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)([^@\s]*)@/gi, '$1***@');
-}
+export { redact } from '../secrets.js';
 
 /** Parses `postgres://`, `postgresql://`, `pglite://PATH`, `pglite://memory`, or nothing (embedded default). */
 export function parseTarget(url: string | undefined, cwd: string): Target {
+  registerUrlSecrets(url);
   if (url === undefined || url === '') {
     const dataDir = path.resolve(cwd, DEFAULT_PGLITE_DIR);
     return { kind: 'pglite', url: `pglite://${DEFAULT_PGLITE_DIR}`, dataDir, database: 'postgres' };

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { assertMigrationsFolder } from '../config/folders.js';
 import { UsageError } from '../errors.js';
 
 export const MIGRATION_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.sql'];
@@ -14,10 +15,11 @@ export interface MigrationFile {
 
 /**
  * Lists migration files in name order (Kysely's order: plain string comparison). A folder that
- * does not exist is an empty list; a name used twice with different extensions is an error.
+ * does not exist is an error, never an empty list: "nothing to apply" from a mistyped folder (or a
+ * command run from the wrong directory) would be a success report for work that was never looked at.
  */
 export function listMigrationFiles(dir: string): MigrationFile[] {
-  if (!fs.existsSync(dir)) return [];
+  assertMigrationsFolder(dir);
   const byName = new Map<string, MigrationFile>();
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     if (!entry.isFile()) continue;

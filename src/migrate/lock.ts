@@ -20,6 +20,8 @@ export interface LockOptions {
   timeoutMs: number;
   /** Called once when the lock is busy, with who holds it. */
   onWait?: (holder: LockHolder | null) => void;
+  /** Called if the lock's session dies while `fn` runs: the lock is gone with it. */
+  onLost?: (error: Error) => void;
 }
 
 /** Runs `fn` while holding the run lock. PGlite is one session in one process: nothing to lock. */
@@ -27,9 +29,11 @@ export async function withRunLock<T>(database: Database, options: LockOptions, f
   if (!database.capabilities.concurrentSessions) return fn();
   return database.session(async (conn) => {
     await acquire(conn, options);
+    const unsubscribe = options.onLost ? conn.onLost(options.onLost) : () => {};
     try {
       return await fn();
     } finally {
+      unsubscribe();
       await conn.query('select pg_advisory_unlock($1::bigint)', [RUN_LOCK_KEY.toString()]).catch(() => {});
     }
   });

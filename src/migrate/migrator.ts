@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
+import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { checksumOf, listMigrationFiles, type MigrationFile } from './files.js';
 import { lockHolder, withRunLock, type LockHolder } from './lock.js';
 import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } from './plan.js';
@@ -72,12 +73,20 @@ export class MigrationFailedError extends OperationError {
   }
 }
 
+/** The run lock's session died mid-run (its cause says how). */
+class RunLockLostError extends Error {
+  constructor(cause: Error) {
+    super(`the migration run lock's session was terminated (${cause.message})`, { cause });
+  }
+}
+
 /** Sentinel thrown to roll back a dry run's transaction. */
 class DryRunRollback extends Error {}
 
 export class Migrator {
   readonly #props: MigratorProps;
   readonly #store: MigrationStore;
+  #lockLost: Error | undefined;
 
   constructor(props: MigratorProps) {
     this.#props = Object.freeze({ ...props });
@@ -199,7 +208,17 @@ export class Migrator {
   async #locked<T>(dryRun: boolean, fn: () => Promise<T>): Promise<T> {
     // A dry run changes nothing, so it needs no lock (and must not wait behind a real run).
     if (dryRun) return fn();
-    return withRunLock(this.#props.database, { timeoutMs: this.#props.config.lockTimeoutMs, onWait: (holder) => this.#emit({ type: 'lock-wait', holder }) }, fn);
+    this.#lockLost = undefined;
+    const onLost = (error: Error) => (this.#lockLost ??= error);
+    return withRunLock(this.#props.database, { timeoutMs: this.#props.config.lockTimeoutMs, onWait: (holder) => this.#emit({ type: 'lock-wait', holder }), onLost }, fn);
+  }
+
+  /**
+   * Checked just before each migration commits: without the run lock another runner could be
+   * applying the same migration, so a run whose lock session died stops and rolls back instead.
+   */
+  #assertLockHeld(): void {
+    if (this.#lockLost) throw new RunLockLostError(this.#lockLost);
   }
 
   /** Ensures bookkeeping, adopts migrations applied by Kysely's own Migrator, and plans. */
@@ -266,9 +285,10 @@ export class Migrator {
 
     // The bookkeeping for migration k, as SQL that commits together with its work.
     const bookkeeping = (p: Prepared, durationMs: number) =>
-      direction === 'up'
+      this.#assertLockHeld() ??
+      (direction === 'up'
         ? this.#store.recordScript({ name: p.file.name, checksum: checksumOf(p.file.file), durationMs, batch: batch! })
-        : this.#store.removeScript(p.file.name);
+        : this.#store.removeScript(p.file.name));
     const body = async (session: Kysely<any>, p: Prepared, k: number) => {
       const started = performance.now();
       await p.run(session);
@@ -321,6 +341,13 @@ export class Migrator {
     } catch (error) {
       if (options.singleTransaction) results.forEach((r) => (r.status = 'not-run'));
       results[k] = { name: files[k].name, direction, status: 'failed' };
+      if (isConnectionLost(error)) {
+        const name = options.singleTransaction ? 'the single transaction' : files[k].name;
+        const outcome = !options.singleTransaction && !prepared[k].transaction
+          ? `${name} ran outside a transaction, so part of it may have been applied (not recorded); check the schema before running it again`
+          : `${name} was rolled back by the server and is not recorded as applied${k && !options.singleTransaction ? `; the ${k} migration(s) before it stay applied` : ''}`;
+        throw connectionLostError(`migrate ${direction} (${files[k].name})`, error, outcome, { results: report.results });
+      }
       const failure: FailureInfo =
         error instanceof MigrationBodyError
           ? error.info

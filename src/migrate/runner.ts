@@ -5,6 +5,7 @@ import { parseSqlMigration, type SqlSection } from './sql-file.js';
 import { splitStatements } from './split.js';
 import type { MigrationFile } from './files.js';
 import fs from 'node:fs';
+import { inUserCode } from '../user-code.js';
 
 export type Direction = 'up' | 'down';
 
@@ -61,7 +62,7 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
     hasBody: typeof body === 'function',
     run: async (db) => {
       try {
-        await body!.call(mod, db);
+        await inUserCode(file.file, () => body!.call(mod, db));
       } catch (error) {
         throw new MigrationBodyError(moduleFailure(file, error), error);
       }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { assertSeedsFolder } from '../config/folders.js';
 import { UsageError } from '../errors.js';
 
 export const SEED_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.sql'];
@@ -15,9 +16,10 @@ export interface SeedFile {
 /**
  * The seed files for `env`: `seeds/common/` first, then `seeds/<env>/`, each folder in name order
  * (plain string comparison, like migrations). Shared data goes first because environment seeds
- * build on it. A missing folder is simply empty.
+ * build on it. A missing `common/` or `<env>/` is simply empty; a missing seeds folder is an error.
  */
 export function listSeedFiles(dir: string, env: string): SeedFile[] {
+  assertSeedsFolder(dir);
   const folders = env === COMMON_FOLDER ? [COMMON_FOLDER] : [COMMON_FOLDER, env];
   return folders.flatMap((folder) => filesIn(path.join(dir, folder), folder));
 }

@@ -3,13 +3,15 @@ import { sql, type Kysely } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { describeSqlError, excerptAt, isPostgresError, type SqlErrorInfo } from '../driver/sql-error.js';
-import { OperationError, UsageError, isDbctlError } from '../errors.js';
+import { OperationError, UsageError, isDbctlError, type DbctlError } from '../errors.js';
+import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { frameIn } from '../migrate/module.js';
 import { createSeedContext, type BulkProgress, type FixtureUpsert, type SeedContext } from './context.js';
 import { seededFaker } from './faker.js';
 import { displayPath } from './fixtures.js';
 import { listSeedFiles, selectSeeds, type SeedFile } from './files.js';
 import { loadSeedModule } from './module.js';
+import { inUserCode } from '../user-code.js';
 
 export interface SeedRunOptions {
   database: Database;
@@ -131,7 +133,7 @@ async function prepareSeed(file: SeedFile): Promise<SeedBody> {
     : Object.entries(mod.fixtures ?? {});
   return async (ctx) => {
     for (const [name, how] of fixtures) await ctx.upsertFixture(name, how);
-    await mod.seed?.(ctx);
+    if (mod.seed) await inUserCode(file.file, () => mod.seed!(ctx));
   };
 }
 
@@ -174,7 +176,8 @@ function sumTables(reports: SeedReport[]): Record<string, TableCounts> {
 }
 
 /** A failed seed as one line, `file:line:col: message`, with the source excerpt and Postgres's facts attached. */
-function seedFailure(file: SeedFile, shown: string, error: unknown): OperationError {
+function seedFailure(file: SeedFile, shown: string, error: unknown): DbctlError {
+  if (isConnectionLost(error)) return connectionLostError(`seed ${file.name}`, error, 'the seed was rolled back by the server: none of its rows were kept', { seed: file.name, file: shown });
   let info: SqlErrorInfo;
   if (file.kind === 'sql') {
     info = isPostgresError(error) ? describeSqlError(error, { text: fs.readFileSync(file.file, 'utf8'), offset: 0 }) : { message: messageOf(error) };

@@ -31,7 +31,7 @@ export function registerBackup(program: Command): void {
     .option('--older-than <duration>', 'delete backups older than this (e.g. 7d, 12h)')
     .option('--dry-run', 'list what would be deleted; delete nothing')
     .action(async (opts, command: Command) => {
-      const ctx = await commandContext(command);
+      const ctx = await commandContext(command, { database: false });
       const { pruneBackups } = await import('../../backup/index.js');
       const olderThanMs = opts.olderThan === undefined ? undefined : parseDuration(opts.olderThan, '--older-than');
       renderPrune(ctx, pruneBackups({ dir: ctx.config.backups.dir, keep: opts.keep, olderThanMs, dryRun: opts.dryRun }));
@@ -81,7 +81,7 @@ export function registerBackup(program: Command): void {
             if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
             throw error;
           }
-        }, url);
+        }, url, { source: opts.create ? '--create' : opts.into ? '--into' : undefined });
       } catch (error) {
         // A restore that failed must not leave the new database behind. One that restored but does
         // not match its manifest is kept: it is what the user needs to look at.

@@ -17,7 +17,7 @@ export function registerConfig(program: Command): void {
             ['setting', 'value'],
             ['config file', config.configFile ?? '(none)'],
             ['environment', `${config.env} (from ${config.envSource})`],
-            ['database', `${shown.url} (from ${config.urlSource})`],
+            ['database', `${shown.url} (from ${config.urlOrigin})`],
             ['protected', String(config.protected)],
             ['migrations', `${config.migrations.dir} → ${config.migrations.schema}.${config.migrations.table}`],
             ['seeds', config.seeds.dir],

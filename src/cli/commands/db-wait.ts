@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
-import { commandContext } from '../context.js';
+import { announceTarget, commandContext } from '../context.js';
 
 export function registerDbWait(db: Command): void {
   db.command('wait')
@@ -9,6 +9,7 @@ export function registerDbWait(db: Command): void {
     .option('--migrated', 'also wait until no migration is pending')
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command);
+      await announceTarget(ctx);
       const { waitForDatabase } = await import('../../doctor/wait.js');
       const timeoutMs = parseDuration(opts.timeout, '--timeout');
       let told = '';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CreateReport, DropReport } from '../../dblife/index.js';
 import { parseTarget } from '../../driver/url.js';
-import { commandContext, withDatabase, type CommandContext } from '../context.js';
+import { announceTarget, commandContext, withDatabase, type CommandContext } from '../context.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
 import { seedAfter } from './reset.js';
 
@@ -12,6 +12,7 @@ export function registerDbLifecycle(db: Command): void {
     .description('create the database (on a server through its "postgres" database; embedded: initialise the directory)')
     .action(async (_opts, command: Command) => {
       const ctx = await commandContext(command);
+      await announceTarget(ctx);
       const { createDatabase } = await import('../../dblife/index.js');
       const report = await createDatabase(lifecycleOptions(ctx));
       ctx.out.result({ ok: true, ...report });
@@ -20,6 +21,7 @@ export function registerDbLifecycle(db: Command): void {
 
   addGuardOptions(db.command('drop').description('drop the database (embedded: remove its directory)'), FORCE_DROP).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
+    await announceTarget(ctx);
     await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'db drop', opts);
     const { dropDatabase } = await import('../../dblife/index.js');
     const report = await dropDatabase({ ...lifecycleOptions(ctx), force: opts.force });
@@ -30,6 +32,11 @@ export function registerDbLifecycle(db: Command): void {
   addGuardOptions(db.command('fresh').description('drop, create, migrate and seed the database').option('--no-seed', 'stop after migrating'), FORCE_DROP).action(
     async (opts, command: Command) => {
       const ctx = await commandContext(command);
+      await announceTarget(ctx);
+      // Every folder the run will read is checked before anything is dropped.
+      const { assertMigrationsFolder, assertSeedsFolder } = await import('../../config/folders.js');
+      assertMigrationsFolder(ctx.config.migrations.dir);
+      if (opts.seed) assertSeedsFolder(ctx.config.seeds.dir);
       await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'db fresh', opts);
       const [{ createDatabase, dropDatabase }, { Migrator }] = await Promise.all([import('../../dblife/index.js'), import('../../migrate/migrator.js')]);
       const dropped = await dropDatabase({ ...lifecycleOptions(ctx), force: opts.force });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.js';
-import { commandContext } from '../context.js';
+import { announceTarget, commandContext } from '../context.js';
 
 export function registerDoctor(program: Command): void {
   program
@@ -8,6 +8,7 @@ export function registerDoctor(program: Command): void {
     .description('check configuration, connection, extensions, migrations, locks, blocking sessions and types (exit 4: needs attention)')
     .action(async (_opts, command: Command) => {
       const ctx = await commandContext(command);
+      await announceTarget(ctx);
       const { runDoctor } = await import('../../doctor/index.js');
       const report = await runDoctor(ctx.config);
       ctx.out.result(report);

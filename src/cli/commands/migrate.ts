@@ -114,7 +114,7 @@ export function registerMigrate(program: Command): void {
     .description('create a timestamped migration file from a template')
     .option('--sql', 'a .sql file (dbmate format) instead of TypeScript')
     .action(async (name: string, opts, command: Command) => {
-      const ctx = await commandContext(command);
+      const ctx = await commandContext(command, { database: false });
       const { createMigrationFile } = await import('../../migrate/new.js');
       const file = createMigrationFile({
         dir: ctx.config.migrations.dir,
@@ -131,7 +131,9 @@ type MigratorT = import('../../migrate/migrator.js').Migrator;
 type DatabaseT = import('../../driver/open.js').Database;
 
 async function withMigrator(ctx: CommandContext, fn: (migrator: MigratorT, database: DatabaseT) => Promise<void>): Promise<void> {
-  const { Migrator } = await import('../../migrate/migrator.js');
+  const [{ Migrator }, { assertMigrationsFolder }] = await Promise.all([import('../../migrate/migrator.js'), import('../../config/folders.js')]);
+  // Before opening: a wrong folder must not even create an embedded database.
+  assertMigrationsFolder(ctx.config.migrations.dir);
   await withDatabase(ctx, async (database) => {
     const migrator = new Migrator({ database, config: ctx.config, onEvent: (e) => renderEvent(ctx, e) });
     await fn(migrator, database);

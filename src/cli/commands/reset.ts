@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseTarget } from '../../driver/url.js';
 import type { Database } from '../../driver/open.js';
-import type { ResetReport, TableRef } from '../../reset/index.js';
+import type { ResetReport, SequenceRef, TableRef } from '../../reset/index.js';
 import type { SeedRunReport } from '../../seed/index.js';
 import { commandContext, withDatabase, type CommandContext } from '../context.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
@@ -10,12 +10,13 @@ export function registerReset(program: Command): void {
   addGuardOptions(
     program
       .command('reset')
-      .description('empty every table but the migration history (one TRUNCATE … RESTART IDENTITY CASCADE)')
+      .description('empty every table but the migration history (one TRUNCATE … RESTART IDENTITY)')
       .option('--keep <table...>', 'leave these tables as they are (table or schema.table)')
       .option('--seed', 'run the seeds afterwards')
       .option('--dry-run', 'list the tables that would be emptied; change nothing'),
   ).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
+    if (opts.seed) (await import('../../config/folders.js')).assertSeedsFolder(ctx.config.seeds.dir);
     if (!opts.dryRun) await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'reset', opts);
     const { resetDatabase } = await import('../../reset/index.js');
     await withDatabase(ctx, async (database) => {
@@ -43,6 +44,11 @@ function renderReset(ctx: CommandContext, report: ResetReport): void {
   const list = (tables: TableRef[]) => tables.map(name).join(', ') || '(none)';
   const verb = report.dryRun ? 'would truncate' : 'truncated';
   out.line(`${c.green(verb)} ${report.truncated.length} table(s) in ${report.schemas.join(', ')}${report.truncated.length ? ' (identities restarted)' : ''}: ${list(report.truncated)}`);
+  if (report.sequences.length) {
+    const seq = (s: SequenceRef) => (report.schemas.length > 1 || s.schema !== report.schemas[0] ? `${s.schema}.${s.sequence}` : s.sequence);
+    out.line(`${report.dryRun ? 'would restart' : 'restarted'} ${report.sequences.length} sequence(s) no column owns: ${report.sequences.map(seq).join(', ')}`);
+  }
   out.line(c.dim(`kept: ${list(report.kept)}`));
-  if (report.cascaded.length) out.warn(`also emptied through foreign keys (CASCADE): ${report.cascaded.map((t) => `${t.schema}.${t.table}`).join(', ')}`);
+  // Tables outside the managed schemas: the user did not ask for them, so this is a warning.
+  if (report.cascaded.length) out.warn(`also emptied, as they reference emptied tables: ${report.cascaded.map((t) => `${t.schema}.${t.table}`).join(', ')}`);
 }

@@ -18,7 +18,8 @@ export function registerSeed(program: Command): void {
   ).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
     if (!opts.dryRun) await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'seed', opts);
-    const { runSeeds } = await import('../../seed/index.js');
+    const [{ runSeeds }, { assertSeedsFolder }] = await Promise.all([import('../../seed/index.js'), import('../../config/folders.js')]);
+    assertSeedsFolder(ctx.config.seeds.dir);
     const progress = await progressBar(ctx);
     await withDatabase(ctx, async (database) => {
       try {
@@ -34,7 +35,7 @@ export function registerSeed(program: Command): void {
     .command('new <name>')
     .description('create a seed file in seeds/common (or seeds/<env> with --env)')
     .action(async (name: string, _opts, command: Command) => {
-      const ctx = await commandContext(command);
+      const ctx = await commandContext(command, { database: false });
       const { createSeedFile } = await import('../../seed/new.js');
       const file = createSeedFile({ dir: ctx.config.seeds.dir, name, env: ctx.globals.env });
       ctx.out.result({ file: path.relative(ctx.config.cwd, file) });

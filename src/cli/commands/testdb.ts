@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/duration.js';
 import { UsageError } from '../../errors.js';
-import { commandContext, globalsOf, type CommandContext } from '../context.js';
+import { announceTarget, commandContext, globalsOf, type CommandContext } from '../context.js';
 import { table } from '../output.js';
 
 export function registerTestdb(program: Command): void {
@@ -67,8 +67,10 @@ export function registerTestdb(program: Command): void {
 }
 
 /** Test databases belong to the `test` environment unless one is named (its seeds and URL). */
-function testdbContext(command: Command, extra: { lockTimeout?: string } = {}): Promise<CommandContext> {
-  return commandContext(command, { env: globalsOf(command).env ?? process.env.DBCTL_ENV ?? 'test', ...extra });
+async function testdbContext(command: Command, extra: { lockTimeout?: string } = {}): Promise<CommandContext> {
+  const ctx = await commandContext(command, { env: globalsOf(command).env ?? process.env.DBCTL_ENV ?? 'test', ...extra });
+  await announceTarget(ctx);
+  return ctx;
 }
 
 function reportDropped(ctx: CommandContext, dropped: string[]): void {

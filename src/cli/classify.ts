@@ -1,0 +1,50 @@
+import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
+import { isDbctlError, RefusedError, UsageError, type DbctlError } from '../errors.js';
+import { redact } from '../secrets.js';
+
+const FS_WORDS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a parent of it is not a directory',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EEXIST: 'it already exists',
+};
+
+/**
+ * Errors that are not DbctlErrors but are still the user's to fix, turned into one: a lost
+ * connection (exit 3), a file path that cannot be read or written (exit 2), a privilege the role
+ * lacks (exit 5). Anything else stays as it is: an internal error, i.e. a bug.
+ */
+export function classify(error: unknown, command: string): unknown {
+  if (isDbctlError(error) && error.code !== 'failed') return error;
+  if (isConnectionLost(error)) {
+    return connectionLostError(`dbctl ${command}`, error, 'work in an open transaction was rolled back by the server; anything committed before stays');
+  }
+  if (isDbctlError(error)) return error;
+  const e = error as { code?: string; path?: string; syscall?: string; message?: string; severity?: string };
+  if (typeof e?.code === 'string' && FS_WORDS[e.code] && (e.path || e.syscall)) {
+    return new UsageError(`cannot ${verb(e.syscall)} ${e.path ?? ''}: ${FS_WORDS[e.code]} (${e.code})`.replace(/ +:/, ':'), {
+      hint: 'check the path in the option or config setting that names it',
+      data: { path: e.path, errno: e.code },
+      cause: error,
+    }, 'file_error');
+  }
+  if (e?.code === '42501' && e.severity) {
+    return new RefusedError(`permission denied: ${redact(String(e.message))}`, {
+      hint: 'the database role lacks a privilege this needs: grant it, or connect as a role that has it (e.g. the owner)',
+      data: { sqlstate: '42501' },
+      cause: error,
+    }, 'permission_denied') as DbctlError;
+  }
+  return error;
+}
+
+function verb(syscall: string | undefined): string {
+  if (!syscall) return 'use';
+  if (/open|write|mkdir|rename|copy|unlink|rm|symlink|link|chmod/.test(syscall)) return syscall === 'open' ? 'open' : 'write';
+  if (/read|stat|scandir|access/.test(syscall)) return 'read';
+  return 'use';
+}

@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+
+/**
+ * The environment files dbctl reads, most specific first (the first file that sets a variable
+ * wins; real environment variables win over every file): `.env.<env>.local`, `.env.<env>`,
+ * `.env.local`, `.env`. The same order as Vite, Next.js and dotenv-flow, so a project's existing
+ * files mean what their authors expect.
+ */
+export function envFileNames(env?: string): string[] {
+  return env ? [`.env.${env}.local`, `.env.${env}`, '.env.local', '.env'] : ['.env.local', '.env'];
+}
+
+export interface EnvFiles {
+  /** Variable → value, the most specific file winning. */
+  values: Record<string, string>;
+  /** Variable → the file (base name) it came from, to say where a URL was found. */
+  origin: Record<string, string>;
+}
+
+/** Reads the environment files in `dir` without touching process.env. */
+export function readEnvFiles(dir: string, env?: string): EnvFiles {
+  const values: Record<string, string> = {};
+  const origin: Record<string, string> = {};
+  for (const name of envFileNames(env)) {
+    const file = path.join(dir, name);
+    if (!fs.existsSync(file)) continue;
+    for (const [key, value] of Object.entries(parseDotenv(fs.readFileSync(file)))) {
+      if (key in values || value === '') continue;
+      values[key] = value;
+      origin[key] = name;
+    }
+  }
+  return { values, origin };
+}
