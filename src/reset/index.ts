@@ -1,10 +1,10 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { quoteIdent } from '../driver/quote.js';
-import { listForeignKeys, listTables, type TableRef } from './catalog.js';
-import { planReset } from './plan.js';
+import { listForeignKeys, listInheritance, listSequenceUses, listTables, type SequenceRef, type TableRef } from './catalog.js';
+import { planReset, type ResetPlan } from './plan.js';
 
-export type { TableRef } from './catalog.js';
+export type { SequenceRef, TableRef } from './catalog.js';
 export { planReset, type ResetPlan } from './plan.js';
 
 export interface ResetOptions {
@@ -18,19 +18,22 @@ export interface ResetOptions {
 
 export interface ResetReport {
   schemas: string[];
-  /** Emptied by name (identities restarted). */
+  /** Emptied by name (identities restarted), with their partitions. */
   truncated: TableRef[];
   kept: TableRef[];
-  /** Outside the managed schemas, emptied through foreign keys by CASCADE. */
+  /** Outside the managed schemas, emptied because they reference an emptied table. */
   cascaded: TableRef[];
+  /** Sequences no column owns, restarted because only emptied tables' defaults use them. */
+  sequences: SequenceRef[];
   dryRun: boolean;
   durationMs: number;
 }
 
 /**
  * Empties every table in the managed schemas (the migrations schema plus `reset.schemas`) except
- * the migration bookkeeping, in ONE `TRUNCATE … RESTART IDENTITY CASCADE`: atomic, identities back
- * to 1, and no ordering problem between tables that reference each other.
+ * the migration bookkeeping, in ONE `TRUNCATE … RESTART IDENTITY` that names every table it
+ * empties: atomic, identities back to 1, and no ordering problem between tables that reference
+ * each other.
  */
 export async function resetDatabase(options: ResetOptions): Promise<ResetReport> {
   const { config } = options;
@@ -42,14 +45,27 @@ export async function resetDatabase(options: ResetOptions): Promise<ResetReport>
     const plan = planReset({
       tables: await listTables(db, schemas),
       foreignKeys: await listForeignKeys(db),
+      inheritance: await listInheritance(db),
+      sequences: await listSequenceUses(db),
       bookkeeping: [table, lockTable, historyTable].map((t): TableRef => ({ schema, table: t })),
       keep: options.keep ?? [],
       configKeep: config.reset.keep,
     });
-    if (!options.dryRun && plan.truncate.length) {
-      await db.query(`truncate table ${plan.truncate.map((t) => `${quoteIdent(t.schema)}.${quoteIdent(t.table)}`).join(', ')} restart identity cascade`);
-    }
+    if (!options.dryRun && plan.truncate.length) await db.query(resetScript(plan));
     return plan;
   });
-  return { schemas, truncated: plan.truncate, kept: plan.kept, cascaded: plan.cascaded, dryRun: !!options.dryRun, durationMs: Date.now() - started };
+  return { schemas, truncated: plan.truncate, kept: plan.kept, cascaded: plan.cascaded, sequences: plan.sequences, dryRun: !!options.dryRun, durationMs: Date.now() - started };
+}
+
+/**
+ * The TRUNCATE, then ALTER SEQUENCE … RESTART for the sequences it does not restart itself, sent
+ * as one script: several statements in one simple query run as one implicit transaction, so a
+ * failure anywhere leaves every table and sequence as it was. (ALTER SEQUENCE, unlike setval, is
+ * transactional.) No CASCADE: every table is named, and should a foreign key have appeared since
+ * the plan was read, Postgres refuses rather than emptying a table nobody was told about.
+ */
+function resetScript(plan: ResetPlan): string {
+  const name = (schema: string, rel: string) => `${quoteIdent(schema)}.${quoteIdent(rel)}`;
+  const tables = [...plan.truncate, ...plan.cascaded].map((t) => name(t.schema, t.table));
+  return [`truncate table ${tables.join(', ')} restart identity`, ...plan.sequences.map((s) => `alter sequence ${name(s.schema, s.sequence)} restart`)].join('; ');
 }
