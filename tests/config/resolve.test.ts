@@ -21,16 +21,17 @@ describe('resolveConfig', () => {
 
   it('applies flags > environment variables > config file > defaults', async () => {
     const cwd = tempProject({ 'dbctl.config.ts': file, '.env': 'DATABASE_URL=postgres://dotenv@h/d\n' });
-    const fromFile = await resolveConfig({ cwd, env: 'staging', environ: {} });
-    expect(fromFile.urlSource).toBe('env'); // .env counts as environment
+    const fromFile = await resolveConfig({ cwd, environ: {} });
+    expect(fromFile.urlSource).toBe('env'); // .env counts as environment, over the config's top-level url
     expect(fromFile.url).toBe('postgres://dotenv@h/d');
+    expect((await resolveConfig({ cwd, env: 'staging', environ: {} })).urlSource).toBe('environment'); // the environment's own url wins
     const real = await resolveConfig({ cwd, environ: { DATABASE_URL: 'postgres://real@h/r' } });
     expect(real.url).toBe('postgres://real@h/r');
     const flag = await resolveConfig({ cwd, url: 'postgres://flag@h/f', environ: { DATABASE_URL: 'postgres://real@h/r' } });
     expect(flag.urlSource).toBe('flag');
     const cwd2 = tempProject({ 'dbctl.config.ts': file });
     const staging = await resolveConfig({ cwd: cwd2, env: 'staging', environ: {} });
-    expect(staging).toMatchObject({ url: 'postgres://stage:pw@h/stage', urlSource: 'config', protected: true, lockTimeoutMs: 30_000 });
+    expect(staging).toMatchObject({ url: 'postgres://stage:pw@h/stage', urlSource: 'environment', protected: true, lockTimeoutMs: 30_000 });
     expect((await resolveConfig({ cwd: cwd2, env: 'staging', lockTimeout: '2s', environ: { DBCTL_LOCK_TIMEOUT: '9s' } })).lockTimeoutMs).toBe(2000);
     expect((await resolveConfig({ cwd: cwd2, env: 'staging', environ: { DBCTL_LOCK_TIMEOUT: '9s' } })).lockTimeoutMs).toBe(9000);
   });

@@ -49,3 +49,8 @@ export function writeFiles(dir: string, files: Record<string, string | Buffer>):
     fs.writeFileSync(file, content);
   }
 }
+
+/** stderr without the `target: …` line every database command starts with. */
+export function diagnostics(stderr: string): string {
+  return stderr.replace(/^target: [^\n]*\n/, '');
+}

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backends, freshDatabase } from '../helpers/backends.js';
-import { BIN, ROOT, runCli, tempProject } from '../helpers/cli.js';
+import { BIN, ROOT, runCli, tempProject, diagnostics } from '../helpers/cli.js';
 import { PROJECT, SCHEMA } from './helpers.js';
 
 const FILES = { ...PROJECT, 'migrations/001_schema.sql': `-- migrate:up\n${SCHEMA}\n-- migrate:down\n` };
@@ -17,7 +17,7 @@ describe.each(backends)('dbctl seed (CLI) on $name', (backend) => {
 
     const first = await runCli(['seed', '--json'], { cwd, env });
     expect(first.code).toBe(0);
-    expect(first.stderr).toBe('');
+    expect(diagnostics(first.stderr)).toBe('');
     const report = first.json();
     expect(report).toMatchObject({ ok: true, env: 'development', seed: 42, scale: 1, dryRun: false });
     expect(report.seeds[1]).toMatchObject({ name: 'common/02_authors', file: 'seeds/common/02_authors.ts', tables: { authors: { inserted: 5, updated: 0 } } });
@@ -36,7 +36,7 @@ describe.each(backends)('dbctl seed (CLI) on $name', (backend) => {
     expect(refused.json().error.code).toBe('protected');
     const database = backend.name === 'pg' ? t.name : path.basename(t.url);
     const forced = await runCli(['seed', '--env', 'production', '--force', '--confirm', database], { cwd, env });
-    expect(forced.stderr).toBe('');
+    expect(diagnostics(forced.stderr)).toBe('');
     expect(forced.code).toBe(0);
 
     fs.writeFileSync(path.join(cwd, 'seeds/development/05_boom.ts'), "export async function seed(ctx) {\n  await ctx.upsert('ref_countries', [{ code: 'ZZ', name: 'gone' }]);\n  throw new Error('no more');\n}\n");
@@ -86,7 +86,7 @@ describe('quick start on the embedded default', () => {
     const run = async () => {
       for (const args of [['migrate', 'up'], ['seed']]) {
         const r = await runCli(args, { cwd });
-        expect(r.stderr).toBe('');
+        expect(diagnostics(r.stderr)).toBe('');
         expect(r.code).toBe(0);
       }
       const summary = await runCli(['summary', '--json', '--digest'], { cwd });

@@ -13,7 +13,7 @@ describe.each(backends)('dbctl testdb on $name', (backend) => {
     expect(docs.filter((d) => d.built)).toHaveLength(1);
     expect(new Set(docs.map((d) => d.name)).size).toBe(5);
     for (const d of docs) {
-      expect(Object.keys(d).sort()).toEqual(['built', 'milliseconds', 'name', 'ok', 'strategy', 'template', 'url']);
+      expect(Object.keys(d).sort()).toEqual(['built', 'milliseconds', 'name', 'ok', 'strategy', 'target', 'template', 'url']);
       expect(typeof d.milliseconds).toBe('number');
     }
 

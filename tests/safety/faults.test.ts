@@ -1,0 +1,111 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { backends, freshDatabase } from '../helpers/backends.js';
+import { runCli, tempProject, type CliResult } from '../helpers/cli.js';
+
+/**
+ * A terminated backend mid-run gives one `error:` line naming what was interrupted and whether it
+ * was rolled back, exit 3, one JSON document; never Node's "Unhandled 'error' event" (issue 12).
+ * Server only: PGlite is one session in dbctl's own process, nobody can terminate it.
+ */
+const native = backends.find((b) => b.name === 'pg');
+
+describe.runIf(native)('a lost connection mid-run (server)', () => {
+  /** Runs the CLI and, once `match` shows in pg_stat_activity, terminates the matching backends. */
+  async function interrupt(url: string, cwd: string, args: string[], where: string, env: Record<string, string> = {}): Promise<CliResult> {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const run = runCli([...args, '--json'], { cwd, env: { DATABASE_URL: url, ...env } });
+      let killed = 0;
+      for (let i = 0; i < 300 && !killed; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const { rows } = await admin.query(`select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and (${where})`);
+        killed = rows.length;
+      }
+      expect(killed, `nothing matched ${where}`).toBeGreaterThan(0);
+      return await run;
+    } finally {
+      await admin.end();
+    }
+  }
+
+  function expectCleanFailure(r: CliResult, interrupted: RegExp, outcome: RegExp): void {
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).not.toMatch(/Unhandled|\n\s+at /);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors, r.stderr).toHaveLength(1);
+    expect(errors[0]).toMatch(/lost the connection to the database during /);
+    expect(errors[0]).toMatch(interrupted);
+    expect(errors[0]).toMatch(outcome);
+    const doc = r.json();
+    expect(doc).toMatchObject({ ok: false, error: { code: 'connection_lost' } });
+  }
+
+  const sleepy = (seconds: number) => `-- migrate:up\ncreate table slow (id int);\nselect pg_sleep(${seconds});\n-- migrate:down\ndrop table slow;\n`;
+
+  it('during a migration: rolled back, status pending', async () => {
+    const t = await freshDatabase(native!);
+    const cwd = tempProject({ 'migrations/001_fast.sql': '-- migrate:up\ncreate table fast (id int);\n', 'migrations/002_slow.sql': sleepy(30) });
+    const r = await interrupt(t.url, cwd, ['migrate', 'up'], "query like '%pg_sleep(30)%'");
+    expectCleanFailure(r, /migrate up \(002_slow\)/, /002_slow was rolled back by the server and is not recorded as applied; the 1 migration\(s\) before it stay applied/);
+    const status = (await runCli(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } })).json();
+    expect(status.summary).toMatchObject({ applied: 1, pending: 1 });
+  });
+
+  it('while holding the run lock: the migration in progress does not commit, nothing after it runs', async () => {
+    const t = await freshDatabase(native!);
+    const cwd = tempProject({ 'migrations/001_slow.sql': sleepy(3), 'migrations/002_next.sql': '-- migrate:up\ncreate table next (id int);\n' });
+    const lockSession = `pid in (select pid from pg_locks where locktype = 'advisory' and granted)`;
+    const r = await interrupt(t.url, cwd, ['migrate', 'up'], lockSession);
+    expectCleanFailure(r, /migrate up \(001_slow\): the migration run lock's session was terminated/, /001_slow was rolled back/);
+    const status = (await runCli(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } })).json();
+    expect(status.summary).toMatchObject({ applied: 0, pending: 2 });
+  });
+
+  it('during a seed: rolled back, none of its rows kept', async () => {
+    const t = await freshDatabase(native!);
+    const cwd = tempProject({
+      'migrations/001_t.sql': '-- migrate:up\ncreate table t (id int);\n',
+      'seeds/common/01_t.sql': 'insert into t select generate_series(1, 1000);\nselect pg_sleep(30);\n',
+    });
+    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    const r = await interrupt(t.url, cwd, ['seed'], "query like '%pg_sleep(30)%'");
+    expectCleanFailure(r, /seed common\/01_t/, /rolled back by the server: none of its rows were kept/);
+  });
+
+  it('during a reset waiting on a table lock: rolled back, rows still there', async () => {
+    const t = await freshDatabase(native!);
+    const cwd = tempProject({ 'migrations/001_t.sql': '-- migrate:up\ncreate table t (id int);\ninsert into t values (1), (2);\n' });
+    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    const blocker = new pg.Client({ connectionString: t.url });
+    await blocker.connect();
+    try {
+      await blocker.query('begin; lock table t in access share mode');
+      const r = await interrupt(t.url, cwd, ['reset'], "query ilike 'truncate%' and wait_event_type = 'Lock'");
+      expectCleanFailure(r, /dbctl reset/, /rolled back by the server/);
+      await blocker.query('rollback');
+      expect((await blocker.query('select count(*)::int as n from t')).rows[0].n).toBe(2);
+    } finally {
+      await blocker.end();
+    }
+  });
+
+  it('during a backup: no success reported', async () => {
+    const t = await freshDatabase(native!);
+    const cwd = tempProject({ 'migrations/001_t.sql': '-- migrate:up\ncreate table t (id int);\ninsert into t values (1);\n' });
+    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    const blocker = new pg.Client({ connectionString: t.url });
+    await blocker.connect();
+    try {
+      // pg_dump waits for this lock, so dbctl's snapshot session sits idle in its transaction.
+      await blocker.query('begin; lock table t in access exclusive mode');
+      const r = interrupt(t.url, cwd, ['backup', '--out', `${cwd}/b.dump`], "application_name = 'dbctl' and state = 'idle in transaction'");
+      setTimeout(() => void blocker.query('rollback').catch(() => {}), 1500);
+      const result = await r;
+      expectCleanFailure(result, /dbctl backup/, /rolled back/);
+    } finally {
+      await blocker.end();
+    }
+  });
+});
