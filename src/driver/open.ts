@@ -153,9 +153,9 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
 }
 
 async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: OpenOptions): Promise<Database> {
-  const [{ PGlite }, { vector }] = await Promise.all([
+  const [{ PGlite }, { provideExtensionsLazily }] = await Promise.all([
     import('@electric-sql/pglite'),
-    import('@electric-sql/pglite-pgvector'),
+    import('./pglite-extensions.js'),
   ]);
   const release = target.dataDir ? await waitForDataDirLock(target.dataDir, { timeoutMs: options.lockTimeoutMs, onWait: options.onLockWait }) : () => {};
   let pglite;
@@ -171,9 +171,11 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
     }
     pglite = await PGlite.create({
       dataDir: target.dataDir ?? undefined,
-      extensions: { vector },
+      // No `extensions`: PGlite would unpack each one at every start. Every extension it ships
+      // (vector included) is unpacked on first use instead.
       parsers: nodePostgresParsers(),
     });
+    provideExtensionsLazily(pglite);
   } catch (error) {
     release();
     throw new ConnectionError(`cannot open embedded database ${target.dataDir ?? '(memory)'}: ${(error as Error).message}`, {

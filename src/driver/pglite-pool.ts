@@ -1,4 +1,5 @@
 import type { PGlite, Results } from '@electric-sql/pglite';
+import { explainMissingExtension } from './pglite-extensions.js';
 
 /**
  * A node-postgres-shaped pool over one PGlite instance, so Kysely's own PostgresDialect drives both
@@ -48,11 +49,15 @@ export class PgliteClient {
   ) {}
 
   async query(text: string, parameters?: readonly unknown[]): Promise<PgLikeResult> {
-    if (parameters && parameters.length > 0) {
-      return toPgResult(await this.pglite.query(text, parameters as unknown[]));
+    try {
+      if (parameters && parameters.length > 0) {
+        return toPgResult(await this.pglite.query(text, parameters as unknown[]));
+      }
+      const results = await this.pglite.exec(text);
+      return toPgResult(results[results.length - 1]);
+    } catch (error) {
+      throw explainMissingExtension(error);
     }
-    const results = await this.pglite.exec(text);
-    return toPgResult(results[results.length - 1]);
   }
 
   release(): void {
