@@ -15,6 +15,7 @@ export async function main(argv: string[]): Promise<void> {
   let code: number = ExitCode.ok;
   try {
     await program.parseAsync(argv);
+    await stray.settle();
     // Work that "succeeded" while a promise the user's code forgot to await failed did not succeed.
     if (stray.first) throw stray.error(undefined);
     currentOutput().flush();
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<void> {
         process.stdout.write(JSON.stringify({ ok: false, error: { code: 'usage', message, hint } }, null, 2) + '\n');
       }
     } else {
+      await stray.settle();
       code = reportError(classify(stray.first ? stray.error(error) : error, command));
     }
   }
@@ -57,6 +59,8 @@ function guardStrayErrors() {
   const state = {
     first: undefined as unknown,
     file: undefined as string | undefined,
+    /** Lets Node flag rejections that happened in the last turn (it does so after a tick). */
+    settle: () => new Promise<void>((resolve) => setImmediate(resolve)),
     /** The stray rejection as the run's error; `then` is what failed after it (e.g. the commit). */
     error(then: unknown): unknown {
       const line = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0];
