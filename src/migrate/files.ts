@@ -38,7 +38,36 @@ export function listMigrationFiles(dir: string): MigrationFile[] {
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** sha256 of the file's bytes: what `status` and drift detection compare. */
+/**
+ * What `status` and drift detection compare: sha256 of the file with a UTF-8 BOM dropped and CRLF
+ * line endings read as LF, so the same migration checked out on Windows (or by an editor that
+ * adds a BOM) is not "modified".
+ */
 export function checksumOf(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  return sha256(normalised(fs.readFileSync(file)));
+}
+
+/**
+ * Whether a recorded checksum still describes the file. Checksums recorded before normalisation are
+ * of the raw bytes as they were then checked out, so the text's LF/CRLF and BOM spellings (and the
+ * file's raw bytes) are accepted too; they are computed only when the normalised one differs.
+ */
+export function matchesRecorded(file: string, recorded: string, checksum: string): boolean {
+  if (recorded === checksum) return true;
+  const raw = fs.readFileSync(file);
+  const text = normalised(raw);
+  const crlf = Buffer.from(text.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
+  return [raw, crlf, Buffer.concat([BOM, text]), Buffer.concat([BOM, crlf])].some((bytes) => sha256(bytes) === recorded);
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+function normalised(bytes: Buffer): Buffer {
+  const body = bytes.subarray(0, 3).equals(BOM) ? bytes.subarray(3) : bytes;
+  if (!body.includes(0x0d)) return body;
+  return Buffer.from(body.toString('latin1').replace(/\r\n/g, '\n'), 'latin1');
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }

@@ -66,8 +66,9 @@ export interface MigratorProps {
 
 /** Thrown when a migration fails; `data.results` says truthfully what was applied before it. */
 export class MigrationFailedError extends OperationError {
-  constructor(readonly failure: FailureInfo, readonly report: RunReport, cwd: string) {
+  constructor(readonly failure: FailureInfo, readonly report: RunReport, cwd: string, hint?: string) {
     super(`migration ${failure.name} failed${failure.sqlstate ? ` (SQLSTATE ${failure.sqlstate})` : ''}: ${failure.message}`, {
+      hint,
       data: { failure: { ...failure, file: path.relative(cwd, failure.file) }, results: report.results, report: formatFailure(failure, cwd) },
     }, 'migration_failed');
   }
@@ -205,6 +206,26 @@ export class Migrator {
     });
   }
 
+  /**
+   * Records the current checksum of changed migrations (all, or those named) once the change has been
+   * reviewed — Flyway's `repair` — so drift checks stop refusing them; `dbctl_migration` notes who and
+   * when. Nothing runs: a changed migration is not applied again.
+   */
+  async repair(names: string[] = []): Promise<{ repaired: string[] }> {
+    return this.#locked(false, async () => {
+      const entries = await this.#entries(false);
+      for (const name of names) {
+        const entry = entries.find((e) => e.name === name);
+        if (!entry) throw new UsageError(`repair: no migration named "${name}"`);
+        if (entry.state === 'pending') throw new UsageError(`repair: ${name} is not applied`, { hint: 'only applied migrations have a recorded checksum' });
+        if (entry.state === 'missing') throw new UsageError(`repair: the file of ${name} is missing`, { hint: 'restore the file; repair records the checksum of a file that exists' });
+      }
+      const changed = entries.filter((e) => e.state === 'modified' && (!names.length || names.includes(e.name)));
+      if (changed.length) await this.#database.query(this.#store.repairScript(changed.map((e) => ({ name: e.name, checksum: e.checksum! }))));
+      return { repaired: changed.map((e) => e.name) };
+    });
+  }
+
   async #locked<T>(dryRun: boolean, fn: () => Promise<T>): Promise<T> {
     // A dry run changes nothing, so it needs no lock (and must not wait behind a real run).
     if (dryRun) return fn();
@@ -240,7 +261,7 @@ export class Migrator {
     if (!drift.length) return;
     const list = drift.map((e) => `${e.name} (${e.state === 'modified' ? 'changed since it was applied' : 'file missing'})`).join(', ');
     throw new RefusedError(`applied migrations do not match their files: ${list}`, {
-      hint: 'restore the original files, or pass --allow-drift if the change is deliberate',
+      hint: 'restore the original files; or, after reviewing the change, record it with `dbctl migrate repair` (--allow-drift overrides this run only)',
       data: { drift: drift.map((e) => ({ name: e.name, state: e.state })) },
     }, 'drift');
   }
@@ -348,10 +369,21 @@ export class Migrator {
           : `${name} was rolled back by the server and is not recorded as applied${k && !options.singleTransaction ? `; the ${k} migration(s) before it stay applied` : ''}`;
         throw connectionLostError(`migrate ${direction} (${files[k].name})`, error, outcome, { results: report.results });
       }
-      const failure: FailureInfo =
+      let failure: FailureInfo =
         error instanceof MigrationBodyError
           ? error.info
           : { name: files[k].name, file: files[k].file, message: String((error as Error)?.message ?? error), sqlstate: (error as { code?: string })?.code };
+      if (error instanceof MigrationBodyError && error.unlocated && !options.singleTransaction) {
+        const { locateFailure } = await import('./locate-failure.js');
+        failure = await locateFailure(database, `set local ${lockTimeout}`, failure, error.unlocated);
+      }
+      const dropped = error instanceof MigrationBodyError ? undefined : this.#store.droppedTable(error);
+      if (dropped) {
+        const undone = options.singleTransaction || prepared[k].transaction ? 'it was rolled back' : 'it ran outside a transaction, so its changes stay';
+        failure = { ...failure, message: `its ${direction} dropped dbctl's bookkeeping table ${dropped} (DROP SCHEMA … CASCADE?), so it could not be recorded; ${undone}` };
+        throw new MigrationFailedError(failure, report, this.#props.config.cwd,
+          `keep dbctl's tables in a schema your migrations do not drop: set migrations.schema in the config (it is "${this.#store.names.schema}" now)`);
+      }
       throw new MigrationFailedError(failure, report, this.#props.config.cwd);
     }
   }

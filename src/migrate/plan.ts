@@ -1,5 +1,5 @@
 import type { MigrationFile } from './files.js';
-import { checksumOf } from './files.js';
+import { checksumOf, matchesRecorded } from './files.js';
 import type { AppliedMigration } from './store.js';
 
 export type MigrationState = 'applied' | 'pending' | 'modified' | 'missing';
@@ -33,7 +33,7 @@ export function planStatus(files: MigrationFile[], applied: AppliedMigration[]):
       byName.delete(file.name);
       entries.push({
         name: file.name,
-        state: row.checksum && row.checksum !== checksum ? 'modified' : 'applied',
+        state: row.checksum && !matchesRecorded(file.file, row.checksum, checksum) ? 'modified' : 'applied',
         file: file.file,
         kind: file.kind,
         checksum,

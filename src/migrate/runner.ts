@@ -1,10 +1,13 @@
 import { sql, type Kysely } from 'kysely';
-import { describeSqlError, isPostgresError, excerptAt, type SqlErrorInfo } from '../driver/sql-error.js';
-import { frameIn, loadModuleMigration, type ModuleMigration } from './module.js';
-import { parseSqlMigration, type SqlSection } from './sql-file.js';
-import { splitStatements } from './split.js';
-import type { MigrationFile } from './files.js';
 import fs from 'node:fs';
+import path from 'node:path';
+import { describeSqlError, isPostgresError, excerptAt, locate, type SqlErrorInfo } from '../driver/sql-error.js';
+import { UsageError } from '../errors.js';
+import { frameIn, loadModuleMigration, type ModuleMigration } from './module.js';
+import { transactionalViolation } from './sql-checks.js';
+import { parseSqlMigration, type SqlSection } from './sql-file.js';
+import { isBlank, parseStatements, SqlParseError, type Statement } from './statements.js';
+import type { MigrationFile } from './files.js';
 import { inUserCode } from '../user-code.js';
 
 export type Direction = 'up' | 'down';
@@ -34,8 +37,15 @@ export interface FailureInfo extends SqlErrorInfo {
   file: string;
 }
 
+/** What the migrator needs to find which statement of a failed script failed (locate-failure.ts). */
+export interface Unlocated {
+  text: string;
+  section: SqlSection;
+  statements: Statement[];
+}
+
 export class MigrationBodyError extends Error {
-  constructor(readonly info: FailureInfo, readonly original: unknown) {
+  constructor(readonly info: FailureInfo, readonly original: unknown, readonly unlocated?: Unlocated) {
     super(info.message);
   }
 }
@@ -44,13 +54,14 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
   if (file.kind === 'sql') {
     const parsed = parseSqlMigration(file.file);
     const section = direction === 'up' ? parsed.up : parsed.down;
+    const statements = section ? await checkedStatements(file, parsed.text, section, direction) : [];
     return {
       file,
       direction,
       transaction: section?.transaction ?? true,
       hasBody: !!section,
       sqlText: section?.sql.trim(),
-      run: (db) => runSqlSection(db, file, parsed.text, section!),
+      run: (db) => runSqlSection(db, file, parsed.text, section!, statements),
     };
   }
   const mod: ModuleMigration = await loadModuleMigration(file.file);
@@ -70,17 +81,76 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
   };
 }
 
-async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string, section: SqlSection): Promise<void> {
-  // One script, one round trip, exactly as written: the driver executes multi-statement text.
-  const statements = section.transaction ? [{ sql: section.sql, offset: 0 }] : splitStatements(section.sql);
-  for (const statement of statements) {
-    try {
-      await sql.raw(statement.sql).execute(db);
-    } catch (error) {
-      const info = describeSqlError(error, { text, offset: section.offset + statement.offset });
-      throw new MigrationBodyError({ ...info, name: file.name, file: file.file }, error);
+/**
+ * The section's statements, parsed by Postgres's own parser, refusing before anything runs what
+ * cannot work: a psql meta-command, transaction control or a statement Postgres refuses in a
+ * transaction block inside a transactional section, and (where dbctl must split it) a section
+ * that does not parse. A transactional section that does not parse is left to the server, which
+ * rejects the whole script before running any of it and says where.
+ */
+async function checkedStatements(file: MigrationFile, text: string, section: SqlSection, direction: Direction): Promise<Statement[]> {
+  const name = path.basename(file.file);
+  const where = (offset: number) => {
+    const { line, col } = locate(text, 1, section.offset + offset);
+    return { at: `${name}:${line}:${col}`, data: { file: file.file, line, col } };
+  };
+  const marker = `"-- migrate:${direction} transaction:false"`;
+  let statements: Statement[];
+  try {
+    statements = await parseStatements(section.sql);
+  } catch (error) {
+    if (!(error instanceof SqlParseError)) throw error;
+    const { at, data } = where(error.offset);
+    if (error.metaCommand) {
+      throw new UsageError(`${at}: psql meta-command ${error.metaCommand} is not SQL: dbctl sends the section to the server, not to psql`, {
+        hint: 'remove it; to work in another database, give that database its own migrations and --url',
+        data,
+      }, 'migration_invalid');
+    }
+    if (section.transaction) return [];
+    throw new UsageError(`${at}: ${error.message}`, { hint: 'a transaction:false section is split into statements before it runs, so it must parse', data }, 'migration_invalid');
+  }
+  if (section.transaction) {
+    const violation = transactionalViolation(statements);
+    if (violation) {
+      const { at, data } = where(violation.statement.offset);
+      throw new UsageError(`${at}: ${violation.message}`, {
+        hint: violation.fix === 'savepoint' ? 'set it with SAVEPOINT in the same section first' : `remove it, or mark the section ${marker}: its statements then run one by one, outside a transaction`,
+        data,
+      }, 'migration_invalid');
     }
   }
+  return statements;
+}
+
+/**
+ * A transactional section goes to the server as one script, exactly as written: one round trip,
+ * and multi-statement text behaves the same on both drivers. A transaction:false section runs
+ * statement by statement (Postgres refuses CREATE INDEX CONCURRENTLY in the implicit transaction of
+ * a multi-statement script). A section with no statements (an empty down) runs nothing.
+ */
+async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string, section: SqlSection, statements: Statement[]): Promise<void> {
+  if (isBlank(section.sql)) return;
+  const pieces = section.transaction ? [{ sql: section.sql, offset: 0, whole: true }] : statements.map((s) => ({ ...s, whole: false }));
+  for (const piece of pieces) {
+    try {
+      await sql.raw(piece.sql).execute(db);
+    } catch (error) {
+      const info = describeSqlError(error, { text, offset: section.offset + piece.offset });
+      // Without a position, the failing statement is the location: known when it ran alone (or is
+      // the script's only one); otherwise the migrator finds it after the rollback (locate-failure.ts).
+      const alone = piece.whole ? (statements.length === 1 ? statements[0] : undefined) : piece;
+      if (info.line === undefined && alone) Object.assign(info, statementLocation(text, section.offset + alone.offset));
+      const unlocated = info.line === undefined && piece.whole && statements.length > 1 ? { text, section, statements } : undefined;
+      throw new MigrationBodyError({ ...info, name: file.name, file: file.file }, error, unlocated);
+    }
+  }
+}
+
+/** line:column and excerpt of a statement's first character. */
+export function statementLocation(text: string, offset: number): { line: number; col: number; excerpt: string } {
+  const { line, col } = locate(text, 1, offset);
+  return { line, col, excerpt: excerptAt(text, line, col) };
 }
 
 function moduleFailure(file: MigrationFile, error: unknown): FailureInfo {

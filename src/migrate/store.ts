@@ -58,7 +58,9 @@ export class MigrationStore {
         duration_ms integer,
         batch integer,
         applied_by text,
-        dbctl_version text
+        dbctl_version text,
+        repaired_at timestamptz,
+        repaired_by text
       )`);
   }
 
@@ -113,6 +115,30 @@ export class MigrationStore {
       values (${values.join(', ')})
       on conflict (name) do update set checksum = excluded.checksum, applied_at = now(), duration_ms = excluded.duration_ms,
         batch = excluded.batch, applied_by = excluded.applied_by, dbctl_version = excluded.dbctl_version`;
+  }
+
+  /**
+   * Accepts the current checksums of reviewed, changed migrations (`migrate repair`), noting who and
+   * when. A history table made before repair existed gets the two columns first (nullable: old rows
+   * and other dbctl versions are unaffected). One script: one implicit transaction.
+   */
+  repairScript(entries: Array<{ name: string; checksum: string }>): string {
+    const history = this.#t(this.names.historyTable);
+    return [
+      `alter table ${history} add column if not exists repaired_at timestamptz, add column if not exists repaired_by text`,
+      ...entries.map((e) => `update ${history} set checksum = ${quoteLiteral(e.checksum)}, repaired_at = now(), repaired_by = ${quoteLiteral(appliedBy())} where name = ${quoteLiteral(e.name)}`),
+    ].join(';\n');
+  }
+
+  /**
+   * The bookkeeping table a failed write did not find (`"schema.table"`), or undefined: a migration
+   * that drops the schema holding it (DROP SCHEMA public CASCADE) leaves dbctl nothing to record in.
+   */
+  droppedTable(error: unknown): string | undefined {
+    const e = error as { code?: string; message?: string };
+    if (e?.code !== '42P01' && e?.code !== '3F000') return undefined;
+    const { schema, table, historyTable } = this.names;
+    return [table, historyTable].map((t) => `${schema}.${t}`).find((name) => e.message?.includes(`"${name}"`) || e.message === `schema "${schema}" does not exist`);
   }
 
   removeScript(name: string): string {

@@ -32,3 +32,9 @@ describe('splitStatements', () => {
     expect(splitStatements('prepare p as select $1; select 2').map((s) => s.sql)).toEqual(['prepare p as select $1', 'select 2']);
   });
 });
+
+describe('splitStatements (lexical, for dump batches)', () => {
+  it("honours backslash escapes in E'' strings", () => {
+    expect(splitStatements("select E'it\\'s; x'; select 'a\\'; select 2").map((s) => s.sql)).toEqual(["select E'it\\'s; x'", "select 'a\\'", 'select 2']);
+  });
+});

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { MigrateEvent, RunReport, StatusReport } from '../../migrate/migrator.js';
 import { CheckFailedError, UsageError } from '../../errors.js';
 import { commandContext, withDatabase, type CommandContext } from '../context.js';
-import { guardDestructive } from '../guard.js';
+import { addGuardOptions, guardDestructive } from '../guard.js';
 import { table } from '../output.js';
 import { positiveInt } from '../parse.js';
 
@@ -18,7 +18,7 @@ export function registerMigrate(program: Command): void {
     .option('--step <n>', 'apply at most N migrations', positiveInt('--step'))
     .option('--to <name>', 'apply up to and including NAME')
     .option('--single-transaction', 'apply all pending migrations in one transaction (all or nothing)')
-    .option('--allow-drift', 'apply even if applied migrations were changed or removed')
+    .option('--allow-drift', 'apply even if applied migrations were changed or removed (this run only; see migrate repair)')
     .option('--allow-unordered', 'apply new migrations that sort before applied ones')
     .option('--dry-run', 'print the SQL each migration would run; change nothing')
     .option('--typegen', 'regenerate Kysely types after a successful run')
@@ -71,6 +71,21 @@ export function registerMigrate(program: Command): void {
         renderRun(ctx, await migrator.redo(opts));
       });
     });
+
+  addGuardOptions(
+    migrate
+      .command('repair [names...]')
+      .description('record the current checksum of changed migrations, after review (all, or NAMES)')
+      .addOption(lockTimeout()),
+  ).action(async (names: string[], opts, command: Command) => {
+    const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout });
+    await withMigrator(ctx, async (migrator, database) => {
+      await guardDestructive(ctx, database.target, 'migrate repair', opts);
+      const { repaired } = await migrator.repair(names);
+      ctx.out.result({ ok: true, repaired });
+      ctx.out.line(repaired.length ? `recorded the current checksum of ${repaired.join(', ')}` : 'nothing to repair: every applied migration matches its file');
+    });
+  });
 
   migrate
     .command('baseline <name>')
