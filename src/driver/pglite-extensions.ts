@@ -73,6 +73,7 @@ interface EmscriptenFs {
   analyzePath(p: string): { exists: boolean };
   mkdirTree(p: string): void;
   writeFile(p: string, data: Uint8Array): void;
+  readdir(p: string): string[];
 }
 
 /**
@@ -97,6 +98,25 @@ export function provideExtensionsLazily(pglite: PGlite): void {
   const libraryDir = `${prefix}/lib/postgresql/`;
   const unpacked = new Set<string>();
   let busy = false;
+  // pg_available_extensions lists the control files in the directory (readdir, no lookup per
+  // file), so the first listing writes every bundle's control files, and only those.
+  let listed = false;
+  const readdir = fsys.readdir;
+  fsys.readdir = function (this: unknown, p: string) {
+    if (!listed && typeof p === 'string' && `${p.replace(/\/+$/, '')}/` === extensionDir) {
+      listed = true;
+      busy = true;
+      for (const bundle of bundleNames().filter((b) => !unpacked.has(b))) {
+        try {
+          unpack(fsys, prefix, bundleFile(bundle), (name) => name.endsWith('.control'));
+        } catch {
+          // a bundle that cannot be read is then simply not listed
+        }
+      }
+      busy = false;
+    }
+    return readdir.call(this, p);
+  };
   const lookupPath = fsys.lookupPath;
   fsys.lookupPath = function (this: unknown, p: string, opts?: unknown) {
     if (!busy && typeof p === 'string' && p.startsWith(prefix)) {
@@ -123,9 +143,10 @@ export function provideExtensionsLazily(pglite: PGlite): void {
 }
 
 /** Writes a .tar.gz (ustar, as PGlite's bundles are) into the Emscripten FS under `prefix`. */
-function unpack(fsys: EmscriptenFs, prefix: string, tarball: string): void {
+function unpack(fsys: EmscriptenFs, prefix: string, tarball: string, only?: (name: string) => boolean): void {
   for (const entry of untar(gunzipSync(fs.readFileSync(tarball)))) {
     const target = `${prefix}/${entry.name.replace(/^\.?\/+/, '')}`.replace(/\/+$/, '');
+    if (only && !(entry.type === '0' && only(target))) continue;
     if (entry.type === '5') {
       if (!fsys.analyzePath(target).exists) fsys.mkdirTree(target);
     } else if (entry.type === '0' && !path.posix.basename(target).startsWith('.')) {

@@ -24,6 +24,18 @@ describe('extensions on the embedded database', () => {
     expect(controls.sort()).toEqual([...PGLITE_EXTENSIONS]);
   });
 
+  it('pg_available_extensions lists every shipped extension before any is unpacked (the example checks it for vector)', async () => {
+    const database = await openDatabase({ url: 'pglite://memory', kysely: false });
+    try {
+      const { rows } = await database.query(`select name from pg_available_extensions where name <> 'plpgsql' order by name`);
+      expect(rows.map((r) => r.name)).toEqual([...PGLITE_EXTENSIONS]);
+      await database.query('create extension vector');
+      expect((await database.query(`select '[1,2]'::vector(2)::text as v`)).rows[0].v).toBe('[1,2]');
+    } finally {
+      await database.close();
+    }
+  });
+
   it('a migration creates every shipped extension; a new session loads their libraries on first use', async () => {
     const t = await freshDatabase(pglite);
     const cwd = tempProject({
