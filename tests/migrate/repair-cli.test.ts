@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseTarget } from '../../src/driver/url.js';
+import { confirmName } from '../../src/guard/index.js';
+import { backends, freshDatabase } from '../helpers/backends.js';
+import { runCli, tempProject, writeFiles } from '../helpers/cli.js';
+import { createTable } from './helpers.js';
+
+describe.each(backends)('dbctl migrate repair on $name', (backend) => {
+  it('records a reviewed change; guarded like other writes in a protected environment', async () => {
+    const t = await freshDatabase(backend);
+    const environments = { development: { url: t.url }, production: { url: t.url } };
+    const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ environments }), 'migrations/001_a.sql': createTable('a') });
+    const cli = (...args: string[]) => runCli(['--json', ...args], { cwd });
+    expect((await cli('migrate', 'up')).code).toBe(0);
+    writeFiles(cwd, { 'migrations/001_a.sql': createTable('a') + '-- reviewed\n' });
+    expect((await cli('migrate', 'up')).code).toBe(5);
+
+    const refused = await cli('--env', 'production', 'migrate', 'repair');
+    expect(refused.code).toBe(5);
+    expect(refused.json().error.code).toBe('protected');
+    const repaired = await cli('--env', 'production', 'migrate', 'repair', '001_a', '--force', '--confirm', confirmName(parseTarget(t.url, cwd)));
+    expect(repaired.code).toBe(0);
+    expect(repaired.json()).toMatchObject({ ok: true, repaired: ['001_a'] });
+
+    const status = await cli('migrate', 'status');
+    expect(status.json().migrations.map((m: any) => m.state)).toEqual(['applied']);
+    const again = await runCli(['migrate', 'repair'], { cwd });
+    expect(again.stdout).toContain('nothing to repair: every applied migration matches its file');
+  });
+});
