@@ -1,0 +1,8 @@
+/**
+ * Schema safety: one catalog introspection (`introspectSchema`) that `schema drift`, `schema dump`,
+ * `schema erd` and `migrate test` share, and `diffSchemas` to compare two snapshots.
+ */
+export type * from './model.js';
+export { introspectSchema, type IntrospectOptions, type Introspectable } from './introspect.js';
+export { diffSchemas, indexObjects, OBJECT_KINDS, type ObjectKind, type SchemaDiff, type SchemaObject, type FieldChange } from './diff.js';
+export { describeSchemaDiff } from './diff-text.js';

@@ -1,0 +1,243 @@
+import type { SqlClient } from '../driver/open.js';
+import { quoteLiteral } from '../driver/quote.js';
+import type {
+  ColumnInfo,
+  ConstraintInfo,
+  ConstraintKind,
+  Grant,
+  IndexInfo,
+  PolicyInfo,
+  SchemaSnapshot,
+  TableInfo,
+  TriggerInfo,
+  ViewInfo,
+} from './model.js';
+import * as q from './queries.js';
+
+/** What `introspectSchema` needs of a database: one session for a consistent read. */
+export interface Introspectable {
+  session<T>(fn: (client: SqlClient) => Promise<T>): Promise<T>;
+}
+
+export interface IntrospectOptions {
+  /** Only these schemas (default: every schema but pg_catalog, information_schema and pg_*). */
+  schemas?: string[];
+  /**
+   * Where dbctl and Kysely keep their bookkeeping (config.migrations): those tables (and any
+   * `dbctl_*` table beside them) are never part of the schema. Default: `public` with the
+   * default table names.
+   */
+  migrations?: { schema: string; table: string; lockTable: string; historyTable: string };
+}
+
+const DEFAULT_MIGRATIONS = { schema: 'public', table: 'kysely_migration', lockTable: 'kysely_migration_lock', historyTable: 'dbctl_migration' };
+
+/**
+ * Reads the schema from the catalogs in one read-only transaction (a consistent snapshot on a busy
+ * server). Objects that belong to an extension (pg_depend deptype 'e') and dbctl's bookkeeping are
+ * left out; everything else is captured by name and definition, in code-point order.
+ */
+export async function introspectSchema(database: Introspectable, options: IntrospectOptions = {}): Promise<SchemaSnapshot> {
+  const scope = scopeOf(options);
+  return database.session(async (client) => {
+    // Empty search_path: pg_get_*def and format_type then qualify every name outside pg_catalog,
+    // so the output does not depend on the caller's search_path.
+    await client.query(`begin isolation level repeatable read read only; select pg_catalog.set_config('search_path', '', true)`);
+    try {
+      const run = async (text: string) => (await client.query(text)).rows;
+      const schemas = await run(q.schemasQuery(scope));
+      const extensions = await run(q.extensionsQuery(scope));
+      const types = await run(q.typesQuery(scope));
+      const sequences = await run(q.sequencesQuery(scope));
+      const relations = await run(q.relationsQuery(scope));
+      const constraints = await run(q.constraintsQuery(scope));
+      const indexes = await run(q.indexesQuery(scope));
+      const triggers = await run(q.triggersQuery(scope));
+      const policies = await run(q.policiesQuery(scope));
+      const functions = await run(q.functionsQuery(scope));
+      return assemble({ schemas, extensions, types, sequences, relations, constraints, indexes, triggers, policies, functions });
+    } finally {
+      await client.query('rollback');
+    }
+  });
+}
+
+function scopeOf(options: IntrospectOptions): q.Scope {
+  const m = options.migrations ?? DEFAULT_MIGRATIONS;
+  const list = (names: string[]) => names.map(quoteLiteral).join(', ');
+  const schemaFilter = options.schemas?.length ? ` and n.nspname in (${list(options.schemas)})` : '';
+  return {
+    namespace: `(n.nspname <> 'information_schema' and n.nspname !~ '^pg_'${schemaFilter})`,
+    relation: `not (n.nspname = ${quoteLiteral(m.schema)} and (c.relname in (${list([m.table, m.lockTable, m.historyTable])}) or c.relname ^@ 'dbctl_'))`,
+    notExtension: (classid, oid) => `not exists (select from pg_depend e where e.classid = '${classid}'::regclass and e.objid = ${oid} and e.deptype = 'e')`,
+  };
+}
+
+type Row = Record<string, any>;
+
+/** Code-point order (never the locale's), so a snapshot sorts the same on every machine. */
+export function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortBy<T>(items: T[], key: (item: T) => string): T[] {
+  return items.sort((a, b) => byCodePoint(key(a), key(b)));
+}
+
+const parse = <T>(text: string | null): T => (text === null ? ([] as T) : (JSON.parse(text) as T));
+const qualified = (r: { schema: string; name: string }) => `${r.schema}.${r.name}`;
+
+/**
+ * Grants per role, privileges sorted. PUBLIC's are kept only where they differ from the default
+ * for the kind of object (EXECUTE on a function is PUBLIC's unless revoked): an empty list for
+ * PUBLIC means its default privileges were revoked.
+ */
+function grantsOf(json: string, defaultPublicJson?: string): Grant[] {
+  const byRole = new Map<string, string[]>();
+  for (const { role, privilege } of parse<{ role: string; privilege: string }[]>(json)) byRole.set(role, [...(byRole.get(role) ?? []), privilege]);
+  const defaults = defaultPublicJson ? parse<string[]>(defaultPublicJson).sort(byCodePoint) : [];
+  const publicNow = (byRole.get('PUBLIC') ?? []).sort(byCodePoint);
+  if (publicNow.join() === defaults.join()) byRole.delete('PUBLIC');
+  else byRole.set('PUBLIC', publicNow);
+  return sortBy([...byRole].map(([role, privileges]) => ({ role, privileges: privileges.sort(byCodePoint) })), (g) => g.role);
+}
+
+const CONSTRAINT_KINDS: Record<string, ConstraintKind> = { p: 'primary key', u: 'unique', f: 'foreign key', c: 'check', x: 'exclusion' };
+
+function assemble(rows: Record<string, Row[]>): SchemaSnapshot {
+  const perTable = <T>(list: Row[], map: (r: Row) => T & { name: string }) => {
+    const out = new Map<string, (T & { name: string })[]>();
+    for (const r of list) {
+      const key = `${r.schema}.${r.table}`;
+      out.set(key, [...(out.get(key) ?? []), map(r)]);
+    }
+    for (const items of out.values()) sortBy(items, (i) => i.name);
+    return out;
+  };
+  const constraints = perTable<ConstraintInfo>(rows.constraints, (r) => ({
+    name: r.name,
+    kind: CONSTRAINT_KINDS[r.kind],
+    definition: r.definition,
+    columns: parse(r.columns),
+    references: r.ref_table ? { schema: r.ref_schema, table: r.ref_table, columns: parse(r.ref_columns) } : null,
+    comment: r.comment,
+  }));
+  const indexes = perTable<IndexInfo>(rows.indexes, (r) => ({ name: r.name, definition: r.definition, unique: r.unique, comment: r.comment }));
+  const triggers = perTable<TriggerInfo>(rows.triggers, (r) => ({ name: r.name, definition: r.definition, enabled: r.enabled, comment: r.comment }));
+  const policies = perTable<PolicyInfo>(rows.policies, (r) => ({
+    name: r.name,
+    permissive: r.permissive,
+    command: r.command,
+    roles: parse<string[]>(r.roles).sort(byCodePoint),
+    using: r.using_expr,
+    withCheck: r.with_check,
+    comment: r.comment,
+  }));
+
+  const tables: TableInfo[] = [];
+  const views: ViewInfo[] = [];
+  for (const r of rows.relations) {
+    const key = `${r.schema}.${r.name}`;
+    const grants = grantsOf(r.grants, r.default_public);
+    const options = parse<string[]>(r.options).sort(byCodePoint);
+    const rawColumns = parse<Row[]>(r.columns);
+    if (r.kind === 'v' || r.kind === 'm') {
+      views.push({
+        schema: r.schema,
+        name: r.name,
+        materialized: r.kind === 'm',
+        definition: r.view_definition.trim(),
+        options,
+        columns: rawColumns.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
+        dependsOn: parse<string[]>(r.depends_on).sort(byCodePoint),
+        indexes: indexes.get(key) ?? [],
+        comment: r.comment,
+        grants,
+      });
+      continue;
+    }
+    tables.push({
+      schema: r.schema,
+      name: r.name,
+      partitioned: r.kind === 'p',
+      unlogged: r.unlogged,
+      partitionKey: r.partition_key,
+      partitionOf: r.partition_parent ? { parent: r.partition_parent, bound: r.partition_bound } : null,
+      options,
+      rowSecurity: r.row_security,
+      forceRowSecurity: r.force_row_security,
+      columns: rawColumns.map(columnOf),
+      constraints: constraints.get(key) ?? [],
+      indexes: indexes.get(key) ?? [],
+      triggers: triggers.get(key) ?? [],
+      policies: policies.get(key) ?? [],
+      comment: r.comment,
+      grants,
+    });
+  }
+
+  return {
+    schemas: sortBy(rows.schemas.map((r) => ({ name: r.name, comment: r.comment, grants: grantsOf(r.grants, r.default_public) })), (s) => s.name),
+    extensions: sortBy(rows.extensions.map((r) => ({ name: r.name, schema: r.schema, version: r.version })), (e) => e.name),
+    enums: sortBy(rows.types.filter((t) => t.kind === 'e').map((t) => ({ schema: t.schema, name: t.name, labels: parse<string[]>(t.labels), comment: t.comment })), qualified),
+    domains: sortBy(
+      rows.types.filter((t) => t.kind === 'd').map((t) => ({
+        schema: t.schema,
+        name: t.name,
+        type: t.base_type,
+        notNull: t.not_null,
+        default: t.default_value,
+        collation: t.collation,
+        checks: parse(t.checks),
+        comment: t.comment,
+      })),
+      qualified,
+    ),
+    compositeTypes: sortBy(rows.types.filter((t) => t.kind === 'c').map((t) => ({ schema: t.schema, name: t.name, attributes: parse(t.attributes), comment: t.comment })), qualified),
+    sequences: sortBy(
+      rows.sequences.map((r) => ({
+        schema: r.schema,
+        name: r.name,
+        type: r.type,
+        start: r.start,
+        increment: r.increment,
+        min: r.min,
+        max: r.max,
+        cache: r.cache,
+        cycle: r.cycle,
+        ownedBy: r.owned_by,
+        comment: r.comment,
+        grants: grantsOf(r.grants, r.default_public),
+      })),
+      qualified,
+    ),
+    tables: sortBy(tables, qualified),
+    views: sortBy(views, qualified),
+    functions: sortBy(
+      rows.functions.map((r) => ({
+        schema: r.schema,
+        name: r.name,
+        arguments: r.arguments,
+        kind: r.kind === 'p' ? ('procedure' as const) : ('function' as const),
+        definition: r.definition.trim(),
+        comment: r.comment,
+        grants: grantsOf(r.grants, r.default_public),
+      })),
+      (f) => `${f.schema}.${f.name}(${f.arguments})`,
+    ),
+  };
+}
+
+function columnOf(c: Row): ColumnInfo {
+  return {
+    name: c.name,
+    type: c.type,
+    notNull: c.notNull,
+    default: c.default,
+    identity: c.identity === 'a' ? 'always' : c.identity === 'd' ? 'by default' : null,
+    generated: c.generated === null ? null : { expression: c.generated, kind: c.generatedKind === 'v' ? 'virtual' : 'stored' },
+    collation: c.collation,
+    comment: c.comment,
+    grants: grantsOf(c.grants),
+  };
+}
