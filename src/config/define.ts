@@ -50,6 +50,14 @@ export interface TypegenConfig {
   afterMigrate?: boolean;
 }
 
+/** `dbctl migrate lint`: per-project rule levels (squawk's rules and dbctl's own). */
+export interface LintConfig {
+  /** e.g. `{ 'prefer-bigint-over-int': 'off', 'renaming-column': 'error' }`. */
+  rules?: Record<string, 'off' | 'warn' | 'error'>;
+  /** A table holding at least this many rows is large for dbctl's large-table rules. Default 100 000. */
+  largeTableRows?: number;
+}
+
 export interface DbctlConfig {
   /** URL used when no environment overrides it. */
   url?: string;
@@ -59,6 +67,7 @@ export interface DbctlConfig {
   typegen?: TypegenConfig;
   backups?: { dir?: string; pgDump?: string; pgRestore?: string; psql?: string };
   testdb?: { prefix?: string };
+  lint?: LintConfig;
   /** `dbctl reset`: schemas emptied besides the migrations schema, and tables it always keeps. */
   reset?: { schemas?: string[]; keep?: string[] };
   environments?: Record<string, EnvironmentConfig>;

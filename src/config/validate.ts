@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.js';
  * failure deep inside a command. Hand-written rather than a schema library: it runs on every
  * command, and the whole shape is this table.
  */
-type Check = 'string' | 'boolean' | 'integer' | 'number' | 'duration' | 'strings' | Shape | { each: Shape };
+type Check = 'string' | 'boolean' | 'integer' | 'number' | 'duration' | 'strings' | 'levels' | Shape | { each: Shape };
 interface Shape {
   [key: string]: Check;
 }
@@ -48,6 +48,8 @@ export const CONFIG_SHAPE: Shape = {
   },
   backups: { dir: 'string', pgDump: 'string', pgRestore: 'string', psql: 'string' },
   testdb: { prefix: 'string' },
+  // Rule names are checked by the linter, which knows them (src/lint/rules.ts).
+  lint: { rules: 'levels', largeTableRows: 'integer' },
   reset: { schemas: 'strings', keep: 'strings' },
   environments: { each: ENVIRONMENT },
   productionHosts: 'strings',
@@ -84,6 +86,7 @@ export function validateConfig(value: Record<string, unknown>, file: string, sha
       : check === 'integer' ? Number.isSafeInteger(v)
       : check === 'number' ? typeof v === 'number' && Number.isFinite(v)
       : check === 'duration' ? (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string'
+      : check === 'levels' ? isPlainObject(v) && Object.values(v).every((l) => l === 'off' || l === 'warn' || l === 'error')
       : Array.isArray(v) && v.every((s) => typeof s === 'string');
     if (!ok) throw wrong(EXPECTED[check]);
   }
@@ -96,6 +99,7 @@ const EXPECTED: Record<Exclude<Check, object>, string> = {
   number: 'a number',
   duration: 'a duration (milliseconds, or text such as "30s")',
   strings: 'a list of strings',
+  levels: "an object of rule names to 'off', 'warn' or 'error'",
 };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

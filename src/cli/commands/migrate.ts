@@ -6,6 +6,7 @@ import { commandContext, withDatabase, type CommandContext } from '../context.js
 import { addGuardOptions, guardDestructive } from '../guard.js';
 import { table } from '../output.js';
 import { positiveInt } from '../parse.js';
+import { lintBeforeUp, registerMigrateSafety } from './migrate-safety.js';
 
 export function registerMigrate(program: Command): void {
   const migrate = program.command('migrate').description('apply, revert and inspect migrations');
@@ -22,11 +23,13 @@ export function registerMigrate(program: Command): void {
     .option('--allow-unordered', 'apply new migrations that sort before applied ones')
     .option('--dry-run', 'print the SQL each migration would run; change nothing')
     .option('--typegen', 'regenerate Kysely types after a successful run')
+    .option('--lint', 'lint the pending migrations first; apply nothing if lint finds an error (exit 4)')
     .addOption(lockTimeout())
     .addOption(ddlTimeout())
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout, ddlLockTimeout: opts.ddlLockTimeout, allowUnordered: opts.allowUnordered });
       await withMigrator(ctx, async (migrator, database) => {
+        if (opts.lint) await lintBeforeUp(ctx, database);
         const report = await migrator.up(opts);
         renderRun(ctx, report);
         if ((opts.typegen || ctx.config.typegen.afterMigrate) && !opts.dryRun && report.results.length) await afterMigrateTypegen(ctx, database);
@@ -140,6 +143,8 @@ export function registerMigrate(program: Command): void {
       ctx.out.result({ file: path.relative(ctx.config.cwd, file) });
       ctx.out.line(`created ${path.relative(ctx.config.cwd, file)}`);
     });
+
+  registerMigrateSafety(migrate);
 }
 
 type MigratorT = import('../../migrate/migrator.js').Migrator;

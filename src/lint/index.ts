@@ -1,0 +1,140 @@
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Database } from '../driver/open.js';
+import { UsageError } from '../errors.js';
+import { listMigrationFiles, type MigrationFile } from '../migrate/files.js';
+import type { MigrationStatusEntry } from '../migrate/plan.js';
+import type { Direction } from '../migrate/runner.js';
+import { levelOf, lintSettings, NOT_IN_DOWN, type LintConfig } from './rules.js';
+import { findSquawk, runSquawk, type SquawkBinary } from './squawk.js';
+import { isIgnored } from './ignores.js';
+import { moduleUnits, sqlUnits, statementLineAt, type LintUnit } from './units.js';
+
+export interface LintFinding {
+  rule: string;
+  level: 'warn' | 'error';
+  /** Who found it: squawk, or dbctl's own rules (judged against the live database). */
+  source: 'squawk' | 'dbctl';
+  migration: string;
+  /** Relative to the project folder. */
+  file: string;
+  direction: Direction;
+  /** 1-based; for a TS/JS migration, the line of `statement` in the captured SQL is meaningless, so absent. */
+  line?: number;
+  col?: number;
+  /** TS/JS migrations: the captured statement the finding is about. */
+  statement?: string;
+  message: string;
+  help?: string;
+}
+
+export interface LintReport {
+  ok: boolean;
+  migrations: { name: string; state: MigrationStatusEntry['state']; kind: MigrationFile['kind'] }[];
+  findings: LintFinding[];
+  summary: { migrations: number; errors: number; warnings: number };
+  squawk: { available: true; version: string } | { available: false; reason: string };
+  serverVersion: string;
+  /** What was not linted, and why. */
+  notes: string[];
+}
+
+export interface LintOptions {
+  database: Database;
+  config: ResolvedConfig;
+  /** Lint these migrations (any state) instead of the pending ones. */
+  names?: string[];
+  /** Lint every migration, applied ones too. */
+  all?: boolean;
+  /** Which squawk to run (default: the platform package's binary); `{ available: false }` runs dbctl's rules only. */
+  squawk?: SquawkBinary;
+}
+
+/**
+ * Lints migrations before they run: squawk on each `.sql` section and on the SQL each TS/JS
+ * migration sends (captured on a throwaway database), told each one's transaction mode and the
+ * target's Postgres version; and dbctl's own rules, which look at the live database for the
+ * tables a pending migration locks. Nothing on the target changes.
+ */
+export async function lintMigrations(options: LintOptions): Promise<LintReport> {
+  const { database, config } = options;
+  const settings = lintSettings((config.raw as { lint?: LintConfig }).lint);
+  const { Migrator } = await import('../migrate/migrator.js');
+  const status = await new Migrator({ database, config }).status();
+  const entries = select(status.migrations, options);
+  const files = listMigrationFiles(config.migrations.dir);
+  const squawk = options.squawk ?? findSquawk();
+  const serverVersion = await versionOf(database);
+  const notes: string[] = [];
+  if (!squawk.available) notes.push(`squawk's rules skipped: ${squawk.reason}`);
+
+  const units: LintUnit[] = [];
+  const live = new Set(entries.filter((e) => e.state === 'pending').map((e) => e.name));
+  for (const e of entries) if (e.kind === 'sql') units.push(...(await sqlUnits(e.name, e.file!, live.has(e.name))));
+  if (entries.some((e) => e.kind === 'module')) {
+    const { captureModules } = await import('./capture.js');
+    const captured = await captureModules(config, files, new Set(entries.map((e) => e.name)));
+    for (const e of entries.filter((x) => x.kind === 'module')) units.push(...(await moduleUnits(e.name, e.file!, captured.get(e.name)!, live.has(e.name), notes)));
+  }
+
+  const findings: LintFinding[] = [];
+  const add = (unit: LintUnit, f: Omit<LintFinding, 'level' | 'migration' | 'file' | 'direction'>) => {
+    const level = levelOf(settings, f.rule);
+    if (level === 'off' || (unit.direction === 'down' && NOT_IN_DOWN.has(f.rule))) return;
+    if (isIgnored(unit.ignores, f.rule, f.line === undefined ? undefined : statementLineAt(unit, f.line))) return;
+    const located = unit.kind === 'module' && f.line !== undefined ? { statement: unit.statements[statementIndex(unit, f.line)]?.sql } : { line: f.line, col: f.col };
+    const { line: _line, col: _col, ...rest } = f;
+    findings.push({ ...rest, ...located, level, migration: unit.migration, file: path.relative(config.cwd, unit.file), direction: unit.direction });
+  };
+
+  if (squawk.available) {
+    const found = await runSquawk(squawk.path, units, { settings, pgVersion: serverVersion, cwd: config.cwd });
+    for (const f of found) add(units[f.input], { rule: f.rule, source: 'squawk', line: f.line, col: f.col, message: f.message, help: f.help ?? undefined });
+  }
+  const { largeTableFindings } = await import('./large-table-rules.js');
+  for (const { unit, finding } of await largeTableFindings(database, units.filter((u) => u.live), settings)) add(unit, finding);
+
+  findings.sort(byPosition(units));
+  const errors = findings.filter((f) => f.level === 'error').length;
+  return {
+    ok: errors === 0,
+    migrations: entries.map((e) => ({ name: e.name, state: e.state, kind: e.kind! })),
+    findings,
+    summary: { migrations: entries.length, errors, warnings: findings.length - errors },
+    squawk: squawk.available ? { available: true, version: squawk.version } : squawk,
+    serverVersion,
+    notes,
+  };
+}
+
+function select(entries: MigrationStatusEntry[], options: LintOptions): MigrationStatusEntry[] {
+  const withFile = entries.filter((e) => e.file);
+  if (options.names?.length) {
+    const unknown = options.names.filter((n) => !withFile.some((e) => e.name === n));
+    if (unknown.length) throw new UsageError(`migrate lint: no migration file named ${unknown.map((n) => `"${n}"`).join(', ')}`);
+    return withFile.filter((e) => options.names!.includes(e.name));
+  }
+  return options.all ? withFile : withFile.filter((e) => e.state === 'pending');
+}
+
+/** `15.8`, `17.5`: what squawk's --pg-version takes (the server may add a distribution suffix). */
+async function versionOf(database: Database): Promise<string> {
+  const { rows } = await database.query<{ v: string }>('show server_version');
+  return /^\d+(\.\d+)?/.exec(rows[0].v)?.[0] ?? rows[0].v;
+}
+
+function statementIndex(unit: LintUnit, line: number): number {
+  let k = 0;
+  while (k + 1 < unit.statements.length && unit.statements[k + 1].line <= line) k++;
+  return k;
+}
+
+function byPosition(units: LintUnit[]) {
+  const order = new Map(units.map((u, k) => [`${u.migration}:${u.direction}`, k]));
+  return (a: LintFinding, b: LintFinding) =>
+    a.migration.localeCompare(b.migration) ||
+    (order.get(`${a.migration}:${a.direction}`) ?? 0) - (order.get(`${b.migration}:${b.direction}`) ?? 0) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.col ?? 0) - (b.col ?? 0) ||
+    a.rule.localeCompare(b.rule);
+}
