@@ -6,3 +6,8 @@ export type * from './model.js';
 export { introspectSchema, type IntrospectOptions, type Introspectable } from './introspect.js';
 export { diffSchemas, indexObjects, OBJECT_KINDS, type ObjectKind, type SchemaDiff, type SchemaObject, type FieldChange } from './diff.js';
 export { describeSchemaDiff } from './diff-text.js';
+export { dumpSchema } from './dump.js';
+export { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
+export { renderMermaid, renderDot, mermaidMarkdown, shortType, type ErdFormat, type ErdOptions } from './erd.js';
+export { renderSvg } from './svg.js';
+export { checkFile, writeFileIfChanged, type FileCheck } from './file.js';
