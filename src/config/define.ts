@@ -67,6 +67,8 @@ export interface DbctlConfig {
   typegen?: TypegenConfig;
   backups?: { dir?: string; pgDump?: string; pgRestore?: string; psql?: string };
   testdb?: { prefix?: string };
+  /** `dbctl schema dump`: the committed schema file. Default `schema.sql`. */
+  schema?: { out?: string };
   lint?: LintConfig;
   /** `dbctl reset`: schemas emptied besides the migrations schema, and tables it always keeps. */
   reset?: { schemas?: string[]; keep?: string[] };

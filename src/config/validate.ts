@@ -48,6 +48,7 @@ export const CONFIG_SHAPE: Shape = {
   },
   backups: { dir: 'string', pgDump: 'string', pgRestore: 'string', psql: 'string' },
   testdb: { prefix: 'string' },
+  schema: { out: 'string' },
   // Rule names are checked by the linter, which knows them (src/lint/rules.ts).
   lint: { rules: 'levels', largeTableRows: 'integer' },
   reset: { schemas: 'strings', keep: 'strings' },

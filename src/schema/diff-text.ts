@@ -37,8 +37,18 @@ function describeChange({ field, expected, actual }: FieldChange): string[] {
   return [`${field}:`, ...lineDiff(a.split('\n'), b.split('\n')).map((l) => `  ${l}`)];
 }
 
-/** Lines only in `a` (`- `) and only in `b` (`+ `), in order, by longest common subsequence. */
-export function lineDiff(a: string[], b: string[]): string[] {
+/**
+ * Lines only in `a` (`- `) and only in `b` (`+ `), in order, by longest common subsequence of what
+ * lies between the common head and tail; a middle too large for that (quadratic) is shown whole.
+ */
+export function lineDiff(left: string[], right: string[]): string[] {
+  let head = 0;
+  while (head < left.length && head < right.length && left[head] === right[head]) head++;
+  let tail = 0;
+  while (tail < left.length - head && tail < right.length - head && left[left.length - 1 - tail] === right[right.length - 1 - tail]) tail++;
+  const a = left.slice(head, left.length - tail);
+  const b = right.slice(head, right.length - tail);
+  if (a.length * b.length > 4_000_000) return [...a.map((l) => `- ${l}`), ...b.map((l) => `+ ${l}`)];
   const n = a.length;
   const m = b.length;
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));

@@ -11,3 +11,16 @@ export { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
 export { renderMermaid, renderDot, mermaidMarkdown, shortType, type ErdFormat, type ErdOptions } from './erd.js';
 export { renderSvg } from './svg.js';
 export { checkFile, writeFileIfChanged, type FileCheck } from './file.js';
+export {
+  schemaFileOf,
+  generateSchemaDump,
+  writeSchemaDump,
+  checkSchemaDump,
+  compareWithFile,
+  generateErd,
+  erdFormatOf,
+  type SchemaOutputOptions,
+  type GeneratedFile,
+  type StaleCheck,
+  type ErdRequest,
+} from './outputs.js';

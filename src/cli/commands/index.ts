@@ -4,6 +4,7 @@ import { registerDbLifecycle } from './db.js';
 import { registerDbWait } from './db-wait.js';
 import { registerDoctor } from './doctor.js';
 import { registerReset } from './reset.js';
+import { registerSchema } from './schema.js';
 import { registerSeed } from './seed.js';
 import { registerSummary } from './summary.js';
 import { registerTestdb } from './testdb.js';
@@ -21,4 +22,5 @@ export function registerExtra(program: Command): void {
   registerBackup(program);
   registerDoctor(program);
   registerSummary(program);
+  registerSchema(program);
 }

@@ -23,6 +23,7 @@ export function registerMigrate(program: Command): void {
     .option('--allow-unordered', 'apply new migrations that sort before applied ones')
     .option('--dry-run', 'print the SQL each migration would run; change nothing')
     .option('--typegen', 'regenerate Kysely types after a successful run')
+    .option('--dump-schema', 'rewrite the schema file (schema.out, default schema.sql) after a successful run')
     .option('--lint', 'lint the pending migrations first; apply nothing if lint finds an error (exit 4)')
     .addOption(lockTimeout())
     .addOption(ddlTimeout())
@@ -33,6 +34,7 @@ export function registerMigrate(program: Command): void {
         const report = await migrator.up(opts);
         renderRun(ctx, report);
         if ((opts.typegen || ctx.config.typegen.afterMigrate) && !opts.dryRun && report.results.length) await afterMigrateTypegen(ctx, database);
+        if (opts.dumpSchema && !opts.dryRun) await (await import('./schema.js')).dumpAfterMigrate(ctx, database);
       });
     });
 
