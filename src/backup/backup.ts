@@ -62,7 +62,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
       tables = await database.db.transaction().execute(hash);
       const t = performance.now();
       const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
-      const dump = await pgDump({ pg: database.pglite, args: contentArgs });
+      const dump = await pgDump({ pg: database.pglite as import('@electric-sql/pglite').PGlite, args: contentArgs });
       fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
       dumpMs = performance.now() - t;
       dumpTool = `pglite-tools pg_dump (PostgreSQL ${version.text})`;

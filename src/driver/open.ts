@@ -83,7 +83,7 @@ export interface Database {
   transaction<T>(scripts: TransactionScripts, fn: (trx: Kysely<any>) => Promise<T>): Promise<T>;
   readonly capabilities: Capabilities;
   /** The PGlite instance behind an embedded database (dump, clone); undefined on a real server. */
-  readonly pglite?: import('@electric-sql/pglite').PGlite;
+  readonly pglite?: EmbeddedPglite;
   /**
    * Undoes whatever a migration SET on this session (search_path, role, timeouts) and re-applies
    * dbctl's own session settings, so nothing leaks into the next migration.
@@ -91,6 +91,17 @@ export interface Database {
   resetSession(session: Kysely<any>): Promise<void>;
   /** Observe every query run through `db` (dry runs capture SQL this way). Returns an unsubscribe. */
   onQuery(listener: (event: LogEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * The PGlite instance as the public types show it: the calls dbctl makes. PGlite's own declarations
+ * need Emscripten's ambient types, which a consumer's `tsc` (without skipLibCheck) cannot resolve;
+ * cast to `PGlite` from '@electric-sql/pglite' for anything more.
+ */
+export interface EmbeddedPglite {
+  query<T = Record<string, unknown>>(query: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: T[]; affectedRows?: number }>;
+  exec(query: string): Promise<Array<{ rows: Record<string, unknown>[]; affectedRows?: number }>>;
   close(): Promise<void>;
 }
 

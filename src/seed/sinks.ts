@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { PGlite } from '@electric-sql/pglite';
+import type { EmbeddedPglite } from '../driver/open.js';
 
 /** Where COPY text goes: written a batch at a time, then closed (which waits for the server). */
 export interface CopySink {
@@ -14,7 +14,7 @@ export interface CopySink {
 export interface BulkTarget {
   db: Kysely<any>;
   /** Present on an embedded database: its COPY reads from a Blob instead of a socket. */
-  pglite?: PGlite;
+  pglite?: EmbeddedPglite;
 }
 
 /**
@@ -28,7 +28,7 @@ export async function openCopySink(target: BulkTarget, copyInto: string): Promis
   return target.pglite ? pgliteSink(target.pglite, copyInto) : pgSink(target.db, copyInto);
 }
 
-function pgliteSink(pglite: PGlite, copyInto: string): CopySink {
+function pgliteSink(pglite: EmbeddedPglite, copyInto: string): CopySink {
   const statement = `copy ${copyInto} from '/dev/blob'`;
   return {
     write: async (text) => void (await pglite.query(statement, [], { blob: new Blob([text]) })),

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { summarizeTypesDiff } from './diff-summary.js';
+import { loadCodegen } from './codegen.js';
 import { generateTypes } from './generate.js';
 import { readIfExists } from './write.js';
 
@@ -30,6 +31,6 @@ export async function inspectTypes(database: Database, config: ResolvedConfig): 
   const current = readIfExists(file);
   if (current === undefined) return { fresh: false, file, missing: true, summary: [] };
   if (current === generated) return { fresh: true, file, missing: false, summary: [] };
-  const { DiffChecker } = await import('kysely-codegen');
+  const { DiffChecker } = await loadCodegen();
   return { fresh: false, file, missing: false, diff: new DiffChecker().diff(current, generated), summary: summarizeTypesDiff(current, generated) };
 }

@@ -5,6 +5,7 @@ import type { Database } from '../driver/open.js';
 import type { Adapter, Definitions, Scalars } from 'kysely-codegen';
 import { UsageError } from '../errors.js';
 import { readCatalogFacts, refineMetadata } from './catalog.js';
+import { loadCodegen } from './codegen.js';
 
 /** Per-call overrides of the `typegen` config (the CLI's flags); `out` is relative to the project. */
 export type TypegenOptions = Omit<TypegenConfig, 'afterMigrate'>;
@@ -34,7 +35,7 @@ export function withTypegenOptions(config: ResolvedConfig, opts: TypegenOptions 
 export async function generateTypes(database: Database, config: ResolvedConfig, opts?: TypegenOptions): Promise<string> {
   const o = withTypegenOptions(config, opts).typegen;
   // Loaded on demand: kysely-codegen pulls in the TypeScript compiler.
-  const [codegen, { serializeTypes }] = await Promise.all([import('kysely-codegen'), import('./serialize.js')]);
+  const [codegen, { serializeTypes }] = await Promise.all([loadCodegen(), import('./serialize.js')]);
   // Domains and partitions are resolved from the catalogs in catalog.ts, more exactly.
   const dialect = new codegen.PostgresDialect({ domains: false, partitions: true });
   addVectorType(codegen, dialect.adapter, o.vectorType);
