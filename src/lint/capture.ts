@@ -31,7 +31,10 @@ export async function captureModules(config: ResolvedConfig, files: MigrationFil
     if (first > 0) await new Migrator({ database, config }).up({ to: files[first - 1].name });
     const db = await database.kysely();
     let sink: string[] = [];
-    const stop = database.onQuery((event) => sink.push(event.query.sql));
+    // Kysely reports its own begin/commit/rollback too; they are dbctl's, not the migration's.
+    const stop = database.onQuery((event) => {
+      if (!/^\s*(begin|commit|rollback)\s*$/i.test(event.query.sql)) sink.push(event.query.sql);
+    });
     const run = async (file: MigrationFile, direction: 'up' | 'down', keep: boolean) => {
       const p = await prepare(file, direction);
       sink = [];

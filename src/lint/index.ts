@@ -83,8 +83,8 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
     if (level === 'off' || (unit.direction === 'down' && NOT_IN_DOWN.has(f.rule))) return;
     if (isIgnored(unit.ignores, f.rule, f.line === undefined ? undefined : statementLineAt(unit, f.line))) return;
     const located = unit.kind === 'module' && f.line !== undefined ? { statement: unit.statements[statementIndex(unit, f.line)]?.sql } : { line: f.line, col: f.col };
-    const { line: _line, col: _col, ...rest } = f;
-    findings.push({ ...rest, ...located, level, migration: unit.migration, file: path.relative(config.cwd, unit.file), direction: unit.direction });
+    const { rule, source, message, help } = f;
+    findings.push({ rule, level, source, migration: unit.migration, file: path.relative(config.cwd, unit.file), direction: unit.direction, ...located, message, help });
   };
 
   if (squawk.available) {
@@ -119,7 +119,7 @@ function select(entries: MigrationStatusEntry[], options: LintOptions): Migratio
 
 /** `15.8`, `17.5`: what squawk's --pg-version takes (the server may add a distribution suffix). */
 async function versionOf(database: Database): Promise<string> {
-  const { rows } = await database.query<{ v: string }>('show server_version');
+  const { rows } = await database.query<{ v: string }>("select current_setting('server_version') as v");
   return /^\d+(\.\d+)?/.exec(rows[0].v)?.[0] ?? rows[0].v;
 }
 

@@ -55,7 +55,7 @@ export async function moduleUnits(migration: string, file: string, captured: Cap
   const ignores = ignoresInModule(fs.readFileSync(file, 'utf8'));
   const units: LintUnit[] = [];
   const unit = async (direction: Direction, captured: string[]): Promise<LintUnit> => {
-    const statements = captured.map((s) => s.trim().replace(/;\s*$/, '')).filter((s) => !/^(begin|commit|rollback)\b/i.test(s));
+    const statements = captured.map((s) => s.trim().replace(/;\s*$/, ''));
     let text = '';
     const lines: { sql: string; line: number }[] = [];
     for (const sql of statements) {

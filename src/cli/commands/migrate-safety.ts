@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Database } from '../../driver/open.js';
 import { CheckFailedError } from '../../errors.js';
 import type { LintReport } from '../../lint/index.js';
+import type { RoundTripResult } from '../../migrate-test/index.js';
 import { commandContext, withDatabase, type CommandContext } from '../context.js';
 
 /** `migrate lint` and `migrate test`: schema safety checks that never change the target. */
@@ -18,6 +19,42 @@ export function registerMigrateSafety(migrate: Command): void {
         if (!report.ok) throw lintFailed(report);
       }, undefined, { kysely: false });
     });
+
+  migrate
+    .command('test')
+    .description('on a throwaway database: every migration up, down (the schema must be as before), up again; exit 4 on a mismatch')
+    .option('--from <name>', 'start at NAME (the migrations before it are applied, not tested)')
+    .action(async (opts, command: Command) => {
+      const ctx = await commandContext(command);
+      const [{ testMigrations }, { parseTarget }, { describeSchemaDiff }] = await Promise.all([
+        import('../../migrate-test/index.js'), import('../../driver/url.js'), import('../../schema/diff-text.js'),
+      ]);
+      const where = parseTarget(ctx.config.url, ctx.config.cwd);
+      ctx.out.info(ctx.out.color.dim(`on a throwaway database ${where.kind === 'pg' ? `on the server ${where.host}:${where.port}` : '(embedded PGlite)'}; the target is not touched`));
+      const report = await testMigrations({ config: ctx.config, from: opts.from, onEvent: (e) => renderRoundTrip(ctx, e.result, describeSchemaDiff) });
+      ctx.out.result(report);
+      const { migrations, passed, irreversible } = report.summary;
+      ctx.out.line(`tested ${migrations} migration(s): ${passed} passed${irreversible ? `, ${irreversible} irreversible (skipped: ${report.irreversible.join(', ')})` : ''}`);
+      if (!report.ok) {
+        throw new CheckFailedError(`migrate test: ${report.failed} ${report.results.at(-1)?.status === 'failed' ? 'failed' : 'does not round-trip'}`, {
+          hint: 'make its down undo exactly what its up does (dbctl migrate test --from NAME retests from there)',
+        }, 'migrate_test_failed');
+      }
+    });
+}
+
+function renderRoundTrip(ctx: CommandContext, r: RoundTripResult, describeSchemaDiff: typeof import('../../schema/diff-text.js').describeSchemaDiff): void {
+  const { out } = ctx;
+  const c = out.color;
+  if (out.json) return;
+  if (r.status === 'ok') return out.line(`${c.green('✓')} ${r.name}`);
+  if (r.status === 'irreversible') return out.line(`${c.yellow('-')} ${r.name} ${c.dim('irreversible (no down): skipped, kept applied')}`);
+  if (r.status === 'failed') return out.line(`${c.red('✗')} ${r.name}: ${r.phase} failed: ${r.error}`);
+  const labels = r.phase === 'down'
+    ? { missing: 'dropped by down and not restored', extra: 'left behind by down' }
+    : { missing: 'built by the first up only', extra: 'built by up after down only' };
+  out.line(`${c.red('✗')} ${r.name}: ${r.phase === 'down' ? 'the schema after down differs from before up' : 'up after down builds a different schema'}`);
+  for (const line of describeSchemaDiff(r.differences!, labels)) out.line(`    ${line}`);
 }
 
 /** `migrate up --lint`: lint what is pending, and refuse to apply anything if there is an error. */
