@@ -60,7 +60,8 @@ export async function execSql<T = any>(url: string, text: string): Promise<T[]> 
 
 /** A temporary project and a CLI runner bound to it. */
 export function project(files: Record<string, string> = {}) {
-  const cwd = tempProject(files);
+  // A project has a migrations folder (even an empty one): without it dbctl refuses to tell status.
+  const cwd = tempProject({ 'migrations/.keep': '', ...files });
   return {
     cwd,
     run: (args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> => runCli(args, { cwd, env }),

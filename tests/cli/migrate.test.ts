@@ -76,7 +76,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   });
 
   it('creates new migration files from templates', async () => {
-    const cwd = project({});
+    const cwd = project({ '.keep': '' });
     const ts = await runCli(['migrate', 'new', 'add users', '--json'], { cwd });
     expect(ts.code).toBe(0);
     expect(ts.json().file).toMatch(/^migrations\/\d{14}_add_users\.ts$/);
@@ -88,7 +88,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 describe('dbctl usage and connection errors', () => {
   it('exits 2 for bad flags, bad URLs and bad config, without a stack trace', async () => {
-    const cwd = project({});
+    const cwd = project({ '.keep': '' });
     const badFlag = await runCli(['migrate', 'up', '--step', 'zero'], { cwd });
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain('--step takes a positive whole number');
@@ -102,7 +102,7 @@ describe('dbctl usage and connection errors', () => {
   });
 
   it('gives up on an unreachable port within --connect-timeout with a clear message and no password', async () => {
-    const cwd = project({});
+    const cwd = project({ '.keep': '' });
     const started = Date.now();
     const r = await runCli(['migrate', 'status', '--connect-timeout', '1500ms', '--url', 'postgres://app:s3cretpw@127.0.0.1:1/app'], { cwd, timeoutMs: 30_000 });
     expect(r.code).toBe(3);
@@ -113,7 +113,7 @@ describe('dbctl usage and connection errors', () => {
   });
 
   it('prints the resolved config with the password redacted', async () => {
-    const cwd = project({});
+    const cwd = project({ '.keep': '' });
     const r = await runCli(['config', '--json'], { cwd, env: { DATABASE_URL: 'postgres://app:s3cretpw@db.internal:5432/app' } });
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ url: 'postgres://app:***@db.internal:5432/app', urlSource: 'env', env: 'development' });
@@ -245,7 +245,7 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
     const url = new URL(server);
     url.username = 'no_such_user_x';
     url.password = 'pw-sekrit-123';
-    const r = await runCli(['migrate', 'status'], { cwd: project({}), env: { DATABASE_URL: url.toString() } });
+    const r = await runCli(['migrate', 'status'], { cwd: project({ '.keep': '' }), env: { DATABASE_URL: url.toString() } });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/error: authentication failed for user "no_such_user_x"|role "no_such_user_x" does not exist/);
     expect(r.stdout + r.stderr).not.toContain('pw-sekrit-123');
@@ -254,7 +254,7 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
   it('says which database is missing', async () => {
     const url = new URL(server);
     url.pathname = '/dbctl_no_such_db';
-    const r = await runCli(['migrate', 'status'], { cwd: project({}), env: { DATABASE_URL: url.toString() } });
+    const r = await runCli(['migrate', 'status'], { cwd: project({ '.keep': '' }), env: { DATABASE_URL: url.toString() } });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('database "dbctl_no_such_db" does not exist');
   });

@@ -56,7 +56,7 @@ describe('db drop / db fresh delete only dbctl\'s PGlite directories (embedded o
   });
 
   it('refuses a PGlite directory holding anything PGlite does not create (db drop and db fresh)', async () => {
-    const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ url: 'pglite://data' }) });
+    const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ url: 'pglite://data' }), 'migrations/.keep': '', 'seeds/common/.keep': '' });
     const dir = path.join(cwd, 'data');
     await copyPgliteBase(dir);
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'precious');

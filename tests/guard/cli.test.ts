@@ -101,7 +101,8 @@ describe('the confirmation prompt on a terminal', () => {
 
   it('asks for the database name and acts only on the exact name', async (ctx) => {
     if (!hasScript) ctx.skip('util-linux `script` is not installed: no pseudo-terminal to test the prompt with');
-    const cwd = tempProject();
+    // A protected environment never falls back to the embedded default: it names its directory.
+    const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ environments: { production: { url: 'pglite://.dbctl/pglite' } } }) });
     expect((await runCli(['db', 'create'], { cwd })).code).toBe(0);
     const wrong = await onTerminal(['--env', 'production', 'db', 'drop', '--force'], cwd, 'pglit');
     expect(wrong.output).toContain('Type the database name to confirm:');

@@ -4,9 +4,10 @@ import { parseTarget } from '../../src/driver/url.js';
 import { assertDestructiveAllowed, confirmName, matchProductionHost, type GuardInput } from '../../src/guard/index.js';
 import { tempProject } from '../helpers/cli.js';
 
+const APP_URL = 'postgres://u:secret@db.internal:5432/app';
 const config = (env: string, file: object = {}) =>
-  resolveConfig({ cwd: tempProject({ 'dbctl.config.json': JSON.stringify(file) }), env, environ: {} });
-const app = parseTarget('postgres://u:secret@db.internal:5432/app', '/');
+  resolveConfig({ cwd: tempProject({ 'dbctl.config.json': JSON.stringify(file) }), env, environ: { DATABASE_URL: APP_URL } });
+const app = parseTarget(APP_URL, '/');
 
 /** The refusal's code, or 'allowed'. */
 async function outcome(input: Omit<GuardInput, 'operation'>): Promise<string> {

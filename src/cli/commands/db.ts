@@ -33,11 +33,11 @@ export function registerDbLifecycle(db: Command): void {
     async (opts, command: Command) => {
       const ctx = await commandContext(command);
       await announceTarget(ctx);
+      await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'db fresh', opts);
       // Every folder the run will read is checked before anything is dropped.
       const { assertMigrationsFolder, assertSeedsFolder } = await import('../../config/folders.js');
       assertMigrationsFolder(ctx.config.migrations.dir);
       if (opts.seed) assertSeedsFolder(ctx.config.seeds.dir);
-      await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'db fresh', opts);
       const [{ createDatabase, dropDatabase }, { Migrator }] = await Promise.all([import('../../dblife/index.js'), import('../../migrate/migrator.js')]);
       const dropped = await dropDatabase({ ...lifecycleOptions(ctx), force: opts.force });
       renderDrop(ctx, dropped);

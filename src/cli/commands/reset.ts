@@ -16,8 +16,8 @@ export function registerReset(program: Command): void {
       .option('--dry-run', 'list the tables that would be emptied; change nothing'),
   ).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
-    if (opts.seed) (await import('../../config/folders.js')).assertSeedsFolder(ctx.config.seeds.dir);
     if (!opts.dryRun) await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'reset', opts);
+    if (opts.seed) (await import('../../config/folders.js')).assertSeedsFolder(ctx.config.seeds.dir);
     const { resetDatabase } = await import('../../reset/index.js');
     await withDatabase(ctx, async (database) => {
       const report = await resetDatabase({ database, config: ctx.config, keep: opts.keep, dryRun: opts.dryRun });
