@@ -11,12 +11,14 @@ describe.each(backends)('dbctl migrate repair on $name', (backend) => {
     const environments = { development: { url: t.url }, production: { url: t.url } };
     const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ environments }), 'migrations/001_a.sql': createTable('a') });
     const cli = (...args: string[]) => runCli(['--json', ...args], { cwd });
-    expect((await cli('migrate', 'up')).code).toBe(0);
+    const up = await cli('migrate', 'up');
+    expect({ code: up.code, stderr: up.stderr }).toMatchObject({ code: 0 });
     writeFiles(cwd, { 'migrations/001_a.sql': createTable('a') + '-- reviewed\n' });
-    expect((await cli('migrate', 'up')).code).toBe(5);
+    const drift = await cli('migrate', 'up');
+    expect({ code: drift.code, stderr: drift.stderr }).toMatchObject({ code: 5 });
 
     const refused = await cli('--env', 'production', 'migrate', 'repair');
-    expect(refused.code).toBe(5);
+    expect({ code: refused.code, stderr: refused.stderr }).toMatchObject({ code: 5 });
     expect(refused.json().error.code).toBe('protected');
     const repaired = await cli('--env', 'production', 'migrate', 'repair', '001_a', '--force', '--confirm', confirmName(parseTarget(t.url, cwd)));
     expect(repaired.code).toBe(0);
