@@ -12,6 +12,9 @@ export async function main(argv: string[]): Promise<void> {
   let command = 'command';
   program.hook('preAction', (_root, action: Command) => void (command = commandPath(action)));
   const stray = guardStrayErrors();
+  // An error thrown before a command has built its context (a usage check in an action) is still
+  // reported as one JSON document under --json.
+  currentOutput({ json: wantsJson(argv) });
   let code: number = ExitCode.ok;
   try {
     await program.parseAsync(argv);

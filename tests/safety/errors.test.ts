@@ -21,6 +21,7 @@ describe('usage errors under --json print one JSON document', () => {
     [['migrate', 'down', '--step', '0', '--json'], /--step/],
     [['migrte', '--json'], /unknown command 'migrte'/],
     [['restore', '--json'], /missing required argument 'file'/],
+    [['migrate', 'down', '--step', '1', '--all', '--json'], /choose one of --step, --to, --all, --batch/],
   ])('dbctl %j', async (args, message) => {
     const r = await runCli(args, { cwd: tempProject({}) });
     expect(r.code).toBe(2);
