@@ -1,4 +1,5 @@
 import type { FieldChange, SchemaDiff, SchemaObject } from './diff.js';
+import type { Grant } from './model.js';
 
 /**
  * A diff as lines for people, grouped as missing / extra / changed; a changed multi-line definition
@@ -32,6 +33,7 @@ function show(value: unknown): string {
 }
 
 function describeChange({ field, expected, actual }: FieldChange): string[] {
+  if (field === 'grants') return describeGrants(expected as Grant[], actual as Grant[]);
   const [a, b] = [show(expected), show(actual)];
   if (!a.includes('\n') && !b.includes('\n') && a.length + b.length < 120) return [`${field}: ${a} → ${b}`];
   return [`${field}:`, ...lineDiff(a.split('\n'), b.split('\n')).map((l) => `  ${l}`)];
@@ -64,4 +66,11 @@ export function lineDiff(left: string[], right: string[]): string[] {
     else out.push(`+ ${b[j++]}`);
   }
   return out;
+}
+
+/** One line per role whose privileges differ: `grants to student_role: INSERT, SELECT → SELECT`. */
+function describeGrants(expected: Grant[], actual: Grant[]): string[] {
+  const of = (grants: Grant[], role: string) => grants.find((g) => g.role === role)?.privileges.join(', ') || '(none)';
+  const roles = [...new Set([...expected, ...actual].map((g) => g.role))].sort();
+  return roles.filter((r) => of(expected, r) !== of(actual, r)).map((r) => `grants to ${r}: ${of(expected, r)} → ${of(actual, r)}`);
 }

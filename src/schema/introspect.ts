@@ -28,6 +28,11 @@ export interface IntrospectOptions {
    * default table names.
    */
   migrations?: { schema: string; table: string; lockTable: string; historyTable: string };
+  /**
+   * The session is already in a transaction (say, a migration under test, or a change to be rolled
+   * back): read inside it instead of in a transaction of its own, leaving its search_path as it was.
+   */
+  inTransaction?: boolean;
 }
 
 const DEFAULT_MIGRATIONS = { schema: 'public', table: 'kysely_migration', lockTable: 'kysely_migration_lock', historyTable: 'dbctl_migration' };
@@ -42,7 +47,9 @@ export async function introspectSchema(database: Introspectable, options: Intros
   return database.session(async (client) => {
     // Empty search_path: pg_get_*def and format_type then qualify every name outside pg_catalog,
     // so the output does not depend on the caller's search_path.
-    await client.query(`begin isolation level repeatable read read only; select pg_catalog.set_config('search_path', '', true)`);
+    const own = !options.inTransaction;
+    const previous = own ? '' : (await client.query(`select pg_catalog.current_setting('search_path') as path`)).rows[0].path;
+    await client.query(`${own ? 'begin isolation level repeatable read read only; ' : ''}select pg_catalog.set_config('search_path', '', true)`);
     try {
       const run = async (text: string) => (await client.query(text)).rows;
       const schemas = await run(q.schemasQuery(scope));
@@ -57,7 +64,7 @@ export async function introspectSchema(database: Introspectable, options: Intros
       const functions = await run(q.functionsQuery(scope));
       return assemble({ schemas, extensions, types, sequences, relations, constraints, indexes, triggers, policies, functions });
     } finally {
-      await client.query('rollback');
+      await client.query(own ? 'rollback' : `select pg_catalog.set_config('search_path', ${quoteLiteral(previous)}, true)`);
     }
   });
 }
