@@ -96,12 +96,19 @@ function alterTable(n: any): LockHazard[] {
     if (cmd.subtype === 'AT_DetachPartition' && cmd.def?.PartitionCmd?.concurrent) continue;
     const hazard = alterCommand(cmd, constraint);
     if (hazard) hazards.push({ relation, ...hazard });
-    else catalog.push(cmd.subtype.replace(/^AT_/, ''));
+    else catalog.push(catalogAction(cmd));
   }
   // The lock is taken once for the whole statement: report the heaviest work, or one catalog change.
   if (hazards.length) return hazards;
   catalog = [...new Set(catalog)];
-  return catalog.length ? [{ relation, work: 'catalog', action: `ALTER TABLE (${catalog.join(', ')})`, help: CATALOG_HELP }] : [];
+  return catalog.length ? [{ relation, work: 'catalog', action: catalog.join(', '), help: CATALOG_HELP }] : [];
+}
+
+/** `AT_AddColumn` on `note` → `ADD COLUMN note`. */
+function catalogAction(cmd: any): string {
+  const words = cmd.subtype.replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+  const name = cmd.def?.ColumnDef?.colname ?? cmd.name;
+  return name ? `${words} ${name}` : words;
 }
 
 function alterCommand(cmd: any, constraint: any): Omit<LockHazard, 'relation'> | null {

@@ -40,10 +40,10 @@ export const SQUAWK_RULES: Record<string, RuleLevel> = {
   'prefer-bigint-over-int': 'warn',
   'prefer-bigint-over-smallint': 'warn',
   'prefer-identity': 'warn',
-  'prefer-repack': 'warn',
   'prefer-robust-stmts': 'warn',
   'prefer-text-field': 'warn',
-  'prefer-timestamptz': 'warn',
+  // squawk reports it under this name; `prefer-timestamptz` is accepted as an alias.
+  'prefer-timestamp-tz': 'warn',
   'renaming-column': 'warn',
   'renaming-table': 'warn',
   'require-enum-value-ordering': 'warn',
@@ -54,6 +54,9 @@ export const SQUAWK_RULES: Record<string, RuleLevel> = {
   // large-table rules judge with the table's real size.
   'require-lock-timeout': 'off',
   'require-statement-timeout': 'off',
+  // squawk 2.66 reports it only for Postgres 19+ (where REPACK CONCURRENTLY exists); before that,
+  // dbctl's large-table-rewrite judges VACUUM FULL and CLUSTER by the table's real size.
+  'prefer-repack': 'off',
   // Opt-in in squawk too: unqualified names are the norm in migrations run with one search_path.
   'require-table-schema': 'off',
 };
@@ -61,8 +64,11 @@ export const SQUAWK_RULES: Record<string, RuleLevel> = {
 /** squawk rules that need `--include` to run at all (off in squawk unless asked for). */
 export const SQUAWK_OPT_IN = ['require-table-schema'];
 
-/** squawk's older name for the two timeout rules together. */
-const ALIASES: Record<string, string[]> = { 'require-timeout-settings': ['require-lock-timeout', 'require-statement-timeout'] };
+/** Other names squawk accepts for its rules: the older combined timeout rule, and prefer-timestamptz. */
+const ALIASES: Record<string, string[]> = {
+  'require-timeout-settings': ['require-lock-timeout', 'require-statement-timeout'],
+  'prefer-timestamptz': ['prefer-timestamp-tz'],
+};
 
 /** dbctl's own rules, judged against the live database (see large-tables.ts). */
 export const DBCTL_RULES: Record<string, RuleLevel> = {
