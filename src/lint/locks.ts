@@ -57,7 +57,7 @@ export function lockHazards(statement: Statement): LockHazard[] {
     case 'RenameStmt':
       if (!n.relation || !['OBJECT_TABLE', 'OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT', 'OBJECT_MATVIEW'].includes(n.renameType)) return [];
       if (n.renameType === 'OBJECT_COLUMN' && n.relationType !== 'OBJECT_TABLE') return [];
-      return [{ relation: rangeVar(n.relation), work: 'catalog', action: 'RENAME', help: CATALOG_HELP }];
+      return [{ relation: rangeVar(n.relation), work: 'catalog', action: `RENAME ${n.subname ? `${n.renameType === 'OBJECT_COLUMN' ? 'COLUMN' : 'CONSTRAINT'} ${n.subname} ` : ''}TO ${n.newname}`, help: CATALOG_HELP }];
     case 'TruncateStmt':
       return (n.relations ?? []).map((r: any) => ({ relation: rangeVar(r.RangeVar), work: 'catalog' as const, action: 'TRUNCATE (its rows are deleted)', help: 'make sure the rows are meant to go' }));
     case 'DropStmt':
@@ -107,7 +107,7 @@ function alterTable(n: any): LockHazard[] {
 /** `AT_AddColumn` on `note` → `ADD COLUMN note`. */
 function catalogAction(cmd: any): string {
   const words = cmd.subtype.replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
-  const name = cmd.def?.ColumnDef?.colname ?? cmd.name;
+  const name = cmd.def?.ColumnDef?.colname ?? cmd.def?.Constraint?.conname ?? cmd.name;
   return name ? `${words} ${name}` : words;
 }
 
@@ -117,7 +117,7 @@ function alterCommand(cmd: any, constraint: any): Omit<LockHazard, 'relation'> |
     case 'AT_AlterColumnType':
       return { work: 'rewrite', action: `ALTER COLUMN${column} TYPE`, help: 'unless the new type is binary-compatible (varchar(n) → text, a longer varchar), the table is rewritten: add a new column, backfill it in batches, then switch' };
     case 'AT_SetNotNull':
-      return { work: 'scan', action: `SET NOT NULL on${column}`, help: `add CHECK (${cmd.name ?? 'col'} IS NOT NULL) NOT VALID, VALIDATE it in a later migration, then SET NOT NULL (Postgres 12+ then skips the scan)` };
+      return { work: 'scan', action: `ALTER COLUMN${column} SET NOT NULL`, help: `add CHECK (${cmd.name ?? 'col'} IS NOT NULL) NOT VALID, VALIDATE it in a later migration, then SET NOT NULL (Postgres 12+ then skips the scan)` };
     case 'AT_AddConstraint':
       return addConstraint(constraint);
     case 'AT_AddColumn':
