@@ -10,6 +10,9 @@ export interface GlobalOptions {
   config?: string;
   json?: boolean;
   verbose?: boolean;
+  quiet?: boolean;
+  /** --color (true) / --no-color (false); undefined: detect (NO_COLOR, FORCE_COLOR, a terminal). */
+  color?: boolean;
   connectTimeout?: string;
   cwd?: string;
 }
@@ -52,7 +55,7 @@ export async function announceTarget(ctx: CommandContext, url = ctx.config.url, 
 let output: Output | undefined;
 /** One Output per process, so the top-level error handler flushes the same JSON document. */
 export function currentOutput(globals?: GlobalOptions): Output {
-  if (!output || globals) output = new Output({ json: globals?.json, verbose: globals?.verbose });
+  if (!output || globals) output = new Output({ json: globals?.json, verbose: globals?.verbose, quiet: globals?.quiet, color: globals?.color });
   return output;
 }
 

@@ -10,14 +10,19 @@ export class Output {
   readonly color: ChalkInstance;
   readonly json: boolean;
   readonly verbose: boolean;
+  /** --quiet: no progress and no notes. */
+  readonly quiet: boolean;
   #document: unknown = undefined;
   #target: TargetInfo | undefined;
 
-  constructor(options: { json?: boolean; verbose?: boolean; stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream } = {}) {
+  constructor(options: { json?: boolean; verbose?: boolean; quiet?: boolean; color?: boolean; stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream } = {}) {
     this.json = !!options.json;
     this.verbose = !!options.verbose;
+    this.quiet = !!options.quiet;
     const noColor = 'NO_COLOR' in process.env && process.env.NO_COLOR !== '';
-    this.color = new Chalk(noColor || this.json ? { level: 0 } : {});
+    // --color / --no-color win over NO_COLOR and the terminal check; --json is never coloured.
+    const detected = new Chalk(noColor ? { level: 0 } : {}).level;
+    this.color = new Chalk({ level: this.json || options.color === false ? 0 : options.color ? Math.max(detected, 1) as 1 | 2 | 3 : detected });
   }
 
   /** A line of human output (dropped under --json). */
@@ -69,6 +74,11 @@ export class Output {
 
   get isTTY(): boolean {
     return !!process.stderr.isTTY && !this.json;
+  }
+
+  /** Progress bars and notes: on a terminal, and not under --json or --quiet. */
+  get showsProgress(): boolean {
+    return this.isTTY && !this.quiet;
   }
 }
 

@@ -3,6 +3,8 @@ import { VERSION } from '../version.js';
 import { registerConfig } from './commands/config.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerExtra } from './commands/index.js';
+import { registerInit } from './commands/init.js';
+import { registerCompletion } from './commands/completion.js';
 
 /** The command tree. Command modules import the core lazily inside their actions, so --help is fast. */
 export function buildProgram(): Command {
@@ -14,6 +16,9 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'config file (default: dbctl.config.{ts,mjs,js,json})')
     .option('--json', 'print one JSON document on stdout')
     .option('-v, --verbose', 'log every SQL statement on stderr; stack traces for internal errors')
+    .option('-q, --quiet', 'no progress bars or notes on stderr')
+    .option('--color', 'colour even when the output is not a terminal')
+    .option('--no-color', 'no colour (also NO_COLOR=1)')
     .addOption(new Option('--connect-timeout <duration>', 'keep retrying an unreachable server this long (default 10s)'))
     .addOption(new Option('--cwd <dir>', 'project directory').hideHelp())
     .showHelpAfterError('(run with --help for usage)')
@@ -23,5 +28,7 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerConfig(program);
   registerExtra(program);
+  registerInit(program);
+  registerCompletion(program);
   return program;
 }

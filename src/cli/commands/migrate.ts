@@ -15,6 +15,7 @@ export function registerMigrate(program: Command): void {
 
   migrate
     .command('up')
+    .alias('latest') // kysely-ctl's word (README "Coming from kysely-ctl")
     .description('apply pending migrations, each in its own transaction')
     .option('--step <n>', 'apply at most N migrations', positiveInt('--step'))
     .option('--to <name>', 'apply up to and including NAME')
@@ -40,6 +41,7 @@ export function registerMigrate(program: Command): void {
 
   migrate
     .command('down')
+    .alias('rollback') // kysely-ctl's word (README "Coming from kysely-ctl")
     .description('revert the last migration (or more)')
     .option('--step <n>', 'revert N migrations', positiveInt('--step'))
     .option('--to <name>', 'revert every migration after NAME (NAME stays applied)')
@@ -103,6 +105,7 @@ export function registerMigrate(program: Command): void {
 
   migrate
     .command('status')
+    .alias('list') // kysely-ctl's word (README "Coming from kysely-ctl")
     .description('show every migration: applied, pending, modified or missing')
     .option('--check', 'exit 4 if anything is pending, modified or missing')
     .action(async (opts, command: Command) => {
@@ -131,6 +134,7 @@ export function registerMigrate(program: Command): void {
 
   migrate
     .command('new <name>')
+    .alias('make') // kysely-ctl's word (README "Coming from kysely-ctl")
     .description('create a timestamped migration file from a template')
     .option('--sql', 'a .sql file (dbmate format) instead of TypeScript')
     .action(async (name: string, opts, command: Command) => {

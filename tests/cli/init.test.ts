@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { initProject } from '../../src/init/index.js';
+import { ROOT, runCli } from '../helpers/cli.js';
+
+/** An empty folder whose node_modules has what an installed project has: dbctl and kysely. */
+function installedProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-init-'));
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(ROOT, path.join(dir, 'node_modules/dbctl'), 'dir');
+  fs.symlinkSync(path.join(ROOT, 'node_modules/kysely'), path.join(dir, 'node_modules/kysely'), 'dir');
+  return dir;
+}
+
+function snapshot(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name === 'node_modules' || e.name === '.dbctl') continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+describe('dbctl init', () => {
+  it('sets up a project that migrates and seeds at once; a second run changes nothing; kysely-ctl words work', async () => {
+    const cwd = installedProject();
+    const first = await runCli(['init', '--json'], { cwd });
+    expect(first.code, first.stderr).toBe(0);
+    const report = first.json();
+    expect(report.files.map((f: { path: string; action: string }) => `${f.action} ${f.path}`)).toEqual([
+      'created dbctl.config.ts',
+      expect.stringMatching(/^created migrations\/\d{14}_create_users\.ts$/),
+      'created seeds/common/01_users.ts',
+      'created .gitignore',
+    ]);
+    expect(report.next).toEqual(['npx dbctl migrate up && npx dbctl seed']); // installed: no npm install step
+    expect(fs.readFileSync(path.join(cwd, 'dbctl.config.ts'), 'utf8')).toContain("from 'dbctl/config'");
+    expect(fs.readFileSync(path.join(cwd, '.gitignore'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['.dbctl/', 'backups/']));
+
+    const before = snapshot(cwd);
+    const again = await runCli(['init'], { cwd });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/skipped\s+dbctl\.config\.ts \(exists\)/);
+    expect(again.stdout).not.toMatch(/created|appended/);
+    expect(again.stdout).toContain('next: npx dbctl migrate up && npx dbctl seed');
+    expect(snapshot(cwd)).toEqual(before);
+
+    // kysely-ctl's vocabulary: make = new, latest = up (all), list = status, rollback = down.
+    const make = await runCli(['migrate', 'make', 'add_name', '--json'], { cwd });
+    expect(make.code, make.stderr).toBe(0);
+    fs.writeFileSync(path.join(cwd, make.json().file), `import type { Kysely } from 'kysely';
+export async function up(db: Kysely<any>) { await db.schema.alterTable('users').addColumn('name', 'text').execute(); }
+export async function down(db: Kysely<any>) { await db.schema.alterTable('users').dropColumn('name').execute(); }
+`);
+    const latest = await runCli(['migrate', 'latest', '--json'], { cwd });
+    expect(latest.code, latest.stderr).toBe(0);
+    expect(latest.json().results).toHaveLength(2);
+    const seeded = await runCli(['seed', '--json'], { cwd });
+    expect(seeded.code, seeded.stderr).toBe(0);
+    expect(seeded.json().totals.users.inserted).toBe(3);
+    const rollback = await runCli(['migrate', 'rollback', '--json'], { cwd });
+    expect(rollback.code, rollback.stderr).toBe(0);
+    expect(rollback.json().results.map((r: { name: string }) => r.name)).toEqual([expect.stringMatching(/_add_name$/)]);
+    const list = await runCli(['migrate', 'list', '--json'], { cwd });
+    expect(list.json().summary).toMatchObject({ applied: 1, pending: 1 });
+  });
+
+  it('appends to an existing .gitignore without duplicating, and leaves a project with migrations its own seeds', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-init-'));
+    fs.writeFileSync(path.join(cwd, '.gitignore'), 'node_modules\n/.dbctl'); // no final newline
+    fs.mkdirSync(path.join(cwd, 'migrations'));
+    fs.writeFileSync(path.join(cwd, 'migrations/001_init.sql'), '-- migrate:up\n-- migrate:down\n');
+    const report = initProject({ cwd });
+    expect(report.files).toContainEqual({ path: '.gitignore', action: 'appended', detail: 'backups/' });
+    expect(report.files).toContainEqual({ path: 'migrations/', action: 'skipped', detail: 'has 1 migration(s)' });
+    expect(report.files).toContainEqual({ path: 'seeds/common/.gitkeep', action: 'created' });
+    expect(report.next[0]).toBe('npm install --save-dev dbctl kysely');
+    expect(fs.readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toBe('node_modules\n/.dbctl\n\n# dbctl: the embedded database and backups\nbackups/\n');
+    initProject({ cwd });
+    expect(fs.readFileSync(path.join(cwd, '.gitignore'), 'utf8').match(/backups\//g)).toHaveLength(1);
+  });
+
+  it('--docker: a pinned image on 127.0.0.1, the password only in .env (an existing one is kept)', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-init-'));
+    fs.writeFileSync(path.join(cwd, '.env'), 'POSTGRES_PASSWORD=mine\n');
+    const report = initProject({ cwd, docker: true });
+    expect(report.next).toContain('docker compose up -d --wait');
+    const compose = fs.readFileSync(path.join(cwd, 'compose.yaml'), 'utf8');
+    expect(compose).toMatch(/image: pgvector\/pgvector:\d+\.\d+\.\d+-pg\d+\n/);
+    expect(compose).toContain('"127.0.0.1:${POSTGRES_PORT:-5433}:5432"');
+    expect(compose).toContain('POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?');
+    const env = fs.readFileSync(path.join(cwd, '.env'), 'utf8');
+    expect(env).toMatch(/^POSTGRES_PASSWORD=mine\n/);
+    expect(env).toMatch(/\nDATABASE_URL=postgres:\/\/[a-z_]+:mine@127\.0\.0\.1:5433\/[a-z_]+\n/);
+    expect(fs.readFileSync(path.join(cwd, '.env.example'), 'utf8')).toContain('POSTGRES_PASSWORD=change-me');
+    expect(fs.readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toContain('\n.env\n');
+    const again = initProject({ cwd, docker: true });
+    expect(again.files.filter((f) => f.action !== 'skipped')).toEqual([]);
+  });
+});
