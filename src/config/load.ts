@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { DbctlConfig } from './define.js';
+import { cachedConfigPath, importCachedConfig, writeConfigCache } from './config-cache.js';
 import { validateConfig } from './validate.js';
 
 export const CONFIG_FILES = ['dbctl.config.ts', 'dbctl.config.mts', 'dbctl.config.mjs', 'dbctl.config.js', 'dbctl.config.json'];
@@ -27,7 +28,7 @@ export async function loadConfigFile(cwd: string, explicit?: string): Promise<Lo
   if (!fs.existsSync(file)) throw new ConfigError(`config file ${explicit} not found`, { hint: 'check --config / DBCTL_CONFIG' }, 'config_missing');
   const folder = path.dirname(file);
   const root = path.basename(folder) === '.config' ? path.dirname(folder) : folder;
-  return { file, config: await importConfig(cwd, file), root };
+  return { file, config: await importConfig(cwd, file, root), root };
 }
 
 function findConfigFile(cwd: string): string | undefined {
@@ -40,15 +41,21 @@ function findConfigFile(cwd: string): string | undefined {
   }
 }
 
-async function importConfig(cwd: string, file: string): Promise<DbctlConfig> {
+async function importConfig(cwd: string, file: string, root: string): Promise<DbctlConfig> {
   let loaded: unknown;
   try {
     if (file.endsWith('.json')) {
       loaded = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } else if (/\.m?ts$/.test(file)) {
+      const source = fs.readFileSync(file, 'utf8');
+      const cached = cachedConfigPath(file, root, source);
+      loaded = await importCachedConfig(cached);
+      if (loaded === undefined) {
+        loaded = await importWithJiti(file);
+        await writeConfigCache(cached, source, file);
+      }
     } else {
-      const { createJiti } = await import('jiti');
-      const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: true });
-      loaded = await jiti.import(file, { default: true });
+      loaded = await importWithJiti(file);
     }
   } catch (error) {
     throw new ConfigError(`cannot load ${path.relative(cwd, file) || file}: ${firstLine(error)}`, { cause: error }, 'config_load');
@@ -59,6 +66,12 @@ async function importConfig(cwd: string, file: string): Promise<DbctlConfig> {
   }
   validateConfig(loaded as Record<string, unknown>, path.relative(cwd, file) || file);
   return loaded as DbctlConfig;
+}
+
+async function importWithJiti(file: string): Promise<unknown> {
+  const { createJiti } = await import('jiti');
+  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: true });
+  return jiti.import(file, { default: true });
 }
 
 function firstLine(error: unknown): string {
