@@ -18,3 +18,5 @@ export { createDatabase, dropDatabase, type LifecycleOptions, type CreateReport,
 export { assertDestructiveAllowed, confirmName, matchProductionHost, type GuardInput } from './guard/index.js';
 export { createTestdb, listTestdbs, dropTestdb, removeTestdbs, type CreateTestdbOptions, type CreatedTestdb, type TestdbEntry, type TestdbEvent } from './testdb/index.js';
 export { runDoctor, waitForDatabase, type DoctorReport, type Section as DoctorSection, type WaitOptions } from './doctor/index.js';
+export { resolveFleet, runFleet, fleetStatus, fleetVerify, fleetUp, fleetDown, fleetSeed, fleetExec, withSearchPath, type Fleet, type FleetMember, type FleetSelection, type FleetRunOptions, type FleetReport, type FleetMemberResult, type FleetEvent, type FleetOperation } from './fleet/index.js';
+export type { FleetConfig, FleetTarget } from './config/define.js';

@@ -58,6 +58,26 @@ export interface LintConfig {
   largeTableRows?: number;
 }
 
+/** One database of a fleet: a URL, or a URL with a schema (schema per tenant) and a display name. */
+export type FleetTarget = string | { url: string; schema?: string; name?: string };
+
+/**
+ * A fleet for `dbctl fleet …` (see README, Fleets). One of:
+ * - a list of database URLs (or FleetTargets);
+ * - `{ server, databases }`: every database on the server whose name matches a LIKE pattern
+ *   (`'tenant_%'`; `exclude`: a pattern to leave out);
+ * - `{ url, schemas }`: every schema of one database matching a LIKE pattern (schema per tenant:
+ *   migrations run with `search_path` = the schema, then `searchPath`, and keep their bookkeeping in it);
+ * - `{ module }`: a TS/JS file whose default export (a function, maybe async) returns the targets,
+ *   e.g. read from a control-plane table; or such a function itself.
+ */
+export type FleetConfig =
+  | FleetTarget[]
+  | { server: string; databases: string; exclude?: string }
+  | { url: string; schemas: string; exclude?: string; searchPath?: string[] }
+  | { module: string }
+  | ((context: { env: string }) => FleetTarget[] | Promise<FleetTarget[]>);
+
 export interface DbctlConfig {
   /** URL used when no environment overrides it. */
   url?: string;
@@ -73,6 +93,8 @@ export interface DbctlConfig {
   /** `dbctl reset`: schemas emptied besides the migrations schema, and tables it always keeps. */
   reset?: { schemas?: string[]; keep?: string[] };
   environments?: Record<string, EnvironmentConfig>;
+  /** Named fleets of databases for `dbctl fleet --fleet NAME …`. */
+  fleets?: Record<string, FleetConfig>;
   /** Host patterns (`*` wildcard) that are production whatever the environment says. */
   productionHosts?: string[];
   connectTimeout?: Duration;

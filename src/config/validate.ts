@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.js';
  * failure deep inside a command. Hand-written rather than a schema library: it runs on every
  * command, and the whole shape is this table.
  */
-type Check = 'string' | 'boolean' | 'integer' | 'number' | 'duration' | 'strings' | 'levels' | Shape | { each: Shape };
+type Check = 'string' | 'boolean' | 'integer' | 'number' | 'duration' | 'strings' | 'levels' | 'fleets' | Shape | { each: Shape };
 interface Shape {
   [key: string]: Check;
 }
@@ -53,6 +53,7 @@ export const CONFIG_SHAPE: Shape = {
   lint: { rules: 'levels', largeTableRows: 'integer' },
   reset: { schemas: 'strings', keep: 'strings' },
   environments: { each: ENVIRONMENT },
+  fleets: 'fleets',
   productionHosts: 'strings',
   connectTimeout: 'duration',
   statementTimeout: 'duration',
@@ -71,6 +72,10 @@ export function validateConfig(value: Record<string, unknown>, file: string, sha
     }
     if (v === undefined) continue;
     const wrong = (expected: string) => new ConfigError(`${file}: ${name} must be ${expected}, got ${describe(v)}`);
+    if (check === 'fleets') {
+      validateFleets(v, file, name);
+      continue;
+    }
     if (typeof check === 'object') {
       if (!isPlainObject(v)) throw wrong('an object');
       if ('each' in check && isShape(check.each)) {
@@ -101,7 +106,37 @@ const EXPECTED: Record<Exclude<Check, object>, string> = {
   duration: 'a duration (milliseconds, or text such as "30s")',
   strings: 'a list of strings',
   levels: "an object of rule names to 'off', 'warn' or 'error'",
+  fleets: 'an object of fleet names to fleets',
 };
+
+const FLEET_SHAPES: Array<[string, Shape]> = [
+  ['server', { server: 'string', databases: 'string', exclude: 'string' }],
+  ['url', { url: 'string', schemas: 'string', exclude: 'string', searchPath: 'strings' }],
+  ['module', { module: 'string' }],
+];
+const FLEET_FORMS = 'a list of URLs, { server, databases }, { url, schemas }, { module } or a function';
+
+/** `fleets.<name>`: one of the forms of FleetConfig (src/config/define.ts). */
+function validateFleets(value: unknown, file: string, name: string): void {
+  if (!isPlainObject(value)) throw new ConfigError(`${file}: ${name} must be an object of fleet names to fleets, got ${describe(value)}`);
+  for (const [fleet, v] of Object.entries(value)) {
+    const key = `${name}.${fleet}`;
+    if (typeof v === 'function') continue;
+    if (Array.isArray(v)) {
+      v.forEach((t, i) => {
+        const ok = typeof t === 'string' || (isPlainObject(t) && typeof t.url === 'string' && Object.keys(t).every((k) => ['url', 'schema', 'name'].includes(k)) && ['schema', 'name'].every((k) => t[k] === undefined || typeof t[k] === 'string'));
+        if (!ok) throw new ConfigError(`${file}: ${key}[${i}] must be a URL or { url, schema?, name? }, got ${describe(t)}`);
+      });
+      continue;
+    }
+    const form = isPlainObject(v) ? FLEET_SHAPES.find(([k]) => k in v && !(k === 'url' && !('schemas' in v))) : undefined;
+    if (!form) throw new ConfigError(`${file}: ${key} must be ${FLEET_FORMS}, got ${describe(v)}`);
+    const required = Object.keys(form[1]).filter((k) => !['exclude', 'searchPath'].includes(k));
+    const missing = required.find((k) => (v as Record<string, unknown>)[k] === undefined);
+    if (missing) throw new ConfigError(`${file}: ${key}.${missing} is missing (a fleet of the ${form[0]} form needs ${required.join(', ')})`);
+    validateConfig(v as Record<string, unknown>, file, form[1], `${key}.`);
+  }
+}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

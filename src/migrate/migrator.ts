@@ -276,7 +276,7 @@ export class Migrator {
     if (!files.length) return report;
 
     // Kysely and the runner load only now: status and a no-op `up` never need them.
-    const { MigrationBodyError, prepare, withLockRetry, execScript } = await import('./runner.js');
+    const [{ MigrationBodyError, withLockRetry, execScript }, { prepareCached: prepare }] = await Promise.all([import('./runner.js'), import('./prepared-cache.js')]);
     // Load everything first: a syntax error in the third file must not leave the first two applied.
     const prepared: Prepared[] = [];
     for (const file of files) prepared.push(await prepare(file, direction));

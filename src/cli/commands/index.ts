@@ -3,6 +3,7 @@ import { registerBackup } from './backup.js';
 import { registerDbLifecycle } from './db.js';
 import { registerDbWait } from './db-wait.js';
 import { registerDoctor } from './doctor.js';
+import { registerFleet } from './fleet.js';
 import { registerReset } from './reset.js';
 import { registerSchema } from './schema.js';
 import { registerSeed } from './seed.js';
@@ -23,4 +24,5 @@ export function registerExtra(program: Command): void {
   registerDoctor(program);
   registerSummary(program);
   registerSchema(program);
+  registerFleet(program);
 }

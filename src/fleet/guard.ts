@@ -1,0 +1,41 @@
+import type { ResolvedConfig } from '../config/resolve.js';
+import { parseTarget } from '../driver/url.js';
+import { RefusedError } from '../errors.js';
+import { matchProductionHost } from '../guard/hosts.js';
+import type { Fleet } from './targets.js';
+
+/**
+ * The protected-environment guard for a whole fleet (`migrate down`, `seed`, `exec`): in a
+ * protected environment it needs `force` and the fleet's name confirmed; a member on a
+ * `productionHosts` host from an unprotected environment is refused outright, as for one database.
+ */
+export function assertFleetDestructiveAllowed(input: { config: ResolvedConfig; fleet: Fleet; operation: string; force?: boolean; confirm?: string }): void {
+  const { config, fleet, operation } = input;
+  const data = { operation, env: config.env, fleet: fleet.name };
+  if (!config.protected) {
+    for (const m of fleet.members) {
+      const target = parseTarget(m.url, config.cwd);
+      const pattern = target.kind === 'pg' ? matchProductionHost(target.host, config.productionHosts) : undefined;
+      if (pattern !== undefined) {
+        throw new RefusedError(`fleet ${operation} refused: ${m.name} is on host "${target.kind === 'pg' ? target.host : ''}", which matches productionHosts pattern "${pattern}", but environment "${config.env}" is not protected`, {
+          hint: `run with a protected environment (e.g. --env production) and --force --confirm ${fleet.name}`,
+          data: { ...data, member: m.name, pattern },
+        }, 'production_host');
+      }
+    }
+    return;
+  }
+  const where = `${fleet.members.length} database(s) of fleet "${fleet.name}"`;
+  if (!input.force) {
+    throw new RefusedError(`fleet ${operation} refused: environment "${config.env}" is protected; it would change ${where}`, {
+      hint: `pass --force and confirm the fleet name (--confirm ${fleet.name}) if you really mean it`,
+      data,
+    }, 'protected');
+  }
+  if (input.confirm !== fleet.name) {
+    throw new RefusedError(`fleet ${operation} refused: ${input.confirm === undefined ? 'the fleet name was not confirmed' : `"${input.confirm}" does not match the fleet name "${fleet.name}"`} (environment "${config.env}" is protected)`, {
+      hint: `confirm with --confirm ${fleet.name}`,
+      data,
+    }, input.confirm === undefined ? 'not_confirmed' : 'confirm_mismatch');
+  }
+}

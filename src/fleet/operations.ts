@@ -1,0 +1,82 @@
+import type { DownOptions, RunReport, StatusReport, UpOptions } from '../migrate/migrator.js';
+import type { MemberContext, FleetOperation, FleetVersion, MemberWork } from './run.js';
+
+/** Where the status says a database stands (applied = recorded in it, whether or not the file still exists). */
+export function versionOf(status: StatusReport): FleetVersion {
+  const applied = status.migrations.filter((m) => m.state !== 'pending');
+  return { applied: applied.length, last: applied.length ? applied[applied.length - 1].name : null };
+}
+
+async function migrator(context: MemberContext) {
+  const { Migrator } = await import('../migrate/migrator.js');
+  return new Migrator({ database: context.database, config: context.config });
+}
+
+/** Attaches what was known before the failure, so the report shows where the database stands. */
+function failing(error: unknown, work: MemberWork): never {
+  if (error && typeof error === 'object') Object.assign(error, { fleetWork: work });
+  throw error;
+}
+
+export const fleetStatus: FleetOperation = async (context) => {
+  const status = await (await migrator(context)).status();
+  const version = versionOf(status);
+  return { before: version, after: version, detail: { ...status.summary } };
+};
+
+export const fleetVerify: FleetOperation = async (context) => {
+  const m = await migrator(context);
+  const status = await m.status();
+  const before = versionOf(status);
+  try {
+    await m.verify();
+  } catch (error) {
+    failing(error, { before });
+  }
+  return { before, detail: { ...status.summary } };
+};
+
+function successes(report: RunReport): number {
+  return report.results.filter((r) => r.status === 'success').length;
+}
+
+/** `migrate up` (or `down`) on one database, with its version before and after. */
+function migrate(direction: 'up' | 'down', options: UpOptions | DownOptions): FleetOperation {
+  return async (context) => {
+    const m = await migrator(context);
+    const before = versionOf(await m.status());
+    let report: RunReport;
+    try {
+      report = direction === 'up' ? await m.up(options as UpOptions) : await m.down(options as DownOptions);
+    } catch (error) {
+      const results = (error as { data?: { results?: RunReport['results'] } }).data?.results ?? [];
+      const done = results.filter((r) => r.status === 'success').length;
+      const after = await m.status().then(versionOf, () => undefined);
+      failing(error, { before, after, applied: done });
+    }
+    return { before, after: report.results.length ? versionOf(await m.status()) : before, applied: successes(report), detail: { batch: report.batch } };
+  };
+}
+
+export const fleetUp = (options: UpOptions = {}): FleetOperation => migrate('up', options);
+export const fleetDown = (options: DownOptions = {}): FleetOperation => migrate('down', options);
+
+export interface FleetSeedOptions {
+  only?: string[];
+  scale?: number;
+  seed?: number;
+}
+
+export const fleetSeed = (options: FleetSeedOptions = {}): FleetOperation => async (context) => {
+  const { runSeeds } = await import('../seed/index.js');
+  const report = await runSeeds({ database: context.database, config: context.config, ...options });
+  const rows = Object.values(report.totals).reduce((n, t) => n + t.inserted + t.updated + t.deleted, 0);
+  return { detail: { seeds: report.seeds.length, rows, totals: report.totals } };
+};
+
+/** Runs one SQL script on each database, in one transaction per database. */
+export const fleetExec = (text: string): FleetOperation => async (context) => {
+  const { sql } = await import('kysely');
+  await context.database.transaction({ reset: true }, async (trx) => void (await sql.raw(text).execute(trx)));
+  return {};
+};

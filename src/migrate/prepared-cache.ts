@@ -1,0 +1,28 @@
+import fs from 'node:fs';
+import type { MigrationFile } from './files.js';
+import type { Direction, Prepared } from './runner.js';
+
+/**
+ * Prepared migrations kept for the life of the process, keyed by file and direction and checked
+ * against the file's bytes: a fleet run migrating 1,000 databases loads (imports or parses) each
+ * migration once instead of 1,000 times. A Prepared is stateless (its `run` takes the session), so
+ * sharing it between databases is safe; a file changed since it was prepared is prepared again.
+ */
+const cache = new Map<string, { bytes: Buffer; prepared: Promise<Prepared> }>();
+
+export async function prepareCached(file: MigrationFile, direction: Direction): Promise<Prepared> {
+  const key = `${direction}\0${file.file}`;
+  const bytes = fs.readFileSync(file.file);
+  const hit = cache.get(key);
+  if (hit?.bytes.equals(bytes)) {
+    const prepared = await hit.prepared;
+    // The same file under another name cannot happen (name = file name), but keep `file` the caller's.
+    return prepared.file === file ? prepared : { ...prepared, file };
+  }
+  const { prepare } = await import('./runner.js');
+  const prepared = prepare(file, direction);
+  cache.set(key, { bytes, prepared });
+  // A file that fails to load is not remembered: the next run reports it afresh.
+  prepared.catch(() => cache.delete(key));
+  return prepared;
+}
