@@ -1,0 +1,226 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FleetConfig } from '../../src/config/define.js';
+import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
+import { fleetStatus, fleetUp, resolveFleet, runFleet, type Fleet, type FleetReport } from '../../src/fleet/index.js';
+import { BIN, diagnostics, runCli, tempProject, writeFiles } from '../helpers/cli.js';
+import { admin, createDatabases, dropDatabases, fleetPrefix, query, SECOND_SERVER, SERVER } from './helpers.js';
+
+const sql = (up: string, down = '') => `-- migrate:up\n${up}\n-- migrate:down\n${down}\n`;
+const MIGRATIONS = {
+  'migrations/0001_users.sql': sql('create table users (id int primary key, name text);', 'drop table users;'),
+  // A migration that changes the session's search_path: it must not leak into the next one.
+  'migrations/0002_path.sql': sql('set search_path to public;\nselect 1;'),
+  'migrations/0003_items.sql': sql('create table items (id int primary key, user_id int references users);', 'drop table items;'),
+  'migrations/0004_notes.ts': `import { sql, type Kysely } from 'kysely';
+export async function up(db: Kysely<any>) { await sql\`create table notes (id int primary key, body text)\`.execute(db); }
+export async function down(db: Kysely<any>) { await sql\`drop table notes\`.execute(db); }
+`,
+};
+// Fails on a database that has a table named `broken` (how the tests break one database of the fleet).
+const FAILING = {
+  'migrations/0005_guarded.sql': sql(`do $$ begin
+  if to_regclass('broken') is not null then raise exception 'this database is broken'; end if;
+end $$;
+create table t5 (id int);`, 'drop table t5;'),
+};
+
+async function configFor(cwd: string, fleets: Record<string, FleetConfig>, url = SERVER): Promise<ResolvedConfig> {
+  const config = await resolveConfig({ cwd, url, environ: {} });
+  return { ...config, raw: { ...config.raw, fleets } };
+}
+
+const byName = (report: FleetReport) => Object.fromEntries(report.results.map((r) => [r.name, r]));
+
+describe.runIf(SERVER)('fleet on a server', () => {
+  const prefix = fleetPrefix();
+  afterAll(async () => {
+    await dropDatabases(SERVER!, prefix);
+    if (SECOND_SERVER) await dropDatabases(SECOND_SERVER, prefix);
+  });
+
+  it(`migrates databases across two servers; a failed database fails alone and a re-run continues it${SECOND_SERVER ? '' : ' (skipped: TEST_SECOND_SERVER_URL unset)'}`, async (t) => {
+    if (!SECOND_SERVER) return t.skip();
+    const p = `${prefix}_two`;
+    const one = await createDatabases(SERVER!, [`${p}_a`, `${p}_b`, `${p}_c`]);
+    const two = await createDatabases(SECOND_SERVER, [`${p}_d`, `${p}_e`]);
+    const cwd = tempProject(MIGRATIONS);
+    const config = await configFor(cwd, { two: [...one, ...two] });
+    const fleet = await resolveFleet(config, { fleet: 'two' });
+    expect(fleet.members.map((m) => m.name)).toEqual([`${p}_a`, `${p}_b`, `${p}_c`, `${p}_d`, `${p}_e`]);
+
+    const first = await runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp() });
+    expect(Object.keys(first.concurrency)).toHaveLength(2);
+    expect(first.summary).toMatchObject({ total: 5, ok: 5, failed: 0, applied: 20 });
+    expect(first.results.every((r) => r.before?.applied === 0 && r.after?.applied === 4 && r.after.last === '0004_notes')).toBe(true);
+    // 0002 set search_path: the next migrations still ran with the session's own.
+    expect(await query(two[0], `select table_schema from information_schema.tables where table_name in ('items', 'notes')`)).toEqual([{ table_schema: 'public' }, { table_schema: 'public' }]);
+
+    writeFiles(cwd, FAILING);
+    await query(one[1], 'create table broken ()');
+    const second = await runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp() });
+    const r = byName(second);
+    expect(second.summary).toMatchObject({ ok: 4, failed: 1, skipped: 0, applied: 4 });
+    expect(r[`${p}_b`]).toMatchObject({ status: 'failed', before: { applied: 4 }, after: { applied: 4 }, applied: 0, error: { code: 'migration_failed', exitCode: 1 } });
+    expect(r[`${p}_b`].error!.message).toContain('this database is broken');
+    expect(r[`${p}_e`]).toMatchObject({ status: 'ok', before: { applied: 4 }, after: { applied: 5, last: '0005_guarded' }, applied: 1 });
+
+    await query(one[1], 'drop table broken');
+    const third = await runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp() });
+    expect(byName(third)[`${p}_b`]).toMatchObject({ status: 'ok', before: { applied: 4 }, after: { applied: 5 }, applied: 1 });
+    expect(third.summary).toMatchObject({ ok: 5, applied: 1 });
+  });
+
+  it('--fail-fast starts nothing after a failure; a failing canary stops the run, a passing one lets it go on', async () => {
+    const p = `${prefix}_ff`;
+    const urls = await createDatabases(SERVER!, ['a', 'b', 'c', 'd'].map((x) => `${p}_${x}`));
+    await query(urls[1], 'create table broken ()');
+    const cwd = tempProject({ ...MIGRATIONS, ...FAILING });
+    const config = await configFor(cwd, { ff: { server: SERVER!, databases: `${p}\\_%` } });
+    const fleet = await resolveFleet(config, { fleet: 'ff' });
+    const run = (o: { failFast?: boolean; canary?: number }) => runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp(), concurrency: 1, ...o });
+
+    const failFast = await run({ failFast: true });
+    expect(failFast.results.map((r) => r.status)).toEqual(['ok', 'failed', 'skipped', 'skipped']);
+    expect(failFast.stopped).toBe('fail-fast');
+
+    const canary = await run({ canary: 2 });
+    expect(canary.results.map((r) => r.status)).toEqual(['ok', 'failed', 'skipped', 'skipped']);
+    expect(canary.stopped).toBe('canary');
+    // The one that failed kept the migrations before the failing one: a re-run continues from there.
+    expect(canary.results[1]).toMatchObject({ before: { applied: 4 }, after: { applied: 4 } });
+
+    const passing = await run({ canary: 1 });
+    expect(passing.results.map((r) => r.status)).toEqual(['ok', 'failed', 'ok', 'ok']);
+    expect(passing.stopped).toBeNull();
+  });
+
+  it('schema per tenant: each schema migrated with its own search_path and bookkeeping', async () => {
+    const p = `${prefix}_sch`;
+    const [url] = await createDatabases(SERVER!, [p]);
+    await query(url, 'create schema tenant_1; create schema tenant_2; create schema "tenant 3"; create schema other');
+    const cwd = tempProject(MIGRATIONS);
+    const config = await configFor(cwd, { tenants: { url, schemas: 'tenant%' } });
+    const fleet = await resolveFleet(config, { fleet: 'tenants' });
+    expect(fleet.members.map((m) => m.name)).toEqual([`${p}/tenant 3`, `${p}/tenant_1`, `${p}/tenant_2`]);
+    const report = await runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp() });
+    expect(report.summary).toMatchObject({ ok: 3, applied: 12 });
+    const tables = await query(url, `select table_schema as s, string_agg(table_name, ',' order by table_name) as t from information_schema.tables where table_schema not in ('pg_catalog', 'information_schema') group by 1 order by 1`);
+    const all = 'dbctl_migration,items,kysely_migration,kysely_migration_lock,notes,users';
+    expect(tables).toEqual([{ s: 'tenant 3', t: all }, { s: 'tenant_1', t: all }, { s: 'tenant_2', t: all }]);
+    const status = await runFleet({ fleet, config, operationName: 'status', operation: fleetStatus });
+    expect(status.results.map((r) => [r.name, r.after?.applied, r.detail?.pending])).toEqual(fleet.members.map((m) => [m.name, 4, 0]));
+  });
+
+  it('two fleet runs at once never apply a migration twice', async () => {
+    const p = `${prefix}_cc`;
+    const urls = await createDatabases(SERVER!, ['a', 'b', 'c', 'd'].map((x) => `${p}_${x}`));
+    const slow = (n: number) => sql(`select pg_sleep(0.15);\ncreate table s${n} (id int);`, `drop table s${n};`);
+    const cwd = tempProject({ 'migrations/0001_s.sql': slow(1), 'migrations/0002_s.sql': slow(2), 'migrations/0003_s.sql': slow(3) });
+    const config = await configFor(cwd, { cc: urls });
+    const fleet = await resolveFleet(config, { fleet: 'cc' });
+    const run = () => runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp(), concurrency: 2 });
+    const [x, y] = await Promise.all([run(), run()]);
+    expect(x.summary.failed + y.summary.failed).toBe(0);
+    expect(x.summary.applied + y.summary.applied).toBe(12);
+    for (const url of urls) {
+      expect(await query(url, 'select name, count(*)::int as n from kysely_migration group by name order by name')).toEqual([1, 2, 3].map((i) => ({ name: `000${i}_s`, n: 1 })));
+    }
+  });
+
+  it('a killed run resumes where each database stands (CLI: fleet migrate up, killed)', async () => {
+    const p = `${prefix}_kill`;
+    const urls = await createDatabases(SERVER!, ['a', 'b', 'c'].map((x) => `${p}_${x}`));
+    const slow = (n: number) => sql(`select pg_sleep(0.3);\ncreate table k${n} (id int);`, `drop table k${n};`);
+    const cwd = tempProject({ 'migrations/0001_k.sql': slow(1), 'migrations/0002_k.sql': slow(2), 'migrations/0003_k.sql': slow(3) });
+    const child = spawn(process.execPath, [BIN, '--url', SERVER!, 'fleet', '--all-databases', `${p}\\_%`, '--concurrency', '1', 'migrate', 'up'], { cwd, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    const applied = async () => (await query<{ n: number }>(urls[0], `select count(*)::int as n from pg_tables where tablename = 'kysely_migration'`))[0].n
+      ? (await query<{ n: number }>(urls[0], 'select count(*)::int as n from kysely_migration'))[0].n
+      : 0;
+    for (let i = 0; i < 300 && (await applied()) < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await exited;
+    const config = await configFor(cwd, {});
+    const fleet = await resolveFleet(config, { allDatabases: `${p}\\_%` });
+    const report = await runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp() });
+    expect(report.summary.failed).toBe(0);
+    const first = report.results[0];
+    expect(first.before!.applied).toBeGreaterThanOrEqual(1);
+    expect(first.before!.applied + first.applied).toBe(3);
+    expect(report.results.slice(1).every((r) => r.before!.applied + r.applied === 3)).toBe(true);
+    for (const url of urls) expect(await query(url, 'select count(*)::int as n, count(distinct name)::int as d from kysely_migration')).toEqual([{ n: 3, d: 3 }]);
+  });
+
+  it('CLI: fleet status prints a table of every database; fleet verify --json is one document and exits 4 on drift', async () => {
+    const p = `${prefix}_cli`;
+    const urls = await createDatabases(SERVER!, ['a', 'b'].map((x) => `${p}_${x}`));
+    const cwd = tempProject({ ...MIGRATIONS, 'dbctl.config.json': JSON.stringify({ fleets: { pair: urls } }) });
+    const config = await configFor(cwd, { pair: urls });
+    await runFleet({ fleet: await resolveFleet(config, { fleet: 'pair' }), config, operationName: 'migrate up', operation: fleetUp({ step: 3 }) });
+    // Drift on b only: its record of 0001 no longer matches the file.
+    await query(urls[1], `update dbctl_migration set checksum = 'x' where name = '0001_users'`);
+
+    const status = await runCli(['--url', SERVER!, 'fleet', '--all-databases', `${p}\\_%`, 'status'], { cwd });
+    expect(status.code, status.stderr).toBe(0);
+    expect(diagnostics(status.stderr)).toBe('');
+    expect(status.stderr).toContain(`target: fleet all-databases ${p}\\_%: 2 database(s) on `);
+    expect(status.stdout).toMatch(new RegExp(`${p}_a +ok +3 +1 +0003_items`));
+    expect(status.stdout).toMatch(new RegExp(`${p}_b +ok +3 +1 +0003_items +1 modified`));
+    expect(status.stdout).toContain('fleet all-databases');
+
+    const verify = await runCli(['--url', SERVER!, 'fleet', '--fleet', 'pair', 'verify', '--json'], { cwd });
+    expect(verify.code, verify.stderr).toBe(4);
+    const doc = verify.json();
+    expect(doc).toMatchObject({ ok: false, fleet: 'pair', operation: 'verify', summary: { total: 2, ok: 1, failed: 1 }, error: { code: 'fleet_check_failed' } });
+    expect(doc.results[1]).toMatchObject({ name: `${p}_b`, status: 'failed', error: { code: 'verify_failed', exitCode: 4 } });
+    expect(JSON.stringify(doc)).not.toContain('password');
+  });
+});
+
+describe('fleet selection and config (no database)', () => {
+  it('refuses a missing or double selection and an unknown fleet, naming the declared ones', async () => {
+    const cwd = tempProject({ 'migrations/.keep': '' });
+    const config = await configFor(cwd, { tenants: ['postgres://x@localhost/a'] }, 'pglite://memory');
+    await expect(resolveFleet(config, {})).rejects.toMatchObject({ code: 'fleet_selection' });
+    await expect(resolveFleet(config, { fleet: 'a', allDatabases: 'b' })).rejects.toMatchObject({ code: 'fleet_selection' });
+    await expect(resolveFleet(config, { fleet: 'tenant' })).rejects.toMatchObject({ code: 'fleet_unknown', hint: 'declared fleets: tenants' });
+    await expect(resolveFleet(config, { allDatabases: 'x%' })).rejects.toMatchObject({ code: 'fleet_embedded' });
+    const fleet: Fleet = await resolveFleet(config, { fleet: 'tenants' });
+    expect(fleet.members).toEqual([{ name: 'a', url: 'postgres://x@localhost/a', server: 'localhost:5432', lane: 'postgres://x@localhost/a', schema: undefined }]);
+  });
+
+  it('validates every form of fleets in the config file', async () => {
+    const { validateConfig } = await import('../../src/config/validate.js');
+    const ok = { fleets: { a: ['postgres://h/a', { url: 'postgres://h/b', schema: 's', name: 'b' }], b: { server: 'postgres://h', databases: 't_%' }, c: { url: 'postgres://h/d', schemas: 't_%', searchPath: ['public'] }, d: { module: './fleet.ts' }, e: () => [] } };
+    expect(() => validateConfig(ok, 'dbctl.config.ts')).not.toThrow();
+    expect(() => validateConfig({ fleets: { a: { server: 'postgres://h' } } }, 'f')).toThrow('f: fleets.a.databases is missing (a fleet of the server form needs server, databases)');
+    expect(() => validateConfig({ fleets: { a: { url: 'postgres://h' } } }, 'f')).toThrow('fleets.a must be a list of URLs, { server, databases }, { url, schemas }, { module } or a function, got an object');
+    expect(() => validateConfig({ fleets: { a: [5] } }, 'f')).toThrow('fleets.a[0] must be a URL or { url, schema?, name? }, got 5');
+    expect(() => validateConfig({ fleets: { a: { server: 'x', databases: 'y', pattern: 'z' } } }, 'f')).toThrow('unknown option "fleets.a.pattern"');
+  });
+
+  it('derives the default concurrency from the free connection slots', async () => {
+    const { defaultConcurrency } = await import('../../src/fleet/servers.js');
+    expect(defaultConcurrency({ maxConnections: 100, reserved: 3, inUse: 7 })).toBe(16);
+    expect(defaultConcurrency({ maxConnections: 100, reserved: 3, inUse: 70 })).toBe(9);
+    expect(defaultConcurrency({ maxConnections: 20, reserved: 3, inUse: 17 })).toBe(1);
+  });
+
+  it('prepares a migration once per process and again when its bytes change', async () => {
+    const { prepareCached } = await import('../../src/migrate/prepared-cache.js');
+    const cwd = tempProject({ 'migrations/0001_a.sql': sql('select 1;') });
+    const file = { name: '0001_a', file: `${cwd}/migrations/0001_a.sql`, kind: 'sql' as const };
+    const a = await prepareCached(file, 'up');
+    expect(await prepareCached(file, 'up')).toBe(a);
+    writeFiles(cwd, { 'migrations/0001_a.sql': sql('select 2;') });
+    const b = await prepareCached(file, 'up');
+    expect(b).not.toBe(a);
+    expect(b.sqlText).toBe('select 2;');
+  });
+});
+
+beforeAll(() => {
+  if (!SERVER) console.log('[fleet] TEST_DATABASE_URL unset: the server fleet tests skip');
+});
+void admin;
