@@ -62,6 +62,12 @@ export interface TransactionScripts {
 export interface Capabilities {
   /** Several sessions at once (a real server). PGlite is one session, so run locks are moot there. */
   concurrentSessions: boolean;
+  /**
+   * Set when the database is distributed: `'citus'` when the citus extension is installed in it
+   * (read at open). Seeds then count rows through the coordinator, doctor reports the cluster, backup
+   * says what a coordinator dump holds, testdb clones on every node.
+   */
+  distributed?: 'citus';
 }
 
 export interface Database {
@@ -134,13 +140,15 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
     if (setup) client.query(setup).catch(() => {});
   });
   const started = Date.now();
+  let distributed: Capabilities['distributed'];
   let delay = 100;
   for (;;) {
     try {
       const client = await pool.connect();
       try {
-        const { rows } = await client.query(`select current_setting('server_version_num')::int as v`);
+        const { rows } = await client.query(`select current_setting('server_version_num')::int as v, exists (select 1 from pg_catalog.pg_extension where extname = 'citus') as citus`);
         if (rows[0].v >= 140000) setup = 'set client_connection_check_interval = 1000';
+        if (rows[0].citus) distributed = 'citus';
         if (setup) await client.query(setup);
       } finally {
         client.release();
@@ -159,7 +167,7 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
   return databaseOnPool(options, pool, {
     target,
     setup,
-    capabilities: { concurrentSessions: true },
+    capabilities: { concurrentSessions: true, ...(distributed ? { distributed } : {}) },
   });
 }
 
