@@ -17,6 +17,7 @@ const CASES = {
   5: './cases/5-reset.mjs',
   6: './cases/6-startup.mjs',
   7: './cases/7-embedded.mjs',
+  8: './cases/8-drift.mjs',
 };
 
 const { values } = parseArgs({

@@ -67,6 +67,7 @@ export function diffSchemas(expected: SchemaSnapshot, actual: SchemaSnapshot): S
       if (!object.parent || b.has(object.parent)) missing.push(object);
       continue;
     }
+    if (JSON.stringify(object.properties) === JSON.stringify(other.properties)) continue;
     const changes = fieldChanges(object.properties, other.properties);
     if (changes.length) changed.push({ kind: object.kind, name: object.name, changes });
   }

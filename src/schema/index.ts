@@ -24,3 +24,4 @@ export {
   type StaleCheck,
   type ErdRequest,
 } from './outputs.js';
+export { referenceSnapshot, filterSnapshot, type Reference } from './reference.js';

@@ -32,10 +32,13 @@ describe.each(backends)('the example database ($name)', (backend) => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-drift-'));
     const config = await resolveConfig({ cwd, url: example.test.url, environ: {}, migrationsDir: MIGRATIONS_DIR });
     expect((await detectDrift(example.database, config)).diff.equal).toBe(true);
+    fs.rmSync(path.join(cwd, '.dbctl/schema-cache'), { recursive: true, force: true });
+    expect((await detectDrift(example.database, config)).reference.cached).toBe(false); // a clone of the template, snapshot cached
 
     await example.database.query(`alter table users add column nickname text; drop index courses_semester_idx;
       revoke insert on interactions from student_role`);
-    const { diff } = await detectDrift(example.database, config);
+    const { diff, reference } = await detectDrift(example.database, config);
+    expect(reference.cached).toBe(true); // the template's snapshot, not another clone
     expect(describeSchemaDiff(diff)).toEqual([
       'missing (in the migrations, not in the database):',
       '  - index courses_semester_idx on public.courses: CREATE INDEX courses_semester_idx ON public.courses USING btree (semester)',
