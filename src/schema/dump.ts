@@ -11,15 +11,23 @@ import { ident, literal, qualifiedIdent, roleIdent } from './sql-names.js';
  * comments.
  */
 export function dumpSchema(snapshot: SchemaSnapshot): string {
+  const relations = [...snapshot.tables, ...snapshot.views].map(name).sort((a, b) => b.length - a.length);
+  // Bodies are not checked at creation (check_function_bodies off), but signatures and
+  // SQL-standard bodies (BEGIN ATOMIC, RETURN) are resolved at once.
+  const late = (f: SchemaSnapshot['functions'][number]) => {
+    const signature = `${f.arguments} ${/\n RETURNS (.*)\n/.exec(f.definition)?.[1] ?? ''}`;
+    return /\n(BEGIN ATOMIC|RETURN )/.test(f.definition) || relations.some((r) => new RegExp(`(^|[^\\w."])${escapeRegExp(r)}($|[^\\w."])`).test(signature));
+  };
   const sections: [string, string[]][] = [
     ['Roles the schema names (global to the server: created NOLOGIN only when missing)', roles(snapshot)],
     ['Schemas', snapshot.schemas.map((s) => `CREATE SCHEMA ${ident(s.name)};`)],
     ['Extensions (the version is whatever the server provides)', snapshot.extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${ident(e.name)} WITH SCHEMA ${ident(e.schema)};`)],
     ['Types', types(snapshot)],
     ['Sequences', snapshot.sequences.map(sequence)],
-    ['Functions', snapshot.functions.map((f) => `${f.definition};`)],
+    ['Functions', snapshot.functions.filter((f) => !late(f)).map((f) => `${f.definition};`)],
     ['Tables', orderTables(snapshot.tables).map(table)],
     ['Views', orderViews(snapshot.views).map(view)],
+    ['Functions that need tables to exist (a row type in the signature, or a SQL-standard body)', snapshot.functions.filter(late).map((f) => `${f.definition};`)],
     ['Indexes', [...snapshot.tables, ...snapshot.views].flatMap((r) => r.indexes.map((i) => `${i.definition};`))],
     ['Constraints added after every table exists (foreign keys, NOT VALID)', snapshot.tables.flatMap(lateConstraints)],
     ['Sequence ownership', snapshot.sequences.filter((s) => s.ownedBy).map((s) => `ALTER SEQUENCE ${qualifiedIdent(s.schema, s.name)} OWNED BY ${dotted(s.ownedBy!)};`)],
@@ -41,6 +49,7 @@ export function dumpSchema(snapshot: SchemaSnapshot): string {
 }
 
 const name = (r: { schema: string; name: string }) => qualifiedIdent(r.schema, r.name);
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `schema.table` or `schema.table.column` as stored in the snapshot, quoted part by part. */
 function dotted(value: string): string {

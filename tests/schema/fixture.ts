@@ -62,6 +62,9 @@ create unique index totals_customer on shop.totals (customer_id);
 grant select on shop.paid_orders to ${READER};
 
 create table notes (id uuid primary key default gen_random_uuid(), body text not null);
+-- resolved at creation, so a dump must create it after the table it returns
+create function shop.orders_of(c bigint) returns setof shop.orders language sql stable
+begin atomic select * from shop.orders where customer_id = c; end;
 `;
 
 /** A project whose one migration is FIXTURE_SQL (so the database also has dbctl's bookkeeping). */

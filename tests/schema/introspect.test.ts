@@ -119,6 +119,7 @@ describe.each(backends)('schema introspection and diff ($name)', (backend) => {
     expect(baseline.functions.map((f) => `${f.kind} ${f.schema}.${f.name}(${f.arguments})`)).toEqual([
       'function shop.add(a integer, b integer)',
       'procedure shop.noop()',
+      'function shop.orders_of(c bigint)',
       'function shop.touch()',
     ]);
     expect(names(baseline.sequences)).toEqual(['shop.invoice_no', 'shop.orders_id_seq']);
