@@ -21,3 +21,4 @@ export { runDoctor, waitForDatabase, type DoctorReport, type Section as DoctorSe
 export { resolveFleet, runFleet, fleetStatus, fleetVerify, fleetUp, fleetDown, fleetSeed, fleetExec, withSearchPath, type Fleet, type FleetMember, type FleetSelection, type FleetRunOptions, type FleetReport, type FleetMemberResult, type FleetEvent, type FleetOperation } from './fleet/index.js';
 export type { FleetConfig, FleetTarget } from './config/define.js';
 export { introspectSchema, diffSchemas, describeSchemaDiff, detectDrift, dumpSchema, writeSchemaDump, checkSchemaDump, renderMermaid, renderDot, type SchemaSnapshot, type SchemaDiff, type IntrospectOptions, type DriftReport } from './schema/index.js';
+export { distributeTable, createReferenceTable, undistributeTable, citusNodes, citusTableShards, type DistributeOptions, type CitusNode, type CitusTableShards } from './citus/index.js';

@@ -6,7 +6,7 @@ import type { Database } from '../driver/open.js';
 import { UsageError } from '../errors.js';
 import { Migrator } from '../migrate/migrator.js';
 import { VERSION } from '../version.js';
-import { sha256File, writeManifest, type BackupContent, type BackupFormat, type Manifest, type ManifestMigrations } from './manifest.js';
+import { CITUS_CAPTURE_NOTE, sha256File, writeManifest, type BackupContent, type BackupFormat, type DistributedManifest, type Manifest, type ManifestMigrations } from './manifest.js';
 import { referencedRoles } from './roles.js';
 import { serverVersion, snapshotTables, type TableSnapshot } from './snapshot.js';
 import { assertToolSupportsServer, libpqConnection, runToolOrFail } from './tools.js';
@@ -28,6 +28,8 @@ export interface BackupReport {
   manifestFile: string;
   manifest: Manifest;
   durationMs: { dump: number; manifest: number; total: number };
+  /** What the backup does not capture (a Citus coordinator's distribution). */
+  warnings: string[];
 }
 
 /**
@@ -55,7 +57,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
   let dumpMs = 0;
   let dumpTool: string;
   let tables: TableSnapshot[];
-  const hash = (db: Kysely<any>) => snapshotTables(db, { content: content !== 'schema-only' });
+  const hash = (db: Kysely<any>) => snapshotTables(db, { content: content !== 'schema-only', distributed: database.capabilities.distributed });
   try {
     if (database.pglite) {
       // One session: hash first, then let PGlite's pg_dump use the session.
@@ -101,9 +103,21 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
     roles: await referencedRoles(database.db),
     tables,
   };
+  const warnings: string[] = [];
+  if (database.capabilities.distributed === 'citus') {
+    manifest.distributed = await citusManifest(database);
+    const n = manifest.distributed.tables.length;
+    if (n) warnings.push(`Citus: ${n} distributed or reference table(s) backed up as ${CITUS_CAPTURE_NOTE}`);
+  }
   const manifestFile = writeManifest(file, manifest);
   const total = performance.now() - started;
-  return { file, manifestFile, manifest, durationMs: { dump: Math.round(dumpMs), manifest: Math.round(total - dumpMs), total: Math.round(total) } };
+  return { file, manifestFile, manifest, warnings, durationMs: { dump: Math.round(dumpMs), manifest: Math.round(total - dumpMs), total: Math.round(total) } };
+}
+
+async function citusManifest(database: Database): Promise<DistributedManifest> {
+  const { citusTableShards } = await import('../citus/cluster.js');
+  const tables = (await citusTableShards(database)).map((t) => ({ table: t.table, type: t.type, distributionColumn: t.distributionColumn, shards: t.shards }));
+  return { extension: 'citus', captured: CITUS_CAPTURE_NOTE, tables };
 }
 
 async function migrationState(database: Database, config: ResolvedConfig): Promise<ManifestMigrations | { error: string }> {

@@ -30,7 +30,23 @@ export interface Manifest {
   /** Roles the schema refers to (owners, grants, policies): pg_dump does not carry them. */
   roles: string[];
   tables: TableSnapshot[];
+  /** Present when the database was a Citus coordinator: what the dump holds of the distribution. */
+  distributed?: DistributedManifest;
 }
+
+/**
+ * A coordinator's pg_dump reads every row through the coordinator, so the data is whole, but it
+ * carries no distribution: restored, every table is a local table on the coordinator. The manifest
+ * records how each was distributed, so it can be redone and verification can say what differs.
+ */
+export interface DistributedManifest {
+  extension: 'citus';
+  captured: string;
+  tables: Array<{ table: string; type: string; distributionColumn: string | null; shards: number }>;
+}
+
+export const CITUS_CAPTURE_NOTE =
+  'a coordinator pg_dump: every row, read through the coordinator, but no distribution; restored, the tables are local tables (re-run create_distributed_table / create_reference_table)';
 
 export interface ManifestMigrations {
   applied: string[];

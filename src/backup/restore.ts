@@ -107,19 +107,32 @@ export interface Verification {
   tables: number;
   rows: number;
   differences: TableDifference[];
+  /** What matches in rows but not in form: tables distributed (Citus) at backup time that are local here. */
+  warnings: string[];
 }
 
 /** Compares a database's tables (counts, content hashes) with a manifest; changes nothing. */
 export async function verifyAgainstManifest(database: Database, manifest: Manifest): Promise<Verification> {
-  const actual = await database.db.transaction().execute((trx) => snapshotTables(trx, { content: manifest.content !== 'schema-only' }));
+  const actual = await database.db.transaction().execute((trx) => snapshotTables(trx, { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed }));
   const { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion } = manifest;
   return {
+    warnings: await distributionWarnings(database, manifest),
     target: describeTarget(database.target),
     manifest: { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion },
     tables: manifest.tables.length,
     rows: manifest.tables.reduce((n, t) => n + (t.rows ?? 0), 0),
     differences: compareTables(manifest, actual),
   };
+}
+
+/** Tables the manifest says were distributed and that are not (or not the same way) in `database`. */
+async function distributionWarnings(database: Database, manifest: Manifest): Promise<string[]> {
+  const expected = manifest.distributed?.tables ?? [];
+  if (!expected.length) return [];
+  const actual = database.capabilities.distributed === 'citus' ? await (await import('../citus/cluster.js')).citusTableShards(database) : [];
+  const local = expected.filter((e) => !actual.some((a) => a.table === e.table && a.type === e.type && a.distributionColumn === e.distributionColumn));
+  if (!local.length) return [];
+  return [`${local.length} table(s) were Citus ${[...new Set(local.map((t) => t.type))].join('/')} tables when backed up and are not here: ${local.map((t) => `${t.table} (${t.type}${t.distributionColumn ? ` by ${t.distributionColumn}` : ''})`).join(', ')}. Their rows match the manifest; distribute them again (create_distributed_table / create_reference_table)`];
 }
 
 /**

@@ -41,9 +41,11 @@ export async function listUserTables(db: Kysely<any>): Promise<Array<{ schema: s
  * count and sums are hashed once more. No sort, no giant string, so it scales with the table.
  * Run inside a transaction (`db` may be one) because of the SET LOCALs.
  */
-export async function snapshotTables(db: Kysely<any>, options: { content: boolean }): Promise<TableSnapshot[]> {
+export async function snapshotTables(db: Kysely<any>, options: { content: boolean; distributed?: 'citus' }): Promise<TableSnapshot[]> {
   const tables = await listUserTables(db);
   if (!options.content) return tables.map((t) => ({ ...t, rows: null, hash: null }));
+  // Citus computes a distributed table's rows' text on the workers: they must get the same settings.
+  if (options.distributed === 'citus') await sql.raw(`set local citus.propagate_set_commands = 'local'`).execute(db);
   for (const setting of CANONICAL_SETTINGS) await sql.raw(setting).execute(db);
   const out: TableSnapshot[] = [];
   for (const t of tables) {

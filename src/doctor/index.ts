@@ -37,6 +37,7 @@ export async function runDoctor(config: ResolvedConfig): Promise<DoctorReport> {
       ['lock', (db) => lockSection(db)],
       ['sessions', (db) => sessionsSection(db, config)],
       ['types', (db) => typesSection(db, config)],
+      ['citus', async (db) => (await import('./citus.js')).citusSection(db)],
     ];
     for (const [name, check] of checks) {
       if (!database) {

@@ -8,7 +8,7 @@ export interface Section {
   [fact: string]: unknown;
 }
 
-export const SECTIONS = ['config', 'connection', 'pglite', 'extensions', 'migrations', 'lock', 'sessions', 'types'] as const;
+export const SECTIONS = ['config', 'connection', 'pglite', 'extensions', 'migrations', 'lock', 'sessions', 'types', 'citus'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface DoctorReport {

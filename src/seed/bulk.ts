@@ -90,7 +90,7 @@ export async function bulkUpsert(target: BulkTarget, table: string, rows: Rows, 
         await sink.abort();
         throw error;
       });
-      const merged = await merge(bound.db, info, stage, names, key, options.update);
+      const merged = await merge(bound.db, info, stage, names, key, options.update, !!target.distributed);
       inserted += merged.inserted;
       updated += merged.updated;
       await sql.raw(`truncate pg_temp.${stage}`).execute(bound.db);
@@ -100,14 +100,13 @@ export async function bulkUpsert(target: BulkTarget, table: string, rows: Rows, 
   });
 }
 
-async function merge(db: Kysely<any>, info: TableInfo, stage: string, names: string[], key: string[], update: string[] | false | undefined): Promise<{ inserted: number; updated: number }> {
+async function merge(db: Kysely<any>, info: TableInfo, stage: string, names: string[], key: string[], update: string[] | false | undefined, distributed: boolean): Promise<{ inserted: number; updated: number }> {
   const target = info.qualified;
   const set = update === false ? [] : update ?? names.filter((n) => !key.includes(n));
   if (update) requireColumns(info, target, update);
   const onConflict = set.length
     ? `do update set ${set.map((c) => `${quoteIdent(c)} = excluded.${quoteIdent(c)}`).join(', ')}
-       where row(${set.map((c) => `${target}.${quoteIdent(c)}`).join(', ')})::text
-             is distinct from row(${set.map((c) => `excluded.${quoteIdent(c)}`).join(', ')})::text`
+       where ${changed(info, target, set, distributed)}`
     : 'do nothing';
   // xmax = 0 on the returned row version means it was inserted, not updated.
   const { rows } = await sql.raw<{ inserted: number; updated: number }>(`
@@ -118,6 +117,25 @@ async function merge(db: Kysely<any>, info: TableInfo, stage: string, names: str
       returning (xmax = 0) as fresh)
     select (count(*) filter (where fresh))::int as inserted, (count(*) filter (where not fresh))::int as updated from written`).execute(db);
   return rows[0];
+}
+
+/**
+ * The ON CONFLICT condition that leaves unchanged rows alone. The rows' text forms compare every type
+ * alike (json has no `=`; 1.0 and 1.00 differ), but record output is only STABLE, and Citus refuses
+ * anything not IMMUTABLE there: on Citus each column is compared with its type's `=` (its text form
+ * when it has none: json, point, xml, whose output is immutable).
+ */
+function changed(info: TableInfo, target: string, columns: string[], distributed: boolean): string {
+  if (!distributed) {
+    return `row(${columns.map((c) => `${target}.${quoteIdent(c)}`).join(', ')})::text
+             is distinct from row(${columns.map((c) => `excluded.${quoteIdent(c)}`).join(', ')})::text`;
+  }
+  return columns
+    .map((c) => {
+      const cast = info.columns.get(c)?.equality === false ? '::text' : '';
+      return `${target}.${quoteIdent(c)}${cast} is distinct from excluded.${quoteIdent(c)}${cast}`;
+    })
+    .join(' or ');
 }
 
 /** Formats rows into COPY text and hands it over a batch at a time; returns the row count. */

@@ -89,8 +89,9 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
       let tables: Record<string, TableCounts>;
       try {
         const before = await writeCounters(trx);
-        const ctx = createSeedContext({
-          target: { db: trx, pglite: database.pglite },
+        const citus = database.capabilities.distributed === 'citus' ? await (await import('./distributed.js')).startCitusCount(trx) : undefined;
+        const plain = createSeedContext({
+          target: { db: trx, pglite: database.pglite, distributed: database.capabilities.distributed },
           faker: seededFaker(seed, file.name),
           env,
           scale,
@@ -100,8 +101,10 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
           cwd: config.cwd,
           onProgress: (p) => options.onEvent?.({ type: 'progress', seed: file.name, ...p }),
         });
+        const ctx = citus ? citus.wrap(plain) : plain;
         await body(ctx);
         tables = countsSince(before, await writeCounters(trx));
+        if (citus) tables = await citus.finish(trx, tables);
       } catch (error) {
         if (!savepoint) await trx.rollback().execute().catch(() => {});
         throw seedFailure(file, shown, error);

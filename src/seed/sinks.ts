@@ -15,6 +15,8 @@ export interface BulkTarget {
   db: Kysely<any>;
   /** Present on an embedded database: its COPY reads from a Blob instead of a socket. */
   pglite?: EmbeddedPglite;
+  /** The database's `capabilities.distributed`: on Citus, upserts compare rows with immutable operators. */
+  distributed?: 'citus';
 }
 
 /**

@@ -16,12 +16,14 @@ export interface TableSummary {
  * with exact row counts and, on request, a content digest. The digest is computed with fixed
  * TimeZone, DateStyle and float output, so two databases (or backends) with the same rows agree.
  */
-export async function summarizeTables(db: Kysely<any>, config: ResolvedConfig, options: { digest?: boolean } = {}): Promise<TableSummary[]> {
+export async function summarizeTables(db: Kysely<any>, config: ResolvedConfig, options: { digest?: boolean; distributed?: 'citus' } = {}): Promise<TableSummary[]> {
   const { schema, table, lockTable, historyTable } = config.migrations;
   const bookkeeping = new Set([table, lockTable, historyTable].map((t) => `${schema}.${t}`));
   const tables = (await listTables(sqlClientOf(db), config.reset.schemas)).filter((t) => !bookkeeping.has(`${t.schema}.${t.table}`));
   if (!options.digest) return Promise.all(tables.map(async (t) => ({ ...t, rows: await countRows(db, t) })));
   return db.transaction().execute(async (trx) => {
+    // On Citus the rows' text is made on the workers: the settings must reach them.
+    if (options.distributed === 'citus') await sql`set local citus.propagate_set_commands = 'local'`.execute(trx);
     await sql`set local timezone = 'UTC'; set local datestyle = 'ISO, YMD'; set local intervalstyle = 'postgres'; set local extra_float_digits = 1`.execute(trx);
     const out: TableSummary[] = [];
     for (const t of tables) {

@@ -7,6 +7,8 @@ export interface ColumnInfo {
   type: string;
   /** pg_type.typcategory: `A` array, `U` user-defined (vector, json…), `S` string… */
   category: string;
+  /** The type has an `=` operator (json, point and xml have none): upserts on Citus compare with it. */
+  equality: boolean;
 }
 
 export interface TableInfo {
@@ -32,8 +34,11 @@ export async function tableInfo(db: Kysely<any>, table: string): Promise<TableIn
     limit 1`.execute(db);
   if (!found.length) throw new UsageError(`table "${table}" does not exist`, { hint: 'run `dbctl migrate up` first, or check the table name' }, 'seed_table');
   const { oid, qualified } = found[0];
-  const { rows: columns } = await sql<{ name: string; type: string; category: string; pk: boolean }>`
+  const { rows: columns } = await sql<{ name: string; type: string; category: string; equality: boolean; pk: boolean }>`
     select a.attname as name, format_type(a.atttypid, a.atttypmod) as type, t.typcategory as category,
+           t.typcategory = 'A' or t.typtype = 'e' or exists (
+             select 1 from pg_catalog.pg_operator o
+             where o.oprname = '=' and o.oprleft = coalesce(nullif(t.typbasetype, 0), t.oid) and o.oprright = o.oprleft) as equality,
            coalesce(a.attnum = any(i.indkey), false) as pk
     from pg_catalog.pg_attribute a
     join pg_catalog.pg_type t on t.oid = a.atttypid
@@ -42,7 +47,7 @@ export async function tableInfo(db: Kysely<any>, table: string): Promise<TableIn
     order by a.attnum`.execute(db);
   return {
     qualified,
-    columns: new Map(columns.map((c) => [c.name, { name: c.name, type: c.type, category: c.category }])),
+    columns: new Map(columns.map((c) => [c.name, { name: c.name, type: c.type, category: c.category, equality: c.equality }])),
     primaryKey: columns.filter((c) => c.pk).map((c) => c.name),
   };
 }

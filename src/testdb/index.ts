@@ -46,7 +46,13 @@ export async function openHost(config: ResolvedConfig): Promise<{ host: TestdbHo
   const target = parseTarget(config.url, config.cwd);
   if (target.kind === 'pg') {
     const { serverHost } = await import('./server.js');
-    return { host: await serverHost(target, config.lockTimeoutMs), kind: 'pg' };
+    const host = await serverHost(target, config.lockTimeoutMs);
+    // A Citus cluster's test databases are made on every node (testdb/citus.ts).
+    const citus = host.citusLoaded ? await (await import('./citus.js')).citusHost(host, target).catch(async (error) => {
+      await host.close();
+      throw error;
+    }) : undefined;
+    return { host: citus ?? host, kind: 'pg' };
   }
   const { embeddedHost } = await import('./embedded.js');
   return { host: embeddedHost(path.resolve(config.cwd, EMBEDDED_TESTDB_DIR), config.lockTimeoutMs), kind: 'pglite' };

@@ -20,11 +20,15 @@ export function cloneStrategy(serverVersionNum: number, environ = process.env): 
 
 const LOCK_NAMESPACE = 'dbctl testdb';
 
+/** A server host, and whether the server preloads Citus (then the configured database may be a Citus cluster's). */
+export type ServerHost = TestdbHost & { citusLoaded: boolean };
+
 /** Test databases on a server, managed through one session on its maintenance database. */
-export async function serverHost(target: Extract<Target, { kind: 'pg' }>, lockTimeoutMs: number): Promise<TestdbHost> {
+export async function serverHost(target: Extract<Target, { kind: 'pg' }>, lockTimeoutMs: number): Promise<ServerHost> {
   const admin = await connectMaintenance(target);
   const q = (text: string, values?: unknown[]) => admin.query(text, values);
-  const version = Number((await q('show server_version_num')).rows[0].server_version_num);
+  const settings = (await q(`select current_setting('server_version_num')::int as version, current_setting('shared_preload_libraries') as preload`)).rows[0];
+  const version = Number(settings.version);
   const strategy = cloneStrategy(version);
 
   const create = async (name: string, template?: string) => {
@@ -41,6 +45,7 @@ export async function serverHost(target: Extract<Target, { kind: 'pg' }>, lockTi
     );
 
   return {
+    citusLoaded: /(^|[\s,])citus([\s,]|$)/.test(settings.preload),
     async hasTemplate(name) {
       return (await q('select 1 from pg_database where datname = $1 and datistemplate', [name])).rows.length > 0;
     },

@@ -10,7 +10,9 @@ import type { ResolvedConfig } from '../config/resolve.js';
  * - enum labels in declaration order (its query has no ORDER BY, so the union could reorder);
  * - partitions dropped by `relispartition` (it drops every inheritance child instead);
  * - columns Postgres never lets you write (GENERATED ALWAYS identity, stored generated columns);
- * - dbctl's and Kysely's bookkeeping tables, and the `schemas` filter.
+ * - dbctl's and Kysely's bookkeeping tables, and the `schemas` filter;
+ * - tables and views an extension owns (pg_depend deptype `e`: Citus's `citus_tables` and
+ *   `citus_schemas` views in public, PostGIS's `spatial_ref_sys`): the extension's, not the application's.
  */
 export interface CatalogFacts {
   /** `schema.domain` → the non-domain type under it. */
@@ -20,10 +22,12 @@ export interface CatalogFacts {
   partitions: Set<string>;
   /** `schema.table.column` of columns an INSERT must not name. */
   generatedAlways: Set<string>;
+  /** `schema.relation` of tables and views that belong to an extension. */
+  extensionOwned: Set<string>;
 }
 
 export async function readCatalogFacts(db: Kysely<any>): Promise<CatalogFacts> {
-  const [domains, enums, relations] = await Promise.all([
+  const [domains, enums, relations, owned] = await Promise.all([
     sql<{ schema: string; name: string; base_schema: string; base_name: string }>`
       with recursive chain as (
         select t.oid, t.typbasetype as base from pg_type t where t.typtype = 'd'
@@ -50,8 +54,14 @@ export async function readCatalogFacts(db: Kysely<any>): Promise<CatalogFacts> {
       left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
         and (a.attgenerated <> '' or a.attidentity = 'a')
       where c.relkind in ('r', 'p') and (c.relispartition or a.attname is not null)`.execute(db),
+    sql<{ schema: string; name: string }>`
+      select n.nspname as schema, c.relname as name
+      from pg_depend d
+      join pg_class c on c.oid = d.objid
+      join pg_namespace n on n.oid = c.relnamespace
+      where d.classid = 'pg_class'::regclass and d.deptype = 'e'`.execute(db),
   ]);
-  const facts: CatalogFacts = { domains: new Map(), enums: new Map(), partitions: new Set(), generatedAlways: new Set() };
+  const facts: CatalogFacts = { domains: new Map(), enums: new Map(), partitions: new Set(), generatedAlways: new Set(), extensionOwned: new Set(owned.rows.map((r) => `${r.schema}.${r.name}`)) };
   for (const d of domains.rows) facts.domains.set(`${d.schema}.${d.name}`, { schema: d.base_schema, name: d.base_name });
   for (const e of enums.rows) {
     const key = `${e.schema}.${e.name}`;
@@ -81,7 +91,7 @@ export interface Refined {
 /** Applies the catalog facts (see CatalogFacts) and the table filters to kysely-codegen's metadata. */
 export function refineMetadata(metadata: DatabaseMetadata, facts: CatalogFacts, config: ResolvedConfig, schemas: string[] | undefined): Refined {
   const tables = metadata.tables
-    .filter((t) => !facts.partitions.has(`${t.schema}.${t.name}`))
+    .filter((t) => !facts.partitions.has(`${t.schema}.${t.name}`) && !facts.extensionOwned.has(`${t.schema}.${t.name}`))
     .filter((t) => !isBookkeeping(t, config))
     .filter((t) => !schemas?.length || schemas.includes(t.schema ?? ''))
     .map((t) => ({

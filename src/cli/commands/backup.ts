@@ -109,10 +109,11 @@ function renderBackup(ctx: CommandContext, report: BackupReport): void {
   const { out } = ctx;
   const m = report.manifest;
   const rel = (f: string) => path.relative(ctx.config.cwd, f);
-  out.result({ ok: true, file: rel(report.file), manifestFile: rel(report.manifestFile), format: m.format, content: m.content, bytes: m.bytes, tables: m.tables.length, rows: m.tables.reduce((n, t) => n + (t.rows ?? 0), 0), serverVersion: m.serverVersion, durationMs: report.durationMs });
+  out.result({ ok: true, file: rel(report.file), manifestFile: rel(report.manifestFile), format: m.format, content: m.content, bytes: m.bytes, tables: m.tables.length, rows: m.tables.reduce((n, t) => n + (t.rows ?? 0), 0), serverVersion: m.serverVersion, durationMs: report.durationMs, warnings: report.warnings, ...(m.distributed ? { distributed: m.distributed } : {}) });
   out.line(`${out.color.green('backed up')} ${m.database} to ${rel(report.file)} (${m.format}, ${m.content}, ${bytes(m.bytes)})`);
   out.line(`manifest ${rel(report.manifestFile)}: ${m.tables.length} table(s)${m.content === 'schema-only' ? '' : `, ${m.tables.reduce((n, t) => n + (t.rows ?? 0), 0)} row(s) hashed`}`);
   out.line(`time: dump ${seconds(report.durationMs.dump)}, manifest ${seconds(report.durationMs.manifest)}, total ${seconds(report.durationMs.total)}`);
+  for (const w of report.warnings) out.warn(w);
 }
 
 function renderRestore(ctx: CommandContext, report: RestoreReport): void {
@@ -129,6 +130,7 @@ function renderVerification(ctx: CommandContext, report: Verification, extra: Re
   const c = out.color;
   const ok = report.differences.length === 0;
   out.result({ ok, ...report, ...extra });
+  for (const w of report.warnings) out.warn(w);
   if (ok) out.line(c.green(`verified ${report.tables} table(s), ${report.rows} row(s) against the manifest: identical`));
   else {
     out.line(c.red(`${report.differences.length} table(s) differ from the manifest:`));

@@ -12,7 +12,7 @@ export function registerSummary(program: Command): void {
       const ctx = await commandContext(command);
       const { summarizeTables } = await import('../../seed/summary.js');
       await withDatabase(ctx, async (database) => {
-        const tables = await summarizeTables(database.db, ctx.config, { digest: opts.digest });
+        const tables = await summarizeTables(database.db, ctx.config, { digest: opts.digest, distributed: database.capabilities.distributed });
         const total = tables.reduce((n, t) => n + t.rows, 0);
         const where = describeTarget(database.target);
         ctx.out.result({ database: where, env: ctx.config.env, tables, totalRows: total });

@@ -1,0 +1,153 @@
+import pg from 'pg';
+import { citusNodes, nodeUrl, workersOf, type CitusNode } from '../citus/cluster.js';
+import { connectionErrorFor } from '../driver/connect-error.js';
+import { quoteIdent } from '../driver/quote.js';
+import { parseTarget, type Target } from '../driver/url.js';
+import type { TestdbHost } from './host.js';
+import type { ServerHost } from './server.js';
+
+/**
+ * Test databases on a Citus cluster. `CREATE DATABASE … TEMPLATE` on the coordinator copies its
+ * metadata but not the shards, which live in the same-named database on each worker. So every
+ * database is made on every node: a template is created on the coordinator and each worker, gets
+ * the extension everywhere and the workers registered, is migrated through the coordinator (the
+ * shards land on the workers), then frozen on every node; a clone is `CREATE DATABASE … TEMPLATE`
+ * on every node, so coordinator metadata and worker shards stay consistent, with the same node
+ * addresses (workers are reached by host, port and the clone's own name).
+ *
+ * The cluster (coordinator address and workers) is read from the configured database's
+ * pg_dist_node: configure the test environment with a Citus database (e.g. one made by
+ * `citus-cluster.sh createdb`, or any database with the extension and its workers added).
+ */
+export async function citusHost(coordinator: ServerHost, target: Extract<Target, { kind: 'pg' }>): Promise<TestdbHost | undefined> {
+  const cluster = await readCluster(target);
+  if (!cluster) return undefined;
+  const nodes = [cluster.coordinator, ...cluster.workers];
+  const admins: pg.Client[] = [];
+  try {
+    for (const n of nodes) admins.push(await connect(nodeUrl(target.url, n, 'postgres')));
+  } catch (error) {
+    await Promise.all(admins.map((c) => c.end().catch(() => {})));
+    throw error;
+  }
+  const [coordAdmin, ...workerAdmins] = admins;
+  const label = `${nodes.length} Citus nodes`;
+
+  const inDatabase = async (node: { host: string; port: number }, database: string, statements: string[]) => {
+    const c = await connect(nodeUrl(target.url, node, database));
+    try {
+      for (const s of statements) await c.query(s);
+    } finally {
+      await c.end().catch(() => {});
+    }
+  };
+  const dropOnWorkers = async (name: string) => {
+    for (const w of workerAdmins) {
+      await w.query(`alter database ${quoteIdent(name)} with is_template false`).catch(() => {});
+      await w.query(`drop database if exists ${quoteIdent(name)} with (force)`);
+    }
+  };
+  /** An empty database with the extension on every node and the workers registered. */
+  const citusEnable = async (name: string) => {
+    for (const n of nodes) await inDatabase(n, name, ['create extension if not exists citus']);
+    await inDatabase(cluster.coordinator, name, [
+      `select citus_set_coordinator_host(${literal(cluster.coordinator.host)}, ${cluster.coordinator.port})`,
+      ...cluster.workers.map((w) => `select citus_add_node(${literal(w.host)}, ${w.port})`),
+    ]);
+  };
+
+  return {
+    withBuildLock: (name, fn) => coordinator.withBuildLock(name, fn),
+    async hasTemplate(name) {
+      if (!(await coordinator.hasTemplate(name))) return false;
+      for (const w of workerAdmins) if (!(await w.query('select 1 from pg_database where datname = $1 and datistemplate', [name])).rows.length) return false;
+      return true;
+    },
+    async buildTemplate(name, fill) {
+      await dropOnWorkers(name);
+      try {
+        await coordinator.buildTemplate(name, async (url) => {
+          for (const w of workerAdmins) await w.query(`create database ${quoteIdent(name)}`);
+          await citusEnable(name);
+          await fill(url);
+          // Frozen on the workers too; Citus's maintenance daemon keeps a session on each node's
+          // database, which would make every clone fail with "being accessed by other users".
+          for (const w of workerAdmins) await freeze(w, name);
+        });
+        await freeze(coordAdmin, name);
+      } catch (error) {
+        await dropOnWorkers(name).catch(() => {});
+        throw error;
+      }
+    },
+    async clone(name, template) {
+      try {
+        for (const w of workerAdmins) await w.query(`create database ${quoteIdent(name)}${template ? ` template ${quoteIdent(template)}` : ''}`);
+        const made = await coordinator.clone(name, template);
+        if (!template) await citusEnable(name);
+        return { url: made.url, strategy: `${made.strategy} on ${label}` };
+      } catch (error) {
+        await coordinator.drop(name).catch(() => {});
+        await dropOnWorkers(name).catch(() => {});
+        throw error;
+      }
+    },
+    list: () => coordinator.list(),
+    async drop(name) {
+      await coordinator.drop(name);
+      await dropOnWorkers(name);
+    },
+    async close() {
+      await Promise.all(admins.map((c) => c.end().catch(() => {})));
+      await coordinator.close();
+    },
+  };
+}
+
+/** Marks a database a template nobody may connect to, and ends the sessions it still has. */
+async function freeze(admin: pg.Client, name: string): Promise<void> {
+  await admin.query(`alter database ${quoteIdent(name)} with is_template true allow_connections false`);
+  await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+  for (let i = 0; i < 50; i++) {
+    if (!(await admin.query('select 1 from pg_stat_activity where datname = $1', [name])).rows.length) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The cluster the configured database belongs to, or undefined when it has no Citus (or does not exist yet). */
+async function readCluster(target: Extract<Target, { kind: 'pg' }>): Promise<{ coordinator: CitusNode; workers: CitusNode[] } | undefined> {
+  let client: pg.Client;
+  try {
+    client = await connect(target.url);
+  } catch {
+    return undefined;
+  }
+  try {
+    const { rows } = await client.query(`select exists (select 1 from pg_extension where extname = 'citus') as citus`);
+    if (!rows[0].citus) return undefined;
+    const nodes = await citusNodes(client);
+    const workers = workersOf(nodes);
+    if (!workers.length) return undefined;
+    const coordinator = nodes.find((n) => n.groupId === 0) ?? { nodeId: 0, host: target.host, port: target.port, groupId: 0, role: 'primary', active: true, shouldHaveShards: false };
+    return { coordinator, workers };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function connect(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, application_name: 'dbctl testdb' });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    const t = parseTarget(url, process.cwd());
+    throw t.kind === 'pg' ? connectionErrorFor(error, t, 0) : error;
+  }
+  return client;
+}
+
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
