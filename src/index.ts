@@ -22,3 +22,7 @@ export { resolveFleet, runFleet, fleetStatus, fleetVerify, fleetUp, fleetDown, f
 export type { FleetConfig, FleetTarget } from './config/define.js';
 export { introspectSchema, diffSchemas, describeSchemaDiff, detectDrift, dumpSchema, writeSchemaDump, checkSchemaDump, renderMermaid, renderDot, type SchemaSnapshot, type SchemaDiff, type IntrospectOptions, type DriftReport } from './schema/index.js';
 export { distributeTable, createReferenceTable, undistributeTable, citusNodes, citusTableShards, type DistributeOptions, type CitusNode, type CitusTableShards } from './citus/index.js';
+export { lintMigrations, type LintOptions, type LintReport, type LintFinding } from './lint/index.js';
+export { testMigrations, type RoundTripOptions, type RoundTripReport, type RoundTripResult } from './migrate-test/index.js';
+export { withThrowawayDatabase } from './testdb/throwaway.js';
+export type { LintConfig } from './config/define.js';

@@ -106,6 +106,8 @@ function alterTable(n: any): LockHazard[] {
 
 /** `AT_AddColumn` on `note` → `ADD COLUMN note`. */
 function catalogAction(cmd: any): string {
+  if (cmd.subtype === 'AT_ColumnDefault') return `ALTER COLUMN ${cmd.name} ${cmd.def ? 'SET' : 'DROP'} DEFAULT`;
+  if (cmd.subtype === 'AT_DropNotNull') return `ALTER COLUMN ${cmd.name} DROP NOT NULL`;
   const words = cmd.subtype.replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
   const name = cmd.def?.ColumnDef?.colname ?? cmd.def?.Constraint?.conname ?? cmd.name;
   return name ? `${words} ${name}` : words;
