@@ -18,6 +18,7 @@ const CASES = {
   6: './cases/6-startup.mjs',
   7: './cases/7-embedded.mjs',
   8: './cases/8-drift.mjs',
+  11: './cases/11-lint.mjs',
 };
 
 const { values } = parseArgs({
