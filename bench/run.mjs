@@ -18,6 +18,8 @@ const CASES = {
   6: './cases/6-startup.mjs',
   7: './cases/7-embedded.mjs',
   8: './cases/8-drift.mjs',
+  9: './cases/9-backup.mjs',
+  10: './cases/10-fleet.mjs',
   11: './cases/11-lint.mjs',
 };
 

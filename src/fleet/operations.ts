@@ -36,6 +36,11 @@ export const fleetVerify: FleetOperation = async (context) => {
   return { before, detail: { ...status.summary } };
 };
 
+function lastOf(last: string | null, report: RunReport): string | null {
+  for (const r of report.results) if (r.status === 'success' && (last === null || r.name > last)) last = r.name;
+  return last;
+}
+
 function successes(report: RunReport): number {
   return report.results.filter((r) => r.status === 'success').length;
 }
@@ -54,7 +59,10 @@ function migrate(direction: 'up' | 'down', options: UpOptions | DownOptions): Fl
       const after = await m.status().then(versionOf, () => undefined);
       failing(error, { before, after, applied: done });
     }
-    return { before, after: report.results.length ? versionOf(await m.status()) : before, applied: successes(report), detail: { batch: report.batch } };
+    const applied = successes(report);
+    // After `up` the database stands at the last migration applied (no second read); after `down`, read it.
+    const after = !applied ? before : direction === 'up' ? { applied: before.applied + applied, last: lastOf(before.last, report) } : versionOf(await m.status());
+    return { before, after, applied, detail: { batch: report.batch } };
   };
 }
 
