@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
+import { validateConfig } from '../../src/config/validate.js';
 import { ConfigError } from '../../src/errors.js';
 import { lintMigrations } from '../../src/lint/index.js';
 import { findSquawk } from '../../src/lint/squawk.js';
@@ -65,5 +66,14 @@ describe('squawk binary', () => {
     expect(found).toMatchObject({ available: true, version: '2.66.0' });
     expect(found.available && found.path).toMatch(/@squawk-cli[/\\][a-z0-9]+-[a-z0-9]+[/\\]bin[/\\]squawk(\.exe)?$/);
     expect(findSquawk({ DBCTL_SQUAWK: '/nonexistent/squawk' })).toEqual({ available: false, reason: 'DBCTL_SQUAWK=/nonexistent/squawk does not exist' });
+  });
+});
+
+describe('lint config', () => {
+  it('takes off, warn or error per rule, checked when the file is loaded', () => {
+    expect(() => validateConfig({ lint: { rules: { 'renaming-column': 'error' }, largeTableRows: 5000 } }, 'dbctl.config.ts')).not.toThrow();
+    expect(() => validateConfig({ lint: { rules: { 'renaming-column': 'warning' } } }, 'dbctl.config.ts')).toThrow(
+      "dbctl.config.ts: lint.rules must be an object of rule names to 'off', 'warn' or 'error', got an object",
+    );
   });
 });
