@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../src/config/define.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
-import { fleetStatus, fleetUp, resolveFleet, runFleet, type Fleet, type FleetReport } from '../../src/fleet/index.js';
+import { assertFleetDestructiveAllowed, fleetDown, fleetExec, fleetSeed, fleetStatus, fleetUp, resolveFleet, runFleet, type Fleet, type FleetOperation, type FleetReport } from '../../src/fleet/index.js';
 import { BIN, diagnostics, runCli, tempProject, writeFiles } from '../helpers/cli.js';
 import { admin, createDatabases, dropDatabases, fleetPrefix, query, SECOND_SERVER, SERVER } from './helpers.js';
 
@@ -150,6 +151,33 @@ describe.runIf(SERVER)('fleet on a server', () => {
     expect(first.before!.applied + first.applied).toBe(3);
     expect(report.results.slice(1).every((r) => r.before!.applied + r.applied === 3)).toBe(true);
     for (const url of urls) expect(await query(url, 'select count(*)::int as n, count(distinct name)::int as d from kysely_migration')).toEqual([{ n: 3, d: 3 }]);
+  });
+
+  it('seed, exec and migrate down run on every database; guarded in a protected environment', async () => {
+    const p = `${prefix}_ops`;
+    const urls = await createDatabases(SERVER!, ['a', 'b'].map((x) => `${p}_${x}`));
+    const cwd = tempProject({
+      ...MIGRATIONS,
+      'seeds/common/01_users.ts': `export async function seed(ctx) { await ctx.upsert('users', [{ id: 1, name: 'ada' }, { id: 2, name: 'bob' }]); }`,
+      'fix.sql': `update users set name = upper(name);\ninsert into notes values (1, current_database());`,
+    });
+    const config = await configFor(cwd, { ops: urls });
+    const fleet = await resolveFleet(config, { fleet: 'ops' });
+    const run = (operationName: string, operation: FleetOperation) => runFleet({ fleet, config, operationName, operation });
+    expect((await run('migrate up', fleetUp())).summary.failed).toBe(0);
+    const seeded = await run('seed', fleetSeed());
+    expect(seeded.results.map((r) => r.detail?.rows)).toEqual([2, 2]);
+    expect((await run('exec', fleetExec(fs.readFileSync(`${cwd}/fix.sql`, 'utf8')))).summary.ok).toBe(2);
+    expect(await query(urls[1], 'select (select string_agg(name, \',\' order by id) from users) as u, (select body from notes) as n')).toEqual([{ u: 'ADA,BOB', n: `${p}_b` }]);
+    const down = await run('migrate down', fleetDown({ step: 1 }));
+    expect(down.results.map((r) => [r.before?.applied, r.after?.applied, r.after?.last, r.applied])).toEqual([[4, 3, '0003_items', 1], [4, 3, '0003_items', 1]]);
+
+    const guard = (env: Partial<ResolvedConfig>, o: { force?: boolean; confirm?: string }) => () => assertFleetDestructiveAllowed({ config: { ...config, ...env }, fleet, operation: 'seed', ...o });
+    expect(guard({}, {})).not.toThrow();
+    expect(guard({ protected: true, env: 'production' }, {})).toThrow(expect.objectContaining({ code: 'protected' }));
+    expect(guard({ protected: true, env: 'production' }, { force: true, confirm: 'opz' })).toThrow(expect.objectContaining({ code: 'confirm_mismatch', hint: 'confirm with --confirm ops' }));
+    expect(guard({ protected: true, env: 'production' }, { force: true, confirm: 'ops' })).not.toThrow();
+    expect(guard({ productionHosts: ['127.0.0.*'] }, {})).toThrow(expect.objectContaining({ code: 'production_host' }));
   });
 
   it('CLI: fleet status prints a table of every database; fleet verify --json is one document and exits 4 on drift', async () => {

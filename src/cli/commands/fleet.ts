@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Fleet, FleetEvent, FleetMemberResult, FleetOperation, FleetReport } from '../../fleet/index.js';
 import { CheckFailedError, OperationError, UsageError } from '../../errors.js';
 import { commandContext, type CommandContext } from '../context.js';
@@ -93,7 +93,10 @@ export function registerFleet(program: Command): void {
       .description("run the environment's seeds on every database")
       .option('--only <name...>', 'run only these seeds')
       .option('--scale <n>', 'multiply row counts', positiveInt('--scale'))
-      .option('--seed <n>', 'faker seed', (v) => Number(v)),
+      .option('--seed <n>', 'faker seed (a whole number ≥ 0)', (v) => {
+        if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`--seed takes a whole number ≥ 0, got "${v}"`);
+        return Number(v);
+      }),
     'allow in a protected environment (with --confirm FLEET)',
   ).action(async (opts, command: Command) => {
     const { fleetSeed } = await import('../../fleet/index.js');
