@@ -8,6 +8,8 @@ import { Migrator } from '../migrate/migrator.js';
 import { VERSION } from '../version.js';
 import { CITUS_CAPTURE_NOTE, sha256File, writeManifest, type BackupContent, type BackupFormat, type DistributedManifest, type Manifest, type ManifestMigrations } from './manifest.js';
 import { referencedRoles } from './roles.js';
+import { hashSessions } from './manifest.js';
+import { snapshotTablesParallel } from './parallel-hash.js';
 import { serverVersion, snapshotTables, type TableSnapshot } from './snapshot.js';
 import { assertToolSupportsServer, libpqConnection, runToolOrFail } from './tools.js';
 
@@ -58,6 +60,10 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
   let dumpTool: string;
   let tables: TableSnapshot[];
   const hash = (db: Kysely<any>) => snapshotTables(db, { content: content !== 'schema-only', distributed: database.capabilities.distributed });
+  // What the manifest records besides the tables needs no snapshot: on a server it is read on other
+  // pooled sessions while the dump runs (PGlite has one session: afterwards).
+  const sideInfo = () => Promise.all([migrationState(database, config), referencedRoles(database.db)]);
+  let side: ReturnType<typeof sideInfo> | undefined;
   try {
     if (database.pglite) {
       // One session: hash first, then let PGlite's pg_dump use the session.
@@ -72,18 +78,29 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
       const tool = { name: 'pg_dump' as const, bin: config.backups.pgDump };
       dumpTool = `pg_dump ${await assertToolSupportsServer(tool, version.num, version.text)}`;
       const conn = libpqConnection(database.target.url, config.connectTimeoutMs);
+      side = sideInfo();
+      side.catch(() => {}); // awaited below; a failure here must not surface as an unhandled rejection first
       tables = await database.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
         const { rows } = await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(trx);
         const t = performance.now();
-        await runToolOrFail(tool, ['--format', format, '--file', file, '--snapshot', rows[0].id, ...contentArgs, '--dbname', conn.dbname], conn.env, 'pg_dump');
-        dumpMs = performance.now() - t;
-        return hash(trx);
+        // pg_dump reads the exported snapshot while this transaction, on that very snapshot, hashes the
+        // tables: the same rows, read at the same time instead of one after the other. Both are
+        // awaited before the transaction ends (which would invalidate the snapshot pg_dump imports).
+        const [dumped, hashed] = await Promise.allSettled([
+          runToolOrFail(tool, ['--format', format, '--file', file, '--snapshot', rows[0].id, ...contentArgs, '--dbname', conn.dbname], conn.env, 'pg_dump').then(() => void (dumpMs = performance.now() - t)),
+          content === 'schema-only' ? hash(trx) : snapshotTablesParallel(database, trx, rows[0].id, { content: true, distributed: database.capabilities.distributed, sessions: hashSessions(config) }),
+        ]);
+        if (dumped.status === 'rejected') throw dumped.reason;
+        if (hashed.status === 'rejected') throw hashed.reason;
+        return hashed.value;
       });
     }
   } catch (error) {
     fs.rmSync(file, { force: true });
+    await side?.catch(() => {});
     throw error;
   }
+  const [migrations, roles] = await (side ?? sideInfo());
 
   const manifest: Manifest = {
     manifestVersion: 1,
@@ -99,8 +116,8 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
     serverVersion: version.text,
     serverVersionNum: version.num,
     dumpTool,
-    migrations: await migrationState(database, config),
-    roles: await referencedRoles(database.db),
+    migrations,
+    roles,
     tables,
   };
   const warnings: string[] = [];

@@ -122,3 +122,8 @@ export function compareTables(manifest: Manifest, actual: TableSnapshot[]): Tabl
   if (manifest.content !== 'data-only') for (const extra of found.keys()) out.push({ table: extra, problem: 'extra' });
   return out;
 }
+
+/** Sessions that hash tables at once on a server: the pool's size, at most 4. */
+export function hashSessions(config: { poolSize: number }): number {
+  return Math.max(1, Math.min(config.poolSize, 4));
+}

@@ -3,7 +3,8 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { describeTarget } from '../driver/url.js';
 import { OperationError, RefusedError, UsageError } from '../errors.js';
-import { compareTables, readManifest, sha256File, type Manifest, type TableDifference } from './manifest.js';
+import { compareTables, hashSessions, readManifest, sha256File, type Manifest, type TableDifference } from './manifest.js';
+import { snapshotTablesOnServer } from './parallel-hash.js';
 import { anyRows, hasUserTables, serverVersion, snapshotTables, truncateTables, wipeSchemas } from './snapshot.js';
 import { createMissingRoles } from './roles.js';
 import { loadSqlDump } from './sql-loader.js';
@@ -52,16 +53,30 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   const { database, config, file } = options;
   const started = performance.now();
   const manifest = readManifest(file);
-  const actualSha = await sha256File(file);
+  // Read-only checks at once: the file's checksum, whether the target is empty, the client tool's
+  // version. Nothing is written before all of them pass; a corrupt file is reported first.
+  const method = (() => {
+    try {
+      return restoreMethod(manifest, database);
+    } catch (error) {
+      return error as Error;
+    }
+  })();
+  const [sha, occupiedCheck, prepared] = await Promise.allSettled([
+    sha256File(file),
+    manifest.content === 'data-only' ? anyRows(database.db, manifest.tables) : hasUserTables(database.db),
+    method instanceof Error || method === 'sql-loader' ? undefined : prepareServerRestore(method, file, database, config),
+  ]);
+  const actualSha = settled(sha);
   if (actualSha !== manifest.sha256) {
     throw new OperationError(`backup file ${file} is corrupt: its sha256 differs from the manifest`, {
       hint: 'the file was changed or truncated after the backup; use another backup',
       data: { expected: manifest.sha256, actual: actualSha },
     }, 'corrupt_backup');
   }
-  const method = restoreMethod(manifest, database);
-
-  const occupied = manifest.content === 'data-only' ? await anyRows(database.db, manifest.tables) : await hasUserTables(database.db);
+  if (method instanceof Error) throw method;
+  const occupied = settled(occupiedCheck);
+  const serverRestore = settled(prepared);
   if (occupied) {
     if (!options.clean) {
       throw new RefusedError(`restore refused: ${describeTarget(database.target)} is not empty`, {
@@ -80,10 +95,10 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
 
   const restoreStarted = performance.now();
   const createdRoles = await createMissingRoles(database.db, manifest.roles ?? []);
-  if (method === 'sql-loader') await loadSqlDump(database, fs.readFileSync(file, 'utf8'));
-  else await runServerRestore(method, file, database, config);
+  if (serverRestore) await serverRestore();
+  else await loadSqlDump(database, fs.readFileSync(file, 'utf8'));
   const verifyStarted = performance.now();
-  const verification = await verifyAgainstManifest(database, manifest);
+  const verification = await verifyAgainstManifest(database, manifest, { sessions: hashSessions(config) });
   const done = performance.now();
   const report: RestoreReport = {
     ...verification,
@@ -112,8 +127,12 @@ export interface Verification {
 }
 
 /** Compares a database's tables (counts, content hashes) with a manifest; changes nothing. */
-export async function verifyAgainstManifest(database: Database, manifest: Manifest): Promise<Verification> {
-  const actual = await database.db.transaction().execute((trx) => snapshotTables(trx, { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed }));
+export async function verifyAgainstManifest(database: Database, manifest: Manifest, options: { sessions?: number } = {}): Promise<Verification> {
+  const hashing = { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed };
+  // On a server several sessions share one snapshot (as consistent as one transaction, and faster).
+  const actual = database.capabilities.concurrentSessions
+    ? await snapshotTablesOnServer(database, { ...hashing, sessions: options.sessions ?? 4 })
+    : await database.db.transaction().execute((trx) => snapshotTables(trx, hashing));
   const { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion } = manifest;
   return {
     warnings: await distributionWarnings(database, manifest),
@@ -152,7 +171,8 @@ function restoreMethod(manifest: Manifest, database: Database): RestoreMethod {
   return manifest.backend === 'pglite' || database.pglite ? 'sql-loader' : 'psql';
 }
 
-async function runServerRestore(method: 'pg_restore' | 'psql', file: string, database: Database, config: ResolvedConfig): Promise<void> {
+/** Checks the client tool against the server, then returns the restore itself, to run once allowed. */
+async function prepareServerRestore(method: 'pg_restore' | 'psql', file: string, database: Database, config: ResolvedConfig): Promise<() => Promise<void>> {
   const tool: Tool = method === 'pg_restore' ? { name: 'pg_restore', bin: config.backups.pgRestore } : { name: 'psql', bin: config.backups.psql };
   const version = await serverVersion(database.db);
   if (method === 'pg_restore') await assertToolSupportsServer(tool, version.num, version.text);
@@ -160,5 +180,10 @@ async function runServerRestore(method: 'pg_restore' | 'psql', file: string, dat
   const args = method === 'pg_restore'
     ? ['--no-owner', '--exit-on-error', '--single-transaction', '--dbname', conn.dbname, file]
     : ['--no-psqlrc', '--quiet', '--set', 'ON_ERROR_STOP=1', '--single-transaction', '--dbname', conn.dbname, '--file', file];
-  await runToolOrFail(tool, args, conn.env, method);
+  return async () => void (await runToolOrFail(tool, args, conn.env, method));
+}
+
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }

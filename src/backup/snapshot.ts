@@ -14,7 +14,7 @@ export interface TableSnapshot {
  * Output settings that change how a row prints as text. Fixed for the hashing transaction so the
  * same rows hash the same on any server, PGlite included, whatever the session's defaults.
  */
-const CANONICAL_SETTINGS = [
+export const CANONICAL_SETTINGS = [
   `set local timezone = 'UTC'`,
   `set local datestyle = 'ISO, MDY'`,
   `set local intervalstyle = 'postgres'`,
