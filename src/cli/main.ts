@@ -37,6 +37,9 @@ export async function main(argv: string[]): Promise<void> {
       code = reportError(classify(stray.first ? stray.error(error) : error, command));
     }
   }
+  // stdout to a pipe is written asynchronously: exiting at once would cut a large --json document
+  // (a fleet's report) short. The callback of an empty write runs once everything before it is out.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   process.exit(code);
 }
 
