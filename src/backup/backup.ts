@@ -23,6 +23,8 @@ export interface BackupOptions {
   schemaOnly?: boolean;
   dataOnly?: boolean;
   now?: Date;
+  /** What it is doing now, for a front end's progress line. */
+  onProgress?: (step: string) => void;
 }
 
 export interface BackupReport {
@@ -65,9 +67,12 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
   const sideInfo = () => Promise.all([migrationState(database, config), referencedRoles(database.db)]);
   let side: ReturnType<typeof sideInfo> | undefined;
   try {
+    const progress = options.onProgress ?? (() => {});
     if (database.pglite) {
       // One session: hash first, then let PGlite's pg_dump use the session.
+      progress('hashing the tables');
       tables = await database.db.transaction().execute(hash);
+      progress('dumping with PGlite\'s pg_dump');
       const t = performance.now();
       const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
       const dump = await pgDump({ pg: database.pglite as import('@electric-sql/pglite').PGlite, args: contentArgs });
@@ -83,6 +88,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
       tables = await database.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
         const { rows } = await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(trx);
         const t = performance.now();
+        progress(content === 'schema-only' ? 'dumping with pg_dump' : 'dumping with pg_dump and hashing the tables on its snapshot');
         // pg_dump reads the exported snapshot while this transaction, on that very snapshot, hashes the
         // tables: the same rows, read at the same time instead of one after the other. Both are
         // awaited before the transaction ends (which would invalidate the snapshot pg_dump imports).

@@ -21,6 +21,8 @@ export interface RestoreOptions {
   confirm?: string;
   /** Replaces the default protected-environment check (the CLI adds its terminal prompt). */
   guard?: (operation: string) => Promise<void>;
+  /** What it is doing now, for a front end's progress line. */
+  onProgress?: (step: string) => void;
 }
 
 export type RestoreMethod = 'pg_restore' | 'psql' | 'sql-loader';
@@ -93,11 +95,14 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
     else await wipeSchemas(database.db);
   }
 
+  const progress = options.onProgress ?? (() => {});
   const restoreStarted = performance.now();
+  progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : method}`);
   const createdRoles = await createMissingRoles(database.db, manifest.roles ?? []);
   if (serverRestore) await serverRestore();
   else await loadSqlDump(database, fs.readFileSync(file, 'utf8'));
   const verifyStarted = performance.now();
+  progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
   const verification = await verifyAgainstManifest(database, manifest, { sessions: hashSessions(config) });
   const done = performance.now();
   const report: RestoreReport = {

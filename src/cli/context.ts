@@ -75,6 +75,7 @@ export async function withDatabase<T>(ctx: CommandContext, fn: (database: Databa
     lockTimeoutMs: ctx.config.lockTimeoutMs,
     onLockWait: (holder) => ctx.out.info(ctx.out.color.yellow(`waiting for the embedded database, open in pid ${holder.pid} since ${holder.since}`) + ` (up to ${ctx.config.lockTimeoutMs / 1000} s)`),
     kysely: options.kysely,
+    onFirstRun: () => ctx.out.note('first run: preparing the embedded database (once per machine and PGlite version, a few seconds)'),
     onQuery: ctx.out.verbose
       ? (event) => ctx.out.debug(`${event.level === 'error' ? 'failed' : 'sql'} (${event.queryDurationMillis.toFixed(1)} ms): ${event.query.sql.trim()}`)
       : undefined,

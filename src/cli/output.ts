@@ -27,20 +27,67 @@ export class Output {
 
   /** A line of human output (dropped under --json). */
   line(text = ''): void {
-    if (!this.json) process.stdout.write(redact(text) + '\n');
+    if (!this.json) this.#aroundStatus(() => process.stdout.write(redact(text) + '\n'));
   }
 
   /** A diagnostic line on stderr (kept under --json: stdout stays one JSON document). */
   info(text: string): void {
-    process.stderr.write(redact(text) + '\n');
+    this.#aroundStatus(() => process.stderr.write(redact(text) + '\n'));
   }
 
   warn(text: string): void {
-    process.stderr.write(this.color.yellow('warning: ') + redact(text) + '\n');
+    this.#aroundStatus(() => process.stderr.write(this.color.yellow('warning: ') + redact(text) + '\n'));
   }
 
   debug(text: string): void {
-    if (this.verbose) process.stderr.write(this.color.dim(redact(text)) + '\n');
+    if (this.verbose) this.#aroundStatus(() => process.stderr.write(this.color.dim(redact(text)) + '\n'));
+  }
+
+  /** A note for a person watching (first-run preparation): only where progress shows. */
+  note(text: string): void {
+    if (this.showsProgress) this.info(this.color.dim(text));
+  }
+
+  #status: { text: string; since: number; shown: boolean; timer: NodeJS.Timeout } | undefined;
+
+  /**
+   * Progress of a long operation: one line on stderr, rewritten in place with the time so far, that
+   * appears only once the operation has taken a second (quick ones print nothing) and only where
+   * progress shows (a terminal, not --json or --quiet). `undefined` ends it. Other output printed
+   * meanwhile goes above it.
+   */
+  status(text: string | undefined): void {
+    if (!this.showsProgress) return;
+    if (text === undefined) {
+      if (this.#status) {
+        clearInterval(this.#status.timer);
+        if (this.#status.shown) process.stderr.write('\r\x1b[K');
+        this.#status = undefined;
+      }
+      return;
+    }
+    if (this.#status) {
+      this.#status.text = text;
+      return this.#drawStatus();
+    }
+    const timer = setInterval(() => this.#drawStatus(), 250);
+    timer.unref();
+    this.#status = { text, since: Date.now(), shown: false, timer };
+  }
+
+  #drawStatus(): void {
+    const s = this.#status;
+    if (!s || Date.now() - s.since < 1000) return;
+    s.shown = true;
+    const line = `${redact(s.text)} ${this.color.dim(`(${((Date.now() - s.since) / 1000).toFixed(0)} s)`)}`;
+    process.stderr.write(`\r\x1b[K${line}`);
+  }
+
+  #aroundStatus(write: () => void): void {
+    const shown = this.#status?.shown;
+    if (shown) process.stderr.write('\r\x1b[K');
+    write();
+    if (shown) this.#drawStatus();
   }
 
   /**
@@ -64,6 +111,7 @@ export class Output {
   }
 
   flush(): void {
+    this.status(undefined);
     if (this.json && this.#document !== undefined) {
       const doc = this.#document;
       const withTarget = this.#target && doc && typeof doc === 'object' && !Array.isArray(doc) && !('target' in doc) ? { ...doc, target: this.#target } : doc;

@@ -8,6 +8,7 @@ import { currentOutput } from './context.js';
  */
 export function reportError(error: unknown): number {
   const out = currentOutput();
+  out.status(undefined);
   if (isDbctlError(error)) {
     if (out.json) {
       // A --check keeps what it found (e.g. the status) and adds the error to the same document.

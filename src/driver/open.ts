@@ -33,6 +33,11 @@ export interface OpenOptions {
   lockTimeoutMs?: number;
   /** Embedded: called when the open starts waiting for the process holding the directory. */
   onLockWait?: (holder: DirLockHolder) => void;
+  /**
+   * Called when the embedded database's base image must be made first (PGlite's initdb: a few
+   * seconds, once per machine and PGlite version), so a front end can say why this run is slower.
+   */
+  onFirstRun?: () => void;
 }
 
 /** Raw SQL on one session, without Kysely. Parameters are $1, $2, …; no parameters allows a multi-statement script. */
@@ -185,7 +190,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
       // instead of PGlite's initdb (1–5 s): a deleted .dbctl/pglite comes back at once.
       if (!fs.readdirSync(target.dataDir).length) {
         const { copyPgliteBase } = await import('./pglite-image.js');
-        await copyPgliteBase(target.dataDir);
+        await copyPgliteBase(target.dataDir, { onBuild: options.onFirstRun });
       }
     }
     pglite = await PGlite.create({

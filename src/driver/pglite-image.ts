@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
  * so the image must be the user's own: it lives in the temp directory under the user's id, is
  * made private, and one that another user owns or could write to is never used.
  */
-export async function pgliteBaseImage(): Promise<string> {
+export async function pgliteBaseImage(options: { onBuild?: () => void } = {}): Promise<string> {
   // The package does not export its package.json: find it beside the resolved entry point.
   const entry = require.resolve('@electric-sql/pglite');
   const version: string = JSON.parse(fs.readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')).version;
@@ -22,10 +22,12 @@ export async function pgliteBaseImage(): Promise<string> {
   if (inspectPgliteDir(dir).pgVersion) {
     if (isPrivate(dir, uid)) return dir;
     // Planted or shared: build a private image for this process instead (slower, never trusted).
+    options.onBuild?.();
     return initialise(fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-pglite-base-')));
   }
   const building = `${dir}.${process.pid}.${Date.now()}`;
   fs.mkdirSync(building, { mode: 0o700 });
+  options.onBuild?.();
   await initialise(building);
   try {
     fs.renameSync(building, dir);
@@ -54,8 +56,8 @@ function isPrivate(dir: string, uid: number | undefined): boolean {
  * A new embedded database directory, copied from the base image and marked as dbctl's (every
  * directory dbctl creates comes through here), so `db drop` may later delete it.
  */
-export async function copyPgliteBase(target: string): Promise<void> {
-  const base = await pgliteBaseImage();
+export async function copyPgliteBase(target: string, options: { onBuild?: () => void } = {}): Promise<void> {
+  const base = await pgliteBaseImage(options);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.cpSync(base, target, { recursive: true });
   markPgliteDir(target);

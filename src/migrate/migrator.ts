@@ -13,7 +13,7 @@ import { MigrationStore, storeNames } from './store.js';
 
 export type MigrateEvent =
   | { type: 'lock-wait'; holder: LockHolder | null }
-  | { type: 'start'; name: string; direction: Direction }
+  | { type: 'start'; name: string; direction: Direction; /** 1-based position in this run, of `total`. */ index?: number; total?: number }
   | { type: 'done'; name: string; direction: Direction; durationMs: number }
   | { type: 'retry'; retry: RetryEvent }
   | { type: 'adopted'; names: string[] }
@@ -324,7 +324,7 @@ export class Migrator {
         await withLockRetry('all', () =>
           database.transaction({ begin: `set local ${lockTimeout}`, reset: true }, async (trx) => {
             for (k = 0; k < prepared.length; k++) {
-              this.#emit({ type: 'start', name: prepared[k].file.name, direction });
+              this.#emit({ type: 'start', name: prepared[k].file.name, direction, index: k + 1, total: prepared.length });
               await execScript(trx, bookkeeping(prepared[k], await body(trx, prepared[k], k)));
             }
           }), onRetry);
@@ -333,7 +333,7 @@ export class Migrator {
       }
       for (k = 0; k < prepared.length; k++) {
         const p = prepared[k];
-        this.#emit({ type: 'start', name: p.file.name, direction });
+        this.#emit({ type: 'start', name: p.file.name, direction, index: k + 1, total: prepared.length });
         if (p.transaction) {
           // Two round trips of dbctl's own per migration: `begin; set local lock_timeout`, and the
           // bookkeeping + COMMIT + session reset (so a `SET search_path` cannot leak into the next).

@@ -20,7 +20,9 @@ export function registerBackup(program: Command): void {
       const ctx = await commandContext(command);
       const { backupDatabase } = await import('../../backup/index.js');
       await withDatabase(ctx, async (database) => {
-        renderBackup(ctx, await backupDatabase({ database, config: ctx.config, out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly }));
+        const report = await backupDatabase({ database, config: ctx.config, out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly, onProgress: (step) => ctx.out.status(step) });
+        ctx.out.status(undefined);
+        renderBackup(ctx, report);
       });
     });
 
@@ -46,7 +48,9 @@ export function registerBackup(program: Command): void {
       const manifest = readManifest(path.resolve(ctx.config.cwd, file));
       await withDatabase(ctx, async (database) => {
         const started = performance.now();
+        ctx.out.status(`verifying ${manifest.tables.length} table(s) against the manifest`);
         const verification = await verifyAgainstManifest(database, manifest);
+        ctx.out.status(undefined);
         const durationMs = { verify: Math.round(performance.now() - started) };
         renderVerification(ctx, verification, { durationMs });
         ctx.out.line(`time: verify ${seconds(durationMs.verify)}`);
@@ -76,7 +80,9 @@ export function registerBackup(program: Command): void {
         await withDatabase(ctx, async (database) => {
           try {
             const guard = (operation: string) => guardDestructive(ctx, database.target, operation, opts);
-            renderRestore(ctx, await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, guard }));
+            const report = await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, guard, onProgress: (step) => ctx.out.status(step) });
+            ctx.out.status(undefined);
+            renderRestore(ctx, report);
           } catch (error) {
             if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
             throw error;

@@ -187,6 +187,7 @@ function renderEvent(ctx: CommandContext, event: MigrateEvent): void {
       out.info(`adopted ${event.names.length} migration(s) applied by Kysely's Migrator (checksums recorded)`);
       break;
     case 'done':
+      out.status(undefined);
       if (!out.json) out.line(`${c.green(event.direction === 'up' ? '↑ applied ' : '↓ reverted')} ${event.name} ${c.dim(`(${event.durationMs} ms)`)}`);
       break;
     case 'dry-run':
@@ -196,6 +197,7 @@ function renderEvent(ctx: CommandContext, event: MigrateEvent): void {
       }
       break;
     case 'start':
+      out.status(`${event.direction === 'up' ? 'applying' : 'reverting'} ${event.name}${event.total && event.total > 1 ? ` (${event.index}/${event.total})` : ''}`);
       break;
   }
 }

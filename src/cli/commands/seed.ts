@@ -58,7 +58,7 @@ type Progress = { update(e: Extract<SeedEvent, { type: 'progress' }>): void; sto
  * appears only once a load has run for half a second, so small seeds print nothing extra.
  */
 async function progressBar(ctx: CommandContext): Promise<Progress | undefined> {
-  if (!ctx.out.isTTY) return undefined;
+  if (!ctx.out.showsProgress) return undefined;
   const { default: cliProgress } = await import('cli-progress');
   let bar: InstanceType<typeof cliProgress.SingleBar> | undefined;
   let startedAt = 0;

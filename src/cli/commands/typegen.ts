@@ -31,9 +31,15 @@ export function registerTypegen(program: Command): void {
         runtimeEnums: opts.runtimeEnums,
         vectorType: opts.vectorType,
       });
-      const run = (database: Database) => (opts.check ? check(ctx, database, config, opts.fromMigrations) : write(ctx, database, config));
+      const run = async (database: Database) => {
+        ctx.out.status('reading the schema and generating types');
+        await (opts.check ? check(ctx, database, config, opts.fromMigrations) : write(ctx, database, config));
+        ctx.out.status(undefined);
+      };
       if (!opts.fromMigrations) return withDatabase(ctx, run);
+      ctx.out.status('migrating a scratch embedded database');
       await withMigratedDatabase(config, async (database, report) => {
+        ctx.out.status(undefined);
         ctx.out.info(ctx.out.color.dim(`scratch embedded database: ${report.results.length} migration(s) applied`));
         await run(database);
       });

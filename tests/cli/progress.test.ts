@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, runCli, tempProject } from '../helpers/cli.js';
+
+/** Runs the binary on a pseudo-terminal (util-linux `script`), as a person at a terminal would. */
+function onTerminal(args: string[], cwd: string, env: Record<string, string>): string {
+  const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
+  const run = spawnSync('script', ['-qec', command, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '', ...env }, encoding: 'utf8', timeout: 120_000 });
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  return run.stdout;
+}
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const SLOW = "export async function up() { await new Promise((r) => setTimeout(r, 1800)); }\nexport async function down() {}\n";
+
+describe.skipIf(!hasScript)('progress on a terminal', () => {
+  it('first-run note and a live line for a long migration on a terminal; nothing without one, or with --quiet', async () => {
+    const freshTmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-tmp-')); // no base image yet: a first run
+
+    const piped = tempProject({ 'migrations/001_slow.mjs': SLOW });
+    const pipedTmp = freshTmp();
+    const plain = await runCli(['migrate', 'up'], { cwd: piped, env: { TMPDIR: pipedTmp } });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).not.toMatch(/first run|applying/);
+
+    const tty = tempProject({ 'migrations/001_slow.mjs': SLOW });
+    const shown = onTerminal(['migrate', 'up'], tty, { TMPDIR: freshTmp() });
+    expect(shown).toContain('first run: preparing the embedded database');
+    expect(shown).toMatch(/\r\x1b\[Kapplying 001_slow \(\d+ s\)/);
+    expect(shown).toContain('applied 1 migration(s)');
+
+    const quiet = tempProject({ 'migrations/001_slow.mjs': SLOW });
+    const silent = onTerminal(['--quiet', 'migrate', 'up'], quiet, { TMPDIR: pipedTmp }); // its image is made: no first run
+    expect(silent).not.toMatch(/applying 001_slow/);
+    expect(silent).toContain('applied 1 migration(s)');
+  });
+});
