@@ -98,7 +98,7 @@ export async function down(db: Kysely<any>) { await db.schema.alterTable('users'
     expect(compose).toContain('POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?');
     const env = fs.readFileSync(path.join(cwd, '.env'), 'utf8');
     expect(env).toMatch(/^POSTGRES_PASSWORD=mine\n/);
-    expect(env).toMatch(/\nDATABASE_URL=postgres:\/\/[a-z_]+:mine@127\.0\.0\.1:5433\/[a-z_]+\n/);
+    expect(env).toMatch(/\nDATABASE_URL=postgres:\/\/[a-z0-9_]+:mine@127\.0\.0\.1:5433\/[a-z0-9_]+\n/);
     expect(fs.readFileSync(path.join(cwd, '.env.example'), 'utf8')).toContain('POSTGRES_PASSWORD=change-me');
     expect(fs.readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toContain('\n.env\n');
     const again = initProject({ cwd, docker: true });
