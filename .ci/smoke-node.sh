@@ -22,7 +22,7 @@ server="${DBCTL_SMOKE_SERVER_URL-${TEST_DATABASE_URL-}}"
 cache="${DBCTL_SMOKE_CACHE:-${TMPDIR:-/tmp}/dbctl-smoke-node}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/dbctl-smoke-XXXXXX")"
 app="$work/app"
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 summary=()
 
 say() { printf '\n== %s\n' "$*"; }
@@ -161,6 +161,13 @@ run_on() { # NODE-BINARY
 [[ "${DBCTL_SMOKE_HOST:-}" == 1 ]] && run_on "$(command -v node)"
 for version in $versions; do run_on "$(node_bin "$version")"; done
 check_types
+
+# typescript is an optional peer: without it, typegen says so in one line (exit 2).
+mv node_modules/typescript "$work/typescript.away"
+if node node_modules/dbctl/bin/dbctl.js typegen > "$work/typegen.out" 2>&1; then fail "typegen ran without typescript"; fi
+grep -q "needs the typescript package" "$work/typegen.out" || fail "typegen without typescript says: $(tail -n2 "$work/typegen.out")"
+mv "$work/typescript.away" node_modules/typescript
+summary+=("typegen without typescript: $(grep -o 'error: .*' "$work/typegen.out" | head -n1)")
 
 echo
 printf 'smoke: %s\n' "${summary[@]}"

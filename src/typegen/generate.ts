@@ -35,7 +35,10 @@ export function withTypegenOptions(config: ResolvedConfig, opts: TypegenOptions 
 export async function generateTypes(database: Database, config: ResolvedConfig, opts?: TypegenOptions): Promise<string> {
   const o = withTypegenOptions(config, opts).typegen;
   // Loaded on demand: kysely-codegen pulls in the TypeScript compiler.
-  const [codegen, { serializeTypes }] = await Promise.all([loadCodegen(), import('./serialize.js')]);
+  // One after the other: serialize.js imports kysely-codegen too, and must not race loadCodegen's
+  // clear error for a missing typescript with a raw one of its own.
+  const codegen = await loadCodegen();
+  const { serializeTypes } = await import('./serialize.js');
   // Domains and partitions are resolved from the catalogs in catalog.ts, more exactly.
   const dialect = new codegen.PostgresDialect({ domains: false, partitions: true });
   addVectorType(codegen, dialect.adapter, o.vectorType);
