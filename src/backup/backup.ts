@@ -92,9 +92,10 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
         // pg_dump reads the exported snapshot while this transaction, on that very snapshot, hashes the
         // tables: the same rows, read at the same time instead of one after the other. Both are
         // awaited before the transaction ends (which would invalidate the snapshot pg_dump imports).
+        // Two hashing sessions, not more: pg_dump's backend and its compression want cores too.
         const [dumped, hashed] = await Promise.allSettled([
           runToolOrFail(tool, ['--format', format, '--file', file, '--snapshot', rows[0].id, ...contentArgs, '--dbname', conn.dbname], conn.env, 'pg_dump').then(() => void (dumpMs = performance.now() - t)),
-          content === 'schema-only' ? hash(trx) : snapshotTablesParallel(database, trx, rows[0].id, { content: true, distributed: database.capabilities.distributed, sessions: hashSessions(config) }),
+          content === 'schema-only' ? hash(trx) : snapshotTablesParallel(database, trx, rows[0].id, { content: true, distributed: database.capabilities.distributed, sessions: Math.min(2, hashSessions(config)) }),
         ]);
         if (dumped.status === 'rejected') throw dumped.reason;
         if (hashed.status === 'rejected') throw hashed.reason;
