@@ -151,6 +151,9 @@ export function withSearchPath(url: string, schemas: string[]): string {
   const parsed = new URL(url);
   // In `options`, a space or backslash inside a value is escaped with a backslash.
   const value = schemas.map(quoteIdent).join(',').replace(/[\\ ]/g, (c) => `\\${c}`);
-  parsed.searchParams.set('options', `-c search_path=${value}`);
+  parsed.searchParams.delete('options');
+  // Percent-encoded (not `+` for a space), as libpq reads URIs too.
+  const options = `options=${encodeURIComponent(`-c search_path=${value}`)}`;
+  parsed.search = parsed.search ? `${parsed.search}&${options}` : `?${options}`;
   return parsed.toString();
 }

@@ -218,6 +218,21 @@ describe('fleet selection and config (no database)', () => {
     expect(fleet.members).toEqual([{ name: 'a', url: 'postgres://x@localhost/a', server: 'localhost:5432', lane: 'postgres://x@localhost/a', schema: undefined }]);
   });
 
+  it('takes targets from a module (a control-plane table) or a function in the config', async () => {
+    const cwd = tempProject({
+      'migrations/.keep': '',
+      'fleet.ts': `export default async function ({ env }: { env: string }) {
+  return [{ url: 'postgres://app:secret@db-1:5433/t1', name: env + '-t1' }, { url: 'postgres://app@db-1:5433/shared', schema: 'acme' }];
+}`,
+    });
+    const config = await configFor(cwd, { registry: { module: './fleet.ts' }, inline: () => ['postgres://h/one'] }, 'pglite://memory');
+    const fleet = await resolveFleet(config, { fleet: 'registry' });
+    expect(fleet.members.map((m) => [m.name, m.server, m.schema])).toEqual([['development-t1', 'db-1:5433', undefined], ['shared/acme', 'db-1:5433', 'acme']]);
+    expect(fleet.members[1].url).toBe('postgres://app@db-1:5433/shared?options=-c%20search_path%3D%22acme%22');
+    expect(fleet.members[1].lane).toBe('postgres://app@db-1:5433/shared');
+    expect((await resolveFleet(config, { fleet: 'inline' })).members.map((m) => m.name)).toEqual(['one']);
+  });
+
   it('validates every form of fleets in the config file', async () => {
     const { validateConfig } = await import('../../src/config/validate.js');
     const ok = { fleets: { a: ['postgres://h/a', { url: 'postgres://h/b', schema: 's', name: 'b' }], b: { server: 'postgres://h', databases: 't_%' }, c: { url: 'postgres://h/d', schemas: 't_%', searchPath: ['public'] }, d: { module: './fleet.ts' }, e: () => [] } };
