@@ -134,6 +134,8 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetReport> {
   };
 }
 
+const UNKNOWN_HEADROOM_CONCURRENCY = 4;
+
 async function concurrencyPerServer(members: FleetMember[], given: number | undefined): Promise<Record<string, number>> {
   const servers = new Map<string, string>();
   for (const m of members) if (!servers.has(m.server)) servers.set(m.server, m.url);
@@ -141,7 +143,8 @@ async function concurrencyPerServer(members: FleetMember[], given: number | unde
   await Promise.all([...servers].map(async ([server, url]) => {
     if (given !== undefined) out[server] = given;
     else if (/^pglite:/i.test(url) || !/^postgres/i.test(url)) out[server] = 1;
-    else out[server] = defaultConcurrency(await serverHeadroom(url));
+    // A server that cannot be asked fails its own databases below, not the whole run.
+    else out[server] = await serverHeadroom(url).then(defaultConcurrency, () => UNKNOWN_HEADROOM_CONCURRENCY);
   }));
   return out;
 }

@@ -57,6 +57,12 @@ describe.runIf(SERVER)('fleet on a server', () => {
     // 0002 set search_path: the next migrations still ran with the session's own.
     expect(await query(two[0], `select table_schema from information_schema.tables where table_name in ('items', 'notes')`)).toEqual([{ table_schema: 'public' }, { table_schema: 'public' }]);
 
+    // A member on a server that is not there fails alone (connection error), the others are unaffected.
+    const withGone = { ...fleet, members: [...fleet.members, { name: 'gone', url: 'postgres://postgres@127.0.0.1:1/gone', server: '127.0.0.1:1', lane: 'gone' }] };
+    const gone = await runFleet({ fleet: withGone, config: { ...config, connectTimeoutMs: 0 }, operationName: 'status', operation: fleetStatus });
+    expect(gone.results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'failed']);
+    expect(gone.results[5].error).toMatchObject({ exitCode: 3 });
+
     writeFiles(cwd, FAILING);
     await query(one[1], 'create table broken ()');
     const second = await runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp() });
