@@ -27,7 +27,10 @@ export type ServerHost = TestdbHost & { citusLoaded: boolean };
 export async function serverHost(target: Extract<Target, { kind: 'pg' }>, lockTimeoutMs: number): Promise<ServerHost> {
   const admin = await connectMaintenance(target);
   const q = (text: string, values?: unknown[]) => admin.query(text, values);
-  const settings = (await q(`select current_setting('server_version_num')::int as version, current_setting('shared_preload_libraries') as preload`)).rows[0];
+  // shared_preload_libraries is readable only by superusers (and pg_read_all_settings): through
+  // pg_settings an ordinary role sees no row instead of an error, and then Citus is not assumed.
+  const settings = (await q(`select current_setting('server_version_num')::int as version,
+    coalesce((select setting from pg_settings where name = 'shared_preload_libraries'), '') as preload`)).rows[0];
   const version = Number(settings.version);
   const strategy = cloneStrategy(version);
 
