@@ -218,9 +218,12 @@ function dbctlCommands(script: string): string[][] {
   for (const line of script.split('\n')) {
     if (line.trim().startsWith('#')) continue;
     for (const segment of line.replace(/\s#\s.*$/, '').split(/&&|\|\||;|\|/)) {
+      // The command word: after any VAR=value assignments and `npx`; `node …/dbctl.js` counts too.
       const words = shellWords(segment);
-      const at = words.findIndex((w) => w === 'dbctl' || w.endsWith('bin/dbctl.js'));
-      if (at < 0) continue;
+      let at = 0;
+      while (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[at] ?? '') || words[at] === 'npx') at++;
+      if (words[at] === 'node' && words[at + 1]?.endsWith('dbctl.js')) at++;
+      else if (words[at] !== 'dbctl') continue;
       const args: string[] = [];
       for (const w of words.slice(at + 1)) {
         if (/^\d?[<>]/.test(w)) break; // a redirection ends the command's arguments
