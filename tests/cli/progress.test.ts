@@ -20,20 +20,21 @@ describe.skipIf(!hasScript)('progress on a terminal', () => {
   it('first-run note and a live line for a long migration on a terminal; nothing without one, or with --quiet', async () => {
     const freshTmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-tmp-')); // no base image yet: a first run
 
-    const piped = tempProject({ 'migrations/001_slow.mjs': SLOW });
-    const pipedTmp = freshTmp();
-    const plain = await runCli(['migrate', 'up'], { cwd: piped, env: { TMPDIR: pipedTmp } });
-    expect(plain.code, plain.stderr).toBe(0);
-    expect(plain.stderr).not.toMatch(/first run|applying/);
-
+    // One fresh base image (making one is most of this test's time): the terminal run makes it.
+    const tmp = freshTmp();
     const tty = tempProject({ 'migrations/001_slow.mjs': SLOW });
-    const shown = onTerminal(['migrate', 'up'], tty, { TMPDIR: freshTmp() });
+    const shown = onTerminal(['migrate', 'up'], tty, { TMPDIR: tmp });
     expect(shown).toContain('first run: preparing the embedded database');
     expect(shown).toMatch(/\r\x1b\[Kapplying 001_slow \(\d+ s\)/);
     expect(shown).toContain('applied 1 migration(s)');
 
+    const piped = tempProject({ 'migrations/001_slow.mjs': SLOW });
+    const plain = await runCli(['migrate', 'up'], { cwd: piped, env: { TMPDIR: tmp } });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).not.toMatch(/first run|applying/);
+
     const quiet = tempProject({ 'migrations/001_slow.mjs': SLOW });
-    const silent = onTerminal(['--quiet', 'migrate', 'up'], quiet, { TMPDIR: pipedTmp }); // its image is made: no first run
+    const silent = onTerminal(['--quiet', 'migrate', 'up'], quiet, { TMPDIR: tmp }); // its image is made: no first run
     expect(silent).not.toMatch(/applying 001_slow/);
     expect(silent).toContain('applied 1 migration(s)');
   });
