@@ -31,7 +31,11 @@ describe('usage errors under --json print one JSON document', () => {
   });
 });
 
+/** Refusals made before any database is opened run on one backend (the server when there is one). */
+const once = backends.at(-1)!;
+
 describe.each(backends)('targets, folders and user errors on $name', (backend) => {
+  const onceOnly = backend !== once;
   it('names the target on its first line (stderr) and as `target` in JSON', async () => {
     const t = await freshDatabase(backend);
     const cwd = tempProject({ 'migrations/001_a.sql': migration });
@@ -42,7 +46,7 @@ describe.each(backends)('targets, folders and user errors on $name', (backend) =
     expect(json.json().target).toMatchObject({ env: 'development', source: 'DATABASE_URL', url: t.url.replace(/:[^:@/]*@/, ':***@') });
   });
 
-  it('an environment whose url variable is unset never falls back (migrate status, migrate up, backup)', async () => {
+  it.skipIf(onceOnly)('an environment whose url variable is unset never falls back (migrate status, migrate up, backup)', async () => {
     const t = await freshDatabase(backend);
     const cwd = tempProject({
       'dbctl.config.ts': 'export default { environments: { production: { url: process.env.PROD_DATABASE_URL_UNSET, protected: true } } };',
@@ -57,7 +61,7 @@ describe.each(backends)('targets, folders and user errors on $name', (backend) =
     expect(fs.existsSync(path.join(cwd, 'backups'))).toBe(false);
   });
 
-  it('a mistyped environment is refused, not run unguarded', async () => {
+  it.skipIf(onceOnly)('a mistyped environment is refused, not run unguarded', async () => {
     const t = await freshDatabase(backend);
     const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ environments: { production: { url: t.url } } }), 'migrations/001_a.sql': migration });
     expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
