@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { copyInAll } from '../driver/copy.js';
 import type { Database } from '../driver/open.js';
 import { OperationError } from '../errors.js';
 import { splitStatements } from '../migrate/split.js';
@@ -15,7 +16,7 @@ type Piece = { kind: 'sql'; text: string; entry: string } | { kind: 'copy'; stat
  *   on an older server) is dropped;
  * - ownership is skipped: objects belong to the restoring user, as pg_restore's --no-owner does
  *   (grants and policies stay: restore creates the roles they name first);
- * - COPY … FROM stdin data goes through PGlite's /dev/blob;
+ * - COPY … FROM stdin data goes through the driver's copyIn (PGlite: /dev/blob);
  * - the dump empties search_path for the session, so it is reset afterwards.
  * The dump is cut at pg_dump's `-- Name:` entry headers, which sit between statements, so no
  * single script is the whole file.
@@ -28,21 +29,13 @@ export async function loadSqlDump(database: Database, text: string): Promise<voi
     for (const piece of pieces) {
       try {
         if (piece.kind === 'sql') await sql.raw(piece.text).execute(trx);
-        else await copyIn(database, piece.statement, piece.data);
+        else await copyInAll(trx, piece.statement, piece.data);
       } catch (error) {
         throw new OperationError(`restore failed in ${piece.entry || 'the dump preamble'}: ${(error as Error).message}`, { cause: error }, 'restore_failed');
       }
     }
     await sql`reset search_path`.execute(trx);
   });
-}
-
-async function copyIn(database: Database, statement: string, data: string): Promise<void> {
-  if (!database.pglite) {
-    throw new OperationError('this dump holds COPY data: restore it onto a server with psql (dbctl does that for server dumps)');
-  }
-  const fromBlob = statement.replace(/FROM stdin;\s*$/i, `FROM '/dev/blob';`);
-  await database.pglite.query(fromBlob, [], { blob: new Blob([data]) });
 }
 
 /** A big table's INSERTs go in scripts of about this many characters, not as one giant script. */

@@ -1,4 +1,5 @@
 import type { PGlite, Results } from '@electric-sql/pglite';
+import { BLOB_COPY, type BlobCopyRequest } from './copy-request.js';
 import { explainMissingExtension } from './pglite-extensions.js';
 
 /**
@@ -48,7 +49,8 @@ export class PgliteClient {
     private readonly onRelease: () => void,
   ) {}
 
-  async query(text: string, parameters?: readonly unknown[]): Promise<PgLikeResult> {
+  async query(text: string | BlobCopyRequest, parameters?: readonly unknown[]): Promise<PgLikeResult> {
+    if (typeof text !== 'string') return this.#takeCopy(text);
     try {
       if (parameters && parameters.length > 0) {
         return toPgResult(await this.pglite.query(text, parameters as unknown[]));
@@ -58,6 +60,20 @@ export class PgliteClient {
     } catch (error) {
       throw explainMissingExtension(error);
     }
+  }
+
+  /** A COPY FROM STDIN request (driver/copy.ts): its data will come as Blobs, one statement each. */
+  #takeCopy(request: BlobCopyRequest): PgLikeResult {
+    const copy = request[BLOB_COPY];
+    if (!copy) throw new Error('internal: PGlite runs SQL text only');
+    copy.write = async (statement, data) => {
+      try {
+        await this.pglite.query(statement, [], { blob: new Blob([data]) });
+      } catch (error) {
+        throw explainMissingExtension(error);
+      }
+    };
+    return { command: 'COPY', rowCount: 0, rows: [], fields: [] };
   }
 
   release(): void {

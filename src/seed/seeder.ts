@@ -91,7 +91,7 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
         const before = await writeCounters(trx);
         const citus = database.capabilities.distributed === 'citus' ? await (await import('./distributed.js')).startCitusCount(trx) : undefined;
         const plain = createSeedContext({
-          target: { db: trx, pglite: database.pglite, distributed: database.capabilities.distributed },
+          target: { db: trx, distributed: database.capabilities.distributed },
           faker: seededFaker(seed, file.name),
           env,
           scale,
