@@ -42,7 +42,7 @@ export class BackupVerificationError extends OperationError {
     super(`verification failed: ${report.differences.length} table(s) differ from the manifest`, {
       hint: 'the database does not hold what the backup holds: do not rely on it until you know why',
       data: { restore: report },
-    }, 'verify_failed');
+    }, 'manifest_mismatch');
   }
 }
 

@@ -1,5 +1,5 @@
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
-import { isDbctlError, RefusedError, UsageError, type DbctlError } from '../errors.js';
+import { codeForSqlstate, errorFor, isDbctlError, UsageError } from '../errors.js';
 import { redact } from '../secrets.js';
 
 const FS_WORDS: Record<string, string> = {
@@ -15,8 +15,8 @@ const FS_WORDS: Record<string, string> = {
 
 /**
  * Errors that are not DbctlErrors but are still the user's to fix, turned into one: a lost
- * connection (exit 3), a file path that cannot be read or written (exit 2), a privilege the role
- * lacks (exit 5). Anything else stays as it is: an internal error, i.e. a bug.
+ * connection (exit 3), a file path that cannot be read or written (exit 2), a server error whose
+ * SQLSTATE the catalogue knows (a privilege the role lacks: exit 5). Anything else stays as it is: an internal error, i.e. a bug.
  */
 export function classify(error: unknown, command: string): unknown {
   if (isDbctlError(error) && error.code !== 'failed') return error;
@@ -32,13 +32,17 @@ export function classify(error: unknown, command: string): unknown {
       cause: error,
     }, 'file_error');
   }
-  if (e?.code === '42501' && e.severity) {
-    return new RefusedError(`permission denied: ${redact(String(e.message))}`, {
+  // A server error dbctl's own statements met (a migration's or seed's SQL is wrapped before this):
+  // the one SQLSTATE table in src/errors.ts decides its code and exit code.
+  const known = e?.severity ? codeForSqlstate(e.code) : undefined;
+  if (known === 'permission_denied') {
+    return errorFor(known, `permission denied: ${redact(String(e.message))}`, {
       hint: 'the database role lacks a privilege this needs: grant it, or connect as a role that has it (e.g. the owner)',
-      data: { sqlstate: '42501' },
+      data: { sqlstate: e.code },
       cause: error,
-    }, 'permission_denied') as DbctlError;
+    });
   }
+  if (known) return errorFor(known, `${redact(String(e.message))} (SQLSTATE ${e.code})`, { data: { sqlstate: e.code }, cause: error });
   return error;
 }
 

@@ -6,41 +6,50 @@ import { currentOutput } from './context.js';
 import { buildProgram } from './program.js';
 import { reportError } from './run.js';
 
-/** Entry point of the binary: parse, run, flush, map the outcome to an exit code. */
+/** Entry point of the binary: run, wait for stdout, exit with the outcome. */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const code = await run(argv);
+  process.on('unhandledRejection', () => {}); // the outcome is decided: a late rejection changes nothing
+  // stdout to a pipe is written asynchronously: exiting at once would cut a large --json document
+  // (a fleet's report) short. The callback of an empty write runs once everything before it is out.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}
+
+/**
+ * Parse, run, flush, and map the outcome to an exit code: the one exit path (a command throws; it
+ * never sets an exit code). In-process, so tests can run argv without spawning the binary.
+ */
+export async function run(argv: string[], program: Command = buildProgram()): Promise<number> {
   let command = 'command';
   program.hook('preAction', (_root, action: Command) => void (command = commandPath(action)));
   const stray = guardStrayErrors();
   // An error thrown before a command has built its context (a usage check in an action) is still
   // reported as one JSON document under --json.
   currentOutput({ json: wantsJson(argv) });
-  let code: number = ExitCode.ok;
   try {
     await program.parseAsync(argv);
     await stray.settle();
     // Work that "succeeded" while a promise the user's code forgot to await failed did not succeed.
     if (stray.first) throw stray.error(undefined);
     currentOutput().flush();
-    code = typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+    return ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed its message already; help and --version are not errors.
-      code = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? ExitCode.ok : ExitCode.usage;
+      const code = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code) ? ExitCode.ok : ExitCode.usage;
       if (code !== ExitCode.ok && wantsJson(argv)) {
         const [message, ...rest] = error.message.replace(/^error: /, '').split('\n');
         const hint = rest.join(' ').replace(/^\((.*)\)$/, '$1') || undefined;
         process.stdout.write(JSON.stringify({ ok: false, error: { code: 'usage', message, hint } }, null, 2) + '\n');
       }
-    } else {
-      await stray.settle();
-      code = reportError(classify(stray.first ? stray.error(error) : error, command));
+      return code;
     }
+    await stray.settle();
+    return reportError(classify(stray.first ? stray.error(error) : error, command));
+  } finally {
+    stray.dispose();
   }
-  // stdout to a pipe is written asynchronously: exiting at once would cut a large --json document
-  // (a fleet's report) short. The callback of an empty write runs once everything before it is out.
-  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
-  process.exit(code);
 }
 
 /** `migrate up`, `testdb create`, … for messages. */
@@ -79,11 +88,12 @@ function guardStrayErrors() {
       }, 'unawaited_rejection');
     },
   };
-  process.on('unhandledRejection', (reason) => {
+  const onRejection = (reason: unknown) => {
     if (state.first !== undefined) return;
     state.first = reason ?? new Error('undefined');
     const file = lastUserFile();
     state.file = file && file.startsWith(process.cwd()) ? file.slice(process.cwd().length + 1) : file;
-  });
-  return state;
+  };
+  process.on('unhandledRejection', onRejection);
+  return Object.assign(state, { dispose: () => void process.off('unhandledRejection', onRejection) });
 }

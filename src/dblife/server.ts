@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { openDatabase } from '../driver/open.js';
 import { withDatabase, type Target } from '../driver/url.js';
 import { isPostgresError } from '../driver/sql-error.js';
-import { OperationError, RefusedError, UsageError } from '../errors.js';
+import { codeForSqlstate, errorFor, RefusedError, UsageError } from '../errors.js';
 
 type PgTarget = Extract<Target, { kind: 'pg' }>;
 
@@ -91,10 +91,10 @@ export async function dropServerDatabase(db: Kysely<any>, name: string, force: b
 /** The server said no (no CREATEDB right, not the owner…): its words, not a stack trace. */
 function serverRefusal(verb: string, name: string, error: unknown): unknown {
   if (!isPostgresError(error)) return error;
-  return new OperationError(`cannot ${verb} database "${name}": ${error.message} (SQLSTATE ${error.code})`, {
+  return errorFor(codeForSqlstate(error.code) ?? (verb === 'create' ? 'create_failed' : 'drop_failed'), `cannot ${verb} database "${name}": ${error.message} (SQLSTATE ${error.code})`, {
     hint: error.code === '42501' ? `connect as a role allowed to ${verb} databases (CREATEDB, or the owner)` : undefined,
     data: { database: name, sqlstate: error.code },
-  }, `${verb}_failed`);
+  });
 }
 
 function inUse(name: string, sessions: Session[]): RefusedError {

@@ -111,14 +111,13 @@ export async function sessionsSection(database: Database, config: ResolvedConfig
   return section('attention', `${sessions.length} session(s) would block DDL: ${list}`, { sessions });
 }
 
-/** Generated types against the live database, through the typegen capability when it is present. */
+/** Generated types against the live database. */
 export async function typesSection(database: Database, config: ResolvedConfig): Promise<Section> {
   const file = path.relative(config.cwd, config.typegen.out);
-  // A literal specifier, so a bundler keeps it as a lazy chunk of the same build.
-  const typegen = await import('../typegen/index.js').catch(() => undefined);
-  if (typeof typegen?.checkTypes !== 'function') return section('unknown', 'unknown: typegen is not available', { state: 'unknown', file });
   if (!fs.existsSync(config.typegen.out)) return section('skipped', `no generated types at ${file}`, { state: 'missing', file });
-  const result: { fresh: boolean } = await typegen.checkTypes(database, config);
+  // Loaded only when there is a file to compare: typegen brings kysely-codegen.
+  const { checkTypes } = await import('../typegen/index.js');
+  const result = await checkTypes(database, config);
   return result.fresh
     ? section('ok', `${file} is fresh`, { state: 'fresh', file })
     : section('attention', `${file} is stale: run \`dbctl typegen\``, { state: 'stale', file });

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConnectionError, LockTimeoutError } from '../errors.js';
+import { LockTimeoutError, RefusedError } from '../errors.js';
 
 /**
  * PGlite happily opens a data directory that another process already has open, and two writers
@@ -47,14 +47,14 @@ export interface DirLockOptions {
 
 type Attempt = { release: () => void } | { holder: DirLockHolder } | { retry: true };
 
-/** Locks `dataDir` or throws at once (ConnectionError 'database_in_use') when a live process holds it. */
+/** Locks `dataDir` or throws at once (RefusedError 'database_in_use', exit 5) when a live process holds it. */
 export function lockDataDir(dataDir: string): () => void {
   for (let i = 0; i < 100; i++) {
     const attempt = attemptLock(dataDir);
     if ('release' in attempt) return attempt.release;
     if ('holder' in attempt) throw inUse(dataDir, attempt.holder);
   }
-  throw new ConnectionError(`could not lock embedded database ${dataDir}`, {}, 'database_in_use');
+  throw new RefusedError(`could not lock embedded database ${dataDir}`, {}, 'database_in_use');
 }
 
 /**
@@ -71,7 +71,7 @@ export async function waitForDataDirLock(dataDir: string, options: DirLockOption
     if ('release' in attempt) return attempt.release;
     if ('retry' in attempt) {
       // A stale lock was just removed, or the holder released between two reads: try again now.
-      if (++retries > 100) throw new ConnectionError(`could not lock embedded database ${dataDir}`, {}, 'database_in_use');
+      if (++retries > 100) throw new RefusedError(`could not lock embedded database ${dataDir}`, {}, 'database_in_use');
       continue;
     }
     const holder = attempt.holder;
@@ -237,11 +237,11 @@ function procStat(pid: number): { state: string; start: string } | null | undefi
   return { state: fields[0], start: fields[19] };
 }
 
-function inUse(dataDir: string, holder: DirLockHolder): ConnectionError {
+function inUse(dataDir: string, holder: DirLockHolder): RefusedError {
   if (holder.pid === process.pid) {
-    return new ConnectionError(`embedded database ${dataDir} is already open in this process`, { hint: 'close the other handle first' }, 'database_in_use');
+    return new RefusedError(`embedded database ${dataDir} is already open in this process`, { hint: 'close the other handle first' }, 'database_in_use');
   }
-  return new ConnectionError(`embedded database ${dataDir} is in use by another process (pid ${holder.pid}, since ${holder.since})`, {
+  return new RefusedError(`embedded database ${dataDir} is in use by another process (pid ${holder.pid}, since ${holder.since})`, {
     hint: 'PGlite allows one process at a time: wait for it to finish, or stop it',
     data: { pid: holder.pid, since: holder.since },
   }, 'database_in_use');

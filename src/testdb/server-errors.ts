@@ -13,7 +13,7 @@ export function createDatabaseError(error: unknown, name: string, template: stri
         cause: error,
       }, 'no_createdb');
     case '55006':
-      return new OperationError(`cannot clone "${template}": the template is in use by ${otherSessions.length ? otherSessions.join(', ') : 'another session'}`, {
+      return new RefusedError(`cannot clone "${template}": the template is in use by ${otherSessions.length ? otherSessions.join(', ') : 'another session'}`, {
         hint: 'Postgres copies a template only while nobody is connected to it; close that session (dbctl templates refuse connections unless altered)',
         data: { sessions: otherSessions },
         cause: error,

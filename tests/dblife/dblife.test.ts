@@ -138,7 +138,7 @@ describe('db lifecycle refusals', () => {
     expect(memory.code).toBe(2);
   });
 
-  it('passes on the server\'s refusal (no CREATEDB right) as one line, exit 1', async (ctx) => {
+  it('passes on the server\'s refusal (no CREATEDB right) as one line, exit 5', async (ctx) => {
     const serverUrl = process.env.TEST_DATABASE_URL;
     if (!serverUrl) return ctx.skip('TEST_DATABASE_URL is not set: roles need a real server');
     const role = `dbctl_nocreate_${crypto.randomBytes(4).toString('hex')}`;
@@ -149,7 +149,7 @@ describe('db lifecycle refusals', () => {
       const url = new URL(withDatabase(serverUrl, `${role}_db`));
       url.username = role;
       const r = await runCli(['--url', url.toString(), 'db', 'create'], { cwd: tempProject() });
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(5);
       expect(r.stderr).toContain(`error: cannot create database "${role}_db": permission denied to create database (SQLSTATE 42501)`);
       expect(r.stderr).toContain('hint: connect as a role allowed to create databases');
     } finally {

@@ -169,7 +169,7 @@ describe('embedded database directory lock (embedded only: a server has no direc
 
     // Without a timeout a library open still refuses at once.
     const refused = await openDatabase({ url: `pglite://${dataDir}`, kysely: false }).catch((error) => error);
-    expect(refused).toMatchObject({ code: 'database_in_use', exitCode: 3 });
+    expect(refused).toMatchObject({ code: 'database_in_use', exitCode: 5 });
 
     const waitedFor: number[] = [];
     const database = await openDatabase({

@@ -7,7 +7,7 @@ import { testdbProject } from './helpers.js';
 describe('CREATE DATABASE failures become one clear line', () => {
   it('maps template in use (55006) and disk full (53100), and leaves others alone', () => {
     const inUse = createDatabaseError({ code: '55006' }, 'dbctl_test_x', 'dbctl_tpl_y', 'ci', ['pid 42 (psql)']);
-    expect(inUse).toMatchObject({ code: 'template_in_use', exitCode: 1, message: 'cannot clone "dbctl_tpl_y": the template is in use by pid 42 (psql)' });
+    expect(inUse).toMatchObject({ code: 'template_in_use', exitCode: 5, message: 'cannot clone "dbctl_tpl_y": the template is in use by pid 42 (psql)' });
     const full = createDatabaseError({ code: '53100' }, 'dbctl_test_x', 'dbctl_tpl_y', 'ci');
     expect(full).toMatchObject({ code: 'disk_full', message: `cannot create test database "dbctl_test_x": the server's disk is full (SQLSTATE 53100)` });
     expect(full?.hint).toContain('testdb prune');

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ExitCode } from '../../errors.js';
+import { CheckFailedError } from '../../errors.js';
 import { announceTarget, commandContext } from '../context.js';
 
 export function registerDoctor(program: Command): void {
@@ -15,8 +15,11 @@ export function registerDoctor(program: Command): void {
       const c = ctx.out.color;
       const mark = { ok: c.green('ok'), attention: c.red('!!'), unknown: c.yellow('??'), skipped: c.dim('--') } as const;
       for (const [name, s] of Object.entries(report.sections)) ctx.out.line(`${mark[s.status]}  ${c.bold(name.padEnd(10))}  ${s.summary}`);
-      ctx.out.line(report.ok ? c.green('all well') : c.red(`needs attention: ${report.attention.join(', ')}`));
-      // The report is the output either way; the exit code tells CI whether to stop.
-      if (!report.ok) process.exitCode = ExitCode.check;
+      if (report.ok) return ctx.out.line(c.green('all well'));
+      ctx.out.line(c.red(`needs attention: ${report.attention.join(', ')}`));
+      // The report is the output either way; the exit code (4, through the one error path) tells CI to stop.
+      throw new CheckFailedError(`doctor: ${report.attention.length} section(s) need attention: ${report.attention.join(', ')}`, {
+        hint: 'each section above says what it found',
+      }, 'doctor_attention');
     });
 }
