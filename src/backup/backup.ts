@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql, type Kysely } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { UsageError } from '../errors.js';
 import { Migrator } from '../migrate/migrator.js';
 import { VERSION } from '../version.js';
 import { CITUS_CAPTURE_NOTE, sha256File, writeManifest, type BackupContent, type BackupFormat, type DistributedManifest, type Manifest, type ManifestMigrations } from './manifest.js';
+import { tableContents } from '../catalog/contents.js';
+import { onExportedSnapshot, tableContentsParallel } from '../catalog/parallel-contents.js';
 import { referencedRoles } from './roles.js';
 import { hashSessions } from './manifest.js';
-import { snapshotTablesParallel } from './parallel-hash.js';
-import { serverVersion, snapshotTables, type TableSnapshot } from './snapshot.js';
-import { assertToolSupportsServer, libpqConnection, runToolOrFail } from './tools.js';
+import { listManifestTables, schemaOnlySnapshot, serverVersion, toSnapshot, type TableSnapshot } from './snapshot.js';
+import { assertClientSupportsServer, libpqConnection, runToolOrFail, toolVersion } from './tools.js';
 
 export interface BackupOptions {
   database: Database;
@@ -56,22 +56,31 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
   fs.mkdirSync(path.dirname(file), { recursive: true });
 
   const started = performance.now();
-  const version = await serverVersion(database.db);
   const contentArgs = options.schemaOnly ? ['--schema-only'] : options.dataOnly ? ['--data-only'] : [];
+  const hashing = { distributed: database.capabilities.distributed };
+  const progress = options.onProgress ?? (() => {});
   let dumpMs = 0;
   let dumpTool: string;
+  let version: { text: string; num: number };
   let tables: TableSnapshot[];
-  const hash = (db: Kysely<any>) => snapshotTables(db, { content: content !== 'schema-only', distributed: database.capabilities.distributed });
   // What the manifest records besides the tables needs no snapshot: on a server it is read on other
   // pooled sessions while the dump runs (PGlite has one session: afterwards).
-  const sideInfo = () => Promise.all([migrationState(database, config), referencedRoles(database.db)]);
+  const sideInfo = () => Promise.all([migrationState(database, config), database.session((client) => referencedRoles(client))]);
   let side: ReturnType<typeof sideInfo> | undefined;
   try {
-    const progress = options.onProgress ?? (() => {});
     if (database.pglite) {
       // One session: hash first, then let PGlite's pg_dump use the session.
       progress('hashing the tables');
-      tables = await database.db.transaction().execute(hash);
+      ({ version, tables } = await database.session(async (client) => {
+        await client.query('begin isolation level repeatable read');
+        try {
+          const version = await serverVersion(client);
+          const listed = await listManifestTables(client);
+          return { version, tables: content === 'schema-only' ? schemaOnlySnapshot(listed) : (await tableContents(client, listed, hashing)).map(toSnapshot) };
+        } finally {
+          await client.query('rollback').catch(() => {});
+        }
+      }));
       progress('dumping with PGlite\'s pg_dump');
       const t = performance.now();
       const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
@@ -81,33 +90,38 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
       dumpTool = `pglite-tools pg_dump (PostgreSQL ${version.text})`;
     } else {
       const tool = { name: 'pg_dump' as const, bin: config.backups.pgDump };
-      dumpTool = `pg_dump ${await assertToolSupportsServer(tool, version.num, version.text)}`;
       const conn = libpqConnection(database.target.url, config.connectTimeoutMs);
+      // pg_dump --version runs while the snapshot is taken: pg_dump starts as early as it can.
+      const clientVersion = toolVersion(tool);
+      clientVersion.catch(() => {}); // awaited below
       side = sideInfo();
       side.catch(() => {}); // awaited below; a failure here must not surface as an unhandled rejection first
-      tables = await database.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-        const { rows } = await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(trx);
+      ({ version, tables, dumpTool } = await onExportedSnapshot(database, async (lead, snapshot) => {
+        const version = await serverVersion(lead);
+        const dumpTool = `pg_dump ${assertClientSupportsServer(tool, await clientVersion, version.num, version.text)}`;
         const t = performance.now();
         progress(content === 'schema-only' ? 'dumping with pg_dump' : 'dumping with pg_dump and hashing the tables on its snapshot');
         // pg_dump reads the exported snapshot while this transaction, on that very snapshot, hashes the
         // tables: the same rows, read at the same time instead of one after the other. Both are
         // awaited before the transaction ends (which would invalidate the snapshot pg_dump imports).
         // Two hashing sessions, not more: pg_dump's backend and its compression want cores too.
-        const [dumped, hashed] = await Promise.allSettled([
-          runToolOrFail(tool, ['--format', format, '--file', file, '--snapshot', rows[0].id, ...contentArgs, '--dbname', conn.dbname], conn.env, 'pg_dump').then(() => void (dumpMs = performance.now() - t)),
-          content === 'schema-only' ? hash(trx) : snapshotTablesParallel(database, trx, rows[0].id, { content: true, distributed: database.capabilities.distributed, sessions: Math.min(2, hashSessions(config)) }),
-        ]);
-        if (dumped.status === 'rejected') throw dumped.reason;
-        if (hashed.status === 'rejected') throw hashed.reason;
-        return hashed.value;
-      });
+        const dumped = runToolOrFail(tool, ['--format', format, '--file', file, '--snapshot', snapshot, ...contentArgs, '--dbname', conn.dbname], conn.env, 'pg_dump').then(() => void (dumpMs = performance.now() - t));
+        const hashed = listManifestTables(lead).then(async (listed) =>
+          content === 'schema-only'
+            ? schemaOnlySnapshot(listed)
+            : (await tableContentsParallel(database, lead, snapshot, listed, { ...hashing, sessions: Math.min(2, hashSessions(config)) })).map(toSnapshot));
+        const [d, h] = await Promise.allSettled([dumped, hashed]);
+        if (d.status === 'rejected') throw d.reason;
+        if (h.status === 'rejected') throw h.reason;
+        return { version, tables: h.value, dumpTool };
+      }));
     }
   } catch (error) {
     fs.rmSync(file, { force: true });
     await side?.catch(() => {});
     throw error;
   }
-  const [migrations, roles] = await (side ?? sideInfo());
+  const [[migrations, roles], sha256] = await Promise.all([side ?? sideInfo(), sha256File(file)]);
 
   const manifest: Manifest = {
     manifestVersion: 1,
@@ -115,7 +129,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
     createdAt: now.toISOString(),
     file: path.basename(file),
     bytes: fs.statSync(file).size,
-    sha256: await sha256File(file),
+    sha256,
     format,
     content,
     backend: embedded ? 'pglite' : 'pg',

@@ -2,5 +2,5 @@ export { backupDatabase, type BackupOptions, type BackupReport } from './backup.
 export { restoreBackup, verifyAgainstManifest, BackupVerificationError, type RestoreOptions, type RestoreReport, type RestoreMethod, type Verification } from './restore.js';
 export { pruneBackups, listBackups, type PruneOptions, type PruneReport, type PrunedBackup } from './prune.js';
 export { readManifest, manifestPathFor, compareTables, type Manifest, type BackupFormat, type BackupContent, type TableDifference } from './manifest.js';
-export { snapshotTables, type TableSnapshot } from './snapshot.js';
+export { type TableSnapshot } from './snapshot.js';
 export { loadSqlDump } from './sql-loader.js';

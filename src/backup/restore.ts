@@ -4,11 +4,11 @@ import type { Database } from '../driver/open.js';
 import { describeTarget } from '../driver/url.js';
 import { OperationError, RefusedError, UsageError } from '../errors.js';
 import { compareTables, hashSessions, readManifest, sha256File, type Manifest, type TableDifference } from './manifest.js';
-import { snapshotTablesOnServer } from './parallel-hash.js';
-import { anyRows, hasUserTables, serverVersion, snapshotTables, truncateTables, wipeSchemas } from './snapshot.js';
+import { databaseContents } from '../catalog/parallel-contents.js';
+import { anyRows, hasUserTables, serverVersion, toSnapshot, truncateTables, wipeSchemas } from './snapshot.js';
 import { createMissingRoles } from './roles.js';
 import { loadSqlDump } from './sql-loader.js';
-import { assertToolSupportsServer, libpqConnection, runToolOrFail, type Tool } from './tools.js';
+import { assertClientSupportsServer, libpqConnection, runToolOrFail, toolVersion, type Tool } from './tools.js';
 
 export interface RestoreOptions {
   file: string;
@@ -66,7 +66,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   })();
   const [sha, occupiedCheck, prepared] = await Promise.allSettled([
     sha256File(file),
-    manifest.content === 'data-only' ? anyRows(database.db, manifest.tables) : hasUserTables(database.db),
+    manifest.content === 'data-only' ? anyRows(database, manifest.tables) : hasUserTables(database),
     method instanceof Error || method === 'sql-loader' ? undefined : prepareServerRestore(method, file, database, config),
   ]);
   const actualSha = settled(sha);
@@ -91,14 +91,14 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
       const { assertDestructiveAllowed } = await import('../guard/index.js');
       await assertDestructiveAllowed({ config, target: database.target, operation, force: options.force, confirm: options.confirm });
     }
-    if (manifest.content === 'data-only') await truncateTables(database.db, manifest.tables);
-    else await wipeSchemas(database.db);
+    if (manifest.content === 'data-only') await truncateTables(database, manifest.tables);
+    else await wipeSchemas(database);
   }
 
   const progress = options.onProgress ?? (() => {});
   const restoreStarted = performance.now();
   progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : method}`);
-  const createdRoles = await createMissingRoles(database.db, manifest.roles ?? []);
+  const createdRoles = await createMissingRoles(database, manifest.roles ?? []);
   if (serverRestore) await serverRestore();
   else await loadSqlDump(database, fs.readFileSync(file, 'utf8'));
   const verifyStarted = performance.now();
@@ -133,11 +133,8 @@ export interface Verification {
 
 /** Compares a database's tables (counts, content hashes) with a manifest; changes nothing. */
 export async function verifyAgainstManifest(database: Database, manifest: Manifest, options: { sessions?: number } = {}): Promise<Verification> {
-  const hashing = { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed };
   // On a server several sessions share one snapshot (as consistent as one transaction, and faster).
-  const actual = database.capabilities.concurrentSessions
-    ? await snapshotTablesOnServer(database, { ...hashing, sessions: options.sessions ?? 4 })
-    : await database.db.transaction().execute((trx) => snapshotTables(trx, hashing));
+  const actual = (await databaseContents(database, { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed, sessions: options.sessions ?? 4 })).map(toSnapshot);
   const { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion } = manifest;
   return {
     warnings: await distributionWarnings(database, manifest),
@@ -179,8 +176,10 @@ function restoreMethod(manifest: Manifest, database: Database): RestoreMethod {
 /** Checks the client tool against the server, then returns the restore itself, to run once allowed. */
 async function prepareServerRestore(method: 'pg_restore' | 'psql', file: string, database: Database, config: ResolvedConfig): Promise<() => Promise<void>> {
   const tool: Tool = method === 'pg_restore' ? { name: 'pg_restore', bin: config.backups.pgRestore } : { name: 'psql', bin: config.backups.psql };
-  const version = await serverVersion(database.db);
-  if (method === 'pg_restore') await assertToolSupportsServer(tool, version.num, version.text);
+  if (method === 'pg_restore') {
+    const [client, version] = await Promise.all([toolVersion(tool), serverVersion(database)]);
+    assertClientSupportsServer(tool, client, version.num, version.text);
+  }
   const conn = libpqConnection(database.target.url, config.connectTimeoutMs);
   const args = method === 'pg_restore'
     ? ['--no-owner', '--exit-on-error', '--single-transaction', '--dbname', conn.dbname, file]

@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { SqlClient } from '../driver/open.js';
+import { quoteIdent } from '../driver/quote.js';
 import { OperationError } from '../errors.js';
 
 /**
@@ -7,8 +8,8 @@ import { OperationError } from '../errors.js';
  * missing one. The manifest lists the roles the database refers to; restore creates the missing
  * ones as NOLOGIN roles (no password, no attributes: a placeholder an operator completes).
  */
-export async function referencedRoles(db: Kysely<any>): Promise<string[]> {
-  const { rows } = await sql<{ name: string }>`
+export async function referencedRoles(db: SqlClient): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(`
     with refs(oid) as (
       select unnest(polroles) from pg_policy
       union select relowner from pg_class
@@ -21,19 +22,19 @@ export async function referencedRoles(db: Kysely<any>): Promise<string[]> {
     )
     select r.rolname as name from pg_roles r join refs on refs.oid = r.oid
     where r.oid >= 16384 and r.rolname <> current_user
-    order by 1`.execute(db);
+    order by 1`);
   return rows.map((r) => r.name);
 }
 
 /** Creates the roles of `names` that do not exist; returns those it created. */
-export async function createMissingRoles(db: Kysely<any>, names: string[]): Promise<string[]> {
+export async function createMissingRoles(db: SqlClient, names: string[]): Promise<string[]> {
   if (!names.length) return [];
-  const { rows } = await sql<{ name: string }>`select rolname as name from pg_roles where rolname in (${sql.join(names)})`.execute(db);
+  const { rows } = await db.query<{ name: string }>(`select rolname as name from pg_roles where rolname = any($1::text[])`, [names]);
   const existing = new Set(rows.map((r) => r.name));
   const missing = names.filter((n) => !existing.has(n));
   for (const name of missing) {
     try {
-      await sql`create role ${sql.id(name)} nologin`.execute(db);
+      await db.query(`create role ${quoteIdent(name)} nologin`);
     } catch (error) {
       throw new OperationError(`cannot create role "${name}" that the backup refers to: ${(error as Error).message}`, {
         hint: 'create the roles first (pg_dumpall --roles-only on the source), or restore as a user with CREATEROLE',

@@ -22,10 +22,11 @@ type Piece = { kind: 'sql'; text: string; entry: string } | { kind: 'copy'; stat
  * single script is the whole file.
  */
 export async function loadSqlDump(database: Database, text: string): Promise<void> {
-  const { rows } = await sql<{ name: string }>`select name from pg_settings`.execute(database.db);
+  const db = await database.kysely(); // the CLI opens backup databases without Kysely: load it here
+  const { rows } = await sql<{ name: string }>`select name from pg_settings`.execute(db);
   const known = new Set(rows.map((r) => r.name.toLowerCase()));
   const pieces = splitDump(text, known);
-  await database.db.transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     for (const piece of pieces) {
       try {
         if (piece.kind === 'sql') await sql.raw(piece.text).execute(trx);

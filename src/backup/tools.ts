@@ -62,7 +62,11 @@ export async function toolVersion(tool: Tool): Promise<{ major: number; text: st
 
 /** A client older than the server cannot read its catalogs: refuse before starting, naming both versions. */
 export async function assertToolSupportsServer(tool: Tool, serverVersionNum: number, serverVersion: string): Promise<string> {
-  const client = await toolVersion(tool);
+  return assertClientSupportsServer(tool, await toolVersion(tool), serverVersionNum, serverVersion);
+}
+
+/** The check of `assertToolSupportsServer` on a client version already read (read it while connecting). */
+export function assertClientSupportsServer(tool: Tool, client: { major: number; text: string }, serverVersionNum: number, serverVersion: string): string {
   const serverMajor = Math.floor(serverVersionNum / 10000);
   if (client.major < serverMajor) {
     throw new ConfigError(`${tool.name} ${client.text} is older than the server (PostgreSQL ${serverVersion}): it cannot handle this server`, {

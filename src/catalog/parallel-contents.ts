@@ -1,38 +1,41 @@
-import crypto from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../driver/open.js';
-import { quoteIdent, quoteLiteral } from '../driver/quote.js';
-import { CANONICAL_SETTINGS, listUserTables, snapshotTables, type TableSnapshot } from './snapshot.js';
+import type { Database, SqlClient } from '../driver/open.js';
+import { quoteLiteral } from '../driver/quote.js';
+import { addSums, canonicalSettingsScript, digestOf, emptySums, querySums, tableContents, type TableContents } from './contents.js';
+import { listTables, type TableRef } from './tables.js';
 
 /** Tables smaller than this many blocks (8 kB each) are hashed whole by one session. */
 const MIN_CHUNK_BLOCKS = 128;
 
+export interface ParallelOptions {
+  distributed?: 'citus';
+  /** Sessions hashing at once, the lead's included. */
+  sessions: number;
+}
+
 /**
- * The counts and content hashes of `snapshotTables`, byte for byte, computed by several sessions at
- * once on a server. `lead` is a REPEATABLE READ transaction that exported `snapshot`; the other
+ * The counts and digests of `tableContents`, byte for byte, computed by several sessions at once on
+ * a server. `lead` is a session in a REPEATABLE READ transaction that exported `snapshot`; the other
  * sessions import it, so every session reads exactly the rows the lead sees (the rows pg_dump reads,
  * when it was given the same snapshot). Large tables are cut into block ranges (TID range scans,
- * PostgreSQL 14+): a table's hash is md5 of its row count and the two sums of its rows' md5 halves,
- * and sums add up across ranges, so the pieces combine into the very hash one query computes.
- * PGlite (one session) and Citus (distributed tables have no local ctid) take the one-session path.
+ * PostgreSQL 14+) whose sums add up to the table's. PGlite (one session) and Citus (distributed
+ * tables have no local ctid) take the one-session path.
  */
-export async function snapshotTablesParallel(
-  database: Database,
-  lead: Kysely<any>,
+export async function tableContentsParallel(
+  database: Pick<Database, 'session' | 'capabilities'>,
+  lead: SqlClient,
   snapshot: string,
-  options: { content: boolean; distributed?: 'citus'; sessions: number },
-): Promise<TableSnapshot[]> {
+  tables: TableRef[],
+  options: ParallelOptions,
+): Promise<TableContents[]> {
   const extra = Math.max(0, options.sessions - 1);
-  if (!options.content || options.distributed || !database.capabilities.concurrentSessions || extra === 0) {
-    return snapshotTables(lead, options);
+  if (options.distributed || !database.capabilities.concurrentSessions || extra === 0 || tables.length === 0) {
+    return tableContents(lead, tables, options);
   }
-  const tables = await listUserTables(lead);
-  if (tables.length === 0) return [];
-  const { rows: meta } = await sql<{ blocks: string; version: string }>`
+  const { rows: meta } = await lead.query<{ blocks: string; version: string }>(`
     select pg_relation_size(format('%I.%I', s, t)::regclass) / current_setting('block_size')::int as blocks,
       current_setting('server_version_num') as version
-    from unnest(${tables.map((t) => t.schema)}::text[], ${tables.map((t) => t.name)}::text[]) with ordinality as x(s, t, i)
-    order by i`.execute(lead);
+    from unnest($1::text[], $2::text[]) with ordinality as x(s, t, i)
+    order by i`, [tables.map((t) => t.schema), tables.map((t) => t.table)]);
   const ranges = Number(meta[0].version) >= 140000;
   const totalBlocks = meta.reduce((n, m) => n + Number(m.blocks), 0);
   // Enough pieces to keep every session busy to the end, none smaller than MIN_CHUNK_BLOCKS.
@@ -48,49 +51,68 @@ export async function snapshotTablesParallel(
   });
   chunks.sort((a, b) => b.blocks - a.blocks); // biggest first: the last pieces left are small
 
-  const sums = tables.map(() => ({ rows: 0n, a: 0n, b: 0n }));
+  const sums = tables.map(() => emptySums());
   let next = 0;
-  const work = async (run: (text: string) => Promise<Array<{ rows: string; a: string; b: string }>>) => {
+  const work = async (client: SqlClient) => {
     while (next < chunks.length) {
       const c = chunks[next++];
-      const t = tables[c.table];
-      const where = [c.from !== undefined && c.from > 0 ? `ctid >= '(${c.from},0)'::tid` : '', c.to !== undefined ? `ctid < '(${c.to},0)'::tid` : ''].filter(Boolean);
-      const [r] = await run(`
-        select count(*)::text as rows,
-          coalesce(sum(('x' || substr(m, 1, 16))::bit(64)::bigint), 0)::text as a,
-          coalesce(sum(('x' || substr(m, 17, 16))::bit(64)::bigint), 0)::text as b
-        from (select md5(r::text) as m from ${quoteIdent(t.schema)}.${quoteIdent(t.name)} as r${where.length ? ` where ${where.join(' and ')}` : ''}) h`);
-      const s = sums[c.table];
-      s.rows += BigInt(r.rows);
-      s.a += BigInt(r.a);
-      s.b += BigInt(r.b);
+      addSums(sums[c.table], await querySums(client, tables[c.table], c));
     }
   };
 
-  for (const setting of CANONICAL_SETTINGS) await sql.raw(setting).execute(lead);
+  const settings = canonicalSettingsScript();
+  await lead.query(settings);
   const helpers = Array.from({ length: Math.min(extra, chunks.length - 1) }, () =>
     database.session(async (client) => {
-      await client.query(`begin isolation level repeatable read read only; set transaction snapshot ${quoteLiteral(snapshot)}; ${CANONICAL_SETTINGS.join('; ')}`);
+      await client.query(`begin isolation level repeatable read read only; set transaction snapshot ${quoteLiteral(snapshot)}; ${settings}`);
       try {
-        await work(async (text) => (await client.query(text)).rows);
+        await work(client);
       } finally {
         await client.query('rollback').catch(() => {});
       }
     }),
   );
-  const results = await Promise.allSettled([work(async (text) => (await sql.raw<{ rows: string; a: string; b: string }>(text).execute(lead)).rows), ...helpers]);
+  const results = await Promise.allSettled([work(lead), ...helpers]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  return tables.map((t, i) => {
-    const s = sums[i];
-    return { ...t, rows: Number(s.rows), hash: crypto.createHash('md5').update(`${s.rows}:${s.a}:${s.b}`).digest('hex') };
+  return tables.map((t, i) => ({ ...t, rows: Number(sums[i].rows), digest: digestOf(sums[i]) }));
+}
+
+/**
+ * Runs `fn` on a session in a REPEATABLE READ transaction that has exported its snapshot, so other
+ * sessions (pg_dump, hashing helpers) can read the very same rows. Rolled back afterwards.
+ */
+export async function onExportedSnapshot<T>(database: Pick<Database, 'session'>, fn: (lead: SqlClient, snapshot: string) => Promise<T>): Promise<T> {
+  return database.session(async (client) => {
+    await client.query('begin isolation level repeatable read');
+    try {
+      const { rows } = await client.query<{ id: string }>('select pg_export_snapshot() as id');
+      return await fn(client, rows[0].id);
+    } finally {
+      await client.query('rollback').catch(() => {});
+    }
   });
 }
 
-/** A REPEATABLE READ transaction that exports its snapshot and hashes every table on it in parallel. */
-export async function snapshotTablesOnServer(database: Database, options: { content: boolean; distributed?: 'citus'; sessions: number }): Promise<TableSnapshot[]> {
-  return database.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-    const { rows } = await sql<{ id: string }>`select pg_export_snapshot() as id`.execute(trx);
-    return snapshotTablesParallel(database, trx, rows[0].id, options);
+/**
+ * Every table's count and digest as a verification reads them: the tables holding rows (partitions,
+ * not their parents) in every user schema, on one snapshot; several sessions at once on a server.
+ */
+export async function databaseContents(
+  database: Pick<Database, 'session' | 'capabilities'>,
+  options: { content: boolean; distributed?: 'citus'; sessions: number },
+): Promise<Array<TableRef & { rows: number | null; digest: string | null }>> {
+  if (database.capabilities.concurrentSessions && options.content) {
+    return onExportedSnapshot(database, async (lead, snapshot) => tableContentsParallel(database, lead, snapshot, await listTables(lead, 'user', { partitions: 'leaves' }), options));
+  }
+  return database.session(async (client) => {
+    await client.query('begin isolation level repeatable read');
+    try {
+      const tables = await listTables(client, 'user', { partitions: 'leaves' });
+      if (!options.content) return tables.map((t) => ({ ...t, rows: null, digest: null }));
+      return await tableContents(client, tables, options);
+    } finally {
+      await client.query('rollback').catch(() => {});
+    }
   });
 }

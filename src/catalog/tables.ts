@@ -33,21 +33,35 @@ export interface SequenceRef {
   sequence: string;
 }
 
+export interface ListTablesOptions {
+  /**
+   * `'tables'` (default): ordinary and partitioned tables, leaving out partitions (their parent
+   * covers them: its TRUNCATE empties them, its rows include theirs). `'leaves'`: the tables that
+   * hold rows themselves, i.e. ordinary tables and partitions, without partitioned parents (a
+   * backup manifest records these: what pg_dump writes and a restore fills).
+   */
+  partitions?: 'tables' | 'leaves';
+}
+
 /**
- * Ordinary and partitioned tables in `schemas`, leaving out partitions (their parent's TRUNCATE
- * covers them) and tables owned by an extension (PostGIS's spatial_ref_sys is data, not ours).
- * Byte order, so reports read the same whatever the database's collation.
+ * The one table listing: tables in `schemas` (`'user'`: every schema but the system ones), leaving
+ * out tables owned by an extension (PostGIS's spatial_ref_sys is data, not ours). Byte order, so
+ * reports and manifests read the same whatever the database's collation.
  */
-export async function listTables(db: SqlClient, schemas: string[]): Promise<TableRef[]> {
+export async function listTables(db: SqlClient, schemas: string[] | 'user', options: ListTablesOptions = {}): Promise<TableRef[]> {
+  const kinds = options.partitions === 'leaves' ? `c.relkind = 'r'` : `c.relkind in ('r', 'p') and not c.relispartition`;
+  const inSchemas = schemas === 'user'
+    ? `n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_%'`
+    : `n.nspname = any($1::text[])`;
   const { rows } = await db.query<TableRef>(`
     select n.nspname as schema, c.relname as table
     from pg_catalog.pg_class c
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p') and not c.relispartition and n.nspname = any($1::text[])
+    where ${kinds} and ${inSchemas}
       and not exists (
         select 1 from pg_catalog.pg_depend d
         where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')
-    order by n.nspname collate "C", c.relname collate "C"`, [schemas]);
+    order by n.nspname collate "C", c.relname collate "C"`, schemas === 'user' ? [] : [schemas]);
   return rows;
 }
 
