@@ -12,10 +12,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
+import { openHostBeside } from './driver/host.js';
 import { parseTarget, redact } from './driver/url.js';
 import { createTestdb, dropTestdb } from './testdb/index.js';
+import { testdbHost, type TestdbHost } from './testdb/host.js';
 import { cloneName } from './testdb/names.js';
-import type { TestdbHost } from './testdb/host.js';
 
 export interface TestDatabase {
   name: string;
@@ -90,13 +91,10 @@ async function fromTemplate(options: CreateTestDatabaseOptions): Promise<Made> {
  */
 async function empty(options: CreateTestDatabaseOptions): Promise<Made> {
   const name = cloneName(options.prefix ?? 'dbctl_tmp');
-  const target = options.serverUrl ? parseTarget(options.serverUrl, process.cwd()) : undefined;
-  const kind = target?.kind === 'pg' ? 'pg' : 'pglite';
+  // No server: embedded, in a folder of the temp directory shared by every run.
+  const target = parseTarget(options.serverUrl ?? `pglite://${path.join(os.tmpdir(), 'dbctl-test-dbs', name)}`, process.cwd());
   const withHost = async <T>(fn: (host: TestdbHost) => Promise<T>): Promise<T> => {
-    const host =
-      target?.kind === 'pg'
-        ? await (await import('./testdb/server.js')).serverHost(target, 0)
-        : (await import('./testdb/embedded.js')).embeddedHost(path.join(os.tmpdir(), 'dbctl-test-dbs'), 0);
+    const host = testdbHost(await openHostBeside(target, path.join(os.tmpdir(), 'dbctl-test-dbs'), { applicationName: 'dbctl testdb' }), 0);
     try {
       return await fn(host);
     } finally {
@@ -104,5 +102,5 @@ async function empty(options: CreateTestDatabaseOptions): Promise<Made> {
     }
   };
   const { url } = await withHost((host) => host.clone(name));
-  return { name, url, kind, template: null, drop: () => withHost((host) => host.drop(name)) };
+  return { name, url, kind: target.kind, template: null, drop: () => withHost((host) => host.drop(name)) };
 }

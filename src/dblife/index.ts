@@ -1,16 +1,21 @@
+import { openHostOf, type Host } from '../driver/host.js';
+import { isPostgresError } from '../driver/sql-error.js';
 import { describeTarget, parseTarget, type Target } from '../driver/url.js';
-import { UsageError } from '../errors.js';
+import { isDbctlError, OperationError, UsageError } from '../errors.js';
 import { confirmName } from '../guard/index.js';
-import { createEmbedded, dropEmbedded } from './embedded.js';
-import { createServerDatabase, dropServerDatabase, withMaintenance } from './server.js';
 
-export type { Session } from './server.js';
+export type { Session } from '../driver/host.js';
+
+/** The database every server has, through which others are created and dropped. */
+const MAINTENANCE_DATABASE = 'postgres';
 
 export interface LifecycleOptions {
   /** The database to create or drop (postgres://… or pglite://DIR; none = the embedded default). */
   url?: string;
   cwd?: string;
   connectTimeoutMs?: number;
+  /** The parsed `url` (a resolved config carries it): not parsed again when given. */
+  target?: Target;
 }
 
 export interface CreateReport {
@@ -29,27 +34,52 @@ export interface DropReport {
 
 /** Creates the database: on a server through its maintenance database; embedded, by initialising the directory. */
 export async function createDatabase(options: LifecycleOptions): Promise<CreateReport> {
-  const target = parseTarget(options.url, options.cwd ?? process.cwd());
-  const created =
-    target.kind === 'pg'
-      ? await withMaintenance(target, options, 'db create', (db) => createServerDatabase(db, target.database))
-      : await createEmbedded(dataDirOf(target, 'db create'));
+  const target = options.target ?? parseTarget(options.url, options.cwd ?? process.cwd());
+  const { created } = await onHost(target, options, 'db create', async (host, name) => {
+    try {
+      return await host.create(name);
+    } catch (error) {
+      throw serverRefusal('create', name, error);
+    }
+  });
   return { ...names(target), created };
 }
 
 /** Drops the database; one with open sessions is refused (exit 5) unless `force`. */
 export async function dropDatabase(options: LifecycleOptions & { force?: boolean }): Promise<DropReport> {
-  const target = parseTarget(options.url, options.cwd ?? process.cwd());
-  const result =
-    target.kind === 'pg'
-      ? await withMaintenance(target, options, 'db drop', (db) => dropServerDatabase(db, target.database, !!options.force))
-      : { dropped: dropEmbedded(dataDirOf(target, 'db drop')), disconnected: 0 };
+  const target = options.target ?? parseTarget(options.url, options.cwd ?? process.cwd());
+  const result = await onHost(target, options, 'db drop', async (host, name) => {
+    try {
+      return await host.drop(name, { force: !!options.force });
+    } catch (error) {
+      throw serverRefusal('drop', name, error);
+    }
+  });
   return { ...names(target), ...result };
 }
 
-function dataDirOf(target: Extract<Target, { kind: 'pglite' }>, operation: string): string {
-  if (target.dataDir === null) throw new UsageError(`${operation}: pglite://memory lives only inside one process; there is nothing to ${operation.slice(3)}`);
-  return target.dataDir;
+/** Runs `fn` on the host of `target` (a server: through its maintenance database, never `target` itself). */
+async function onHost<T>(target: Target, options: LifecycleOptions, operation: string, fn: (host: Host, name: string) => Promise<T>): Promise<T> {
+  if (target.kind === 'pg' && target.database === MAINTENANCE_DATABASE) {
+    throw new UsageError(`${operation} refused: "${MAINTENANCE_DATABASE}" is the maintenance database dbctl works through`, {
+      hint: 'name another database in --url / DATABASE_URL',
+    });
+  }
+  const { host, name } = await openHostOf(target, { cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs, operation });
+  try {
+    return await fn(host, name);
+  } finally {
+    await host.close();
+  }
+}
+
+/** The server said no (no CREATEDB right, not the owner…): its words, not a stack trace. */
+function serverRefusal(verb: 'create' | 'drop', name: string, error: unknown): unknown {
+  if (isDbctlError(error) || !isPostgresError(error)) return error;
+  return new OperationError(`cannot ${verb} database "${name}": ${error.message} (SQLSTATE ${error.code})`, {
+    hint: error.code === '42501' ? `connect as a role allowed to ${verb} databases (CREATEDB, or the owner)` : undefined,
+    data: { database: name, sqlstate: error.code },
+  }, verb === 'create' ? 'create_failed' : 'drop_failed');
 }
 
 function names(target: Target): { database: string; target: string } {

@@ -7,6 +7,9 @@ import path from 'node:path';
  */
 export const PGLITE_MARKER = '.dbctl-pglite';
 
+/** Written into a directory frozen as a template (test databases are copied from it); removed from each copy. */
+export const TEMPLATE_MARKER = '.dbctl-template';
+
 /**
  * The top-level names of a PostgreSQL data directory as PGlite creates it (initdb's layout;
  * postgresql.auto.conf.tmp is ALTER SYSTEM's temporary file). Anything else in the directory was
@@ -16,7 +19,7 @@ const PGLITE_ENTRIES = new Set([
   'PG_VERSION', 'base', 'global', 'pg_commit_ts', 'pg_dynshmem', 'pg_hba.conf', 'pg_ident.conf',
   'pg_logical', 'pg_multixact', 'pg_notify', 'pg_replslot', 'pg_serial', 'pg_snapshots', 'pg_stat',
   'pg_stat_tmp', 'pg_subtrans', 'pg_tblspc', 'pg_twophase', 'pg_wal', 'pg_xact',
-  'postgresql.auto.conf', 'postgresql.auto.conf.tmp', 'postgresql.conf', 'postmaster.pid', PGLITE_MARKER,
+  'postgresql.auto.conf', 'postgresql.auto.conf.tmp', 'postgresql.conf', 'postmaster.pid', PGLITE_MARKER, TEMPLATE_MARKER,
 ]);
 
 /**

@@ -7,6 +7,9 @@ export type Target =
   | { kind: 'pg'; url: string; host: string; port: number; database: string; user: string; sslmode?: string }
   | { kind: 'pglite'; url: string; dataDir: string | null; database: string };
 
+/** A target on a database server. */
+export type ServerTarget = Extract<Target, { kind: 'pg' }>;
+
 export const DEFAULT_PGLITE_DIR = '.dbctl/pglite';
 
 export { redact } from '../secrets.js';
@@ -69,4 +72,23 @@ export function describeTarget(target: Target): string {
     : target.dataDir === null
       ? 'embedded PGlite (in memory)'
       : `embedded PGlite at ${target.dataDir}`;
+}
+
+/** The server `target` is on; undefined when it is embedded (capabilities that need a server ask this). */
+export function serverOf(target: Target): ServerTarget | undefined {
+  return target.kind === 'pg' ? target : undefined;
+}
+
+/** `host:port` of a server; for an embedded database, the same as describeTarget. */
+export function hostLabel(target: Target): string {
+  return target.kind === 'pg' ? `${target.host}:${target.port}` : describeTarget(target);
+}
+
+/**
+ * The name a person knows the database by: the database on a server; for PGlite, whose database
+ * is always `postgres`, the data directory's name, which says which copy is meant (`memory` in memory).
+ */
+export function databaseName(target: Target): string {
+  if (target.kind === 'pg') return target.database;
+  return target.dataDir === null ? 'memory' : path.basename(target.dataDir);
 }

@@ -1,10 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { citusNodes, nodeUrl, workersOf, type CitusNode } from '../citus/cluster.js';
-import { connectionErrorFor } from '../driver/connect-error.js';
+import { connectServerClient } from '../driver/pg-client.js';
 import { quoteIdent } from '../driver/quote.js';
-import { parseTarget, type Target } from '../driver/url.js';
+import type { ServerTarget } from '../driver/url.js';
 import type { TestdbHost } from './host.js';
-import type { ServerHost } from './server.js';
 
 /**
  * Test databases on a Citus cluster. `CREATE DATABASE … TEMPLATE` on the coordinator copies its
@@ -19,7 +18,7 @@ import type { ServerHost } from './server.js';
  * pg_dist_node: configure the test environment with a Citus database (e.g. one made by
  * `citus-cluster.sh createdb`, or any database with the extension and its workers added).
  */
-export async function citusHost(coordinator: ServerHost, target: Extract<Target, { kind: 'pg' }>): Promise<TestdbHost | undefined> {
+export async function citusHost(coordinator: TestdbHost, target: ServerTarget): Promise<TestdbHost | undefined> {
   const cluster = await readCluster(target);
   if (!cluster) return undefined;
   const nodes = [cluster.coordinator, ...cluster.workers];
@@ -57,6 +56,7 @@ export async function citusHost(coordinator: ServerHost, target: Extract<Target,
   };
 
   return {
+    host: coordinator.host,
     withBuildLock: (name, fn) => coordinator.withBuildLock(name, fn),
     async hasTemplate(name) {
       if (!(await coordinator.hasTemplate(name))) return false;
@@ -115,7 +115,7 @@ async function freeze(admin: pg.Client, name: string): Promise<void> {
 }
 
 /** The cluster the configured database belongs to, or undefined when it has no Citus (or does not exist yet). */
-async function readCluster(target: Extract<Target, { kind: 'pg' }>): Promise<{ coordinator: CitusNode; workers: CitusNode[] } | undefined> {
+async function readCluster(target: ServerTarget): Promise<{ coordinator: CitusNode; workers: CitusNode[] } | undefined> {
   let client: pg.Client;
   try {
     client = await connect(target.url);
@@ -135,16 +135,8 @@ async function readCluster(target: Extract<Target, { kind: 'pg' }>): Promise<{ c
   }
 }
 
-async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: 'dbctl testdb' });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (error) {
-    const t = parseTarget(url, process.cwd());
-    throw t.kind === 'pg' ? connectionErrorFor(error, t, 0) : error;
-  }
-  return client;
+function connect(url: string): Promise<pg.Client> {
+  return connectServerClient(url, 'dbctl testdb');
 }
 
 function literal(text: string): string {

@@ -1,8 +1,15 @@
+import type { Host } from '../driver/host.js';
+import { isDbctlError, LockTimeoutError } from '../errors.js';
+import { createDatabaseError } from './server-errors.js';
+
 /**
- * Where test databases live: a Postgres server (databases) or the embedded backend (directories).
- * The template logic in index.ts is written once against this interface.
+ * Where test databases live, with the template steps on top of the driver's Host: a server's
+ * databases or the embedded test directories. The template logic in index.ts is written once
+ * against this interface; a Citus cluster wraps it (citus.ts).
  */
 export interface TestdbHost {
+  /** The host underneath (its capabilities: citus.ts builds on a server's). */
+  readonly host: Host;
   /** Whether a finished template of this name exists. */
   hasTemplate(name: string): Promise<boolean>;
   /** Runs `fn` while holding the build lock for `name`, waiting for another builder. */
@@ -15,4 +22,57 @@ export interface TestdbHost {
   list(): Promise<string[]>;
   drop(name: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Test databases on a driver Host: every step is the Host's, whatever the backend. */
+export function testdbHost(host: Host, lockTimeoutMs: number): TestdbHost {
+  const create = async (name: string, template?: string) => {
+    try {
+      return await host.create(name, { template });
+    } catch (error) {
+      if (isDbctlError(error)) throw error;
+      const sessions = (error as { code?: string }).code === '55006' && template ? (await host.sessions(template)).map((s) => `pid ${s.pid} (${s.application || '?'})`) : [];
+      throw createDatabaseError(error, name, template, host.role ?? '', sessions) ?? error;
+    }
+  };
+  const drop = (name: string) => host.drop(name, { force: true, template: true });
+  return {
+    host,
+    hasTemplate: (name) => host.isTemplate(name),
+    async withBuildLock(name, fn) {
+      let locked = false;
+      try {
+        return await host.withLock(name, lockTimeoutMs, () => {
+          locked = true;
+          return fn();
+        });
+      } catch (error) {
+        // Only the wait for the lock: a timeout inside the build (a migration's lock) is the build's own.
+        if (locked || !isDbctlError(error) || error.code !== 'lock_timeout') throw error;
+        throw new LockTimeoutError(`timed out after ${(lockTimeoutMs / 1000).toFixed(1)} s waiting for another process building template ${name}`, {
+          hint: 'a template build (migrate + seed) is slow or stuck; raise --lock-timeout or stop that process',
+          data: error.data,
+        });
+      }
+    },
+    async buildTemplate(name, fill) {
+      // A half-built template from a killed builder is not marked as a template: start over.
+      await drop(name);
+      const { url } = await create(name);
+      try {
+        await fill(url);
+        await host.markTemplate(name);
+      } catch (error) {
+        await drop(name).catch(() => {});
+        throw error;
+      }
+    },
+    async clone(name, template) {
+      const { url, strategy } = await create(name, template);
+      return { url, strategy };
+    },
+    list: () => host.list(),
+    drop: async (name) => void (await drop(name)),
+    close: () => host.close(),
+  };
 }

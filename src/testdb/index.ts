@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { parseTarget } from '../driver/url.js';
+import { openHostBeside } from '../driver/host.js';
+import { parseTarget, serverOf } from '../driver/url.js';
 import { RefusedError } from '../errors.js';
 import { templateHash } from './hash.js';
-import type { TestdbHost } from './host.js';
+import { testdbHost, type TestdbHost } from './host.js';
 import { cloneName, parseTestdbName, templateName, type TestdbKind } from './names.js';
 
 /** Where embedded test databases live, beside the default embedded database. */
@@ -44,18 +45,17 @@ export interface TestdbEntry {
 /** Opens the host of the configured database: its server, or the embedded test directory. */
 export async function openHost(config: ResolvedConfig): Promise<{ host: TestdbHost; kind: 'pg' | 'pglite' }> {
   const target = parseTarget(config.url, config.cwd);
-  if (target.kind === 'pg') {
-    const { serverHost } = await import('./server.js');
-    const host = await serverHost(target, config.lockTimeoutMs);
-    // A Citus cluster's test databases are made on every node (testdb/citus.ts).
-    const citus = host.citusLoaded ? await (await import('./citus.js')).citusHost(host, target).catch(async (error) => {
-      await host.close();
-      throw error;
-    }) : undefined;
-    return { host: citus ?? host, kind: 'pg' };
-  }
-  const { embeddedHost } = await import('./embedded.js');
-  return { host: embeddedHost(path.resolve(config.cwd, EMBEDDED_TESTDB_DIR), config.lockTimeoutMs), kind: 'pglite' };
+  const host = testdbHost(
+    await openHostBeside(target, path.resolve(config.cwd, EMBEDDED_TESTDB_DIR), { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl testdb' }),
+    config.lockTimeoutMs,
+  );
+  // A Citus cluster's test databases are made on every node (testdb/citus.ts).
+  const server = serverOf(target);
+  const citus = server && host.host.capabilities.distributed === 'citus' ? await (await import('./citus.js')).citusHost(host, server).catch(async (error) => {
+    await host.close();
+    throw error;
+  }) : undefined;
+  return { host: citus ?? host, kind: target.kind };
 }
 
 async function withHost<T>(config: ResolvedConfig, fn: (host: TestdbHost, kind: 'pg' | 'pglite') => Promise<T>): Promise<T> {

@@ -1,11 +1,13 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
+import { openHostBeside, withHost } from '../driver/host.js';
 import { openDatabase, type Database } from '../driver/open.js';
-import { copyPgliteBase } from '../driver/pglite-image.js';
 import { parseTarget } from '../driver/url.js';
 import { cloneName } from './names.js';
+
+/** Where embedded throwaway databases are made (each under its own unique name). */
+const EMBEDDED_THROWAWAY_DIR = path.join(os.tmpdir(), 'dbctl-throwaway');
 
 /**
  * Runs `fn` on a new, empty database beside the configured one, then drops it: a database on the
@@ -19,28 +21,15 @@ import { cloneName } from './names.js';
 export async function withThrowawayDatabase<T>(config: ResolvedConfig, fn: (database: Database) => Promise<T>): Promise<T> {
   const target = parseTarget(config.url, config.cwd);
   const name = cloneName('dbctl_tmp');
-  if (target.kind === 'pg') {
-    const { serverHost } = await import('./server.js');
-    const host = await serverHost(target, 0);
+  const opening = openHostBeside(target, EMBEDDED_THROWAWAY_DIR, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl throwaway' });
+  return withHost(opening, async (host) => {
+    const { url } = await host.create(name);
     try {
-      const { url } = await host.clone(name);
-      try {
-        return await openAndRun(url, config, fn);
-      } finally {
-        await host.drop(name);
-      }
+      return await openAndRun(url, config, fn);
     } finally {
-      await host.close();
+      await host.drop(name, { force: true });
     }
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-throwaway-'));
-  try {
-    const dataDir = path.join(dir, name);
-    await copyPgliteBase(dataDir);
-    return await openAndRun(`pglite://${dataDir}`, config, fn);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function openAndRun<T>(url: string, config: ResolvedConfig, fn: (database: Database) => Promise<T>): Promise<T> {
