@@ -3,4 +3,3 @@ export { restoreBackup, verifyAgainstManifest, BackupVerificationError, type Res
 export { pruneBackups, listBackups, type PruneOptions, type PruneReport, type PrunedBackup } from './prune.js';
 export { readManifest, manifestPathFor, compareTables, type Manifest, type BackupFormat, type BackupContent, type TableDifference } from './manifest.js';
 export { type TableSnapshot } from './snapshot.js';
-export { loadSqlDump } from './sql-loader.js';

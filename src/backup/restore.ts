@@ -7,7 +7,6 @@ import { compareTables, hashSessions, readManifest, sha256File, type Manifest, t
 import { databaseContents } from '../catalog/parallel-contents.js';
 import { anyRows, hasUserTables, serverVersion, toSnapshot, truncateTables, wipeSchemas } from './snapshot.js';
 import { createMissingRoles } from './roles.js';
-import { loadSqlDump } from './sql-loader.js';
 import { assertClientSupportsServer, libpqConnection, runToolOrFail, toolVersion, type Tool } from './tools.js';
 
 export interface RestoreOptions {
@@ -100,7 +99,11 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : method}`);
   const createdRoles = await createMissingRoles(database, manifest.roles ?? []);
   if (serverRestore) await serverRestore();
-  else await loadSqlDump(database, fs.readFileSync(file, 'utf8'));
+  else {
+    // Loaded only for this path: the loader (and the Kysely it runs on) costs a pg_restore start-up nothing.
+    const { loadSqlDump } = await import('./sql-loader.js');
+    await loadSqlDump(database, fs.readFileSync(file, 'utf8'));
+  }
   const verifyStarted = performance.now();
   progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
   const verification = await verifyAgainstManifest(database, manifest, { sessions: hashSessions(config) });
