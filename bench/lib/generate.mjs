@@ -47,6 +47,11 @@ export async function down(db: Kysely<any>): Promise<void> {
 `;
 }
 
+/** The same migration in plain JavaScript (what a project without TypeScript writes): no transpiling. */
+function kyselyJs(i) {
+  return kyselyTs(i).replace("import { sql, type Kysely } from 'kysely';", "import { sql } from 'kysely';").replace(/\(db: Kysely<any>\): Promise<void>/g, '(db)');
+}
+
 function nodePgMigrateJs(i) {
   const t = tableName(i);
   return `export const up = (pgm) => {
@@ -71,10 +76,10 @@ function dbmateSql(i) {
   return `-- migrate:up\n${sqlUp(i)}\n-- migrate:down\ndrop table ${tableName(i)};\n`;
 }
 
-/** Writes `count` migrations into `dir` in the given format: 'ts' | 'npm' (node-pg-migrate) | 'dbmate'. */
+/** Writes `count` migrations into `dir` in the given format: 'ts' | 'js' (Kysely, plain JS) | 'npm' (node-pg-migrate) | 'dbmate' (.sql). */
 export function writeMigrations(dir, count, format) {
   fs.mkdirSync(dir, { recursive: true });
-  const [ext, body] = { ts: ['.ts', kyselyTs], npm: ['.js', nodePgMigrateJs], dbmate: ['.sql', dbmateSql] }[format];
+  const [ext, body] = { ts: ['.ts', kyselyTs], js: ['.js', kyselyJs], npm: ['.js', nodePgMigrateJs], dbmate: ['.sql', dbmateSql] }[format];
   for (let i = 1; i <= count; i++) fs.writeFileSync(path.join(dir, migrationName(i) + ext), body(i));
 }
 

@@ -100,6 +100,8 @@ export interface Database {
    * dbctl's own session settings, so nothing leaks into the next migration.
    */
   resetSession(session: Kysely<any>): Promise<void>;
+  /** The script `resetSession` runs, for callers that send it in their own round trip (the migrator's SQL fast path). */
+  readonly resetSql: string;
   /** Observe every query run through `db` (dry runs capture SQL this way). Returns an unsubscribe. */
   onQuery(listener: (event: LogEvent) => void): () => void;
   close(): Promise<void>;
@@ -328,6 +330,7 @@ async function databaseOnPool(
     pglite: parts.pglite,
     onQuery: hub.add,
     resetSession: (conn) => resetSession(conn, parts.setup),
+    resetSql: resetScript(parts.setup),
     capabilities: parts.capabilities,
     close: async () => {
       await db?.destroy();

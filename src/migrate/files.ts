@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import fs from 'node:fs';
 import path from 'node:path';
 import { assertMigrationsFolder } from '../config/folders.js';
@@ -7,10 +8,47 @@ import { UsageError } from '../errors.js';
 export const MIGRATION_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.sql'];
 
 export interface MigrationFile {
-  /** Name as Kysely records it: the file name without its extension. */
+  /** Name as Kysely records it: the file name without its extension (a provider's key). */
   name: string;
+  /** The file; for a migration from a provider (no file), its name. */
   file: string;
-  kind: 'sql' | 'module';
+  kind: 'sql' | 'module' | 'provided';
+  /** A provided migration's object (kind 'provided'). */
+  migration?: Migration;
+}
+
+/** A migration as code, in Kysely's `Migration` shape (plus dbctl's optional `config.transaction`). */
+export interface Migration {
+  up(db: Kysely<any>): Promise<void>;
+  down?(db: Kysely<any>): Promise<void>;
+  config?: { transaction?: boolean };
+}
+
+/**
+ * Migrations from code instead of a folder, in the shape of Kysely's `MigrationProvider`: names
+ * (applied in code-point order) to migrations. A Kysely provider can be passed as it is.
+ */
+export interface MigrationProvider {
+  getMigrations(): Promise<Record<string, Migration>>;
+}
+
+/**
+ * What a provided migration records as its checksum: code has no bytes to hash that survive a
+ * rebuild, so provided migrations are never reported as changed.
+ */
+export const PROVIDED_CHECKSUM = 'provided';
+
+/** The provider's migrations in name order, as the migrator lists files. */
+export async function listProvidedMigrations(provider: MigrationProvider): Promise<MigrationFile[]> {
+  const migrations = await provider.getMigrations();
+  return Object.keys(migrations)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => ({ name, file: name, kind: 'provided' as const, migration: migrations[name] }));
+}
+
+/** The checksum `status` compares and `up` records: of the file's bytes, or the provided marker. */
+export function checksumOfMigration(m: MigrationFile): string {
+  return m.kind === 'provided' ? PROVIDED_CHECKSUM : checksumOf(m.file);
 }
 
 /**

@@ -24,14 +24,19 @@ export interface LockOptions {
   onLost?: (error: Error) => void;
 }
 
+/** The held run lock: the backend pid of the session holding it (null where there is nothing to lock). */
+export interface HeldLock {
+  pid: number | null;
+}
+
 /** Runs `fn` while holding the run lock. PGlite is one session in one process: nothing to lock. */
-export async function withRunLock<T>(database: Database, options: LockOptions, fn: () => Promise<T>): Promise<T> {
-  if (!database.capabilities.concurrentSessions) return fn();
+export async function withRunLock<T>(database: Database, options: LockOptions, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+  if (!database.capabilities.concurrentSessions) return fn({ pid: null });
   return database.session(async (conn) => {
-    await acquire(conn, options);
+    const pid = await acquire(conn, options);
     const unsubscribe = options.onLost ? conn.onLost(options.onLost) : () => {};
     try {
-      return await fn();
+      return await fn({ pid });
     } finally {
       unsubscribe();
       await conn.query('select pg_advisory_unlock($1::bigint)', [RUN_LOCK_KEY.toString()]).catch(() => {});
@@ -39,13 +44,13 @@ export async function withRunLock<T>(database: Database, options: LockOptions, f
   });
 }
 
-async function acquire(conn: SqlClient, options: LockOptions): Promise<void> {
+async function acquire(conn: SqlClient, options: LockOptions): Promise<number> {
   const deadline = Date.now() + options.timeoutMs;
   let told = false;
   let delay = 25;
   for (;;) {
-    const { rows } = await conn.query<{ ok: boolean }>('select pg_try_advisory_lock($1::bigint) as ok', [RUN_LOCK_KEY.toString()]);
-    if (rows[0].ok) return;
+    const { rows } = await conn.query<{ ok: boolean; pid: number }>('select pg_try_advisory_lock($1::bigint) as ok, pg_backend_pid() as pid', [RUN_LOCK_KEY.toString()]);
+    if (rows[0].ok) return rows[0].pid;
     const holder = await lockHolder(conn);
     if (!told) {
       options.onWait?.(holder);
@@ -76,3 +81,19 @@ export async function lockHolder(db: SqlClient): Promise<LockHolder | null> {
   const r = rows[0];
   return r ? { pid: r.pid, applicationName: r.application_name, client: r.client, since: r.since ? new Date(r.since).toISOString() : null } : null;
 }
+
+/**
+ * A statement that fails unless session `pid` still holds the run lock, for a migration to send
+ * just before its COMMIT in the same message: the server checks it, so a lock lost while the
+ * migration ran (its session terminated) is caught even before the client hears of it.
+ */
+export function lockHeldCheck(pid: number): string {
+  const high = Number(RUN_LOCK_KEY >> 32n);
+  const low = Number(RUN_LOCK_KEY & 0xffffffffn);
+  return `do $dbctl$ begin if not exists (select 1 from pg_catalog.pg_locks where locktype = 'advisory' and granted and pid = ${Math.trunc(pid)}
+      and classid = ${high} and objid = ${low} and objsubid = 1) then
+    raise exception '${LOCK_LOST_MESSAGE}' using errcode = '${LOCK_LOST_SQLSTATE}'; end if; end $dbctl$`;
+}
+
+export const LOCK_LOST_SQLSTATE = 'DB001';
+export const LOCK_LOST_MESSAGE = 'dbctl: the migration run lock is no longer held (its session was terminated)';

@@ -4,12 +4,12 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
-import { checksumOf, listMigrationFiles, type MigrationFile } from './files.js';
-import { lockHolder, withRunLock, type LockHolder } from './lock.js';
+import { checksumOfMigration, listMigrationFiles, listProvidedMigrations, type MigrationFile, type MigrationProvider } from './files.js';
+import { LOCK_LOST_SQLSTATE, lockHeldCheck, lockHolder, withRunLock, type LockHolder } from './lock.js';
 import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } from './plan.js';
 import { formatFailure } from './report.js';
 import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
-import { MigrationStore, storeNames } from './store.js';
+import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, storeNames, type StoreNames } from './store.js';
 
 export type MigrateEvent =
   | { type: 'lock-wait'; holder: LockHolder | null }
@@ -58,10 +58,51 @@ export interface StatusReport {
   summary: StatusSummary;
 }
 
+/**
+ * What a Migrator needs, and nothing more: a database, where the migrations come from, and the few
+ * settings that change how they run. Every setting has a default (`migratorConfig` reads them all
+ * from a resolved config).
+ */
 export interface MigratorProps {
+  database: Database;
+  /** A folder of migration files (.ts, .mts, .js, .mjs, .sql), or migrations from code (Kysely's `MigrationProvider` shape). */
+  migrations: string | MigrationProvider;
+  /** Where the bookkeeping tables are; default Kysely's `public.kysely_migration` (+ `_lock`) and `public.dbctl_migration`. */
+  store?: Partial<StoreNames>;
+  /** How long to wait for another runner's run lock (ms). Default 60 000. */
+  lockTimeoutMs?: number;
+  /** `lock_timeout` for every statement of a migration (ms); 0 = none. Default 5 000. */
+  ddlLockTimeoutMs?: number;
+  /** Apply pending migrations that sort before applied ones. Default false. */
+  allowUnordered?: boolean;
+  /** Failure reports name files relative to this folder. Default `process.cwd()`. */
+  cwd?: string;
+  onEvent?: (event: MigrateEvent) => void;
+}
+
+/**
+ * @deprecated Transitional, while callers move to the narrow props: `{ database, config }` is read as
+ * `{ database, ...migratorConfig(config) }`.
+ */
+export interface ConfigMigratorProps {
   database: Database;
   config: ResolvedConfig;
   onEvent?: (event: MigrateEvent) => void;
+}
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+export const DEFAULT_DDL_LOCK_TIMEOUT_MS = 5_000;
+
+/** The Migrator's settings as a resolved config gives them: `new Migrator({ database, ...migratorConfig(config) })`. */
+export function migratorConfig(config: ResolvedConfig): Omit<MigratorProps, 'database' | 'onEvent'> {
+  return {
+    migrations: config.migrations.dir,
+    store: storeNames(config),
+    lockTimeoutMs: config.lockTimeoutMs,
+    ddlLockTimeoutMs: config.ddlLockTimeoutMs,
+    allowUnordered: config.migrations.allowUnordered,
+    cwd: config.cwd,
+  };
 }
 
 /** Thrown when a migration fails; `data.results` says truthfully what was applied before it. */
@@ -88,27 +129,46 @@ export class Migrator {
   readonly #props: MigratorProps;
   readonly #store: MigrationStore;
   #lockLost: Error | undefined;
+  /** The backend pid of the session holding the run lock, while it is held (null on PGlite). */
+  #lockPid: number | null = null;
+  /** The migrations as last listed, by name (a provided migration's object is only here). */
+  #listed = new Map<string, MigrationFile>();
 
-  constructor(props: MigratorProps) {
-    this.#props = Object.freeze({ ...props });
-    this.#store = new MigrationStore(storeNames(props.config));
+  constructor(props: MigratorProps | ConfigMigratorProps) {
+    this.#props = Object.freeze('config' in props ? { database: props.database, onEvent: props.onEvent, ...migratorConfig(props.config) } : { ...props });
+    this.#store = new MigrationStore({ ...DEFAULT_STORE_NAMES, ...this.#props.store });
   }
 
   get #database(): Database {
     return this.#props.database;
   }
 
+  get #lockTimeoutMs(): number {
+    return this.#props.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  }
+
+  get #ddlLockTimeoutMs(): number {
+    return this.#props.ddlLockTimeoutMs ?? DEFAULT_DDL_LOCK_TIMEOUT_MS;
+  }
+
+  get #cwd(): string {
+    return this.#props.cwd ?? process.cwd();
+  }
+
   #emit(event: MigrateEvent): void {
     this.#props.onEvent?.(event);
   }
 
-  #files(): MigrationFile[] {
-    return listMigrationFiles(this.#props.config.migrations.dir);
+  async #files(): Promise<MigrationFile[]> {
+    const source = this.#props.migrations;
+    const files = typeof source === 'string' ? listMigrationFiles(source) : await listProvidedMigrations(source);
+    this.#listed = new Map(files.map((f) => [f.name, f]));
+    return files;
   }
 
   /** State of every migration; never imports a migration module. */
   async status(): Promise<StatusReport> {
-    const migrations = planStatus(this.#files(), await this.#store.applied(this.#database));
+    const migrations = planStatus(await this.#files(), await this.#store.applied(this.#database));
     return { migrations, summary: summarize(migrations) };
   }
 
@@ -127,7 +187,7 @@ export class Migrator {
   async up(options: UpOptions = {}): Promise<RunReport> {
     // A read-only look first: with nothing to do (the common case in CI and on deploys), `up`
     // neither takes the run lock nor loads Kysely or a migration module.
-    const files = this.#files();
+    const files = await this.#files();
     if (!options.dryRun && (options.to === undefined || files.some((f) => f.name === options.to))) {
       const applied = await this.#store.applied(this.#database);
       const entries = planStatus(files, applied);
@@ -138,7 +198,7 @@ export class Migrator {
       const entries = await this.#entries(!!options.dryRun);
       this.#refuseDrift(entries, options.allowDrift);
       const unordered = entries.filter((e) => e.unordered);
-      if (unordered.length && !(options.allowUnordered ?? this.#props.config.migrations.allowUnordered)) {
+      if (unordered.length && !(options.allowUnordered ?? this.#props.allowUnordered)) {
         throw new RefusedError(`new migration(s) sort before one already applied: ${unordered.map((e) => e.name).join(', ')}`, {
           hint: 'rename them to sort last, or pass --allow-unordered (or set migrations.allowUnordered)',
           data: { unordered: unordered.map((e) => e.name) },
@@ -231,7 +291,14 @@ export class Migrator {
     if (dryRun) return fn();
     this.#lockLost = undefined;
     const onLost = (error: Error) => (this.#lockLost ??= error);
-    return withRunLock(this.#props.database, { timeoutMs: this.#props.config.lockTimeoutMs, onWait: (holder) => this.#emit({ type: 'lock-wait', holder }), onLost }, fn);
+    return withRunLock(this.#props.database, { timeoutMs: this.#lockTimeoutMs, onWait: (holder) => this.#emit({ type: 'lock-wait', holder }), onLost }, async (lock) => {
+      this.#lockPid = lock.pid;
+      try {
+        return await fn();
+      } finally {
+        this.#lockPid = null;
+      }
+    });
   }
 
   /**
@@ -246,7 +313,7 @@ export class Migrator {
   async #entries(readOnly: boolean): Promise<MigrationStatusEntry[]> {
     if (!readOnly) await this.#store.ensure(this.#database);
     const applied = await this.#store.applied(this.#database);
-    const entries = planStatus(this.#files(), applied);
+    const entries = planStatus(await this.#files(), applied);
     const adopt = entries.filter((e) => e.state === 'applied' && e.file && !applied.find((a) => a.name === e.name)?.checksum);
     if (adopt.length && !readOnly) {
       await this.#database.query(adopt.map((e) => this.#store.adoptScript({ name: e.name, checksum: e.checksum! })).join(';\n'));
@@ -267,7 +334,7 @@ export class Migrator {
   }
 
   #fileOf(entry: MigrationStatusEntry): MigrationFile {
-    return { name: entry.name, file: entry.file!, kind: entry.kind! };
+    return this.#listed.get(entry.name) ?? { name: entry.name, file: entry.file!, kind: entry.kind! };
   }
 
   async #run(direction: Direction, files: MigrationFile[], options: { singleTransaction?: boolean; dryRun?: boolean }): Promise<RunReport> {
@@ -298,17 +365,16 @@ export class Migrator {
     if (options.dryRun) return this.#dryRun(prepared, report);
 
     const database = this.#props.database;
-    const db = await database.kysely();
     const batch = direction === 'up' ? await this.#store.nextBatch(this.#database) : null;
     report.batch = batch;
-    const lockTimeout = `lock_timeout = ${Math.max(0, Math.floor(this.#props.config.ddlLockTimeoutMs))}`;
+    const lockTimeout = `lock_timeout = ${Math.max(0, Math.floor(this.#ddlLockTimeoutMs))}`;
     const onRetry = (retry: RetryEvent) => this.#emit({ type: 'retry', retry });
 
     // The bookkeeping for migration k, as SQL that commits together with its work.
     const bookkeeping = (p: Prepared, durationMs: number) =>
       this.#assertLockHeld() ??
       (direction === 'up'
-        ? this.#store.recordScript({ name: p.file.name, checksum: checksumOf(p.file.file), durationMs, batch: batch! })
+        ? this.#store.recordScript({ name: p.file.name, checksum: checksumOfMigration(p.file), durationMs, batch: batch! })
         : this.#store.removeScript(p.file.name));
     const body = async (session: Kysely<any>, p: Prepared, k: number) => {
       const started = performance.now();
@@ -334,7 +400,11 @@ export class Migrator {
       for (k = 0; k < prepared.length; k++) {
         const p = prepared[k];
         this.#emit({ type: 'start', name: p.file.name, direction, index: k + 1, total: prepared.length });
-        if (p.transaction) {
+        if (p.script) {
+          // A transactional SQL section: one round trip (see #applyScript).
+          const script = p.script;
+          await withLockRetry(p.file.name, () => this.#applyScript(p, script, k, results, lockTimeout, batch), onRetry);
+        } else if (p.transaction) {
           // Two round trips of dbctl's own per migration: `begin; set local lock_timeout`, and the
           // bookkeeping + COMMIT + session reset (so a `SET search_path` cannot leak into the next).
           await withLockRetry(p.file.name, () => {
@@ -346,6 +416,7 @@ export class Migrator {
           }, onRetry);
         } else {
           // Outside a transaction (CREATE INDEX CONCURRENTLY): statement by statement on one session.
+          const db = await database.kysely();
           await db.connection().execute(async (conn) => {
             try {
               await execScript(conn, `set ${lockTimeout}`);
@@ -381,11 +452,48 @@ export class Migrator {
       if (dropped) {
         const undone = options.singleTransaction || prepared[k].transaction ? 'it was rolled back' : 'it ran outside a transaction, so its changes stay';
         failure = { ...failure, message: `its ${direction} dropped dbctl's bookkeeping table ${dropped} (DROP SCHEMA … CASCADE?), so it could not be recorded; ${undone}` };
-        throw new MigrationFailedError(failure, report, this.#props.config.cwd,
+        throw new MigrationFailedError(failure, report, this.#cwd,
           `keep dbctl's tables in a schema your migrations do not drop: set migrations.schema in the config (it is "${this.#store.names.schema}" now)`);
       }
-      throw new MigrationFailedError(failure, report, this.#props.config.cwd);
+      throw new MigrationFailedError(failure, report, this.#cwd);
     }
+  }
+
+  /**
+   * A transactional SQL migration in one round trip: BEGIN and its lock_timeout, the section as
+   * written, the check that the run lock is still held, the bookkeeping (values as literals, the
+   * duration measured by the server), COMMIT and the session reset, as one simple-protocol message.
+   * Postgres runs them in order and stops at the first error, which leaves the transaction aborted:
+   * a second message rolls it back. Where the error came from is told by its position (a section's
+   * is inside the section's text) or, without one, by what it names (dbctl's tables, the lock).
+   */
+  async #applyScript(p: Prepared, script: NonNullable<Prepared['script']>, k: number, results: MigrationResult[], lockTimeout: string, batch: number | null): Promise<void> {
+    const database = this.#database;
+    const name = p.file.name;
+    const begin = `begin; set local ${lockTimeout};\n`;
+    const check = this.#lockPid === null ? '' : `${lockHeldCheck(this.#lockPid)};\n`;
+    const record = p.direction === 'up'
+      ? this.#store.recordScript({ name, checksum: checksumOfMigration(p.file), durationMs: SERVER_DURATION_MS, batch: batch! })
+      : this.#store.removeScript(name);
+    // The newline first: a section may end in a `--` comment.
+    const message = `${begin}${script.sql}\n;\n${check}${record};\ncommit; ${database.resetSql}`;
+    this.#assertLockHeld();
+    await database.session(async (client) => {
+      const started = performance.now();
+      try {
+        await client.query(message);
+      } catch (error) {
+        await client.query(`rollback; ${database.resetSql}`).catch(() => {});
+        if (isConnectionLost(error)) throw error;
+        if ((error as { code?: string }).code === LOCK_LOST_SQLSTATE) throw new RunLockLostError(this.#lockLost ?? new Error('the connection was lost'));
+        const position = Number((error as { position?: unknown }).position);
+        const inSection = Number.isFinite(position) && position > 0
+          ? position > begin.length && position <= begin.length + Array.from(script.sql).length
+          : !this.#store.droppedTable(error);
+        throw inSection ? await script.failure(error, begin.length) : error;
+      }
+      results[k] = { name, direction: p.direction, status: 'success', durationMs: Math.round(performance.now() - started) };
+    });
   }
 
   /** Runs everything inside one transaction that is rolled back, capturing the SQL it sends. */
@@ -410,7 +518,7 @@ export class Migrator {
       });
     } catch (error) {
       if (!(error instanceof DryRunRollback)) {
-        if (error instanceof MigrationBodyError) throw new MigrationFailedError(error.info, report, this.#props.config.cwd);
+        if (error instanceof MigrationBodyError) throw new MigrationFailedError(error.info, report, this.#cwd);
         throw error;
       }
     } finally {

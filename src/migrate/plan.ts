@@ -1,5 +1,5 @@
 import type { MigrationFile } from './files.js';
-import { checksumOf, matchesRecorded } from './files.js';
+import { checksumOfMigration, matchesRecorded } from './files.js';
 import type { AppliedMigration } from './store.js';
 
 export type MigrationState = 'applied' | 'pending' | 'modified' | 'missing';
@@ -8,7 +8,7 @@ export interface MigrationStatusEntry {
   name: string;
   state: MigrationState;
   file: string | null;
-  kind: 'sql' | 'module' | null;
+  kind: 'sql' | 'module' | 'provided' | null;
   checksum: string | null;
   appliedAt: Date | null;
   durationMs: number | null;
@@ -28,7 +28,7 @@ export function planStatus(files: MigrationFile[], applied: AppliedMigration[]):
   const entries: MigrationStatusEntry[] = [];
   for (const file of files) {
     const row = byName.get(file.name);
-    const checksum = checksumOf(file.file);
+    const checksum = checksumOfMigration(file);
     if (row) {
       byName.delete(file.name);
       entries.push({

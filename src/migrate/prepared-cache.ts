@@ -11,6 +11,7 @@ import type { Direction, Prepared } from './runner.js';
 const cache = new Map<string, { bytes: Buffer; prepared: Promise<Prepared> }>();
 
 export async function prepareCached(file: MigrationFile, direction: Direction): Promise<Prepared> {
+  if (file.kind === 'provided') return (await import('./runner.js')).prepare(file, direction);
   const key = `${direction}\0${file.file}`;
   const bytes = fs.readFileSync(file.file);
   const hit = cache.get(key);

@@ -1,10 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describeSqlError, isPostgresError, excerptAt, locate, type SqlErrorInfo } from '../driver/sql-error.js';
 import { UsageError } from '../errors.js';
 import { frameIn, loadModuleMigration, type ModuleMigration } from './module.js';
-import { transactionalViolation } from './sql-checks.js';
+import { mayHoldViolation, transactionalViolation } from './sql-checks.js';
 import { parseSqlMigration, type SqlSection } from './sql-file.js';
 import { isBlank, parseStatements, SqlParseError, type Statement } from './statements.js';
 import type { MigrationFile } from './files.js';
@@ -22,6 +22,21 @@ export interface Prepared {
   /** For --dry-run of SQL: the text that would run. */
   sqlText?: string;
   hasBody: boolean;
+  /**
+   * A transactional SQL section, which the migrator sends in one message with its own statements
+   * (BEGIN, bookkeeping, COMMIT): one round trip per migration.
+   */
+  script?: SqlScript;
+}
+
+/** A transactional SQL section as text to send, and how to report its failure. */
+export interface SqlScript {
+  sql: string;
+  /**
+   * What the section's failure means for the report; `at` is where `sql` starts in the message that
+   * was sent (in characters: Postgres's `position` counts from the start of the message).
+   */
+  failure(error: unknown, at: number): Promise<MigrationBodyError>;
 }
 
 export interface RetryEvent {
@@ -54,7 +69,10 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
   if (file.kind === 'sql') {
     const parsed = parseSqlMigration(file.file);
     const section = direction === 'up' ? parsed.up : parsed.down;
-    const statements = section ? await checkedStatements(file, parsed.text, section, direction) : [];
+    // A transactional section with no word that could be refused is not parsed before it runs
+    // (mayHoldViolation); its statements are needed only to say where it failed.
+    const checked = section && (!section.transaction || mayHoldViolation(section.sql)) ? await checkedStatements(file, parsed.text, section, direction) : undefined;
+    const statements = async () => checked ?? (section ? await parseStatements(section.sql).catch(() => []) : []);
     return {
       file,
       direction,
@@ -62,9 +80,12 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
       hasBody: !!section,
       sqlText: section?.sql.trim(),
       run: (db) => runSqlSection(db, file, parsed.text, section!, statements),
+      script: section?.transaction
+        ? { sql: section.sql, failure: async (error, at) => sectionFailure(file, parsed.text, section, { offset: 0, whole: true }, await statements(), shifted(error, at)) }
+        : undefined,
     };
   }
-  const mod: ModuleMigration = await loadModuleMigration(file.file);
+  const mod: ModuleMigration = file.kind === 'provided' ? providedMigration(file) : await loadModuleMigration(file.file);
   const body = direction === 'up' ? mod.up : mod.down;
   return {
     file,
@@ -79,6 +100,13 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
       }
     },
   };
+}
+
+function providedMigration(file: MigrationFile): ModuleMigration {
+  const m = file.migration;
+  if (typeof m?.up !== 'function') throw new UsageError(`migration "${file.name}" from the provider has no up() function`, {}, 'migration_invalid');
+  if (m.down !== undefined && typeof m.down !== 'function') throw new UsageError(`migration "${file.name}" from the provider: "down" must be a function`, {}, 'migration_invalid');
+  return m;
 }
 
 /**
@@ -129,22 +157,37 @@ async function checkedStatements(file: MigrationFile, text: string, section: Sql
  * statement by statement (Postgres refuses CREATE INDEX CONCURRENTLY in the implicit transaction of
  * a multi-statement script). A section with no statements (an empty down) runs nothing.
  */
-async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string, section: SqlSection, statements: Statement[]): Promise<void> {
+async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string, section: SqlSection, statementsOf: () => Promise<Statement[]>): Promise<void> {
   if (isBlank(section.sql)) return;
-  const pieces = section.transaction ? [{ sql: section.sql, offset: 0, whole: true }] : statements.map((s) => ({ ...s, whole: false }));
+  const pieces = section.transaction ? [{ sql: section.sql, offset: 0, whole: true }] : (await statementsOf()).map((s) => ({ ...s, whole: false }));
+  const { sql } = await import('kysely');
   for (const piece of pieces) {
     try {
       await sql.raw(piece.sql).execute(db);
     } catch (error) {
-      const info = describeSqlError(error, { text, offset: section.offset + piece.offset });
-      // Without a position, the failing statement is the location: known when it ran alone (or is
-      // the script's only one); otherwise the migrator finds it after the rollback (locate-failure.ts).
-      const alone = piece.whole ? (statements.length === 1 ? statements[0] : undefined) : piece;
-      if (info.line === undefined && alone) Object.assign(info, statementLocation(text, section.offset + alone.offset));
-      const unlocated = info.line === undefined && piece.whole && statements.length > 1 ? { text, section, statements } : undefined;
-      throw new MigrationBodyError({ ...info, name: file.name, file: file.file }, error, unlocated);
+      throw sectionFailure(file, text, section, piece, await statementsOf(), error);
     }
   }
+}
+
+/**
+ * The report of a failed section (or statement of one): where Postgres said, or without a position
+ * the failing statement when it ran alone (or is the section's only one); otherwise the migrator
+ * finds it after the rollback (locate-failure.ts).
+ */
+function sectionFailure(file: MigrationFile, text: string, section: SqlSection, piece: { offset: number; whole: boolean }, statements: Statement[], error: unknown): MigrationBodyError {
+  const info = describeSqlError(error, { text, offset: section.offset + piece.offset });
+  const alone = piece.whole ? (statements.length === 1 ? statements[0] : undefined) : piece;
+  if (info.line === undefined && alone) Object.assign(info, statementLocation(text, section.offset + alone.offset));
+  const unlocated = info.line === undefined && piece.whole && statements.length > 1 ? { text, section, statements } : undefined;
+  return new MigrationBodyError({ ...info, name: file.name, file: file.file }, error, unlocated);
+}
+
+/** The error with its `position` counted from `at` instead of from the start of the message. */
+function shifted(error: unknown, at: number): unknown {
+  const position = Number((error as { position?: unknown })?.position);
+  if (!at || !Number.isFinite(position) || position <= 0) return error;
+  return Object.assign(Object.create(Object.getPrototypeOf(error)), error, { message: (error as Error).message, position: String(position - at) });
 }
 
 /** line:column and excerpt of a statement's first character. */
@@ -191,5 +234,6 @@ export async function withLockRetry<T>(name: string, attempt: () => Promise<T>, 
 
 /** A script of dbctl's own (no parameters, possibly several statements) on `db`'s session. */
 export async function execScript(db: Kysely<any>, text: string): Promise<void> {
+  const { sql } = await import('kysely');
   await sql.raw(text).execute(db);
 }

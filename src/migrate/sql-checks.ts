@@ -1,3 +1,4 @@
+import { codeOutsideQuotes } from './split.js';
 import type { Statement } from './statements.js';
 
 /** A statement a transactional section must not hold, found before anything runs. */
@@ -90,4 +91,17 @@ function optionIsOn(arg: any): boolean {
   if (arg === undefined) return true;
   const v = arg.Integer ? (arg.Integer.ival ?? 0) : arg.Boolean ? !!arg.Boolean.boolval : (arg.String?.sval ?? arg.TypeName?.names?.[0]?.String?.sval);
   return ![false, 0, 'false', 'off', 'no', '0'].includes(typeof v === 'string' ? v.toLowerCase() : v);
+}
+
+/**
+ * Every statement transactionalViolation flags, and every psql meta-command, has one of these words
+ * (or a backslash) outside quotes and comments. A section with none of them is known clean without
+ * Postgres's parser, whose loading costs ~100 ms: a lexical scan takes microseconds. The test is
+ * conservative (`end` of a CASE, a column named `database` send the section to the parser too).
+ */
+const FLAGGED = /\b(?:begin|start|commit|end|rollback|abort|savepoint|release|prepare|vacuum|cluster|database|tablespace|system|concurrently|reindex|subscription|discard)\b/i;
+
+export function mayHoldViolation(sql: string): boolean {
+  const code = codeOutsideQuotes(sql);
+  return code.includes('\\') || FLAGGED.test(code);
 }

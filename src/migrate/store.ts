@@ -26,10 +26,20 @@ export interface StoreNames {
 
 export const KYSELY_LOCK_ROW_ID = 'migration_lock';
 
+/** Kysely's own table names, in `public`, plus dbctl's history table. */
+export const DEFAULT_STORE_NAMES: Readonly<StoreNames> = Object.freeze({ schema: 'public', table: 'kysely_migration', lockTable: 'kysely_migration_lock', historyTable: 'dbctl_migration' });
+
 export function storeNames(config: ResolvedConfig): StoreNames {
   const { schema, table, lockTable, historyTable } = config.migrations;
   return { schema, table, lockTable, historyTable };
 }
+
+/**
+ * The migration's duration as the server measures it, for bookkeeping sent in the same message as
+ * the migration: the time since the message arrived (`statement_timestamp()` is the same for every
+ * statement of one simple-protocol message).
+ */
+export const SERVER_DURATION_MS = `round(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::int`;
 
 /**
  * Bookkeeping in Kysely's own tables, so a database migrated by Kysely's Migrator or kysely-ctl is
@@ -99,7 +109,7 @@ export class MigrationStore {
    * Both rows as one statement with the values written in (a data-modifying CTE, no parameters),
    * so the migrator can send it in the same round trip as the COMMIT.
    */
-  recordScript(entry: { name: string; checksum: string; durationMs: number; batch: number }): string {
+  recordScript(entry: { name: string; checksum: string; durationMs: number | typeof SERVER_DURATION_MS; batch: number }): string {
     const kysely = `insert into ${this.#t(this.names.table)} (name, timestamp) values (${quoteLiteral(entry.name)}, ${quoteLiteral(new Date().toISOString())})`;
     return `with applied as (${kysely}) ${this.#historyInsert(entry, appliedBy())}`;
   }
@@ -109,8 +119,9 @@ export class MigrationStore {
     return this.#historyInsert({ ...entry, durationMs: null, batch: null }, 'adopted');
   }
 
-  #historyInsert(e: { name: string; checksum: string; durationMs: number | null; batch: number | null }, by: string): string {
-    const values = [quoteLiteral(e.name), quoteLiteral(e.checksum), sqlNumber(e.durationMs), sqlNumber(e.batch), quoteLiteral(by), quoteLiteral(VERSION)];
+  #historyInsert(e: { name: string; checksum: string; durationMs: number | typeof SERVER_DURATION_MS | null; batch: number | null }, by: string): string {
+    const duration = e.durationMs === SERVER_DURATION_MS ? SERVER_DURATION_MS : sqlNumber(e.durationMs as number | null);
+    const values = [quoteLiteral(e.name), quoteLiteral(e.checksum), duration, sqlNumber(e.batch), quoteLiteral(by), quoteLiteral(VERSION)];
     return `insert into ${this.#t(this.names.historyTable)} (name, checksum, duration_ms, batch, applied_by, dbctl_version)
       values (${values.join(', ')})
       on conflict (name) do update set checksum = excluded.checksum, applied_at = now(), duration_ms = excluded.duration_ms,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/driver/open.js';
-import { Migrator, type MigrateEvent } from '../../src/migrate/migrator.js';
+import { Migrator, migratorConfig, type MigrateEvent } from '../../src/migrate/migrator.js';
 import { freshDatabase, type Backend } from '../helpers/backends.js';
 import { tempProject, writeFiles } from '../helpers/cli.js';
 
@@ -38,7 +38,7 @@ export async function migrationProject(
   open.push(database);
   const events: MigrateEvent[] = [];
   const make = async (o: Parameters<typeof resolveConfig>[0] = {}) =>
-    new Migrator({ database, config: await resolveConfig({ cwd, url: t.url, environ: {}, ...overrides, ...o }), onEvent: (e) => events.push(e) });
+    new Migrator({ database, ...migratorConfig(await resolveConfig({ cwd, url: t.url, environ: {}, ...overrides, ...o })), onEvent: (e) => events.push(e) });
   const project: MigrationProject = {
     cwd,
     url: t.url,
