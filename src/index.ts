@@ -14,6 +14,8 @@ export { runSeeds, bulkInsert, bulkUpsert, loadFixture, seedId, createSeedFile, 
 export type { SeedContext, SeedRunOptions, SeedRunReport, SeedReport, SeedEvent, BulkOptions, UpsertOptions, BulkResult, BulkTarget, FixtureUpsert, TableSummary } from './seed/index.js';
 export { backupDatabase, restoreBackup, verifyAgainstManifest, pruneBackups, readManifest, BackupVerificationError, type BackupOptions, type BackupReport, type RestoreOptions, type RestoreReport, type Verification, type PruneOptions, type PruneReport, type Manifest, type TableDifference } from './backup/index.js';
 export { resetDatabase, planReset, type ResetOptions, type ResetReport, type ResetPlan, type TableRef } from './reset/index.js';
+export { resetAndSeed, type ResetAndSeedOptions, type ResetAndSeedReport } from './reset/with-seeds.js';
+export { migrateUp, type MigrateUpOptions, type MigrateUpReport } from './typegen/migrate-up.js';
 export { createDatabase, dropDatabase, type LifecycleOptions, type CreateReport, type DropReport, type Session } from './dblife/index.js';
 export { assertDestructiveAllowed, confirmName, matchProductionHost, type GuardInput } from './guard/index.js';
 export { createTestdb, listTestdbs, dropTestdb, removeTestdbs, type CreateTestdbOptions, type CreatedTestdb, type TestdbEntry, type TestdbEvent } from './testdb/index.js';

@@ -1,10 +1,6 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
-import { registerConfig } from './commands/config.js';
-import { registerMigrate } from './commands/migrate.js';
-import { registerExtra } from './commands/index.js';
-import { registerInit } from './commands/init.js';
-import { registerCompletion } from './commands/completion.js';
+import { registerCommands } from './commands/index.js';
 
 /** The command tree. Command modules import the core lazily inside their actions, so --help is fast. */
 export function buildProgram(): Command {
@@ -25,10 +21,6 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   program.enablePositionalOptions(false);
-  registerMigrate(program);
-  registerConfig(program);
-  registerExtra(program);
-  registerInit(program);
-  registerCompletion(program);
+  registerCommands(program);
   return program;
 }

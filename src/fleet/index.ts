@@ -3,3 +3,4 @@ export { runFleet, memberConfig, type FleetRunOptions, type FleetReport, type Fl
 export { fleetStatus, fleetVerify, fleetUp, fleetDown, fleetSeed, fleetExec, versionOf, type FleetSeedOptions } from './operations.js';
 export { defaultConcurrency, serverHeadroom, type ServerHeadroom } from './servers.js';
 export { assertFleetDestructiveAllowed } from './guard.js';
+export { fleetOutcome, assertFleetNotEmpty } from './outcome.js';

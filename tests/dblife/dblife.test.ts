@@ -129,15 +129,6 @@ describe('db lifecycle refusals', () => {
     expect(fs.readFileSync(path.join(cwd, 'data/notes.txt'), 'utf8')).toBe('precious');
   });
 
-  it('never creates or drops the maintenance database, nor an in-memory one', async () => {
-    const cwd = tempProject();
-    const maintenance = await runCli(['--url', 'postgres://postgres@127.0.0.1:1/postgres', 'db', 'drop'], { cwd });
-    expect(maintenance.code).toBe(2);
-    expect(maintenance.stderr).toContain('"postgres" is the maintenance database');
-    const memory = await runCli(['--url', 'pglite://memory', 'db', 'create'], { cwd });
-    expect(memory.code).toBe(2);
-  });
-
   it('passes on the server\'s refusal (no CREATEDB right) as one line, exit 5', async (ctx) => {
     const serverUrl = process.env.TEST_DATABASE_URL;
     if (!serverUrl) return ctx.skip('TEST_DATABASE_URL is not set: roles need a real server');

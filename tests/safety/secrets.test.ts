@@ -38,28 +38,21 @@ describe.runIf(native)('no password in any output (server)', () => {
   });
   const leaks = (text: string) => text.includes(SECRET);
 
-  it('config, doctor, migrate, testdb and error output, human and JSON', async () => {
+  // `config` and a URL refused before connecting (a bad port) need no database: tests/cli/argv.test.ts.
+  it.each(Object.keys(forms('x')))('doctor, migrate and testdb output, human and JSON, with the %s form', async (form) => {
     const t = await freshDatabase(native!);
     const cwd = tempProject({ 'migrations/001_a.sql': '-- migrate:up\ncreate table a (id int);\n-- migrate:down\ndrop table a;\n', 'seeds/common/.keep': '' });
-    // Human and JSON output, success (config, migrate, testdb) and a report with errors inside (doctor).
-    const commands = [['config'], ['doctor', '--json'], ['migrate', 'up'], ['testdb', 'create', '--json']];
-    let runs = 0;
+    const url = forms(t.name)[form as keyof ReturnType<typeof forms>];
+    // Human and JSON output, success (migrate, testdb) and a report with errors inside (doctor).
     try {
-      for (const [form, url] of Object.entries(forms(t.name))) {
-        for (const args of commands) {
-          const r = await runCli(['--url', url, ...args], { cwd, env: { DBCTL_ENV: 'development' } });
-          runs++;
-          expect(leaks(r.stdout) || leaks(r.stderr), `${form}: dbctl ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(false);
-          if (form !== 'conninfo') expect(r.code, `${form}: dbctl ${args.join(' ')}: ${r.stderr}`).not.toBe(1);
-        }
-        const bad = await runCli(['--url', url.replace('5432', '99999'), 'migrate', 'status', '--json'], { cwd });
-        expect(bad.code).toBe(2);
-        expect(leaks(bad.stdout) || leaks(bad.stderr), bad.stdout + bad.stderr).toBe(false);
+      for (const args of [['doctor', '--json'], ['migrate', 'up'], ['testdb', 'create', '--json']]) {
+        const r = await runCli(['--url', url, ...args], { cwd, env: { DBCTL_ENV: 'development' } });
+        expect(leaks(r.stdout) || leaks(r.stderr), `${form}: dbctl ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(false);
+        if (form !== 'conninfo') expect(r.code, `${form}: dbctl ${args.join(' ')}: ${r.stderr}`).not.toBe(1);
       }
     } finally {
       await runCli(['--url', forms(t.name).userinfo, 'testdb', 'drop', '--all'], { cwd });
     }
-    expect(runs).toBe(20);
   });
 
   it('pg_dump gets the password through its environment, never its argv', async () => {

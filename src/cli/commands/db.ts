@@ -3,7 +3,7 @@ import type { CreateReport, DropReport } from '../../dblife/index.js';
 import { parseTarget } from '../../driver/url.js';
 import { announceTarget, commandContext, withDatabase, type CommandContext } from '../context.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
-import { seedAfter } from './reset.js';
+import { renderSeededAfter } from '../render/seed.js';
 
 const FORCE_DROP = 'disconnect open sessions; in a protected environment also needs --confirm';
 
@@ -46,7 +46,8 @@ export function registerDbLifecycle(db: Command): void {
       await withDatabase(ctx, async (database) => {
         const migrated = await new Migrator({ database, config: ctx.config }).up();
         ctx.out.line(`applied ${migrated.results.length} migration(s)`);
-        const seeded = opts.seed ? await seedAfter(ctx, database) : undefined;
+        const seeded = opts.seed ? await (await import('../../seed/index.js')).runSeeds({ database, config: ctx.config }) : undefined;
+        if (seeded) renderSeededAfter(ctx, seeded);
         ctx.out.result({ ok: true, dropped, created, migrated, seeded });
       });
     },

@@ -1,18 +1,25 @@
 import type { Command } from 'commander';
-import { registerBackup } from './backup.js';
+import { registerBackup } from './backup/index.js';
+import { registerRestore } from './backup/restore.js';
+import { registerCompletion } from './completion.js';
+import { registerConfig } from './config.js';
 import { registerDbLifecycle } from './db.js';
 import { registerDbWait } from './db-wait.js';
 import { registerDoctor } from './doctor.js';
-import { registerFleet } from './fleet.js';
+import { registerFleet } from './fleet/index.js';
+import { registerInit } from './init.js';
+import { registerMigrate } from './migrate/index.js';
 import { registerReset } from './reset.js';
-import { registerSchema } from './schema.js';
-import { registerSeed } from './seed.js';
+import { registerSchema } from './schema/index.js';
+import { registerSeed } from './seed/index.js';
 import { registerSummary } from './summary.js';
 import { registerTestdb } from './testdb.js';
 import { registerTypegen } from './typegen.js';
 
-/** Command groups beyond migrate and config: each capability registers its own (one file each). */
-export function registerExtra(program: Command): void {
+/** Every command, in the order `dbctl --help` lists them. A new command group registers here. */
+export function registerCommands(program: Command): void {
+  registerMigrate(program);
+  registerConfig(program);
   registerTypegen(program);
   registerSeed(program);
   registerReset(program);
@@ -21,8 +28,11 @@ export function registerExtra(program: Command): void {
   registerDbWait(db);
   registerTestdb(program);
   registerBackup(program);
+  registerRestore(program);
   registerDoctor(program);
   registerSummary(program);
   registerSchema(program);
   registerFleet(program);
+  registerInit(program);
+  registerCompletion(program);
 }

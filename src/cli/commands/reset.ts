@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { parseTarget } from '../../driver/url.js';
-import type { Database } from '../../driver/open.js';
-import type { ResetReport, SequenceRef, TableRef } from '../../reset/index.js';
-import type { SeedRunReport } from '../../seed/index.js';
-import { commandContext, withDatabase, type CommandContext } from '../context.js';
+import { commandContext, withDatabase } from '../context.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
+import { renderReset } from '../render/reset.js';
+import { renderSeededAfter } from '../render/seed.js';
 
 export function registerReset(program: Command): void {
   addGuardOptions(
@@ -17,38 +16,13 @@ export function registerReset(program: Command): void {
   ).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
     if (!opts.dryRun) await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'reset', opts);
-    if (opts.seed) (await import('../../config/folders.js')).assertSeedsFolder(ctx.config.seeds.dir);
-    const { resetDatabase } = await import('../../reset/index.js');
+    const [{ resetAndSeed }, { assertSeedsFolder }] = await Promise.all([import('../../reset/with-seeds.js'), import('../../config/folders.js')]);
+    // Before the database is opened: a wrong folder must not even create an embedded database.
+    if (opts.seed) assertSeedsFolder(ctx.config.seeds.dir);
     await withDatabase(ctx, async (database) => {
-      const report = await resetDatabase({ database, config: ctx.config, keep: opts.keep, dryRun: opts.dryRun });
-      renderReset(ctx, report);
-      const seeded = opts.seed && !opts.dryRun ? await seedAfter(ctx, database) : undefined;
-      ctx.out.result({ ok: true, ...report, seeded });
+      const report = await resetAndSeed({ database, config: ctx.config, keep: opts.keep, dryRun: opts.dryRun, seed: opts.seed, onReset: (r) => renderReset(ctx, r) });
+      if (report.seeded) renderSeededAfter(ctx, report.seeded);
+      ctx.out.result({ ok: true, ...report });
     }, undefined, { kysely: false });
   });
-}
-
-/** Runs the environment's seeds once the tables are empty (`reset --seed`, `db fresh`), in one summary line. */
-export async function seedAfter(ctx: CommandContext, database: Database): Promise<SeedRunReport> {
-  const { runSeeds } = await import('../../seed/index.js');
-  const report = await runSeeds({ database, config: ctx.config });
-  const rows = Object.values(report.totals).reduce((n, t) => n + t.inserted + t.updated, 0);
-  ctx.out.line(`${ctx.out.color.green('seeded')} ${report.seeds.length} seed file(s) for environment ${report.env}: ${rows} row(s) in ${Object.keys(report.totals).length} table(s) ${ctx.out.color.dim(`(${report.durationMs} ms)`)}`);
-  return report;
-}
-
-function renderReset(ctx: CommandContext, report: ResetReport): void {
-  const { out } = ctx;
-  const c = out.color;
-  const name = (t: TableRef) => (report.schemas.length > 1 ? `${t.schema}.${t.table}` : t.table);
-  const list = (tables: TableRef[]) => tables.map(name).join(', ') || '(none)';
-  const verb = report.dryRun ? 'would truncate' : 'truncated';
-  out.line(`${c.green(verb)} ${report.truncated.length} table(s) in ${report.schemas.join(', ')}${report.truncated.length ? ' (identities restarted)' : ''}: ${list(report.truncated)}`);
-  if (report.sequences.length) {
-    const seq = (s: SequenceRef) => (report.schemas.length > 1 || s.schema !== report.schemas[0] ? `${s.schema}.${s.sequence}` : s.sequence);
-    out.line(`${report.dryRun ? 'would restart' : 'restarted'} ${report.sequences.length} sequence(s) no column owns: ${report.sequences.map(seq).join(', ')}`);
-  }
-  out.line(c.dim(`kept: ${list(report.kept)}`));
-  // Tables outside the managed schemas: the user did not ask for them, so this is a warning.
-  if (report.cascaded.length) out.warn(`also emptied, as they reference emptied tables: ${report.cascaded.map((t) => `${t.schema}.${t.table}`).join(', ')}`);
 }

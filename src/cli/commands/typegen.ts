@@ -1,10 +1,7 @@
-import path from 'node:path';
 import type { Command } from 'commander';
-import type { ResolvedConfig } from '../../config/resolve.js';
-import type { Database } from '../../driver/open.js';
-import { CheckFailedError } from '../../errors.js';
-import type { WriteResult } from '../../typegen/index.js';
-import { commandContext, withDatabase, type CommandContext } from '../context.js';
+import { commandContext } from '../context.js';
+import { withSource } from '../render/schema.js';
+import { renderTypesCheck, renderTypesWritten } from '../render/typegen.js';
 
 export function registerTypegen(program: Command): void {
   program
@@ -21,7 +18,7 @@ export function registerTypegen(program: Command): void {
     .option('--vector-type <type>', 'TypeScript type of pgvector columns (default number[])')
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command);
-      const { withTypegenOptions, withMigratedDatabase } = await import('../../typegen/index.js');
+      const { withTypegenOptions, inspectTypes, writeTypes } = await import('../../typegen/index.js');
       const config = withTypegenOptions(ctx.config, {
         out: opts.out,
         camelCase: opts.camelCase,
@@ -31,51 +28,11 @@ export function registerTypegen(program: Command): void {
         runtimeEnums: opts.runtimeEnums,
         vectorType: opts.vectorType,
       });
-      const run = async (database: Database) => {
+      await withSource({ ...ctx, config }, opts.fromMigrations, async (database) => {
         ctx.out.status('reading the schema and generating types');
-        await (opts.check ? check(ctx, database, config, opts.fromMigrations) : write(ctx, database, config));
+        if (opts.check) renderTypesCheck(ctx, config, await inspectTypes(database, config), !!opts.fromMigrations);
+        else renderTypesWritten(ctx, config, await writeTypes(database, config));
         ctx.out.status(undefined);
-      };
-      if (!opts.fromMigrations) return withDatabase(ctx, run);
-      ctx.out.status('migrating a scratch embedded database');
-      await withMigratedDatabase(config, async (database, report) => {
-        ctx.out.status(undefined);
-        ctx.out.info(ctx.out.color.dim(`scratch embedded database: ${report.results.length} migration(s) applied`));
-        await run(database);
       });
     });
-}
-
-async function write(ctx: CommandContext, database: Database, config: ResolvedConfig): Promise<void> {
-  const { writeTypes } = await import('../../typegen/index.js');
-  const result = await writeTypes(database, config);
-  ctx.out.result({ ok: true, ...result, file: path.relative(config.cwd, result.file) });
-  ctx.out.line(describeWrite(config, result));
-}
-
-/** One line saying what `writeTypes` did (also used after `migrate up --typegen`). */
-export function describeWrite(config: ResolvedConfig, result: WriteResult): string {
-  const file = path.relative(config.cwd, result.file);
-  return result.changed ? `wrote ${file} (${result.tables} tables and views)` : `${file} is up to date (${result.tables} tables and views)`;
-}
-
-async function check(ctx: CommandContext, database: Database, config: ResolvedConfig, fromMigrations: boolean): Promise<void> {
-  const { inspectTypes } = await import('../../typegen/index.js');
-  const result = await inspectTypes(database, config);
-  const file = path.relative(config.cwd, result.file);
-  if (result.fresh) {
-    ctx.out.result({ ok: true, fresh: true, file });
-    ctx.out.line(`${file} is up to date`);
-    return;
-  }
-  const hint = `run \`dbctl typegen${fromMigrations ? ' --from-migrations' : ''}\` (with the same options) and commit ${file}`;
-  if (result.missing) throw new CheckFailedError(`${file} does not exist`, { hint, data: { fresh: false, missing: true, file } }, 'typegen_stale');
-  const report = [
-    ...result.summary.map((line) => `  ${line}`),
-    ...(ctx.out.verbose && result.diff ? ['', result.diff] : []),
-  ].join('\n');
-  throw new CheckFailedError(`${file} is stale: ${result.summary.length || 'some'} declaration(s) differ from the schema`, {
-    hint,
-    data: { fresh: false, missing: false, file, diff: result.diff, summary: result.summary, report },
-  }, 'typegen_stale');
 }

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { registerMigrateDown } from './down.js';
+import { registerMigrateLint } from './lint.js';
+import { registerMigrateNew } from './new.js';
+import { registerMigrateRecord } from './record.js';
+import { registerMigrateStatus } from './status.js';
+import { registerMigrateTest } from './test.js';
+import { registerMigrateUp } from './up.js';
+
+/** `dbctl migrate …`: one file per subcommand (or per pair that shares its options). */
+export function registerMigrate(program: Command): void {
+  const migrate = program.command('migrate').description('apply, revert and inspect migrations');
+  registerMigrateUp(migrate);
+  registerMigrateDown(migrate);
+  registerMigrateRecord(migrate);
+  registerMigrateStatus(migrate);
+  registerMigrateNew(migrate);
+  registerMigrateLint(migrate);
+  registerMigrateTest(migrate);
+}

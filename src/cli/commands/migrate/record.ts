@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { commandContext } from '../../context.js';
+import { addGuardOptions, guardDestructive } from '../../guard.js';
+import { lockTimeoutOption } from '../../options.js';
+import { renderRun } from '../../render/migrate.js';
+import { withMigrator } from './shared.js';
+
+/** `migrate repair` and `migrate baseline`: change the record of what is applied, not the schema. */
+export function registerMigrateRecord(migrate: Command): void {
+  addGuardOptions(
+    migrate
+      .command('repair [names...]')
+      .description('record the current checksum of changed migrations, after review (all, or NAMES)')
+      .addOption(lockTimeoutOption()),
+  ).action(async (names: string[], opts, command: Command) => {
+    const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout });
+    await withMigrator(ctx, async (migrator, database) => {
+      await guardDestructive(ctx, database.target, 'migrate repair', opts);
+      const { repaired } = await migrator.repair(names);
+      ctx.out.result({ ok: true, repaired });
+      ctx.out.line(repaired.length ? `recorded the current checksum of ${repaired.join(', ')}` : 'nothing to repair: every applied migration matches its file');
+    });
+  });
+
+  migrate
+    .command('baseline <name>')
+    .description('mark every migration up to NAME as applied without running it')
+    .addOption(lockTimeoutOption())
+    .action(async (name: string, opts, command: Command) => {
+      const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout });
+      await withMigrator(ctx, async (migrator) => renderRun(ctx, await migrator.baseline(name)));
+    });
+}

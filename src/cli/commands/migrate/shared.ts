@@ -1,0 +1,20 @@
+import type { Database } from '../../../driver/open.js';
+import type { Migrator } from '../../../migrate/migrator.js';
+import { withDatabase, type CommandContext } from '../../context.js';
+import { renderMigrateEvent } from '../../render/migrate.js';
+
+/**
+ * The configured database for a migrate command, once the migrations folder is known to exist (a
+ * wrong folder must not even create an embedded database). Kysely loads only if the work needs it.
+ */
+export async function withMigrationsDatabase<T>(ctx: CommandContext, fn: (database: Database) => Promise<T>): Promise<T> {
+  const { assertMigrationsFolder } = await import('../../../config/folders.js');
+  assertMigrationsFolder(ctx.config.migrations.dir);
+  return withDatabase(ctx, fn, undefined, { kysely: false });
+}
+
+/** A Migrator on the configured database, its events rendered as they come. */
+export async function withMigrator<T>(ctx: CommandContext, fn: (migrator: Migrator, database: Database) => Promise<T>): Promise<T> {
+  const { Migrator } = await import('../../../migrate/migrator.js');
+  return withMigrationsDatabase(ctx, (database) => fn(new Migrator({ database, config: ctx.config, onEvent: (e) => renderMigrateEvent(ctx, e) }), database));
+}
