@@ -1,7 +1,7 @@
 import { openHostOf, type Host } from '../driver/host.js';
 import { isPostgresError } from '../driver/sql-error.js';
 import { describeTarget, parseTarget, type Target } from '../driver/url.js';
-import { isDbctlError, OperationError, UsageError } from '../errors.js';
+import { codeForSqlstate, errorFor, isDbctlError, UsageError } from '../errors.js';
 import { confirmName } from '../guard/index.js';
 
 export type { Session } from '../driver/host.js';
@@ -76,10 +76,11 @@ async function onHost<T>(target: Target, options: LifecycleOptions, operation: s
 /** The server said no (no CREATEDB right, not the owner…): its words, not a stack trace. */
 function serverRefusal(verb: 'create' | 'drop', name: string, error: unknown): unknown {
   if (isDbctlError(error) || !isPostgresError(error)) return error;
-  return new OperationError(`cannot ${verb} database "${name}": ${error.message} (SQLSTATE ${error.code})`, {
+  // The one SQLSTATE table decides (42501, a privilege the role lacks: permission_denied, exit 5).
+  return errorFor(codeForSqlstate(error.code) ?? (verb === 'create' ? 'create_failed' : 'drop_failed'), `cannot ${verb} database "${name}": ${error.message} (SQLSTATE ${error.code})`, {
     hint: error.code === '42501' ? `connect as a role allowed to ${verb} databases (CREATEDB, or the owner)` : undefined,
     data: { database: name, sqlstate: error.code },
-  }, verb === 'create' ? 'create_failed' : 'drop_failed');
+  });
 }
 
 function names(target: Target): { database: string; target: string } {

@@ -38,8 +38,8 @@ export async function migrateUp(options: MigrateUpOptions): Promise<MigrateUpRep
     options.onLint?.(report);
     if (!report.ok) throw lintFailedError(report, 'nothing was applied');
   }
-  const { Migrator } = await import('../migrate/migrator.js');
-  const run = await new Migrator({ database, config, onEvent: options.onEvent }).up(options);
+  const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
+  const run = await new Migrator({ database, ...migratorConfig(config), onEvent: options.onEvent }).up(options);
   const result: MigrateUpReport = { run };
   if (run.dryRun) return result;
   if ((options.typegen ?? config.typegen.afterMigrate) && run.results.length) {

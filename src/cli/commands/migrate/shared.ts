@@ -1,5 +1,5 @@
 import type { Database } from '../../../driver/open.js';
-import type { Migrator } from '../../../migrate/migrator.js';
+import type { MigrateEvent, Migrator } from '../../../migrate/migrator.js';
 import { withDatabase, type CommandContext } from '../../context.js';
 import { renderMigrateEvent } from '../../render/migrate.js';
 
@@ -15,6 +15,7 @@ export async function withMigrationsDatabase<T>(ctx: CommandContext, fn: (databa
 
 /** A Migrator on the configured database, its events rendered as they come. */
 export async function withMigrator<T>(ctx: CommandContext, fn: (migrator: Migrator, database: Database) => Promise<T>): Promise<T> {
-  const { Migrator } = await import('../../../migrate/migrator.js');
-  return withMigrationsDatabase(ctx, (database) => fn(new Migrator({ database, config: ctx.config, onEvent: (e) => renderMigrateEvent(ctx, e) }), database));
+  const { Migrator, migratorConfig } = await import('../../../migrate/migrator.js');
+  const props = { ...migratorConfig(ctx.config), onEvent: (e: MigrateEvent) => renderMigrateEvent(ctx, e) };
+  return withMigrationsDatabase(ctx, (database) => fn(new Migrator({ database, ...props }), database));
 }
