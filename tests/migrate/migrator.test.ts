@@ -165,10 +165,14 @@ drop schema app cascade;
       '002_idx.sql': '-- migrate:up transaction:false\ncreate index concurrently t_a on t (id);\ncreate index concurrently t_b on t (id);\n-- migrate:down\ndrop index t_a; drop index t_b;\n',
       '003_idx.ts': tsMigration(`await sql\`create index concurrently t_c on t (id)\`.execute(db);`, `await sql\`drop index t_c\`.execute(db);`, 'export const config = { transaction: false };'),
     });
-    await p.migrator.up();
-    const idx = await p.query(`select indexname from pg_indexes where tablename = 't' and indexname <> 't_pkey' order by 1`);
-    expect(names(idx.map((r) => ({ name: r.indexname })))).toEqual(['t_a', 't_b', 't_c']);
-    await expect(p.migrator.down({ step: 1 })).resolves.toBeTruthy();
+    expect((await p.migrator.up()).results.map((r) => [r.name, r.status])).toEqual([['001_t', 'success'], ['002_idx', 'success'], ['003_idx', 'success']]);
+    // CONCURRENTLY fails inside a transaction block, so built and valid means it ran outside one.
+    const indexes = `select c.relname as name, i.indisvalid as valid from pg_index i join pg_class c on c.oid = i.indexrelid where i.indrelid = 't'::regclass and c.relname <> 't_pkey' order by 1`;
+    expect(await p.query(indexes)).toEqual([{ name: 't_a', valid: true }, { name: 't_b', valid: true }, { name: 't_c', valid: true }]);
+    // Its down reverts the TS migration only, and the record says so.
+    expect((await p.migrator.down({ step: 1 })).results.map((r) => [r.name, r.status])).toEqual([['003_idx', 'success']]);
+    expect(await p.query(indexes)).toEqual([{ name: 't_a', valid: true }, { name: 't_b', valid: true }]);
+    expect((await p.migrator.status()).migrations.map((m) => [m.name, m.state])).toEqual([['001_t', 'applied'], ['002_idx', 'applied'], ['003_idx', 'pending']]);
   });
 
   it('adopts a database first migrated by Kysely\'s own Migrator without re-running anything', async () => {
@@ -215,7 +219,9 @@ drop schema app cascade;
     // Something pending: Kysely is loaded on demand and the migration runs.
     p.write({ '003_c.ts': tsMigration(`await db.schema.createTable('c').addColumn('id', 'integer').execute();`) });
     expect((await p.migrator.up()).results.map((r) => r.name)).toEqual(['003_c']);
-    expect(p.database.db).toBeDefined();
+    // Kysely was loaded on demand and works on the same pool: the table the migration made is there.
+    expect(await p.database.db.selectFrom('c').selectAll().execute()).toEqual([]);
+    expect(names(await p.query(`select name from public.kysely_migration order by name`))).toEqual(['001_a', '002_b', '003_c']);
   });
 
   it("records names with a quote and a backslash verbatim (bookkeeping rides with COMMIT as literal SQL)", async () => {
