@@ -43,7 +43,7 @@ export interface BackupReport {
 export async function backupDatabase(options: BackupOptions): Promise<BackupReport> {
   const { database, config } = options;
   if (options.schemaOnly && options.dataOnly) throw new UsageError('choose one of --schema-only and --data-only');
-  const embedded = !!database.pglite;
+  const embedded = database.capabilities.dump === 'pglite-tools';
   const format = options.format ?? (embedded ? 'plain' : 'custom');
   if (embedded && format !== 'plain') {
     throw new UsageError(`--format ${format} is not available on PGlite: its pg_dump writes plain SQL`, { hint: 'use --format plain (the default on PGlite)' });
@@ -68,7 +68,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
   const sideInfo = () => Promise.all([migrationState(database, config), database.session((client) => referencedRoles(client))]);
   let side: ReturnType<typeof sideInfo> | undefined;
   try {
-    if (database.pglite) {
+    if (embedded) {
       // One session: hash first, then let PGlite's pg_dump use the session.
       progress('hashing the tables');
       ({ version, tables } = await database.session(async (client) => {
@@ -83,8 +83,8 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
       }));
       progress('dumping with PGlite\'s pg_dump');
       const t = performance.now();
-      const { pgDump } = await import('@electric-sql/pglite-tools/pg_dump');
-      const dump = await pgDump({ pg: database.pglite as import('@electric-sql/pglite').PGlite, args: contentArgs });
+      const { dumpEmbedded } = await import('../driver/embedded-instance.js');
+      const dump = await dumpEmbedded(database, contentArgs);
       fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
       dumpMs = performance.now() - t;
       dumpTool = `pglite-tools pg_dump (PostgreSQL ${version.text})`;

@@ -166,14 +166,14 @@ async function distributionWarnings(database: Database, manifest: Manifest): Pro
  */
 function restoreMethod(manifest: Manifest, database: Database): RestoreMethod {
   if (manifest.format === 'custom') {
-    if (database.pglite) {
+    if (database.capabilities.dump !== 'pg_dump') {
       throw new UsageError(`${manifest.file} is a custom-format dump: it restores onto a server only (PGlite has no pg_restore)`, {
         hint: 'restore it with --into postgres://…, or back up with --format plain to restore into PGlite',
       }, 'unsupported_restore');
     }
     return 'pg_restore';
   }
-  return manifest.backend === 'pglite' || database.pglite ? 'sql-loader' : 'psql';
+  return manifest.backend === 'pglite' || database.capabilities.dump !== 'pg_dump' ? 'sql-loader' : 'psql';
 }
 
 /** Checks the client tool against the server, then returns the restore itself, to run once allowed. */

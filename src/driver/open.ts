@@ -6,6 +6,8 @@ import { waitForDataDirLock, type DirLockHolder } from './dir-lock.js';
 import { nodePostgresParsers } from './pg-parsers.js';
 import { PglitePool } from './pglite-pool.js';
 import { parseTarget, type Target } from './url.js';
+import { registerEmbedded } from './embedded-instance.js';
+import type { PGlite } from '@electric-sql/pglite';
 
 export interface OpenOptions {
   /** postgres://, postgresql://, pglite://PATH, pglite://memory; none = embedded PGlite at .dbctl/pglite. */
@@ -73,6 +75,13 @@ export interface Capabilities {
    * says what a coordinator dump holds, testdb clones on every node.
    */
   distributed?: 'citus';
+  /** How a database is copied from a template: CREATE DATABASE … TEMPLATE, or copying its directory. */
+  templates: 'create-database' | 'directory-copy';
+  /**
+   * How a dump is taken and restored: the libpq client tools (pg_dump, pg_restore, psql) against
+   * the server, or PGlite's own pg_dump (plain SQL, dumpEmbedded) and dbctl's SQL loader.
+   */
+  dump: 'pg_dump' | 'pglite-tools';
 }
 
 export interface Database {
@@ -93,8 +102,6 @@ export interface Database {
    */
   transaction<T>(scripts: TransactionScripts, fn: (trx: Kysely<any>) => Promise<T>): Promise<T>;
   readonly capabilities: Capabilities;
-  /** The PGlite instance behind an embedded database (dump, clone); undefined on a real server. */
-  readonly pglite?: EmbeddedPglite;
   /**
    * Undoes whatever a migration SET on this session (search_path, role, timeouts) and re-applies
    * dbctl's own session settings, so nothing leaks into the next migration.
@@ -104,17 +111,6 @@ export interface Database {
   readonly resetSql: string;
   /** Observe every query run through `db` (dry runs capture SQL this way). Returns an unsubscribe. */
   onQuery(listener: (event: LogEvent) => void): () => void;
-  close(): Promise<void>;
-}
-
-/**
- * The PGlite instance as the public types show it: the calls dbctl makes. PGlite's own declarations
- * need Emscripten's ambient types, which a consumer's `tsc` (without skipLibCheck) cannot resolve;
- * cast to `PGlite` from '@electric-sql/pglite' for anything more.
- */
-export interface EmbeddedPglite {
-  query<T = Record<string, unknown>>(query: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: T[]; affectedRows?: number }>;
-  exec(query: string): Promise<Array<{ rows: Record<string, unknown>[]; affectedRows?: number }>>;
   close(): Promise<void>;
 }
 
@@ -174,7 +170,7 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
   return databaseOnPool(options, pool, {
     target,
     setup,
-    capabilities: { concurrentSessions: true, ...(distributed ? { distributed } : {}) },
+    capabilities: { concurrentSessions: true, templates: 'create-database', dump: 'pg_dump', ...(distributed ? { distributed } : {}) },
   });
 }
 
@@ -216,7 +212,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
     target,
     setup,
     pglite,
-    capabilities: { concurrentSessions: false },
+    capabilities: { concurrentSessions: false, templates: 'directory-copy', dump: 'pglite-tools' },
     close: async () => {
       try {
         await pglite.close();
@@ -246,7 +242,7 @@ interface PgShapedPool {
 async function databaseOnPool(
   options: OpenOptions,
   pool: PgShapedPool,
-  parts: { target: Target; setup: string; pglite?: Database['pglite']; capabilities: Capabilities; close?: () => Promise<void> },
+  parts: { target: Target; setup: string; pglite?: PGlite; capabilities: Capabilities; close?: () => Promise<void> },
 ): Promise<Database> {
   const hub = queryHub(options);
   let db: Kysely<any> | undefined;
@@ -317,7 +313,7 @@ async function databaseOnPool(
       client.release();
     }
   };
-  return {
+  const database: Database = {
     target: parts.target,
     get db(): Kysely<any> {
       if (!db) throw new Error('internal: this database was opened without Kysely; await database.kysely() first');
@@ -327,7 +323,6 @@ async function databaseOnPool(
     query: (text, parameters) => session((client) => client.query(text, parameters)),
     session,
     transaction,
-    pglite: parts.pglite,
     onQuery: hub.add,
     resetSession: (conn) => resetSession(conn, parts.setup),
     resetSql: resetScript(parts.setup),
@@ -338,6 +333,8 @@ async function databaseOnPool(
       await parts.close?.();
     },
   };
+  if (parts.pglite) registerEmbedded(database, parts.pglite);
+  return database;
 }
 
 /** One round trip: the reset and dbctl's session settings as one script. */
