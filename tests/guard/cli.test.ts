@@ -6,6 +6,7 @@ import { parseTarget } from '../../src/driver/url.js';
 import { confirmName } from '../../src/guard/index.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { backends } from '../helpers/backends.js';
+import { runArgv } from '../helpers/argv.js';
 import { BIN, runCli, tempProject } from '../helpers/cli.js';
 import { counts, fill, PROJECT, withOpen } from '../reset/schema.js';
 
@@ -13,7 +14,8 @@ describe.each(backends)('guards through the CLI on $name', (backend) => {
   let t: TestDatabase;
   let cwd: string;
   let name: string;
-  const cli = (args: string[]) => runCli(['--json', ...args], { cwd });
+  // In this process (tests/helpers/argv.ts): the refusals need no spawn; one forced run below is end to end.
+  const cli = (args: string[]) => runArgv(['--json', ...args], { cwd });
   const rowCounts = () => withOpen(t.url, counts);
 
   beforeAll(async () => {
@@ -21,46 +23,44 @@ describe.each(backends)('guards through the CLI on $name', (backend) => {
     name = confirmName(parseTarget(t.url, '/'));
     const environments = { development: { url: t.url }, production: { url: t.url }, staging: { url: t.url, protected: true } };
     cwd = tempProject({ ...PROJECT, 'dbctl.config.json': JSON.stringify({ environments }) });
-    expect((await runCli(['migrate', 'up'], { cwd })).code).toBe(0);
+    expect((await runArgv(['migrate', 'up'], { cwd })).code).toBe(0);
     await withOpen(t.url, fill);
   });
   afterAll(async () => t?.drop());
 
-  it('refuses every destructive command in production (exit 5) and changes nothing', async () => {
-    const cases: [string[], string][] = [
-      [['migrate', 'down'], 'protected'],
-      [['migrate', 'redo'], 'protected'],
-      [['reset'], 'protected'],
-      [['reset', '--seed'], 'protected'],
-      [['db', 'drop'], 'protected'],
-      [['db', 'fresh'], 'protected'],
-      [['seed'], 'protected'],
-      [['reset', '--confirm', name], 'protected'],
-      [['migrate', 'down', '--force'], 'not_confirmed'],
-      [['db', 'drop', '--force'], 'not_confirmed'],
-      [['seed', '--force'], 'not_confirmed'],
-      [['db', 'fresh', '--force', '--confirm', `${name}x`], 'confirm_mismatch'],
-      [['reset', '--force', '--confirm', name.toUpperCase()], 'confirm_mismatch'],
-    ];
-    for (const [args, code] of cases) {
-      const r = await cli(['--env', 'production', ...args]);
-      expect({ args, code: r.code, stderr: r.stderr }).toMatchObject({ args, code: 5 });
-      expect(r.json().error.code).toBe(code);
-    }
+  it.each<[string[], string]>([
+    [['migrate', 'down'], 'protected'],
+    [['migrate', 'redo'], 'protected'],
+    [['reset'], 'protected'],
+    [['reset', '--seed'], 'protected'],
+    [['db', 'drop'], 'protected'],
+    [['db', 'fresh'], 'protected'],
+    [['seed'], 'protected'],
+    [['reset', '--confirm', '<name>'], 'protected'],
+    [['migrate', 'down', '--force'], 'not_confirmed'],
+    [['db', 'drop', '--force'], 'not_confirmed'],
+    [['seed', '--force'], 'not_confirmed'],
+    [['db', 'fresh', '--force', '--confirm', '<name>x'], 'confirm_mismatch'],
+    [['reset', '--force', '--confirm', '<NAME>'], 'confirm_mismatch'],
+  ])('refuses %j in production (exit 5, %s) and changes nothing', async (template, code) => {
+    const args = template.map((a) => a.replace('<name>', name).replace('<NAME>', name.toUpperCase()));
+    const r = await cli(['--env', 'production', ...args]);
+    expect({ args, code: r.code, stderr: r.stderr }).toMatchObject({ args, code: 5 });
+    expect(r.json().error.code).toBe(code);
     expect(await rowCounts()).toEqual({ users: 2, weird: 2, camel: 2, notes: 2, log: 2, migrations: 1, history: 1 });
   });
 
   it('explains the refusal in one line with a hint, and a configured environment is protected too', async () => {
-    const r = await runCli(['--env', 'staging', 'reset'], { cwd });
+    const r = await runArgv(['--env', 'staging', 'reset'], { cwd });
     expect(r.code).toBe(5);
     expect(r.stderr).toContain(`error: reset refused: environment "staging" is protected; it would change database "${name}"`);
     expect(r.stderr).toContain(`hint: pass --force and confirm the database name (--confirm ${name})`);
-    const wrong = await runCli(['--env', 'production', 'reset', '--force', '--confirm', 'other'], { cwd });
+    const wrong = await runArgv(['--env', 'production', 'reset', '--force', '--confirm', 'other'], { cwd });
     expect(wrong.stderr).toContain(`error: reset refused: "other" does not match the database name "${name}" (environment "production" is protected)`);
   });
 
-  it('goes through when forced and confirmed', async () => {
-    const r = await cli(['--env', 'production', 'reset', '--force', '--confirm', name]);
+  it('goes through when forced and confirmed (the binary, end to end)', async () => {
+    const r = await runCli(['--json', '--env', 'production', 'reset', '--force', '--confirm', name], { cwd });
     expect(r.code).toBe(0);
     expect(r.json().truncated).toHaveLength(3);
     expect(await rowCounts()).toMatchObject({ users: 0, weird: 0, camel: 0, migrations: 1 });
@@ -73,7 +73,7 @@ describe('productionHosts through the CLI', () => {
   const url = 'postgres://app:hunter2@db1.prod.example.com:5432/shop';
 
   it.each([[['reset']], [['db', 'drop', '--force', '--confirm', 'shop']], [['db', 'fresh', '--force', '--confirm', 'shop']]])('%j in development is refused', async (args) => {
-    const r = await runCli(['--url', url, ...args], { cwd });
+    const r = await runArgv(['--url', url, ...args], { cwd });
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('host "db1.prod.example.com" matches productionHosts pattern "*.prod.example.com" but environment "development" is not protected');
     expect(r.stderr).toContain('database "shop"');
@@ -103,7 +103,7 @@ describe('the confirmation prompt on a terminal', () => {
     if (!hasScript) ctx.skip('util-linux `script` is not installed: no pseudo-terminal to test the prompt with');
     // A protected environment never falls back to the embedded default: it names its directory.
     const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ environments: { production: { url: 'pglite://.dbctl/pglite' } } }) });
-    expect((await runCli(['db', 'create'], { cwd })).code).toBe(0);
+    expect((await runArgv(['db', 'create'], { cwd })).code).toBe(0);
     const wrong = await onTerminal(['--env', 'production', 'db', 'drop', '--force'], cwd, 'pglit');
     expect(wrong.output).toContain('Type the database name to confirm:');
     expect(wrong.output).toContain('error: db drop refused: "pglit" does not match the database name "pglite"');
