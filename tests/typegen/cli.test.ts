@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backends, freshDatabase } from '../helpers/backends.js';
+import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject, writeFiles } from '../helpers/cli.js';
 
 const migration = (up: string) => `-- migrate:up\n${up}\n-- migrate:down\n`;
@@ -16,34 +17,38 @@ describe('dbctl typegen --from-migrations (no server)', () => {
   // A server URL nothing answers on: the embedded scratch database must be all that is used.
   const env = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nothing' };
 
-  it('writes, then --check exits 0 when fresh and 4 when missing or stale, with a readable summary', async () => {
+  it('--check exits 4 when the file is missing, and writes nothing', async () => {
     const cwd = tempProject({ 'migrations/001_notes.sql': FIRST });
-    const file = path.join(cwd, 'src/db/types.ts');
-
-    const missing = await runCli(['typegen', '--check', '--from-migrations'], { cwd, env });
+    const missing = await runArgv(['typegen', '--check', '--from-migrations'], { cwd, env });
     expect(missing.code).toBe(4);
     expect(missing.stderr).toMatch(/^error: src\/db\/types\.ts does not exist$/m);
     expect(missing.stderr).toContain('hint: run `dbctl typegen --from-migrations`');
-    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.existsSync(path.join(cwd, 'src/db/types.ts'))).toBe(false);
+  });
 
+  it('writes the file (the binary, end to end), then --check exits 0 while it is fresh', async () => {
+    const cwd = tempProject({ 'migrations/001_notes.sql': FIRST });
     const write = await runCli(['typegen', '--from-migrations'], { cwd, env });
     expect(write.code).toBe(0);
     expect(write.stdout).toContain('wrote src/db/types.ts (2 tables and views)');
-    expect(fs.readFileSync(file, 'utf8')).toContain('  recent_notes: RecentNotes;\n');
-
-    const fresh = await runCli(['typegen', '--check', '--from-migrations'], { cwd, env });
+    expect(fs.readFileSync(path.join(cwd, 'src/db/types.ts'), 'utf8')).toContain('  recent_notes: RecentNotes;\n');
+    const fresh = await runArgv(['typegen', '--check', '--from-migrations'], { cwd, env });
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).toContain('src/db/types.ts is up to date');
+  });
 
+  it('--check exits 4 on a stale file with a readable summary, human and JSON', async () => {
+    const cwd = tempProject({ 'migrations/001_notes.sql': FIRST });
+    expect((await runArgv(['typegen', '--from-migrations'], { cwd, env })).code).toBe(0);
     writeFiles(cwd, { 'migrations/002_titles.sql': SECOND });
-    const stale = await runCli(['typegen', '--check', '--from-migrations'], { cwd, env });
+    const stale = await runArgv(['typegen', '--check', '--from-migrations'], { cwd, env });
     expect(stale.code).toBe(4);
     expect(stale.stderr).toContain('  added interface RecentTitles\n');
     expect(stale.stderr).toContain('  changed interface Notes: +title, -kind\n');
     expect(stale.stderr).toMatch(/^error: src\/db\/types\.ts is stale: \d+ declaration\(s\) differ from the schema$/m);
     expect(stale.stderr).not.toMatch(NO_STACK);
 
-    const json = await runCli(['typegen', '--check', '--from-migrations', '--json'], { cwd, env });
+    const json = await runArgv(['typegen', '--check', '--from-migrations', '--json'], { cwd, env });
     expect(json.code).toBe(4);
     expect(json.json()).toMatchObject({ ok: false, error: { code: 'typegen_stale', file: 'src/db/types.ts', missing: false, summary: expect.arrayContaining(['added interface RecentTitles']) } });
     expect(json.json().error.diff).toContain('+  title: string | null;');
@@ -54,16 +59,16 @@ describe('dbctl typegen --from-migrations (no server)', () => {
       'migrations/001_notes.sql': FIRST,
       'dbctl.config.json': JSON.stringify({ typegen: { out: 'db/generated.ts', camelCase: true } }),
     });
-    const write = await runCli(['typegen', '--from-migrations', '--json'], { cwd, env });
+    const write = await runArgv(['typegen', '--from-migrations', '--json'], { cwd, env });
     expect(write.code).toBe(0);
     expect(write.json()).toMatchObject({ ok: true, file: 'db/generated.ts', changed: true, tables: 2 });
     expect(fs.readFileSync(path.join(cwd, 'db/generated.ts'), 'utf8')).toContain('  createdAt: Generated<Timestamp>;');
 
-    const other = await runCli(['typegen', '--from-migrations', '--out', 'types/db.ts', '--exclude-pattern', '*.recent_*'], { cwd, env });
+    const other = await runArgv(['typegen', '--from-migrations', '--out', 'types/db.ts', '--exclude-pattern', '*.recent_*'], { cwd, env });
     expect(other.code).toBe(0);
     expect(fs.readFileSync(path.join(cwd, 'types/db.ts'), 'utf8')).not.toContain('RecentNotes');
 
-    const refused = await runCli(['typegen', '--from-migrations', '--out', 'node_modules/.db/types.ts'], { cwd, env });
+    const refused = await runArgv(['typegen', '--from-migrations', '--out', 'node_modules/.db/types.ts'], { cwd, env });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^error: typegen output .* is inside node_modules/m);
   });
@@ -82,20 +87,20 @@ describe.each(backends)('dbctl typegen on the live database ($name)', (backend) 
     expect(written).toContain('  id: GeneratedAlways<Int8>;');
     expect(written).not.toMatch(/kysely_migration|dbctl_migration/);
 
-    expect((await runCli(['typegen', '--check'], { cwd, env })).code).toBe(0);
+    expect((await runArgv(['typegen', '--check'], { cwd, env })).code).toBe(0);
     // The live database and the migrations give the same file.
-    expect((await runCli(['typegen', '--check', '--from-migrations'], { cwd, env })).code).toBe(0);
+    expect((await runArgv(['typegen', '--check', '--from-migrations'], { cwd, env })).code).toBe(0);
 
     writeFiles(cwd, { 'migrations/002_titles.sql': SECOND });
-    expect((await runCli(['migrate', 'up'], { cwd, env })).code).toBe(0);
-    const stale = await runCli(['typegen', '--check'], { cwd, env });
+    expect((await runArgv(['migrate', 'up'], { cwd, env })).code).toBe(0);
+    const stale = await runArgv(['typegen', '--check'], { cwd, env });
     expect(stale.code).toBe(4);
     expect(stale.stderr).toContain('changed interface Notes: +title, -kind');
     expect(stale.stderr).toContain('hint: run `dbctl typegen` (with the same options)');
 
-    const regen = await runCli(['typegen'], { cwd, env });
+    const regen = await runArgv(['typegen'], { cwd, env });
     expect(regen.code).toBe(0);
     expect(regen.stdout).toContain('wrote src/db/types.ts (3 tables and views)');
-    expect((await runCli(['typegen', '--check'], { cwd, env })).code).toBe(0);
+    expect((await runArgv(['typegen', '--check'], { cwd, env })).code).toBe(0);
   });
 });
