@@ -11,7 +11,8 @@ import { onExportedSnapshot, tableContentsParallel } from '../catalog/parallel-c
 import { referencedRoles } from './roles.js';
 import { hashSessions } from './manifest.js';
 import { listManifestTables, schemaOnlySnapshot, serverVersion, toSnapshot, type TableSnapshot } from './snapshot.js';
-import { assertClientSupportsServer, libpqConnection, runToolOrFail, toolVersion } from './tools.js';
+import { dumpToolVersion } from './dump-header.js';
+import { assertClientSupportsServer, assertToolSupportsServer, libpqConnection, runToolForServer } from './tools.js';
 
 export interface BackupOptions {
   database: Database;
@@ -91,21 +92,18 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
     } else {
       const tool = { name: 'pg_dump' as const, bin: config.backups.pgDump };
       const conn = libpqConnection(database.target.url, config.connectTimeoutMs);
-      // pg_dump --version runs while the snapshot is taken: pg_dump starts as early as it can.
-      const clientVersion = toolVersion(tool);
-      clientVersion.catch(() => {}); // awaited below
       side = sideInfo();
       side.catch(() => {}); // awaited below; a failure here must not surface as an unhandled rejection first
-      ({ version, tables, dumpTool } = await onExportedSnapshot(database, async (lead, snapshot) => {
+      ({ version, tables } = await onExportedSnapshot(database, async (lead, snapshot) => {
         const version = await serverVersion(lead);
-        const dumpTool = `pg_dump ${assertClientSupportsServer(tool, await clientVersion, version.num, version.text)}`;
         const t = performance.now();
         progress(content === 'schema-only' ? 'dumping with pg_dump' : 'dumping with pg_dump and hashing the tables on its snapshot');
         // pg_dump reads the exported snapshot while this transaction, on that very snapshot, hashes the
         // tables: the same rows, read at the same time instead of one after the other. Both are
         // awaited before the transaction ends (which would invalidate the snapshot pg_dump imports).
         // Two hashing sessions, not more: pg_dump's backend and its compression want cores too.
-        const dumped = runToolOrFail(tool, ['--format', format, '--file', file, '--snapshot', snapshot, ...contentArgs, '--dbname', conn.dbname], conn.env, 'pg_dump').then(() => void (dumpMs = performance.now() - t));
+        const dumped = runToolForServer(tool, ['--format', format, '--file', file, '--snapshot', snapshot, ...contentArgs, '--dbname', conn.dbname], conn.env, 'pg_dump', version)
+          .then(() => void (dumpMs = performance.now() - t));
         const hashed = listManifestTables(lead).then(async (listed) =>
           content === 'schema-only'
             ? schemaOnlySnapshot(listed)
@@ -113,8 +111,12 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
         const [d, h] = await Promise.allSettled([dumped, hashed]);
         if (d.status === 'rejected') throw d.reason;
         if (h.status === 'rejected') throw h.reason;
-        return { version, tables: h.value, dumpTool };
+        return { version, tables: h.value };
       }));
+      // The dump says which pg_dump wrote it; a file that does not (a program that is no pg_dump) is
+      // asked for its version, which refuses one older than the server.
+      const client = dumpToolVersion(file, format);
+      dumpTool = `pg_dump ${client ? assertClientSupportsServer(tool, client, version.num, version.text) : await assertToolSupportsServer(tool, version.num, version.text)}`;
     }
   } catch (error) {
     fs.rmSync(file, { force: true });

@@ -7,7 +7,7 @@ import { compareTables, hashSessions, readManifest, sha256File, type Manifest, t
 import { databaseContents } from '../catalog/parallel-contents.js';
 import { anyRows, hasUserTables, serverVersion, toSnapshot, truncateTables, wipeSchemas } from './snapshot.js';
 import { createMissingRoles } from './roles.js';
-import { assertClientSupportsServer, libpqConnection, runToolOrFail, toolVersion, type Tool } from './tools.js';
+import { assertToolSupportsServer, libpqConnection, runToolForServer, runToolOrFail, type Tool } from './tools.js';
 
 export interface RestoreOptions {
   file: string;
@@ -90,6 +90,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
       const { assertDestructiveAllowed } = await import('../guard/index.js');
       await assertDestructiveAllowed({ config, target: database.target, operation, force: options.force, confirm: options.confirm });
     }
+    await serverRestore?.check();
     if (manifest.content === 'data-only') await truncateTables(database, manifest.tables);
     else await wipeSchemas(database);
   }
@@ -98,7 +99,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   const restoreStarted = performance.now();
   progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : method}`);
   const createdRoles = await createMissingRoles(database, manifest.roles ?? []);
-  if (serverRestore) await serverRestore();
+  if (serverRestore) await serverRestore.run();
   else {
     // Loaded only for this path: the loader (and the Kysely it runs on) costs a pg_restore start-up nothing.
     const { loadSqlDump } = await import('./sql-loader.js');
@@ -177,17 +178,27 @@ function restoreMethod(manifest: Manifest, database: Database): RestoreMethod {
 }
 
 /** Checks the client tool against the server, then returns the restore itself, to run once allowed. */
-async function prepareServerRestore(method: 'pg_restore' | 'psql', file: string, database: Database, config: ResolvedConfig): Promise<() => Promise<void>> {
+async function prepareServerRestore(method: 'pg_restore' | 'psql', file: string, database: Database, config: ResolvedConfig): Promise<ServerRestore> {
   const tool: Tool = method === 'pg_restore' ? { name: 'pg_restore', bin: config.backups.pgRestore } : { name: 'psql', bin: config.backups.psql };
-  if (method === 'pg_restore') {
-    const [client, version] = await Promise.all([toolVersion(tool), serverVersion(database)]);
-    assertClientSupportsServer(tool, client, version.num, version.text);
-  }
+  const version = await serverVersion(database);
   const conn = libpqConnection(database.target.url, config.connectTimeoutMs);
   const args = method === 'pg_restore'
     ? ['--no-owner', '--exit-on-error', '--single-transaction', '--dbname', conn.dbname, file]
     : ['--no-psqlrc', '--quiet', '--set', 'ON_ERROR_STOP=1', '--single-transaction', '--dbname', conn.dbname, '--file', file];
-  return async () => void (await runToolOrFail(tool, args, conn.env, method));
+  return {
+    check: async () => {
+      if (method === 'pg_restore') await assertToolSupportsServer(tool, version.num, version.text);
+    },
+    // Into an empty database, pg_restore runs without a `--version` round first (a Perl wrapper on
+    // Debian, as slow as a small restore): one older than the server is named when it fails.
+    run: async () => void (method === 'pg_restore' ? await runToolForServer(tool, args, conn.env, method, version) : await runToolOrFail(tool, args, conn.env, method)),
+  };
+}
+
+interface ServerRestore {
+  /** Refuses a client older than the server: run before anything is emptied (--clean). */
+  check(): Promise<void>;
+  run(): Promise<void>;
 }
 
 function settled<T>(result: PromiseSettledResult<T>): T {

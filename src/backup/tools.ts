@@ -65,6 +65,33 @@ export async function assertToolSupportsServer(tool: Tool, serverVersionNum: num
   return assertClientSupportsServer(tool, await toolVersion(tool), serverVersionNum, serverVersion);
 }
 
+/**
+ * Runs a client program against a server without asking its version first: on Debian every client
+ * program is a Perl wrapper, and a `--version` round costs about as much as dumping a small
+ * database. A client older than the server refuses it by itself (pg_dump) or fails on what it
+ * cannot read (pg_restore); only then is its version read, to say so (`tool_too_old`, exit 2).
+ */
+export async function runToolForServer(tool: Tool, args: string[], env: Record<string, string>, what: string, server: { num: number; text: string }): Promise<ToolResult> {
+  try {
+    return await runToolOrFail(tool, args, env, what);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'tool_missing') throw error;
+    await explainOldTool(tool, server);
+    throw error;
+  }
+}
+
+/** Throws `tool_too_old` if `tool` is older than the server; anything else it finds is left to the caller's error. */
+export async function explainOldTool(tool: Tool, server: { num: number; text: string }): Promise<void> {
+  let client: { major: number; text: string };
+  try {
+    client = await toolVersion(tool);
+  } catch {
+    return;
+  }
+  assertClientSupportsServer(tool, client, server.num, server.text);
+}
+
 /** The check of `assertToolSupportsServer` on a client version already read (read it while connecting). */
 export function assertClientSupportsServer(tool: Tool, client: { major: number; text: string }, serverVersionNum: number, serverVersion: string): string {
   const serverMajor = Math.floor(serverVersionNum / 10000);
