@@ -17,35 +17,35 @@ export function registerRestore(program: Command): void {
       if (opts.into && opts.create) throw new UsageError('choose one of --into and --create');
       const ctx = await commandContext(command);
       const { restoreBackup, BackupVerificationError } = await import('../../../backup/index.js');
-      let url = opts.into ?? ctx.config.url;
-      let created: import('../../../backup/target.js').RestoreTarget | undefined;
       if (opts.create) {
-        const { createRestoreTarget } = await import('../../../backup/target.js');
-        created = await createRestoreTarget(opts.create, { url: ctx.config.url, cwd: ctx.config.cwd, connectTimeoutMs: ctx.config.connectTimeoutMs });
-        url = created.url;
+        const { restoreIntoNewDatabase } = await import('../../../backup/target.js');
+        const report = await restoreIntoNewDatabase({
+          create: opts.create,
+          file: path.resolve(ctx.config.cwd, file),
+          config: ctx.config,
+          clean: opts.clean,
+          guard: (operation, database) => guardDestructive(ctx, database.target, operation, opts),
+          onProgress: (step) => ctx.out.status(step),
+          withDatabase: (url, fn) => withDatabase(ctx, fn, url, { kysely: false, source: '--create' }),
+          onDiscard: ({ name, error }) => (error ? ctx.out.warn(`could not remove ${name} after the failed restore: ${error.message}`) : ctx.out.info(`removed ${name}, which --create had made for this restore`)),
+        }).catch((error) => {
+          if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
+          throw error;
+        });
+        ctx.out.status(undefined);
+        renderRestore(ctx, report);
+        return;
       }
-      try {
-        await withDatabase(ctx, async (database) => {
-          try {
-            const guard = (operation: string) => guardDestructive(ctx, database.target, operation, opts);
-            const report = await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, guard, onProgress: (step) => ctx.out.status(step) });
-            ctx.out.status(undefined);
-            renderRestore(ctx, report);
-          } catch (error) {
-            if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
-            throw error;
-          }
-        }, url, { source: opts.create ? '--create' : opts.into ? '--into' : undefined });
-      } catch (error) {
-        // A restore that failed must not leave the new database behind. One that restored but does
-        // not match its manifest is kept: it is what the user needs to look at.
-        if (created && !(error instanceof BackupVerificationError)) {
-          await created.discard().then(
-            () => ctx.out.info(`removed ${opts.create}, which --create had made for this restore`),
-            (e) => ctx.out.warn(`could not remove ${opts.create} after the failed restore: ${(e as Error).message}`),
-          );
+      await withDatabase(ctx, async (database) => {
+        try {
+          const guard = (operation: string) => guardDestructive(ctx, database.target, operation, opts);
+          const report = await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, guard, onProgress: (step) => ctx.out.status(step) });
+          ctx.out.status(undefined);
+          renderRestore(ctx, report);
+        } catch (error) {
+          if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
+          throw error;
         }
-        throw error;
-      }
+      }, opts.into ?? ctx.config.url, { kysely: false, source: opts.into ? '--into' : undefined });
     });
 }
