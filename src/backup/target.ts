@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { sql } from 'kysely';
-import { openDatabase } from '../driver/open.js';
-import { isPgliteDir } from '../driver/pglite-dir.js';
-import { parseTarget, redact, withDatabase as withDatabaseName } from '../driver/url.js';
-import { UsageError } from '../errors.js';
+import { openHostOf } from '../driver/host.js';
+import type { Database } from '../driver/open.js';
+import { withDatabaseFor } from '../driver/open-for.js';
+import { describeTarget, parseTarget, siblingTarget, type Target } from '../driver/url.js';
+import { isDbctlError, UsageError } from '../errors.js';
+import type { RestoreOptions, RestoreReport } from './restore.js';
 
 export interface RestoreTarget {
   url: string;
@@ -17,31 +16,67 @@ export interface RestoreTarget {
  * beside the configured database; embedded, NAME is a new PGlite directory. An existing one is
  * refused, so --create can never overwrite anything.
  */
-export async function createRestoreTarget(name: string, options: { url: string | undefined; cwd: string; connectTimeoutMs?: number }): Promise<RestoreTarget> {
-  const base = parseTarget(options.url, options.cwd);
-  const { dropDatabase } = await import('../dblife/index.js');
-  if (base.kind === 'pglite') {
-    const dir = path.resolve(options.cwd, name);
-    const existed = fs.existsSync(dir);
-    if (existed && fs.readdirSync(dir).length) throw new UsageError(`--create ${name}: directory ${dir} already exists and is not empty`);
-    const url = `pglite://${dir}`;
-    return {
-      url,
-      discard: async () => {
-        // PGlite initialised the directory when the restore opened it; an empty one given to us stays.
-        if (isPgliteDir(dir)) await dropDatabase({ url, cwd: options.cwd });
-        if (!existed) fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const admin = await openDatabase({ url: base.url, cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs, poolSize: 1 });
+export async function createRestoreTarget(name: string, options: { url: string | undefined; cwd: string; connectTimeoutMs?: number; target?: Target }): Promise<RestoreTarget> {
+  const target = siblingTarget(options.target ?? parseTarget(options.url, options.cwd), name, options.cwd);
+  const hostOptions = { cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs, operation: 'restore --create' };
+  const { host, name: database } = await openHostOf(target, hostOptions);
+  let url: string;
   try {
-    const { rows } = await sql<{ one: number }>`select 1 as one from pg_database where datname = ${name}`.execute(admin.db);
-    if (rows.length) throw new UsageError(`--create ${name}: database "${name}" already exists on ${redact(`${base.host}:${base.port}`)}`, { hint: 'choose a new name, or restore into it with --into URL --clean' });
-    await sql`create database ${sql.id(name)}`.execute(admin.db);
+    const made = await host.create(database).catch((error) => {
+      if (isDbctlError(error) && error.code === 'not_a_database') throw new UsageError(`--create ${name}: ${describeTarget(target)} already exists and is not empty`, { hint: 'choose a new name' });
+      throw error;
+    });
+    if (!made.created) throw new UsageError(`--create ${name}: ${describeTarget(target)} already exists`, { hint: 'choose a new name, or restore into it with --into URL --clean' });
+    url = made.url;
   } finally {
-    await admin.close();
+    await host.close();
   }
-  const url = withDatabaseName(base.url, name);
-  return { url, discard: async () => void (await dropDatabase({ url, cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs, force: true })) };
+  return {
+    url,
+    discard: async () => {
+      const again = await openHostOf(target, hostOptions);
+      try {
+        await again.host.drop(again.name, { force: true });
+      } finally {
+        await again.host.close();
+      }
+    },
+  };
+}
+
+export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' | 'guard'> {
+  /** NAME: a new database beside the configured one on its server; embedded, a new directory (relative to the project). */
+  create: string;
+  /**
+   * Opens the new database and runs `fn` on it; default: openDatabaseFor(config, 'restore'). A
+   * front end passes its own (the CLI announces the target and logs queries).
+   */
+  withDatabase?: <T>(url: string, fn: (database: Database) => Promise<T>) => Promise<T>;
+  /** Told when a failed restore's new database was removed (`error` set: it could not be). */
+  onDiscard?: (outcome: { name: string; error?: Error }) => void;
+  /** Replaces the protected-environment check, given the database it is about (the CLI adds its terminal prompt). */
+  guard?: (operation: string, database: Database) => Promise<void>;
+}
+
+/**
+ * `restore --create NAME`: creates NAME (refusing one that exists), restores the backup into it
+ * and verifies it. A restore that fails removes NAME again; one that restored but does not match
+ * its manifest (BackupVerificationError) keeps it: it is what the user needs to look at.
+ */
+export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Promise<RestoreReport> {
+  const { config, create, withDatabase, onDiscard, guard, ...restore } = options;
+  const created = await createRestoreTarget(create, { url: config.url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, target: config.target });
+  const { restoreBackup, BackupVerificationError } = await import('./restore.js');
+  const run = (database: Database) => restoreBackup({ ...restore, config, database, guard: guard && ((operation) => guard(operation, database)) });
+  try {
+    return await (withDatabase ? withDatabase(created.url, run) : withDatabaseFor(config, 'restore', run, { url: created.url }));
+  } catch (error) {
+    if (!(error instanceof BackupVerificationError)) {
+      await created.discard().then(
+        () => onDiscard?.({ name: create }),
+        (e) => onDiscard?.({ name: create, error: e as Error }),
+      );
+    }
+    throw error;
+  }
 }
