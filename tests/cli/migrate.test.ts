@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { backends, freshDatabase } from '../helpers/backends.js';
+import { runArgv } from '../helpers/argv.js';
 import { BIN, runCli, tempProject, writeFiles, diagnostics } from '../helpers/cli.js';
 import { createTable, sqlMigration } from '../migrate/helpers.js';
 
@@ -39,11 +40,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     expect(doc.summary).toMatchObject({ total: 2, pending: 2, applied: 0 });
     expect(Object.keys(doc.migrations[0]).sort()).toEqual(['appliedAt', 'appliedBy', 'batch', 'checksum', 'durationMs', 'file', 'kind', 'name', 'state', 'unordered']);
 
-    const up = await runCli(['migrate', 'up', '--json'], { cwd, env });
+    const up = await runArgv(['migrate', 'up', '--json'], { cwd, env });
     expect(up.code).toBe(0);
     expect(up.json()).toMatchObject({ ok: true, direction: 'up', batch: 1, results: [{ name: '001_a', status: 'success' }, { name: '002_b', status: 'success' }] });
 
-    const status = await runCli(['migrate', 'status', '--check'], { cwd, env });
+    const status = await runArgv(['migrate', 'status', '--check'], { cwd, env });
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/001_a\s+applied/);
     expect(status.stdout).toContain('2 migration(s): 2 applied, 0 pending');
@@ -52,7 +53,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   it('reports a failing migration on stderr with file:line:col and exits 1; status tells the truth', async () => {
     const t = await freshDatabase(backend);
     const cwd = project({ '001_a.sql': createTable('a'), '002_bad.sql': sqlMigration('create table b (id int);\nselect nope from b;') });
-    const up = await runCli(['migrate', 'up', '--json'], { cwd, env: { DATABASE_URL: t.url } });
+    const up = await runArgv(['migrate', 'up', '--json'], { cwd, env: { DATABASE_URL: t.url } });
     expect(up.code).toBe(1);
     expect(up.stderr).toContain('migrations/002_bad.sql:3:8: column "nope" does not exist');
     expect(up.stderr).not.toMatch(/\n\s+at /); // no stack trace for a user mistake
@@ -60,27 +61,27 @@ export async function up(db: Kysely<any>): Promise<void> {
     expect(doc.ok).toBe(false);
     expect(doc.error).toMatchObject({ code: 'migration_failed', failure: { name: '002_bad', sqlstate: '42703', line: 3, col: 8 } });
     expect(doc.error.results.map((r: any) => r.status)).toEqual(['success', 'failed']);
-    const status = await runCli(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } });
+    const status = await runArgv(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } });
     expect(status.json().migrations.map((m: any) => m.state)).toEqual(['applied', 'pending']);
   });
 
   it('refuses drift with exit 5 and a one-line error naming the file', async () => {
     const t = await freshDatabase(backend);
     const cwd = project({ '001_a.sql': createTable('a') });
-    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    expect((await runArgv(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
     writeFiles(cwd, { 'migrations/001_a.sql': createTable('a') + '\n-- changed' });
-    const up = await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } });
+    const up = await runArgv(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } });
     expect(up.code).toBe(5);
     expect(up.stderr).toMatch(/^error: applied migrations do not match their files: 001_a \(changed since it was applied\)$/m);
-    expect((await runCli(['migrate', 'verify'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(4);
+    expect((await runArgv(['migrate', 'verify'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(4);
   });
 
   it('creates new migration files from templates', async () => {
     const cwd = project({ '.keep': '' });
-    const ts = await runCli(['migrate', 'new', 'add users', '--json'], { cwd });
+    const ts = await runArgv(['migrate', 'new', 'add users', '--json'], { cwd });
     expect(ts.code).toBe(0);
     expect(ts.json().file).toMatch(/^migrations\/\d{14}_add_users\.ts$/);
-    const sql = await runCli(['migrate', 'new', 'add_index', '--sql'], { cwd });
+    const sql = await runArgv(['migrate', 'new', 'add_index', '--sql'], { cwd });
     expect(sql.stdout).toMatch(/created migrations\/\d{14}_add_index\.sql/);
   });
 });
@@ -89,7 +90,7 @@ describe('dbctl usage and connection errors', () => {
   it('gives up on an unreachable port within --connect-timeout with a clear message and no password', async () => {
     const cwd = project({ '.keep': '' });
     const started = Date.now();
-    const r = await runCli(['migrate', 'status', '--connect-timeout', '1500ms', '--url', 'postgres://app:s3cretpw@127.0.0.1:1/app'], { cwd, timeoutMs: 30_000 });
+    const r = await runArgv(['migrate', 'status', '--connect-timeout', '1500ms', '--url', 'postgres://app:s3cretpw@127.0.0.1:1/app'], { cwd });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/error: cannot connect to 127\.0\.0\.1:1\/app: .*ECONNREFUSED.*gave up after/);
     expect(r.stderr).toContain('hint:');
@@ -99,7 +100,7 @@ describe('dbctl usage and connection errors', () => {
 
   it('prints the resolved config with the password redacted', async () => {
     const cwd = project({ '.keep': '' });
-    const r = await runCli(['config', '--json'], { cwd, env: { DATABASE_URL: 'postgres://app:s3cretpw@db.internal:5432/app' } });
+    const r = await runArgv(['config', '--json'], { cwd, env: { DATABASE_URL: 'postgres://app:s3cretpw@db.internal:5432/app' } });
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ url: 'postgres://app:***@db.internal:5432/app', urlSource: 'env', env: 'development' });
     expect(r.stdout).not.toContain('s3cretpw');
@@ -126,7 +127,7 @@ describe('embedded database lock file', () => {
     fs.mkdirSync(path.join(cwd, '.dbctl'), { recursive: true });
     // A pid that cannot be alive: beyond the kernel's pid_max.
     fs.writeFileSync(path.join(cwd, '.dbctl/pglite.lock'), JSON.stringify({ pid: 2 ** 22 + 1, host: os.hostname(), since: '2026-01-01T00:00:00Z' }));
-    const r = await runCli(['migrate', 'up'], { cwd });
+    const r = await runArgv(['migrate', 'up'], { cwd });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('applied  001_a');
     expect(fs.existsSync(path.join(cwd, '.dbctl/pglite.lock'))).toBe(false); // released on exit
@@ -171,9 +172,9 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
       }
       child.kill('SIGKILL');
       await new Promise((r) => child.on('close', r));
-      const status = await runCli(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } });
+      const status = await runArgv(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } });
       expect(status.json().migrations.map((m: any) => m.state)).toEqual(['applied', 'pending']);
-      const rerun = await runCli(['migrate', 'up', '--lock-timeout', '20s'], { cwd, env: { DATABASE_URL: t.url } });
+      const rerun = await runArgv(['migrate', 'up', '--lock-timeout', '20s'], { cwd, env: { DATABASE_URL: t.url } });
       expect(rerun.code).toBe(0);
       expect(rerun.stdout).toContain('applied  002_slow');
     } finally {
@@ -188,25 +189,25 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
     await holder.connect();
     try {
       await holder.query(`select pg_advisory_lock(3853314791062309107)`);
-      const r = await runCli(['migrate', 'up', '--lock-timeout', '1s'], { cwd, env: { DATABASE_URL: t.url } });
+      const r = await runArgv(['migrate', 'up', '--lock-timeout', '1s'], { cwd, env: { DATABASE_URL: t.url } });
       expect(r.code).toBe(6);
       expect(r.stderr).toMatch(/waiting for the migration run lock held by pid \d+ \(deploy-42/);
       expect(r.stderr).toMatch(/error: timed out after 1\.0 s waiting for the migration run lock held by pid \d+ \(deploy-42/);
     } finally {
       await holder.end();
     }
-    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    expect((await runArgv(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
   });
 
   it('retries a migration that hits lock_timeout while another session holds ACCESS EXCLUSIVE briefly', async () => {
     const t = await freshDatabase(native!);
     const cwd = project({ '001_t.sql': createTable('t') });
-    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    expect((await runArgv(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
     writeFiles(cwd, { 'migrations/002_alter.sql': sqlMigration('alter table t add column note text;', 'alter table t drop column note;') });
     const blocker = new pg.Client({ connectionString: t.url });
     await blocker.connect();
     await blocker.query('begin; lock table t in access exclusive mode');
-    const run = runCli(['migrate', 'up', '--ddl-lock-timeout', '300ms'], { cwd, env: { DATABASE_URL: t.url } });
+    const run = runArgv(['migrate', 'up', '--ddl-lock-timeout', '300ms'], { cwd, env: { DATABASE_URL: t.url } });
     // Hold the lock until dbctl has been seen waiting on it, then long enough for one lock_timeout.
     // (Polled from another session: inside a transaction pg_stat_activity is a frozen snapshot.)
     const watcher = new pg.Client({ connectionString: t.url });
@@ -230,7 +231,7 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
     const url = new URL(server);
     url.username = 'no_such_user_x';
     url.password = 'pw-sekrit-123';
-    const r = await runCli(['migrate', 'status'], { cwd: project({ '.keep': '' }), env: { DATABASE_URL: url.toString() } });
+    const r = await runArgv(['migrate', 'status'], { cwd: project({ '.keep': '' }), env: { DATABASE_URL: url.toString() } });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/error: authentication failed for user "no_such_user_x"|role "no_such_user_x" does not exist/);
     expect(r.stdout + r.stderr).not.toContain('pw-sekrit-123');
@@ -239,7 +240,7 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
   it('says which database is missing', async () => {
     const url = new URL(server);
     url.pathname = '/dbctl_no_such_db';
-    const r = await runCli(['migrate', 'status'], { cwd: project({ '.keep': '' }), env: { DATABASE_URL: url.toString() } });
+    const r = await runArgv(['migrate', 'status'], { cwd: project({ '.keep': '' }), env: { DATABASE_URL: url.toString() } });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('database "dbctl_no_such_db" does not exist');
   });
