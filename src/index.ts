@@ -2,9 +2,12 @@
 export * from './errors.js';
 export { defineConfig } from './config/define.js';
 export type { DbctlConfig, EnvironmentConfig, MigrationsConfig, TypegenConfig } from './config/define.js';
-export { resolveConfig, publicConfig, type ResolvedConfig, type ConfigOverrides } from './config/resolve.js';
+export { resolveConfig, publicConfig, withUrl, type ResolvedConfig, type ConfigOverrides } from './config/resolve.js';
 export { openDatabase, type Database, type OpenOptions, type Capabilities } from './driver/open.js';
-export { parseTarget, redact, withDatabase as withDatabaseName, type Target } from './driver/url.js';
+export { openDatabaseFor, withDatabaseFor, type OpenPurpose, type DatabaseSettings } from './driver/open-for.js';
+export { parseTarget, describeTarget, serverOf, databaseName, redact, withDatabase as withDatabaseName, type Target, type ServerTarget } from './driver/url.js';
+export { openHostOf, openHostBeside, withHost, type Host, type HostCapabilities, type HostOptions, type CreateOptions as HostCreateOptions, type DropOptions as HostDropOptions } from './driver/host.js';
+export { copyIn, type CopyIn } from './driver/copy.js';
 export { Migrator, MigrationFailedError, type MigrateEvent, type RunReport, type MigrationResult, type UpOptions, type DownOptions, type StatusReport } from './migrate/migrator.js';
 export { createMigrationFile } from './migrate/new.js';
 export type { MigrationStatusEntry, MigrationState, StatusSummary } from './migrate/plan.js';
@@ -17,6 +20,8 @@ export { resetDatabase, planReset, type ResetOptions, type ResetReport, type Res
 export { resetAndSeed, type ResetAndSeedOptions, type ResetAndSeedReport } from './reset/with-seeds.js';
 export { migrateUp, type MigrateUpOptions, type MigrateUpReport } from './typegen/migrate-up.js';
 export { createDatabase, dropDatabase, type LifecycleOptions, type CreateReport, type DropReport, type Session } from './dblife/index.js';
+export { recreateDatabase, type FreshOptions, type FreshReport, type FreshEvent } from './dblife/fresh.js';
+export { restoreIntoNewDatabase, type RestoreIntoNewOptions } from './backup/target.js';
 export { assertDestructiveAllowed, confirmName, matchProductionHost, type GuardInput } from './guard/index.js';
 export { createTestdb, listTestdbs, dropTestdb, removeTestdbs, type CreateTestdbOptions, type CreatedTestdb, type TestdbEntry, type TestdbEvent } from './testdb/index.js';
 export { runDoctor, waitForDatabase, type DoctorReport, type Section as DoctorSection, type WaitOptions } from './doctor/index.js';

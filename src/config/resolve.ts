@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { parseTarget, type Target } from '../driver/url.js';
 import { redact, registerUrlSecrets } from '../secrets.js';
 import type { DbctlConfig, Duration, EnvironmentConfig } from './define.js';
 import { parseDuration } from './duration.js';
@@ -39,6 +40,12 @@ export interface ResolvedConfig {
   urlSource: Source;
   /** The same in words, for messages: `--url`, `environments.test.url`, `DATABASE_URL (.env.test)`, … */
   urlOrigin: string;
+  /**
+   * `url` parsed: where the database lives (a server, or an embedded directory). Change `url`
+   * with withUrl(), which parses again. Reading it throws the URL's UsageError when the URL is
+   * invalid and the command opens no database (`database: false`).
+   */
+  target: Target;
   protected: boolean;
   productionHosts: string[];
   connectTimeoutMs: number;
@@ -127,7 +134,7 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
 
   const m = config.migrations ?? {};
   const abs = (p: string) => path.resolve(cwd, p);
-  return {
+  const resolved: Omit<ResolvedConfig, 'target'> = {
     cwd,
     configFile: file,
     env,
@@ -165,6 +172,25 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     reset: { schemas: [...new Set([m.schema ?? 'public', ...(config.reset?.schemas ?? [])])], keep: config.reset?.keep ?? [] },
     raw: config,
   };
+  return withTarget(resolved);
+}
+
+/** The same config pointed at another database (a fleet member, a template being built): `target` parsed again. */
+export function withUrl(config: ResolvedConfig, url: string | undefined): ResolvedConfig {
+  const rest = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'target')) as Omit<ResolvedConfig, 'target'>;
+  return withTarget({ ...rest, url });
+}
+
+function withTarget(config: Omit<ResolvedConfig, 'target'>): ResolvedConfig {
+  let target: Target;
+  try {
+    target = parseTarget(config.url, config.cwd);
+  } catch (error) {
+    // An invalid URL is the error of whoever reads the target (opens the database), as before
+    // the config carried it: a command that opens no database never sees it.
+    return Object.defineProperty({ ...config } as ResolvedConfig, 'target', { enumerable: false, get: () => { throw error; } });
+  }
+  return { ...config, target };
 }
 
 interface UrlInputs {
@@ -199,7 +225,7 @@ function chooseUrl(i: UrlInputs): { url: string | undefined; urlSource: Source; 
 
 /** The resolved configuration as shown by `dbctl config`: passwords redacted. */
 export function publicConfig(config: ResolvedConfig): Record<string, unknown> {
-  const { raw: _raw, ...rest } = config;
+  const rest = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'raw' && key !== 'target'));
   return { ...rest, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redact(config.url) };
 }
 

@@ -12,6 +12,8 @@ import type { PGlite } from '@electric-sql/pglite';
 export interface OpenOptions {
   /** postgres://, postgresql://, pglite://PATH, pglite://memory; none = embedded PGlite at .dbctl/pglite. */
   url?: string;
+  /** `url` already parsed (a resolved config carries it): not parsed again when given. */
+  target?: Target;
   cwd?: string;
   /** How long to keep retrying an unreachable server (ms). Default 10 000. */
   connectTimeoutMs?: number;
@@ -116,7 +118,7 @@ export interface Database {
 
 /** Opens a database from a URL: `pg` for a server, PGlite when embedded. Retries a server that is not up yet. */
 export async function openDatabase(options: OpenOptions = {}): Promise<Database> {
-  const target = parseTarget(options.url, options.cwd ?? process.cwd());
+  const target = options.target ?? parseTarget(options.url, options.cwd ?? process.cwd());
   return target.kind === 'pg' ? openPg(target, options) : openPglite(target, options);
 }
 

@@ -92,3 +92,11 @@ export function databaseName(target: Target): string {
   if (target.kind === 'pg') return target.database;
   return target.dataDir === null ? 'memory' : path.basename(target.dataDir);
 }
+
+/**
+ * Database `name` beside `target`: on a server, another database on it; embedded, the directory
+ * `name` (relative to `cwd`), as `restore --create NAME` means it.
+ */
+export function siblingTarget(target: Target, name: string, cwd: string): Target {
+  return target.kind === 'pg' ? parseTarget(withDatabase(target.url, name), cwd) : parseTarget(`pglite://${path.resolve(cwd, name)}`, cwd);
+}

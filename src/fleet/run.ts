@@ -1,4 +1,4 @@
-import type { ResolvedConfig } from '../config/resolve.js';
+import { withUrl, type ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { redact } from '../secrets.js';
 import { isDbctlError, UsageError } from '../errors.js';
@@ -177,17 +177,8 @@ async function runMember(member: FleetMember, options: FleetRunOptions): Promise
   const base = { name: member.name, server: member.server, ...(member.schema ? { schema: member.schema } : {}) };
   let database: Database | undefined;
   try {
-    const { openDatabase } = await import('../driver/open.js');
-    database = await openDatabase({
-      url: member.url,
-      cwd: config.cwd,
-      connectTimeoutMs: config.connectTimeoutMs,
-      statementTimeoutMs: config.statementTimeoutMs,
-      poolSize: CONNECTIONS_PER_DATABASE,
-      applicationName: 'dbctl fleet',
-      lockTimeoutMs: config.lockTimeoutMs,
-      kysely: false,
-    });
+    const { openDatabaseFor } = await import('../driver/open-for.js');
+    database = await openDatabaseFor(config, 'fleet', { url: member.url, poolSize: CONNECTIONS_PER_DATABASE });
     const work = await options.operation({ member, database, config: memberConfig(config, member) });
     return { ...base, status: 'ok', before: work.before ?? null, after: work.after ?? work.before ?? null, applied: work.applied ?? 0, durationMs: elapsed(started), ...(work.detail ? { detail: work.detail } : {}) };
   } catch (error) {
@@ -208,9 +199,9 @@ async function runMember(member: FleetMember, options: FleetRunOptions): Promise
 
 /** The configuration one database of the fleet runs with: its URL, and for a tenant schema its bookkeeping there. */
 export function memberConfig(config: ResolvedConfig, member: FleetMember): ResolvedConfig {
-  const url = { url: member.url, urlSource: config.urlSource, urlOrigin: `fleet member ${member.name}` };
-  if (!member.schema) return { ...config, ...url };
-  return { ...config, ...url, migrations: { ...config.migrations, schema: member.schema }, reset: { ...config.reset, schemas: [member.schema] } };
+  const url = { ...withUrl(config, member.url), urlSource: config.urlSource, urlOrigin: `fleet member ${member.name}` };
+  if (!member.schema) return url;
+  return { ...url, migrations: { ...config.migrations, schema: member.schema }, reset: { ...config.reset, schemas: [member.schema] } };
 }
 
 function describeError(error: unknown): NonNullable<FleetMemberResult['error']> {

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { ResolvedConfig } from '../config/resolve.js';
+import { withUrl, type ResolvedConfig } from '../config/resolve.js';
 import { openHostBeside } from '../driver/host.js';
-import { parseTarget, serverOf } from '../driver/url.js';
+import { serverOf } from '../driver/url.js';
 import { RefusedError } from '../errors.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';
@@ -44,7 +44,7 @@ export interface TestdbEntry {
 
 /** Opens the host of the configured database: its server, or the embedded test directory. */
 export async function openHost(config: ResolvedConfig): Promise<{ host: TestdbHost; kind: 'pg' | 'pglite' }> {
-  const target = parseTarget(config.url, config.cwd);
+  const { target } = config;
   const host = testdbHost(
     await openHostBeside(target, path.resolve(config.cwd, EMBEDDED_TESTDB_DIR), { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl testdb' }),
     config.lockTimeoutMs,
@@ -102,16 +102,17 @@ async function ensureTemplate(host: TestdbHost, template: string, options: Creat
 
 /** Migrates (and optionally seeds) a template being built. */
 async function fillTemplate(url: string, options: CreateTestdbOptions): Promise<void> {
-  const { config } = options;
+  const config = withUrl(options.config, url);
   // Loaded only when a template is built: a clone from a warm template needs pg alone, not Kysely.
-  const { openDatabase } = await import('../driver/open.js');
-  const database = await openDatabase({ url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, poolSize: 2, applicationName: 'dbctl testdb' });
+  const { openDatabaseFor } = await import('../driver/open-for.js');
+  const database = await openDatabaseFor(config, 'testdb');
   try {
-    const { Migrator } = await import('../migrate/migrator.js');
-    await new Migrator({ database, config: { ...config, url } }).up();
+    const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
+    await new Migrator({ database, ...migratorConfig(config) }).up();
     if (options.seed) {
-      const { seedTemplate } = await import('./seed.js');
-      await seedTemplate(database, { ...config, url });
+      // The seed capability loads only when a seeded template is built.
+      const { runSeeds } = await import('../seed/index.js');
+      await runSeeds({ database, config, env: config.env });
     }
   } finally {
     await database.close();

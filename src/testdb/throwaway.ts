@@ -2,8 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { openHostBeside, withHost } from '../driver/host.js';
-import { openDatabase, type Database } from '../driver/open.js';
-import { parseTarget } from '../driver/url.js';
+import type { Database } from '../driver/open.js';
+import { withDatabaseFor } from '../driver/open-for.js';
 import { cloneName } from './names.js';
 
 /** Where embedded throwaway databases are made (each under its own unique name). */
@@ -19,24 +19,14 @@ const EMBEDDED_THROWAWAY_DIR = path.join(os.tmpdir(), 'dbctl-throwaway');
  * The `dbctl_tmp` prefix keeps it outside `testdb`'s namespace, as for `createTestDatabase`.
  */
 export async function withThrowawayDatabase<T>(config: ResolvedConfig, fn: (database: Database) => Promise<T>): Promise<T> {
-  const target = parseTarget(config.url, config.cwd);
   const name = cloneName('dbctl_tmp');
-  const opening = openHostBeside(target, EMBEDDED_THROWAWAY_DIR, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl throwaway' });
+  const opening = openHostBeside(config.target, EMBEDDED_THROWAWAY_DIR, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl throwaway' });
   return withHost(opening, async (host) => {
     const { url } = await host.create(name);
     try {
-      return await openAndRun(url, config, fn);
+      return await withDatabaseFor(config, 'throwaway', fn, { url });
     } finally {
       await host.drop(name, { force: true });
     }
   });
-}
-
-async function openAndRun<T>(url: string, config: ResolvedConfig, fn: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl throwaway' });
-  try {
-    return await fn(database);
-  } finally {
-    await database.close();
-  }
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { CreateReport, DropReport } from '../../dblife/index.js';
-import { parseTarget } from '../../driver/url.js';
 import { announceTarget, commandContext, withDatabase, type CommandContext } from '../context.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
 import { renderSeededAfter } from '../render/seed.js';
@@ -22,7 +21,7 @@ export function registerDbLifecycle(db: Command): void {
   addGuardOptions(db.command('drop').description('drop the database (embedded: remove its directory)'), FORCE_DROP).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
     await announceTarget(ctx);
-    await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'db drop', opts);
+    await guardDestructive(ctx, ctx.config.target, 'db drop', opts);
     const { dropDatabase } = await import('../../dblife/index.js');
     const report = await dropDatabase({ ...lifecycleOptions(ctx), force: opts.force });
     ctx.out.result({ ok: true, ...report });
@@ -33,29 +32,27 @@ export function registerDbLifecycle(db: Command): void {
     async (opts, command: Command) => {
       const ctx = await commandContext(command);
       await announceTarget(ctx);
-      await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'db fresh', opts);
-      // Every folder the run will read is checked before anything is dropped.
-      const { assertMigrationsFolder, assertSeedsFolder } = await import('../../config/folders.js');
-      assertMigrationsFolder(ctx.config.migrations.dir);
-      if (opts.seed) assertSeedsFolder(ctx.config.seeds.dir);
-      const [{ createDatabase, dropDatabase }, { Migrator }] = await Promise.all([import('../../dblife/index.js'), import('../../migrate/migrator.js')]);
-      const dropped = await dropDatabase({ ...lifecycleOptions(ctx), force: opts.force });
-      renderDrop(ctx, dropped);
-      const created = await createDatabase(lifecycleOptions(ctx));
-      renderCreate(ctx, created);
-      await withDatabase(ctx, async (database) => {
-        const migrated = await new Migrator({ database, config: ctx.config }).up();
-        ctx.out.line(`applied ${migrated.results.length} migration(s)`);
-        const seeded = opts.seed ? await (await import('../../seed/index.js')).runSeeds({ database, config: ctx.config }) : undefined;
-        if (seeded) renderSeededAfter(ctx, seeded);
-        ctx.out.result({ ok: true, dropped, created, migrated, seeded });
+      const { recreateDatabase } = await import('../../dblife/fresh.js');
+      const report = await recreateDatabase({
+        config: ctx.config,
+        force: opts.force,
+        seed: opts.seed,
+        guard: () => guardDestructive(ctx, ctx.config.target, 'db fresh', opts),
+        withDatabase: (fn) => withDatabase(ctx, fn),
+        onEvent: (event) => {
+          if (event.type === 'dropped') renderDrop(ctx, event.report);
+          else if (event.type === 'created') renderCreate(ctx, event.report);
+          else if (event.type === 'migrated') ctx.out.line(`applied ${event.report.results.length} migration(s)`);
+          else renderSeededAfter(ctx, event.report);
+        },
       });
+      ctx.out.result({ ok: true, ...report });
     },
   );
 }
 
 function lifecycleOptions(ctx: CommandContext) {
-  return { url: ctx.config.url, cwd: ctx.config.cwd, connectTimeoutMs: ctx.config.connectTimeoutMs };
+  return { url: ctx.config.url, target: ctx.config.target, cwd: ctx.config.cwd, connectTimeoutMs: ctx.config.connectTimeoutMs };
 }
 
 function renderCreate(ctx: CommandContext, report: CreateReport): void {

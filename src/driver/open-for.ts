@@ -1,0 +1,61 @@
+import { openDatabase, type Database, type OpenOptions } from './open.js';
+
+/** What opening a database reads from a resolved config (ResolvedConfig has all of it). */
+export interface DatabaseSettings {
+  url: string | undefined;
+  cwd: string;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+  poolSize: number;
+}
+
+/**
+ * Why a database is opened; each purpose fixes its pool size, its application_name (what
+ * pg_stat_activity and `db drop`'s refusal show) and whether Kysely is loaded at once.
+ * - command: the CLI's connection to the configured database (and the library's default);
+ * - doctor, wait: a short look (doctor gives up on connecting after 5 s at most);
+ * - testdb: building a template; throwaway: `migrate lint` / `migrate test`'s scratch database;
+ * - reference: reading a clone's schema; fleet: one member of a fleet run;
+ * - restore: the database `restore --create` made; typegen: the embedded database types are read from.
+ */
+export type OpenPurpose = 'command' | 'doctor' | 'wait' | 'testdb' | 'throwaway' | 'reference' | 'fleet' | 'restore' | 'typegen';
+
+const PURPOSES: Record<OpenPurpose, (settings: DatabaseSettings) => Partial<OpenOptions>> = {
+  // Those that wait for an embedded database another process has open, as a run waits for the run lock.
+  command: (s) => ({ poolSize: s.poolSize, lockTimeoutMs: s.lockTimeoutMs }),
+  doctor: (s) => ({ connectTimeoutMs: Math.min(s.connectTimeoutMs, 5000), poolSize: 2, applicationName: 'dbctl doctor' }),
+  wait: () => ({ poolSize: 1, applicationName: 'dbctl db wait' }),
+  testdb: () => ({ poolSize: 2, applicationName: 'dbctl testdb' }),
+  throwaway: () => ({ applicationName: 'dbctl throwaway' }),
+  reference: () => ({ poolSize: 1, kysely: false }),
+  fleet: (s) => ({ poolSize: 2, applicationName: 'dbctl fleet', kysely: false, lockTimeoutMs: s.lockTimeoutMs }),
+  restore: (s) => ({ poolSize: s.poolSize, lockTimeoutMs: s.lockTimeoutMs }),
+  typegen: () => ({}),
+};
+
+/**
+ * Opens the configured database (or `options.url`, another database the purpose works on) with
+ * every setting the config gives, statement_timeout included, whatever the purpose; `options`
+ * adds what only the caller knows (a CLI's query log, a wait's remaining time).
+ */
+export function openDatabaseFor(settings: DatabaseSettings, purpose: OpenPurpose, options: Partial<OpenOptions> = {}): Promise<Database> {
+  return openDatabase({
+    url: options.url ?? settings.url,
+    cwd: settings.cwd,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    statementTimeoutMs: settings.statementTimeoutMs,
+    ...PURPOSES[purpose](settings),
+    ...options,
+  });
+}
+
+/** Opens with openDatabaseFor, runs `fn`, and always closes the database. */
+export async function withDatabaseFor<T>(settings: DatabaseSettings, purpose: OpenPurpose, fn: (database: Database) => Promise<T>, options: Partial<OpenOptions> = {}): Promise<T> {
+  const database = await openDatabaseFor(settings, purpose, options);
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
