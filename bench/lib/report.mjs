@@ -44,7 +44,7 @@ export function renderTargets(results) {
     if (result.unavailable) continue;
     for (const group of result.groups) {
       for (const c of checkTargets(group)) {
-        const measured = c.ratio === null ? 'n/a' : c.max < 1 ? `${fmtRatio(1 / c.ratio)} faster` : fmtRatio(c.ratio);
+        const measured = c.ratio === null ? 'n/a' : c.max <= 0.5 ? `${fmtRatio(1 / c.ratio)} faster` : fmtRatio(c.ratio);
         lines.push(`| ${result.id}. ${group.label} | ${c.text} | ${measured} | ${mark(c.ok)} |`);
       }
     }

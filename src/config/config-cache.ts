@@ -18,14 +18,27 @@ export function cachedConfigPath(file: string, root: string, source: string): st
   return path.join(modules, '.cache', 'dbctl', `config-${key}.mjs`);
 }
 
+/**
+ * The second place for the same transpilation: `<root>/.dbctl/cache/` (git-ignored by `dbctl
+ * init`), for a config whose imports do not resolve from inside node_modules: a package importing
+ * itself by name (`dbctl/config` in dbctl's own repository) resolves only from within the
+ * package's folder, never from below a node_modules.
+ */
+function fallbackPath(cached: string): string {
+  const root = path.dirname(path.dirname(path.dirname(path.dirname(cached))));
+  return path.join(root, '.dbctl', 'cache', path.basename(cached));
+}
+
 /** Imports the cached transpilation if there is one; undefined when there is none (yet, or ever). */
 export async function importCachedConfig(cached: string | undefined): Promise<unknown> {
-  if (!cached || !fs.existsSync(cached)) return undefined;
-  const mod = await import(pathToFileURL(cached).href);
+  if (!cached) return undefined;
+  const found = [cached, fallbackPath(cached)].find((f) => fs.existsSync(f));
+  if (!found) return undefined;
+  const mod = await import(pathToFileURL(found).href);
   return mod.default ?? mod;
 }
 
-/** Marks a config whose transpilation cannot be imported from the cache (e.g. a package importing itself). */
+/** Marks a place whose copy of the transpilation could not be imported (then the next place is tried, or jiti). */
 const skipMarker = (cached: string) => cached.replace(/\.mjs$/, '.jiti');
 
 const LOCATION_DEPENDENT = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"]\.{1,2}\/|import\.meta|__dirname|__filename|\brequire\s*\(/;
@@ -36,7 +49,7 @@ const LOCATION_DEPENDENT = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"]\.{1,2
  * it is, nothing is written and jiti keeps loading it.
  */
 export async function writeConfigCache(cached: string | undefined, source: string, file: string): Promise<void> {
-  if (!cached || LOCATION_DEPENDENT.test(source) || fs.existsSync(skipMarker(cached))) return;
+  if (!cached || LOCATION_DEPENDENT.test(source)) return;
   try {
     const ts = (await import('typescript')).default;
     const out = ts.transpileModule(source, {
@@ -44,16 +57,18 @@ export async function writeConfigCache(cached: string | undefined, source: strin
       compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false, isolatedModules: true },
     }).outputText;
     if (LOCATION_DEPENDENT.test(out)) return;
-    fs.mkdirSync(path.dirname(cached), { recursive: true });
-    const temp = `${cached}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, out);
-    fs.renameSync(temp, cached);
-    // Proven once: a config whose imports do not resolve from the cache (a package's own name
-    // inside its repository) is marked and keeps loading through jiti.
-    await import(pathToFileURL(cached).href).catch(() => {
-      fs.rmSync(cached, { force: true });
-      fs.writeFileSync(skipMarker(cached), '');
-    });
+    // Proven once in each place: a config whose imports do not resolve from one is marked there.
+    for (const place of [cached, fallbackPath(cached)]) {
+      if (fs.existsSync(skipMarker(place))) continue;
+      fs.mkdirSync(path.dirname(place), { recursive: true });
+      const temp = `${place}.${process.pid}.tmp`;
+      fs.writeFileSync(temp, out);
+      fs.renameSync(temp, place);
+      const ok = await import(pathToFileURL(place).href).then(() => true, () => false);
+      if (ok) return;
+      fs.rmSync(place, { force: true });
+      fs.writeFileSync(skipMarker(place), '');
+    }
   } catch {
     /* no cache this time: the config was loaded through jiti */
   }
