@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/driver/open.js';
 import { withDatabase } from '../../src/driver/url.js';
 import { backends, type Backend } from '../helpers/backends.js';
+import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 import { counts, PROJECT, withOpen } from '../reset/schema.js';
 
@@ -56,12 +57,12 @@ describe.each(backends)('db create / drop / fresh on $name', (backend) => {
     expect(create.code).toBe(0);
     expect(create.json()).toMatchObject({ ok: true, created: true });
     expect(await t.exists()).toBe(true);
-    expect((await runCli(['--url', t.url, 'db', 'create'], { cwd })).stdout).toMatch(/already exists/);
+    expect((await runArgv(['--url', t.url, 'db', 'create'], { cwd })).stdout).toMatch(/already exists/);
 
-    const drop = await runCli(['--json', '--url', t.url, 'db', 'drop'], { cwd });
+    const drop = await runArgv(['--json', '--url', t.url, 'db', 'drop'], { cwd });
     expect(drop.json()).toMatchObject({ ok: true, dropped: true, disconnected: 0 });
     expect(await t.exists()).toBe(false);
-    const again = await runCli(['--url', t.url, 'db', 'drop'], { cwd });
+    const again = await runArgv(['--url', t.url, 'db', 'drop'], { cwd });
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/does not exist: nothing to drop/);
   });
@@ -69,7 +70,7 @@ describe.each(backends)('db create / drop / fresh on $name', (backend) => {
   it('refuses to drop a database with an open connection, saying who is connected', async () => {
     const t = target();
     const cwd = tempProject();
-    expect((await runCli(['--url', t.url, 'db', 'create'], { cwd })).code).toBe(0);
+    expect((await runArgv(['--url', t.url, 'db', 'create'], { cwd })).code).toBe(0);
     const holder = backend.serverUrl ? new pg.Client({ connectionString: t.url, application_name: 'holder-app' }) : undefined;
     const embedded = holder ? undefined : await openDatabase({ url: t.url });
     await holder?.connect();
@@ -87,7 +88,7 @@ describe.each(backends)('db create / drop / fresh on $name', (backend) => {
 
       if (holder) {
         holder.on('error', () => {}); // --force terminates it
-        const forced = await runCli(['--json', '--url', t.url, 'db', 'drop', '--force'], { cwd });
+        const forced = await runArgv(['--json', '--url', t.url, 'db', 'drop', '--force'], { cwd });
         expect(forced.json()).toMatchObject({ dropped: true, disconnected: 1 });
         expect(await t.exists()).toBe(false);
       }
@@ -111,11 +112,11 @@ describe.each(backends)('db create / drop / fresh on $name', (backend) => {
 
     await withOpen(t.url, (db) => db.insertInto('CamelCase').defaultValues().execute());
 
-    const second = await runCli(['db', 'fresh'], { cwd });
+    const second = await runArgv(['db', 'fresh'], { cwd });
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/^dropped .*\ncreated .*\napplied 1 migration\(s\)\nseeded 1 seed file\(s\) for environment development: 3 row\(s\) in 1 table\(s\)/);
     expect(await withOpen(t.url, counts)).toEqual({ users: 3, weird: 0, camel: 0, notes: 0, log: 0, migrations: 1, history: 1 });
-    const noSeed = await runCli(['--json', 'db', 'fresh', '--no-seed'], { cwd });
+    const noSeed = await runArgv(['--json', 'db', 'fresh', '--no-seed'], { cwd });
     expect(noSeed.json().seeded).toBeUndefined();
   });
 });
@@ -123,7 +124,7 @@ describe.each(backends)('db create / drop / fresh on $name', (backend) => {
 describe('db lifecycle refusals', () => {
   it('never removes a directory that is not a PGlite database', async () => {
     const cwd = tempProject({ 'data/notes.txt': 'precious' });
-    const r = await runCli(['--url', 'pglite://data', 'db', 'drop'], { cwd });
+    const r = await runArgv(['--url', 'pglite://data', 'db', 'drop'], { cwd });
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('is not a PGlite data directory (no PG_VERSION), so it is not removed');
     expect(fs.readFileSync(path.join(cwd, 'data/notes.txt'), 'utf8')).toBe('precious');
@@ -139,7 +140,7 @@ describe('db lifecycle refusals', () => {
     try {
       const url = new URL(withDatabase(serverUrl, `${role}_db`));
       url.username = role;
-      const r = await runCli(['--url', url.toString(), 'db', 'create'], { cwd: tempProject() });
+      const r = await runArgv(['--url', url.toString(), 'db', 'create'], { cwd: tempProject() });
       expect(r.code).toBe(5);
       expect(r.stderr).toContain(`error: cannot create database "${role}_db": permission denied to create database (SQLSTATE 42501)`);
       expect(r.stderr).toContain('hint: connect as a role allowed to create databases');

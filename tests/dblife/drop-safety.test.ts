@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { dropDatabase } from '../../src/dblife/index.js';
 import { inspectPgliteDir, PGLITE_MARKER } from '../../src/driver/pglite-dir.js';
 import { copyPgliteBase, pgliteBaseImage } from '../../src/driver/pglite-image.js';
+import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject, writeFiles } from '../helpers/cli.js';
 
 /** Every file under `dir`, with its content, to show a refused directory was left untouched. */
@@ -40,7 +41,7 @@ describe('db drop / db fresh delete only dbctl\'s PGlite directories (embedded o
     const dir = path.join(cwd, 'cluster');
     nativeCluster(dir, process.pid);
     const before = snapshot(dir);
-    const r = await runCli(['--url', 'pglite://cluster', 'db', 'drop'], { cwd });
+    const r = await runArgv(['--url', 'pglite://cluster', 'db', 'drop'], { cwd });
     expect(r.code).toBe(5);
     expect(r.stderr).toContain(`db drop refused: ${dir} is a PostgreSQL server's data directory (postmaster.pid names pid ${process.pid}, which is running), not a PGlite one, so it is not removed`);
     expect(snapshot(dir)).toEqual(before);
@@ -62,7 +63,7 @@ describe('db drop / db fresh delete only dbctl\'s PGlite directories (embedded o
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'precious');
     const before = snapshot(dir);
     for (const command of [['db', 'drop'], ['db', 'fresh']]) {
-      const r = await runCli(command, { cwd });
+      const r = await runArgv(command, { cwd });
       expect(r.code, r.stderr).toBe(5);
       expect(r.stderr).toContain(`db drop refused: ${dir} holds files PGlite never creates (notes.txt), so it is not removed`);
     }
@@ -71,7 +72,7 @@ describe('db drop / db fresh delete only dbctl\'s PGlite directories (embedded o
 
   it('drops a directory dbctl created (it carries the marker)', async () => {
     const cwd = tempProject();
-    expect((await runCli(['--url', 'pglite://db', 'db', 'create'], { cwd })).code).toBe(0);
+    expect((await runArgv(['--url', 'pglite://db', 'db', 'create'], { cwd })).code).toBe(0);
     const dir = path.join(cwd, 'db');
     expect(inspectPgliteDir(dir)).toMatchObject({ marked: true, refusal: null });
     const r = await runCli(['--json', '--url', 'pglite://db', 'db', 'drop'], { cwd });
