@@ -8,7 +8,8 @@ export { openDatabaseFor, withDatabaseFor, type OpenPurpose, type DatabaseSettin
 export { parseTarget, describeTarget, serverOf, databaseName, redact, withDatabase as withDatabaseName, type Target, type ServerTarget } from './driver/url.js';
 export { openHostOf, openHostBeside, withHost, type Host, type HostCapabilities, type HostOptions, type CreateOptions as HostCreateOptions, type DropOptions as HostDropOptions } from './driver/host.js';
 export { copyIn, type CopyIn } from './driver/copy.js';
-export { Migrator, MigrationFailedError, type MigrateEvent, type RunReport, type MigrationResult, type UpOptions, type DownOptions, type StatusReport } from './migrate/migrator.js';
+export { Migrator, MigrationFailedError, migratorConfig, type MigratorProps, type MigrateEvent, type RunReport, type MigrationResult, type UpOptions, type DownOptions, type StatusReport } from './migrate/migrator.js';
+export type { Migration, MigrationProvider } from './migrate/files.js';
 export { createMigrationFile } from './migrate/new.js';
 export type { MigrationStatusEntry, MigrationState, StatusSummary } from './migrate/plan.js';
 export { VERSION } from './version.js';

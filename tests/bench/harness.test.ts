@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/driver/open.js';
+import { Migrator } from '../../src/migrate/migrator.js';
+import { backends, freshDatabase } from '../helpers/backends.js';
 // The harness is plain ESM outside src/ (it is not shipped); these test its arithmetic, not timings.
 import { writeMigrations, writeSqlScript } from '../../bench/lib/generate.mjs';
 import { interleave, median } from '../../bench/lib/measure.mjs';
@@ -44,15 +48,43 @@ describe('bench harness', () => {
   it('generates the same chain of tables in every tool\'s format', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-bench-test-'));
     try {
-      for (const format of ['ts', 'npm', 'dbmate'] as const) writeMigrations(path.join(dir, format), 3, format);
+      for (const format of ['ts', 'js', 'npm', 'dbmate'] as const) writeMigrations(path.join(dir, format), 3, format);
       writeSqlScript(path.join(dir, 'all.sql'), 3);
       expect(fs.readdirSync(path.join(dir, 'ts'))).toEqual(['0001_create_t0001.ts', '0002_create_t0002.ts', '0003_create_t0003.ts']);
       expect(fs.readFileSync(path.join(dir, 'ts', '0003_create_t0003.ts'), 'utf8')).toContain("c.references('t0002.id')");
       expect(fs.readFileSync(path.join(dir, 'npm', '0003_create_t0003.js'), 'utf8')).toContain("references: 't0002(id)'");
+      const js = fs.readFileSync(path.join(dir, 'js', '0003_create_t0003.js'), 'utf8');
+      expect(js).toContain("c.references('t0002.id')");
+      expect(js).not.toMatch(/Kysely<|: Promise/);
       const sql = fs.readFileSync(path.join(dir, 'all.sql'), 'utf8');
       expect(sql.match(/create table/g)).toHaveLength(3);
       expect(sql.match(/create index/g)).toHaveLength(3);
       expect(sql).toContain('prev_id uuid references t0002 (id)');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+const server = backends.find((b) => b.name === 'pg');
+
+describe.runIf(server)('the node + pg floor of case 1', () => {
+  it('applies the .sql files and leaves the bookkeeping dbctl reads as its own: all applied, none changed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-bench-test-'));
+    const t = await freshDatabase(server!);
+    try {
+      writeMigrations(path.join(dir, 'migrations'), 3, 'dbmate');
+      const floor = path.resolve('bench/fixtures/node-floor-apply.mjs');
+      const r = spawnSync(process.execPath, [floor, 'migrations'], { cwd: dir, env: { ...process.env, DATABASE_URL: t.url }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const database = await openDatabase({ url: t.url, kysely: false });
+      try {
+        const status = await new Migrator({ database, migrations: path.join(dir, 'migrations') }).status();
+        expect(status.summary).toMatchObject({ total: 3, applied: 3, pending: 0, modified: 0 });
+        expect((await database.query(`select count(*)::int as n from t0003`)).rows).toEqual([{ n: 0 }]);
+      } finally {
+        await database.close();
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { transactionalViolation } from '../../src/migrate/sql-checks.js';
+import { mayHoldViolation, transactionalViolation } from '../../src/migrate/sql-checks.js';
 import { parseStatements, SqlParseError } from '../../src/migrate/statements.js';
 
 const texts = async (script: string) => (await parseStatements(script)).map((s) => s.sql);
@@ -101,5 +101,29 @@ describe('transactionalViolation', () => {
       "create subscription s connection 'x' publication p with (connect = false)",
       'discard temp',
     ]) expect(await violation(sql)).toBeUndefined();
+  });
+});
+
+describe('mayHoldViolation (the lexical test that spares clean sections the parser)', () => {
+  it('lets through to the parser every statement transactionalViolation refuses, and psql meta-commands', () => {
+    for (const sql of [
+      'begin', 'start transaction', 'COMMIT', 'end', 'rollback', 'abort', "prepare transaction 'x'", "commit prepared 'x'",
+      'savepoint s; release s', 'rollback to savepoint s', 'vacuum t', 'create index concurrently i on t (id)', 'drop index concurrently i',
+      'reindex table concurrently t', 'reindex database d', 'alter system set work_mem = 1', 'create database d', 'drop database d',
+      "create tablespace s location '/x'", 'alter table p detach partition c concurrently', 'cluster', 'discard all',
+      "create subscription s connection 'x' publication p", '\\c other', 'create table a (id int);\nCommit;',
+    ]) expect(mayHoldViolation(sql), sql).toBe(true);
+  });
+
+  it('reads words only outside comments, quotes, quoted identifiers and dollar quotes', () => {
+    for (const sql of [
+      'create table t (id int primary key, name text);\ncreate index t_name on t (name);',
+      "-- commit; vacuum\ncreate table a (id int); /* begin /* nested end */ rollback */",
+      "insert into t (name) values ('commit; end'), (E'it\\'s vacuum'), ($$begin$$), ($tag$ rollback $tag$);",
+      'create table "end" ("database" text, "commit" int);',
+      "create function f() returns int language plpgsql as $$ begin return 1; end $$;",
+    ]) expect(mayHoldViolation(sql), sql).toBe(false);
+    // Conservative where a word could be either: the parser decides.
+    expect(mayHoldViolation('select case when true then 1 end')).toBe(true);
   });
 });
