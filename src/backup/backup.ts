@@ -92,18 +92,21 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
     } else {
       const tool = { name: 'pg_dump' as const, bin: config.backups.pgDump };
       const conn = libpqConnection(database.target.url, config.connectTimeoutMs);
-      side = sideInfo();
-      side.catch(() => {}); // awaited below; a failure here must not surface as an unhandled rejection first
       ({ version, tables } = await onExportedSnapshot(database, async (lead, snapshot) => {
-        const version = await serverVersion(lead);
+        // pg_dump starts first; the server's version (only needed to explain a failure, and for the
+        // manifest) is read while it runs.
+        const serverVersionRead = serverVersion(lead);
+        serverVersionRead.catch(() => {}); // awaited below
         const t = performance.now();
         progress(content === 'schema-only' ? 'dumping with pg_dump' : 'dumping with pg_dump and hashing the tables on its snapshot');
         // pg_dump reads the exported snapshot while this transaction, on that very snapshot, hashes the
         // tables: the same rows, read at the same time instead of one after the other. Both are
         // awaited before the transaction ends (which would invalidate the snapshot pg_dump imports).
         // Two hashing sessions, not more: pg_dump's backend and its compression want cores too.
-        const dumped = runToolForServer(tool, ['--format', format, '--file', file, '--snapshot', snapshot, ...contentArgs, '--dbname', conn.dbname], conn.env, 'pg_dump', version)
+        const dumped = runToolForServer(tool, ['--format', format, '--file', file, '--snapshot', snapshot, ...contentArgs, '--dbname', conn.dbname], conn.env, 'pg_dump', serverVersionRead)
           .then(() => void (dumpMs = performance.now() - t));
+        side = sideInfo();
+        side.catch(() => {}); // awaited below; a failure here must not surface as an unhandled rejection first
         const hashed = listManifestTables(lead).then(async (listed) =>
           content === 'schema-only'
             ? schemaOnlySnapshot(listed)
@@ -111,7 +114,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
         const [d, h] = await Promise.allSettled([dumped, hashed]);
         if (d.status === 'rejected') throw d.reason;
         if (h.status === 'rejected') throw h.reason;
-        return { version, tables: h.value };
+        return { version: await serverVersionRead, tables: h.value };
       }));
       // The dump says which pg_dump wrote it; a file that does not (a program that is no pg_dump) is
       // asked for its version, which refuses one older than the server.

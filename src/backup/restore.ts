@@ -191,7 +191,7 @@ async function prepareServerRestore(method: 'pg_restore' | 'psql', file: string,
     },
     // Into an empty database, pg_restore runs without a `--version` round first (a Perl wrapper on
     // Debian, as slow as a small restore): one older than the server is named when it fails.
-    run: async () => void (method === 'pg_restore' ? await runToolForServer(tool, args, conn.env, method, version) : await runToolOrFail(tool, args, conn.env, method)),
+    run: async () => void (method === 'pg_restore' ? await runToolForServer(tool, args, conn.env, method, Promise.resolve(version)) : await runToolOrFail(tool, args, conn.env, method)),
   };
 }
 

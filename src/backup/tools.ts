@@ -71,12 +71,12 @@ export async function assertToolSupportsServer(tool: Tool, serverVersionNum: num
  * database. A client older than the server refuses it by itself (pg_dump) or fails on what it
  * cannot read (pg_restore); only then is its version read, to say so (`tool_too_old`, exit 2).
  */
-export async function runToolForServer(tool: Tool, args: string[], env: Record<string, string>, what: string, server: { num: number; text: string }): Promise<ToolResult> {
+export async function runToolForServer(tool: Tool, args: string[], env: Record<string, string>, what: string, server: PromiseLike<{ num: number; text: string }>): Promise<ToolResult> {
   try {
     return await runToolOrFail(tool, args, env, what);
   } catch (error) {
     if ((error as { code?: string }).code === 'tool_missing') throw error;
-    await explainOldTool(tool, server);
+    await explainOldTool(tool, await server);
     throw error;
   }
 }
