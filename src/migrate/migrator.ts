@@ -359,7 +359,10 @@ export class Migrator {
     if (options.singleTransaction) {
       const outside = prepared.filter((p) => !p.transaction);
       if (outside.length) {
-        throw new UsageError(`--single-transaction: ${outside.map((p) => p.file.name).join(', ')} must run outside a transaction`);
+        throw new UsageError(`--single-transaction: ${outside.map((p) => p.file.name).join(', ')} must run outside a transaction (transaction:false), so ${outside.length > 1 ? 'they' : 'it'} cannot share one with the others; nothing was applied`, {
+          hint: `apply up to the migration before it with --single-transaction --to, then the rest without --single-transaction`,
+          data: { outside: outside.map((p) => p.file.name) },
+        });
       }
     }
     if (options.dryRun) return this.#dryRun(prepared, report);

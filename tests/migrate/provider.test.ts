@@ -65,3 +65,19 @@ describe.each(backends)('migrations from a provider on $name', (backend) => {
     expect((await database.query(`select to_regclass('public.a') as t`)).rows).toEqual([{ t: null }]);
   });
 });
+
+describe.each(backends)('--single-transaction on $name', (backend) => {
+  it('refuses, before anything runs, a migration that must run outside a transaction', async () => {
+    const t = await freshDatabase(backend);
+    const database = await openDatabase({ url: t.url, cwd: tempProject({}) });
+    open.push(database);
+    const migrator = new Migrator({
+      database,
+      migrations: provider({ '001_a': table('a'), '002_idx': { ...table('x'), config: { transaction: false } } as any }),
+    });
+    const error = await migrator.up({ singleTransaction: true }).catch((e) => e);
+    expect(error.message).toBe('--single-transaction: 002_idx must run outside a transaction (transaction:false), so it cannot share one with the others; nothing was applied');
+    expect(error.exitCode).toBe(2);
+    expect((await database.query(`select to_regclass('public.a') as t`)).rows).toEqual([{ t: null }]);
+  });
+});
