@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
+import { databaseName } from '../driver/url.js';
 import { UsageError } from '../errors.js';
 import { Migrator } from '../migrate/migrator.js';
 import { VERSION } from '../version.js';
@@ -175,8 +176,7 @@ async function migrationState(database: Database, config: ResolvedConfig): Promi
 
 /** The database's name as it goes into a file name: the server database, or the PGlite directory. */
 function backupName(database: Database): string {
-  const t = database.target;
-  const name = t.kind === 'pg' ? t.database : t.dataDir ? path.basename(t.dataDir) : 'memory';
+  const name = databaseName(database.target);
   return name.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 

@@ -48,7 +48,7 @@ export async function commandContext(command: Command, extra: ConfigOverrides = 
 export async function announceTarget(ctx: CommandContext, url = ctx.config.url, source = ctx.config.urlOrigin): Promise<void> {
   const { parseTarget, describeTarget } = await import('../driver/url.js');
   const { redact } = await import('../secrets.js');
-  const target = parseTarget(url, ctx.config.cwd);
+  const target = url === ctx.config.url ? ctx.config.target : parseTarget(url, ctx.config.cwd);
   ctx.out.target({ url: redact(target.url), description: describeTarget(target), env: ctx.config.env, source });
 }
 
@@ -65,14 +65,9 @@ export function currentOutput(globals?: GlobalOptions): Output {
  */
 export async function withDatabase<T>(ctx: CommandContext, fn: (database: Database) => Promise<T>, url = ctx.config.url, options: { kysely?: boolean; source?: string } = {}): Promise<T> {
   await announceTarget(ctx, url, options.source);
-  const { openDatabase } = await import('../driver/open.js');
-  const database = await openDatabase({
+  const { openDatabaseFor } = await import('../driver/open-for.js');
+  const database = await openDatabaseFor(ctx.config, 'command', {
     url,
-    cwd: ctx.config.cwd,
-    connectTimeoutMs: ctx.config.connectTimeoutMs,
-    statementTimeoutMs: ctx.config.statementTimeoutMs,
-    poolSize: ctx.config.poolSize,
-    lockTimeoutMs: ctx.config.lockTimeoutMs,
     onLockWait: (holder) => ctx.out.info(ctx.out.color.yellow(`waiting for the embedded database, open in pid ${holder.pid} since ${holder.since}`) + ` (up to ${ctx.config.lockTimeoutMs / 1000} s)`),
     kysely: options.kysely,
     onFirstRun: () => ctx.out.note('first run: preparing the embedded database (once per machine and PGlite version, a few seconds)'),

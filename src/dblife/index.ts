@@ -1,6 +1,6 @@
 import { openHostOf, type Host } from '../driver/host.js';
 import { isPostgresError } from '../driver/sql-error.js';
-import { describeTarget, parseTarget, type Target } from '../driver/url.js';
+import { describeTarget, parseTarget, serverOf, type Target } from '../driver/url.js';
 import { codeForSqlstate, errorFor, isDbctlError, UsageError } from '../errors.js';
 import { confirmName } from '../guard/index.js';
 
@@ -60,7 +60,7 @@ export async function dropDatabase(options: LifecycleOptions & { force?: boolean
 
 /** Runs `fn` on the host of `target` (a server: through its maintenance database, never `target` itself). */
 async function onHost<T>(target: Target, options: LifecycleOptions, operation: string, fn: (host: Host, name: string) => Promise<T>): Promise<T> {
-  if (target.kind === 'pg' && target.database === MAINTENANCE_DATABASE) {
+  if (serverOf(target)?.database === MAINTENANCE_DATABASE) {
     throw new UsageError(`${operation} refused: "${MAINTENANCE_DATABASE}" is the maintenance database dbctl works through`, {
       hint: 'name another database in --url / DATABASE_URL',
     });

@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { dataDirOwner } from '../driver/dir-lock.js';
 import { inspectPgliteDir } from '../driver/pglite-dir.js';
 import type { Database } from '../driver/open.js';
-import { redact, type Target } from '../driver/url.js';
+import { embeddedOf, redact, serverOf, type Target } from '../driver/url.js';
 import { listMigrationFiles } from '../migrate/files.js';
 import { section, type Section } from './report.js';
 
@@ -38,7 +38,7 @@ export async function connectionSection(database: Database): Promise<Section> {
   const ssl = database.capabilities.concurrentSessions
     ? await sql<{ ssl: boolean }>`select ssl from pg_stat_ssl where pid = pg_backend_pid()`.execute(db).then((r) => r.rows[0]?.ssl ?? false)
     : null;
-  const backend = database.target.kind === 'pg' ? 'server' : 'embedded PGlite';
+  const backend = serverOf(database.target) ? 'server' : 'embedded PGlite';
   return section('ok', `${backend}, PostgreSQL ${rows[0].server_version}, ${latencyMs} ms round trip${ssl === null ? '' : ssl ? ', SSL' : ', no SSL'}`, {
     backend: database.target.kind,
     serverVersion: rows[0].server_version,
@@ -125,9 +125,10 @@ export async function typesSection(database: Database, config: ResolvedConfig): 
 
 /** The embedded data directory: present, a PGlite cluster, and who (if anyone) has it open. */
 export function pgliteSection(target: Target): Section {
-  if (target.kind !== 'pglite') return section('skipped', 'not applicable: a database server', {});
-  if (target.dataDir === null) return section('ok', 'in memory', { dataDir: null });
-  const dataDir = target.dataDir;
+  const embedded = embeddedOf(target);
+  if (!embedded) return section('skipped', 'not applicable: a database server', {});
+  if (embedded.dataDir === null) return section('ok', 'in memory', { dataDir: null });
+  const dataDir = embedded.dataDir;
   const { exists, pgVersion, server, refusal } = inspectPgliteDir(dataDir);
   const owner = dataDirOwner(dataDir);
   const lockedBy = owner && owner.pid !== process.pid ? owner : null;

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import { openDatabase, type Database } from '../driver/open.js';
-import { parseTarget } from '../driver/url.js';
+import type { Database } from '../driver/open.js';
+import { openDatabaseFor } from '../driver/open-for.js';
 import { isDbctlError } from '../errors.js';
 import { configSection, connectionSection, extensionsSection, lockSection, migrationsSection, pgliteSection, sessionsSection, typesSection } from './checks.js';
 import { section, SECTIONS, type DoctorReport, type Section, type SectionName } from './report.js';
@@ -14,17 +14,18 @@ export type { DoctorReport, Section, SectionName, SectionStatus } from './report
  * checks that need a connection are 'unknown' when there is none.
  */
 export async function runDoctor(config: ResolvedConfig): Promise<DoctorReport> {
-  const target = parseTarget(config.url, config.cwd);
   const sections = {} as Record<SectionName, Section>;
   sections.config = configSection(config);
-  sections.pglite = pgliteSection(target);
+  const embedded = pgliteSection(config.target);
+  sections.pglite = embedded;
   // Opening a missing embedded directory would create it (initdb): report instead of repairing.
-  const embeddedMissing = target.kind === 'pglite' && sections.pglite.status === 'attention';
+  // (On a server the section is skipped, never 'attention'.)
+  const embeddedMissing = embedded.status === 'attention';
   let database: Database | undefined;
-  if (embeddedMissing) sections.connection = section('attention', `not opened: ${sections.pglite.summary}`);
+  if (embeddedMissing) sections.connection = section('attention', `not opened: ${embedded.summary}`);
   else {
     try {
-      database = await openDatabase({ url: config.url, cwd: config.cwd, connectTimeoutMs: Math.min(config.connectTimeoutMs, 5000), poolSize: 2, applicationName: 'dbctl doctor' });
+      database = await openDatabaseFor(config, 'doctor');
     } catch (error) {
       sections.connection = section('attention', `cannot connect: ${messageOf(error)}`, { error: isDbctlError(error) ? error.toJSON() : { message: messageOf(error) } });
     }

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import { openDatabase } from '../driver/open.js';
-import { describeTarget, parseTarget } from '../driver/url.js';
+import { openDatabaseFor } from '../driver/open-for.js';
+import { describeTarget } from '../driver/url.js';
 import { ConnectionError, isDbctlError } from '../errors.js';
 
 export interface WaitOptions {
@@ -22,7 +22,7 @@ const FINAL = ['auth_failed', 'tls', 'usage', 'config'];
  */
 export async function waitForDatabase(options: WaitOptions): Promise<{ milliseconds: number; attempts: number; target: string }> {
   const { config } = options;
-  const target = describeTarget(parseTarget(config.url, config.cwd));
+  const target = describeTarget(config.target);
   const started = Date.now();
   const deadline = started + options.timeoutMs;
   let reason = 'no attempt made';
@@ -49,7 +49,7 @@ export async function waitForDatabase(options: WaitOptions): Promise<{ milliseco
 
 async function ready(options: WaitOptions, remainingMs: number): Promise<boolean> {
   const { config } = options;
-  const database = await openDatabase({ url: config.url, cwd: config.cwd, connectTimeoutMs: remainingMs, poolSize: 1, applicationName: 'dbctl db wait' });
+  const database = await openDatabaseFor(config, 'wait', { connectTimeoutMs: remainingMs });
   try {
     if (!options.migrated) return true;
     const { Migrator } = await import('../migrate/migrator.js');

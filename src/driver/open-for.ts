@@ -46,7 +46,8 @@ export function openDatabaseFor(settings: DatabaseSettings, purpose: OpenPurpose
     connectTimeoutMs: settings.connectTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,
     ...PURPOSES[purpose](settings),
-    ...options,
+    // An option given as undefined leaves the purpose's own.
+    ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
   });
 }
 

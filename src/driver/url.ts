@@ -9,6 +9,8 @@ export type Target =
 
 /** A target on a database server. */
 export type ServerTarget = Extract<Target, { kind: 'pg' }>;
+/** An embedded (PGlite) target. */
+export type EmbeddedTarget = Extract<Target, { kind: 'pglite' }>;
 
 export const DEFAULT_PGLITE_DIR = '.dbctl/pglite';
 
@@ -77,6 +79,11 @@ export function describeTarget(target: Target): string {
 /** The server `target` is on; undefined when it is embedded (capabilities that need a server ask this). */
 export function serverOf(target: Target): ServerTarget | undefined {
   return target.kind === 'pg' ? target : undefined;
+}
+
+/** An embedded target (its data directory, null in memory); undefined on a server. */
+export function embeddedOf(target: Target): EmbeddedTarget | undefined {
+  return target.kind === 'pglite' ? target : undefined;
 }
 
 /** `host:port` of a server; for an embedded database, the same as describeTarget. */

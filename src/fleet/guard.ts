@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import { parseTarget } from '../driver/url.js';
+import { parseTarget, serverOf } from '../driver/url.js';
 import { RefusedError } from '../errors.js';
 import { matchProductionHost } from '../guard/hosts.js';
 import type { Fleet } from './targets.js';
@@ -14,10 +14,10 @@ export function assertFleetDestructiveAllowed(input: { config: ResolvedConfig; f
   const data = { operation, env: config.env, fleet: fleet.name };
   if (!config.protected) {
     for (const m of fleet.members) {
-      const target = parseTarget(m.url, config.cwd);
-      const pattern = target.kind === 'pg' ? matchProductionHost(target.host, config.productionHosts) : undefined;
+      const host = serverOf(parseTarget(m.url, config.cwd))?.host;
+      const pattern = host === undefined ? undefined : matchProductionHost(host, config.productionHosts);
       if (pattern !== undefined) {
-        throw new RefusedError(`fleet ${operation} refused: ${m.name} is on host "${target.kind === 'pg' ? target.host : ''}", which matches productionHosts pattern "${pattern}", but environment "${config.env}" is not protected`, {
+        throw new RefusedError(`fleet ${operation} refused: ${m.name} is on host "${host}", which matches productionHosts pattern "${pattern}", but environment "${config.env}" is not protected`, {
           hint: `run with a protected environment (e.g. --env production) and --force --confirm ${fleet.name}`,
           data: { ...data, member: m.name, pattern },
         }, 'production_host');

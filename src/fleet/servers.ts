@@ -1,18 +1,9 @@
 import type pg from 'pg';
-import { connectionErrorFor } from '../driver/connect-error.js';
-import { parseTarget } from '../driver/url.js';
+import { connectServerClient } from '../driver/pg-client.js';
 
 /** A single short session on `url` (listing databases or schemas, reading the connection headroom). */
 export async function withServerClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const { default: pgModule } = await import('pg');
-  const client = new pgModule.Client({ connectionString: url, application_name: 'dbctl fleet' });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-  } catch (error) {
-    const target = parseTarget(url, process.cwd());
-    throw target.kind === 'pg' ? connectionErrorFor(error, target, 0) : error;
-  }
+  const client = await connectServerClient(url, 'dbctl fleet');
   try {
     return await fn(client);
   } finally {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FleetConfig, FleetTarget } from '../config/define.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { quoteIdent } from '../driver/quote.js';
-import { describeTarget, parseTarget, withDatabase as withDatabaseName } from '../driver/url.js';
+import { describeTarget, hostLabel, parseTarget, serverOf, withDatabase as withDatabaseName } from '../driver/url.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { registerUrlSecrets } from '../secrets.js';
 import { withServerClient } from './servers.js';
@@ -44,8 +44,8 @@ export async function resolveFleet(config: ResolvedConfig, selection: FleetSelec
     }, 'fleet_selection');
   }
   if (selection.allDatabases) {
-    const target = parseTarget(config.url, config.cwd);
-    if (target.kind !== 'pg') {
+    const target = serverOf(config.target);
+    if (!target) {
       throw new UsageError('--all-databases needs a database server (a postgres:// URL): the embedded database is one database', {}, 'fleet_embedded');
     }
     const name = `all-databases ${selection.allDatabases}`;
@@ -104,8 +104,8 @@ function fromTargets(targets: FleetTarget[], config: ResolvedConfig): FleetMembe
     if (typeof url !== 'string' || !url) throw new ConfigError(`fleet target ${i + 1} has no url`, {}, 'fleet_target');
     registerUrlSecrets(url);
     const target = parseTarget(url, config.cwd);
-    const base = target.kind === 'pg' ? target.database : describeTarget(target);
-    return member(url, target.kind === 'pg' ? `${target.host}:${target.port}` : describeTarget(target), name ?? (schema ? `${base}/${schema}` : base), schema, []);
+    const base = serverOf(target)?.database ?? describeTarget(target);
+    return member(url, hostLabel(target), name ?? (schema ? `${base}/${schema}` : base), schema, []);
   });
 }
 
@@ -117,8 +117,8 @@ function member(url: string, server: string, name: string, schema: string | unde
 /** Every database on `serverUrl`'s server whose name is LIKE `pattern` (and not LIKE `exclude`), connectable, by name. */
 async function databasesMatching(serverUrl: string, pattern: string, exclude?: string): Promise<FleetMember[]> {
   registerUrlSecrets(serverUrl);
-  const target = parseTarget(serverUrl, process.cwd());
-  if (target.kind !== 'pg') throw new ConfigError('a { server, databases } fleet needs a postgres:// server URL', {}, 'fleet_target');
+  const target = serverOf(parseTarget(serverUrl, process.cwd()));
+  if (!target) throw new ConfigError('a { server, databases } fleet needs a postgres:// server URL', {}, 'fleet_target');
   const names = await withServerClient(serverUrl, async (c) =>
     (await c.query<{ datname: string }>(
       `select datname from pg_database where datname like $1 and ($2::text is null or datname not like $2) and datallowconn and not datistemplate order by datname collate "C"`,
@@ -131,8 +131,8 @@ async function databasesMatching(serverUrl: string, pattern: string, exclude?: s
 /** Every schema of the database at `url` whose name is LIKE `pattern` (and not LIKE `exclude`), by name. */
 async function schemasMatching(url: string, pattern: string, exclude: string | undefined, searchPath: string[]): Promise<FleetMember[]> {
   registerUrlSecrets(url);
-  const target = parseTarget(url, process.cwd());
-  if (target.kind !== 'pg') throw new ConfigError('a { url, schemas } fleet needs a postgres:// URL', {}, 'fleet_target');
+  const target = serverOf(parseTarget(url, process.cwd()));
+  if (!target) throw new ConfigError('a { url, schemas } fleet needs a postgres:// URL', {}, 'fleet_target');
   const schemas = await withServerClient(url, async (c) =>
     (await c.query<{ nspname: string }>(
       `select nspname from pg_namespace where nspname like $1 and ($2::text is null or nspname not like $2) and nspname not like 'pg\\_%' and nspname <> 'information_schema' order by nspname collate "C"`,

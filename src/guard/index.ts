@@ -1,6 +1,5 @@
-import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { describeTarget, type Target } from '../driver/url.js';
+import { databaseName, describeTarget, serverOf, type Target } from '../driver/url.js';
 import { RefusedError } from '../errors.js';
 import { matchProductionHost } from './hosts.js';
 
@@ -21,8 +20,7 @@ export interface GuardInput {
  * database is always `postgres`, the data directory's name, which says which copy is meant.
  */
 export function confirmName(target: Target): string {
-  if (target.kind === 'pg') return target.database;
-  return target.dataDir === null ? 'memory' : path.basename(target.dataDir);
+  return databaseName(target);
 }
 
 /**
@@ -38,7 +36,7 @@ export async function assertDestructiveAllowed(input: GuardInput): Promise<void>
   const where = `database "${name}" (${describeTarget(target)})`;
   const data = { operation, env: config.env, database: name };
 
-  const host = target.kind === 'pg' ? target.host : undefined;
+  const host = serverOf(target)?.host;
   const pattern = host === undefined ? undefined : matchProductionHost(host, config.productionHosts);
   if (pattern !== undefined && !config.protected) {
     throw new RefusedError(`${operation} refused: host "${host}" matches productionHosts pattern "${pattern}" but environment "${config.env}" is not protected (${where})`, {

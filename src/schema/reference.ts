@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { openDatabase, type Database } from '../driver/open.js';
-import { parseTarget } from '../driver/url.js';
-import { createTestdb, dropTestdb, EMBEDDED_TESTDB_DIR, type TestdbEvent } from '../testdb/index.js';
+import type { Database } from '../driver/open.js';
+import { openDatabaseFor } from '../driver/open-for.js';
+import { createTestdb, dropTestdb, EMBEDDED_TESTDB_DIR, testdbHostKey, type TestdbEvent } from '../testdb/index.js';
 import { templateHash } from '../testdb/hash.js';
 import { templateName } from '../testdb/names.js';
 import { VERSION } from '../version.js';
@@ -32,9 +32,8 @@ export interface Reference {
  */
 export async function referenceSnapshot(live: Database, config: ResolvedConfig, onEvent?: (event: TestdbEvent) => void): Promise<Reference> {
   const template = templateName(config.testdb.prefix, templateHash(config, false));
-  const target = parseTarget(config.url, config.cwd);
   const key = createHash('sha256')
-    .update(JSON.stringify({ VERSION, host: target.kind === 'pg' ? `${target.host}:${target.port}` : path.resolve(config.cwd, EMBEDDED_TESTDB_DIR), template, migrations: config.migrations }))
+    .update(JSON.stringify({ VERSION, host: testdbHostKey(config), template, migrations: config.migrations }))
     .digest('hex')
     .slice(0, 24);
   const file = path.join(config.cwd, CACHE_DIR, `${key}.json`);
@@ -48,7 +47,7 @@ export async function referenceSnapshot(live: Database, config: ResolvedConfig, 
   const clone = await createTestdb({ config, onEvent });
   let snapshot: SchemaSnapshot;
   try {
-    const reference = await openDatabase({ url: clone.url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, poolSize: 1, kysely: false });
+    const reference = await openDatabaseFor(config, 'reference', { url: clone.url });
     try {
       snapshot = await introspectSchema(reference, { migrations: config.migrations });
     } finally {

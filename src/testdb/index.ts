@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { withUrl, type ResolvedConfig } from '../config/resolve.js';
 import { openHostBeside } from '../driver/host.js';
-import { serverOf } from '../driver/url.js';
+import { hostLabel, serverOf } from '../driver/url.js';
 import { RefusedError } from '../errors.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';
@@ -40,6 +40,12 @@ export interface TestdbEntry {
   createdAt: Date | null;
   /** A template whose hash matches the project as it is now. */
   current: boolean;
+}
+
+/** Where the configured database's test databases live, as a key: its server (`host:port`), or the embedded test folder. */
+export function testdbHostKey(config: ResolvedConfig): string {
+  const server = serverOf(config.target);
+  return server ? hostLabel(server) : path.resolve(config.cwd, EMBEDDED_TESTDB_DIR);
 }
 
 /** Opens the host of the configured database: its server, or the embedded test directory. */

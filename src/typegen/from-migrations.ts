@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { openDatabase, type Database } from '../driver/open.js';
+import type { Database } from '../driver/open.js';
+import { openDatabaseFor } from '../driver/open-for.js';
+import { scratchEmbedded } from '../driver/pglite-host.js';
 import type { RunReport } from '../migrate/migrator.js';
-import { copyPgliteBase } from '../driver/pglite-image.js';
 
 /**
  * Runs `fn` on a throwaway embedded database with every migration applied, then deletes it. No
@@ -12,11 +10,9 @@ import { copyPgliteBase } from '../driver/pglite-image.js';
  * the prepared PGlite image (well under a second) instead of a fresh initdb (~5 s).
  */
 export async function withMigratedDatabase<T>(config: ResolvedConfig, fn: (database: Database, report: RunReport) => Promise<T>): Promise<T> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-typegen-'));
+  const scratch = await scratchEmbedded('dbctl-typegen-');
   try {
-    const dataDir = path.join(dir, 'pglite');
-    await copyPgliteBase(dataDir);
-    const database = await openDatabase({ url: `pglite://${dataDir}`, cwd: config.cwd });
+    const database = await openDatabaseFor(config, 'typegen', { url: scratch.url });
     try {
       const { Migrator } = await import('../migrate/migrator.js');
       const report = await new Migrator({ database, config }).up();
@@ -25,6 +21,6 @@ export async function withMigratedDatabase<T>(config: ResolvedConfig, fn: (datab
       await database.close();
     }
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    scratch.remove();
   }
 }

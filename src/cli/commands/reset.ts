@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { parseTarget } from '../../driver/url.js';
 import { commandContext, withDatabase } from '../context.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
 import { renderReset } from '../render/reset.js';
@@ -15,7 +14,7 @@ export function registerReset(program: Command): void {
       .option('--dry-run', 'list the tables that would be emptied; change nothing'),
   ).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
-    if (!opts.dryRun) await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'reset', opts);
+    if (!opts.dryRun) await guardDestructive(ctx, ctx.config.target, 'reset', opts);
     const [{ resetAndSeed }, { assertSeedsFolder }] = await Promise.all([import('../../reset/with-seeds.js'), import('../../config/folders.js')]);
     // Before the database is opened: a wrong folder must not even create an embedded database.
     if (opts.seed) assertSeedsFolder(ctx.config.seeds.dir);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { parseTarget } from '../../../driver/url.js';
 import { commandContext, withDatabase } from '../../context.js';
 import { addGuardOptions, guardDestructive } from '../../guard.js';
 import { positiveInt, wholeNumber } from '../../options.js';
@@ -17,7 +16,7 @@ export function registerSeed(program: Command): void {
       .option('--dry-run', 'run every seed and report its rows, then roll back'),
   ).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
-    if (!opts.dryRun) await guardDestructive(ctx, parseTarget(ctx.config.url, ctx.config.cwd), 'seed', opts);
+    if (!opts.dryRun) await guardDestructive(ctx, ctx.config.target, 'seed', opts);
     const [{ runSeeds }, { assertSeedsFolder }] = await Promise.all([import('../../../seed/index.js'), import('../../../config/folders.js')]);
     assertSeedsFolder(ctx.config.seeds.dir);
     const progress = await seedProgress(ctx);
