@@ -20,10 +20,10 @@ const once = backends.at(-1)!;
 
 describe.each(backends)('dbctl backup / restore on $name', (backend) => {
   const onceOnly = backend !== once;
-  it('round trip: backup, restore into a new database, verify; tampered data fails verification', async () => {
+  it('round trip: backup, restore into a new database, verify (the binary, end to end)', async () => {
     const src = await seeded(backend);
     const p = project();
-    const backup = ok(await p.run(['--url', src.url, 'backup', '--json']));
+    const backup = ok(await p.spawn(['--url', src.url, 'backup', '--json']));
     expect(backup.format).toBe(backend.name === 'pg' ? 'custom' : 'plain');
     expect(backup.file).toMatch(new RegExp(`^backups/${src.name}-\\d{8}T\\d{6}\\.\\d{3}Z\\.(dump|sql)$`));
     expect(backup.tables).toBe(2);
@@ -37,7 +37,7 @@ describe.each(backends)('dbctl backup / restore on $name', (backend) => {
     expect(manifest.tables.map((t: any) => `${t.schema}.${t.name}:${t.rows}`)).toEqual(['app.customer:200', 'public.orders:500']);
 
     const dst = await freshDatabase(backend);
-    const restored = ok(await p.run(['restore', backup.file, '--into', dst.url, '--json']));
+    const restored = ok(await p.spawn(['restore', backup.file, '--into', dst.url, '--json']));
     expect(restored).toMatchObject({ ok: true, differences: [], tables: 2, rows: TEST_ROWS, cleaned: false });
     expect(restored.method).toBe(backend.name === 'pg' ? 'pg_restore' : 'sql-loader');
     expect(typeof restored.durationMs.restore).toBe('number');
@@ -47,11 +47,25 @@ describe.each(backends)('dbctl backup / restore on $name', (backend) => {
     await expect(execSql(dst.url, `insert into orders (customer_id) values (9999)`)).rejects.toThrow(/foreign key/);
     await execSql(dst.url, `delete from app.customer where name = 'next'`);
 
-    const human = await p.run(['backup', 'verify', backup.file, '--url', dst.url]);
+    const human = await p.spawn(['backup', 'verify', backup.file, '--url', dst.url]);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/verified 2 table\(s\), 700 row\(s\) against the manifest: identical/);
     expect(human.stdout).toMatch(/time: verify \d+\.\d\d s/);
+  });
 
+  /** A backup of a seeded database restored into a new one, in this process. */
+  const restoredCopy = async () => {
+    const src = await seeded(backend);
+    const p = project();
+    const backup = ok(await p.run(['--url', src.url, 'backup', '--json']));
+    const dst = await freshDatabase(backend);
+    ok(await p.run(['restore', backup.file, '--into', dst.url, '--json']));
+    const manifest = JSON.parse(fs.readFileSync(path.join(p.cwd, backup.manifestFile), 'utf8'));
+    return { p, backup, dst, manifest };
+  };
+
+  it('backup verify of a tampered database exits 1 and names each difference', async () => {
+    const { p, backup, dst, manifest } = await restoredCopy();
     await execSql(dst.url, `update app.customer set name = 'tampered' where id = 3; delete from orders where id = 10`);
     const tampered = await p.run(['backup', 'verify', backup.file, '--url', dst.url, '--json']);
     expect(tampered.code).toBe(1);
@@ -59,8 +73,10 @@ describe.each(backends)('dbctl backup / restore on $name', (backend) => {
       { table: 'app.customer', problem: 'content', expected: manifest.tables[0].hash, actual: expect.any(String) },
       { table: 'public.orders', problem: 'rows', expected: 500, actual: 499 },
     ]);
+  });
 
-    // Over a non-empty database: refused without --clean, replaced with it.
+  it('restore over a non-empty database: refused without --clean (exit 5), replaced with it', async () => {
+    const { p, backup, dst } = await restoredCopy();
     const refused = await p.run(['restore', backup.file, '--into', dst.url, '--json']);
     expect(refused.code).toBe(5);
     expect(refused.json().error.code).toBe('not_empty');

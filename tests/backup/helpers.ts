@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/driver/open.js';
+import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject, type CliResult } from '../helpers/cli.js';
 
 /**
@@ -58,13 +59,17 @@ export async function execSql<T = any>(url: string, text: string): Promise<T[]> 
   }
 }
 
-/** A temporary project and a CLI runner bound to it. */
+/**
+ * A temporary project and CLI runners bound to it: `run` in this process (tests/helpers/argv.ts),
+ * `spawn` through the binary (one end-to-end run per command and backend).
+ */
 export function project(files: Record<string, string> = {}) {
   // A project has a migrations folder (even an empty one): without it dbctl refuses to tell status.
   const cwd = tempProject({ 'migrations/.keep': '', ...files });
   return {
     cwd,
-    run: (args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> => runCli(args, { cwd, env }),
+    run: (args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> => runArgv(args, { cwd, env }),
+    spawn: (args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> => runCli(args, { cwd, env }),
     backups: () => (fs.existsSync(path.join(cwd, 'backups')) ? fs.readdirSync(path.join(cwd, 'backups')).sort() : []),
   };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lockDataDir } from '../../src/driver/dir-lock.js';
 import { parseTarget } from '../../src/driver/url.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
+import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 import { migration } from '../testdb/helpers.js';
 
@@ -25,19 +26,19 @@ describe.each(backends)('dbctl db wait on $name', (backend) => {
     expect(ready.code, ready.stderr).toBe(0);
     expect(ready.json()).toMatchObject({ ok: true, attempts: 1 });
 
-    const pending = await runCli(['db', 'wait', '--migrated', '--timeout', '300ms', '--json'], { cwd, env });
+    const pending = await runArgv(['db', 'wait', '--migrated', '--timeout', '300ms', '--json'], { cwd, env });
     expect(pending.code).toBe(3);
     expect(pending.json().error).toMatchObject({ code: 'wait_timeout', reason: 'migrations are pending' });
 
-    expect((await runCli(['migrate', 'up'], { cwd, env })).code).toBe(0);
-    expect((await runCli(['db', 'wait', '--migrated', '--timeout', '10s'], { cwd, env })).code).toBe(0);
+    expect((await runArgv(['migrate', 'up'], { cwd, env })).code).toBe(0);
+    expect((await runArgv(['db', 'wait', '--migrated', '--timeout', '10s'], { cwd, env })).code).toBe(0);
   });
 
   it('exits 3 when the database never becomes available within --timeout', async () => {
     const cwd = tempProject();
     if (backend.name === 'pg') {
       const url = `postgres://postgres@127.0.0.1:${await unusedPort()}/postgres`;
-      const r = await runCli(['db', 'wait', '--timeout', '1s'], { cwd, env: { DATABASE_URL: url } });
+      const r = await runArgv(['db', 'wait', '--timeout', '1s'], { cwd, env: { DATABASE_URL: url } });
       expect(r.code).toBe(3);
       expect(r.stderr).toMatch(/timed out after 1\.0 s waiting for 127\.0\.0\.1:\d+\/postgres: .*ECONNREFUSED/);
       return;

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { SECTIONS } from '../../src/doctor/report.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
+import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject, writeFiles } from '../helpers/cli.js';
 import { migration } from '../testdb/helpers.js';
 
@@ -10,7 +11,7 @@ describe.each(backends)('dbctl doctor on $name', (backend) => {
     const t = await freshDatabase(backend);
     const cwd = tempProject({ 'migrations/001_items.sql': migration('create table items (id int primary key);') });
     const env = { DATABASE_URL: t.url };
-    expect((await runCli(['migrate', 'up'], { cwd, env })).code).toBe(0);
+    expect((await runArgv(['migrate', 'up'], { cwd, env })).code).toBe(0);
 
     const well = await runCli(['doctor', '--json'], { cwd, env });
     expect(well.code, well.stdout + well.stderr).toBe(0);
@@ -30,11 +31,11 @@ describe.each(backends)('dbctl doctor on $name', (backend) => {
     expect(report.sections.lock.status).toBe(backend.name === 'pg' ? 'ok' : 'skipped');
 
     writeFiles(cwd, { 'migrations/002_tags.sql': migration('create table tags (id int);') });
-    const pending = await runCli(['doctor', '--json'], { cwd, env });
+    const pending = await runArgv(['doctor', '--json'], { cwd, env });
     expect(pending.code).toBe(4);
     expect(pending.json()).toMatchObject({ ok: false, attention: ['migrations'], sections: { migrations: { status: 'attention', pending: 1, pendingNames: ['002_tags'] } } });
 
-    const human = await runCli(['doctor'], { cwd, env });
+    const human = await runArgv(['doctor'], { cwd, env });
     expect(human.code).toBe(4);
     expect(human.stdout).toMatch(/!!\s+migrations\s+1 applied, 1 pending/);
     expect(human.stdout).toContain('needs attention: migrations');
@@ -45,7 +46,7 @@ describe.each(backends)('dbctl doctor on $name', (backend) => {
     const t = await freshDatabase(backend);
     const cwd = tempProject({ 'migrations/001_items.sql': migration('create table items (id int primary key);') });
     const env = { DATABASE_URL: t.url };
-    expect((await runCli(['migrate', 'up'], { cwd, env })).code).toBe(0);
+    expect((await runArgv(['migrate', 'up'], { cwd, env })).code).toBe(0);
 
     const idle = new pg.Client({ connectionString: t.url, application_name: 'forgotten-tx' });
     await idle.connect();
@@ -53,7 +54,7 @@ describe.each(backends)('dbctl doctor on $name', (backend) => {
       await idle.query('begin');
       await idle.query('select * from items');
       const pid = (await idle.query('select pg_backend_pid() as pid')).rows[0].pid;
-      const r = await runCli(['doctor', '--json'], { cwd, env });
+      const r = await runArgv(['doctor', '--json'], { cwd, env });
       expect(r.code).toBe(4);
       const sessions = r.json().sections.sessions;
       expect(r.json().attention).toEqual(['sessions']);

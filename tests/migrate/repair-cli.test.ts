@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTarget } from '../../src/driver/url.js';
 import { confirmName } from '../../src/guard/index.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
+import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject, writeFiles } from '../helpers/cli.js';
 import { createTable } from './helpers.js';
 
@@ -10,7 +11,7 @@ describe.each(backends)('dbctl migrate repair on $name', (backend) => {
     const t = await freshDatabase(backend);
     const environments = { development: { url: t.url }, production: { url: t.url } };
     const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ environments }), 'migrations/001_a.sql': createTable('a') });
-    const cli = (...args: string[]) => runCli(['--json', ...args], { cwd });
+    const cli = (...args: string[]) => runArgv(['--json', ...args], { cwd });
     const up = await cli('migrate', 'up');
     expect({ code: up.code, stderr: up.stderr }).toMatchObject({ code: 0 });
     writeFiles(cwd, { 'migrations/001_a.sql': createTable('a') + '-- reviewed\n' });

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { backends, freshDatabase } from '../helpers/backends.js';
+import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject, type CliResult } from '../helpers/cli.js';
 
 /**
@@ -49,7 +50,7 @@ describe.runIf(native)('a lost connection mid-run (server)', () => {
     const cwd = tempProject({ 'migrations/001_fast.sql': '-- migrate:up\ncreate table fast (id int);\n', 'migrations/002_slow.sql': sleepy(30) });
     const r = await interrupt(t.url, cwd, ['migrate', 'up'], "query like '%pg_sleep(30)%'");
     expectCleanFailure(r, /migrate up \(002_slow\)/, /002_slow was rolled back by the server and is not recorded as applied; the 1 migration\(s\) before it stay applied/);
-    const status = (await runCli(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } })).json();
+    const status = (await runArgv(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } })).json();
     expect(status.summary).toMatchObject({ applied: 1, pending: 1 });
   });
 
@@ -59,7 +60,7 @@ describe.runIf(native)('a lost connection mid-run (server)', () => {
     const lockSession = `pid in (select pid from pg_locks where locktype = 'advisory' and granted)`;
     const r = await interrupt(t.url, cwd, ['migrate', 'up'], lockSession);
     expectCleanFailure(r, /migrate up \(001_slow\): the migration run lock's session was terminated/, /001_slow was rolled back/);
-    const status = (await runCli(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } })).json();
+    const status = (await runArgv(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } })).json();
     expect(status.summary).toMatchObject({ applied: 0, pending: 2 });
   });
 
@@ -69,7 +70,7 @@ describe.runIf(native)('a lost connection mid-run (server)', () => {
       'migrations/001_t.sql': '-- migrate:up\ncreate table t (id int);\n',
       'seeds/common/01_t.sql': 'insert into t select generate_series(1, 1000);\nselect pg_sleep(30);\n',
     });
-    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    expect((await runArgv(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
     const r = await interrupt(t.url, cwd, ['seed'], "query like '%pg_sleep(30)%'");
     expectCleanFailure(r, /seed common\/01_t/, /rolled back by the server: none of its rows were kept/);
   });
@@ -77,7 +78,7 @@ describe.runIf(native)('a lost connection mid-run (server)', () => {
   it('during a reset waiting on a table lock: rolled back, rows still there', async () => {
     const t = await freshDatabase(native!);
     const cwd = tempProject({ 'migrations/001_t.sql': '-- migrate:up\ncreate table t (id int);\ninsert into t values (1), (2);\n' });
-    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    expect((await runArgv(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
     const blocker = new pg.Client({ connectionString: t.url });
     await blocker.connect();
     try {
@@ -94,7 +95,7 @@ describe.runIf(native)('a lost connection mid-run (server)', () => {
   it('during a backup: no success reported', async () => {
     const t = await freshDatabase(native!);
     const cwd = tempProject({ 'migrations/001_t.sql': '-- migrate:up\ncreate table t (id int);\ninsert into t values (1);\n' });
-    expect((await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    expect((await runArgv(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
     const blocker = new pg.Client({ connectionString: t.url });
     await blocker.connect();
     try {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/driver/open.js';
 import { compareWithFile, renderSvg } from '../../src/schema/index.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
+import { runArgv } from '../helpers/argv.js';
 import { diagnostics, runCli, tempProject } from '../helpers/cli.js';
 import { sqlMigration } from '../migrate/helpers.js';
 
@@ -28,15 +29,15 @@ describe('schema commands, end to end (embedded)', () => {
     await database.query('alter table books add column isbn text');
     await database.close();
 
-    const check = await runCli(['schema', 'dump', '--check', '--json'], { cwd });
+    const check = await runArgv(['schema', 'dump', '--check', '--json'], { cwd });
     expect(check.code).toBe(4);
     expect(check.json()).toMatchObject({ ok: false, fresh: false, diff: ['+     isbn text,'], error: { code: 'schema_stale' } });
 
-    const drift = await runCli(['schema', 'drift', '--json'], { cwd });
+    const drift = await runArgv(['schema', 'drift', '--json'], { cwd });
     expect(drift.code, drift.stderr).toBe(4);
     expect(drift.json()).toMatchObject({ ok: false, equal: false, missing: [], changed: [], extra: [{ kind: 'column', name: 'public.books.isbn' }], error: { code: 'schema_drift' } });
 
-    const erd = await runCli(['schema', 'erd', '--out', 'erd.svg'], { cwd });
+    const erd = await runArgv(['schema', 'erd', '--out', 'erd.svg'], { cwd });
     if (hasDot) {
       expect(erd.code, erd.stderr).toBe(0);
       expect(fs.readFileSync(path.join(cwd, 'erd.svg'), 'utf8')).toMatch(/<svg[\s\S]*authors[\s\S]*<\/svg>/);
@@ -56,7 +57,7 @@ describe.each(backends.filter((b) => b.name === 'pg'))('schema drift, end to end
   it('a server database that matches its migrations: exit 0', async () => {
     const cwd = project();
     const target = await freshDatabase(backend);
-    expect((await runCli(['--url', target.url, 'migrate', 'up'], { cwd })).code).toBe(0);
+    expect((await runArgv(['--url', target.url, 'migrate', 'up'], { cwd })).code).toBe(0);
     const drift = await runCli(['--url', target.url, 'schema', 'drift', '--json'], { cwd });
     expect(drift.code, drift.stderr).toBe(0);
     expect(drift.json()).toMatchObject({ ok: true, equal: true, missing: [], extra: [], changed: [] });
