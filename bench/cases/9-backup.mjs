@@ -21,7 +21,7 @@ async function hashAll(c) {
   const { rows: tables } = await c.query("select n.nspname as s, c.relname as t from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\\\_%' order by 1, 2");
   const out = [];
   for (const { s, t } of tables) {
-    const { rows: [r] } = await c.query('select count(*)::text as rows, coalesce(sum((\\'x\\' || substr(m, 1, 16))::bit(64)::bigint), 0)::text as a, coalesce(sum((\\'x\\' || substr(m, 17, 16))::bit(64)::bigint), 0)::text as b from (select md5(r::text) as m from ' + q(s) + '.' + q(t) + ' r offset 0) h');
+    const { rows: [r] } = await c.query('select count(*)::text as rows, coalesce(sum(m::bit(64)::bigint), 0)::text as a, coalesce(sum((m << 64)::bit(64)::bigint), 0)::text as b from (select (\\'x\\' || md5(r::text))::bit(128) as m from ' + q(s) + '.' + q(t) + ' r offset 0) h');
     out.push({ schema: s, name: t, rows: Number(r.rows), hash: crypto.createHash('md5').update(r.rows + ':' + r.a + ':' + r.b).digest('hex') });
   }
   return out;

@@ -44,15 +44,17 @@ export interface ContentSums {
 
 /**
  * The query for one table's sums, optionally over the block range [from, to) (TID range scans,
- * PostgreSQL 14+; `to` undefined: to the end). `offset 0` keeps the planner from inlining the
- * subquery, which would compute every row's md5 twice (once per sum).
+ * PostgreSQL 14+; `to` undefined: to the end). Each md5 is cast to bit(128) once; its left and
+ * right 64 bits are the two halves, read as signed bigints (the same numbers as casting each hex
+ * half, for less work). `offset 0` keeps the planner from inlining the subquery, which would
+ * compute every row's md5 once per sum.
  */
 export function sumsQuery(table: TableRef, range: { from?: number; to?: number } = {}): string {
   const where = [range.from ? `ctid >= '(${range.from},0)'::tid` : '', range.to !== undefined ? `ctid < '(${range.to},0)'::tid` : ''].filter(Boolean);
   return `select count(*)::text as rows,
-      coalesce(sum(('x' || substr(m, 1, 16))::bit(64)::bigint), 0)::text as a,
-      coalesce(sum(('x' || substr(m, 17, 16))::bit(64)::bigint), 0)::text as b
-    from (select md5(r::text) as m from ${quoteIdent(table.schema)}.${quoteIdent(table.table)} as r${where.length ? ` where ${where.join(' and ')}` : ''} offset 0) h`;
+      coalesce(sum(m::bit(64)::bigint), 0)::text as a,
+      coalesce(sum((m << 64)::bit(64)::bigint), 0)::text as b
+    from (select ('x' || md5(r::text))::bit(128) as m from ${quoteIdent(table.schema)}.${quoteIdent(table.table)} as r${where.length ? ` where ${where.join(' and ')}` : ''} offset 0) h`;
 }
 
 export async function querySums(client: SqlClient, table: TableRef, range?: { from?: number; to?: number }): Promise<ContentSums> {
