@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runArgv } from '../helpers/argv.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
 const has = (shell: string) => spawnSync(shell, ['-c', 'exit 0']).status === 0;
@@ -22,10 +23,10 @@ describe('dbctl completion', () => {
   });
 
   it('zsh and fish: scripts for their own completion systems (checked for syntax where the shell is installed)', async () => {
-    const zsh = await runCli(['completion', 'zsh'], { cwd: ROOT });
+    const zsh = await runArgv(['completion', 'zsh'], { cwd: ROOT });
     expect(zsh.code).toBe(0);
     expect(zsh.stdout).toContain('compdef _dbctl dbctl');
-    const fish = await runCli(['completion', 'fish'], { cwd: ROOT });
+    const fish = await runArgv(['completion', 'fish'], { cwd: ROOT });
     expect(fish.code).toBe(0);
     expect(fish.stdout).toContain("complete -c dbctl -n '__fish_seen_subcommand_from migrate; and not __fish_seen_subcommand_from up latest");
     for (const [shell, script] of [['zsh', zsh.stdout], ['fish', fish.stdout]]) {
@@ -37,13 +38,13 @@ describe('dbctl completion', () => {
   });
 
   it('migration names come from `dbctl __complete migrations`; --color and --no-color are global options', async () => {
-    const names = await runCli(['__complete', 'migrations'], { cwd: ROOT });
+    const names = await runArgv(['__complete', 'migrations'], { cwd: ROOT });
     expect(names.code, names.stderr).toBe(0);
     expect(names.stdout.split('\n')).toContain('20261122170100_users');
-    const plain = await runCli(['--no-color', 'config'], { cwd: ROOT });
+    const plain = await runArgv(['--no-color', 'config'], { cwd: ROOT });
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stdout).not.toContain('\x1b[');
-    const coloured = await runCli(['config', '--color'], { cwd: ROOT }); // wins over NO_COLOR=1 (runCli's)
+    const coloured = await runArgv(['config', '--color'], { cwd: ROOT }); // wins over NO_COLOR=1 (runCli's)
     expect(coloured.code, coloured.stderr).toBe(0);
     expect(coloured.stdout).toContain('\x1b[');
   });

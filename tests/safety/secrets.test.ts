@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../src/secrets.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
+import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 
 const native = backends.find((b) => b.name === 'pg');
@@ -46,12 +47,14 @@ describe.runIf(native)('no password in any output (server)', () => {
     // Human and JSON output, success (migrate, testdb) and a report with errors inside (doctor).
     try {
       for (const args of [['doctor', '--json'], ['migrate', 'up'], ['testdb', 'create', '--json']]) {
-        const r = await runCli(['--url', url, ...args], { cwd, env: { DBCTL_ENV: 'development' } });
+        // `migrate up` through the binary, end to end; the others in this process (same output path).
+        const run = args[0] === 'migrate' ? runCli : runArgv;
+        const r = await run(['--url', url, ...args], { cwd, env: { DBCTL_ENV: 'development' } });
         expect(leaks(r.stdout) || leaks(r.stderr), `${form}: dbctl ${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(false);
         if (form !== 'conninfo') expect(r.code, `${form}: dbctl ${args.join(' ')}: ${r.stderr}`).not.toBe(1);
       }
     } finally {
-      await runCli(['--url', forms(t.name).userinfo, 'testdb', 'drop', '--all'], { cwd });
+      await runArgv(['--url', forms(t.name).userinfo, 'testdb', 'drop', '--all'], { cwd });
     }
   });
 
@@ -63,7 +66,7 @@ describe.runIf(native)('no password in any output (server)', () => {
     fs.writeFileSync(wrapper, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\n[ -n "$PGPASSWORD" ] && echo "PGPASSWORD set" >> '${argvLog}'\nexec pg_dump "$@"\n`, { mode: 0o755 });
     for (const [form, url] of Object.entries(forms(t.name))) {
       if (form === 'conninfo') continue;
-      const r = await runCli(['--url', url, 'backup', '--out', path.join(cwd, `${form.replace(/\W/g, '')}.dump`)], { cwd, env: { PG_DUMP: wrapper } });
+      const r = await runArgv(['--url', url, 'backup', '--out', path.join(cwd, `${form.replace(/\W/g, '')}.dump`)], { cwd, env: { PG_DUMP: wrapper } });
       expect(r.code, `${form}: ${r.stderr}`).toBe(0);
       expect(leaks(r.stdout) || leaks(r.stderr)).toBe(false);
     }

@@ -13,7 +13,7 @@ import { registerReset } from './reset.js';
 import { registerSchema } from './schema/index.js';
 import { registerSeed } from './seed/index.js';
 import { registerSummary } from './summary.js';
-import { registerTestdb } from './testdb.js';
+import { registerTestdb } from './testdb/index.js';
 import { registerTypegen } from './typegen.js';
 
 /** Every command, in the order `dbctl --help` lists them. A new command group registers here. */
