@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './lib/machine.mjs';
-import { dropAllBenchDatabases } from './lib/pg.mjs';
+import { holdHarnessLock } from './lib/pg.mjs';
 import { REPO, removeTempProjects } from './lib/project.mjs';
 import { renderNotes, renderTable, renderTargets } from './lib/report.mjs';
 import { writeBenchmarksDoc } from './lib/doc.mjs';
@@ -60,8 +60,10 @@ const ctx = { serverUrl: values.url, size: values.size, runs: values.runs ? Numb
 const started = Date.now();
 const machine = await describeMachine(values.url);
 const results = [];
+// Leftovers of an interrupted run are dropped first, unless another harness is running now.
+const harness = await holdHarnessLock(values.url);
+if (!harness.cleaned) process.stderr.write('another benchmark run is in progress on this server: its databases are left alone\n');
 try {
-  await dropAllBenchDatabases(values.url);
   for (const id of selected) {
     const { default: bench } = await import(CASES[id]);
     process.stderr.write(`case ${id}: ${bench.title}\n`);
@@ -82,7 +84,7 @@ try {
     process.stderr.write(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
   }
 } finally {
-  await dropAllBenchDatabases(values.url).catch(() => {});
+  await harness.release();
   removeTempProjects();
 }
 const elapsedS = (Date.now() - started) / 1000;

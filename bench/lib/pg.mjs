@@ -68,3 +68,39 @@ export function onFreshDatabase(serverUrl, name, database, run, { template } = {
   let url;
   return { name, setup: async () => (url = await freshDatabase(serverUrl, database, { template })), run: () => run(url) };
 }
+
+/**
+ * Several harnesses may run against one server at once (helpers benchmarking in parallel). Each
+ * holds a shared advisory lock for its lifetime, and the clean-up that drops every dbctl_bench_*
+ * database runs only with the exclusive lock, i.e. when no other harness is running: one harness
+ * never drops another's databases in the middle of a timed run.
+ */
+const HARNESS_LOCK = 7349215030817411n;
+
+export async function holdHarnessLock(serverUrl) {
+  const client = new pg.Client({ connectionString: serverUrl, application_name: 'dbctl-bench' });
+  await client.connect();
+  const alone = async () => {
+    const { rows } = await client.query('select pg_try_advisory_lock($1::bigint) as ok', [HARNESS_LOCK.toString()]);
+    return rows[0].ok;
+  };
+  const cleanIfAlone = async () => {
+    if (!(await alone())) return false;
+    try {
+      await dropAllBenchDatabases(serverUrl);
+    } finally {
+      await client.query('select pg_advisory_unlock($1::bigint)', [HARNESS_LOCK.toString()]);
+    }
+    return true;
+  };
+  const cleaned = await cleanIfAlone();
+  await client.query('select pg_advisory_lock_shared($1::bigint)', [HARNESS_LOCK.toString()]);
+  return {
+    cleaned,
+    async release() {
+      await client.query('select pg_advisory_unlock_shared($1::bigint)', [HARNESS_LOCK.toString()]).catch(() => {});
+      await cleanIfAlone().catch(() => {});
+      await client.end().catch(() => {});
+    },
+  };
+}
