@@ -123,7 +123,8 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
 }
 
 async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOptions): Promise<Database> {
-  const { default: pg } = await import('pg');
+  const { loadPg } = await import('./pg-module.js');
+  const pg = loadPg();
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const pool = new pg.Pool({
     connectionString: target.url,

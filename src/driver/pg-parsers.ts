@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { loadPg } from './pg-module.js';
 
 let cached: Record<number, (value: string) => unknown> | undefined;
 
@@ -9,6 +9,7 @@ let cached: Record<number, (value: string) => unknown> | undefined;
  */
 export function nodePostgresParsers(): Record<number, (value: string) => unknown> {
   if (cached) return cached;
+  const pg = loadPg();
   const noParse = pg.types.getTypeParser(0 as never, 'text');
   const text = (value: string) => value;
   const parsers: Record<number, (value: string) => unknown> = {};
