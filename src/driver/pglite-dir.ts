@@ -80,11 +80,6 @@ export function inspectPgliteDir(dir: string): PgliteDirInfo {
   return info(null);
 }
 
-/** True when `dir` is a PGlite directory dbctl may open as its own and delete (see inspectPgliteDir). */
-export function isPgliteDir(dir: string): boolean {
-  return inspectPgliteDir(dir).refusal === null;
-}
-
 /** Records that dbctl made `dir` (after the copy is complete, so the marker also means "whole"). */
 export function markPgliteDir(dir: string): void {
   fs.writeFileSync(path.join(dir, PGLITE_MARKER), `${JSON.stringify({ createdBy: 'dbctl', at: new Date().toISOString() })}\n`);

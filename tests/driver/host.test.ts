@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openHostBeside, type Host } from '../../src/driver/host.js';
+import { openDatabase } from '../../src/driver/open.js';
+import { openDatabaseFor } from '../../src/driver/open-for.js';
+import { parseTarget } from '../../src/driver/url.js';
+import { cloneName } from '../../src/testdb/names.js';
+import { backends } from '../helpers/backends.js';
+
+/** One Host interface, the same steps on both backends: what testdb, db create/drop and restore --create build on. */
+describe.each(backends)('Host ($name)', (backend) => {
+  const hosts: Host[] = [];
+  const names: string[] = [];
+  afterEach(async () => {
+    for (const host of hosts.splice(0)) {
+      for (const name of names) await host.drop(name, { force: true, template: true }).catch(() => {});
+      await host.close();
+    }
+    names.length = 0;
+  });
+  const open = async (root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-host-'))) => {
+    const host = await openHostBeside(parseTarget(backend.serverUrl ?? `pglite://${root}/x`, process.cwd()), root);
+    hosts.push(host);
+    return host;
+  };
+  const name = () => {
+    const n = cloneName('dbctl_tmp');
+    names.push(n);
+    return n;
+  };
+
+  it('creates, lists, marks a template, clones it, and drops (a second create or drop reports nothing to do)', async () => {
+    const host = await open();
+    expect(host.capabilities.templates).toBe(backend.name === 'pg' ? 'create-database' : 'directory-copy');
+    expect(host.capabilities.dump).toBe(backend.name === 'pg' ? 'pg_dump' : 'pglite-tools');
+    const template = name();
+    expect(await host.exists(template)).toBe(false);
+    const made = await host.create(template);
+    expect(made).toMatchObject({ created: true, strategy: 'empty', url: host.urlOf(template) });
+    expect(await host.create(template)).toMatchObject({ created: false });
+    expect(await host.exists(template)).toBe(true);
+    expect(await host.list()).toContain(template);
+
+    const db = await openDatabase({ url: made.url });
+    await db.query('create table t (id int); insert into t values (1), (2)');
+    await db.close();
+    expect(await host.isTemplate(template)).toBe(false);
+    await host.markTemplate(template);
+    expect(await host.isTemplate(template)).toBe(true);
+
+    const clone = name();
+    const cloned = await host.create(clone, { template });
+    expect(cloned.created).toBe(true);
+    expect(await host.isTemplate(clone)).toBe(false);
+    const copy = await openDatabase({ url: cloned.url });
+    expect((await copy.query('select count(*)::int as n from t')).rows).toEqual([{ n: 2 }]);
+    await copy.close();
+
+    expect(await host.drop(clone)).toEqual({ dropped: true, disconnected: 0 });
+    expect(await host.drop(clone)).toEqual({ dropped: false, disconnected: 0 });
+    expect(await host.drop(template, { force: true, template: true })).toMatchObject({ dropped: true });
+    expect(await host.exists(template)).toBe(false);
+  });
+
+  it('refuses to drop a database someone has open, naming who (exit 5)', async () => {
+    const host = await open();
+    const n = name();
+    const { url } = await host.create(n);
+    const held = await openDatabase({ url });
+    try {
+      if (backend.name === 'pg') expect((await host.sessions(n)).length).toBeGreaterThan(0);
+      await expect(host.drop(n)).rejects.toMatchObject({ code: 'database_in_use', exitCode: 5 });
+      expect(await host.exists(n)).toBe(true);
+    } finally {
+      await held.close();
+    }
+    expect(await host.drop(n)).toMatchObject({ dropped: true });
+  });
+
+  it('runs work under a host-wide lock, and a second taker times out while it is held (exit 6)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-host-'));
+    const host = await open(root);
+    const other = await open(root);
+    const lock = name();
+    const inside = await host.withLock(lock, 1000, () =>
+      other.withLock(lock, 200, async () => 'both').catch((error) => error),
+    );
+    expect(inside).toMatchObject({ code: 'lock_timeout', exitCode: 6 });
+    expect(await other.withLock(lock, 1000, async () => 'free again')).toBe('free again');
+  });
+});
+
+describe.each(backends)('openDatabaseFor ($name)', (backend) => {
+  it('gives every purpose the configured statement_timeout', async () => {
+    const host = await openHostBeside(parseTarget(backend.serverUrl ?? `pglite://${os.tmpdir()}/dbctl-test-dbs/x`, process.cwd()), path.join(os.tmpdir(), 'dbctl-test-dbs'));
+    const n = cloneName('dbctl_tmp');
+    try {
+      const { url } = await host.create(n);
+      const settings = { url, cwd: process.cwd(), connectTimeoutMs: 10_000, statementTimeoutMs: 4321, lockTimeoutMs: 0, poolSize: 2 };
+      for (const purpose of ['command', 'doctor', 'testdb', 'throwaway', 'reference', 'fleet', 'restore', 'typegen'] as const) {
+        const database = await openDatabaseFor(settings, purpose);
+        try {
+          expect((await database.query('show statement_timeout')).rows[0].statement_timeout, purpose).toBe('4321ms');
+        } finally {
+          await database.close();
+        }
+      }
+    } finally {
+      await host.drop(n, { force: true });
+      await host.close();
+    }
+  });
+});
