@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './lib/machine.mjs';
 import { holdHarnessLock } from './lib/pg.mjs';
-import { REPO, removeTempProjects } from './lib/project.mjs';
+import { REPO, removeTempProjects, useBuildSnapshot } from './lib/project.mjs';
 import { renderNotes, renderTable, renderTargets } from './lib/report.mjs';
 import { writeBenchmarksDoc } from './lib/doc.mjs';
 
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     write: { type: 'boolean' },
     'no-write': { type: 'boolean' },
+    'no-snapshot': { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -44,6 +45,7 @@ if (values.help) {
   --cases LIST    e.g. 1,2,6 (default: all)
   --runs N        timed runs per variant (default: per case, 2-7), after one untimed warm-up round
   --write         write docs/benchmarks.md (default: only for a full default-size run); --no-write to skip
+  --no-snapshot   measure bin/ and dist/ in place (default: a copy, so a rebuild during the run changes nothing)
   -q, --quiet     no per-run progress on stderr
 `);
   process.exit(0);
@@ -57,6 +59,7 @@ const write = values['no-write'] ? false : values.write ?? (values.size === 'def
 const log = values.quiet ? () => {} : (line) => process.stderr.write(`  ${line}\n`);
 const ctx = { serverUrl: values.url, size: values.size, runs: values.runs ? Number(values.runs) : undefined, log };
 
+if (!values['no-snapshot']) useBuildSnapshot();
 const started = Date.now();
 const machine = await describeMachine(values.url);
 const results = [];

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { interleave, timeFn, timeProcess } from '../lib/measure.mjs';
 import { writeMigrations } from '../lib/generate.mjs';
 import { freshDatabase, ident, withAdmin } from '../lib/pg.mjs';
-import { NODE, REPO, tempProject, tools } from '../lib/project.mjs';
+import { DBCTL_ROOT, NODE, tempProject, tools } from '../lib/project.mjs';
 
 const PREFIX = 'dbctl_bench_tdb';
 
@@ -65,7 +65,7 @@ export default {
 
     // What a test suite pays per test: dbctl/testing in the test process, against the same
     // statement on a fresh connection from that process. Both connect, clone and disconnect.
-    const { createTestDatabase } = await import(path.join(REPO, 'dist/testing.js'));
+    const { createTestDatabase } = await import(path.join(DBCTL_ROOT, 'dist/testing.js'));
     const inFloor = 'pg: connect + CREATE DATABASE … TEMPLATE';
     const inProcess = await interleave([
       {

@@ -26,7 +26,7 @@ noisy; compare ratios within one run, not absolute times across runs.
 
 ${table}
 
-## Targets (issue 8)
+## Targets (issues 8 and 17)
 
 ${targets}
 ${notes ? `\n## Notes\n\n${notes}\n` : ''}
@@ -44,14 +44,19 @@ ${machineRows}
   The harness creates its own \`dbctl_bench_*\` databases on that server and drops them at the end;
   generated migrations and projects live in temporary directories, never in the repo.
 - Case 1's migrations are generated in each tool's own format with the same DDL: TypeScript (Kysely
-  schema builder) for dbctl and kysely-ctl, one SQL file for the psql floor, node-pg-migrate's
-  \`pgm\` builder (JS) for node-pg-migrate. All three TS/JS loaders are jiti with its file cache on
+  schema builder) for dbctl and kysely-ctl, the same in plain JavaScript and in dbmate-format
+  \`.sql\` for dbctl's \`.js\` and \`.sql\` rows, one SQL file for the psql floor, node-pg-migrate's
+  \`pgm\` builder (JS) for node-pg-migrate. The TS/JS loaders are jiti with its file cache on
   (each tool's default), warmed by the untimed round (the generated projects keep the same paths
-  from run to run, so the cache of an earlier run also serves). A cold cache costs every tool alike:
-  see "Cold TypeScript" above.
-- Tools run with their defaults: dbctl applies each migration in its own transaction; kysely-ctl
-  (Kysely's Migrator) and node-pg-migrate apply all pending migrations in one transaction.
-  kysely-ctl runs with \`--no-outdated-check\` (otherwise it queries the npm registry).
+  from run to run, so the cache of an earlier run also serves).
+- Case 1 compares like with like: a transaction per migration (dbctl's default, node-pg-migrate
+  \`--no-single-transaction\`, the node + pg floor) and one transaction for all (dbctl
+  \`--single-transaction\`, node-pg-migrate's and kysely-ctl's default, psql \`-1\`). The node + pg
+  floor (\`bench/fixtures/node-floor-apply.mjs\`) applies the \`.sql\` files with dbctl's bookkeeping
+  rows, one round trip per migration: what any Node tool must pay. kysely-ctl runs with
+  \`--no-outdated-check\` (otherwise it queries the npm registry).
+- Several harnesses may run on one server at once: each holds a shared advisory lock, and the
+  clean-up that drops every \`dbctl_bench_*\` database runs only when no other harness is running.
 - Every timed run that needs a fresh database gets one created just before it (untimed), followed by
   a \`CHECKPOINT\`: on PostgreSQL 15 \`DROP DATABASE\` forces a checkpoint, and a run that starts
   while that I/O is still being written is slowed by however much of it is left. Case 3 creates its

@@ -5,7 +5,27 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const NODE = process.execPath;
-export const DBCTL = path.join(REPO, 'bin/dbctl.js');
+/** The dbctl build under test: the repo's, or a snapshot of it (useBuildSnapshot). */
+export let DBCTL_ROOT = REPO;
+export let DBCTL = path.join(REPO, 'bin/dbctl.js');
+
+/**
+ * Copies the built CLI (bin/, dist/, package.json) to a temporary folder and measures that copy:
+ * a rebuild of dist/ during a long run (by anyone working in the tree) would otherwise break or
+ * change the runs after it. Its node_modules is a link to the repo's, so `kysely` is the same
+ * module for dbctl and for the generated migrations.
+ */
+export function useBuildSnapshot() {
+  const root = path.join(os.tmpdir(), `dbctl-bench-build-${process.pid}`);
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root);
+  for (const entry of ['bin', 'dist', 'package.json']) fs.cpSync(path.join(REPO, entry), path.join(root, entry), { recursive: true });
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  created.push(root);
+  DBCTL_ROOT = root;
+  DBCTL = path.join(root, 'bin/dbctl.js');
+  return root;
+}
 export const KYSELY_CTL = path.join(REPO, 'node_modules/kysely-ctl/dist/bin.mjs');
 export const NODE_PG_MIGRATE = path.join(REPO, 'node_modules/node-pg-migrate/bin/node-pg-migrate.js');
 
