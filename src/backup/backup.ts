@@ -78,7 +78,8 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
         try {
           const version = await serverVersion(client);
           const listed = await listManifestTables(client);
-          return { version, tables: content === 'schema-only' ? schemaOnlySnapshot(listed) : (await tableContents(client, listed, hashing)).map(toSnapshot) };
+          const onTable = (done: number, total: number) => progress(`hashing the tables: ${done} of ${total}`);
+          return { version, tables: content === 'schema-only' ? schemaOnlySnapshot(listed) : (await tableContents(client, listed, { ...hashing, onTable })).map(toSnapshot) };
         } finally {
           await client.query('rollback').catch(() => {});
         }
@@ -99,7 +100,8 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
         const serverVersionRead = serverVersion(lead);
         serverVersionRead.catch(() => {}); // awaited below
         const t = performance.now();
-        progress(content === 'schema-only' ? 'dumping with pg_dump' : 'dumping with pg_dump and hashing the tables on its snapshot');
+        const dumping = content === 'schema-only' ? 'dumping with pg_dump' : 'dumping with pg_dump and hashing the tables on its snapshot';
+        progress(dumping);
         // pg_dump reads the exported snapshot while this transaction, on that very snapshot, hashes the
         // tables: the same rows, read at the same time instead of one after the other. Both are
         // awaited before the transaction ends (which would invalidate the snapshot pg_dump imports).
@@ -111,7 +113,11 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
         const hashed = listManifestTables(lead).then(async (listed) =>
           content === 'schema-only'
             ? schemaOnlySnapshot(listed)
-            : (await tableContentsParallel(database, lead, snapshot, listed, { ...hashing, sessions: Math.min(2, hashSessions(config)) })).map(toSnapshot));
+            : (await tableContentsParallel(database, lead, snapshot, listed, {
+                ...hashing,
+                sessions: Math.min(2, hashSessions(config)),
+                onTable: (done, total) => progress(`${dumping}: ${done} of ${total} table(s) hashed`),
+              })).map(toSnapshot));
         const [d, h] = await Promise.allSettled([dumped, hashed]);
         if (d.status === 'rejected') throw d.reason;
         if (h.status === 'rejected') throw h.reason;

@@ -107,7 +107,10 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   }
   const verifyStarted = performance.now();
   progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
-  const verification = await verifyAgainstManifest(database, manifest, { sessions: hashSessions(config) });
+  const verification = await verifyAgainstManifest(database, manifest, {
+    sessions: hashSessions(config),
+    onTable: (done, total) => progress(`verifying against the manifest: ${done} of ${total} table(s) hashed`),
+  });
   const done = performance.now();
   const report: RestoreReport = {
     ...verification,
@@ -136,9 +139,9 @@ export interface Verification {
 }
 
 /** Compares a database's tables (counts, content hashes) with a manifest; changes nothing. */
-export async function verifyAgainstManifest(database: Database, manifest: Manifest, options: { sessions?: number } = {}): Promise<Verification> {
+export async function verifyAgainstManifest(database: Database, manifest: Manifest, options: { sessions?: number; onTable?: (done: number, total: number) => void } = {}): Promise<Verification> {
   // On a server several sessions share one snapshot (as consistent as one transaction, and faster).
-  const actual = (await databaseContents(database, { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed, sessions: options.sessions ?? 4 })).map(toSnapshot);
+  const actual = (await databaseContents(database, { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed, sessions: options.sessions ?? 4, onTable: options.onTable })).map(toSnapshot);
   const { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion } = manifest;
   return {
     warnings: await distributionWarnings(database, manifest),

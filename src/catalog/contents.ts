@@ -82,13 +82,20 @@ export function digestOf(sums: ContentSums): string {
  * Row count and digest of every table in `tables`, on one session that is inside a transaction
  * (the settings are SET LOCAL; a REPEATABLE READ one reads every table on one snapshot).
  */
-export async function tableContents(client: SqlClient, tables: TableRef[], options: { distributed?: 'citus' } = {}): Promise<TableContents[]> {
+export async function tableContents(client: SqlClient, tables: TableRef[], options: ContentsOptions = {}): Promise<TableContents[]> {
   if (!tables.length) return [];
   await client.query(canonicalSettingsScript(options));
   const out: TableContents[] = [];
   for (const t of tables) {
     const sums = await querySums(client, t);
     out.push({ ...t, rows: Number(sums.rows), digest: digestOf(sums) });
+    options.onTable?.(out.length, tables.length);
   }
   return out;
+}
+
+export interface ContentsOptions {
+  distributed?: 'citus';
+  /** Called each time a table's digest is complete, for a progress line. */
+  onTable?: (done: number, total: number) => void;
 }

@@ -1,13 +1,12 @@
 import type { Database, SqlClient } from '../driver/open.js';
 import { quoteLiteral } from '../driver/quote.js';
-import { addSums, canonicalSettingsScript, digestOf, emptySums, querySums, tableContents, type TableContents } from './contents.js';
+import { addSums, canonicalSettingsScript, digestOf, emptySums, querySums, tableContents, type ContentsOptions, type TableContents } from './contents.js';
 import { listTables, type TableRef } from './tables.js';
 
 /** Tables smaller than this many blocks (8 kB each) are hashed whole by one session. */
 const MIN_CHUNK_BLOCKS = 128;
 
-export interface ParallelOptions {
-  distributed?: 'citus';
+export interface ParallelOptions extends ContentsOptions {
   /** Sessions hashing at once, the lead's included. */
   sessions: number;
 }
@@ -52,11 +51,14 @@ export async function tableContentsParallel(
   chunks.sort((a, b) => b.blocks - a.blocks); // biggest first: the last pieces left are small
 
   const sums = tables.map(() => emptySums());
+  const pieces = tables.map((_, i) => chunks.filter((c) => c.table === i).length);
   let next = 0;
+  let done = 0;
   const work = async (client: SqlClient) => {
     while (next < chunks.length) {
       const c = chunks[next++];
       addSums(sums[c.table], await querySums(client, tables[c.table], c));
+      if (--pieces[c.table] === 0) options.onTable?.(++done, tables.length);
     }
   };
 
@@ -100,7 +102,7 @@ export async function onExportedSnapshot<T>(database: Pick<Database, 'session'>,
  */
 export async function databaseContents(
   database: Pick<Database, 'session' | 'capabilities'>,
-  options: { content: boolean; distributed?: 'citus'; sessions: number },
+  options: ParallelOptions & { content: boolean },
 ): Promise<Array<TableRef & { rows: number | null; digest: string | null }>> {
   if (database.capabilities.concurrentSessions && options.content) {
     return onExportedSnapshot(database, async (lead, snapshot) => tableContentsParallel(database, lead, snapshot, await listTables(lead, 'user', { partitions: 'leaves' }), options));

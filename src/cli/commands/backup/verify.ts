@@ -14,7 +14,7 @@ export function registerBackupVerify(backup: Command): void {
       await withDatabase(ctx, async (database) => {
         const started = performance.now();
         ctx.out.status(`verifying ${manifest.tables.length} table(s) against the manifest`);
-        const verification = await verifyAgainstManifest(database, manifest);
+        const verification = await verifyAgainstManifest(database, manifest, { onTable: (done, total) => ctx.out.status(`verifying against the manifest: ${done} of ${total} table(s) hashed`) });
         ctx.out.status(undefined);
         const durationMs = { verify: Math.round(performance.now() - started) };
         renderVerification(ctx, verification, { durationMs });
