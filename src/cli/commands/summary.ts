@@ -12,7 +12,7 @@ export function registerSummary(program: Command): void {
       const ctx = await commandContext(command);
       const { summarizeTables } = await import('../../seed/summary.js');
       await withDatabase(ctx, async (database) => {
-        const tables = await summarizeTables(database.db, ctx.config, { digest: opts.digest, distributed: database.capabilities.distributed });
+        const tables = await summarizeTables(database, ctx.config, { digest: opts.digest, distributed: database.capabilities.distributed });
         const total = tables.reduce((n, t) => n + t.rows, 0);
         const where = describeTarget(database.target);
         ctx.out.result({ database: where, env: ctx.config.env, tables, totalRows: total });
@@ -24,6 +24,6 @@ export function registerSummary(program: Command): void {
         for (const t of tables) rows.push([qualify ? `${t.schema}.${t.table}` : t.table, String(t.rows), ...(opts.digest ? [t.digest!] : [])]);
         out.line(table(rows, out.color));
         out.line(out.color.dim(`${tables.length} table(s), ${total} row(s)`));
-      });
+      }, undefined, { kysely: false });
     });
 }
