@@ -408,15 +408,28 @@ export class Migrator {
           const script = p.script;
           await withLockRetry(p.file.name, () => this.#applyScript(p, script, k, results, lockTimeout, batch), onRetry);
         } else if (p.transaction) {
-          // Two round trips of dbctl's own per migration: `begin; set local lock_timeout`, and the
-          // bookkeeping + COMMIT + session reset (so a `SET search_path` cannot leak into the next).
-          await withLockRetry(p.file.name, () => {
-            let durationMs = 0;
-            return database.transaction(
-              { begin: `set local ${lockTimeout}`, beforeCommit: () => bookkeeping(p, durationMs), reset: true },
-              async (trx) => void (durationMs = await body(trx, p, k)),
-            );
-          }, onRetry);
+          // A run of transactional TS/JS migrations shares one session, each in its own
+          // transaction: one round trip of dbctl's own per migration, its bookkeeping + COMMIT +
+          // session reset (so a `SET search_path` cannot leak into the next) + the next one's
+          // `begin; set local lock_timeout`. The last one's COMMIT ends the session's use. A failure
+          // rolls back only the migration in progress; a lock_timeout retry resumes with it.
+          let last = k;
+          while (last + 1 < prepared.length && !prepared[last + 1].script && prepared[last + 1].transaction) last++;
+          let durationMs = 0;
+          await withLockRetry(() => prepared[k].file.name, () =>
+            database.transaction(
+              { begin: `set local ${lockTimeout}`, beforeCommit: () => bookkeeping(prepared[k], durationMs), reset: true },
+              async (trx) => {
+                for (;;) {
+                  durationMs = await body(trx, prepared[k], k);
+                  if (k === last) return;
+                  await execScript(trx, `${bookkeeping(prepared[k], durationMs)}; commit; ${database.resetSql}; begin; set local ${lockTimeout}`);
+                  this.#emit({ type: 'done', name: prepared[k].file.name, direction, durationMs: results[k].durationMs ?? 0 });
+                  k++;
+                  this.#emit({ type: 'start', name: prepared[k].file.name, direction, index: k + 1, total: prepared.length });
+                }
+              },
+            ), onRetry);
         } else {
           // Outside a transaction (CREATE INDEX CONCURRENTLY): statement by statement on one session.
           const db = await database.kysely();

@@ -216,17 +216,24 @@ export const MAX_LOCK_RETRIES = 3;
 
 /**
  * Runs `attempt` and retries it when a statement gave up waiting for a table lock (lock_timeout,
- * SQLSTATE 55P03): a transactional migration is rolled back whole, so retrying it is safe.
+ * SQLSTATE 55P03): a transactional migration is rolled back whole, so retrying it is safe. `name`
+ * may be a function when one attempt runs several migrations in turn (each in its own
+ * transaction): the retry resumes with the one that failed, and each migration gets its own
+ * MAX_LOCK_RETRIES.
  */
-export async function withLockRetry<T>(name: string, attempt: () => Promise<T>, onRetry?: (e: RetryEvent) => void): Promise<T> {
+export async function withLockRetry<T>(name: string | (() => string), attempt: () => Promise<T>, onRetry?: (e: RetryEvent) => void): Promise<T> {
+  const nameOf = () => (typeof name === 'function' ? name() : name);
+  let failing: string | undefined;
   for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (error) {
       const original = error instanceof MigrationBodyError ? error.original : error;
-      if ((original as { code?: string })?.code !== LOCK_NOT_AVAILABLE || n > MAX_LOCK_RETRIES) throw error;
+      if ((original as { code?: string })?.code !== LOCK_NOT_AVAILABLE) throw error;
+      if (nameOf() !== failing) (failing = nameOf()), (n = 1);
+      if (n > MAX_LOCK_RETRIES) throw error;
       const delayMs = 250 * 2 ** (n - 1);
-      onRetry?.({ name, attempt: n, delayMs, message: (original as Error).message });
+      onRetry?.({ name: failing, attempt: n, delayMs, message: (original as Error).message });
       await new Promise((r) => setTimeout(r, delayMs));
     }
   }
