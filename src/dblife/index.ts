@@ -1,13 +1,11 @@
 import { openHostOf, type Host } from '../driver/host.js';
+import { MAINTENANCE_DATABASE } from '../driver/pg-host.js';
 import { isPostgresError } from '../driver/sql-error.js';
 import { describeTarget, parseTarget, serverOf, type Target } from '../driver/url.js';
 import { codeForSqlstate, errorFor, isDbctlError, UsageError } from '../errors.js';
 import { confirmName } from '../guard/index.js';
 
 export type { Session } from '../driver/host.js';
-
-/** The database every server has, through which others are created and dropped. */
-const MAINTENANCE_DATABASE = 'postgres';
 
 export interface LifecycleOptions {
   /** The database to create or drop (postgres://… or pglite://DIR; none = the embedded default). */
