@@ -60,7 +60,11 @@ describe('dbctl init', () => {
     // kysely-ctl's vocabulary: make = new, latest = up (all), list = status, rollback = down.
     const make = await runArgv(['migrate', 'make', 'add_name', '--json'], { cwd });
     expect(make.code, make.stderr).toBe(0);
-    fs.writeFileSync(path.join(cwd, make.json().file), `import type { Kysely } from 'kysely';
+    expect(make.json().file).toMatch(/^migrations\/\d{14}_add_name\.ts$/);
+    // Made in the same second as init's migration, it could sort before it: give it a later stamp.
+    const file = path.join(cwd, make.json().file.replace(/\d{14}/, '99991231235959'));
+    fs.renameSync(path.join(cwd, make.json().file), file);
+    fs.writeFileSync(file, `import type { Kysely } from 'kysely';
 export async function up(db: Kysely<any>) { await db.schema.alterTable('users').addColumn('name', 'text').execute(); }
 export async function down(db: Kysely<any>) { await db.schema.alterTable('users').dropColumn('name').execute(); }
 `);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../src/config/define.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { assertFleetDestructiveAllowed, fleetDown, fleetExec, fleetSeed, fleetStatus, fleetUp, resolveFleet, runFleet, type Fleet, type FleetOperation, type FleetReport } from '../../src/fleet/index.js';
+import { runArgv } from '../helpers/argv.js';
 import { BIN, diagnostics, runCli, tempProject, writeFiles } from '../helpers/cli.js';
 import { admin, createDatabases, dropDatabases, fleetPrefix, query, SECOND_SERVER, SERVER } from './helpers.js';
 
@@ -203,7 +204,7 @@ describe.runIf(SERVER)('fleet on a server', () => {
     expect(status.stdout).toMatch(new RegExp(`${p}_b +ok +3 +1 +0003_items +1 modified`));
     expect(status.stdout).toContain('fleet all-databases');
 
-    const verify = await runCli(['--url', SERVER!, 'fleet', '--fleet', 'pair', 'verify', '--json'], { cwd });
+    const verify = await runArgv(['--url', SERVER!, 'fleet', '--fleet', 'pair', 'verify', '--json'], { cwd });
     expect(verify.code, verify.stderr).toBe(4);
     const doc = verify.json();
     expect(doc).toMatchObject({ ok: false, fleet: 'pair', operation: 'verify', summary: { total: 2, ok: 1, failed: 1 }, error: { code: 'fleet_check_failed' } });

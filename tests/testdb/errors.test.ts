@@ -28,7 +28,7 @@ describe.skipIf(!native)('testdb with a role lacking CREATEDB (native server)', 
       url.username = role;
       url.password = '';
       const p = testdbProject({ name: 'pg', serverUrl: url.toString() });
-      const r = await p.cli(['testdb', 'create', '--json']);
+      const r = await p.run(['testdb', 'create', '--json']);
       expect(r.code, r.stderr).toBe(5);
       expect(r.json().error).toMatchObject({ code: 'no_createdb' });
       expect(r.stderr).toContain(`role "${role}" has no CREATEDB privilege`);

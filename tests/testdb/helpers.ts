@@ -4,6 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/driver/open.js';
 import type { Backend } from '../helpers/backends.js';
+import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 
 export const migration = (body: string, down = '') => `-- migrate:up\n${body}\n-- migrate:down\n${down}\n`;
@@ -24,7 +25,9 @@ export function testdbProject(backend: Backend, files: Record<string, string> = 
     cwd,
     prefix,
     env,
+    /** Through the binary (concurrent processes); `run` in this process (tests/helpers/argv.ts). */
     cli: (args: string[]) => runCli(args, { cwd, env }),
+    run: (args: string[]) => runArgv(args, { cwd, env }),
     write: (rel: string, content: string) => {
       fs.mkdirSync(path.dirname(path.join(cwd, rel)), { recursive: true });
       fs.writeFileSync(path.join(cwd, rel), content);

@@ -22,7 +22,7 @@ describe.each(backends)('dbctl testdb on $name', (backend) => {
     expect(await queryAt(a.url, p.cwd, 'select label from items')).toEqual([{ label: 'only in a' }]);
     expect(await queryAt(b.url, p.cwd, 'select label from items')).toEqual([]);
 
-    const dropped = await p.cli(['testdb', 'drop', '--all', '--json']);
+    const dropped = await p.run(['testdb', 'drop', '--all', '--json']);
     expect(dropped.code, dropped.stderr).toBe(0);
     expect(dropped.json().dropped).toHaveLength(6);
   });
@@ -32,37 +32,37 @@ describe.each(backends)('dbctl testdb on $name', (backend) => {
       'seeds/test/01_items.sql': `insert into items values (1, 'seeded') on conflict do nothing;`,
       'seeds/development/01_items.sql': `insert into items values (2, 'not for tests') on conflict do nothing;`,
     });
-    const plain = (await p.cli(['testdb', 'create', '--json'])).json();
-    const seeded = await p.cli(['testdb', 'create', '--seed', '--json']);
+    const plain = (await p.run(['testdb', 'create', '--json'])).json();
+    const seeded = await p.run(['testdb', 'create', '--seed', '--json']);
     expect(seeded.code, seeded.stderr).toBe(0);
     expect(seeded.json().template).not.toBe(plain.template);
     expect(await queryAt(seeded.json().url, p.cwd, 'select id, label from items')).toEqual([{ id: 1, label: 'seeded' }]);
     expect(await queryAt(plain.url, p.cwd, 'select id from items')).toEqual([]);
-    expect((await p.cli(['testdb', 'drop', '--all'])).code).toBe(0);
+    expect((await p.run(['testdb', 'drop', '--all'])).code).toBe(0);
   });
 
   it('prune drops stale templates and old clones; drop refuses other databases; drop --all empties', async () => {
     const p = testdbProject(backend);
-    const first = (await p.cli(['testdb', 'create', '--json'])).json();
+    const first = (await p.run(['testdb', 'create', '--json'])).json();
     p.write('migrations/002_tags.sql', migration('create table tags (id int);', 'drop table tags;'));
-    const second = (await p.cli(['testdb', 'create', '--json'])).json();
+    const second = (await p.run(['testdb', 'create', '--json'])).json();
     expect(second.template).not.toBe(first.template);
     expect(await queryAt(second.url, p.cwd, 'select count(*)::int as n from tags')).toEqual([{ n: 0 }]);
 
     // Young clones stay; the template for the old migration set goes.
-    const pruned = await p.cli(['testdb', 'prune', '--older-than', '1h', '--json']);
+    const pruned = await p.run(['testdb', 'prune', '--older-than', '1h', '--json']);
     expect(pruned.code, pruned.stderr).toBe(0);
     expect(pruned.json().dropped).toEqual([first.template]);
 
-    const refused = await p.cli(['testdb', 'drop', 'postgres']);
+    const refused = await p.run(['testdb', 'drop', 'postgres']);
     expect(refused.code).toBe(5);
     expect(refused.stderr).toContain('"postgres" is not a dbctl test database');
 
-    const old = await p.cli(['testdb', 'prune', '--older-than', '0ms', '--json']);
+    const old = await p.run(['testdb', 'prune', '--older-than', '0ms', '--json']);
     expect(old.json().dropped.sort()).toEqual([first.name, second.name].sort());
 
-    expect((await p.cli(['testdb', 'drop', second.template])).code).toBe(0);
-    const list = await p.cli(['testdb', 'list', '--json']);
+    expect((await p.run(['testdb', 'drop', second.template])).code).toBe(0);
+    const list = await p.run(['testdb', 'list', '--json']);
     expect(list.json().databases).toEqual([]);
   });
 });
