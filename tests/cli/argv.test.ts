@@ -63,6 +63,15 @@ vi.mock('../../src/backup/index.js', async (original) => ({
     return { dryRun: true, removed: [], kept: [] };
   },
 }));
+vi.mock('../../src/dblife/fresh.js', () => ({ recreateDatabase: record('recreateDatabase', {}) }));
+vi.mock('../../src/backup/target.js', async (original) => ({
+  ...(await original<object>()),
+  restoreIntoNewDatabase: record('restoreIntoNewDatabase', { file: '/x/b.dump', target: 'b', method: 'sql-loader', cleaned: false, createdRoles: [], differences: [], warnings: [], tables: 0, rows: 0, durationMs: { restore: 0, verify: 0, total: 0 } }),
+}));
+vi.mock('../../src/testdb/index.js', async (original) => ({
+  ...(await original<object>()),
+  createTestdb: record('createTestdb', { name: 't', url: 'pglite://t', template: 'tpl', milliseconds: 0, built: false, strategy: 'copy' }),
+}));
 vi.mock('../../src/typegen/index.js', async (original) => ({
   ...(await original<object>()),
   inspectTypes: record('inspectTypes', { fresh: true, file: '/x/types.ts' }),
@@ -89,6 +98,9 @@ describe('argv → core call', () => {
     ['backup --format plain --schema-only --out', ['backup', '--format', 'plain', '--schema-only', '--out', 'x.sql'], 'backupDatabase', { format: 'plain', schemaOnly: true, out: 'x.sql' }],
     ['backup prune', ['backup', 'prune', '--keep', '3', '--older-than', '7d', '--dry-run'], 'pruneBackups', { keep: 3, olderThanMs: 7 * 86_400_000, dryRun: true }],
     ['typegen (writes)', ['typegen'], 'writeTypes', {}],
+    ['db fresh --no-seed --force', ['db', 'fresh', '--no-seed', '--force'], 'recreateDatabase', { seed: false, force: true }],
+    ['restore --create', ['restore', 'b.dump', '--create', 'copy', '--clean'], 'restoreIntoNewDatabase', { create: 'copy', clean: true, file: expect.stringMatching(/b\.dump$/) }],
+    ['testdb create --seed --lock-timeout', ['testdb', 'create', '--seed', '--lock-timeout', '2m'], 'createTestdb', { seed: true, config: expect.objectContaining({ env: 'test', lockTimeoutMs: 120_000 }) }],
   ])('%s', async (_name, args, fn, expected) => {
     const r = await runArgv(args, { cwd: project() });
     expect(r.code, r.stderr).toBe(0);
