@@ -86,11 +86,18 @@ export async function tableContentsParallel(
  */
 export async function onExportedSnapshot<T>(database: Pick<Database, 'session'>, fn: (lead: SqlClient, snapshot: string) => Promise<T>): Promise<T> {
   return database.session(async (client) => {
+    // When the exporting session dies, whatever reads the snapshot fails next (pg_dump says "invalid
+    // snapshot identifier"); the lost connection is the cause, and the error the user must see.
+    let lost: Error | undefined;
+    const unsubscribe = client.onLost((error) => void (lost = error));
     await client.query('begin isolation level repeatable read');
     try {
       const { rows } = await client.query<{ id: string }>('select pg_export_snapshot() as id');
       return await fn(client, rows[0].id);
+    } catch (error) {
+      throw lost ?? error;
     } finally {
+      unsubscribe();
       await client.query('rollback').catch(() => {});
     }
   });
