@@ -13,7 +13,7 @@ const native = backends.find((b) => b.name === 'pg');
 
 describe.runIf(native)('a lost connection mid-run (server)', () => {
   /** Runs the CLI and, once `match` shows in pg_stat_activity, terminates the matching backends. */
-  async function interrupt(url: string, cwd: string, args: string[], where: string, env: Record<string, string> = {}): Promise<CliResult> {
+  async function interrupt(url: string, cwd: string, args: string[], where: string, env: Record<string, string> = {}, onKilled?: () => void): Promise<CliResult> {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
@@ -24,6 +24,7 @@ describe.runIf(native)('a lost connection mid-run (server)', () => {
         const { rows } = await admin.query(`select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and (${where})`);
         killed = rows.length;
       }
+      onKilled?.();
       expect(killed, `nothing matched ${where}`).toBeGreaterThan(0);
       return await run;
     } finally {
@@ -99,11 +100,13 @@ describe.runIf(native)('a lost connection mid-run (server)', () => {
     const blocker = new pg.Client({ connectionString: t.url });
     await blocker.connect();
     try {
-      // pg_dump waits for this lock, so dbctl's snapshot session sits idle in its transaction.
+      // pg_dump (and the snapshot session's table listing) wait for this lock: dbctl's snapshot
+      // session is in its transaction, the only dbctl session that is.
       await blocker.query('begin; lock table t in access exclusive mode');
-      const r = interrupt(t.url, cwd, ['backup', '--out', `${cwd}/b.dump`], "application_name = 'dbctl' and state = 'idle in transaction'");
-      setTimeout(() => void blocker.query('rollback').catch(() => {}), 1500);
-      const result = await r;
+      // The lock is released once the snapshot session is gone (not on a timer: a slow start would
+      // let the backup finish first), so pg_dump goes on and meets the dead snapshot.
+      const release = () => void blocker.query('rollback').catch(() => {});
+      const result = await interrupt(t.url, cwd, ['backup', '--out', `${cwd}/b.dump`], "application_name = 'dbctl' and xact_start is not null", {}, release);
       expectCleanFailure(result, /dbctl backup/, /rolled back/);
     } finally {
       await blocker.end();
