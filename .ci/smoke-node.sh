@@ -68,18 +68,20 @@ EOF
 
 # --- the library's public types, as a consumer compiles them ---------------------------------------
 cat > src/consumer.ts <<'EOF'
-import { resolveConfig, openDatabase, Migrator, DbctlError, type Database, type SeedContext } from 'dbctl';
+import { resolveConfig, openDatabaseFor, Migrator, migratorConfig, isDbctlError, type Database, type MigrationProvider, type SeedContext } from 'dbctl';
 import { createTestDatabase, type TestDatabase } from 'dbctl/testing';
 import { defineConfig, type DbctlConfig } from 'dbctl/config';
 
 export const config: DbctlConfig = defineConfig({ migrations: { dir: 'migrations' } });
 export async function run(seed: (ctx: SeedContext) => Promise<void>): Promise<void> {
   const resolved = await resolveConfig({ env: 'test' });
-  const database: Database = await openDatabase({ url: resolved.url, cwd: resolved.cwd });
+  const database: Database = await openDatabaseFor(resolved, 'command');
+  const provider: MigrationProvider = { getMigrations: async () => ({ '001_t': { up: async (db) => void (await db.schema.createTable('t').addColumn('id', 'integer').execute()) } }) };
   try {
-    await new Migrator({ database, config: resolved }).up();
+    await new Migrator({ database, ...migratorConfig(resolved) }).up();
+    await new Migrator({ database, migrations: provider }).status();
   } catch (error) {
-    if (error instanceof DbctlError) console.error(error.code, error.exitCode);
+    if (isDbctlError(error)) console.error(error.code, error.exitCode);
   } finally {
     await database.close();
   }
