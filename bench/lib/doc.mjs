@@ -57,6 +57,8 @@ ${machineRows}
   \`--no-outdated-check\` (otherwise it queries the npm registry).
 - Several harnesses may run on one server at once: each holds a shared advisory lock, and the
   clean-up that drops every \`dbctl_bench_*\` database runs only when no other harness is running.
+  The harness measures a copy of \`bin/\` and \`dist/\` (\`--no-snapshot\` measures them in place), so a
+  rebuild during a long run changes nothing.
 - Every timed run that needs a fresh database gets one created just before it (untimed), followed by
   a \`CHECKPOINT\`: on PostgreSQL 15 \`DROP DATABASE\` forces a checkpoint, and a run that starts
   while that I/O is still being written is slowed by however much of it is left. Case 3 creates its
