@@ -8,8 +8,8 @@ export function versionOf(status: StatusReport): FleetVersion {
 }
 
 async function migrator(context: MemberContext) {
-  const { Migrator } = await import('../migrate/migrator.js');
-  return new Migrator({ database: context.database, config: context.config });
+  const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
+  return new Migrator({ database: context.database, ...migratorConfig(context.config) });
 }
 
 /** Attaches what was known before the failure, so the report shows where the database stands. */

@@ -26,9 +26,9 @@ export async function captureModules(config: ResolvedConfig, files: MigrationFil
   const first = files.findIndex((f) => wanted.has(f.name));
   const last = files.findLastIndex((f) => wanted.has(f.name) && f.kind === 'module');
   if (first < 0 || last < 0) return captured;
-  const [{ Migrator }, { prepare }] = await Promise.all([import('../migrate/migrator.js'), import('../migrate/runner.js')]);
+  const [{ Migrator, migratorConfig }, { prepare }] = await Promise.all([import('../migrate/migrator.js'), import('../migrate/runner.js')]);
   await withThrowawayDatabase(config, async (database) => {
-    if (first > 0) await new Migrator({ database, config }).up({ to: files[first - 1].name });
+    if (first > 0) await new Migrator({ database, ...migratorConfig(config) }).up({ to: files[first - 1].name });
     const db = await database.kysely();
     let sink: string[] = [];
     // Kysely reports its own begin/commit/rollback too; they are dbctl's, not the migration's.

@@ -59,8 +59,8 @@ export interface LintOptions {
 export async function lintMigrations(options: LintOptions): Promise<LintReport> {
   const { database, config } = options;
   const settings = lintSettings((config.raw as { lint?: LintConfig }).lint);
-  const { Migrator } = await import('../migrate/migrator.js');
-  const status = await new Migrator({ database, config }).status();
+  const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
+  const status = await new Migrator({ database, ...migratorConfig(config) }).status();
   const entries = select(status.migrations, options);
   const files = listMigrationFiles(config.migrations.dir);
   const squawk = options.squawk ?? findSquawk();

@@ -48,10 +48,10 @@ export async function testMigrations(options: RoundTripOptions): Promise<RoundTr
   const files = listMigrationFiles(config.migrations.dir);
   const start = options.from === undefined ? 0 : files.findIndex((f) => f.name === options.from);
   if (start < 0) throw new UsageError(`--from: no migration named "${options.from}"`);
-  const [{ Migrator }, { introspectSchema, diffSchemas }] = await Promise.all([import('../migrate/migrator.js'), import('../schema/index.js')]);
+  const [{ Migrator, migratorConfig }, { introspectSchema, diffSchemas }] = await Promise.all([import('../migrate/migrator.js'), import('../schema/index.js')]);
   const results: RoundTripResult[] = [];
   await withThrowawayDatabase(config, async (database: Database) => {
-    const migrator = new Migrator({ database, config });
+    const migrator = new Migrator({ database, ...migratorConfig(config) });
     const snapshot = () => introspectSchema(database, { migrations: config.migrations });
     const record = (result: RoundTripResult) => {
       results.push(result);

@@ -14,8 +14,8 @@ export async function withMigratedDatabase<T>(config: ResolvedConfig, fn: (datab
   try {
     const database = await openDatabaseFor(config, 'typegen', { url: scratch.url });
     try {
-      const { Migrator } = await import('../migrate/migrator.js');
-      const report = await new Migrator({ database, config }).up();
+      const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
+      const report = await new Migrator({ database, ...migratorConfig(config) }).up();
       return await fn(database, report);
     } finally {
       await database.close();
