@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { databaseName } from '../driver/url.js';
 import { UsageError } from '../errors.js';
-import { Migrator } from '../migrate/migrator.js';
+import { Migrator, migratorConfig } from '../migrate/migrator.js';
 import { VERSION } from '../version.js';
 import { CITUS_CAPTURE_NOTE, sha256File, writeManifest, type BackupContent, type BackupFormat, type DistributedManifest, type Manifest, type ManifestMigrations } from './manifest.js';
 import { tableContents } from '../catalog/contents.js';
@@ -172,7 +172,7 @@ async function citusManifest(database: Database): Promise<DistributedManifest> {
 
 async function migrationState(database: Database, config: ResolvedConfig): Promise<ManifestMigrations | { error: string }> {
   try {
-    const status = await new Migrator({ database, config }).status();
+    const status = await new Migrator({ database, ...migratorConfig(config) }).status();
     return { applied: status.migrations.filter((m) => m.state !== 'pending').map((m) => m.name), summary: status.summary };
   } catch (error) {
     // A broken migrations folder must not stop a backup; the manifest says why the status is absent.

@@ -62,8 +62,8 @@ export async function extensionsSection(database: Database, config: ResolvedConf
 }
 
 export async function migrationsSection(database: Database, config: ResolvedConfig): Promise<Section> {
-  const { Migrator } = await import('../migrate/migrator.js');
-  const { migrations, summary } = await new Migrator({ database, config }).status();
+  const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
+  const { migrations, summary } = await new Migrator({ database, ...migratorConfig(config) }).status();
   const names = (state: string) => migrations.filter((m) => m.state === state).map((m) => m.name);
   const bad = summary.pending + summary.modified + summary.missing;
   return section(bad ? 'attention' : 'ok', `${summary.applied} applied, ${summary.pending} pending, ${summary.modified} modified, ${summary.missing} missing`, {

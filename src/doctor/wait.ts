@@ -52,8 +52,8 @@ async function ready(options: WaitOptions, remainingMs: number): Promise<boolean
   const database = await openDatabaseFor(config, 'wait', { connectTimeoutMs: remainingMs });
   try {
     if (!options.migrated) return true;
-    const { Migrator } = await import('../migrate/migrator.js');
-    return (await new Migrator({ database, config }).status()).summary.pending === 0;
+    const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
+    return (await new Migrator({ database, ...migratorConfig(config) }).status()).summary.pending === 0;
   } finally {
     await database.close();
   }

@@ -80,16 +80,6 @@ export interface MigratorProps {
   onEvent?: (event: MigrateEvent) => void;
 }
 
-/**
- * @deprecated Transitional, while callers move to the narrow props: `{ database, config }` is read as
- * `{ database, ...migratorConfig(config) }`.
- */
-export interface ConfigMigratorProps {
-  database: Database;
-  config: ResolvedConfig;
-  onEvent?: (event: MigrateEvent) => void;
-}
-
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 export const DEFAULT_DDL_LOCK_TIMEOUT_MS = 5_000;
 
@@ -134,8 +124,8 @@ export class Migrator {
   /** The migrations as last listed, by name (a provided migration's object is only here). */
   #listed = new Map<string, MigrationFile>();
 
-  constructor(props: MigratorProps | ConfigMigratorProps) {
-    this.#props = Object.freeze('config' in props ? { database: props.database, onEvent: props.onEvent, ...migratorConfig(props.config) } : { ...props });
+  constructor(props: MigratorProps) {
+    this.#props = Object.freeze({ ...props });
     this.#store = new MigrationStore({ ...DEFAULT_STORE_NAMES, ...this.#props.store });
   }
 

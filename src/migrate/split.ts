@@ -14,50 +14,17 @@ export interface Statement {
 export function splitStatements(script: string): Statement[] {
   const out: Statement[] = [];
   let start = 0;
-  let i = 0;
-  const n = script.length;
   const push = (end: number) => {
     const text = script.slice(start, end);
     const lead = text.length - text.trimStart().length;
     if (stripComments(text).trim() !== '') out.push({ sql: text.trim(), offset: start + lead });
   };
-  while (i < n) {
-    const c = script[i];
-    const next = script[i + 1];
-    if (c === '-' && next === '-') {
-      const eol = script.indexOf('\n', i);
-      i = eol < 0 ? n : eol + 1;
-    } else if (c === '/' && next === '*') {
-      let depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        if (script[i] === '/' && script[i + 1] === '*') (depth++, (i += 2));
-        else if (script[i] === '*' && script[i + 1] === '/') (depth--, (i += 2));
-        else i++;
-      }
-    } else if (c === "'" || c === '"') {
-      const escapes = c === "'" && /[eE]/.test(script[i - 1] ?? '') && !/[A-Za-z0-9_$]/.test(script[i - 2] ?? '');
-      i++;
-      while (i < n) {
-        if (escapes && script[i] === '\\') i += 2;
-        else if (script[i] === c && script[i + 1] === c) i += 2;
-        else if (script[i] === c) break;
-        else i++;
-      }
-      i++;
-    } else if (c === '$') {
-      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(script.slice(i, i + 64));
-      if (tag && !/[A-Za-z0-9_]/.test(script[i - 1] ?? '')) {
-        const close = script.indexOf(tag[0], i + tag[0].length);
-        i = close < 0 ? n : close + tag[0].length;
-      } else i++;
-    } else if (c === ';') {
-      push(i);
-      start = i + 1;
-      i++;
-    } else i++;
-  }
-  push(n);
+  lex(script, (kind, at) => {
+    if (kind !== 'semicolon') return;
+    push(at);
+    start = at + 1;
+  });
+  push(script.length);
   return out;
 }
 
@@ -72,10 +39,22 @@ function stripComments(text: string): string {
 export function codeOutsideQuotes(script: string): string {
   let out = '';
   let from = 0;
-  const blank = (start: number, end: number) => {
+  lex(script, (kind, start, end) => {
+    if (kind === 'semicolon') return;
     out += script.slice(from, start) + ' ';
     from = end;
-  };
+  });
+  return out + script.slice(from);
+}
+
+type Lexeme = 'comment' | 'quoted' | 'semicolon';
+
+/**
+ * Walks `script` once, calling `visit` for each comment (`--`, nested `/* *\/`), quoted run (a
+ * string with E'' escapes, a quoted identifier, a dollar-quoted body) and top-level `;`: the one
+ * lexer behind splitStatements and codeOutsideQuotes.
+ */
+function lex(script: string, visit: (kind: Lexeme, start: number, end: number) => void): void {
   let i = 0;
   const n = script.length;
   while (i < n) {
@@ -85,7 +64,7 @@ export function codeOutsideQuotes(script: string): string {
     if (c === '-' && next === '-') {
       const eol = script.indexOf('\n', i);
       i = eol < 0 ? n : eol + 1;
-      blank(start, i);
+      visit('comment', start, i);
     } else if (c === '/' && next === '*') {
       let depth = 1;
       i += 2;
@@ -94,7 +73,7 @@ export function codeOutsideQuotes(script: string): string {
         else if (script[i] === '*' && script[i + 1] === '/') (depth--, (i += 2));
         else i++;
       }
-      blank(start, i);
+      visit('comment', start, i);
     } else if (c === "'" || c === '"') {
       const escapes = c === "'" && /[eE]/.test(script[i - 1] ?? '') && !/[A-Za-z0-9_$]/.test(script[i - 2] ?? '');
       i++;
@@ -105,15 +84,17 @@ export function codeOutsideQuotes(script: string): string {
         else i++;
       }
       i++;
-      blank(start, Math.min(i, n));
+      visit('quoted', start, Math.min(i, n));
     } else if (c === '$') {
       const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(script.slice(i, i + 64));
       if (tag && !/[A-Za-z0-9_]/.test(script[i - 1] ?? '')) {
         const close = script.indexOf(tag[0], i + tag[0].length);
         i = close < 0 ? n : close + tag[0].length;
-        blank(start, i);
+        visit('quoted', start, i);
       } else i++;
+    } else if (c === ';') {
+      visit('semicolon', i, i + 1);
+      i++;
     } else i++;
   }
-  return out + script.slice(from);
 }

@@ -6,7 +6,7 @@ import { backupDatabase } from '../../src/backup/backup.js';
 import { verifyAgainstManifest } from '../../src/backup/restore.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/driver/open.js';
-import { Migrator } from '../../src/migrate/migrator.js';
+import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { summarizeTables } from '../../src/seed/summary.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 import { ROOT } from '../helpers/cli.js';
@@ -62,7 +62,7 @@ describe.each(backends)('one content digest on $name: summary --digest and a bac
 
     let database: Database | undefined = await openDatabase({ url: test.url, cwd });
     cleanups.push(() => database?.close());
-    await new Migrator({ database, config }).up();
+    await new Migrator({ database, ...migratorConfig(config) }).up();
     await database.query(EXAMPLE_ROWS);
     await database.query(MORE_TYPES);
     const { rows: [{ name }] } = await database.query<{ name: string }>('select current_database() as name');

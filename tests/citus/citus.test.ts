@@ -10,7 +10,7 @@ import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js'
 import { runDoctor } from '../../src/doctor/index.js';
 import { openDatabase, type Database } from '../../src/driver/open.js';
 import { withDatabase as withDatabaseName } from '../../src/driver/url.js';
-import { Migrator, type MigrateEvent } from '../../src/migrate/migrator.js';
+import { Migrator, migratorConfig, type MigrateEvent } from '../../src/migrate/migrator.js';
 import { resetDatabase } from '../../src/reset/index.js';
 import { runSeeds } from '../../src/seed/index.js';
 import { summarizeTables } from '../../src/seed/summary.js';
@@ -105,8 +105,8 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
     const other = await openDatabase({ url, cwd, kysely: false });
     try {
       const [a, b] = await Promise.all([
-        new Migrator({ database, config, onEvent: (e) => events.push(e) }).up(),
-        new Migrator({ database: other, config, onEvent: (e) => events.push(e) }).up(),
+        new Migrator({ database, ...migratorConfig(config), onEvent: (e) => events.push(e) }).up(),
+        new Migrator({ database: other, ...migratorConfig(config), onEvent: (e) => events.push(e) }).up(),
       ]);
       expect([a.results.length, b.results.length].sort()).toEqual([0, 2]);
     } finally {
@@ -118,7 +118,7 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
     expect(shards[1].shards).toBe(shards[2].shards);
 
     writeFiles(cwd, { 'migrations/0003_broken.sql': `-- migrate:up\ncreate table t3 (tenant_id int not null);\nselect create_distributed_table('t3', 'tenant_id');\nselect 1 / 0;\n-- migrate:down\ndrop table t3;\n` });
-    const migrator = new Migrator({ database, config });
+    const migrator = new Migrator({ database, ...migratorConfig(config) });
     await expect(migrator.up()).rejects.toMatchObject({ code: 'migration_failed', data: { failure: { sqlstate: '22012' } } });
     expect((await migrator.status()).migrations.map((m) => [m.name, m.state])).toEqual([['0001_tables', 'applied'], ['0002_pages', 'applied'], ['0003_broken', 'pending']]);
     expect(await database.query(`select to_regclass('t3') as t`).then((r) => r.rows)).toEqual([{ t: null }]);
@@ -213,7 +213,7 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
       await clone.query(`insert into events (tenant_id, kind) select g, 'x' from generate_series(1, 100) g`);
       expect((await clone.query('select count(*)::int as n from events')).rows).toEqual([{ n: 100 }]);
       expect((await citusTableShards(clone)).map((t) => t.table)).toEqual(['countries', 'events', 'pages']);
-      expect((await new Migrator({ database: clone, config: testConfig }).status()).summary.pending).toBe(0);
+      expect((await new Migrator({ database: clone, ...migratorConfig(testConfig) }).status()).summary.pending).toBe(0);
     } finally {
       await clone.close();
     }

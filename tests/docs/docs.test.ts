@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { openDatabase } from '../../src/driver/open.js';
-import { Migrator } from '../../src/migrate/migrator.js';
+import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { runSeeds } from '../../src/seed/index.js';
 import { ROOT, writeFiles } from '../helpers/cli.js';
 // A plain .mjs helper, shared with .ci/smoke-node.sh.
@@ -79,7 +79,7 @@ describe('README code blocks', () => {
     const config = await resolveConfig({ cwd, url: `pglite://${path.join(cwd, '.dbctl/pglite')}` }); // a copy of the prepared image: faster than memory
     const database = await openDatabase({ url: config.url, cwd });
     try {
-      const migrator = new Migrator({ database, config });
+      const migrator = new Migrator({ database, ...migratorConfig(config) });
       expect((await migrator.up()).results.map((r) => r.status)).toEqual(['success']);
       // The seed block writes two columns the SQL block's table lacks: a project adds them in a migration.
       await database.query('alter table users add column display_name text, add column created_at timestamptz');

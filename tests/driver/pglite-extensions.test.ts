@@ -6,7 +6,7 @@ import { openDatabase } from '../../src/driver/open.js';
 import { bundleFile, bundleNames, PGLITE_EXTENSIONS, untar } from '../../src/driver/pglite-extensions.js';
 import { freshDatabase } from '../helpers/backends.js';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { Migrator } from '../../src/migrate/migrator.js';
+import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { tempProject } from '../helpers/cli.js';
 import { sqlMigration } from '../migrate/helpers.js';
 
@@ -46,7 +46,7 @@ describe('extensions on the embedded database', () => {
     });
     const first = await openDatabase({ url: t.url, cwd, kysely: false });
     try {
-      await new Migrator({ database: first, config: await resolveConfig({ cwd, url: t.url, environ: {} }) }).up();
+      await new Migrator({ database: first, ...migratorConfig(await resolveConfig({ cwd, url: t.url, environ: {} })) }).up();
       const { rows } = await first.query(`select extname from pg_extension where extname <> 'plpgsql'`);
       expect(rows.map((r) => r.extname).sort()).toEqual([...PGLITE_EXTENSIONS]);
     } finally {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/driver/open.js';
-import { Migrator } from '../../src/migrate/migrator.js';
+import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import type { Backend } from '../helpers/backends.js';
 import { ROOT } from '../helpers/cli.js';
@@ -38,7 +38,7 @@ export async function exampleDatabase(backend: Backend, options: { migrate?: boo
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-example-'));
   const database = await openDatabase({ url: test.url, cwd });
   const config = await resolveConfig({ cwd, url: test.url, environ: {}, migrationsDir: MIGRATIONS_DIR });
-  const migrator = new Migrator({ database, config });
+  const migrator = new Migrator({ database, ...migratorConfig(config) });
   if (options.migrate !== false) await migrator.up(hasVector ? {} : { to: BEFORE_VECTOR });
   return {
     test,

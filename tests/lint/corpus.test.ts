@@ -6,7 +6,7 @@ import { resolveConfig } from '../../src/config/resolve.js';
 import { openDatabase } from '../../src/driver/open.js';
 import { lintMigrations, type LintFinding, type LintReport } from '../../src/lint/index.js';
 import { lintSettings } from '../../src/lint/rules.js';
-import { Migrator } from '../../src/migrate/migrator.js';
+import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 
 const CORPUS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'corpus');
@@ -68,7 +68,7 @@ describe.each(backends)('migrate lint corpus ($name)', (backend) => {
     const database = await openDatabase({ url: target.url, cwd: CORPUS });
     let report: LintReport;
     try {
-      await new Migrator({ database, config }).up({ to: '0001_baseline' });
+      await new Migrator({ database, ...migratorConfig(config) }).up({ to: '0001_baseline' });
       report = await lintMigrations({ database, config });
     } finally {
       await database.close();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/driver/open.js';
 import { isDbctlError } from '../../src/errors.js';
-import { Migrator } from '../../src/migrate/migrator.js';
+import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { resetDatabase } from '../../src/reset/index.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { backends } from '../helpers/backends.js';
@@ -23,7 +23,7 @@ describe.each(backends)('resetDatabase on $name', (backend) => {
     t = await createTestDatabase({ serverUrl: backend.serverUrl });
     config = await configWith({});
     database = await openDatabase({ url: t.url });
-    await new Migrator({ database, config }).up();
+    await new Migrator({ database, ...migratorConfig(config) }).up();
   });
   afterAll(async () => {
     await database?.close();
@@ -45,7 +45,7 @@ describe.each(backends)('resetDatabase on $name', (backend) => {
     expect(names(report.cascaded)).toEqual(['audit.log']);
     expect(statements.filter((s) => /truncate/i.test(s))).toEqual(['truncate table "public"."CamelCase", "public"."Weird ""Name""", "public"."users", "audit"."log" restart identity']);
     expect(await counts(database.db)).toEqual({ users: 0, weird: 0, camel: 0, notes: 2, log: 0, migrations: 1, history: 1 });
-    expect((await new Migrator({ database, config }).status()).summary).toMatchObject({ applied: 1, pending: 0 });
+    expect((await new Migrator({ database, ...migratorConfig(config) }).status()).summary).toMatchObject({ applied: 1, pending: 0 });
   });
 
   it('restarts identities (identity, serial and bigserial)', async () => {

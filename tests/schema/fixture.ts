@@ -1,6 +1,6 @@
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/driver/open.js';
-import { Migrator } from '../../src/migrate/migrator.js';
+import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { tempProject } from '../helpers/cli.js';
 import { sqlMigration } from '../migrate/helpers.js';
 
@@ -77,7 +77,7 @@ export async function migrated(url: string, cwd: string): Promise<{ database: Da
   const config = await resolveConfig({ cwd, url, environ: {} });
   const database = await openDatabase({ url, cwd, kysely: false });
   try {
-    await new Migrator({ database, config }).up();
+    await new Migrator({ database, ...migratorConfig(config) }).up();
   } catch (error) {
     await database.close();
     throw error;
