@@ -177,7 +177,7 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
 
 /** The same config pointed at another database (a fleet member, a template being built): `target` parsed again. */
 export function withUrl(config: ResolvedConfig, url: string | undefined): ResolvedConfig {
-  const rest = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'target')) as Omit<ResolvedConfig, 'target'>;
+  const rest = withoutKeys(config, ['target']) as Omit<ResolvedConfig, 'target'>;
   return withTarget({ ...rest, url });
 }
 
@@ -187,10 +187,16 @@ function withTarget(config: Omit<ResolvedConfig, 'target'>): ResolvedConfig {
     target = parseTarget(config.url, config.cwd);
   } catch (error) {
     // An invalid URL is the error of whoever reads the target (opens the database), as before
-    // the config carried it: a command that opens no database never sees it.
-    return Object.defineProperty({ ...config } as ResolvedConfig, 'target', { enumerable: false, get: () => { throw error; } });
+    // the config carried it: a command that opens no database never sees it. Enumerable, so a
+    // copy (`{ ...config, typegen }`) throws the URL's error too instead of losing the target.
+    return Object.defineProperty({ ...config } as ResolvedConfig, 'target', { enumerable: true, get: () => { throw error; } });
   }
   return { ...config, target };
+}
+
+/** `config` without `keys`, never reading them (an invalid URL's `target` throws when read). */
+function withoutKeys(config: object, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.keys(config).filter((key) => !keys.includes(key)).map((key) => [key, (config as Record<string, unknown>)[key]]));
 }
 
 interface UrlInputs {
@@ -225,7 +231,7 @@ function chooseUrl(i: UrlInputs): { url: string | undefined; urlSource: Source; 
 
 /** The resolved configuration as shown by `dbctl config`: passwords redacted. */
 export function publicConfig(config: ResolvedConfig): Record<string, unknown> {
-  const rest = Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'raw' && key !== 'target'));
+  const rest = withoutKeys(config, ['raw', 'target']);
   return { ...rest, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redact(config.url) };
 }
 

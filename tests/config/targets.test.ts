@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../src/config/resolve.js';
+import { publicConfig, resolveConfig } from '../../src/config/resolve.js';
+import { withTypegenOptions } from '../../src/typegen/generate.js';
 import { tempProject } from '../helpers/cli.js';
 
 /** Which database a command acts on: the precedence, environment files, and the refusals (issue 12). */
@@ -19,6 +20,15 @@ describe('the target database', () => {
     expect(await resolveConfig({ cwd, env: 'staging', environ: {} })).toMatchObject({ url: 'postgres://top@h/top', urlSource: 'config' });
     const bare = tempProject({});
     expect(await resolveConfig({ cwd: bare, environ: {} })).toMatchObject({ url: undefined, urlSource: 'default', urlOrigin: 'the embedded default' });
+  });
+
+  it('an invalid URL is the error of whatever uses the target, even through a copy of the config; `config` still shows it', async () => {
+    const resolved = await resolveConfig({ cwd: tempProject({}), url: 'mysql://x/db', environ: {} });
+    expect(() => resolved.target).toThrow(/invalid database URL "mysql:\/\/x\/db"/);
+    // typegen copies the config with its options: the copy must not lose the target (it was an internal error).
+    expect(() => withTypegenOptions(resolved, {}).target).toThrow(/invalid database URL/);
+    expect(publicConfig(resolved)).toMatchObject({ url: 'mysql://x/db' });
+    expect(publicConfig(resolved)).not.toHaveProperty('target');
   });
 
   it('a .env DATABASE_URL never beats -e test\'s own url (reset -e test cannot empty the development database)', async () => {
