@@ -1,4 +1,29 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Test scratch (project folders, embedded databases, the PGlite base image they are copied from) goes
+// to a per-run folder on tmpfs where the machine has one: copying a 39 MB embedded database took
+// ~1.1 s of kernel time on this machine's ext4 and ~0.09 s on /dev/shm, and the suite copies hundreds.
+// Set here, before the workers fork, so they and every spawned CLI inherit it; global-setup removes it.
+// DBCTL_TEST_TMP=0 keeps the system's temp directory.
+if (!process.env.DBCTL_TEST_SCRATCH && process.env.DBCTL_TEST_TMP !== '0') {
+  const shm = '/dev/shm';
+  const base = isWritableDir(shm) ? shm : os.tmpdir();
+  const scratch = fs.mkdtempSync(path.join(base, 'dbctl-tests-'));
+  process.env.DBCTL_TEST_SCRATCH = scratch;
+  process.env.TMPDIR = scratch;
+}
+
+function isWritableDir(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 export default defineConfig({
   test: {
