@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+import SlowestFirst from './tests/helpers/sequencer.js';
 
 // Test scratch (project folders, embedded databases, the PGlite base image they are copied from) goes
 // to a per-run folder on tmpfs where the machine has one: copying a 39 MB embedded database took
@@ -37,5 +38,6 @@ export default defineConfig({
     // which took ~40 % of the CPU of a short embedded run and made nothing faster.
     execArgv: ['--liftoff-only'],
     globalSetup: ['tests/helpers/global-setup.ts'],
+    sequence: { sequencer: SlowestFirst },
   },
 });
