@@ -179,7 +179,7 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
 
 async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: OpenOptions): Promise<Database> {
   const [{ PGlite }, { provideExtensionsLazily }] = await Promise.all([
-    import('@electric-sql/pglite'),
+    import('./pglite-module.js').then((m) => m.loadPglite()),
     import('./pglite-extensions.js'),
   ]);
   const release = target.dataDir ? await waitForDataDirLock(target.dataDir, { timeoutMs: options.lockTimeoutMs, onWait: options.onLockWait }) : () => {};

@@ -39,7 +39,7 @@ export async function pgliteBaseImage(options: { onBuild?: () => void } = {}): P
 }
 
 async function initialise(dir: string): Promise<string> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite } = await (await import('./pglite-module.js')).loadPglite();
   const db = await PGlite.create({ dataDir: dir });
   await db.close();
   return dir;
