@@ -15,6 +15,8 @@ if (!process.env.DBCTL_TEST_SCRATCH && process.env.DBCTL_TEST_TMP !== '0') {
   const scratch = fs.mkdtempSync(path.join(base, 'dbctl-tests-'));
   process.env.DBCTL_TEST_SCRATCH = scratch;
   process.env.TMPDIR = scratch;
+  // global-setup removes it after the run; this covers a run that ends before global setup does.
+  process.on('exit', () => fs.rmSync(scratch, { recursive: true, force: true }));
 }
 
 function isWritableDir(dir: string): boolean {
