@@ -1,10 +1,10 @@
 import { CommanderError, type Command } from 'commander';
+import { preferQuickWasmStartup } from '../driver/pglite-module.js';
 import { ExitCode, OperationError } from '../errors.js';
 import { lastUserFile } from '../user-code.js';
 import { classify } from './classify.js';
 import { currentOutput } from './context.js';
 import { buildProgram } from './program.js';
-import { preferQuickWasmStartup } from '../driver/pglite-module.js';
 import { reportError } from './run.js';
 
 /** Entry point of the binary: run, wait for stdout, exit with the outcome. */
