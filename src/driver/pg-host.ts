@@ -80,7 +80,7 @@ export async function serverHost(target: ServerTarget, options: HostOptions = {}
     async drop(name, { force = false, template = false } = {}) {
       if (!(await exists(name))) return { dropped: false, disconnected: 0 };
       if (template) await q(`alter database ${quoteIdent(name)} with is_template false`).catch(() => {});
-      const open = await sessions(name);
+      const open = force ? await sessions(name) : await sessionsAfterGrace(() => sessions(name));
       if (open.length && !force) throw inUse(name, open);
       const forceClause = force && version >= 130000;
       if (force && !forceClause) {
@@ -148,6 +148,20 @@ async function openMaintenance(target: ServerTarget, options: HostOptions): Prom
   } catch (error) {
     if ((error as ConnectionError).code !== 'database_missing' || target.database === MAINTENANCE_DATABASE) throw error;
     return open(target.database);
+  }
+}
+
+/**
+ * A client that has just closed its connection can still be listed for a few milliseconds while
+ * its backend exits (CI saw it once right after `close()`). DROP DATABASE itself waits up to 5 s
+ * for such backends; a short grace here keeps "someone has it open" for sessions that stay.
+ */
+async function sessionsAfterGrace(list: () => Promise<Session[]>, graceMs = 1000, stepMs = 50): Promise<Session[]> {
+  const until = Date.now() + graceMs;
+  for (;;) {
+    const open = await list();
+    if (!open.length || Date.now() >= until) return open;
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
   }
 }
 
