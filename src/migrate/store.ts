@@ -162,7 +162,14 @@ function sqlNumber(n: number | null): string {
   return n === null ? 'null' : String(Math.trunc(n));
 }
 
+/** Who applies: asked once per process (os.userInfo reads the passwd database on every call). */
+let actor: string | undefined;
+
 export function appliedBy(): string {
+  return (actor ??= whoAmI());
+}
+
+function whoAmI(): string {
   let user = 'unknown';
   try {
     user = os.userInfo().username;
