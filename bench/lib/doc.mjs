@@ -53,7 +53,9 @@ ${machineRows}
   \`--no-single-transaction\`, the node + pg floor) and one transaction for all (dbctl
   \`--single-transaction\`, node-pg-migrate's and kysely-ctl's default, psql \`-1\`). The node + pg
   floor (\`bench/fixtures/node-floor-apply.mjs\`) applies the \`.sql\` files with dbctl's bookkeeping
-  rows, one round trip per migration: what any Node tool must pay. kysely-ctl runs with
+  rows, one round trip per migration: what any Node tool must pay. The node + pg + Kysely floor
+  (\`bench/fixtures/node-kysely-floor-apply.mjs\`) does the same for the \`.ts\` files: Kysely and
+  jiti loaded, each \`up(db)\` on one session, dbctl's round trips. kysely-ctl runs with
   \`--no-outdated-check\` (otherwise it queries the npm registry).
 - Several harnesses may run on one server at once: each holds a shared advisory lock, and the
   clean-up that drops every \`dbctl_bench_*\` database runs only when no other harness is running.

@@ -68,13 +68,17 @@ describe('bench harness', () => {
 
 const server = backends.find((b) => b.name === 'pg');
 
-describe.runIf(server)('the node + pg floor of case 1', () => {
-  it('applies the .sql files and leaves the bookkeeping dbctl reads as its own: all applied, none changed', async () => {
+describe.runIf(server)('the node + pg floors of case 1', () => {
+  it.each([
+    ['.sql', 'dbmate', 'node-floor-apply.mjs'],
+    ['.ts', 'ts', 'node-kysely-floor-apply.mjs'],
+  ])('%s: applies the files and leaves the bookkeeping dbctl reads as its own: all applied, none changed', async (_kind, format, fixture) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-bench-test-'));
     const t = await freshDatabase(server!);
     try {
-      writeMigrations(path.join(dir, 'migrations'), 3, 'dbmate');
-      const floor = path.resolve('bench/fixtures/node-floor-apply.mjs');
+      writeMigrations(path.join(dir, 'migrations'), 3, format);
+      fs.symlinkSync(path.resolve('node_modules'), path.join(dir, 'node_modules')); // `import … from 'kysely'`, as in the bench's projects
+      const floor = path.resolve('bench/fixtures', fixture);
       const r = spawnSync(process.execPath, [floor, 'migrations'], { cwd: dir, env: { ...process.env, DATABASE_URL: t.url }, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       const database = await openDatabase({ url: t.url, kysely: false });
