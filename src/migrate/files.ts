@@ -46,10 +46,19 @@ export async function listProvidedMigrations(provider: MigrationProvider): Promi
     .map((name) => ({ name, file: name, kind: 'provided' as const, migration: migrations[name] }));
 }
 
-/** The checksum `status` compares and `up` records: of the file's bytes, or the provided marker. */
+/**
+ * The checksum `status` compares and `up` records: of the file's bytes, or the provided marker.
+ * Read once per listing: a run plans and records with the same MigrationFile objects (a listing is
+ * made afresh for every call), so the bytes it records are the bytes it planned with.
+ */
 export function checksumOfMigration(m: MigrationFile): string {
-  return m.kind === 'provided' ? PROVIDED_CHECKSUM : checksumOf(m.file);
+  if (m.kind === 'provided') return PROVIDED_CHECKSUM;
+  let sum = checksums.get(m);
+  if (sum === undefined) checksums.set(m, (sum = checksumOf(m.file)));
+  return sum;
 }
+
+const checksums = new WeakMap<MigrationFile, string>();
 
 /**
  * Lists migration files in name order (Kysely's order: plain string comparison). A folder that
