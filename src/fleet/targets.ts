@@ -154,7 +154,13 @@ function fromTargets(targets: unknown, where: string, config: ResolvedConfig, na
     if (schema !== undefined && (typeof schema !== 'string' || !schema)) throw new ConfigError(`${where}: target ${i + 1}'s schema must be a non-empty string`, {}, 'fleet_target');
     if (name !== undefined && (typeof name !== 'string' || !name)) throw new ConfigError(`${where}: target ${i + 1}'s name must be a non-empty string`, {}, 'fleet_target');
     registerUrlSecrets(url);
-    const target = parseTarget(url, config.cwd);
+    let target;
+    try {
+      target = parseTarget(url, config.cwd);
+    } catch (error) {
+      if (!isDbctlError(error)) throw error;
+      throw new ConfigError(`${where}: target ${i + 1}: ${error.message}`, { hint: error.hint }, 'fleet_target');
+    }
     const base = serverOf(target)?.database ?? describeTarget(target);
     const m = member(url, hostLabel(target), name ?? (schema ? `${base}/${schema}` : base), schema, []);
     if (name !== undefined) named.add(m);

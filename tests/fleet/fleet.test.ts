@@ -311,6 +311,7 @@ describe('fleet selection and config (no database)', () => {
       'migrations/.keep': '',
       'throws.ts': `export default async function () { throw new Error('control plane unreachable: ECONNREFUSED'); }`,
       'nulls.ts': `export default () => ['postgres://h/a', null];`,
+      'mysql.ts': `export default [{ url: 'postgres://h/a' }, 'mysql://u:hunter2@h/b'];`,
     });
     const config = await configFor(cwd, {
       inline: () => { throw new TypeError("Cannot read properties of undefined (reading 'rows')"); },
@@ -318,6 +319,7 @@ describe('fleet selection and config (no database)', () => {
       notAList: (() => ({ url: 'postgres://h/a' })) as never,
       module: { module: './throws.ts' },
       nulls: { module: './nulls.ts' },
+      mysql: { module: './mysql.ts' },
     }, 'pglite://memory');
     const failure = (fleet: string) => resolveFleet(config, { fleet }).catch((e) => e);
     expect(await failure('inline')).toMatchObject({ code: 'fleet_module', exitCode: 2, message: "fleets.inline: the fleet function failed: Cannot read properties of undefined (reading 'rows')" });
@@ -325,6 +327,7 @@ describe('fleet selection and config (no database)', () => {
     expect(await failure('notAList')).toMatchObject({ code: 'fleet_module', message: expect.stringMatching(/^fleets\.notAList: a fleet function must return a list/) });
     expect(await failure('module')).toMatchObject({ code: 'fleet_module', message: 'fleets.module (throws.ts): the fleet function failed: control plane unreachable: ECONNREFUSED' });
     expect(await failure('nulls')).toMatchObject({ code: 'fleet_target', message: 'fleets.nulls (nulls.ts): target 2 must be a URL or { url, schema?, name? }, got null' });
+    expect(await failure('mysql')).toMatchObject({ code: 'fleet_target', message: expect.stringMatching(/^fleets\.mysql \(mysql\.ts\): target 2: invalid database URL "mysql:\/\/u:\*+@h\/b"/) });
 
     // Through the CLI: exit 2 and one line, not "internal error".
     writeFiles(cwd, { 'dbctl.config.ts': `export default { fleets: { tenants: () => { throw new Error('boom'); } } };` });
