@@ -16,7 +16,7 @@ export function likeOfGlob(glob: string): string {
  */
 export function assertGlob(glob: string, where: string, kind: 'config' | 'usage'): void {
   if (!glob.includes('%')) return;
-  const message = `${where}: "${glob}" has a %: fleet patterns are globs, * matches any run of characters and _ and % are literal`;
+  const message = `${where}: "${glob}" uses %, which fleet patterns do not: they are globs (* matches any run of characters, _ is literal)`;
   const hint = `write ${JSON.stringify(glob.replace(/\\_/g, '_').replace(/%/g, '*'))}`;
   throw kind === 'config' ? new ConfigError(message, { hint }, 'fleet_target') : new UsageError(message, { hint }, 'fleet_selection');
 }

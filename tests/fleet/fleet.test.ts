@@ -229,7 +229,7 @@ describe.runIf(SERVER)('fleet on a server', () => {
     expect((await query(two, 'select port from hits'))[0].port).not.toBe((await query(one, 'select port from hits'))[0].port);
   });
 
-  it('patterns are globs: _ and % are literal, * matches any run; every pattern setting reads them alike', async () => {
+  it('patterns are globs: _ is literal, * matches any run, % is refused; every pattern setting reads them alike', async () => {
     const p = `${prefix}_glob`;
     // `${p}_tsadmin` is what LIKE's `_` took for `t_`; `${p}_t%x` has a literal %.
     await createDatabases(SERVER!, [`${p}_t_1`, `${p}_t_2`, `${p}_tsadmin`, `${p}_t_old`]);
@@ -248,7 +248,7 @@ describe.runIf(SERVER)('fleet on a server', () => {
     expect(await names({ allDatabases: `${p}_t_*` })).toEqual([`${p}_t_1`, `${p}_t_2`, `${p}_t_old`]);
     expect(await names({ allDatabases: `${p}_t_1` })).toEqual([`${p}_t_1`]);
     // `%` was LIKE's: refused with the glob to write, never read as a literal that selects nothing.
-    await expect(resolveFleet(config, { fleet: 'percent' })).rejects.toMatchObject({ code: 'fleet_target', exitCode: 2, message: `fleets.percent.databases: "${p}_t_%" has a %: fleet patterns are globs, * matches any run of characters and _ and % are literal`, hint: `write "${p}_t_*"` });
+    await expect(resolveFleet(config, { fleet: 'percent' })).rejects.toMatchObject({ code: 'fleet_target', exitCode: 2, message: `fleets.percent.databases: "${p}_t_%" uses %, which fleet patterns do not: they are globs (* matches any run of characters, _ is literal)`, hint: `write "${p}_t_*"` });
     await expect(resolveFleet(config, { fleet: 'percentExclude' })).rejects.toMatchObject({ code: 'fleet_target', hint: 'write "t_old*"' });
     await expect(resolveFleet(config, { allDatabases: `${p}\\_t\\_%` })).rejects.toMatchObject({ code: 'fleet_selection', exitCode: 2, hint: `write "${p}_t_*"` });
   });
