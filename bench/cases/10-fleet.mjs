@@ -72,7 +72,7 @@ export default {
     const loopExtrapolated = (loop.ms * count) / sample;
     log(`loop: ${s(loop.ms)} for ${sample} → ${s(loopExtrapolated)} for ${count} (extrapolated)`);
 
-    const pattern = `${FLEET.replace(/_/g, '\\_')}%`;
+    const pattern = `${FLEET}*`;
     const fleetArgs = (...words) => [NODE, [DBCTL, '--url', serverUrl, 'fleet', '--all-databases', pattern, ...words, '--json']];
     log(`dbctl fleet migrate up over ${count} databases`);
     const up = await timeProcess(...fleetArgs('migrate', 'up'), { cwd: dir, rss: true, stdout: true });

@@ -64,9 +64,9 @@ export type FleetTarget = string | { url: string; schema?: string; name?: string
 /**
  * A fleet for `dbctl fleet …` (see README, Fleets). One of:
  * - a list of database URLs (or FleetTargets);
- * - `{ server, databases }`: every database on the server whose name matches a LIKE pattern
- *   (`'tenant_%'`; `exclude`: a pattern to leave out);
- * - `{ url, schemas }`: every schema of one database matching a LIKE pattern (schema per tenant:
+ * - `{ server, databases }`: every database on the server whose name matches a glob pattern
+ *   (`'tenant_*'`: `*` matches any run, `_` is literal; `exclude`: a pattern to leave out);
+ * - `{ url, schemas }`: every schema of one database matching a glob pattern (schema per tenant:
  *   migrations run with `search_path` = the schema, then `searchPath`, and keep their bookkeeping in it);
  * - `{ module }`: a TS/JS file whose default export (a function, maybe async) returns the targets,
  *   e.g. read from a control-plane table; or such a function itself.

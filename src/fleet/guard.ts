@@ -1,7 +1,8 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import { parseTarget, serverOf } from '../driver/url.js';
 import { RefusedError } from '../errors.js';
-import { matchProductionHost } from '../guard/hosts.js';
+import { cachedLookup, findProductionHost, type HostLookup } from '../guard/hosts.js';
+import { resolvedVia } from '../guard/index.js';
 import type { Fleet } from './targets.js';
 
 /**
@@ -9,15 +10,18 @@ import type { Fleet } from './targets.js';
  * protected environment it needs `force` and the fleet's name confirmed; a member on a
  * `productionHosts` host from an unprotected environment is refused outright, as for one database.
  */
-export function assertFleetDestructiveAllowed(input: { config: ResolvedConfig; fleet: Fleet; operation: string; force?: boolean; confirm?: string }): void {
+export async function assertFleetDestructiveAllowed(input: { config: ResolvedConfig; fleet: Fleet; operation: string; force?: boolean; confirm?: string; lookup?: HostLookup }): Promise<void> {
   const { config, fleet, operation } = input;
   const data = { operation, env: config.env, fleet: fleet.name };
   if (!config.protected) {
+    // The members share a few hosts: each is resolved once (src/guard matches spelling and addresses).
+    const lookup = cachedLookup(input.lookup);
     for (const m of fleet.members) {
       const host = serverOf(parseTarget(m.url, config.cwd))?.host;
-      const pattern = host === undefined ? undefined : matchProductionHost(host, config.productionHosts);
-      if (pattern !== undefined) {
-        throw new RefusedError(`fleet ${operation} refused: ${m.name} is on host "${host}", which matches productionHosts pattern "${pattern}", but environment "${config.env}" is not protected`, {
+      const match = host === undefined ? undefined : await findProductionHost(host, config.productionHosts, lookup);
+      if (match !== undefined) {
+        const { pattern } = match;
+        throw new RefusedError(`fleet ${operation} refused: ${m.name} is on host "${host}", which matches productionHosts pattern "${pattern}"${resolvedVia(match)}, but environment "${config.env}" is not protected`, {
           hint: `run with a protected environment (e.g. --env production) and --force --confirm ${fleet.name}`,
           data: { ...data, member: m.name, pattern },
         }, 'production_host');

@@ -5,7 +5,7 @@ import type { Fleet } from './targets.js';
 /** A fleet with no database is a mistake in its selection, refused before anything runs. */
 export function assertFleetNotEmpty(fleet: Fleet, selection: { allDatabases?: string }): void {
   if (fleet.members.length) return;
-  throw new UsageError(`fleet ${fleet.name} has no databases`, { hint: selection.allDatabases ? 'check the pattern (LIKE: % matches anything, _ one character)' : 'check its definition in the config' }, 'fleet_empty');
+  throw new UsageError(`fleet ${fleet.name} has no databases`, { hint: selection.allDatabases ? 'check the pattern (a glob: * matches any run of characters, everything else is literal)' : 'check its definition in the config' }, 'fleet_empty');
 }
 
 /**

@@ -1,10 +1,12 @@
 import path from 'node:path';
-import type { FleetConfig, FleetTarget } from '../config/define.js';
+import type { FleetConfig } from '../config/define.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { quoteIdent } from '../driver/quote.js';
 import { describeTarget, hostLabel, parseTarget, serverOf, withDatabase as withDatabaseName } from '../driver/url.js';
-import { ConfigError, UsageError } from '../errors.js';
-import { registerUrlSecrets } from '../secrets.js';
+import { ConfigError, isDbctlError, UsageError } from '../errors.js';
+import { redact, registerUrlSecrets } from '../secrets.js';
+import { assertDistinctMembers } from './identity.js';
+import { assertGlob, likeOfGlob } from './pattern.js';
 import { withServerClient } from './servers.js';
 
 /** One database (or one tenant schema of a database) of a fleet. */
@@ -32,7 +34,7 @@ export interface Fleet {
 export interface FleetSelection {
   /** A fleet declared in the config's `fleets`. */
   fleet?: string;
-  /** Every database on the configured server whose name matches this LIKE pattern. */
+  /** Every database on the configured server whose name matches this glob (`*`: any run of characters; see pattern.ts). */
   allDatabases?: string;
 }
 
@@ -48,6 +50,7 @@ export async function resolveFleet(config: ResolvedConfig, selection: FleetSelec
     if (!target) {
       throw new UsageError('--all-databases needs a database server (a postgres:// URL): the embedded database is one database', {}, 'fleet_embedded');
     }
+    assertGlob(selection.allDatabases, '--all-databases', 'usage');
     const name = `all-databases ${selection.allDatabases}`;
     return { name, members: await databasesMatching(withDatabaseName(config.url!, target.database), selection.allDatabases) };
   }
@@ -58,30 +61,72 @@ export async function resolveFleet(config: ResolvedConfig, selection: FleetSelec
       hint: declaredHint(config),
     }, 'fleet_unknown');
   }
-  const members = await membersOf(fleet, config);
-  const seen = new Set<string>();
-  for (const m of members) {
-    if (seen.has(m.name)) throw new ConfigError(`fleet "${selection.fleet}" lists ${m.name} twice`, { hint: 'each database (or tenant schema) may appear once' }, 'fleet_duplicate');
-    seen.add(m.name);
+  const named = new Set<FleetMember>();
+  const members = await membersOf(selection.fleet!, fleet, config, named);
+  await assertDistinctMembers(selection.fleet!, members, config.cwd);
+  return { name: selection.fleet!, members: uniqueNames(selection.fleet!, members, named) };
+}
+
+/**
+ * Two databases may share a name on two servers (`app` on eu-1 and on eu-2): those shown by their
+ * database name are then shown with their server too (`eu-1:5432/app`). Two given the same `name`
+ * by the config are refused: the report could not tell them apart.
+ */
+function uniqueNames(fleetName: string, members: FleetMember[], named: Set<FleetMember>): FleetMember[] {
+  const count = new Map<string, number>();
+  for (const m of members) count.set(m.name, (count.get(m.name) ?? 0) + 1);
+  const clash = members.find((m) => count.get(m.name)! > 1 && named.has(m));
+  if (clash) {
+    throw new ConfigError(`fleet "${fleetName}" gives the name "${clash.name}" to two databases`, { hint: 'give each target its own name', data: { fleet: fleetName, member: clash.name } }, 'fleet_duplicate');
   }
-  return { name: selection.fleet!, members };
+  const renamed = members.map((m) => (count.get(m.name)! > 1 ? { ...m, name: `${m.server}/${m.name}` } : m));
+  const again = new Set<string>();
+  for (const m of renamed) {
+    if (again.has(m.name)) throw new ConfigError(`fleet "${fleetName}" has two databases shown as "${m.name}"`, { hint: 'give each target its own name', data: { fleet: fleetName, member: m.name } }, 'fleet_duplicate');
+    again.add(m.name);
+  }
+  return renamed;
 }
 
 function declaredHint(config: ResolvedConfig): string {
   const names = Object.keys(config.raw.fleets ?? {});
-  return names.length ? `declared fleets: ${names.join(', ')}` : 'declare fleets in dbctl.config.ts: fleets: { tenants: { server: "postgres://…", databases: "tenant_%" } }';
+  return names.length ? `declared fleets: ${names.join(', ')}` : 'declare fleets in dbctl.config.ts: fleets: { tenants: { server: "postgres://…", databases: "tenant_*" } }';
 }
 
-async function membersOf(fleet: FleetConfig, config: ResolvedConfig): Promise<FleetMember[]> {
-  if (typeof fleet === 'function') return fromTargets(await fleet({ env: config.env }), config);
-  if (Array.isArray(fleet)) return fromTargets(fleet, config);
-  if ('server' in fleet) return databasesMatching(fleet.server, fleet.databases, fleet.exclude);
-  if ('schemas' in fleet) return schemasMatching(fleet.url, fleet.schemas, fleet.exclude, fleet.searchPath ?? []);
-  return fromTargets(await loadFleetModule(path.resolve(config.cwd, fleet.module), config), config);
+async function membersOf(name: string, fleet: FleetConfig, config: ResolvedConfig, named: Set<FleetMember>): Promise<FleetMember[]> {
+  const where = `fleets.${name}`;
+  if (typeof fleet === 'function') return fromTargets(await callFleetFunction(where, fleet, config), where, config, named);
+  if (Array.isArray(fleet)) return fromTargets(fleet, where, config, named);
+  if ('server' in fleet) {
+    assertGlob(fleet.databases, `${where}.databases`, 'config');
+    if (fleet.exclude !== undefined) assertGlob(fleet.exclude, `${where}.exclude`, 'config');
+    return databasesMatching(fleet.server, fleet.databases, fleet.exclude);
+  }
+  if ('schemas' in fleet) {
+    assertGlob(fleet.schemas, `${where}.schemas`, 'config');
+    if (fleet.exclude !== undefined) assertGlob(fleet.exclude, `${where}.exclude`, 'config');
+    return schemasMatching(fleet.url, fleet.schemas, fleet.exclude, fleet.searchPath ?? []);
+  }
+  const file = path.resolve(config.cwd, fleet.module);
+  return fromTargets(await loadFleetModule(where, file, config), `${where} (${path.relative(config.cwd, file)})`, config, named);
+}
+
+/**
+ * Calls the user's fleet function (in the config, or a module's default export): whatever it
+ * throws or rejects with is a mistake in the configuration, named with the fleet, not a dbctl bug.
+ */
+async function callFleetFunction(where: string, fn: (c: { env: string }) => unknown, config: ResolvedConfig): Promise<unknown> {
+  try {
+    return await fn({ env: config.env });
+  } catch (error) {
+    if (isDbctlError(error)) throw error;
+    const message = String((error as Error)?.message ?? error).split('\n')[0];
+    throw new ConfigError(`${where}: the fleet function failed: ${redact(message)}`, { cause: error, hint: 'fix the function that lists the fleet (it runs when the fleet is selected)' }, 'fleet_module');
+  }
 }
 
 /** A fleet module: its default export is the list, or a function (maybe async) returning it. */
-async function loadFleetModule(file: string, config: ResolvedConfig): Promise<FleetTarget[]> {
+async function loadFleetModule(where: string, file: string, config: ResolvedConfig): Promise<unknown> {
   const { createJiti } = await import('jiti');
   const jiti = createJiti(import.meta.url, { fsCache: true, moduleCache: false, interopDefault: true });
   let mod: unknown;
@@ -90,22 +135,36 @@ async function loadFleetModule(file: string, config: ResolvedConfig): Promise<Fl
   } catch (error) {
     throw new ConfigError(`${path.relative(config.cwd, file)}: cannot load the fleet module: ${String((error as Error)?.message ?? error).split('\n')[0]}`, { cause: error }, 'fleet_module');
   }
-  const targets = typeof mod === 'function' ? await (mod as (c: { env: string }) => unknown)({ env: config.env }) : mod;
+  const targets = typeof mod === 'function' ? await callFleetFunction(`${where} (${path.relative(config.cwd, file)})`, mod as (c: { env: string }) => unknown, config) : mod;
   if (!Array.isArray(targets)) {
     throw new ConfigError(`${path.relative(config.cwd, file)}: the fleet module must export (as default) a list of targets or a function returning one`, {}, 'fleet_module');
   }
-  return targets as FleetTarget[];
+  return targets;
 }
 
-function fromTargets(targets: FleetTarget[], config: ResolvedConfig): FleetMember[] {
-  if (!Array.isArray(targets)) throw new ConfigError('a fleet function must return a list of targets (URLs or { url, schema?, name? })', {}, 'fleet_module');
-  return targets.map((t, i) => {
-    const { url, schema, name } = typeof t === 'string' ? { url: t, schema: undefined, name: undefined } : t;
-    if (typeof url !== 'string' || !url) throw new ConfigError(`fleet target ${i + 1} has no url`, {}, 'fleet_target');
+/** `where` names the fleet (`fleets.tenants`) in every message. Members given a `name` go into `named`. */
+function fromTargets(targets: unknown, where: string, config: ResolvedConfig, named: Set<FleetMember>): FleetMember[] {
+  if (!Array.isArray(targets)) throw new ConfigError(`${where}: a fleet function must return a list of targets (URLs or { url, schema?, name? })`, {}, 'fleet_module');
+  return (targets as unknown[]).map((t, i) => {
+    if (typeof t !== 'string' && (t === null || typeof t !== 'object')) {
+      throw new ConfigError(`${where}: target ${i + 1} must be a URL or { url, schema?, name? }, got ${t === null ? 'null' : typeof t}`, {}, 'fleet_target');
+    }
+    const { url, schema, name } = (typeof t === 'string' ? { url: t } : t) as { url?: unknown; schema?: unknown; name?: unknown };
+    if (typeof url !== 'string' || !url) throw new ConfigError(`${where}: target ${i + 1} has no url`, {}, 'fleet_target');
+    if (schema !== undefined && (typeof schema !== 'string' || !schema)) throw new ConfigError(`${where}: target ${i + 1}'s schema must be a non-empty string`, {}, 'fleet_target');
+    if (name !== undefined && (typeof name !== 'string' || !name)) throw new ConfigError(`${where}: target ${i + 1}'s name must be a non-empty string`, {}, 'fleet_target');
     registerUrlSecrets(url);
-    const target = parseTarget(url, config.cwd);
+    let target;
+    try {
+      target = parseTarget(url, config.cwd);
+    } catch (error) {
+      if (!isDbctlError(error)) throw error;
+      throw new ConfigError(`${where}: target ${i + 1}: ${error.message}`, { hint: error.hint }, 'fleet_target');
+    }
     const base = serverOf(target)?.database ?? describeTarget(target);
-    return member(url, hostLabel(target), name ?? (schema ? `${base}/${schema}` : base), schema, []);
+    const m = member(url, hostLabel(target), name ?? (schema ? `${base}/${schema}` : base), schema, []);
+    if (name !== undefined) named.add(m);
+    return m;
   });
 }
 
@@ -114,7 +173,7 @@ function member(url: string, server: string, name: string, schema: string | unde
   return { name, url: schema ? withSearchPath(url, [schema, ...searchPath]) : url, schema, server, lane: database || url };
 }
 
-/** Every database on `serverUrl`'s server whose name is LIKE `pattern` (and not LIKE `exclude`), connectable, by name. */
+/** Every database on `serverUrl`'s server whose name matches the glob `pattern` (and not `exclude`), connectable, by name. */
 async function databasesMatching(serverUrl: string, pattern: string, exclude?: string): Promise<FleetMember[]> {
   registerUrlSecrets(serverUrl);
   const target = serverOf(parseTarget(serverUrl, process.cwd()));
@@ -122,13 +181,13 @@ async function databasesMatching(serverUrl: string, pattern: string, exclude?: s
   const names = await withServerClient(serverUrl, async (c) =>
     (await c.query<{ datname: string }>(
       `select datname from pg_database where datname like $1 and ($2::text is null or datname not like $2) and datallowconn and not datistemplate order by datname collate "C"`,
-      [pattern, exclude ?? null],
+      [likeOfGlob(pattern), exclude === undefined ? null : likeOfGlob(exclude)],
     )).rows.map((r) => r.datname),
   );
   return names.map((name) => member(withDatabaseName(serverUrl, name), `${target.host}:${target.port}`, name, undefined, []));
 }
 
-/** Every schema of the database at `url` whose name is LIKE `pattern` (and not LIKE `exclude`), by name. */
+/** Every schema of the database at `url` whose name matches the glob `pattern` (and not `exclude`), by name. */
 async function schemasMatching(url: string, pattern: string, exclude: string | undefined, searchPath: string[]): Promise<FleetMember[]> {
   registerUrlSecrets(url);
   const target = serverOf(parseTarget(url, process.cwd()));
@@ -136,7 +195,7 @@ async function schemasMatching(url: string, pattern: string, exclude: string | u
   const schemas = await withServerClient(url, async (c) =>
     (await c.query<{ nspname: string }>(
       `select nspname from pg_namespace where nspname like $1 and ($2::text is null or nspname not like $2) and nspname not like 'pg\\_%' and nspname <> 'information_schema' order by nspname collate "C"`,
-      [pattern, exclude ?? null],
+      [likeOfGlob(pattern), exclude === undefined ? null : likeOfGlob(exclude)],
     )).rows.map((r) => r.nspname),
   );
   return schemas.map((schema) => member(url, `${target.host}:${target.port}`, `${target.database}/${schema}`, schema, searchPath));

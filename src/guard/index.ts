@@ -1,9 +1,9 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import { databaseName, describeTarget, serverOf, type Target } from '../driver/url.js';
 import { RefusedError } from '../errors.js';
-import { matchProductionHost } from './hosts.js';
+import { findProductionHost, type HostLookup, type ProductionHostMatch } from './hosts.js';
 
-export { matchProductionHost } from './hosts.js';
+export { cachedLookup, findProductionHost, matchProductionHost, type HostLookup, type ProductionHostMatch } from './hosts.js';
 
 export interface GuardInput {
   config: ResolvedConfig;
@@ -13,6 +13,8 @@ export interface GuardInput {
   confirm?: string;
   /** Asks for the database name at an interactive prompt (CLI only); undefined = no TTY. */
   prompt?: (question: string) => Promise<string>;
+  /** How host names resolve (default: the system's, as the connection resolves them). */
+  lookup?: HostLookup;
 }
 
 /**
@@ -37,9 +39,10 @@ export async function assertDestructiveAllowed(input: GuardInput): Promise<void>
   const data = { operation, env: config.env, database: name };
 
   const host = serverOf(target)?.host;
-  const pattern = host === undefined ? undefined : matchProductionHost(host, config.productionHosts);
-  if (pattern !== undefined && !config.protected) {
-    throw new RefusedError(`${operation} refused: host "${host}" matches productionHosts pattern "${pattern}" but environment "${config.env}" is not protected (${where})`, {
+  const match = host === undefined || config.protected ? undefined : await findProductionHost(host, config.productionHosts, input.lookup);
+  if (match !== undefined) {
+    const pattern = match.pattern;
+    throw new RefusedError(`${operation} refused: host "${host}" matches productionHosts pattern "${pattern}"${resolvedVia(match)} but environment "${config.env}" is not protected (${where})`, {
       hint: `if you really mean this production database, run with a protected environment (e.g. --env production) and --force --confirm ${name}`,
       data: { ...data, host, pattern },
     }, 'production_host');
@@ -66,4 +69,10 @@ export async function assertDestructiveAllowed(input: GuardInput): Promise<void>
       data,
     }, 'confirm_mismatch');
   }
+}
+
+/** ` (both resolve to 10.0.4.2)` when the match was by address, for the refusal's message. */
+export function resolvedVia(match: ProductionHostMatch): string {
+  if (match.address === undefined) return '';
+  return match.address === 'loopback' ? ' (both are this machine: loopback)' : ` (both resolve to ${match.address})`;
 }

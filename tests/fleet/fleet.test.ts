@@ -84,7 +84,7 @@ describe.runIf(SERVER)('fleet on a server', () => {
     const urls = await createDatabases(SERVER!, ['a', 'b', 'c', 'd'].map((x) => `${p}_${x}`));
     await query(urls[1], 'create table broken ()');
     const cwd = tempProject({ ...MIGRATIONS, ...FAILING });
-    const config = await configFor(cwd, { ff: { server: SERVER!, databases: `${p}\\_%` } });
+    const config = await configFor(cwd, { ff: { server: SERVER!, databases: `${p}_*` } });
     const fleet = await resolveFleet(config, { fleet: 'ff' });
     const run = (o: { failFast?: boolean; canary?: number }) => runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp(), concurrency: 1, ...o });
 
@@ -108,7 +108,7 @@ describe.runIf(SERVER)('fleet on a server', () => {
     const [url] = await createDatabases(SERVER!, [p]);
     await query(url, 'create schema tenant_1; create schema tenant_2; create schema "tenant 3"; create schema other');
     const cwd = tempProject(MIGRATIONS);
-    const config = await configFor(cwd, { tenants: { url, schemas: 'tenant%' } });
+    const config = await configFor(cwd, { tenants: { url, schemas: 'tenant*' } });
     const fleet = await resolveFleet(config, { fleet: 'tenants' });
     expect(fleet.members.map((m) => m.name)).toEqual([`${p}/tenant 3`, `${p}/tenant_1`, `${p}/tenant_2`]);
     const report = await runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp() });
@@ -141,7 +141,7 @@ describe.runIf(SERVER)('fleet on a server', () => {
     const urls = await createDatabases(SERVER!, ['a', 'b', 'c'].map((x) => `${p}_${x}`));
     const slow = (n: number) => sql(`select pg_sleep(0.3);\ncreate table k${n} (id int);`, `drop table k${n};`);
     const cwd = tempProject({ 'migrations/0001_k.sql': slow(1), 'migrations/0002_k.sql': slow(2), 'migrations/0003_k.sql': slow(3) });
-    const child = spawn(process.execPath, [BIN, '--url', SERVER!, 'fleet', '--all-databases', `${p}\\_%`, '--concurrency', '1', 'migrate', 'up'], { cwd, stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, '--url', SERVER!, 'fleet', '--all-databases', `${p}_*`, '--concurrency', '1', 'migrate', 'up'], { cwd, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('close', resolve));
     const applied = async () => (await query<{ n: number }>(urls[0], `select count(*)::int as n from pg_tables where tablename = 'kysely_migration'`))[0].n
       ? (await query<{ n: number }>(urls[0], 'select count(*)::int as n from kysely_migration'))[0].n
@@ -150,7 +150,7 @@ describe.runIf(SERVER)('fleet on a server', () => {
     child.kill('SIGKILL');
     await exited;
     const config = await configFor(cwd, {});
-    const fleet = await resolveFleet(config, { allDatabases: `${p}\\_%` });
+    const fleet = await resolveFleet(config, { allDatabases: `${p}_*` });
     const report = await runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp() });
     expect(report.summary.failed).toBe(0);
     const first = report.results[0];
@@ -179,12 +179,78 @@ describe.runIf(SERVER)('fleet on a server', () => {
     const down = await run('migrate down', fleetDown({ step: 1 }));
     expect(down.results.map((r) => [r.before?.applied, r.after?.applied, r.after?.last, r.applied])).toEqual([[4, 3, '0003_items', 1], [4, 3, '0003_items', 1]]);
 
-    const guard = (env: Partial<ResolvedConfig>, o: { force?: boolean; confirm?: string }) => () => assertFleetDestructiveAllowed({ config: { ...config, ...env }, fleet, operation: 'seed', ...o });
-    expect(guard({}, {})).not.toThrow();
-    expect(guard({ protected: true, env: 'production' }, {})).toThrow(expect.objectContaining({ code: 'protected' }));
-    expect(guard({ protected: true, env: 'production' }, { force: true, confirm: 'opz' })).toThrow(expect.objectContaining({ code: 'confirm_mismatch', hint: 'confirm with --confirm ops' }));
-    expect(guard({ protected: true, env: 'production' }, { force: true, confirm: 'ops' })).not.toThrow();
-    expect(guard({ productionHosts: ['127.0.0.*'] }, {})).toThrow(expect.objectContaining({ code: 'production_host' }));
+    const guard = (env: Partial<ResolvedConfig>, o: { force?: boolean; confirm?: string }) => assertFleetDestructiveAllowed({ config: { ...config, ...env }, fleet, operation: 'seed', ...o });
+    await expect(guard({}, {})).resolves.toBeUndefined();
+    await expect(guard({ protected: true, env: 'production' }, {})).rejects.toMatchObject({ code: 'protected' });
+    await expect(guard({ protected: true, env: 'production' }, { force: true, confirm: 'opz' })).rejects.toMatchObject({ code: 'confirm_mismatch', hint: 'confirm with --confirm ops' });
+    await expect(guard({ protected: true, env: 'production' }, { force: true, confirm: 'ops' })).resolves.toBeUndefined();
+    await expect(guard({ productionHosts: ['127.0.0.*'] }, {})).rejects.toMatchObject({ code: 'production_host' });
+    // By address as well as spelling: the members are on 127.0.0.1, `localhost` names the same machine.
+    await expect(guard({ productionHosts: ['localhost'] }, {})).rejects.toMatchObject({ code: 'production_host', message: expect.stringContaining('(both are this machine: loopback)') });
+  });
+
+  it('one database under two names (localhost and 127.0.0.1) is refused naming both, and the exec never runs', async () => {
+    const p = `${prefix}_dup`;
+    const [url] = await createDatabases(SERVER!, [p]);
+    await query(url, 'create table hits (n int)');
+    const other = url.replace('127.0.0.1', 'localhost');
+    expect(other).not.toBe(url);
+    const fleets = { dup: [{ url, name: 'first' }, { url: other, name: 'second' }], same: [url, `${url}?application_name=x`] };
+    const cwd = tempProject({ 'insert.sql': 'insert into hits values (1);', 'dbctl.config.json': JSON.stringify({ fleets }) });
+    const config = await configFor(cwd, fleets);
+    const error = await resolveFleet(config, { fleet: 'dup' }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'fleet_duplicate', exitCode: 2 });
+    expect(error.message).toBe(`fleet "dup" lists one database twice: "first" (127.0.0.1:5432/${p}) and "second" (localhost:5432/${p})`);
+    await expect(resolveFleet(config, { fleet: 'same' })).rejects.toMatchObject({ code: 'fleet_duplicate', message: expect.stringContaining(`"${p}" (127.0.0.1:5432/${p}) and "${p}" (127.0.0.1:5432/${p})`) });
+
+    const r = await runArgv(['--url', SERVER!, 'fleet', '--fleet', 'dup', 'exec', 'insert.sql'], { cwd });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('lists one database twice: "first" (127.0.0.1:5432/');
+    expect(await query(url, 'select count(*)::int as n from hits')).toEqual([{ n: 0 }]);
+  });
+
+  it(`README's eu example: the same database name on two servers is two members, each written once${SECOND_SERVER ? '' : ' (skipped: TEST_SECOND_SERVER_URL unset)'}`, async (t) => {
+    if (!SECOND_SERVER) return t.skip();
+    const p = `${prefix}_eu`;
+    const [one] = await createDatabases(SERVER!, [p]);
+    const [two] = await createDatabases(SECOND_SERVER, [p]);
+    for (const url of [one, two]) await query(url, 'create table hits (db text, port int)');
+    const cwd = tempProject({ 'insert.sql': 'insert into hits values (current_database(), current_setting(\'port\')::int);', 'dbctl.config.json': JSON.stringify({ fleets: { eu: [one, two] } }) });
+    const config = await configFor(cwd, { eu: [one, two] });
+    const fleet = await resolveFleet(config, { fleet: 'eu' });
+    const servers = fleet.members.map((m) => m.server);
+    expect(fleet.members.map((m) => m.name)).toEqual(servers.map((s) => `${s}/${p}`));
+
+    const r = await runArgv(['--url', SERVER!, 'fleet', '--fleet', 'eu', 'exec', 'insert.sql'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    // Before a write, the members it will change.
+    expect(r.stderr).toContain(`exec insert.sql on: ${servers[0]}/${p}, ${servers[1]}/${p}`);
+    for (const url of [one, two]) expect(await query(url, 'select count(*)::int as n from hits')).toEqual([{ n: 1 }]);
+    expect((await query(two, 'select port from hits'))[0].port).not.toBe((await query(one, 'select port from hits'))[0].port);
+  });
+
+  it('patterns are globs: _ is literal, * matches any run, % is refused; every pattern setting reads them alike', async () => {
+    const p = `${prefix}_glob`;
+    // `${p}_tsadmin` is what LIKE's `_` took for `t_`; `${p}_t%x` has a literal %.
+    await createDatabases(SERVER!, [`${p}_t_1`, `${p}_t_2`, `${p}_tsadmin`, `${p}_t_old`]);
+    const [url] = await createDatabases(SERVER!, [`${p}_s`]);
+    await query(url, 'create schema t_1; create schema t_2; create schema tsadmin; create schema t_old');
+    const cwd = tempProject({ 'migrations/.keep': '' });
+    const config = await configFor(cwd, {
+      dbs: { server: SERVER!, databases: `${p}_t_*`, exclude: '*_old' },
+      schemas: { url, schemas: 't_*', exclude: '*_old' },
+      percent: { server: SERVER!, databases: `${p}_t_%` },
+      percentExclude: { url, schemas: 't_*', exclude: 't\\_old%' },
+    });
+    const names = async (selection: { fleet?: string; allDatabases?: string }) => (await resolveFleet(config, selection)).members.map((m) => m.name);
+    expect(await names({ fleet: 'dbs' })).toEqual([`${p}_t_1`, `${p}_t_2`]);
+    expect(await names({ fleet: 'schemas' })).toEqual([`${p}_s/t_1`, `${p}_s/t_2`]);
+    expect(await names({ allDatabases: `${p}_t_*` })).toEqual([`${p}_t_1`, `${p}_t_2`, `${p}_t_old`]);
+    expect(await names({ allDatabases: `${p}_t_1` })).toEqual([`${p}_t_1`]);
+    // `%` was LIKE's: refused with the glob to write, never read as a literal that selects nothing.
+    await expect(resolveFleet(config, { fleet: 'percent' })).rejects.toMatchObject({ code: 'fleet_target', exitCode: 2, message: `fleets.percent.databases: "${p}_t_%" uses %, which fleet patterns do not: they are globs (* matches any run of characters, _ is literal)`, hint: `write "${p}_t_*"` });
+    await expect(resolveFleet(config, { fleet: 'percentExclude' })).rejects.toMatchObject({ code: 'fleet_target', hint: 'write "t_old*"' });
+    await expect(resolveFleet(config, { allDatabases: `${p}\\_t\\_%` })).rejects.toMatchObject({ code: 'fleet_selection', exitCode: 2, hint: `write "${p}_t_*"` });
   });
 
   it('CLI: fleet status prints a table of every database; fleet verify --json is one document and exits 4 on drift', async () => {
@@ -196,10 +262,10 @@ describe.runIf(SERVER)('fleet on a server', () => {
     // Drift on b only: its record of 0001 no longer matches the file.
     await query(urls[1], `update dbctl_migration set checksum = 'x' where name = '0001_users'`);
 
-    const status = await runCli(['--url', SERVER!, 'fleet', '--all-databases', `${p}\\_%`, 'status'], { cwd });
+    const status = await runCli(['--url', SERVER!, 'fleet', '--all-databases', `${p}_*`, 'status'], { cwd });
     expect(status.code, status.stderr).toBe(0);
     expect(diagnostics(status.stderr)).toBe('');
-    expect(status.stderr).toContain(`target: fleet all-databases ${p}\\_%: 2 database(s) on `);
+    expect(status.stderr).toContain(`target: fleet all-databases ${p}_*: 2 database(s) on `);
     expect(status.stdout).toMatch(new RegExp(`${p}_a +ok +3 +1 +0003_items`));
     expect(status.stdout).toMatch(new RegExp(`${p}_b +ok +3 +1 +0003_items +1 modified`));
     expect(status.stdout).toContain('fleet all-databases');
@@ -238,6 +304,55 @@ describe('fleet selection and config (no database)', () => {
     expect(fleet.members[1].url).toBe('postgres://app@db-1:5433/shared?options=-c%20search_path%3D%22acme%22');
     expect(fleet.members[1].lane).toBe('postgres://app@db-1:5433/shared');
     expect((await resolveFleet(config, { fleet: 'inline' })).members.map((m) => m.name)).toEqual(['one']);
+  });
+
+  it('a fleet function that throws, or returns what is not a list of targets, is a config error naming the fleet', async () => {
+    const cwd = tempProject({
+      'migrations/.keep': '',
+      'throws.ts': `export default async function () { throw new Error('control plane unreachable: ECONNREFUSED'); }`,
+      'nulls.ts': `export default () => ['postgres://h/a', null];`,
+      'mysql.ts': `export default [{ url: 'postgres://h/a' }, 'mysql://u:hunter2@h/b'];`,
+    });
+    const config = await configFor(cwd, {
+      inline: () => { throw new TypeError("Cannot read properties of undefined (reading 'rows')"); },
+      rejects: async () => Promise.reject('no tenants table'),
+      notAList: (() => ({ url: 'postgres://h/a' })) as never,
+      module: { module: './throws.ts' },
+      nulls: { module: './nulls.ts' },
+      mysql: { module: './mysql.ts' },
+    }, 'pglite://memory');
+    const failure = (fleet: string) => resolveFleet(config, { fleet }).catch((e) => e);
+    expect(await failure('inline')).toMatchObject({ code: 'fleet_module', exitCode: 2, message: "fleets.inline: the fleet function failed: Cannot read properties of undefined (reading 'rows')" });
+    expect(await failure('rejects')).toMatchObject({ code: 'fleet_module', message: 'fleets.rejects: the fleet function failed: no tenants table' });
+    expect(await failure('notAList')).toMatchObject({ code: 'fleet_module', message: expect.stringMatching(/^fleets\.notAList: a fleet function must return a list/) });
+    expect(await failure('module')).toMatchObject({ code: 'fleet_module', message: 'fleets.module (throws.ts): the fleet function failed: control plane unreachable: ECONNREFUSED' });
+    expect(await failure('nulls')).toMatchObject({ code: 'fleet_target', message: 'fleets.nulls (nulls.ts): target 2 must be a URL or { url, schema?, name? }, got null' });
+    expect(await failure('mysql')).toMatchObject({ code: 'fleet_target', message: expect.stringMatching(/^fleets\.mysql \(mysql\.ts\): target 2: invalid database URL "mysql:\/\/u:\*+@h\/b"/) });
+
+    // Through the CLI: exit 2 and one line, not "internal error".
+    writeFiles(cwd, { 'dbctl.config.ts': `export default { fleets: { tenants: () => { throw new Error('boom'); } } };` });
+    const r = await runArgv(['fleet', '--fleet', 'tenants', 'status'], { cwd });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('error: fleets.tenants: the fleet function failed: boom');
+    expect(r.stderr).not.toMatch(/internal error|bug|    at /);
+  });
+
+  it('deduplicates on (host, port, database, schema), whatever the names and spellings', async () => {
+    const cwd = tempProject({ 'migrations/.keep': '' });
+    const fleets: Record<string, FleetConfig> = {
+      spelling: ['postgres://u@Db-1:5432/app', 'postgres://v@db-1.:5432/app'],
+      loopback: [{ url: 'postgres://u@localhost/app', name: 'a' }, { url: 'postgres://u@[::1]:5432/app', name: 'b' }],
+      schema: [{ url: 'postgres://u@h/app', schema: 's1' }, { url: 'postgres://u@H/app', schema: 's1', name: 'again' }],
+      // Distinct: another port, database, schema or server; the same names shown with their server.
+      distinct: ['postgres://u@h:5432/app', 'postgres://u@h:5433/app', 'postgres://u@h/other', { url: 'postgres://u@h/app', schema: 's1' }, 'postgres://u@h2/app'],
+      named: [{ url: 'postgres://u@h/a', name: 'x' }, { url: 'postgres://u@h/b', name: 'x' }],
+    };
+    const config = await configFor(cwd, fleets, 'pglite://memory');
+    await expect(resolveFleet(config, { fleet: 'spelling' })).rejects.toMatchObject({ code: 'fleet_duplicate', message: 'fleet "spelling" lists one database twice: "app" (Db-1:5432/app) and "app" (db-1.:5432/app)' });
+    await expect(resolveFleet(config, { fleet: 'loopback' })).rejects.toMatchObject({ code: 'fleet_duplicate', message: 'fleet "loopback" lists one database twice: "a" (localhost:5432/app) and "b" ([::1]:5432/app)' });
+    await expect(resolveFleet(config, { fleet: 'schema' })).rejects.toMatchObject({ code: 'fleet_duplicate', message: 'fleet "schema" lists one database twice: "app/s1" (h:5432/app, schema s1) and "again" (H:5432/app, schema s1)' });
+    expect((await resolveFleet(config, { fleet: 'distinct' })).members.map((m) => m.name)).toEqual(['h:5432/app', 'h:5433/app', 'other', 'app/s1', 'h2:5432/app']);
+    await expect(resolveFleet(config, { fleet: 'named' })).rejects.toMatchObject({ code: 'fleet_duplicate', message: 'fleet "named" gives the name "x" to two databases' });
   });
 
   it('validates every form of fleets in the config file', async () => {

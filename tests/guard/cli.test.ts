@@ -81,6 +81,24 @@ describe('productionHosts through the CLI', () => {
   });
 });
 
+describe('productionHosts by address through the CLI', () => {
+  // Refused before any connection: were it not, `reset` would try the server and fail with exit 3.
+  const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ productionHosts: ['127.0.0.1'] }) });
+
+  it('refuses a destructive command on `localhost` when productionHosts names 127.0.0.1 (the binary)', async () => {
+    const r = await runCli(['--url', 'postgres://app:hunter2@localhost:5432/shop', 'reset'], { cwd });
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr).toContain('reset refused: host "localhost" matches productionHosts pattern "127.0.0.1" (both are this machine: loopback) but environment "development" is not protected');
+    expect(r.stderr).not.toContain('hunter2');
+  });
+
+  it.each(['LOCALHOST.', '[::1]', '127.0.0.9'])('and its other spellings: %s', async (host) => {
+    const r = await runArgv(['--url', `postgres://app@${host}:5432/shop`, 'db', 'drop', '--force', '--confirm', 'shop'], { cwd });
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr).toContain('matches productionHosts pattern "127.0.0.1"');
+  });
+});
+
 describe('the confirmation prompt on a terminal', () => {
   const hasScript = spawnSync('script', ['--version']).status === 0;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { parseTarget } from '../../src/driver/url.js';
-import { assertDestructiveAllowed, confirmName, matchProductionHost, type GuardInput } from '../../src/guard/index.js';
+import { assertDestructiveAllowed, confirmName, findProductionHost, matchProductionHost, type GuardInput, type HostLookup } from '../../src/guard/index.js';
 import { tempProject } from '../helpers/cli.js';
 
 const APP_URL = 'postgres://u:secret@db.internal:5432/app';
@@ -32,6 +32,53 @@ describe('productionHosts patterns', () => {
     ['myprod', ['prod'], undefined],
   ])('%s against %j', (host, patterns, expected) => {
     expect(matchProductionHost(host, patterns)).toBe(expected);
+  });
+});
+
+/** A resolver from a table (names not in it do not resolve), counting its calls. */
+function table(entries: Record<string, string[]>): HostLookup & { calls: string[] } {
+  const calls: string[] = [];
+  return Object.assign(async (host: string) => (calls.push(host), entries[host] ?? (/^[\d.]+$|:/.test(host) ? [host] : undefined)), { calls });
+}
+
+describe('productionHosts by address as well as spelling (the system resolver)', () => {
+  // Every spelling of this machine's loopback, both ways round: configured, and written in the URL.
+  const loopback = ['localhost', 'LOCALHOST', 'localhost.', '127.0.0.1', '127.0.0.2', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'];
+  it.each(loopback.flatMap((host) => loopback.map((pattern) => [host, pattern])))('%s is %s', async (host, pattern) => {
+    expect(await findProductionHost(host, [pattern])).toMatchObject({ pattern });
+  });
+
+  it('says which address matched, and lets another host through', async () => {
+    expect(await findProductionHost('localhost', ['127.0.0.1'])).toEqual({ pattern: '127.0.0.1', address: 'loopback' });
+    expect(await findProductionHost('localhost', ['localhost'])).toEqual({ pattern: 'localhost' });
+    expect(await findProductionHost('localhost', ['10.0.0.1', 'db.prod.invalid'])).toBeUndefined();
+    expect(await findProductionHost('192.0.2.7', ['127.0.0.1', '*.invalid'])).toBeUndefined();
+  });
+});
+
+describe('productionHosts by address (a resolver from a table)', () => {
+  const dns = { 'db-1': ['10.0.4.2'], 'db-prod': ['10.0.4.2', '10.0.4.3'], 'replica': ['10.0.9.9'] };
+
+  it('compares every address of both hosts, and * patterns with the addresses too', async () => {
+    expect(await findProductionHost('db-1', ['db-prod'], table(dns))).toEqual({ pattern: 'db-prod', address: '10.0.4.2' });
+    expect(await findProductionHost('10.0.4.3', ['db-prod'], table(dns))).toEqual({ pattern: 'db-prod', address: '10.0.4.3' });
+    expect(await findProductionHost('db-prod', ['10.0.4.3'], table(dns))).toEqual({ pattern: '10.0.4.3', address: '10.0.4.3' });
+    expect(await findProductionHost('db-1', ['10.0.*'], table(dns))).toEqual({ pattern: '10.0.*', address: '10.0.4.2' });
+    expect(await findProductionHost('replica', ['db-prod', '10.0.4.*'], table(dns))).toBeUndefined();
+  });
+
+  it('fails safe: a spelling match needs no resolver, and a host that does not resolve is compared by spelling', async () => {
+    const none = table({});
+    expect(await findProductionHost('DB-Prod.', ['db-prod'], none)).toEqual({ pattern: 'db-prod' });
+    expect(none.calls).toEqual([]);
+    expect(await findProductionHost('db-1', ['db-prod'], none)).toBeUndefined();
+    // The configured host does not resolve: its spelling still compares with the target's addresses.
+    expect(await findProductionHost('db-1', ['10.0.4.2'], table({ 'db-1': ['10.0.4.2'] }))).toMatchObject({ pattern: '10.0.4.2' });
+    expect(await findProductionHost('db-1', ['nowhere'], table({ 'db-1': ['10.0.4.2'] }))).toBeUndefined();
+    // No productionHosts: nothing is resolved.
+    const unused = table(dns);
+    expect(await findProductionHost('db-1', [], unused)).toBeUndefined();
+    expect(unused.calls).toEqual([]);
   });
 });
 
@@ -76,6 +123,20 @@ describe('assertDestructiveAllowed', () => {
     expect(error.message + error.hint).not.toContain('secret');
     // A protected environment on that host goes through the usual confirmation.
     expect(await outcome({ config: await config('production', file), target: app, force: true, confirm: 'app' })).toBe('allowed');
+  });
+
+  it('refuses `localhost` when productionHosts names 127.0.0.1 (and the other way round), saying why', async () => {
+    const dev = await config('development', { productionHosts: ['127.0.0.1'] });
+    const local = parseTarget('postgres://u:secret@localhost:5432/app', '/');
+    const error = await assertDestructiveAllowed({ config: dev, target: local, operation: 'reset' }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'production_host', exitCode: 5 });
+    expect(error.message).toBe('reset refused: host "localhost" matches productionHosts pattern "127.0.0.1" (both are this machine: loopback) but environment "development" is not protected (database "app" (localhost:5432/app))');
+    const byName = await config('development', { productionHosts: ['localhost'] });
+    expect(await outcome({ config: byName, target: parseTarget('postgres://u@[::1]:5432/app', '/'), force: true, confirm: 'app' })).toBe('production_host');
+    // A protected environment still goes through the confirmation; the table's resolver is used when given.
+    expect(await outcome({ config: await config('production', { productionHosts: ['127.0.0.1'] }), target: local, force: true, confirm: 'app' })).toBe('allowed');
+    const lookup = table({ 'db.internal': ['10.1.1.1'], 'primary.prod': ['10.1.1.1'] });
+    expect(await outcome({ config: await config('development', { productionHosts: ['primary.prod'] }), target: app, lookup })).toBe('production_host');
   });
 
   it('names an embedded database by its directory', () => {

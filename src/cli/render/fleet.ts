@@ -13,6 +13,20 @@ export function announceFleet(ctx: CommandContext, fleet: Fleet, source: string)
   });
 }
 
+/** The most members named before a write; past it, how many more (`fleet status` lists every one). */
+const LISTED_MEMBERS = 100;
+
+/**
+ * Before a write, every database it will change, on stderr (also under --json): a pattern or a
+ * control-plane function shows what it expanded to before anything runs.
+ */
+export function listFleetMembers(ctx: CommandContext, fleet: Fleet, operation: string): void {
+  if (ctx.out.quiet) return;
+  const names = fleet.members.slice(0, LISTED_MEMBERS).map((m) => m.name);
+  const more = fleet.members.length - names.length;
+  ctx.out.info(`${operation} on: ${names.join(', ')}${more > 0 ? `, and ${more} more (fleet status lists them all)` : ''}`);
+}
+
 /**
  * On a terminal (not with --json): done / failed / running of the total, and the database that has
  * been running longest.

@@ -10,7 +10,7 @@ export function registerFleet(program: Command): void {
     .command('fleet')
     .description('run status, verify, migrate, seed or a SQL file on every database of a fleet (tenant databases or schemas)')
     .option('--fleet <name>', 'a fleet declared in the config (fleets.<name>)')
-    .option('--all-databases <pattern>', 'every database on the configured server whose name is LIKE PATTERN (e.g. tenant_%)')
+    .option('--all-databases <pattern>', 'every database on the configured server whose name matches PATTERN (a glob: * matches any run of characters, _ is literal; e.g. tenant_*)')
     .option('--concurrency <n>', "databases at once per server (default: a third of the server's free connections, at most 16)", positiveInt('--concurrency'))
     .option('--fail-fast', 'start no other database once one fails')
     .option('--canary <n>', 'run the first N databases first; stop if any of them fails', positiveInt('--canary'));

@@ -19,6 +19,7 @@ export function registerFleetMigrate(fleet: Command): void {
     .action(async (opts, command: Command) => {
       const { fleetUp } = await import('../../../fleet/index.js');
       await runOnFleet(command, 'migrate up', () => fleetUp({ step: opts.step, to: opts.to, allowDrift: opts.allowDrift, allowUnordered: opts.allowUnordered }), {
+        writes: true,
         overrides: { lockTimeout: opts.lockTimeout, ddlLockTimeout: opts.ddlLockTimeout, allowUnordered: opts.allowUnordered },
       });
     });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ConfigOverrides } from '../../../config/resolve.js';
 import type { FleetOperation } from '../../../fleet/index.js';
 import { commandContext, type CommandContext } from '../../context.js';
-import { announceFleet, fleetProgress, renderFleetReport } from '../../render/fleet.js';
+import { announceFleet, fleetProgress, listFleetMembers, renderFleetReport } from '../../render/fleet.js';
 
 interface FleetOptions {
   fleet?: string;
@@ -17,6 +17,8 @@ interface FleetOptions {
 export interface RunSettings {
   check?: boolean;
   destructive?: boolean;
+  /** The command changes the databases (the members are listed before it runs). Default: destructive. */
+  writes?: boolean;
   /** The command reads the migrations folder (default true). */
   migrations?: boolean;
   overrides?: ConfigOverrides;
@@ -32,7 +34,8 @@ export async function runOnFleet(command: Command, operationName: string, operat
   const fleet = await fleets.resolveFleet(ctx.config, { fleet: opts.fleet, allDatabases: opts.allDatabases });
   announceFleet(ctx, fleet, opts.allDatabases ? '--all-databases' : `fleets.${fleet.name}`);
   fleets.assertFleetNotEmpty(fleet, opts);
-  if (settings.destructive) fleets.assertFleetDestructiveAllowed({ config: ctx.config, fleet, operation: operationName, force: opts.force, confirm: opts.confirm });
+  if (settings.destructive) await fleets.assertFleetDestructiveAllowed({ config: ctx.config, fleet, operation: operationName, force: opts.force, confirm: opts.confirm });
+  if (settings.writes ?? settings.destructive) listFleetMembers(ctx, fleet, operationName);
   const progress = await fleetProgress(ctx, fleet);
   const report = await fleets
     .runFleet({ fleet, config: ctx.config, operationName, operation: op, concurrency: opts.concurrency, failFast: opts.failFast, canary: opts.canary, onEvent: (e) => progress?.update(e) })
