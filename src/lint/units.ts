@@ -78,6 +78,35 @@ export function statementLineAt(unit: LintUnit, line: number): number {
   return found;
 }
 
+const starts = new WeakMap<LintUnit, { line: number; col: number }[]>();
+
+/**
+ * The index in `unit.parsed` of the statement holding line:col (1-based, col in characters, as
+ * findings give them), or -1 before the first. One pass over the text per unit, however many asks.
+ */
+export function statementAt(unit: LintUnit, line: number, col: number): number {
+  const parsed = unit.parsed ?? [];
+  let at = starts.get(unit);
+  if (!at) {
+    at = [];
+    let l = 1;
+    let c = 1;
+    let k = 0;
+    for (const s of parsed) {
+      for (; k < s.offset; k++) {
+        const code = unit.text.charCodeAt(k);
+        if (code === 10) (l++, (c = 1));
+        else if (code !== 13 && !(code >= 0xdc00 && code <= 0xdfff)) c++;
+      }
+      at.push({ line: l, col: c });
+    }
+    starts.set(unit, at);
+  }
+  let found = -1;
+  while (found + 1 < at.length && (at[found + 1].line < line || (at[found + 1].line === line && at[found + 1].col <= col))) found++;
+  return found;
+}
+
 function blank(text: string, section: SqlSection): string {
   const end = section.offset + section.sql.length;
   return text.slice(0, section.offset) + section.sql.replace(/[^\r\n]/g, ' ') + text.slice(end);
