@@ -75,6 +75,14 @@ describe.each(backends)('migrate lint and migrate up agree on what a transaction
       }
     };
     for (const statement of REFUSED) await check('002_x.sql', statement, true);
+
+    // What else up refuses before running anything is an error finding too (squawk's syntax-error).
+    for (const text of ['-- migrate:up\nselect 1;\n\\connect other\n', '-- migrate:up transaction:false\nselect 1;\ncreate tabel x (id int);\n']) {
+      p.write({ '002_x.sql': text });
+      const lint = await lintMigrations({ database: p.database, config });
+      const error = await p.migrator.up().then(() => undefined, (e) => e);
+      expect({ text, code: error?.code, lintOk: lint.ok, errors: [...new Set(lint.findings.filter((f) => f.level === 'error').map((f) => f.rule))] }).toEqual({ text, code: 'migration_invalid', lintOk: false, errors: ['syntax-error'] });
+    }
     p.remove('002_x.sql');
     for (const [k, statement] of ACCEPTED.entries()) await check(`${String(k + 3).padStart(3, '0')}_ok.sql`, statement, false);
     expect(disagreements).toEqual([]);
