@@ -29,6 +29,7 @@ const MOOT_ON_NEW_TABLE = new Set([
   'ban-drop-column',
   'ban-drop-not-null',
   'renaming-column',
+  'renaming-table',
 ]);
 
 /**
@@ -129,6 +130,15 @@ export function mootInUnit(unit: LintUnit, indexes: Map<string, Rel>): (rule: st
   const statements = unit.parsed ?? [];
   if (!statements.some((s) => s.kind === 'CreateStmt' || s.kind === 'CreateTableAsStmt' || s.kind === 'DropStmt')) return () => false;
   const all = statements.map(touches);
+  // By name: where each table is created (or renamed to) and dropped, as statement indexes.
+  const created = new Map<string, (Rel & { at: number })[]>();
+  const dropped = new Map<string, (Rel & { at: number })[]>();
+  const note = (map: typeof created, r: Rel, at: number) => map.set(r.name, [...(map.get(r.name) ?? []), { ...r, at }]);
+  all.forEach((t, at) => {
+    for (const r of t.creates) note(created, r, at);
+    if (t.renamed && (created.get(t.renamed.from.name) ?? []).some((c) => c.at < at && same(c, t.renamed!.from))) note(created, t.renamed.to, at);
+    for (const r of t.drops) note(dropped, r, at);
+  });
   const tablesOf = (t: Touches) => [...t.on, ...t.onIndexes.map((i) => indexes.get(key(i))).filter((r): r is Rel => !!r)];
   return (rule, line, col) => {
     if (!MOOT_ON_NEW_TABLE.has(rule) && !MOOT_BEFORE_DROP.has(rule)) return false;
@@ -136,19 +146,8 @@ export function mootInUnit(unit: LintUnit, indexes: Map<string, Rel>): (rule: st
     if (k < 0) return false;
     const tables = tablesOf(all[k]);
     if (!tables.length) return false;
-    if (MOOT_ON_NEW_TABLE.has(rule)) {
-      const created: Rel[] = [];
-      for (const t of all.slice(0, k)) {
-        created.push(...t.creates);
-        if (t.renamed && created.some((c) => same(c, t.renamed!.from))) created.push(t.renamed.to);
-      }
-      if (tables.every((table) => created.some((c) => same(c, table)))) return true;
-    }
-    if (MOOT_BEFORE_DROP.has(rule)) {
-      const dropped = all.slice(k + 1).flatMap((t) => t.drops);
-      if (tables.every((table) => dropped.some((d) => same(d, table)))) return true;
-    }
-    return false;
+    if (MOOT_ON_NEW_TABLE.has(rule) && tables.every((table) => (created.get(table.name) ?? []).some((c) => c.at < k && same(c, table)))) return true;
+    return MOOT_BEFORE_DROP.has(rule) && tables.every((table) => (dropped.get(table.name) ?? []).some((d) => d.at > k && same(d, table)));
   };
 }
 

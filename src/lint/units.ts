@@ -102,9 +102,15 @@ export function statementAt(unit: LintUnit, line: number, col: number): number {
     }
     starts.set(unit, at);
   }
-  let found = -1;
-  while (found + 1 < at.length && (at[found + 1].line < line || (at[found + 1].line === line && at[found + 1].col <= col))) found++;
-  return found;
+  // The last statement starting at or before line:col.
+  let lo = 0;
+  let hi = at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at[mid].line < line || (at[mid].line === line && at[mid].col <= col)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
 }
 
 function blank(text: string, section: SqlSection): string {

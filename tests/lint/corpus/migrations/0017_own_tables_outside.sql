@@ -11,6 +11,13 @@ alter table fresh_out add constraint fresh_out_email_key unique (email);
 -- -adding-foreign-key-constraint -constraint-missing-not-valid
 alter table fresh_out add constraint fresh_out_p_fk foreign key (p) references accounts (id);
 
+-- -renaming-table
+alter table fresh_out rename to fresh_renamed;
+
+-- Renamed, it is still the table this section made.
+-- -require-concurrent-index-creation
+create index if not exists fresh_renamed_p_idx on fresh_renamed (p);
+
 -- Still reported: an index on a table that was there before.
 -- +require-concurrent-index-creation
 create index if not exists small_id_idx on small (id);
@@ -19,5 +26,5 @@ create index if not exists small_id_idx on small (id);
 alter table orders add constraint orders_account_key unique (account_id);
 
 -- migrate:down transaction:false
-drop table if exists fresh_out;
+drop table if exists fresh_renamed;
 drop index concurrently if exists small_id_idx;
