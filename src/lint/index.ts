@@ -8,7 +8,9 @@ import type { Direction } from '../migrate/runner.js';
 import { levelOf, lintSettings, NOT_IN_DOWN, type LintConfig } from './rules.js';
 import { findSquawk, runSquawk, type SquawkBinary } from './squawk.js';
 import { isIgnored } from './ignores.js';
-import { moduleUnits, sqlUnits, statementLineAt, type LintUnit } from './units.js';
+import { indexTables, mootInUnit } from './own-tables.js';
+import { COVERED_SQUAWK_RULES, TRANSACTION_BLOCK, transactionBlockFindings } from './transaction-block.js';
+import { moduleUnits, sqlUnits, statementAt, statementLineAt, type LintUnit } from './units.js';
 
 export interface LintFinding {
   rule: string;
@@ -81,15 +83,30 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
   const add = (unit: LintUnit, f: Omit<LintFinding, 'level' | 'migration' | 'file' | 'direction'>) => {
     const level = levelOf(settings, f.rule);
     if (level === 'off' || (unit.direction === 'down' && NOT_IN_DOWN.has(f.rule))) return;
-    if (isIgnored(unit.ignores, f.rule, f.line === undefined ? undefined : statementLineAt(unit, f.line))) return;
+    // What migrate up refuses cannot be waved through by a comment: the run would still fail.
+    if (f.rule !== TRANSACTION_BLOCK && isIgnored(unit.ignores, f.rule, f.line === undefined ? undefined : statementLineAt(unit, f.line))) return;
     const located = unit.kind === 'module' && f.line !== undefined ? { statement: unit.statements[statementIndex(unit, f.line)]?.sql } : { line: f.line, col: f.col };
     const { rule, source, message, help } = f;
     findings.push({ rule, level, source, migration: unit.migration, file: path.relative(config.cwd, unit.file), direction: unit.direction, ...located, message, help });
   };
 
+  const refused = new Map<LintUnit, Set<number>>();
+  for (const unit of units) {
+    const found = transactionBlockFindings(unit);
+    if (found.length) refused.set(unit, new Set(found.map((f) => statementAt(unit, f.line!, f.col!))));
+    for (const f of found) add(unit, f);
+  }
   if (squawk.available) {
     const found = await runSquawk(squawk.path, units, { settings, pgVersion: serverVersion, cwd: config.cwd });
-    for (const f of found) add(units[f.input], { rule: f.rule, source: 'squawk', line: f.line, col: f.col, message: f.message, help: f.help ?? undefined });
+    // squawk's findings about a table the same section creates before, or drops after, are moot.
+    const indexes = await indexTables(database, units);
+    const moot = new Map(units.map((u) => [u, mootInUnit(u, indexes)]));
+    for (const f of found) {
+      const unit = units[f.input];
+      if (moot.get(unit)!(f.rule, f.line, f.col)) continue;
+      if (COVERED_SQUAWK_RULES.has(f.rule) && refused.get(unit)?.has(statementAt(unit, f.line, f.col))) continue;
+      add(unit, { rule: f.rule, source: 'squawk', line: f.line, col: f.col, message: f.message, help: f.help ?? undefined });
+    }
   }
   const { largeTableFindings } = await import('./large-table-rules.js');
   for (const { unit, finding } of await largeTableFindings(database, units.filter((u) => u.live), settings)) add(unit, finding);

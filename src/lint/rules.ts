@@ -76,6 +76,8 @@ export const DBCTL_RULES: Record<string, RuleLevel> = {
   'large-table-rewrite': 'error',
   /** ACCESS EXCLUSIVE on a table with many rows, for a catalog-only change (brief once granted). */
   'large-table-lock': 'warn',
+  /** What migrate up refuses in a transactional section (transaction-block.ts); always an error. */
+  'transaction-block': 'error',
 };
 
 /**
@@ -105,6 +107,7 @@ export function lintSettings(config: LintConfig = {}): LintSettings {
       throw new ConfigError(`lint.rules: unknown rule "${rule}"`, { hint: `dbctl's rules: ${Object.keys(DBCTL_RULES).join(', ')}; squawk's: https://squawkhq.com/docs/rules` });
     }
     if (rule === 'syntax-error' && level === 'off') throw new ConfigError('lint.rules: "syntax-error" cannot be turned off (squawk always reports it)');
+    if (rule === 'transaction-block' && level !== 'error') throw new ConfigError('lint.rules: "transaction-block" is always an error: migrate up refuses what it finds');
     levels[rule] = level;
   }
   return { levels, largeTableRows: config.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS };

@@ -78,6 +78,41 @@ export function statementLineAt(unit: LintUnit, line: number): number {
   return found;
 }
 
+const starts = new WeakMap<LintUnit, { line: number; col: number }[]>();
+
+/**
+ * The index in `unit.parsed` of the statement holding line:col (1-based, col in characters, as
+ * findings give them), or -1 before the first. One pass over the text per unit, however many asks.
+ */
+export function statementAt(unit: LintUnit, line: number, col: number): number {
+  const parsed = unit.parsed ?? [];
+  let at = starts.get(unit);
+  if (!at) {
+    at = [];
+    let l = 1;
+    let c = 1;
+    let k = 0;
+    for (const s of parsed) {
+      for (; k < s.offset; k++) {
+        const code = unit.text.charCodeAt(k);
+        if (code === 10) (l++, (c = 1));
+        else if (code !== 13 && !(code >= 0xdc00 && code <= 0xdfff)) c++;
+      }
+      at.push({ line: l, col: c });
+    }
+    starts.set(unit, at);
+  }
+  // The last statement starting at or before line:col.
+  let lo = 0;
+  let hi = at.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at[mid].line < line || (at[mid].line === line && at[mid].col <= col)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
 function blank(text: string, section: SqlSection): string {
   const end = section.offset + section.sql.length;
   return text.slice(0, section.offset) + section.sql.replace(/[^\r\n]/g, ' ') + text.slice(end);

@@ -14,7 +14,7 @@ export interface Violation {
  * the parser shows them. `ALTER TYPE … ADD VALUE` is not here: Postgres 12+ runs it in a transaction.
  * DROP/ALTER SUBSCRIPTION are not either: whether they need it depends on the slot, not the text.
  */
-const OUTSIDE_TRANSACTION: Record<string, (node: Record<string, any>) => string | undefined> = {
+export const OUTSIDE_TRANSACTION: Record<string, (node: Record<string, any>) => string | undefined> = {
   VacuumStmt: (n) => (n.is_vacuumcmd ? 'VACUUM' : undefined),
   ClusterStmt: (n) => (n.relation ? undefined : 'CLUSTER without a table'),
   CreatedbStmt: () => 'CREATE DATABASE',
@@ -47,6 +47,12 @@ const OUTSIDE_TRANSACTION: Record<string, (node: Record<string, any>) => string 
  * statement Postgres refuses in a transaction block.
  */
 export function transactionalViolation(statements: Statement[]): Violation | undefined {
+  return transactionalViolations(statements)[0];
+}
+
+/** Every such statement (migrate lint reports them all; migrate up stops at the first). */
+export function transactionalViolations(statements: Statement[]): Violation[] {
+  const found: Violation[] = [];
   const savepoints = new Set<string>();
   for (const statement of statements) {
     const { kind, node } = statement;
@@ -61,18 +67,20 @@ export function transactionalViolation(statements: Statement[]): Violation | und
           if (node.kind === 'TRANS_STMT_RELEASE') savepoints.delete(name!);
           continue;
         }
-        return { statement, message: `${keyword(statement.sql)} ${name} names no savepoint set earlier in this section`, fix: 'savepoint' };
+        found.push({ statement, message: `${keyword(statement.sql)} ${name} names no savepoint set earlier in this section`, fix: 'savepoint' });
+        continue;
       }
-      return {
+      found.push({
         statement,
         message: `${keyword(statement.sql)} inside a transactional section: dbctl runs the section in its own transaction, which this would end or nest`,
         fix: 'transaction:false',
-      };
+      });
+      continue;
     }
     const what = OUTSIDE_TRANSACTION[kind]?.(node);
-    if (what) return { statement, message: `${what} cannot run inside a transaction block`, fix: 'transaction:false' };
+    if (what) found.push({ statement, message: `${what} cannot run inside a transaction block`, fix: 'transaction:false' });
   }
-  return undefined;
+  return found;
 }
 
 /** The statement's leading keywords as written (`END`, `START TRANSACTION`, `ROLLBACK TO SAVEPOINT`). */

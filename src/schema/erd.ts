@@ -112,26 +112,65 @@ function viewEntity(v: ViewInfo, id: string): Entity {
 }
 
 /**
- * A Mermaid `erDiagram`. Names that are not plain words are quoted; a type Mermaid cannot read
- * (`numeric(10,2)`: older renderers reject the comma) keeps only its name.
+ * A Mermaid `erDiagram`, valid whatever the names (Mermaid's erDiagram grammar, erDiagram.jison):
+ *  - an entity is a bare word, or quoted when it is not one; a quoted name may not hold `"`, `%`,
+ *    `\` or a line break, and words such as `end`, `one` or `style` are keywords unquoted. A name
+ *    that cannot be quoted gets a generated id, and shows as its alias (`e1["…"]`), with those
+ *    characters replaced by their full-width look-alikes (`"` → `＂`);
+ *  - a column's type and name are attribute words: letters (any script from U+00C0 up, so `año`
+ *    and `名前` stay as they are), digits, `_ - [ ] ( ) *`; anything else becomes `_`, and a bare
+ *    `PK`, `FK` or `UK` (keys, case-insensitive) gets a trailing `_`;
+ *  - a type Mermaid cannot read (`numeric(10,2)`: older renderers reject the comma) keeps only its name.
  */
 export function renderMermaid(snapshot: SchemaSnapshot, options: ErdOptions = {}): string {
   const { entities, edges } = model(snapshot, options);
-  const name = (s: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s) ? s : `"${s}"`);
-  const word = (s: string) => (/^[A-Za-z_][A-Za-z0-9_\-[\]()]*$/.test(s) ? s : s.replace(/\(.*\)/, '').replace(/[^A-Za-z0-9_\-[\]]/g, '_'));
+  const taken = new Set(entities.map((e) => e.id.toLowerCase()));
+  const refs = new Map<string, { ref: string; alias?: string }>();
+  let generated = 0;
+  for (const e of entities) {
+    let ref: string;
+    if (BARE.test(e.id) && !KEYWORD.test(e.id)) ref = e.id;
+    else if (QUOTABLE.test(e.id)) ref = `"${e.id}"`;
+    else {
+      do ref = `entity_${++generated}`;
+      while (taken.has(ref));
+    }
+    const generatedRef = !ref.startsWith('"') && ref !== e.id;
+    refs.set(e.id, { ref, alias: e.label !== e.id || generatedRef ? `"${lookalike(e.label)}"` : undefined });
+  }
   const lines = ['erDiagram'];
   for (const e of entities) {
-    const alias = e.label === e.id ? '' : `["${e.label}"]`;
-    lines.push(`    ${name(e.id)}${alias} {`);
-    for (const c of e.columns) lines.push(`        ${word(c.type)} ${word(c.name)}${c.keys.length ? ` ${c.keys.join(', ')}` : ''}`);
+    const { ref, alias } = refs.get(e.id)!;
+    lines.push(`    ${ref}${alias ? `[${alias}]` : ''} {`);
+    for (const c of e.columns) lines.push(`        ${typeWord(c.type)} ${attributeWord(c.name)}${c.keys.length ? ` ${c.keys.join(', ')}` : ''}`);
     lines.push('    }');
   }
   for (const r of edges) {
     const parent = r.required ? '||' : '|o';
     const child = r.unique ? 'o|' : 'o{';
-    lines.push(`    ${name(r.to)} ${parent}--${child} ${name(r.from)} : "${r.fromColumns.join(', ')}"`);
+    lines.push(`    ${refs.get(r.to)!.ref} ${parent}--${child} ${refs.get(r.from)!.ref} : "${r.fromColumns.join(', ').replace(/"/g, '＂')}"`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+const BARE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** erDiagram's keywords (its lexer is case-insensitive): unquoted, they are not entity names. */
+const KEYWORD = /^(?:erdiagram|style|classdef|class|subgraph|end|one|only|many|zero|to|optionally|u|title|acctitle|accdescr|direction)$/i;
+/** What Mermaid's quoted entity name admits: `"[^"%\r\n\v\b\\]+"`. */
+const QUOTABLE = /^[^"%\r\n\v\b\\]+$/;
+const lookalike = (s: string) => s.replace(/"/g, '＂').replace(/%/g, '％').replace(/\\/g, '＼').replace(/[\r\n\v\b]+/g, ' ');
+
+/** Mermaid's attribute word, less `.` and `,` (which older renderers reject). No `u` flag: like Mermaid's lexer, astral characters pass as their surrogates. */
+const ATTRIBUTE_WORD = /^[*A-Za-z_\u00C0-\uFFFF][A-Za-z0-9\-_[\]()*\u00C0-\uFFFF]*$/;
+
+function attributeWord(s: string): string {
+  let w = s.replace(/[^A-Za-z0-9\-_[\]()*\u00C0-\uFFFF]/g, '_');
+  if (!ATTRIBUTE_WORD.test(w)) w = `_${w}`;
+  return /^(?:pk|fk|uk)$/i.test(w) ? `${w}_` : w;
+}
+
+function typeWord(type: string): string {
+  return ATTRIBUTE_WORD.test(type) && !/^(?:pk|fk|uk)$/i.test(type) ? type : attributeWord(type.replace(/\(.*\)/, ''));
 }
 
 const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

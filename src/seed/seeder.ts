@@ -89,7 +89,7 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
       let tables: Record<string, TableCounts>;
       try {
         const before = await writeCounters(trx);
-        const citus = database.capabilities.distributed === 'citus' ? await (await import('./distributed.js')).startCitusCount(trx) : undefined;
+        const citus = database.capabilities.distributed === 'citus' ? await (await import('./distributed.js')).startCitusCount(trx, (l) => database.onQuery(l)) : undefined;
         const plain = createSeedContext({
           target: { db: trx, distributed: database.capabilities.distributed },
           faker: seededFaker(seed, file.name),
@@ -102,7 +102,7 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
           onProgress: (p) => options.onEvent?.({ type: 'progress', seed: file.name, ...p }),
         });
         const ctx = citus ? citus.wrap(plain) : plain;
-        await body(ctx);
+        await (citus ? citus.track(() => body(ctx)) : body(ctx));
         tables = countsSince(before, await writeCounters(trx));
         if (citus) tables = await citus.finish(trx, tables);
       } catch (error) {

@@ -3,6 +3,7 @@ import { resolveConfig } from '../../src/config/resolve.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { ConfigError } from '../../src/errors.js';
 import { lintMigrations } from '../../src/lint/index.js';
+import { lintSettings } from '../../src/lint/rules.js';
 import { findSquawk } from '../../src/lint/squawk.js';
 import { backends } from '../helpers/backends.js';
 import { writeFiles } from '../helpers/cli.js';
@@ -36,7 +37,8 @@ describe.each(backends)('migrate lint on $name', (backend) => {
     expect(report.findings.map(brief)).toEqual([
       '002_index up 2:1 error prefer-robust-stmts',
       '002_index down 5:1 error require-concurrent-index-deletion',
-      '002_index down 7:14 error ban-concurrent-index-creation-in-transaction',
+      // The check migrate up runs (squawk's ban-concurrent-index-creation-in-transaction says the same, and is left out).
+      '002_index down 7:1 error transaction-block',
       '003_column up 2:1 warn large-table-lock',
     ]);
     expect(report.findings[0].file).toBe('migrations/002_index.sql');
@@ -52,7 +54,7 @@ describe.each(backends)('migrate lint on $name', (backend) => {
     // Without squawk, one note says so and dbctl's own rules still run.
     const bare = await lintMigrations({ database: p.database, config, squawk: { available: false, reason: 'no squawk here' } });
     expect(bare.notes).toEqual(["squawk's rules skipped: no squawk here"]);
-    expect(bare.findings.map((f) => f.rule)).toEqual(['large-table-lock']);
+    expect(bare.findings.map((f) => f.rule)).toEqual(['transaction-block', 'large-table-lock']);
 
     writeFiles(p.cwd, { 'dbctl.config.ts': `export default { lint: { rules: { 'no-such-rule': 'off' } } };\n` });
     const bad = await resolveConfig({ cwd: p.cwd, url: p.url, environ: {} });
@@ -75,5 +77,9 @@ describe('lint config', () => {
     expect(() => validateConfig({ lint: { rules: { 'renaming-column': 'warning' } } }, 'dbctl.config.ts')).toThrow(
       "dbctl.config.ts: lint.rules must be an object of rule names to 'off', 'warn' or 'error', got an object",
     );
+    // migrate up refuses what transaction-block finds whatever lint is told, so lint says so too.
+    for (const level of ['off', 'warn'] as const) {
+      expect(() => lintSettings({ rules: { 'transaction-block': level } })).toThrow('lint.rules: "transaction-block" is always an error: migrate up refuses what it finds');
+    }
   });
 });

@@ -1,9 +1,9 @@
 -- migrate:up
--- +transaction-nesting
+-- +transaction-block -transaction-nesting
 begin;
 
--- -transaction-nesting
+-- -transaction-nesting -transaction-block
 create table nested (id bigint primary key);
 
--- +transaction-nesting
+-- +transaction-block -transaction-nesting
 commit;
