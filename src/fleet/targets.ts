@@ -82,13 +82,13 @@ async function membersOf(fleet: FleetConfig, config: ResolvedConfig): Promise<Fl
 
 /** A fleet module: its default export is the list, or a function (maybe async) returning it. */
 async function loadFleetModule(file: string, config: ResolvedConfig): Promise<FleetTarget[]> {
-  const { createJiti } = await import('jiti');
-  const jiti = createJiti(import.meta.url, { fsCache: true, moduleCache: false, interopDefault: true });
+  const { describeLoadFailure, importWithJiti } = await import('../loader.js');
   let mod: unknown;
   try {
-    mod = await jiti.import(file, { default: true });
+    mod = await importWithJiti(file, { fresh: true, default: true });
   } catch (error) {
-    throw new ConfigError(`${path.relative(config.cwd, file)}: cannot load the fleet module: ${String((error as Error)?.message ?? error).split('\n')[0]}`, { cause: error }, 'fleet_module');
+    const failure = describeLoadFailure(error, file, config.cwd);
+    throw new ConfigError(`${failure.where}: cannot load the fleet module: ${failure.reason}`, { cause: error, data: { report: failure.excerpt } }, 'fleet_module');
   }
   const targets = typeof mod === 'function' ? await (mod as (c: { env: string }) => unknown)({ env: config.env }) : mod;
   if (!Array.isArray(targets)) {
