@@ -30,6 +30,18 @@ summary=()
 say() { printf '\n== %s\n' "$*"; }
 fail() { echo "smoke FAILED: $*" >&2; exit 1; }
 
+node_bin() { # VERSION → path of bin/node, downloading node-linux-<arch>@VERSION once
+  local arch; arch="$(uname -m)"; arch="${arch/x86_64/x64}"; arch="${arch/aarch64/arm64}"
+  local dir="$cache/node-linux-$arch-$1"
+  if [[ ! -x "$dir/bin/node" ]]; then
+    mkdir -p "$cache"
+    local tgz; tgz="$(cd "$cache" && npm pack --silent "node-linux-$arch@$1" | tail -n1)"
+    mkdir -p "$dir.tmp" && tar -xzf "$cache/$tgz" -C "$dir.tmp" --strip-components=1 && rm -f "$cache/$tgz"
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  fi
+  echo "$dir/bin/node"
+}
+
 # --- the package and a project that installs it -------------------------------------------------
 node scripts/ensure-built.mjs
 tarball="$(npm pack --ignore-scripts --silent --pack-destination "$work" | tail -n1)"
@@ -42,12 +54,18 @@ EOF
 # Nothing pinned: the latest kysely, typescript and vitest must give a consistent tree. npm only
 # warns ("ERESOLVE overriding peer dependency") when it installs outside a peer range, and every
 # later install of that tree then fails: any ERESOLVE fails the smoke.
+# npm picks, for an unpinned package, the newest version whose `engines` admit the Node npm runs on
+# (kysely 0.29 and vitest 5 want Node 22): npm runs here on the newest Node smoked (the host's
+# with DBCTL_SMOKE_HOST=1, so that the oldest can run the tree), as a user of that Node installs.
+install_node="$(command -v node)"
+[[ "${DBCTL_SMOKE_HOST:-}" == 1 ]] || install_node="$(node_bin "${versions##* }")"
+npm_cli="$(npm root -g)/npm/bin/npm-cli.js"
 npm_step() { # LABEL ARGS…
   local label="$1"; shift
-  npm "$@" --no-audit --no-fund --prefer-offline --loglevel=warn > "$work/npm.log" 2>&1 || { cat "$work/npm.log" >&2; fail "$label"; }
+  PATH="$(dirname "$install_node"):$PATH" "$install_node" "$npm_cli" "$@" --no-audit --no-fund --prefer-offline --loglevel=warn > "$work/npm.log" 2>&1 || { cat "$work/npm.log" >&2; fail "$label"; }
   if grep -q ERESOLVE "$work/npm.log"; then cat "$work/npm.log" >&2; fail "$label: npm reported ERESOLVE"; fi
 }
-say "npm install --save-dev $tarball kysely typescript ($((SECONDS - started)) s)"
+say "npm install --save-dev $tarball kysely typescript, npm on Node $("$install_node" --version) ($((SECONDS - started)) s)"
 npm_step "npm install --save-dev dbctl kysely typescript" install --save-dev "$work/$tarball" kysely typescript
 say "npm install --save-dev vitest @types/node, then npm ci ($((SECONDS - started)) s)"
 npm_step "a second npm install (vitest @types/node)" install --save-dev vitest @types/node
@@ -126,18 +144,6 @@ check_types() {
 }
 
 # --- each Node -----------------------------------------------------------------------------------
-node_bin() { # VERSION → path of bin/node, downloading node-linux-<arch>@VERSION once
-  local arch; arch="$(uname -m)"; arch="${arch/x86_64/x64}"; arch="${arch/aarch64/arm64}"
-  local dir="$cache/node-linux-$arch-$1"
-  if [[ ! -x "$dir/bin/node" ]]; then
-    mkdir -p "$cache"
-    local tgz; tgz="$(cd "$cache" && npm pack --silent "node-linux-$arch@$1" | tail -n1)"
-    mkdir -p "$dir.tmp" && tar -xzf "$cache/$tgz" -C "$dir.tmp" --strip-components=1 && rm -f "$cache/$tgz"
-    rm -rf "$dir" && mv "$dir.tmp" "$dir"
-  fi
-  echo "$dir/bin/node"
-}
-
 run_on() { # NODE-BINARY
   local nodebin="$1" v t0=$SECONDS
   v="$("$nodebin" --version)"
