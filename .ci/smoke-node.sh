@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the published package on every supported Node line: npm pack, install the tarball
-# into a fresh project, then under Node 22 and 24: dbctl init, migrate, seed, typegen and a Vitest
+# into a fresh project as a user would (the README's install line with kysely and typescript at
+# their latest, then `npm install -D vitest @types/node` and `npm ci` on the lockfile that made:
+# none may report ERESOLVE), then under Node 22 and 24: dbctl init, migrate, seed, typegen and a Vitest
 # run that uses the README's `dbctl/testing` setup on the embedded database; db create, migrate and
 # the same Vitest run on the server. Also:
 # the library's types under `tsc --strict` without skipLibCheck (node16, bundler, node10) and the
@@ -27,7 +29,18 @@ summary=()
 
 say() { printf '\n== %s\n' "$*"; }
 fail() { echo "smoke FAILED: $*" >&2; exit 1; }
-version_of() { node -p "require('$root/node_modules/$1/package.json').version"; }
+
+node_bin() { # VERSION → path of bin/node, downloading node-linux-<arch>@VERSION once
+  local arch; arch="$(uname -m)"; arch="${arch/x86_64/x64}"; arch="${arch/aarch64/arm64}"
+  local dir="$cache/node-linux-$arch-$1"
+  if [[ ! -x "$dir/bin/node" ]]; then
+    mkdir -p "$cache"
+    local tgz; tgz="$(cd "$cache" && npm pack --silent "node-linux-$arch@$1" | tail -n1)"
+    mkdir -p "$dir.tmp" && tar -xzf "$cache/$tgz" -C "$dir.tmp" --strip-components=1 && rm -f "$cache/$tgz"
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+  fi
+  echo "$dir/bin/node"
+}
 
 # --- the package and a project that installs it -------------------------------------------------
 node scripts/ensure-built.mjs
@@ -37,9 +50,28 @@ cd "$app"
 cat > package.json <<'EOF'
 { "name": "dbctl-smoke-app", "private": true, "type": "module" }
 EOF
-say "install $tarball ($((SECONDS - started)) s) (+ kysely, typescript, vitest, @types/node)"
-npm install --no-audit --no-fund --prefer-offline --loglevel=error "$work/$tarball" \
-  "kysely@$(version_of kysely)" "typescript@$(version_of typescript)" "vitest@$(version_of vitest)" "@types/node@$(version_of @types/node)" >/dev/null
+# As a user installs: the README's line, then test tooling, then `npm ci` on the resulting lockfile.
+# Nothing pinned: the latest kysely, typescript and vitest must give a consistent tree. npm only
+# warns ("ERESOLVE overriding peer dependency") when it installs outside a peer range, and every
+# later install of that tree then fails: any ERESOLVE fails the smoke.
+# npm picks, for an unpinned package, the newest version whose `engines` admit the Node npm runs on
+# (kysely 0.29 and vitest 5 want Node 22): npm runs here on the newest Node smoked (the host's
+# with DBCTL_SMOKE_HOST=1, so that the oldest can run the tree), as a user of that Node installs.
+install_node="$(command -v node)"
+[[ "${DBCTL_SMOKE_HOST:-}" == 1 ]] || install_node="$(node_bin "${versions##* }")"
+npm_cli="$(npm root -g)/npm/bin/npm-cli.js"
+npm_step() { # LABEL ARGS…
+  local label="$1"; shift
+  PATH="$(dirname "$install_node"):$PATH" "$install_node" "$npm_cli" "$@" --no-audit --no-fund --prefer-offline --loglevel=warn > "$work/npm.log" 2>&1 || { cat "$work/npm.log" >&2; fail "$label"; }
+  if grep -q ERESOLVE "$work/npm.log"; then cat "$work/npm.log" >&2; fail "$label: npm reported ERESOLVE"; fi
+}
+say "npm install --save-dev $tarball kysely typescript, npm on Node $("$install_node" --version) ($((SECONDS - started)) s)"
+npm_step "npm install --save-dev dbctl kysely typescript" install --save-dev "$work/$tarball" kysely typescript
+say "npm install --save-dev vitest @types/node, then npm ci ($((SECONDS - started)) s)"
+npm_step "a second npm install (vitest @types/node)" install --save-dev vitest @types/node
+npm_step "npm ci on the lockfile" ci
+installed() { node -p "require('./node_modules/$1/package.json').version"; }
+summary+=("installed as a user would, no ERESOLVE: kysely $(installed kysely), typescript $(installed typescript), vitest $(installed vitest), @types/node $(installed @types/node); npm install + npm ci again")
 
 # The README's Vitest setup, as the README shows it; a test that needs the migrated table.
 node "$root/scripts/doc-blocks.mjs" "$root/README.md" vitest-setup > vitest.setup.ts
@@ -93,10 +125,13 @@ EOF
 # In the background, while the Node runs below wait on databases; collected at the end.
 say "tsc --strict (no skipLibCheck) on a consumer: node16, bundler, node10 (started at $((SECONDS - started)) s)"
 # node10 is a CommonJS project's setting, which has esModuleInterop (as `tsc --init` writes it).
+# TypeScript 7 has no moduleResolution node10: a CommonJS project on it is checked with TypeScript 5.
 tsc_pids=()
 for resolution in node16:node16 bundler:esnext node10:commonjs:--esModuleInterop; do
   IFS=: read -r mr module extra <<< "$resolution"
-  ./node_modules/.bin/tsc --noEmit --strict --skipLibCheck false --target es2022 --types node \
+  tsc=./node_modules/.bin/tsc
+  [[ "$mr" == node10 && "$(installed typescript)" != [1-6].* ]] && tsc="$root/node_modules/.bin/tsc"
+  "$tsc" --noEmit --strict --skipLibCheck false --target es2022 --types node \
     --moduleResolution "$mr" --module "$module" ${extra:-} src/consumer.ts > "$work/tsc-$mr.log" 2>&1 &
   tsc_pids+=("$!:$mr")
 done
@@ -109,24 +144,12 @@ check_types() {
 }
 
 # --- each Node -----------------------------------------------------------------------------------
-node_bin() { # VERSION → path of bin/node, downloading node-linux-<arch>@VERSION once
-  local arch; arch="$(uname -m)"; arch="${arch/x86_64/x64}"; arch="${arch/aarch64/arm64}"
-  local dir="$cache/node-linux-$arch-$1"
-  if [[ ! -x "$dir/bin/node" ]]; then
-    mkdir -p "$cache"
-    local tgz; tgz="$(cd "$cache" && npm pack --silent "node-linux-$arch@$1" | tail -n1)"
-    mkdir -p "$dir.tmp" && tar -xzf "$cache/$tgz" -C "$dir.tmp" --strip-components=1 && rm -f "$cache/$tgz"
-    rm -rf "$dir" && mv "$dir.tmp" "$dir"
-  fi
-  echo "$dir/bin/node"
-}
-
 run_on() { # NODE-BINARY
   local nodebin="$1" v t0=$SECONDS
   v="$("$nodebin" --version)"
   say "Node $v"
   local dbctl=("$nodebin" node_modules/dbctl/bin/dbctl.js)
-  rm -rf dbctl.config.ts migrations seeds .gitignore .dbctl src/db
+  rm -rf dbctl.config.ts migrations seeds .gitignore .dbctl src/db node_modules/.cache/dbctl
   "${dbctl[@]}" init --json > init.json
   # Test databases of this run only: `testdb drop --all` below must not touch anyone else's.
   sed -i "s|^  typegen: { out: 'src/db/types.ts' },|&\n  testdb: { prefix: 'smoke$$' },|" dbctl.config.ts
@@ -136,7 +159,11 @@ run_on() { # NODE-BINARY
     const created = r.files.filter((f) => f.action === "created").map((f) => f.path.replace(/\d{14}_/, "…_"));
     const want = ["dbctl.config.ts", "migrations/…_create_users.ts", "seeds/common/01_users.ts", ".gitignore"];
     if (JSON.stringify(created) !== JSON.stringify(want)) { console.error("init wrote", created); process.exit(1); }' || fail "init ($v)"
-  "${dbctl[@]}" migrate up || fail "migrate up, embedded ($v)"
+  "${dbctl[@]}" migrate up 2> "$work/up.err" || { cat "$work/up.err" >&2; fail "migrate up, embedded ($v)"; }
+  # The config is transpiled once and imported from the cache after, whichever TypeScript is
+  # installed (7 has no JS API: Node's type stripping does it).
+  if grep -q 'loaded through jiti' "$work/up.err"; then fail "the config cache is off ($v): $(grep 'loaded through jiti' "$work/up.err")"; fi
+  compgen -G 'node_modules/.cache/dbctl/config-*.mjs' > /dev/null || fail "no config cache was written ($v, typescript $(installed typescript))"
   "${dbctl[@]}" seed || fail "seed, embedded ($v)"
   "${dbctl[@]}" typegen || fail "typegen ($v)"
   grep -q 'interface Users' src/db/types.ts || fail "typegen wrote no Users interface ($v)"

@@ -1,27 +1,98 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { excerptAt } from './driver/sql-error.js';
 
-type Jiti = { import(id: string): Promise<unknown> };
+type Jiti = { import(id: string, options?: { default?: boolean }): Promise<unknown> };
 const instances = new Map<boolean, Jiti>();
 
 /**
- * Imports a user's TS or JS file (migration, seed) with jiti: no build step. `fresh` skips jiti's
- * module cache, so a file edited while the process lives (a seed re-run by a test) is read again;
- * migrations keep the cache, as their dependencies are shared and each file runs once per process.
- * A file that does not load is the user's mistake: one line naming it, exit 2.
+ * The one loader of user TS/JS files (config, migrations, seeds, fleet modules): jiti, no build
+ * step. `fresh` skips jiti's module cache, so a file edited while the process lives (a config, a
+ * seed re-run by a test) is read again; migrations keep the cache, as their dependencies are shared
+ * and each file runs once per process. Source maps on, so a stack frame names the file's own lines.
  */
-export async function importUserModule(file: string, kind: 'migration' | 'seed', options: { fresh?: boolean } = {}): Promise<any> {
+export async function importWithJiti(file: string, options: { fresh?: boolean; default?: boolean } = {}): Promise<any> {
   const fresh = !!options.fresh;
   let jiti = instances.get(fresh);
   if (!jiti) {
     const { createJiti } = await import('jiti');
-    jiti = createJiti(import.meta.url, { fsCache: true, moduleCache: !fresh, sourceMaps: true, interopDefault: true });
+    jiti = createJiti(import.meta.url, { fsCache: true, moduleCache: !fresh, sourceMaps: true, interopDefault: true }) as Jiti;
     instances.set(fresh, jiti);
   }
+  return jiti.import(file, options.default ? { default: true } : undefined);
+}
+
+/** Where a file failed to load, and why, for a one-line error and a code frame. */
+export interface LoadFailure {
+  /** `path:line:col` (path as given, relative to `cwd` when one is passed), or the path alone. */
+  where: string;
+  /** The reason without the position (e.g. `ParseError: Unexpected token, expected ","`). */
+  reason: string;
+  line?: number;
+  col?: number;
+  /** A few lines of the file with a caret under the column. */
+  excerpt?: string;
+}
+
+/**
+ * Says where a load error is in `file`. A syntax error from jiti (Babel) carries `file:line:col` in its
+ * message's second line, with a 0-based column; V8's own SyntaxError (a file Node imported natively)
+ * puts `file:line` and a caret at the top of its stack; any other error (thrown while the module
+ * ran, an import not found) is placed at its first stack frame inside the file.
+ */
+export function describeLoadFailure(error: unknown, file: string, cwd?: string): LoadFailure {
+  const message = String((error as Error)?.message ?? error);
+  const shown = cwd ? path.relative(cwd, file) || file : file;
+  let reason = message.split('\n')[0].trim();
+  let place: { line: number; col: number } | undefined;
+  const babel = /^([\s\S]*?)\s*\n\s*(\S+):(\d+):(\d+)\s*$/.exec(message);
+  if (babel && samePath(babel[2], file)) {
+    reason = babel[1].trim();
+    place = { line: Number(babel[3]), col: Number(babel[4]) + 1 };
+  } else {
+    place = v8SyntaxPlace(error, file) ?? stackPlace(error, file);
+  }
+  if (!place) return { where: shown, reason };
+  let excerpt: string | undefined;
   try {
-    return await jiti.import(file);
+    excerpt = excerptAt(fs.readFileSync(file, 'utf8'), place.line, place.col);
+  } catch {
+    /* the file went away: the position alone */
+  }
+  return { where: `${shown}:${place.line}:${place.col}`, reason, ...place, excerpt };
+}
+
+function samePath(named: string, file: string): boolean {
+  return path.resolve(named.replace(/^file:\/\//, '')) === path.resolve(file);
+}
+
+/** `file:///…/x.mjs:2` then the line, then a caret: the head of a SyntaxError's stack from Node's loader. */
+function v8SyntaxPlace(error: unknown, file: string): { line: number; col: number } | undefined {
+  const stack = String((error as Error)?.stack ?? '');
+  const head = /^(\S+):(\d+)\n(.*)\n(\s*)\^/.exec(stack);
+  if (!head || !samePath(head[1], file)) return undefined;
+  return { line: Number(head[2]), col: head[4].length + 1 };
+}
+
+/** The first stack frame inside the file. */
+export function stackPlace(error: unknown, file: string): { line: number; col: number } | undefined {
+  const stack = String((error as Error)?.stack ?? '');
+  const base = path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${base}:(\\d+):(\\d+)`).exec(stack);
+  return match ? { line: Number(match[1]), col: Number(match[2]) } : undefined;
+}
+
+/**
+ * Imports a user's migration or seed. A file that does not load is the user's mistake: one line
+ * naming it at `file:line:col`, the code frame in `data.report`, exit 2.
+ */
+export async function importUserModule(file: string, kind: 'migration' | 'seed', options: { fresh?: boolean } = {}): Promise<any> {
+  try {
+    return await importWithJiti(file, { fresh: options.fresh });
   } catch (error) {
-    const reason = String((error as Error)?.message ?? error).split('\n')[0];
-    throw new UsageError(`${path.basename(file)}: cannot load ${kind}: ${reason}`, { cause: error }, `${kind}_load`);
+    const failure = describeLoadFailure(error, file);
+    const where = failure.line ? `${path.basename(file)}:${failure.line}:${failure.col}` : path.basename(file);
+    throw new UsageError(`${where}: cannot load ${kind}: ${failure.reason}`, { cause: error, data: { file, line: failure.line, col: failure.col, report: failure.excerpt } }, `${kind}_load`);
   }
 }

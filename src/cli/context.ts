@@ -41,6 +41,9 @@ export async function commandContext(command: Command, extra: ConfigOverrides = 
     connectTimeout: globals.connectTimeout,
     ...extra,
   });
+  const { takeConfigCacheNote } = await import('../config/config-cache.js');
+  const note = takeConfigCacheNote();
+  if (note) out.info(out.color.dim(`note: ${note}`));
   return { out, config, globals };
 }
 

@@ -44,18 +44,15 @@ const skipMarker = (cached: string) => cached.replace(/\.mjs$/, '.jiti');
 const LOCATION_DEPENDENT = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)['"]\.{1,2}\/|import\.meta|__dirname|__filename|\brequire\s*\(/;
 
 /**
- * Writes the ESM transpilation for next time (TypeScript's transpileModule: types stripped, nothing
- * else changed). Best effort: without TypeScript installed, or for a config that depends on where
- * it is, nothing is written and jiti keeps loading it.
+ * Writes the ESM transpilation for next time (types stripped, nothing else changed). Best effort:
+ * without a transpiler, or for a config that depends on where it is, nothing is written and jiti
+ * keeps loading it.
  */
 export async function writeConfigCache(cached: string | undefined, source: string, file: string): Promise<void> {
   if (!cached || LOCATION_DEPENDENT.test(source)) return;
   try {
-    const ts = (await import('typescript')).default;
-    const out = ts.transpileModule(source, {
-      fileName: file,
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false, isolatedModules: true },
-    }).outputText;
+    const out = await stripTypes(source, file);
+    if (out === undefined) return noteNoTranspiler(cached);
     if (LOCATION_DEPENDENT.test(out)) return;
     // Proven once in each place: a config whose imports do not resolve from one is marked there.
     for (const place of [cached, fallbackPath(cached)]) {
@@ -72,4 +69,51 @@ export async function writeConfigCache(cached: string | undefined, source: strin
   } catch {
     /* no cache this time: the config was loaded through jiti */
   }
+}
+
+/**
+ * TypeScript's transpileModule where the project's TypeScript has a JS API (5, 6); else Node's own
+ * type stripping (22.13+, 23.2+): TypeScript 7 is a native binary whose package exports no compiler
+ * API. Undefined when neither is there (Node 20 with TypeScript 7 or none).
+ */
+async function stripTypes(source: string, file: string): Promise<string | undefined> {
+  const ts: any = await import('typescript').then((m) => m.default ?? m, () => undefined);
+  if (typeof ts?.transpileModule === 'function') {
+    return ts.transpileModule(source, {
+      fileName: file,
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false, isolatedModules: true },
+    }).outputText;
+  }
+  const { stripTypeScriptTypes } = (await import('node:module')) as { stripTypeScriptTypes?: (code: string, options?: { mode?: 'strip' }) => string };
+  if (typeof stripTypeScriptTypes !== 'function') return undefined;
+  // Node flags it experimental and would print so on every first load of a config; dbctl only
+  // strips types (no transform), whose output Node then parses like any module: a change there
+  // shows as a failed import, and jiti loads the config instead.
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: any[]) => {
+    if (!String((warning as Error)?.message ?? warning).includes('stripTypeScriptTypes')) (emit as any).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return stripTypeScriptTypes(source, { mode: 'strip' });
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
+let note: string | undefined;
+
+/** Remembers, once per project (a marker beside the cache), that its config cannot be cached here. */
+function noteNoTranspiler(cached: string): void {
+  const marker = path.join(path.dirname(cached), 'no-transpiler.noted');
+  if (fs.existsSync(marker)) return;
+  fs.mkdirSync(path.dirname(marker), { recursive: true });
+  fs.writeFileSync(marker, '');
+  note = `dbctl.config.ts is loaded through jiti on every command (~100 ms): caching it needs TypeScript's JS API (TypeScript 5 or 6; TypeScript 7 has none) or Node 22.13+ (node:module stripTypeScriptTypes) — see README "TypeScript 7"`;
+}
+
+/** The one-time note about the config cache, if this process has one to give (the CLI prints it). */
+export function takeConfigCacheNote(): string | undefined {
+  const taken = note;
+  note = undefined;
+  return taken;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { describeLoadFailure, importWithJiti } from '../loader.js';
 import type { DbctlConfig } from './define.js';
 import { cachedConfigPath, importCachedConfig, writeConfigCache } from './config-cache.js';
 import { validateConfig } from './validate.js';
@@ -49,16 +50,18 @@ async function importConfig(cwd: string, file: string, root: string): Promise<Db
     } else if (/\.m?ts$/.test(file)) {
       const source = fs.readFileSync(file, 'utf8');
       const cached = cachedConfigPath(file, root, source);
-      loaded = await importCachedConfig(cached);
+      // A cached copy that throws is loaded again through jiti, whose error names the config's own lines.
+      loaded = await importCachedConfig(cached).catch(() => undefined);
       if (loaded === undefined) {
-        loaded = await importWithJiti(file);
+        loaded = await importWithJiti(file, { fresh: true, default: true });
         await writeConfigCache(cached, source, file);
       }
     } else {
-      loaded = await importWithJiti(file);
+      loaded = await importWithJiti(file, { fresh: true, default: true });
     }
   } catch (error) {
-    throw new ConfigError(`cannot load ${path.relative(cwd, file) || file}: ${firstLine(error)}`, { cause: error }, 'config_load');
+    const failure = describeLoadFailure(error, file, cwd);
+    throw new ConfigError(`cannot load ${failure.where}: ${failure.reason}`, { cause: error, data: { report: failure.excerpt } }, 'config_load');
   }
   if (typeof loaded === 'function') loaded = await (loaded as () => unknown)();
   if (loaded === null || typeof loaded !== 'object' || Array.isArray(loaded)) {
@@ -66,14 +69,4 @@ async function importConfig(cwd: string, file: string, root: string): Promise<Db
   }
   validateConfig(loaded as Record<string, unknown>, path.relative(cwd, file) || file);
   return loaded as DbctlConfig;
-}
-
-async function importWithJiti(file: string): Promise<unknown> {
-  const { createJiti } = await import('jiti');
-  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: true });
-  return jiti.import(file, { default: true });
-}
-
-function firstLine(error: unknown): string {
-  return String((error as Error)?.message ?? error).split('\n')[0];
 }

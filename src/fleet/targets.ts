@@ -127,13 +127,13 @@ async function callFleetFunction(where: string, fn: (c: { env: string }) => unkn
 
 /** A fleet module: its default export is the list, or a function (maybe async) returning it. */
 async function loadFleetModule(where: string, file: string, config: ResolvedConfig): Promise<unknown> {
-  const { createJiti } = await import('jiti');
-  const jiti = createJiti(import.meta.url, { fsCache: true, moduleCache: false, interopDefault: true });
+  const { describeLoadFailure, importWithJiti } = await import('../loader.js');
   let mod: unknown;
   try {
-    mod = await jiti.import(file, { default: true });
+    mod = await importWithJiti(file, { fresh: true, default: true });
   } catch (error) {
-    throw new ConfigError(`${path.relative(config.cwd, file)}: cannot load the fleet module: ${String((error as Error)?.message ?? error).split('\n')[0]}`, { cause: error }, 'fleet_module');
+    const failure = describeLoadFailure(error, file, config.cwd);
+    throw new ConfigError(`${failure.where}: cannot load the fleet module: ${failure.reason}`, { cause: error, data: { report: failure.excerpt } }, 'fleet_module');
   }
   const targets = typeof mod === 'function' ? await callFleetFunction(`${where} (${path.relative(config.cwd, file)})`, mod as (c: { env: string }) => unknown, config) : mod;
   if (!Array.isArray(targets)) {

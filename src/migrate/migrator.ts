@@ -9,7 +9,8 @@ import { LOCK_LOST_SQLSTATE, lockHeldCheck, lockHolder, withRunLock, type LockHo
 import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } from './plan.js';
 import { formatFailure } from './report.js';
 import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
-import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, storeNames, type StoreNames } from './store.js';
+import type { PeerAdoption } from './adopt-peers.js';
+import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, storeNames, type AppliedMigration, type StoreNames } from './store.js';
 
 export type MigrateEvent =
   | { type: 'lock-wait'; holder: LockHolder | null }
@@ -17,6 +18,7 @@ export type MigrateEvent =
   | { type: 'done'; name: string; direction: Direction; durationMs: number }
   | { type: 'retry'; retry: RetryEvent }
   | { type: 'adopted'; names: string[] }
+  | { type: 'adopted-peer'; adoption: PeerAdoption }
   | { type: 'dry-run'; name: string; direction: Direction; statements: string[]; executed: boolean };
 
 export interface MigrationResult {
@@ -56,6 +58,8 @@ export interface DownOptions {
 export interface StatusReport {
   migrations: MigrationStatusEntry[];
   summary: StatusSummary;
+  /** Another tool's bookkeeping (dbmate, node-pg-migrate) that the next `up` adopts; shown as applied. */
+  adoptions?: PeerAdoption[];
 }
 
 /**
@@ -158,8 +162,10 @@ export class Migrator {
 
   /** State of every migration; never imports a migration module. */
   async status(): Promise<StatusReport> {
-    const migrations = planStatus(await this.#files(), await this.#store.applied(this.#database));
-    return { migrations, summary: summarize(migrations) };
+    const files = await this.#files();
+    const { applied, adoptions } = await this.#withPeers(files, await this.#store.applied(this.#database));
+    const migrations = planStatus(files, applied);
+    return { migrations, summary: summarize(migrations), ...(adoptions.length ? { adoptions } : {}) };
   }
 
   /** Checks drift and order without changing anything (`migrate verify`). */
@@ -302,14 +308,29 @@ export class Migrator {
   /** Ensures bookkeeping, adopts migrations applied by Kysely's own Migrator, and plans. */
   async #entries(readOnly: boolean): Promise<MigrationStatusEntry[]> {
     if (!readOnly) await this.#store.ensure(this.#database);
-    const applied = await this.#store.applied(this.#database);
-    const entries = planStatus(await this.#files(), applied);
+    const files = await this.#files();
+    const { applied, adoptions } = await this.#withPeers(files, await this.#store.applied(this.#database));
+    if (adoptions.length && !readOnly) {
+      const scripts = adoptions.flatMap((a) => a.adopted.map((m) => this.#store.adoptPeerScript({ name: m.name, checksum: checksumOfMigration(this.#listed.get(m.name)!), appliedAt: m.appliedAt, tool: a.tool })));
+      if (scripts.length) await this.#database.query(scripts.join(';\n'));
+      for (const adoption of adoptions) this.#emit({ type: 'adopted-peer', adoption });
+      for (const m of applied) m.checksum ??= checksumOfMigration(this.#listed.get(m.name)!);
+    }
+    const entries = planStatus(files, applied);
     const adopt = entries.filter((e) => e.state === 'applied' && e.file && !applied.find((a) => a.name === e.name)?.checksum);
     if (adopt.length && !readOnly) {
       await this.#database.query(adopt.map((e) => this.#store.adoptScript({ name: e.name, checksum: e.checksum! })).join(';\n'));
       this.#emit({ type: 'adopted', names: adopt.map((e) => e.name) });
     }
     return entries;
+  }
+
+  /** A database dbctl has not migrated yet may hold another tool's bookkeeping (adopt-peers.ts). */
+  async #withPeers(files: MigrationFile[], applied: AppliedMigration[]): Promise<{ applied: AppliedMigration[]; adoptions: PeerAdoption[] }> {
+    if (applied.length || !files.length) return { applied, adoptions: [] };
+    const { findPeerAdoptions, asApplied } = await import('./adopt-peers.js');
+    const adoptions = await findPeerAdoptions(this.#database, files);
+    return { applied: asApplied(adoptions), adoptions };
   }
 
   #refuseDrift(entries: MigrationStatusEntry[], allow?: boolean): void {

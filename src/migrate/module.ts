@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { UsageError } from '../errors.js';
-import { importUserModule } from '../loader.js';
+import { importUserModule, stackPlace } from '../loader.js';
 
 /** What a TS/JS migration exports. */
 export interface ModuleMigration {
@@ -28,8 +28,5 @@ export async function loadModuleMigration(file: string): Promise<ModuleMigration
 
 /** The first stack frame inside the migration file, as `file:line:col`. */
 export function frameIn(error: unknown, file: string): { line: number; col: number } | undefined {
-  const stack = String((error as Error)?.stack ?? '');
-  const base = path.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`${base}:(\\d+):(\\d+)`).exec(stack);
-  return match ? { line: Number(match[1]), col: Number(match[2]) } : undefined;
+  return stackPlace(error, file);
 }

@@ -119,6 +119,13 @@ export class MigrationStore {
     return this.#historyInsert({ ...entry, durationMs: null, batch: null }, 'adopted');
   }
 
+  /** A migration another tool (dbmate, node-pg-migrate) applied: recorded as applied when it was, with its checksum from now on. */
+  adoptPeerScript(entry: { name: string; checksum: string; appliedAt: Date | null; tool: string }): string {
+    const timestamp = quoteLiteral((entry.appliedAt ?? new Date()).toISOString());
+    const kysely = `insert into ${this.#t(this.names.table)} (name, timestamp) values (${quoteLiteral(entry.name)}, ${timestamp}) on conflict (name) do nothing`;
+    return `with applied as (${kysely}) ${this.#historyInsert({ ...entry, durationMs: null, batch: null }, `adopted from ${entry.tool}`)}`;
+  }
+
   #historyInsert(e: { name: string; checksum: string; durationMs: number | typeof SERVER_DURATION_MS | null; batch: number | null }, by: string): string {
     const duration = e.durationMs === SERVER_DURATION_MS ? SERVER_DURATION_MS : sqlNumber(e.durationMs as number | null);
     const values = [quoteLiteral(e.name), quoteLiteral(e.checksum), duration, sqlNumber(e.batch), quoteLiteral(by), quoteLiteral(VERSION)];

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { LintReport } from '../../lint/index.js';
 import type { RoundTripResult } from '../../migrate-test/index.js';
+import type { PeerAdoption } from '../../migrate/adopt-peers.js';
 import type { MigrateEvent, RunReport, StatusReport } from '../../migrate/migrator.js';
 import type { CommandContext } from '../context.js';
 import { table } from '../output.js';
@@ -19,6 +20,9 @@ export function renderMigrateEvent(ctx: CommandContext, event: MigrateEvent): vo
       break;
     case 'adopted':
       out.info(`adopted ${event.names.length} migration(s) applied by Kysely's Migrator (checksums recorded)`);
+      break;
+    case 'adopted-peer':
+      for (const line of peerLines(event.adoption, 'adopted')) out.info(line);
       break;
     case 'done':
       out.status(undefined);
@@ -55,8 +59,10 @@ export function renderStatus(ctx: CommandContext, report: StatusReport): void {
   out.result({
     migrations: report.migrations.map((m) => ({ ...m, file: m.file && path.relative(ctx.config.cwd, m.file) })),
     summary: report.summary,
+    ...(report.adoptions ? { adoptions: report.adoptions } : {}),
   });
   if (out.json) return;
+  for (const adoption of report.adoptions ?? []) for (const line of peerLines(adoption, 'adopts')) out.info(line);
   const colour = { applied: c.green, pending: c.yellow, modified: c.red, missing: c.red } as const;
   const rows = [['migration', 'state', 'applied at', 'duration', 'batch']];
   for (const m of report.migrations) {
@@ -108,4 +114,16 @@ export function renderRoundTrip(ctx: CommandContext, r: RoundTripResult, describ
     : { missing: 'built by the first up only', extra: 'built by up after down only' };
   out.line(`${c.red('✗')} ${r.name}: ${r.phase === 'down' ? 'the schema after down differs from before up' : 'up after down builds a different schema'}`);
   for (const line of describeSchemaDiff(r.differences!, labels)) out.line(`    ${line}`);
+}
+
+/** Another tool's bookkeeping, adopted (or to be, by the next `up`): each migration, then what matched no file. */
+function peerLines(a: PeerAdoption, verb: 'adopted' | 'adopts'): string[] {
+  const head = verb === 'adopted'
+    ? `adopted ${a.adopted.length} migration(s) applied by ${a.tool} (${a.table}): marked applied, checksums recorded`
+    : `${a.adopted.length} migration(s) applied by ${a.tool} (${a.table}), shown as applied: the next \`dbctl migrate up\` adopts them`;
+  return [
+    head,
+    ...a.adopted.map((m) => `  ${m.name}${m.version === m.name ? '' : ` (${a.tool} version ${m.version})`}`),
+    ...(a.unmatched.length ? [`${a.unmatched.length} version(s) in ${a.table} match no migration file, left as they are: ${a.unmatched.join(', ')}`] : []),
+  ];
 }
