@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
-import { checksumOfMigration, listMigrationFiles, listProvidedMigrations, type MigrationFile, type MigrationProvider } from './files.js';
+import { checksumOfMigration, listMigrationFolder, listProvidedMigrations, type MigrationFile, type MigrationProvider } from './files.js';
 import { LOCK_LOST_SQLSTATE, lockHeldCheck, lockHolder, withRunLock, type LockHolder } from './lock.js';
 import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } from './plan.js';
 import { formatFailure } from './report.js';
@@ -17,6 +17,8 @@ export type MigrateEvent =
   | { type: 'done'; name: string; direction: Direction; durationMs: number }
   | { type: 'retry'; retry: RetryEvent }
   | { type: 'adopted'; names: string[] }
+  /** Something in the migrations folder that is not read (a `.txt`, a subfolder, a dangling symlink), named once per Migrator. */
+  | { type: 'note'; message: string }
   | { type: 'dry-run'; name: string; direction: Direction; statements: string[]; executed: boolean };
 
 export interface MigrationResult {
@@ -151,9 +153,21 @@ export class Migrator {
 
   async #files(): Promise<MigrationFile[]> {
     const source = this.#props.migrations;
-    const files = typeof source === 'string' ? listMigrationFiles(source) : await listProvidedMigrations(source);
+    const files = typeof source === 'string' ? this.#noted(listMigrationFolder(source, (f) => path.relative(this.#cwd, f) || f)) : await listProvidedMigrations(source);
     this.#listed = new Map(files.map((f) => [f.name, f]));
     return files;
+  }
+
+  #said = new Set<string>();
+
+  /** Says each note of a listing once, however often this Migrator lists the folder. */
+  #noted(listing: { files: MigrationFile[]; notes: string[] }): MigrationFile[] {
+    for (const message of listing.notes) {
+      if (this.#said.has(message)) continue;
+      this.#said.add(message);
+      this.#emit({ type: 'note', message });
+    }
+    return listing.files;
   }
 
   /** State of every migration; never imports a migration module. */
