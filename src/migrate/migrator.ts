@@ -275,7 +275,7 @@ export class Migrator {
    * reviewed — Flyway's `repair` — so drift checks stop refusing them; `dbctl_migration` notes who and
    * when. Nothing runs: a changed migration is not applied again.
    */
-  async repair(names: string[] = []): Promise<{ repaired: string[] }> {
+  async repair(names: string[] = []): Promise<{ repaired: string[]; checked: number }> {
     return this.#locked(false, async () => {
       const entries = await this.#entries(false);
       for (const name of names) {
@@ -284,9 +284,20 @@ export class Migrator {
         if (entry.state === 'pending') throw new UsageError(`repair: ${name} is not applied`, { hint: 'only applied migrations have a recorded checksum' });
         if (entry.state === 'missing') throw new UsageError(`repair: the file of ${name} is missing`, { hint: 'restore the file; repair records the checksum of a file that exists' });
       }
+      // Repair without names checks every applied migration: one whose file is gone was not checked,
+      // so "every applied migration matches its file" would be false. Nothing is recorded then.
+      const missing = names.length ? [] : entries.filter((e) => e.state === 'missing');
+      if (missing.length) {
+        const folder = typeof this.#props.migrations === 'string' ? path.relative(this.#cwd, this.#props.migrations) || '.' : 'the provider';
+        throw new RefusedError(`cannot repair: the file of applied migration(s) ${missing.map((e) => e.name).join(', ')} is missing from ${folder}`, {
+          hint: 'restore the file (repair records the checksum of a file that exists); nothing was recorded',
+          data: { missing: missing.map((e) => e.name) },
+        }, 'missing');
+      }
       const changed = entries.filter((e) => e.state === 'modified' && (!names.length || names.includes(e.name)));
       if (changed.length) await this.#database.query(this.#store.repairScript(changed.map((e) => ({ name: e.name, checksum: e.checksum! }))));
-      return { repaired: changed.map((e) => e.name) };
+      const checked = entries.filter((e) => e.state !== 'pending' && (!names.length || names.includes(e.name))).length;
+      return { repaired: changed.map((e) => e.name), checked };
     });
   }
 
