@@ -110,4 +110,17 @@ describe.each(backends)('symlinked migrations on $name', (backend) => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/003_c\s+applied/);
   });
+
+  it('status --check of a folder with no migrations (and none applied) checked nothing: exit 4, not a pass', async () => {
+    const t = await freshDatabase(backend);
+    const cwd = tempProject({ 'migrations/README.md': '# migrations' });
+    const env = { DATABASE_URL: t.url };
+    const status = await runArgv(['migrate', 'status', '--check', '--json'], { cwd, env });
+    expect(status.code).toBe(4);
+    expect(status.json().error).toMatchObject({ code: 'status_check', message: 'no migrations in migrations and none applied: status --check checked nothing' });
+    expect(status.json().warnings).toEqual(['migrations/README.md is not a migration (a migration ends in .ts, .mts, .js, .mjs, .sql): not read']);
+    const verify = await runArgv(['migrate', 'verify'], { cwd, env });
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain('nothing to verify: no migration is applied yet');
+  });
 });
