@@ -46,6 +46,7 @@ export function listSeedFolder(dir: string, env: string, show?: (file: string) =
 
 function filesIn(dir: string, folder: string, show?: (file: string) => string): { files: SeedFile[]; notes: string[] } {
   if (!fs.existsSync(dir)) return { files: [], notes: [] };
+  if (!fs.statSync(dir).isDirectory()) return { files: [], notes: [`${(show ?? ((f: string) => f))(dir)} is not a folder: no ${folder} seeds are read`] };
   const listing = listSourceFiles(dir, { what: 'seed', extensions: SEED_EXTENSIONS, show });
   const files: SeedFile[] = [];
   let last: SourceFile | undefined;

@@ -63,6 +63,9 @@ describe('the source-file lister', () => {
       'seeds/04_loose.ts is not in a seed folder: seeds are read from seeds/common and seeds/<environment>',
       'seeds/common/notes.md is not a seed (a seed ends in .ts, .mts, .js, .mjs, .sql): not read',
     ]);
+    // A file where an environment's folder should be is named, not a crash.
+    fs.writeFileSync(path.join(cwd, 'seeds/test'), '');
+    expect(listSeedFolder(path.join(cwd, 'seeds'), 'test', (f) => path.relative(cwd, f)).notes).toContain('seeds/test is not a folder: no test seeds are read');
     // A symlinked environment folder is read like a real one.
     expect(listSeedFolder(path.join(cwd, 'seeds'), 'staging').files.map((f) => f.name)).toEqual(['common/01_a', 'common/02_b', 'staging/09_p']);
   });
