@@ -70,8 +70,10 @@ export function listSourceFiles(dir: string, kind: SourceKind, options: { folder
     } else if (type === 'other') {
       notes.push(`${show(full)} is not a regular file: not read`);
     } else if (!kind.extensions.includes(ext) || entry.name.endsWith('.d.ts')) {
-      const caseOnly = kind.extensions.includes(ext.toLowerCase()) && !entry.name.endsWith('.d.ts');
-      notes.push(`${show(full)} is not a ${kind.what} (${caseOnly ? `extensions are lower case: ${ext.toLowerCase()}` : `a ${kind.what} ends in ${exts}`}): not read`);
+      const why = entry.name.endsWith('.d.ts') ? 'a type declaration'
+        : kind.extensions.includes(ext.toLowerCase()) ? `extensions are lower case: ${ext.toLowerCase()}`
+        : `a ${kind.what} ends in ${exts}`;
+      notes.push(`${show(full)} is not a ${kind.what} (${why}): not read`);
     } else {
       files.push({ entry: entry.name, base: entry.name.slice(0, -ext.length), ext, file: full });
     }

@@ -18,6 +18,7 @@ function linkedProject(): string {
     'migrations/README.txt': 'notes',
     'migrations/004_shout.SQL': createTable('shout'),
     'migrations/.gitkeep': '',
+    'migrations/001_a.d.ts': 'export {};',
     'migrations/old/005_old.sql': createTable('old'),
   });
   fs.symlinkSync(path.join(cwd, 'elsewhere/002_b.sql'), path.join(cwd, 'migrations/002_b.sql'));
@@ -38,6 +39,7 @@ describe('the source-file lister', () => {
       ['003_c', 'migrations/003_c.sql'],
     ]);
     expect(notes.sort()).toEqual([
+      'migrations/001_a.d.ts is not a migration (a type declaration): not read',
       'migrations/004_shout.SQL is not a migration (extensions are lower case: .sql): not read',
       expect.stringMatching(/^migrations\/006_gone\.sql is a symlink to .*nowhere\.sql, which does not exist: not read$/),
       'migrations/README.txt is not a migration (a migration ends in .ts, .mts, .js, .mjs, .sql): not read',
