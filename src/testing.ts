@@ -81,7 +81,7 @@ async function fromTemplate(options: CreateTestDatabaseOptions): Promise<Made> {
   const resolved = await resolveConfig({ cwd: options.cwd, env: options.env ?? 'test', url: options.serverUrl, configFile: options.configFile });
   const config: ResolvedConfig = options.prefix ? { ...resolved, testdb: { ...resolved.testdb, prefix: options.prefix } } : resolved;
   const made = await createTestdb({ config, seed: options.seed });
-  return { ...made, drop: () => dropTestdb(config, made.name) };
+  return { ...made, drop: () => dropTestdb(config, made.name, { ifExists: true }) };
 }
 
 /**

@@ -14,6 +14,7 @@ export class Output {
   readonly quiet: boolean;
   #document: unknown = undefined;
   #target: TargetInfo | undefined;
+  #warnings: string[] = [];
 
   constructor(options: { json?: boolean; verbose?: boolean; quiet?: boolean; color?: boolean; stdout?: NodeJS.WriteStream; stderr?: NodeJS.WriteStream } = {}) {
     this.json = !!options.json;
@@ -35,7 +36,9 @@ export class Output {
     this.#aroundStatus(() => process.stderr.write(redact(text) + '\n'));
   }
 
+  /** A warning on stderr, and under --json also in the document's `warnings` (a script reads those, not stderr). */
   warn(text: string): void {
+    this.#warnings.push(text);
     this.#aroundStatus(() => process.stderr.write(this.color.yellow('warning: ') + redact(text) + '\n'));
   }
 
@@ -114,7 +117,9 @@ export class Output {
     this.status(undefined);
     if (this.json && this.#document !== undefined) {
       const doc = this.#document;
-      const withTarget = this.#target && doc && typeof doc === 'object' && !Array.isArray(doc) && !('target' in doc) ? { ...doc, target: this.#target } : doc;
+      const object = doc && typeof doc === 'object' && !Array.isArray(doc);
+      const withWarnings = object && this.#warnings.length && !('warnings' in doc) ? { ...doc, warnings: this.#warnings } : doc;
+      const withTarget = this.#target && object && !('target' in doc) ? { ...(withWarnings as object), target: this.#target } : withWarnings;
       process.stdout.write(redact(JSON.stringify(withTarget, jsonReplacer, 2)) + '\n');
     }
     this.#document = undefined;

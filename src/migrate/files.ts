@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { assertMigrationsFolder } from '../config/folders.js';
 import { UsageError } from '../errors.js';
+import { listSourceFiles } from '../source-files.js';
 
 export const MIGRATION_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.sql'];
 
@@ -66,23 +67,28 @@ const checksums = new WeakMap<MigrationFile, string>();
  * command run from the wrong directory) would be a success report for work that was never looked at.
  */
 export function listMigrationFiles(dir: string): MigrationFile[] {
+  return listMigrationFolder(dir).files;
+}
+
+/**
+ * The migrations of `dir` and a note for every entry in it that is not one (`.SQL`, `.txt`, a
+ * subfolder, a dangling symlink): the caller says them, so nothing is passed over in silence.
+ * Symlinked files are migrations like any other.
+ */
+export function listMigrationFolder(dir: string, show?: (file: string) => string): { files: MigrationFile[]; notes: string[] } {
   assertMigrationsFolder(dir);
-  const byName = new Map<string, MigrationFile>();
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const ext = path.extname(entry.name);
-    if (!MIGRATION_EXTENSIONS.includes(ext) || entry.name.endsWith('.d.ts') || entry.name.startsWith('.')) continue;
-    const name = entry.name.slice(0, -ext.length);
-    const file = path.join(dir, entry.name);
-    const clash = byName.get(name);
-    if (clash) {
-      throw new UsageError(`two migrations share the name "${name}": ${path.basename(clash.file)} and ${entry.name}`, {
+  const listing = listSourceFiles(dir, { what: 'migration', extensions: MIGRATION_EXTENSIONS, show });
+  const files: MigrationFile[] = [];
+  for (const f of listing.files) {
+    const clash = files.at(-1);
+    if (clash?.name === f.base) {
+      throw new UsageError(`two migrations share the name "${f.base}": ${path.basename(clash.file)} and ${f.entry}`, {
         hint: 'rename or remove one of them',
       });
     }
-    byName.set(name, { name, file, kind: ext === '.sql' ? 'sql' : 'module' });
+    files.push({ name: f.base, file: f.file, kind: f.ext === '.sql' ? 'sql' : 'module' });
   }
-  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { files, notes: listing.notes };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
-import { checksumOfMigration, listMigrationFiles, listProvidedMigrations, type MigrationFile, type MigrationProvider } from './files.js';
+import { checksumOfMigration, listMigrationFolder, listProvidedMigrations, type MigrationFile, type MigrationProvider } from './files.js';
 import { LOCK_LOST_SQLSTATE, lockHeldCheck, lockHolder, withRunLock, type LockHolder } from './lock.js';
 import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } from './plan.js';
 import { formatFailure } from './report.js';
@@ -19,6 +19,8 @@ export type MigrateEvent =
   | { type: 'retry'; retry: RetryEvent }
   | { type: 'adopted'; names: string[] }
   | { type: 'adopted-peer'; adoption: PeerAdoption }
+  /** Something in the migrations folder that is not read (a `.txt`, a subfolder, a dangling symlink), named once per Migrator. */
+  | { type: 'note'; message: string }
   | { type: 'dry-run'; name: string; direction: Direction; statements: string[]; executed: boolean };
 
 export interface MigrationResult {
@@ -155,9 +157,21 @@ export class Migrator {
 
   async #files(): Promise<MigrationFile[]> {
     const source = this.#props.migrations;
-    const files = typeof source === 'string' ? listMigrationFiles(source) : await listProvidedMigrations(source);
+    const files = typeof source === 'string' ? this.#noted(listMigrationFolder(source, (f) => path.relative(this.#cwd, f) || f)) : await listProvidedMigrations(source);
     this.#listed = new Map(files.map((f) => [f.name, f]));
     return files;
+  }
+
+  #said = new Set<string>();
+
+  /** Says each note of a listing once, however often this Migrator lists the folder. */
+  #noted(listing: { files: MigrationFile[]; notes: string[] }): MigrationFile[] {
+    for (const message of listing.notes) {
+      if (this.#said.has(message)) continue;
+      this.#said.add(message);
+      this.#emit({ type: 'note', message });
+    }
+    return listing.files;
   }
 
   /** State of every migration; never imports a migration module. */
@@ -267,7 +281,7 @@ export class Migrator {
    * reviewed — Flyway's `repair` — so drift checks stop refusing them; `dbctl_migration` notes who and
    * when. Nothing runs: a changed migration is not applied again.
    */
-  async repair(names: string[] = []): Promise<{ repaired: string[] }> {
+  async repair(names: string[] = []): Promise<{ repaired: string[]; checked: number }> {
     return this.#locked(false, async () => {
       const entries = await this.#entries(false);
       for (const name of names) {
@@ -276,9 +290,20 @@ export class Migrator {
         if (entry.state === 'pending') throw new UsageError(`repair: ${name} is not applied`, { hint: 'only applied migrations have a recorded checksum' });
         if (entry.state === 'missing') throw new UsageError(`repair: the file of ${name} is missing`, { hint: 'restore the file; repair records the checksum of a file that exists' });
       }
+      // Repair without names checks every applied migration: one whose file is gone was not checked,
+      // so "every applied migration matches its file" would be false. Nothing is recorded then.
+      const missing = names.length ? [] : entries.filter((e) => e.state === 'missing');
+      if (missing.length) {
+        const folder = typeof this.#props.migrations === 'string' ? path.relative(this.#cwd, this.#props.migrations) || '.' : 'the provider';
+        throw new RefusedError(`cannot repair: the file of applied migration(s) ${missing.map((e) => e.name).join(', ')} is missing from ${folder}`, {
+          hint: 'restore the file (repair records the checksum of a file that exists); nothing was recorded',
+          data: { missing: missing.map((e) => e.name) },
+        }, 'missing');
+      }
       const changed = entries.filter((e) => e.state === 'modified' && (!names.length || names.includes(e.name)));
       if (changed.length) await this.#database.query(this.#store.repairScript(changed.map((e) => ({ name: e.name, checksum: e.checksum! }))));
-      return { repaired: changed.map((e) => e.name) };
+      const checked = entries.filter((e) => e.state !== 'pending' && (!names.length || names.includes(e.name))).length;
+      return { repaired: changed.map((e) => e.name), checked };
     });
   }
 

@@ -52,6 +52,38 @@ interface Emptied {
  * so Postgres refuses (instead of silently widening) should this plan have missed a reference.
  */
 export function planReset(input: PlanInput): ResetPlan {
+  // Each refusal names the one emptied table a kept one needs; keeping it may show the next, so
+  // the plan is tried again with it kept until it holds, and the refusal names them all at once
+  // (a real schema needed eleven runs of one name each).
+  const also: TableRef[] = [];
+  let first: UsageError | undefined;
+  for (;;) {
+    let plan: ResetPlan | undefined;
+    try {
+      plan = planKeeping(input, also);
+    } catch (error) {
+      const origin = origins.get(error as Error);
+      if (!origin || also.some((t) => key(t) === key(origin))) throw error;
+      first ??= error as UsageError;
+      also.push(origin);
+    }
+    if (plan && !first) return plan;
+    if (plan) throw closure(first!, also);
+  }
+}
+
+/** The table a keep conflict asks to keep as well, by refusal. */
+const origins = new WeakMap<Error, TableRef>();
+
+function closure(first: UsageError, also: TableRef[]): UsageError {
+  const names = also.map(qualified);
+  return new UsageError(first.message, {
+    hint: `keep ${names.join(', ')} as well (${names.map((n) => `--keep ${n}`).join(' ')})`,
+    data: { ...first.data, keepAlso: names },
+  }, 'reset_keep_conflict');
+}
+
+function planKeeping(input: PlanInput, also: TableRef[]): ResetPlan {
   const inheritance = input.inheritance ?? [];
   const children = new Map<string, TableRef[]>();
   const parentOf = new Map<string, InheritanceEdge>();
@@ -62,7 +94,7 @@ export function planReset(input: PlanInput): ResetPlan {
   /** `t` and everything TRUNCATE `t` reaches through partitions and inheritance. */
   const family = (t: TableRef): TableRef[] => [t, ...(children.get(key(t)) ?? []).flatMap(family)];
 
-  const keptNames = new Set(input.bookkeeping.map(key));
+  const keptNames = new Set([...input.bookkeeping, ...also].map(key));
   for (const name of input.keep) keptNames.add(key(findKeep(input.tables, inheritance, name)));
   for (const name of input.configKeep) {
     const found = findTable(input.tables, name);
@@ -164,7 +196,9 @@ function howEmptied(t: TableRef, why: Emptied): string {
 }
 
 function conflict(message: string, origin: TableRef, data: Record<string, unknown>): UsageError {
-  return new UsageError(message, { hint: `keep ${qualified(origin)} as well (--keep ${qualified(origin)})`, data }, 'reset_keep_conflict');
+  const error = new UsageError(message, { hint: `keep ${qualified(origin)} as well (--keep ${qualified(origin)})`, data }, 'reset_keep_conflict');
+  origins.set(error, origin);
+  return error;
 }
 
 /** A `--keep` name: a managed table, else an error that says what to keep instead of a partition. */

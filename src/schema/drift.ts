@@ -3,6 +3,7 @@ import type { Database } from '../driver/open.js';
 import type { TestdbEvent } from '../testdb/index.js';
 import { diffSchemas, type SchemaDiff } from './diff.js';
 import { introspectSchema } from './introspect.js';
+import { assertSchemasExist } from './named-schemas.js';
 import { filterSnapshot, referenceSnapshot } from './reference.js';
 
 export interface DriftOptions {
@@ -28,5 +29,6 @@ export interface DriftReport {
 export async function detectDrift(database: Database, config: ResolvedConfig, options: DriftOptions = {}): Promise<DriftReport> {
   const actual = await introspectSchema(database, { schemas: options.schemas, migrations: config.migrations });
   const { snapshot, template, built, cached } = await referenceSnapshot(database, config, options.onEvent);
+  assertSchemasExist(options.schemas, [actual, snapshot], 'the database or what the migrations build');
   return { diff: diffSchemas(filterSnapshot(snapshot, options.schemas), actual), reference: { template, built, cached } };
 }

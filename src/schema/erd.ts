@@ -1,5 +1,6 @@
 import { byCodePoint } from './introspect.js';
 import type { SchemaSnapshot, TableInfo, ViewInfo } from './model.js';
+import { assertPatternsMatch } from './named-schemas.js';
 
 export type ErdFormat = 'mermaid' | 'dot' | 'svg';
 
@@ -51,6 +52,7 @@ export function shortType(type: string): string {
 
 function model(snapshot: SchemaSnapshot, options: ErdOptions): { entities: Entity[]; edges: Edge[]; reads: [string, string][] } {
   const included = matcher(options.tables);
+  assertPatternsMatch(options.tables, (p) => [...snapshot.tables, ...snapshot.views].some((r) => matcher([p])(r.schema, r.name)), '--tables');
   const tables = snapshot.tables.filter((t) => !t.partitionOf && included(t.schema, t.name));
   const views = snapshot.views.filter((v) => included(v.schema, v.name));
   const schemas = new Set([...tables, ...views].map((r) => r.schema));

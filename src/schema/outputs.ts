@@ -8,6 +8,7 @@ import { dumpSchema } from './dump.js';
 import { mermaidMarkdown, renderDot, renderMermaid, type ErdFormat } from './erd.js';
 import { checkFile, writeFileIfChanged } from './file.js';
 import { introspectSchema } from './introspect.js';
+import { assertSchemasExist } from './named-schemas.js';
 import { renderSvg } from './svg.js';
 
 /** The committed files `schema dump` and `schema erd` write, and what `--check` compares. */
@@ -23,7 +24,9 @@ export function schemaFileOf(config: ResolvedConfig, out?: string): string {
 
 /** The `schema dump` text of a database. */
 export async function generateSchemaDump(database: Database, config: ResolvedConfig, options: SchemaOutputOptions = {}): Promise<string> {
-  return dumpSchema(await introspectSchema(database, { schemas: options.schemas, migrations: config.migrations }));
+  const snapshot = await introspectSchema(database, { schemas: options.schemas, migrations: config.migrations });
+  assertSchemasExist(options.schemas, [snapshot], 'the database');
+  return dumpSchema(snapshot);
 }
 
 export interface GeneratedFile {
@@ -80,6 +83,7 @@ export function erdFormatOf(request: Pick<ErdRequest, 'format' | 'out'>): ErdFor
 /** The ERD of a database in the requested format (Mermaid in a Markdown page for a `.md` file). */
 export async function generateErd(database: Database, config: ResolvedConfig, request: ErdRequest = {}): Promise<string> {
   const snapshot = await introspectSchema(database, { schemas: request.schemas, migrations: config.migrations });
+  assertSchemasExist(request.schemas, [snapshot], 'the database');
   const format = erdFormatOf(request);
   const options = { tables: request.tables };
   if (format === 'dot') return renderDot(snapshot, options);

@@ -54,7 +54,7 @@ export async function referenceSnapshot(live: Database, config: ResolvedConfig, 
       await reference.close();
     }
   } finally {
-    await dropTestdb(config, clone.name);
+    await dropTestdb(config, clone.name, { ifExists: true });
   }
   const after = await stamp();
   if (after) writeCache(file, { stamp: after, snapshot });

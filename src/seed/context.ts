@@ -1,7 +1,8 @@
 import type { Faker } from '@faker-js/faker';
 import type { Kysely } from 'kysely';
 import { bulkInsert, bulkUpsert, type BulkOptions, type BulkResult, type BulkTarget, type Rows, type UpsertOptions } from './bulk.js';
-import { loadFixture, type FixtureRow } from './fixtures.js';
+import { assertUniqueFixtureKeys, loadFixture, loadFixtureLines, type FixtureRow } from './fixtures.js';
+import { tableInfo } from './table-info.js';
 import { seedId } from './ids.js';
 
 /** Options of ctx.insert / ctx.upsert: `total` (expected rows) gives the progress bar its ETA. */
@@ -88,9 +89,12 @@ export function createSeedContext(input: ContextInput): SeedContext {
     fixture,
     insert: (table, rows, options = {}) => tracked(table, options.total, (onRows) => bulkInsert(target, table, rows, { ...options, onProgress: onRows })),
     upsert,
-    upsertFixture: (name, options = {}) => {
-      const rows = fixture(name);
-      return upsert(options.table ?? name.replace(/\.(json|csv)$/, '').split('/').pop()!, rows, { ...options, total: rows.length });
+    upsertFixture: async (name, options = {}) => {
+      const loaded = loadFixtureLines(input.fixturesDir, name, input.cwd);
+      const table = options.table ?? name.replace(/\.(json|csv)$/, '').split('/').pop()!;
+      const key = options.key === undefined ? (await tableInfo(target.db, table)).primaryKey : [options.key].flat();
+      assertUniqueFixtureKeys(loaded, key);
+      return upsert(table, loaded.rows, { ...options, total: loaded.rows.length });
     },
   };
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { assertSeedsFolder } from '../config/folders.js';
 import { UsageError } from '../errors.js';
+import { listSourceFiles, type SourceFile } from '../source-files.js';
 
 export const SEED_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.sql'];
 export const COMMON_FOLDER = 'common';
@@ -19,25 +20,42 @@ export interface SeedFile {
  * build on it. A missing `common/` or `<env>/` is simply empty; a missing seeds folder is an error.
  */
 export function listSeedFiles(dir: string, env: string): SeedFile[] {
-  assertSeedsFolder(dir);
-  const folders = env === COMMON_FOLDER ? [COMMON_FOLDER] : [COMMON_FOLDER, env];
-  return folders.flatMap((folder) => filesIn(path.join(dir, folder), folder));
+  return listSeedFolder(dir, env).files;
 }
 
-function filesIn(dir: string, folder: string): SeedFile[] {
-  if (!fs.existsSync(dir)) return [];
+/**
+ * The seed files for `env` and a note for every entry that is not read: a non-seed file in
+ * `common/` or `<env>/`, a subfolder of them, or a file at the top of the seeds folder (where it
+ * is no environment's seed). Other environments' folders are passed over in silence.
+ */
+export function listSeedFolder(dir: string, env: string, show?: (file: string) => string): { files: SeedFile[]; notes: string[] } {
+  assertSeedsFolder(dir);
+  const folders = env === COMMON_FOLDER ? [COMMON_FOLDER] : [COMMON_FOLDER, env];
+  const top = listSourceFiles(dir, { what: 'seed', extensions: SEED_EXTENSIONS, show }, { folders: 'skip' });
+  const shown = show ?? ((f: string) => f);
+  const notes = top.files.map((f) => `${shown(f.file)} is not in a seed folder: seeds are read from ${shown(path.join(dir, COMMON_FOLDER))} and ${shown(path.join(dir, '<environment>'))}`);
+  notes.push(...top.notes);
   const files: SeedFile[] = [];
-  const seen = new Map<string, string>();
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const ext = path.extname(entry.name);
-    if (!entry.isFile() || !SEED_EXTENSIONS.includes(ext) || entry.name.endsWith('.d.ts') || entry.name.startsWith('.')) continue;
-    const base = entry.name.slice(0, -ext.length);
-    const clash = seen.get(base);
-    if (clash) throw new UsageError(`two seed files share the name "${folder}/${base}": ${clash} and ${entry.name}`, { hint: 'rename or remove one of them' }, 'seed_duplicate');
-    seen.set(base, entry.name);
-    files.push({ name: `${folder}/${base}`, file: path.join(dir, entry.name), kind: ext === '.sql' ? 'sql' : 'module' });
+  for (const folder of folders) {
+    const listed = filesIn(path.join(dir, folder), folder, show);
+    files.push(...listed.files);
+    notes.push(...listed.notes);
   }
-  return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { files, notes };
+}
+
+function filesIn(dir: string, folder: string, show?: (file: string) => string): { files: SeedFile[]; notes: string[] } {
+  if (!fs.existsSync(dir)) return { files: [], notes: [] };
+  if (!fs.statSync(dir).isDirectory()) return { files: [], notes: [`${(show ?? ((f: string) => f))(dir)} is not a folder: no ${folder} seeds are read`] };
+  const listing = listSourceFiles(dir, { what: 'seed', extensions: SEED_EXTENSIONS, show });
+  const files: SeedFile[] = [];
+  let last: SourceFile | undefined;
+  for (const f of listing.files) {
+    if (last?.base === f.base) throw new UsageError(`two seed files share the name "${folder}/${f.base}": ${last.entry} and ${f.entry}`, { hint: 'rename or remove one of them' }, 'seed_duplicate');
+    last = f;
+    files.push({ name: `${folder}/${f.base}`, file: f.file, kind: f.ext === '.sql' ? 'sql' : 'module' });
+  }
+  return { files, notes: listing.notes };
 }
 
 /**

@@ -14,10 +14,43 @@ export const FIXTURE_EXTENSIONS = ['.json', '.csv'];
  * the file and line.
  */
 export function loadFixture(dir: string, name: string, cwd = process.cwd()): FixtureRow[] {
+  return loadFixtureLines(dir, name, cwd).rows;
+}
+
+/** A fixture's rows with the line each starts on, and the file as messages show it. */
+export interface LoadedFixture {
+  rows: FixtureRow[];
+  lines: number[];
+  shown: string;
+}
+
+export function loadFixtureLines(dir: string, name: string, cwd = process.cwd()): LoadedFixture {
   const file = findFixture(dir, name, cwd);
   const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   const shown = displayPath(file, cwd);
-  return file.endsWith('.csv') ? parseCsvFixture(text, shown) : parseJsonFixture(text, shown);
+  return { ...(file.endsWith('.csv') ? parseCsvFixture(text, shown) : parseJsonFixture(text, shown)), shown };
+}
+
+/**
+ * Two rows of a fixture with the same key are a mistake in the file: upserted together, Postgres
+ * would only say "ON CONFLICT DO UPDATE command cannot affect row a second time", naming neither.
+ * Rows with a null in the key never conflict (NULLs are distinct), so they are not compared.
+ */
+export function assertUniqueFixtureKeys(fixture: LoadedFixture, key: string[]): void {
+  if (!key.length) return;
+  const seen = new Map<string, number>();
+  fixture.rows.forEach((row, i) => {
+    const values = key.map((k) => row[k]);
+    if (values.some((v) => v === null || v === undefined)) return;
+    const id = JSON.stringify(values.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))));
+    const first = seen.get(id);
+    if (first === undefined) return void seen.set(id, fixture.lines[i]);
+    const shownKey = `(${key.join(', ')})=(${values.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(', ')})`;
+    throw new UsageError(`${fixture.shown}:${fixture.lines[i]}: duplicate key ${shownKey}: line ${first} has the same key`, {
+      hint: 'each row of a fixture needs its own key: remove or fix one of the two rows',
+      data: { file: fixture.shown, line: fixture.lines[i], firstLine: first, key: Object.fromEntries(key.map((k, j) => [k, values[j]])) },
+    }, 'fixture_duplicate_key');
+  });
 }
 
 function findFixture(dir: string, name: string, cwd: string): string {
@@ -36,7 +69,7 @@ function findFixture(dir: string, name: string, cwd: string): string {
   return found[0];
 }
 
-function parseJsonFixture(text: string, shown: string): FixtureRow[] {
+function parseJsonFixture(text: string, shown: string): { rows: FixtureRow[]; lines: number[] } {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -48,21 +81,28 @@ function parseJsonFixture(text: string, shown: string): FixtureRow[] {
     throw invalid(shown, line, col, `invalid JSON: ${message.replace(/ in JSON at position \d+.*$|\s*\(line \d+ column \d+\)/, '')}`);
   }
   if (!Array.isArray(data)) throw invalid(shown, 1, 1, 'a JSON fixture must be an array of objects');
+  const lines = linesOfElements(text);
   data.forEach((row, i) => {
     if (row === null || typeof row !== 'object' || Array.isArray(row)) {
-      throw invalid(shown, lineOfElement(text, i), 1, `element ${i} is not an object`);
+      throw invalid(shown, lines[i] ?? 1, 1, `element ${i} is not an object`);
     }
   });
-  return data as FixtureRow[];
+  return { rows: data as FixtureRow[], lines: data.map((_, i) => lines[i] ?? 1) };
 }
 
-function parseCsvFixture(text: string, shown: string): FixtureRow[] {
+function parseCsvFixture(text: string, shown: string): { rows: FixtureRow[]; lines: number[] } {
   try {
-    return parseCsv(text, {
+    const records = parseCsv(text, {
       columns: true,
       skip_empty_lines: true,
+      info: true,
+      raw: true,
       cast: (value, context) => (value === '' && !context.quoting ? null : value),
-    }) as FixtureRow[];
+    }) as unknown as Array<{ record: FixtureRow; info: { lines: number }; raw: string }>;
+    // `info.lines` is the line a record ends on; its raw text (less the blank lines before it and
+    // its own line break) says how many lines it spans, so where it starts.
+    const startOf = (r: { info: { lines: number }; raw: string }) => r.info.lines - (r.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0);
+    return { rows: records.map((r) => r.record), lines: records.map(startOf) };
   } catch (error) {
     const e = error as Error & { lines?: number; code?: string };
     throw invalid(shown, e.lines ?? 1, undefined, `invalid CSV: ${e.message.replace(/^Invalid Record Length: /, '')}`);
@@ -79,8 +119,9 @@ function lineAndColumn(text: string, index: number): { line: number; col: number
   return { line, col: index - before.lastIndexOf('\n') };
 }
 
-/** The line where the i-th element of a top-level JSON array starts (a small scan, strings aware). */
-function lineOfElement(text: string, target: number): number {
+/** The line where each element of a top-level JSON array starts (one scan, strings aware). */
+function linesOfElements(text: string): number[] {
+  const lines: number[] = [];
   let depth = 0;
   let element = -1;
   let expectValue = false;
@@ -95,14 +136,14 @@ function lineOfElement(text: string, target: number): number {
     }
     if (depth === 1 && expectValue && !/\s/.test(c)) {
       expectValue = false;
-      if (++element === target) return line;
+      lines[++element] = line;
     }
     if (c === '"') inString = true;
     else if (c === '[' || c === '{') expectValue = ++depth === 1;
     else if (c === ']' || c === '}') depth--;
     else if (c === ',' && depth === 1) expectValue = true;
   }
-  return 1;
+  return lines;
 }
 
 export function displayPath(file: string, cwd: string): string {

@@ -9,7 +9,7 @@ import { frameIn } from '../migrate/module.js';
 import { createSeedContext, type BulkProgress, type FixtureUpsert, type SeedContext } from './context.js';
 import { seededFaker } from './faker.js';
 import { displayPath } from './fixtures.js';
-import { listSeedFiles, selectSeeds, type SeedFile } from './files.js';
+import { listSeedFolder, selectSeeds, type SeedFile } from './files.js';
 import { loadSeedModule } from './module.js';
 import { inUserCode } from '../user-code.js';
 
@@ -56,6 +56,8 @@ export interface SeedRunReport {
   seeds: SeedReport[];
   totals: Record<string, TableCounts>;
   durationMs: number;
+  /** Entries of the seed folders that were not read (a `.txt`, a subfolder, a file outside common/ and <env>/). */
+  notes: string[];
 }
 
 /**
@@ -70,7 +72,8 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
   const seed = options.seed ?? config.seeds.seed;
   if (!(scale > 0) || !Number.isFinite(scale)) throw new UsageError(`--scale must be a positive number, got ${scale}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got ${seed}`);
-  const files = selectSeeds(listSeedFiles(config.seeds.dir, env), options.only);
+  const listing = listSeedFolder(config.seeds.dir, env, (f) => displayPath(f, config.cwd));
+  const files = selectSeeds(listing.files, options.only);
   const started = Date.now();
   // A database opened without Kysely (the CLI's reset and migrate) gets it now.
   const db = await database.kysely();
@@ -117,7 +120,7 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
   } finally {
     await dryRun?.rollback().execute().catch(() => {});
   }
-  return { env, seed, scale, dryRun: !!options.dryRun, seeds: reports, totals: sumTables(reports), durationMs: Date.now() - started };
+  return { env, seed, scale, dryRun: !!options.dryRun, seeds: reports, totals: sumTables(reports), durationMs: Date.now() - started, notes: listing.notes };
 }
 
 const SAVEPOINT = 'dbctl_seed';

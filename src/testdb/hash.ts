@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { listMigrationFiles } from '../migrate/files.js';
+import { filesUnder } from '../source-files.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -28,19 +29,4 @@ export function templateHash(config: ResolvedConfig, seeded: boolean): string {
     for (const rel of filesUnder(dir)) add(`${label}/${rel}`, path.join(dir, rel));
   }
   return hash.digest('hex').slice(0, 16);
-}
-
-/** Every file below `dir` (relative, `/`-separated, sorted); none when it does not exist. */
-function filesUnder(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(child);
-      else if (entry.isFile()) out.push(child);
-    }
-  };
-  walk('');
-  return out.sort();
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { withUrl, type ResolvedConfig } from '../config/resolve.js';
 import { openHostBeside } from '../driver/host.js';
 import { hostLabel, serverOf } from '../driver/url.js';
-import { RefusedError } from '../errors.js';
+import { RefusedError, UsageError } from '../errors.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';
 import { cloneName, parseTestdbName, templateName, type TestdbKind } from './names.js';
@@ -140,14 +140,26 @@ function entriesOf(config: ResolvedConfig, names: string[], currentNames: string
   return entries;
 }
 
-/** Drops one test database or template; refuses any other name (this is not `db drop`). */
-export async function dropTestdb(config: ResolvedConfig, name: string): Promise<void> {
+/**
+ * Drops one test database or template; refuses any other name (this is not `db drop`). One that
+ * does not exist is an error naming it (a mistyped name must not read as "dropped"), unless
+ * `ifExists`: a caller cleaning up what it made does not mind it being gone already.
+ */
+export async function dropTestdb(config: ResolvedConfig, name: string, options: { ifExists?: boolean } = {}): Promise<void> {
   if (!parseTestdbName(config.testdb.prefix, name)) {
     throw new RefusedError(`"${name}" is not a dbctl test database (expected ${config.testdb.prefix}_test_… or ${config.testdb.prefix}_tpl_…)`, {
       hint: 'testdb drop only removes databases made by `dbctl testdb create`; use `dbctl db drop` for others',
     }, 'not_a_test_database');
   }
-  await withHost(config, (host) => host.drop(name));
+  await withHost(config, async (host) => {
+    if (!options.ifExists && !(await host.list()).includes(name)) {
+      throw new UsageError(`test database "${name}" does not exist on ${host.host.label}: nothing was dropped`, {
+        hint: '`dbctl testdb list` shows the test databases and templates there',
+        data: { database: name },
+      }, 'testdb_missing');
+    }
+    await host.drop(name);
+  });
 }
 
 /**

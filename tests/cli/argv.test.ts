@@ -47,7 +47,7 @@ vi.mock('../../src/migrate/migrator.js', async (original) => ({
 vi.mock('../../src/reset/with-seeds.js', () => ({ resetAndSeed: record('resetAndSeed', { schemas: ['public'], truncated: [], kept: [], cascaded: [], sequences: [], dryRun: true }) }));
 vi.mock('../../src/seed/index.js', async (original) => ({
   ...(await original<object>()),
-  runSeeds: record('runSeeds', { env: 'development', seed: 42, scale: 1, seeds: [], totals: {}, dryRun: false, durationMs: 0 }),
+  runSeeds: record('runSeeds', { env: 'development', seed: 42, scale: 1, seeds: [], totals: {}, dryRun: false, durationMs: 0, notes: [] }),
 }));
 vi.mock('../../src/backup/index.js', async (original) => ({
   ...(await original<object>()),

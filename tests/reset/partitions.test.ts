@@ -113,3 +113,31 @@ describe.each(backends)('reset and partitions on $name', (backend) => {
     expect(await f.counts('animal', 'dog', 'food')).toEqual({ animal: 2, dog: 1, food: 0 });
   });
 });
+
+/** Each table a kept `orders` needs needs another: one name per run would take five runs. */
+const CHAIN = `
+create table country (id int primary key);
+create table region (id int primary key, country_id int references country (id));
+create table customer (id int primary key, region_id int references region (id));
+create table vendor (id int primary key);
+create table product (id int primary key, vendor_id int references vendor (id));
+create table orders (id int primary key, customer_id int references customer (id), product_id int references product (id));
+create table visit (id int primary key);
+insert into country values (1); insert into region values (1, 1); insert into customer values (1, 1);
+insert into vendor values (1); insert into product values (1, 1); insert into orders values (1, 1, 1); insert into visit values (1);
+`;
+
+describe.each(backends)('reset --keep names every table a kept one needs, at once, on $name', (backend) => {
+  it('the whole foreign-key closure in one refusal, and keeping it is enough', async () => {
+    const f = await resetFixture(backend, CHAIN);
+    const refusal = await f.refused({ keep: ['orders'] });
+    expect(refusal).toMatchObject({ code: 'reset_keep_conflict', exitCode: 2 });
+    expect(refusal.message).toMatch(/^cannot keep public\.orders: it references public\.(customer|product)/);
+    const hinted = /^keep (.*) as well \((.*)\)$/.exec(refusal.hint!)!;
+    expect(hinted[1].split(', ').sort()).toEqual(['public.country', 'public.customer', 'public.product', 'public.region', 'public.vendor']);
+    const keep = ['orders', ...hinted[2].split(' ').filter((w) => w !== '--keep')];
+    const report = await f.reset({ keep });
+    expect(names(report.truncated)).toEqual(['public.visit']);
+    expect(await f.counts('orders', 'country', 'visit')).toEqual({ orders: 1, country: 1, visit: 0 });
+  });
+});

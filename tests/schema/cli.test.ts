@@ -63,3 +63,35 @@ describe.each(backends.filter((b) => b.name === 'pg'))('schema drift, end to end
     expect(drift.json()).toMatchObject({ ok: true, equal: true, missing: [], extra: [], changed: [] });
   });
 });
+
+describe.each(backends)('a schema filter that matches nothing is an error, not "no drift" ($name)', (backend) => {
+  it('drift, dump and erd name the missing schema or table; a schema only the migrations build is drift', async () => {
+    const t = await freshDatabase(backend);
+    const cwd = tempProject({
+      'migrations/001_authors.sql': sqlMigration(`create schema billing; create table billing.invoices (id int primary key);
+        create table authors (id serial primary key, name text not null);`),
+    });
+    const cli = (...args: string[]) => runArgv(args, { cwd, env: { DATABASE_URL: t.url } });
+    expect((await cli('migrate', 'up')).code).toBe(0);
+    const drift = await cli('schema', 'drift', '--schema', 'nosuchschema', '--json');
+    expect(drift.code, drift.stderr).toBe(2);
+    expect(drift.json().error).toMatchObject({ code: 'schema_missing', missing: ['nosuchschema'] });
+    expect(drift.stderr).toContain('error: --schema: no schema named "nosuchschema" in the database or what the migrations build');
+    expect(drift.stderr).toContain('hint: schemas there: billing, public');
+    expect((await cli('schema', 'drift', '--schema', 'public', '--schema', 'billing')).code).toBe(0);
+    const dump = await cli('schema', 'dump', '--out', '-', '--schema', 'nosuchschema');
+    expect(dump.code).toBe(2);
+    expect(dump.stderr).toContain('no schema named "nosuchschema" in the database');
+    const erd = await cli('schema', 'erd', '--out', 'erd.mmd', '--tables', 'authors', '--tables', 'nosuchtable');
+    expect(erd.code).toBe(2);
+    expect(erd.stderr).toContain('--tables: "nosuchtable" matches no table or view');
+
+    // Dropped by hand, the schema is still in what the migrations build: drift (exit 4), not a usage error.
+    const database = await openDatabase({ url: t.url, cwd, kysely: false });
+    await database.query('drop schema billing cascade');
+    await database.close();
+    const dropped = await cli('schema', 'drift', '--schema', 'billing', '--json');
+    expect(dropped.code, dropped.stderr).toBe(4);
+    expect(dropped.json().missing).toContainEqual(expect.objectContaining({ kind: 'schema', name: 'billing' }));
+  });
+});

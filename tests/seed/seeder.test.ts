@@ -136,4 +136,21 @@ describe.each(backends)('seeds on $name', (backend) => {
     p.write({ 'fixtures/countries.csv': 'code,name,population\nFR,France,1\nDE,Germany\n' });
     expect((await p.seed().catch((e) => e)).message).toMatch(/fixtures\/countries\.csv:3: invalid CSV/);
   });
+
+  it('a duplicate key in a fixture names the file, the key and both lines, by the primary key or the key given', async () => {
+    const p = await seedProject(backend, {
+      'fixtures/countries.csv': 'code,name,population\nFR,"France,\nRepublic",1\n\nDE,Germany,2\nFR,Again,3\n',
+      'seeds/common/01_ref.ts': `export const fixtures = { countries: { table: 'ref_countries' } };\n`,
+    });
+    const csv = await p.seed().catch((e) => e);
+    expect(csv.message).toMatch(/^seeds\/common\/01_ref\.ts: seed common\/01_ref failed: /);
+    expect(csv.message).toContain('fixtures/countries.csv:6: duplicate key (code)=(FR): line 2 has the same key');
+    p.remove('fixtures/countries.csv');
+    p.write({
+      'fixtures/countries.json': '[\n  {"code": "FR", "name": "France"},\n  {"code": "DE", "name": "Germany"},\n  {"code": "XX", "name": "Germany"}\n]\n',
+      'seeds/common/01_ref.ts': `export async function seed(ctx) {\n  await ctx.upsertFixture('countries', { table: 'ref_countries', key: 'name' });\n}\n`,
+    });
+    const json = await p.seed().catch((e) => e);
+    expect(json.message).toContain('fixtures/countries.json:4: duplicate key (name)=(Germany): line 3 has the same key');
+  });
 });

@@ -64,5 +64,11 @@ describe.each(backends)('dbctl testdb on $name', (backend) => {
     expect((await p.run(['testdb', 'drop', second.template])).code).toBe(0);
     const list = await p.run(['testdb', 'list', '--json']);
     expect(list.json().databases).toEqual([]);
+
+    // Dropping what is not there is an error naming it, not "dropped 1".
+    const gone = await p.run(['testdb', 'drop', second.name, '--json']);
+    expect(gone.code).toBe(2);
+    expect(gone.json().error).toMatchObject({ code: 'testdb_missing', database: second.name });
+    expect(gone.stderr).toContain(`error: test database "${second.name}" does not exist on `);
   });
 });

@@ -18,6 +18,9 @@ export function renderMigrateEvent(ctx: CommandContext, event: MigrateEvent): vo
     case 'retry':
       out.info(c.yellow(`${event.retry.name}: lock_timeout (${event.retry.message}); retry ${event.retry.attempt} in ${event.retry.delayMs} ms`));
       break;
+    case 'note':
+      out.warn(event.message);
+      break;
     case 'adopted':
       out.info(`adopted ${event.names.length} migration(s) applied by Kysely's Migrator (checksums recorded)`);
       break;

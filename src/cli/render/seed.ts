@@ -48,6 +48,7 @@ export function renderSeedEvent(ctx: CommandContext, event: SeedEvent, progress:
 export function renderSeedReport(ctx: CommandContext, report: SeedRunReport): void {
   const { out } = ctx;
   out.result({ ok: true, ...report });
+  for (const note of report.notes) out.warn(note);
   const c = out.color;
   const where = `environment ${report.env}, seed ${report.seed}, scale ${report.scale}`;
   if (report.seeds.length === 0) {
@@ -67,6 +68,7 @@ export function describeCounts(tables: Record<string, TableCounts>): string {
 
 /** One summary line for the seeds run after `reset --seed` and `db fresh`. */
 export function renderSeededAfter(ctx: CommandContext, report: SeedRunReport): void {
+  for (const note of report.notes) ctx.out.warn(note);
   const rows = Object.values(report.totals).reduce((n, t) => n + t.inserted + t.updated, 0);
   ctx.out.line(`${ctx.out.color.green('seeded')} ${report.seeds.length} seed file(s) for environment ${report.env}: ${rows} row(s) in ${Object.keys(report.totals).length} table(s) ${ctx.out.color.dim(`(${report.durationMs} ms)`)}`);
 }

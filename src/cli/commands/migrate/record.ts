@@ -16,9 +16,11 @@ export function registerMigrateRecord(migrate: Command): void {
     const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout });
     await withMigrator(ctx, async (migrator, database) => {
       await guardDestructive(ctx, database.target, 'migrate repair', opts);
-      const { repaired } = await migrator.repair(names);
-      ctx.out.result({ ok: true, repaired });
-      ctx.out.line(repaired.length ? `recorded the current checksum of ${repaired.join(', ')}` : 'nothing to repair: every applied migration matches its file');
+      const { repaired, checked } = await migrator.repair(names);
+      ctx.out.result({ ok: true, repaired, checked });
+      ctx.out.line(repaired.length ? `recorded the current checksum of ${repaired.join(', ')}`
+        : checked ? `nothing to repair: ${names.length ? 'the named migration(s) match their files' : `every applied migration matches its file (${checked} checked)`}`
+        : 'nothing to repair: no migration is applied yet');
     });
   });
 
