@@ -47,9 +47,9 @@ export async function commandContext(command: Command, extra: ConfigOverrides = 
 /** Says which database the command is about to touch (see Output.target). */
 export async function announceTarget(ctx: CommandContext, url = ctx.config.url, source = ctx.config.urlOrigin): Promise<void> {
   const { parseTarget, describeTarget } = await import('../driver/url.js');
-  const { redact } = await import('../secrets.js');
+  const { redactUrl } = await import('../secrets.js');
   const target = url === ctx.config.url ? ctx.config.target : parseTarget(url, ctx.config.cwd);
-  ctx.out.target({ url: redact(target.url), description: describeTarget(target), env: ctx.config.env, source });
+  ctx.out.target({ url: redactUrl(target.url), description: describeTarget(target), env: ctx.config.env, source });
 }
 
 let output: Output | undefined;

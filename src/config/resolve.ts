@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import { parseTarget, type Target } from '../driver/url.js';
-import { redact, registerUrlSecrets } from '../secrets.js';
+import { redactUrl, registerUrlSecrets } from '../secrets.js';
 import type { DbctlConfig, Duration, EnvironmentConfig } from './define.js';
 import { parseDuration } from './duration.js';
 import { readEnvFiles, type EnvFiles } from './env-files.js';
@@ -278,7 +278,7 @@ function refuseBlankOverrides(overrides: ConfigOverrides): void {
 /** The resolved configuration as shown by `dbctl config`: passwords redacted. */
 export function publicConfig(config: ResolvedConfig): Record<string, unknown> {
   const rest = withoutKeys(config, ['raw', 'target']);
-  return { ...rest, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redact(config.url) };
+  return { ...rest, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redactUrl(config.url) };
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {

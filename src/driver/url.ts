@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { redact, registerUrlSecrets } from '../secrets.js';
+import { redactUrl, registerUrlSecrets } from '../secrets.js';
 
 /** Where a database lives, parsed from a URL (or the embedded default when there is none). */
 export type Target =
@@ -32,7 +32,7 @@ export function parseTarget(url: string | undefined, cwd: string): Target {
     return { kind: 'pglite', url: `pglite://${rest}`, dataDir: path.resolve(cwd, rest), database: 'postgres' };
   }
   if (!/^postgres(ql)?:\/\//i.test(url)) {
-    throw new UsageError(`invalid database URL "${redact(url)}": expected postgres://, postgresql:// or pglite://`, {
+    throw new UsageError(`invalid database URL "${redactUrl(url)}": expected postgres://, postgresql:// or pglite://`, {
       hint: 'for example postgres://user@localhost:5432/mydb, or leave DATABASE_URL unset for the embedded database',
     });
   }
@@ -40,14 +40,14 @@ export function parseTarget(url: string | undefined, cwd: string): Target {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`invalid database URL "${redact(url)}": it cannot be parsed`, {
+    throw new UsageError(`invalid database URL "${redactUrl(url)}": it cannot be parsed`, {
       hint: 'percent-encode special characters in the user name and password (e.g. @ as %40)',
     });
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
   const port = parsed.port ? Number(parsed.port) : 5432;
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    throw new UsageError(`invalid database URL "${redact(url)}": bad port "${parsed.port}"`);
+    throw new UsageError(`invalid database URL "${redactUrl(url)}": bad port "${parsed.port}"`);
   }
   return {
     kind: 'pg',
