@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ConfigOverrides, ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { Output } from './output.js';
+import { stdoutToStderr } from './stdout-to-stderr.js';
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
@@ -33,14 +34,15 @@ export async function commandContext(command: Command, extra: ConfigOverrides = 
   const out = currentOutput(globals);
   // Loaded here, not at the top: `dbctl --help` must not pay for config loading or kysely.
   const { resolveConfig } = await import('../config/resolve.js');
-  const config = await resolveConfig({
+  // The config is the user's code: what it prints while it loads must not land in stdout (--json).
+  const config = await stdoutToStderr(() => resolveConfig({
     cwd: globals.cwd,
     configFile: globals.config,
     env: globals.env,
     url: globals.url,
     connectTimeout: globals.connectTimeout,
     ...extra,
-  });
+  }));
   return { out, config, globals };
 }
 

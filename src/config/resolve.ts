@@ -93,7 +93,8 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
   refuseBlankOverrides(overrides);
   const start = path.resolve(overrides.cwd ?? process.cwd());
   const processEnv = definedOnly(overrides.environ ?? process.env);
-  const { file, config, root: cwd } = await loadConfigFile(start, overrides.configFile ?? variable(processEnv, {}, 'DBCTL_CONFIG'));
+  const loadTimeoutMs = parseDuration(variable(processEnv, {}, 'DBCTL_CONFIG_TIMEOUT') ?? 60_000, 'DBCTL_CONFIG_TIMEOUT');
+  const { file, config, root: cwd } = await loadConfigFile(start, overrides.configFile ?? variable(processEnv, {}, 'DBCTL_CONFIG'), loadTimeoutMs);
   const shown = file ? path.relative(start, file) || file : 'the config';
 
   // The environment name may itself come from `.env` / `.env.local`; its own files are read after.
