@@ -16,10 +16,17 @@ export const DEFAULT_PGLITE_DIR = '.dbctl/pglite';
 
 export { redact } from '../secrets.js';
 
-/** Parses `postgres://`, `postgresql://`, `pglite://PATH`, `pglite://memory`, or nothing (embedded default). */
+/**
+ * Parses `postgres://`, `postgresql://`, `pglite://PATH`, `pglite://memory`, or nothing (undefined:
+ * the embedded default). An empty string is not nothing: it is a URL read from a variable that is
+ * not set, and taking it for the embedded default would act on a database nobody named.
+ */
 export function parseTarget(url: string | undefined, cwd: string): Target {
   registerUrlSecrets(url);
-  if (url === undefined || url === '') {
+  if (url !== undefined && url.trim() === '') {
+    throw new UsageError('empty database URL: is the variable it was read from unset?', { hint: 'give a postgres:// or pglite:// URL, or none at all for the embedded database' });
+  }
+  if (url === undefined) {
     const dataDir = path.resolve(cwd, DEFAULT_PGLITE_DIR);
     return { kind: 'pglite', url: `pglite://${DEFAULT_PGLITE_DIR}`, dataDir, database: 'postgres' };
   }

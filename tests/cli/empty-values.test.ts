@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { resolveConfig } from '../../src/config/resolve.js';
+import { openDatabase } from '../../src/driver/open.js';
+import { parseTarget } from '../../src/driver/url.js';
 import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 
@@ -118,6 +120,14 @@ describe('a variable that is set but empty is refused where it would be read', (
     await expect(resolveConfig({ cwd: dir, environ: {} })).rejects.toMatchObject({ message: expect.stringContaining('migrations.dir is empty') });
     const keep = tempProject({ 'dbctl.config.json': JSON.stringify({ reset: { keep: ['a', ' '] } }) });
     await expect(resolveConfig({ cwd: keep, environ: {} })).rejects.toMatchObject({ message: expect.stringContaining('reset.keep holds an empty entry') });
+  });
+
+  it('an empty URL is not the embedded default, wherever a URL is parsed (a fleet member, openDatabase, restore --into)', async () => {
+    const cwd = tempProject({});
+    for (const url of ['', ' ']) expect(() => parseTarget(url, cwd)).toThrow(/empty database URL/);
+    await expect(openDatabase({ url: '', cwd })).rejects.toMatchObject({ code: 'usage', message: expect.stringContaining('empty database URL') });
+    expect(parseTarget(undefined, cwd).kind).toBe('pglite'); // none at all is the embedded default
+    expect(fs.existsSync(path.join(cwd, '.dbctl'))).toBe(false);
   });
 });
 
