@@ -70,6 +70,7 @@ export const ERROR_CODES = {
   env_unknown: 'config',
   env_no_url: 'config',
   env_url_empty: 'config',
+  env_var_empty: 'config',
   fleet_duplicate: 'config',
   fleet_module: 'config',
   fleet_target: 'config',

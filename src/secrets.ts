@@ -7,25 +7,63 @@
 
 const secrets = new Set<string>();
 
-/** Remembers a password to mask wherever it appears (short ones too: a leak of "pw" is still a leak). */
+/**
+ * Remembers a password to mask wherever it appears (short ones too: a leak of "pw" is still a
+ * leak), in each spelling output may give it: as written, percent-decoded, percent-encoded (a URL
+ * that went through `new URL()`), and escaped inside a JSON string (`"`, `\\`, a tab).
+ */
 export function registerSecret(secret: string | undefined | null): void {
   if (!secret) return;
-  secrets.add(secret);
+  const forms = new Set([secret]);
   try {
-    const decoded = decodeURIComponent(secret);
-    if (decoded !== secret) secrets.add(decoded);
+    forms.add(decodeURIComponent(secret));
   } catch {
     /* not percent-encoded */
   }
+  for (const form of [...forms]) forms.add(encodeURIComponent(form));
+  for (const form of [...forms]) forms.add(JSON.stringify(form).slice(1, -1));
+  for (const form of forms) if (form.trim()) secrets.add(form);
 }
 
-/** Remembers the password of a connection URL, if it has one (and however it is written). */
+/**
+ * Remembers the password of a connection URL, if it has one (and however it is written). `url` is
+ * known to be one whole URL, so its userinfo runs to its LAST `@`, whatever the password holds
+ * (spaces, `#`, `/`, `?`, quotes, more `@`): the same rule as redactUrl.
+ */
 export function registerUrlSecrets(url: string | undefined): void {
   if (!url) return;
-  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s]*)@/i.exec(url)?.[1];
-  if (userinfo?.includes(':')) registerSecret(userinfo.slice(userinfo.indexOf(':') + 1));
-  for (const m of url.matchAll(/[?&]password=([^&#\s]*)/gi)) registerSecret(m[1]);
+  const password = urlPassword(url);
+  if (password !== undefined) registerSecret(password);
+  try {
+    registerSecret(new URL(url).password); // the parser's own reading, percent-encoded its way
+  } catch {
+    /* not a URL the WHATWG parser accepts: the reading above stands */
+  }
+  for (const m of url.matchAll(/[?&]password=([^&]*)/gi)) registerSecret(m[1]);
   for (const m of url.matchAll(/\bpassword\s*=\s*('(?:[^'\\]|\\.)*'|[^\s'"]+)/gi)) registerSecret(m[1].replace(/^'|'$/g, ''));
+}
+
+/** `scheme://user:PASSWORD@host…` → PASSWORD, to the last `@`; undefined when there is none. */
+function urlPassword(url: string): string | undefined {
+  const m = /^\s*[a-z][a-z0-9+.-]*:\/\/([\s\S]*)@[^@]*$/i.exec(url);
+  const userinfo = m?.[1];
+  if (userinfo === undefined || !userinfo.includes(':')) return undefined;
+  return userinfo.slice(userinfo.indexOf(':') + 1);
+}
+
+/**
+ * One whole connection URL, password-free: everything from the userinfo's first `:` to the URL's
+ * last `@` is the password, whatever characters it holds, and so is a `password=` query value up to
+ * the next `&`. For text that merely contains URLs, use redact().
+ */
+export function redactUrl(url: string): string {
+  let out = url;
+  const password = urlPassword(url);
+  if (password !== undefined) {
+    const at = url.lastIndexOf('@');
+    out = `${url.slice(0, at - password.length)}***${url.slice(at)}`;
+  }
+  return redact(out.replace(/([?&]password=)[^&]*/gi, '$1***'));
 }
 
 // scheme://user:PASSWORD@host: the password runs to the LAST `@` of the URL, since an unencoded

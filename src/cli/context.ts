@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ConfigOverrides, ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { Output } from './output.js';
+import { stdoutToStderr } from './stdout-to-stderr.js';
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
@@ -33,14 +34,15 @@ export async function commandContext(command: Command, extra: ConfigOverrides = 
   const out = currentOutput(globals);
   // Loaded here, not at the top: `dbctl --help` must not pay for config loading or kysely.
   const { resolveConfig } = await import('../config/resolve.js');
-  const config = await resolveConfig({
+  // The config is the user's code: what it prints while it loads must not land in stdout (--json).
+  const config = await stdoutToStderr(() => resolveConfig({
     cwd: globals.cwd,
     configFile: globals.config,
     env: globals.env,
     url: globals.url,
     connectTimeout: globals.connectTimeout,
     ...extra,
-  });
+  }));
   const { takeConfigCacheNote } = await import('../config/config-cache.js');
   const note = takeConfigCacheNote();
   if (note) out.info(out.color.dim(`note: ${note}`));
@@ -50,9 +52,9 @@ export async function commandContext(command: Command, extra: ConfigOverrides = 
 /** Says which database the command is about to touch (see Output.target). */
 export async function announceTarget(ctx: CommandContext, url = ctx.config.url, source = ctx.config.urlOrigin): Promise<void> {
   const { parseTarget, describeTarget } = await import('../driver/url.js');
-  const { redact } = await import('../secrets.js');
+  const { redactUrl } = await import('../secrets.js');
   const target = url === ctx.config.url ? ctx.config.target : parseTarget(url, ctx.config.cwd);
-  ctx.out.target({ url: redact(target.url), description: describeTarget(target), env: ctx.config.env, source });
+  ctx.out.target({ url: redactUrl(target.url), description: describeTarget(target), env: ctx.config.env, source });
 }
 
 let output: Output | undefined;

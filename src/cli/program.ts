@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { VERSION } from '../version.js';
+import { refuseBlankValues } from './blank-values.js';
 import { registerCommands } from './commands/index.js';
 
 /** The command tree. Command modules import the core lazily inside their actions, so --help is fast. */
@@ -22,5 +23,6 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (text, write) => write(text) });
   program.enablePositionalOptions(false);
   registerCommands(program);
+  refuseBlankValues(program);
   return program;
 }

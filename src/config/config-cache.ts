@@ -38,6 +38,31 @@ export async function importCachedConfig(cached: string | undefined): Promise<un
   return mod.default ?? mod;
 }
 
+/**
+ * Whether `imports` resolve from `place`, proven without running the config a second time (jiti has
+ * just run it: its side effects, a console.log, a counter, must happen once per command). A probe
+ * module beside `place` imports only the packages the config imports, the way the cached copy
+ * would; the config's own body never runs here.
+ */
+async function importsResolveFrom(place: string, imports: string[]): Promise<boolean> {
+  if (imports.length === 0) return true;
+  const probe = `${place}.${process.pid}.probe.mjs`;
+  fs.writeFileSync(probe, imports.map((specifier) => `import ${JSON.stringify(specifier)};\n`).join(''));
+  try {
+    return await import(pathToFileURL(probe).href).then(() => true, () => false);
+  } finally {
+    fs.rmSync(probe, { force: true });
+  }
+}
+
+/** The specifiers the transpiled config imports, statically or dynamically (es-module-lexer: Vite's own). */
+async function importSpecifiers(code: string): Promise<string[]> {
+  const { init, parse } = await import('es-module-lexer');
+  await init;
+  const [imports] = parse(code);
+  return [...new Set(imports.map((i) => i.n).filter((n): n is string => typeof n === 'string'))];
+}
+
 /** Marks a place whose copy of the transpilation could not be imported (then the next place is tried, or jiti). */
 const skipMarker = (cached: string) => cached.replace(/\.mjs$/, '.jiti');
 
@@ -54,16 +79,17 @@ export async function writeConfigCache(cached: string | undefined, source: strin
     const out = await stripTypes(source, file);
     if (out === undefined) return noteNoTranspiler(cached);
     if (LOCATION_DEPENDENT.test(out)) return;
+    const imports = await importSpecifiers(out);
     // Proven once in each place: a config whose imports do not resolve from one is marked there.
     for (const place of [cached, fallbackPath(cached)]) {
       if (fs.existsSync(skipMarker(place))) continue;
       fs.mkdirSync(path.dirname(place), { recursive: true });
-      const temp = `${place}.${process.pid}.tmp`;
-      fs.writeFileSync(temp, out);
-      fs.renameSync(temp, place);
-      const ok = await import(pathToFileURL(place).href).then(() => true, () => false);
-      if (ok) return;
-      fs.rmSync(place, { force: true });
+      if (await importsResolveFrom(place, imports)) {
+        const temp = `${place}.${process.pid}.tmp`;
+        fs.writeFileSync(temp, out);
+        fs.renameSync(temp, place);
+        return;
+      }
       fs.writeFileSync(skipMarker(place), '');
     }
   } catch {

@@ -13,7 +13,7 @@ export function envFileNames(env?: string): string[] {
 }
 
 export interface EnvFiles {
-  /** Variable → value, the most specific file winning. */
+  /** Variable → value, the most specific file winning (an empty value too). */
   values: Record<string, string>;
   /** Variable → the file (base name) it came from, to say where a URL was found. */
   origin: Record<string, string>;
@@ -27,7 +27,9 @@ export function readEnvFiles(dir: string, env?: string): EnvFiles {
     const file = path.join(dir, name);
     if (!fs.existsSync(file)) continue;
     for (const [key, value] of Object.entries(parseDotenv(fs.readFileSync(file)))) {
-      if (key in values || value === '') continue;
+      // An empty value is kept: it is set, and it shadows the less specific files. Whoever reads the
+      // variable refuses it rather than falling through to another file's (another database's) value.
+      if (key in values) continue;
       values[key] = value;
       origin[key] = name;
     }

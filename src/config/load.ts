@@ -4,6 +4,7 @@ import { ConfigError } from '../errors.js';
 import { describeLoadFailure, importWithJiti } from '../loader.js';
 import type { DbctlConfig } from './define.js';
 import { cachedConfigPath, importCachedConfig, writeConfigCache } from './config-cache.js';
+import { settleConfig } from './settle.js';
 import { validateConfig } from './validate.js';
 
 export const CONFIG_FILES = ['dbctl.config.ts', 'dbctl.config.mts', 'dbctl.config.mjs', 'dbctl.config.js', 'dbctl.config.json'];
@@ -23,13 +24,13 @@ export interface LoadedConfigFile {
  * Finds the config file (the one named, or the nearest `dbctl.config.*` searching upward from `cwd`,
  * also in each folder's `.config/`) and loads it. TS is loaded with jiti, no build step.
  */
-export async function loadConfigFile(cwd: string, explicit?: string): Promise<LoadedConfigFile> {
+export async function loadConfigFile(cwd: string, explicit?: string, timeoutMs = 60_000): Promise<LoadedConfigFile> {
   const file = explicit ? path.resolve(cwd, explicit) : findConfigFile(cwd);
   if (!file) return { file: null, config: {}, root: cwd };
   if (!fs.existsSync(file)) throw new ConfigError(`config file ${explicit} not found`, { hint: 'check --config / DBCTL_CONFIG' }, 'config_missing');
   const folder = path.dirname(file);
   const root = path.basename(folder) === '.config' ? path.dirname(folder) : folder;
-  return { file, config: await importConfig(cwd, file, root), root };
+  return { file, config: await settleConfig(importConfig(cwd, file, root), path.relative(cwd, file) || file, timeoutMs), root };
 }
 
 function findConfigFile(cwd: string): string | undefined {

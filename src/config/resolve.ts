@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { parseTarget, type Target } from '../driver/url.js';
-import { redact, registerUrlSecrets } from '../secrets.js';
+import { redactUrl, registerUrlSecrets } from '../secrets.js';
 import type { DbctlConfig, Duration, EnvironmentConfig } from './define.js';
 import { parseDuration } from './duration.js';
-import { readEnvFiles } from './env-files.js';
+import { readEnvFiles, type EnvFiles } from './env-files.js';
 import { loadConfigFile } from './load.js';
 
 /** Options given on the command line (or by a library caller); they win over everything else. */
@@ -90,14 +90,16 @@ const BUILTIN_ENVIRONMENTS = ['development', 'test', 'production'];
  * embedded database. Other settings: flags > environment variables > config file > defaults.
  */
 export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<ResolvedConfig> {
+  refuseBlankOverrides(overrides);
   const start = path.resolve(overrides.cwd ?? process.cwd());
   const processEnv = definedOnly(overrides.environ ?? process.env);
-  const { file, config, root: cwd } = await loadConfigFile(start, overrides.configFile ?? processEnv.DBCTL_CONFIG);
+  const loadTimeoutMs = parseDuration(variable(processEnv, {}, 'DBCTL_CONFIG_TIMEOUT') ?? 60_000, 'DBCTL_CONFIG_TIMEOUT');
+  const { file, config, root: cwd } = await loadConfigFile(start, overrides.configFile ?? variable(processEnv, {}, 'DBCTL_CONFIG'), loadTimeoutMs);
   const shown = file ? path.relative(start, file) || file : 'the config';
 
   // The environment name may itself come from `.env` / `.env.local`; its own files are read after.
-  const base = readEnvFiles(cwd).values;
-  const pick = (key: string) => processEnv[key] ?? base[key];
+  const base = readEnvFiles(cwd);
+  const pick = (key: string) => variable(processEnv, base, key);
   const [env, envSource] = overrides.env
     ? [overrides.env, 'flag' as const]
     : pick('DBCTL_ENV')
@@ -118,10 +120,12 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
 
   const files = readEnvFiles(cwd, env);
   const environ = { ...files.values, ...processEnv };
+  /** A variable's value; one that is set but empty is refused, never read as not set. */
+  const read = (key: string) => variable(processEnv, files, key);
   for (const e of Object.values(config.environments ?? {})) registerUrlSecrets(e.url);
   registerUrlSecrets(config.url);
   registerUrlSecrets(environ.DATABASE_URL);
-  const { url, urlSource, urlOrigin } = chooseUrl({ overrides, envConfig, env, environ, files, processEnv, configUrl: config.url, shown });
+  const { url, urlSource, urlOrigin } = chooseUrl({ overrides, envConfig, env, read, files, processEnv, config, shown });
   if (url === undefined && isProtected && overrides.database !== false) {
     throw new ConfigError(`environment "${env}" is protected and names no database: refusing to fall back to the embedded database`, {
       hint: `set environments.${env}.url in ${shown} or DATABASE_URL, or pass --url`,
@@ -130,7 +134,7 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
   }
 
   const duration = (name: string, flag: Duration | undefined, envVar: string, fromFile: Duration | undefined, fallback: number) =>
-    parseDuration(flag ?? environ[envVar] ?? fromFile ?? fallback, name);
+    parseDuration(flag ?? read(envVar) ?? fromFile ?? fallback, name);
 
   const m = config.migrations ?? {};
   const abs = (p: string) => path.resolve(cwd, p);
@@ -150,7 +154,7 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     ddlLockTimeoutMs: duration('--ddl-lock-timeout', overrides.ddlLockTimeout, 'DBCTL_DDL_LOCK_TIMEOUT', envConfig.ddlLockTimeout ?? config.ddlLockTimeout, 5_000),
     poolSize: config.poolSize ?? 4,
     migrations: {
-      dir: abs(overrides.migrationsDir ?? environ.DBCTL_MIGRATIONS_DIR ?? m.dir ?? 'migrations'),
+      dir: abs(overrides.migrationsDir ?? read('DBCTL_MIGRATIONS_DIR') ?? m.dir ?? 'migrations'),
       schema: m.schema ?? 'public',
       table: m.table ?? 'kysely_migration',
       lockTable: m.lockTable ?? 'kysely_migration_lock',
@@ -164,9 +168,9 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     typegen: { ...config.typegen, out: abs(config.typegen?.out ?? 'src/db/types.ts'), vectorType: config.typegen?.vectorType ?? 'number[]', afterMigrate: config.typegen?.afterMigrate ?? false },
     backups: {
       dir: abs(config.backups?.dir ?? 'backups'),
-      pgDump: config.backups?.pgDump ?? environ.PG_DUMP ?? 'pg_dump',
-      pgRestore: config.backups?.pgRestore ?? environ.PG_RESTORE ?? 'pg_restore',
-      psql: config.backups?.psql ?? environ.PSQL ?? 'psql',
+      pgDump: config.backups?.pgDump ?? read('PG_DUMP') ?? 'pg_dump',
+      pgRestore: config.backups?.pgRestore ?? read('PG_RESTORE') ?? 'pg_restore',
+      psql: config.backups?.psql ?? read('PSQL') ?? 'psql',
     },
     testdb: { prefix: config.testdb?.prefix ?? 'dbctl' },
     reset: { schemas: [...new Set([m.schema ?? 'public', ...(config.reset?.schemas ?? [])])], keep: config.reset?.keep ?? [] },
@@ -203,40 +207,83 @@ interface UrlInputs {
   overrides: ConfigOverrides;
   envConfig: EnvironmentConfig;
   env: string;
-  environ: Record<string, string>;
+  read: (key: string) => string | undefined;
   processEnv: Record<string, string>;
-  files: { origin: Record<string, string> };
-  configUrl: string | undefined;
+  files: { values: Record<string, string>; origin: Record<string, string> };
+  config: DbctlConfig;
   shown: string;
 }
 
+/**
+ * The first place that names a database wins. A place that is there but empty (a url read from a
+ * variable that is not set, `DATABASE_URL=""`, `DATABASE_URL=` in `.env.local`) is an error, never
+ * "not given": falling through to the next place would act on a database nobody named.
+ */
 function chooseUrl(i: UrlInputs): { url: string | undefined; urlSource: Source; urlOrigin: string } {
-  if (i.overrides.url) return { url: i.overrides.url, urlSource: 'flag', urlOrigin: '--url' };
-  // A declared but empty url is a variable that is not set (url: process.env.PROD_DATABASE_URL):
-  // falling through to DATABASE_URL or the embedded database would act on a database nobody named.
-  if (Object.prototype.hasOwnProperty.call(i.envConfig, 'url') && !i.envConfig.url && i.overrides.database !== false) {
+  if (i.overrides.url !== undefined) return { url: i.overrides.url, urlSource: 'flag', urlOrigin: '--url' };
+  // A command that opens no database reads no URL: an empty one is not its problem.
+  const opens = i.overrides.database !== false;
+  if (declaresBlank(i.envConfig, 'url') && opens) {
     throw new ConfigError(`environment "${i.env}" declares an empty database URL (environments.${i.env}.url in ${i.shown}): is the variable it reads unset?`, {
       hint: `set it, or pass --url`,
       data: { env: i.env },
     }, 'env_url_empty');
   }
-  if (i.envConfig.url) return { url: i.envConfig.url, urlSource: 'environment', urlOrigin: `environments.${i.env}.url` };
-  if (i.environ.DATABASE_URL) {
-    const from = i.processEnv.DATABASE_URL ? 'DATABASE_URL' : `DATABASE_URL in ${i.files.origin.DATABASE_URL}`;
-    return { url: i.environ.DATABASE_URL, urlSource: 'env', urlOrigin: from };
+  if (i.envConfig.url?.trim()) return { url: i.envConfig.url, urlSource: 'environment', urlOrigin: `environments.${i.env}.url` };
+  const fromEnv = opens ? i.read('DATABASE_URL') : i.processEnv.DATABASE_URL ?? (i.files.values.DATABASE_URL?.trim() || undefined);
+  if (fromEnv) {
+    const from = i.processEnv.DATABASE_URL !== undefined ? 'DATABASE_URL' : `DATABASE_URL in ${i.files.origin.DATABASE_URL}`;
+    return { url: fromEnv, urlSource: 'env', urlOrigin: from };
   }
-  if (i.configUrl) return { url: i.configUrl, urlSource: 'config', urlOrigin: `url in ${i.shown}` };
+  if (declaresBlank(i.config, 'url') && opens) {
+    throw new ConfigError(`${i.shown} declares an empty database URL (its top-level url): is the variable it reads unset?`, {
+      hint: 'set it, remove the url to use the embedded database, or pass --url',
+    }, 'env_url_empty');
+  }
+  if (i.config.url?.trim()) return { url: i.config.url, urlSource: 'config', urlOrigin: `url in ${i.shown}` };
   return { url: undefined, urlSource: 'default', urlOrigin: 'the embedded default' };
+}
+
+/** `object` has `key`, and it holds nothing: `url: process.env.X` with X unset, or `''`. */
+function declaresBlank(object: object, key: string): boolean {
+  if (!Object.prototype.hasOwnProperty.call(object, key)) return false;
+  const value = (object as Record<string, unknown>)[key];
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/**
+ * `key` from the process environment, else the environment files. Set but empty (or only
+ * whitespace) is refused: `DBCTL_ENV="$DEPLOY_ENV"` with the variable unset must not run as
+ * `development`, nor `DATABASE_URL=""` on the embedded database or the one `.env` names.
+ */
+function variable(processEnv: Record<string, string>, files: Partial<EnvFiles>, key: string): string | undefined {
+  const inProcess = processEnv[key] !== undefined;
+  const value = inProcess ? processEnv[key] : files.values?.[key];
+  if (value === undefined || value.trim() !== '') return value;
+  const where = inProcess ? 'in the environment' : `in ${files.origin?.[key]}`;
+  throw new ConfigError(`${key} is set but empty (${where}): refusing to treat it as not set`, {
+    hint: `give ${key} a value, or unset it`,
+    data: { variable: key },
+  }, 'env_var_empty');
+}
+
+/** What a caller passes is what it means: an empty --url, --env or --config is not "none". */
+function refuseBlankOverrides(overrides: ConfigOverrides): void {
+  const names: Array<[keyof ConfigOverrides, string]> = [['url', '--url'], ['env', '--env'], ['configFile', '--config'], ['migrationsDir', 'migrationsDir'], ['cwd', '--cwd']];
+  for (const [key, name] of names) {
+    const value = overrides[key];
+    if (typeof value === 'string' && value.trim() === '') throw new UsageError(`${name} is empty: is the variable meant to set it unset?`, { data: { option: name } });
+  }
 }
 
 /** The resolved configuration as shown by `dbctl config`: passwords redacted. */
 export function publicConfig(config: ResolvedConfig): Record<string, unknown> {
   const rest = withoutKeys(config, ['raw', 'target']);
-  return { ...rest, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redact(config.url) };
+  return { ...rest, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redactUrl(config.url) };
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
   return out;
 }

@@ -95,6 +95,14 @@ export function validateConfig(value: Record<string, unknown>, file: string, sha
       : check === 'levels' ? isPlainObject(v) && Object.values(v).every((l) => l === 'off' || l === 'warn' || l === 'error')
       : Array.isArray(v) && v.every((s) => typeof s === 'string');
     if (!ok) throw wrong(EXPECTED[check]);
+    // An empty path, schema or prefix is not "the default" (`dir: ''` would be the project folder,
+    // `prefix: ''` would make every database a test database). The database URLs are refused where
+    // they are used, naming the environment (resolve.ts), so a command that opens none still runs.
+    const blank = (s: unknown) => typeof s === 'string' && s.trim() === '';
+    const isUrl = name === 'url' || /^environments\.[^.]+\.url$/.test(name);
+    if ((check === 'string' && blank(v) && !isUrl) || (check === 'strings' && (v as unknown[]).some(blank))) {
+      throw new ConfigError(`${file}: ${name} ${check === 'string' ? 'is empty' : 'holds an empty entry'}: is the variable it reads unset?`, { hint: `give it a value, or remove ${name} for the default` });
+    }
   }
 }
 

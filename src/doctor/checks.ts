@@ -5,7 +5,8 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { dataDirOwner } from '../driver/dir-lock.js';
 import { inspectPgliteDir } from '../driver/pglite-dir.js';
 import type { Database } from '../driver/open.js';
-import { embeddedOf, redact, serverOf, type Target } from '../driver/url.js';
+import { embeddedOf, serverOf, type Target } from '../driver/url.js';
+import { redactUrl } from '../secrets.js';
 import { listMigrationFiles } from '../migrate/files.js';
 import { section, type Section } from './report.js';
 
@@ -18,7 +19,7 @@ export function configSection(config: ResolvedConfig): Section {
     file,
     env: config.env,
     envSource: config.envSource,
-    url: config.url === undefined ? null : redact(config.url),
+    url: config.url === undefined ? null : redactUrl(config.url),
     urlSource: config.urlSource,
     protected: config.protected,
   });

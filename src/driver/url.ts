@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { redact, registerUrlSecrets } from '../secrets.js';
+import { redactUrl, registerUrlSecrets } from '../secrets.js';
 
 /** Where a database lives, parsed from a URL (or the embedded default when there is none). */
 export type Target =
@@ -16,10 +16,17 @@ export const DEFAULT_PGLITE_DIR = '.dbctl/pglite';
 
 export { redact } from '../secrets.js';
 
-/** Parses `postgres://`, `postgresql://`, `pglite://PATH`, `pglite://memory`, or nothing (embedded default). */
+/**
+ * Parses `postgres://`, `postgresql://`, `pglite://PATH`, `pglite://memory`, or nothing (undefined:
+ * the embedded default). An empty string is not nothing: it is a URL read from a variable that is
+ * not set, and taking it for the embedded default would act on a database nobody named.
+ */
 export function parseTarget(url: string | undefined, cwd: string): Target {
   registerUrlSecrets(url);
-  if (url === undefined || url === '') {
+  if (url !== undefined && url.trim() === '') {
+    throw new UsageError('empty database URL: is the variable it was read from unset?', { hint: 'give a postgres:// or pglite:// URL, or none at all for the embedded database' });
+  }
+  if (url === undefined) {
     const dataDir = path.resolve(cwd, DEFAULT_PGLITE_DIR);
     return { kind: 'pglite', url: `pglite://${DEFAULT_PGLITE_DIR}`, dataDir, database: 'postgres' };
   }
@@ -32,7 +39,7 @@ export function parseTarget(url: string | undefined, cwd: string): Target {
     return { kind: 'pglite', url: `pglite://${rest}`, dataDir: path.resolve(cwd, rest), database: 'postgres' };
   }
   if (!/^postgres(ql)?:\/\//i.test(url)) {
-    throw new UsageError(`invalid database URL "${redact(url)}": expected postgres://, postgresql:// or pglite://`, {
+    throw new UsageError(`invalid database URL "${redactUrl(url)}": expected postgres://, postgresql:// or pglite://`, {
       hint: 'for example postgres://user@localhost:5432/mydb, or leave DATABASE_URL unset for the embedded database',
     });
   }
@@ -40,14 +47,14 @@ export function parseTarget(url: string | undefined, cwd: string): Target {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`invalid database URL "${redact(url)}": it cannot be parsed`, {
+    throw new UsageError(`invalid database URL "${redactUrl(url)}": it cannot be parsed`, {
       hint: 'percent-encode special characters in the user name and password (e.g. @ as %40)',
     });
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
   const port = parsed.port ? Number(parsed.port) : 5432;
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    throw new UsageError(`invalid database URL "${redact(url)}": bad port "${parsed.port}"`);
+    throw new UsageError(`invalid database URL "${redactUrl(url)}": bad port "${parsed.port}"`);
   }
   return {
     kind: 'pg',

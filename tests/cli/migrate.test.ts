@@ -6,7 +6,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { backends, freshDatabase } from '../helpers/backends.js';
 import { runArgv } from '../helpers/argv.js';
-import { BIN, runCli, tempProject, writeFiles, diagnostics } from '../helpers/cli.js';
+import { BIN, envWithout, runCli, tempProject, writeFiles, diagnostics } from '../helpers/cli.js';
 import { createTable, sqlMigration } from '../migrate/helpers.js';
 
 const project = (files: Record<string, string>) => tempProject(Object.fromEntries(Object.entries(files).map(([k, v]) => [`migrations/${k}`, v])));
@@ -108,7 +108,7 @@ describe('dbctl usage and connection errors', () => {
 
   it('a second process on the same embedded database waits up to --lock-timeout, then exits 6 naming the holder', async () => {
     const cwd = project({ '001_slow.sql': sqlMigration('select pg_sleep(4);') });
-    const first = spawn(process.execPath, [BIN, 'migrate', 'up'], { cwd, env: { ...process.env, DATABASE_URL: '' } });
+    const first = spawn(process.execPath, [BIN, 'migrate', 'up'], { cwd, env: envWithout(['DATABASE_URL']) });
     try {
       // Wait until the first process holds the directory.
       for (let i = 0; i < 200 && !fs.existsSync(`${cwd}/.dbctl/pglite.lock`); i++) await sleep(50);

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, runCli, tempProject } from '../helpers/cli.js';
+import { BIN, envWithout, runCli, tempProject } from '../helpers/cli.js';
 
 /** Runs the binary on a pseudo-terminal (util-linux `script`), as a person at a terminal would. */
 function onTerminal(args: string[], cwd: string, env: Record<string, string>): string {
   const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ');
-  const run = spawnSync('script', ['-qec', command, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '', ...env }, encoding: 'utf8', timeout: 120_000 });
+  const run = spawnSync('script', ['-qec', command, '/dev/null'], { cwd, env: envWithout(['DATABASE_URL'], { NO_COLOR: '1', ...env }), encoding: 'utf8', timeout: 120_000 });
   expect(run.status, run.stdout + run.stderr).toBe(0);
   return run.stdout;
 }

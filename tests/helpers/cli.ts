@@ -33,6 +33,16 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
   });
 }
 
+/**
+ * This process's environment without `unset` (a variable set to '' is set, and dbctl refuses an
+ * empty DATABASE_URL or DBCTL_ENV instead of reading it as unset), plus `extra`.
+ */
+export function envWithout(unset: string[], extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  for (const key of unset) delete env[key];
+  return env;
+}
+
 /** A temporary project folder holding `files` (path → content); removed by the OS tmp cleaner. */
 export function tempProject(files: Record<string, string | Buffer> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-proj-'));

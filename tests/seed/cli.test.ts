@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backends, freshDatabase } from '../helpers/backends.js';
 import { runArgv } from '../helpers/argv.js';
-import { BIN, ROOT, runCli, tempProject, diagnostics } from '../helpers/cli.js';
+import { BIN, ROOT, envWithout, runCli, tempProject, diagnostics } from '../helpers/cli.js';
 import { PROJECT, SCHEMA } from './helpers.js';
 
 const FILES = { ...PROJECT, 'migrations/001_schema.sql': `-- migrate:up\n${SCHEMA}\n-- migrate:down\n` };
@@ -81,7 +81,7 @@ describe('progress bar', () => {
     });
     expect((await runArgv(['migrate', 'up'], { cwd })).code).toBe(0);
     // `script` gives the command a pseudo-terminal: stdout and stderr both end up in its output.
-    const onTty = spawnSync('script', ['-qec', `${process.execPath} ${BIN} seed --json`, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '', NODE_ENV: '', DBCTL_ENV: '' }, encoding: 'utf8' });
+    const onTty = spawnSync('script', ['-qec', `${process.execPath} ${BIN} seed --json`, '/dev/null'], { cwd, env: envWithout(['DATABASE_URL', 'NODE_ENV', 'DBCTL_ENV'], { NO_COLOR: '1' }), encoding: 'utf8' });
     expect(onTty.status).toBe(0);
     expect(onTty.stdout).not.toContain('rows/s');
     expect(JSON.parse(onTty.stdout).totals).toEqual({ t: { inserted: 150000, updated: 0, deleted: 0 } });

@@ -21,7 +21,8 @@ export function registerInit(program: Command): void {
       if (existing && fs.existsSync(existing)) {
         const { resolveConfig } = await import('../../config/resolve.js');
         try {
-          const config = await resolveConfig({ cwd, configFile: existing, env: globals.env, database: false });
+          const { stdoutToStderr } = await import('../stdout-to-stderr.js');
+          const config = await stdoutToStderr(() => resolveConfig({ cwd, configFile: existing, env: globals.env, database: false }));
           dirs = { migrationsDir: config.migrations.dir, seedsDir: config.seeds.dir };
         } catch (error) {
           // Typically 'dbctl/config' before `npm install`: init still completes what is missing.

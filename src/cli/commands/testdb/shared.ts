@@ -3,7 +3,9 @@ import { announceTarget, commandContext, globalsOf, type CommandContext } from '
 
 /** Test databases belong to the `test` environment unless one is named (its seeds and URL). */
 export async function testdbContext(command: Command, extra: { lockTimeout?: string } = {}): Promise<CommandContext> {
-  const ctx = await commandContext(command, { env: globalsOf(command).env ?? process.env.DBCTL_ENV ?? 'test', ...extra });
+  // A DBCTL_ENV that is set is resolveConfig's to read (and to refuse when empty).
+  const env = globalsOf(command).env ?? (process.env.DBCTL_ENV === undefined ? 'test' : undefined);
+  const ctx = await commandContext(command, { env, ...extra });
   await announceTarget(ctx);
   return ctx;
 }
