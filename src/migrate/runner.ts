@@ -22,6 +22,8 @@ export interface Prepared {
   /** For --dry-run of SQL: the text that would run. */
   sqlText?: string;
   hasBody: boolean;
+  /** A SQL section with no statements (an empty down): running it changes nothing but the bookkeeping. */
+  empty?: boolean;
   /**
    * A transactional SQL section, which the migrator sends in one message with its own statements
    * (BEGIN, bookkeeping, COMMIT): one round trip per migration.
@@ -78,6 +80,7 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
       direction,
       transaction: section?.transaction ?? true,
       hasBody: !!section,
+      empty: !!section && isBlank(section.sql),
       sqlText: section?.sql.trim(),
       run: (db) => runSqlSection(db, file, parsed.text, section!, statements),
       script: section?.transaction
