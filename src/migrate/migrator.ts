@@ -466,10 +466,6 @@ export class Migrator {
         error instanceof MigrationBodyError
           ? error.info
           : { name: files[k].name, file: files[k].file, message: String((error as Error)?.message ?? error), sqlstate: (error as { code?: string })?.code };
-      if (error instanceof MigrationBodyError && error.unlocated && !options.singleTransaction) {
-        const { locateFailure } = await import('./locate-failure.js');
-        failure = await locateFailure(database, `set local ${lockTimeout}`, failure, error.unlocated);
-      }
       const dropped = error instanceof MigrationBodyError ? undefined : this.#store.droppedTable(error);
       if (dropped) {
         const undone = options.singleTransaction || prepared[k].transaction ? 'it was rolled back' : 'it ran outside a transaction, so its changes stay';
@@ -508,7 +504,7 @@ export class Migrator {
     await database.session(async (client) => {
       const started = performance.now();
       try {
-        await client.query(message);
+        await client.script(message);
       } catch (error) {
         await client.query(`rollback; ${database.resetSql}`).catch(() => {});
         if (isConnectionLost(error)) throw error;
@@ -517,7 +513,8 @@ export class Migrator {
         const inSection = Number.isFinite(position) && position > 0
           ? position > begin.length && position <= begin.length + Array.from(script.sql).length
           : !this.#store.droppedTable(error);
-        throw inSection ? await script.failure(error, begin.length) : error;
+        // `begin` is two statements (BEGIN, SET LOCAL): the section's first is the message's third.
+        throw inSection ? await script.failure(error, begin.length, 2) : error;
       }
       results[k] = { name, direction: p.direction, status: 'success', durationMs: Math.round(performance.now() - started), ...(p.empty ? { empty: true } : {}) };
     });

@@ -9,6 +9,7 @@ import { parseSqlMigration, type SqlSection } from './sql-file.js';
 import { isBlank, parseStatements, SqlParseError, type Statement } from './statements.js';
 import type { MigrationFile } from './files.js';
 import { inUserCode } from '../user-code.js';
+import { completedStatements } from '../driver/script-progress.js';
 
 export type Direction = 'up' | 'down';
 
@@ -36,9 +37,10 @@ export interface SqlScript {
   sql: string;
   /**
    * What the section's failure means for the report; `at` is where `sql` starts in the message that
-   * was sent (in characters: Postgres's `position` counts from the start of the message).
+   * was sent (in characters: Postgres's `position` counts from the start of the message), and
+   * `before` how many statements of the message come before it.
    */
-  failure(error: unknown, at: number): Promise<MigrationBodyError>;
+  failure(error: unknown, at: number, before: number): Promise<MigrationBodyError>;
 }
 
 export interface RetryEvent {
@@ -54,15 +56,8 @@ export interface FailureInfo extends SqlErrorInfo {
   file: string;
 }
 
-/** What the migrator needs to find which statement of a failed script failed (locate-failure.ts). */
-export interface Unlocated {
-  text: string;
-  section: SqlSection;
-  statements: Statement[];
-}
-
 export class MigrationBodyError extends Error {
-  constructor(readonly info: FailureInfo, readonly original: unknown, readonly unlocated?: Unlocated) {
+  constructor(readonly info: FailureInfo, readonly original: unknown) {
     super(info.message);
   }
 }
@@ -84,7 +79,7 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
       sqlText: section?.sql.trim(),
       run: (db) => runSqlSection(db, file, parsed.text, section!, statements),
       script: section?.transaction
-        ? { sql: section.sql, failure: async (error, at) => sectionFailure(file, parsed.text, section, { offset: 0, whole: true }, await statements(), shifted(error, at)) }
+        ? { sql: section.sql, failure: async (error, at, before) => sectionFailure(file, parsed.text, section, { offset: 0, whole: true, before }, await statements(), shifted(error, at)) }
         : undefined,
     };
   }
@@ -162,7 +157,7 @@ async function checkedStatements(file: MigrationFile, text: string, section: Sql
  */
 async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string, section: SqlSection, statementsOf: () => Promise<Statement[]>): Promise<void> {
   if (isBlank(section.sql)) return;
-  const pieces = section.transaction ? [{ sql: section.sql, offset: 0, whole: true }] : (await statementsOf()).map((s) => ({ ...s, whole: false }));
+  const pieces = section.transaction ? [{ sql: section.sql, offset: 0, whole: true, before: 0 }] : (await statementsOf()).map((s) => ({ ...s, whole: false, before: 0 }));
   const { sql } = await import('kysely');
   for (const piece of pieces) {
     try {
@@ -174,16 +169,21 @@ async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string,
 }
 
 /**
- * The report of a failed section (or statement of one): where Postgres said, or without a position
- * the failing statement when it ran alone (or is the section's only one); otherwise the migrator
- * finds it after the rollback (locate-failure.ts).
+ * The report of a failed section (or statement of one): where Postgres said; without a position
+ * (a constraint violation, a timeout, a RAISE), the statement that failed: the one that ran alone,
+ * or the section's statement at the index the driver counted (the statements the server completed
+ * before the error, `before` of them dbctl's own). Nothing runs again to find it: a re-run would
+ * repeat a slow statement and what no rollback undoes (sequences), and double a large section's
+ * time and memory. Without a count (PGlite inside --single-transaction) the report names the
+ * migration without a line.
  */
-function sectionFailure(file: MigrationFile, text: string, section: SqlSection, piece: { offset: number; whole: boolean }, statements: Statement[], error: unknown): MigrationBodyError {
+function sectionFailure(file: MigrationFile, text: string, section: SqlSection, piece: { offset: number; whole: boolean; before: number }, statements: Statement[], error: unknown): MigrationBodyError {
   const info = describeSqlError(error, { text, offset: section.offset + piece.offset });
-  const alone = piece.whole ? (statements.length === 1 ? statements[0] : undefined) : piece;
-  if (info.line === undefined && alone) Object.assign(info, statementLocation(text, section.offset + alone.offset));
-  const unlocated = info.line === undefined && piece.whole && statements.length > 1 ? { text, section, statements } : undefined;
-  return new MigrationBodyError({ ...info, name: file.name, file: file.file }, error, unlocated);
+  const completed = completedStatements(error);
+  const counted = completed === undefined ? undefined : statements[completed - piece.before];
+  const failed = piece.whole ? (statements.length === 1 ? statements[0] : counted) : piece;
+  if (info.line === undefined && failed) Object.assign(info, statementLocation(text, section.offset + failed.offset));
+  return new MigrationBodyError({ ...info, name: file.name, file: file.file }, error);
 }
 
 /** The error with its `position` counted from `at` instead of from the start of the message. */
