@@ -5,7 +5,10 @@ import type { Database } from '../driver/open.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { checksumOfMigration, listMigrationFiles, listProvidedMigrations, type MigrationFile, type MigrationProvider } from './files.js';
-import { LOCK_LOST_SQLSTATE, lockHeldCheck, lockHolder, withRunLock, type LockHolder } from './lock.js';
+import { describeSession, LOCK_LOST_SQLSTATE, lockBlockers, lockHeldCheck, lockHolder, withRunLock, type LockHolder } from './lock.js';
+
+/** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
+const LOCK_NOT_AVAILABLE_SQLSTATE = '55P03';
 import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } from './plan.js';
 import { formatFailure } from './report.js';
 import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
@@ -466,6 +469,15 @@ export class Migrator {
         error instanceof MigrationBodyError
           ? error.info
           : { name: files[k].name, file: files[k].file, message: String((error as Error)?.message ?? error), sqlstate: (error as { code?: string })?.code };
+      if (failure.sqlstate === LOCK_NOT_AVAILABLE_SQLSTATE && database.capabilities.concurrentSessions) {
+        // Who it waited for, while they may still hold it (a `lock table` in an open psql, a long report).
+        const blockers = await lockBlockers(database, this.#lockPid === null ? [] : [this.#lockPid]).catch(() => []);
+        if (blockers.length) {
+          failure = { ...failure, message: `${failure.message}; sessions holding locks when it gave up: ${blockers.map(describeSession).join('; ')}` };
+          throw new MigrationFailedError(failure, report, this.#cwd,
+            `end ${blockers.length > 1 ? 'those sessions\' transactions' : 'that session\'s transaction'} (pg_terminate_backend(${blockers[0].pid}) if it is stuck), or raise --ddl-lock-timeout, then run again`);
+        }
+      }
       const dropped = error instanceof MigrationBodyError ? undefined : this.#store.droppedTable(error);
       if (dropped) {
         const undone = options.singleTransaction || prepared[k].transaction ? 'it was rolled back' : 'it ran outside a transaction, so its changes stay';

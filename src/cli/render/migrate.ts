@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { LintReport } from '../../lint/index.js';
 import type { RoundTripResult } from '../../migrate-test/index.js';
+import { describeSession } from '../../migrate/lock.js';
 import type { MigrateEvent, RunReport, StatusReport } from '../../migrate/migrator.js';
 import type { CommandContext } from '../context.js';
 import { table } from '../output.js';
@@ -11,7 +12,7 @@ export function renderMigrateEvent(ctx: CommandContext, event: MigrateEvent): vo
   switch (event.type) {
     case 'lock-wait': {
       const h = event.holder;
-      out.info(c.yellow('waiting for the migration run lock') + (h ? ` held by pid ${h.pid} (${h.applicationName || '?'}${h.client ? ` from ${h.client}` : ''}, since ${h.since})` : ''));
+      out.info(c.yellow('waiting for the migration run lock') + (h ? ` held by ${describeSession(h)}` : ''));
       break;
     }
     case 'retry':
