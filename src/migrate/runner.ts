@@ -70,6 +70,8 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
     // (mayHoldViolation); its statements are needed only to say where it failed.
     const checked = section && (!section.transaction || mayHoldViolation(section.sql)) ? await checkedStatements(file, parsed.text, section, direction) : undefined;
     const statements = async () => checked ?? (section ? await parseStatements(section.sql).catch(() => []) : []);
+    // Only where a failure without a position was: the boundaries already parsed, or found cheaply.
+    const boundaries = async () => checked ?? (section ? await statementBoundaries(section.sql) : []);
     return {
       file,
       direction,
@@ -77,9 +79,9 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
       hasBody: !!section,
       empty: !!section && isBlank(section.sql),
       sqlText: section?.sql.trim(),
-      run: (db) => runSqlSection(db, file, parsed.text, section!, statements),
+      run: (db) => runSqlSection(db, file, parsed.text, section!, statements, boundaries),
       script: section?.transaction
-        ? { sql: section.sql, failure: async (error, at, before) => sectionFailure(file, parsed.text, section, { offset: 0, whole: true, before }, await statements(), shifted(error, at)) }
+        ? { sql: section.sql, failure: async (error, at, before) => sectionFailure(file, parsed.text, section, { offset: 0, whole: true, before }, await boundaries(), shifted(error, at)) }
         : undefined,
     };
   }
@@ -155,7 +157,7 @@ async function checkedStatements(file: MigrationFile, text: string, section: Sql
  * statement by statement (Postgres refuses CREATE INDEX CONCURRENTLY in the implicit transaction of
  * a multi-statement script). A section with no statements (an empty down) runs nothing.
  */
-async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string, section: SqlSection, statementsOf: () => Promise<Statement[]>): Promise<void> {
+async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string, section: SqlSection, statementsOf: () => Promise<Statement[]>, boundaries: () => Promise<Boundary[]>): Promise<void> {
   if (isBlank(section.sql)) return;
   const pieces = section.transaction ? [{ sql: section.sql, offset: 0, whole: true, before: 0 }] : (await statementsOf()).map((s) => ({ ...s, whole: false, before: 0 }));
   const { sql } = await import('kysely');
@@ -163,7 +165,7 @@ async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string,
     try {
       await sql.raw(piece.sql).execute(db);
     } catch (error) {
-      throw sectionFailure(file, text, section, piece, await statementsOf(), error);
+      throw sectionFailure(file, text, section, piece, piece.whole ? await boundaries() : [], error);
     }
   }
 }
@@ -177,13 +179,33 @@ async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string,
  * time and memory. Without a count (PGlite inside --single-transaction) the report names the
  * migration without a line.
  */
-function sectionFailure(file: MigrationFile, text: string, section: SqlSection, piece: { offset: number; whole: boolean; before: number }, statements: Statement[], error: unknown): MigrationBodyError {
+function sectionFailure(file: MigrationFile, text: string, section: SqlSection, piece: { offset: number; whole: boolean; before: number }, statements: Boundary[], error: unknown): MigrationBodyError {
   const info = describeSqlError(error, { text, offset: section.offset + piece.offset });
   const completed = completedStatements(error);
   const counted = completed === undefined ? undefined : statements[completed - piece.before];
   const failed = piece.whole ? (statements.length === 1 ? statements[0] : counted) : piece;
   if (info.line === undefined && failed) Object.assign(info, statementLocation(text, section.offset + failed.offset));
   return new MigrationBodyError({ ...info, name: file.name, file: file.file }, error);
+}
+
+/** Where a statement of a section starts. */
+type Boundary = Pick<Statement, 'offset'>;
+
+/** Above this, Postgres's parser costs seconds and hundreds of MB (5 MB: ~8 s, ~280 MB) just to say where a failure was. */
+const PARSE_FOR_LOCATION_MAX = 1_000_000;
+
+/**
+ * Where each statement of a section starts, as the server split them, at the least cost: the
+ * lexical splitter (split.ts: quotes, dollar quotes, comments; megabytes in a fraction of a second)
+ * agrees with the server's parser except inside a `BEGIN ATOMIC … END` body or a multi-action
+ * `CREATE RULE … DO (…; …)`, whose inner semicolons it would take for ends. Where one of those
+ * appears, Postgres's own parser decides, if the section is small enough to parse cheaply;
+ * otherwise the failure is reported without a line rather than with a wrong one.
+ */
+async function statementBoundaries(sql: string): Promise<Boundary[]> {
+  const { codeOutsideQuotes, splitStatements } = await import('./split.js');
+  if (!/\bbegin\s+atomic\b|\brule\b/i.test(codeOutsideQuotes(sql))) return splitStatements(sql);
+  return sql.length <= PARSE_FOR_LOCATION_MAX ? parseStatements(sql).catch(() => []) : [];
 }
 
 /** The error with its `position` counted from `at` instead of from the start of the message. */
