@@ -4,6 +4,7 @@ import { ConnectionError } from '../errors.js';
 import { connectionErrorFor, isTransientConnectError } from './connect-error.js';
 import { waitForDataDirLock, type DirLockHolder } from './dir-lock.js';
 import { nodePostgresParsers } from './pg-parsers.js';
+import { countStatements } from './script-progress.js';
 import { PglitePool } from './pglite-pool.js';
 import { parseTarget, type Target } from './url.js';
 import { registerEmbedded } from './embedded-instance.js';
@@ -56,6 +57,11 @@ export interface SessionClient extends SqlClient {
    * a lock held on an idle session is otherwise lost without anyone noticing. Returns an unsubscribe.
    */
   onLost(listener: (error: Error) => void): () => void;
+  /**
+   * Runs a multi-statement script whose rows are not needed; a failure tells how many of its
+   * statements completed before the failing one (script-progress.ts).
+   */
+  script(text: string): Promise<void>;
 }
 
 export interface TransactionScripts {
@@ -139,6 +145,8 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
   // sessions that must know at once (the run lock) subscribe through SqlClient.onLost.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
+  // Which statement of a script failed, counted as the server reports them (script-progress.ts).
+  pool.on('connect', (client) => countStatements(client as never));
   // If dbctl is killed mid-migration, the server would keep running the statement (and holding the
   // run lock) until it next writes to the socket. PG 14+ can poll for a vanished client instead.
   let setup = '';
@@ -234,7 +242,7 @@ interface EventSource {
 
 /** What both pools offer: node-postgres's pool shape (PglitePool imitates it). */
 interface PgShapedPool {
-  connect(): Promise<{ query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; release(): void }>;
+  connect(): Promise<{ query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; runScript?(text: string): Promise<void>; release(): void }>;
   end(): Promise<void>;
 }
 
@@ -261,7 +269,7 @@ async function databaseOnPool(
     return db;
   };
   if (options.kysely !== false) await kysely();
-  const logged = (client: { query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; on?: EventSource['on']; off?: EventSource['off'] }): SessionClient => ({
+  const logged = (client: { query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; runScript?(text: string): Promise<void>; on?: EventSource['on']; off?: EventSource['off'] }): SessionClient => ({
     onLost(listener) {
       const ended = () => listener(new Error('Connection terminated unexpectedly'));
       client.on?.('error', listener);
@@ -278,6 +286,18 @@ async function databaseOnPool(
         const result = await client.query(text, parameters.length ? parameters : undefined);
         hub.log({ level: 'query', query, queryDurationMillis: performance.now() - started });
         return result;
+      } catch (error) {
+        hub.log({ level: 'error', error, query, queryDurationMillis: performance.now() - started });
+        throw error;
+      }
+    },
+    async script(text) {
+      if (!client.runScript) return void (await this.query(text));
+      const started = performance.now();
+      const query = { sql: text, parameters: [], query: undefined as never, queryId: undefined as never };
+      try {
+        await client.runScript(text);
+        hub.log({ level: 'query', query, queryDurationMillis: performance.now() - started });
       } catch (error) {
         hub.log({ level: 'error', error, query, queryDurationMillis: performance.now() - started });
         throw error;

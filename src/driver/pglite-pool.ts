@@ -62,6 +62,21 @@ export class PgliteClient {
     }
   }
 
+  /**
+   * A multi-statement script whose rows are not needed, through the protocol so the messages before
+   * an error are seen: its failure carries how many statements completed first (script-progress.ts).
+   */
+  async runScript(text: string): Promise<void> {
+    const { protocol } = await (await import('./pglite-module.js')).loadPglite();
+    const { completedBefore, setCompletedStatements } = await import('./script-progress.js');
+    // As PGlite's own exec does: one query at a time on its one session.
+    const { messages } = await this.pglite._runExclusiveQuery(() => this.pglite.execProtocol(protocol.serialize.query(text), { throwOnError: false }));
+    const error = messages.find((m) => m.name === 'error');
+    if (!error) return;
+    setCompletedStatements(error, completedBefore(messages, error));
+    throw explainMissingExtension(error);
+  }
+
   /** A COPY FROM STDIN request (driver/copy.ts): its data will come as Blobs, one statement each. */
   #takeCopy(request: BlobCopyRequest): PgLikeResult {
     const copy = request[BLOB_COPY];

@@ -14,6 +14,29 @@ export interface LockHolder {
   applicationName: string;
   client: string | null;
   since: string | null;
+  /** The role the session logged in as. */
+  user?: string | null;
+  /** pg_stat_activity's state (`active`, `idle in transaction`, …). */
+  state?: string | null;
+  /** Its current or last query, shortened. */
+  query?: string | null;
+}
+
+/** One line about a session: `pid 123 (app, user alice, from 10.0.0.5, idle in transaction since …: <query>)`. */
+export function describeSession(h: LockHolder): string {
+  const parts = [h.applicationName || 'no application_name'];
+  if (h.user) parts.push(`user ${h.user}`);
+  if (h.client) parts.push(`from ${h.client}`);
+  const state = [h.state, h.since ? `since ${h.since}` : ''].filter(Boolean).join(' ');
+  if (state) parts.push(state);
+  return `pid ${h.pid} (${parts.join(', ')}${h.query ? `: ${h.query}` : ''})`;
+}
+
+const SESSION_COLUMNS = `a.pid, a.application_name, a.usename::text as usename, host(a.client_addr) as client, a.state,
+    coalesce(a.xact_start, a.backend_start) as since, left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) as query`;
+
+function sessionOf(r: any): LockHolder {
+  return { pid: r.pid, applicationName: r.application_name, client: r.client, since: r.since ? new Date(r.since).toISOString() : null, user: r.usename ?? null, state: r.state ?? null, query: r.query || null };
 }
 
 export interface LockOptions {
@@ -57,7 +80,7 @@ async function acquire(conn: SqlClient, options: LockOptions): Promise<number> {
       told = true;
     }
     if (Date.now() + delay > deadline) {
-      const who = holder ? `pid ${holder.pid} (${holder.applicationName || 'no application_name'}${holder.client ? ` from ${holder.client}` : ''}, since ${holder.since})` : 'another session';
+      const who = holder ? describeSession(holder) : 'another session';
       throw new LockTimeoutError(`timed out after ${(options.timeoutMs / 1000).toFixed(1)} s waiting for the migration run lock held by ${who}`, {
         hint: 'another migration run is in progress; wait for it, raise --lock-timeout, or stop that session',
         data: { holder },
@@ -73,13 +96,31 @@ export async function lockHolder(db: SqlClient): Promise<LockHolder | null> {
   const high = Number(RUN_LOCK_KEY >> 32n);
   const low = Number(RUN_LOCK_KEY & 0xffffffffn);
   const { rows } = await db.query(`
-    select a.pid, a.application_name, a.client_addr::text as client, coalesce(a.xact_start, a.backend_start) as since
+    select ${SESSION_COLUMNS}
     from pg_locks l join pg_stat_activity a on a.pid = l.pid
     where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
       and l.classid = $1::oid and l.objid = $2::oid and l.objsubid = 1
     limit 1`, [high, low]);
-  const r = rows[0];
-  return r ? { pid: r.pid, applicationName: r.application_name, client: r.client, since: r.since ? new Date(r.since).toISOString() : null } : null;
+  return rows[0] ? sessionOf(rows[0]) : null;
+}
+
+/**
+ * The sessions that can have made a migration's statement give up on lock_timeout (55P03): other
+ * sessions of this database inside a transaction that hold a granted lock on a table, index or
+ * other user object (every such lock conflicts with the ACCESS EXCLUSIVE most DDL takes), oldest
+ * transaction first. Asked right after the failure, from another session: the waiting statement
+ * is gone by then, so pg_blocking_pids cannot be asked; these are who held locks when it gave up.
+ */
+export async function lockBlockers(db: SqlClient, exclude: number[]): Promise<LockHolder[]> {
+  const { rows } = await db.query(`
+    select ${SESSION_COLUMNS}
+    from pg_stat_activity a
+    where a.datname = current_database() and a.pid <> pg_backend_pid() and a.xact_start is not null
+      and not (a.pid = any($1::int[]))
+      and exists (select 1 from pg_locks l where l.pid = a.pid and l.granted and l.locktype = 'relation' and l.relation >= 16384)
+    order by a.xact_start
+    limit 3`, [exclude]);
+  return rows.map(sessionOf);
 }
 
 /**

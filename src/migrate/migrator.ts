@@ -5,17 +5,20 @@ import type { Database } from '../driver/open.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { checksumOfMigration, listMigrationFolder, listProvidedMigrations, type MigrationFile, type MigrationProvider } from './files.js';
-import { LOCK_LOST_SQLSTATE, lockHeldCheck, lockHolder, withRunLock, type LockHolder } from './lock.js';
+import { describeSession, LOCK_LOST_SQLSTATE, lockBlockers, lockHeldCheck, lockHolder, withRunLock, type LockHolder } from './lock.js';
 import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } from './plan.js';
 import { formatFailure } from './report.js';
 import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
 import type { PeerAdoption } from './adopt-peers.js';
 import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, storeNames, type AppliedMigration, type StoreNames } from './store.js';
 
+/** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
+const LOCK_NOT_AVAILABLE_SQLSTATE = '55P03';
+
 export type MigrateEvent =
   | { type: 'lock-wait'; holder: LockHolder | null }
   | { type: 'start'; name: string; direction: Direction; /** 1-based position in this run, of `total`. */ index?: number; total?: number }
-  | { type: 'done'; name: string; direction: Direction; durationMs: number }
+  | { type: 'done'; name: string; direction: Direction; durationMs: number; /** Its section holds no statements: nothing ran, only the bookkeeping changed. */ empty?: boolean }
   | { type: 'retry'; retry: RetryEvent }
   | { type: 'adopted'; names: string[] }
   | { type: 'adopted-peer'; adoption: PeerAdoption }
@@ -30,13 +33,19 @@ export interface MigrationResult {
   durationMs?: number;
   /** The SQL a dry run would run (or captured, for TS). */
   statements?: string[];
+  /** Its section (SQL) holds no statements: nothing ran, only the bookkeeping changed. */
+  empty?: boolean;
 }
 
 export interface RunReport {
   direction: Direction;
+  /** What the run did: ran migrations, or only marked them applied (`baseline`), or reverted and re-applied one (`redo`). */
+  kind?: 'run' | 'baseline' | 'redo';
   batch: number | null;
   dryRun: boolean;
   results: MigrationResult[];
+  /** Migrations applied by Kysely's own Migrator that this run adopted (their checksums recorded), when any. */
+  adopted?: string[];
 }
 
 export interface UpOptions {
@@ -129,6 +138,8 @@ export class Migrator {
   #lockPid: number | null = null;
   /** The migrations as last listed, by name (a provided migration's object is only here). */
   #listed = new Map<string, MigrationFile>();
+  /** Migrations adopted from Kysely's own Migrator during the current locked run. */
+  #adopted: string[] = [];
 
   constructor(props: MigratorProps) {
     this.#props = Object.freeze({ ...props });
@@ -222,7 +233,7 @@ export class Migrator {
       }
       if (options.step !== undefined) pending = pending.slice(0, options.step);
       const files = pending.map((e) => this.#fileOf(e));
-      return this.#run('up', files, options);
+      return this.#told(await this.#run('up', files, options));
     });
   }
 
@@ -244,7 +255,7 @@ export class Migrator {
         throw new RefusedError(`cannot revert ${missing.map((e) => e.name).join(', ')}: the file is missing`, { data: { missing: missing.map((e) => e.name) } }, 'missing');
       }
       this.#refuseDrift(targets, options.allowDrift);
-      return this.#run('down', targets.map((e) => this.#fileOf(e)), options);
+      return this.#told(await this.#run('down', targets.map((e) => this.#fileOf(e)), options));
     });
   }
 
@@ -253,13 +264,13 @@ export class Migrator {
     return this.#locked(false, async () => {
       const entries = await this.#entries(false);
       const last = entries.filter((e) => e.state !== 'pending').pop();
-      if (!last) return { direction: 'up' as const, batch: null, dryRun: false, results: [] };
+      if (!last) return this.#told({ direction: 'up' as const, kind: 'redo' as const, batch: null, dryRun: false, results: [] });
       if (last.state === 'missing') throw new RefusedError(`cannot redo ${last.name}: the file is missing`, {}, 'missing');
       this.#refuseDrift([last], options.allowDrift);
       const file = this.#fileOf(last);
       const down = await this.#run('down', [file], {});
       const up = await this.#run('up', [file], {});
-      return { ...up, results: [...down.results, ...up.results] };
+      return this.#told({ ...up, kind: 'redo' as const, results: [...down.results, ...up.results] });
     });
   }
 
@@ -272,7 +283,7 @@ export class Migrator {
       const batch = await this.#store.nextBatch(this.#database);
       // One script runs as one implicit transaction: all marked, or none.
       if (marked.length) await this.#database.query(marked.map((e) => this.#store.recordScript({ name: e.name, checksum: e.checksum!, durationMs: 0, batch })).join(';\n'));
-      return { direction: 'up', batch, dryRun: false, results: marked.map((e) => ({ name: e.name, direction: 'up' as const, status: 'success' as const, durationMs: 0 })) };
+      return this.#told({ direction: 'up', kind: 'baseline', batch: marked.length ? batch : null, dryRun: false, results: marked.map((e) => ({ name: e.name, direction: 'up' as const, status: 'success' as const, durationMs: 0 })) });
     });
   }
 
@@ -309,6 +320,7 @@ export class Migrator {
 
   async #locked<T>(dryRun: boolean, fn: () => Promise<T>): Promise<T> {
     // A dry run changes nothing, so it needs no lock (and must not wait behind a real run).
+    this.#adopted = [];
     if (dryRun) return fn();
     this.#lockLost = undefined;
     const onLost = (error: Error) => (this.#lockLost ??= error);
@@ -345,6 +357,7 @@ export class Migrator {
     const adopt = entries.filter((e) => e.state === 'applied' && e.file && !applied.find((a) => a.name === e.name)?.checksum);
     if (adopt.length && !readOnly) {
       await this.#database.query(adopt.map((e) => this.#store.adoptScript({ name: e.name, checksum: e.checksum! })).join(';\n'));
+      this.#adopted.push(...adopt.map((e) => e.name));
       this.#emit({ type: 'adopted', names: adopt.map((e) => e.name) });
     }
     return entries;
@@ -356,6 +369,11 @@ export class Migrator {
     const { findPeerAdoptions, asApplied } = await import('./adopt-peers.js');
     const adoptions = await findPeerAdoptions(this.#database, files);
     return { applied: asApplied(adoptions), adoptions };
+  }
+
+  /** The report with what this run adopted, so `--json` says it too (not only the event). */
+  #told(report: RunReport): RunReport {
+    return this.#adopted.length ? { ...report, adopted: [...this.#adopted] } : report;
   }
 
   #refuseDrift(entries: MigrationStatusEntry[], allow?: boolean): void {
@@ -419,7 +437,7 @@ export class Migrator {
       const started = performance.now();
       await p.run(session);
       const durationMs = Math.round(performance.now() - started);
-      results[k] = { name: p.file.name, direction, status: 'success', durationMs };
+      results[k] = { name: p.file.name, direction, status: 'success', durationMs, ...(p.empty ? { empty: true } : {}) };
       return durationMs;
     };
 
@@ -433,7 +451,7 @@ export class Migrator {
               await execScript(trx, bookkeeping(prepared[k], await body(trx, prepared[k], k)));
             }
           }), onRetry);
-        results.forEach((r) => this.#emit({ type: 'done', name: r.name, direction, durationMs: r.durationMs ?? 0 }));
+        results.forEach((r, n) => this.#emit(this.#done(prepared[n], r)));
         return report;
       }
       for (k = 0; k < prepared.length; k++) {
@@ -460,7 +478,7 @@ export class Migrator {
                   durationMs = await body(trx, prepared[k], k);
                   if (k === last) return;
                   await execScript(trx, `${bookkeeping(prepared[k], durationMs)}; commit; ${database.resetSql}; begin; set local ${lockTimeout}`);
-                  this.#emit({ type: 'done', name: prepared[k].file.name, direction, durationMs: results[k].durationMs ?? 0 });
+                  this.#emit(this.#done(prepared[k], results[k]));
                   k++;
                   this.#emit({ type: 'start', name: prepared[k].file.name, direction, index: k + 1, total: prepared.length });
                 }
@@ -479,7 +497,8 @@ export class Migrator {
             }
           });
         }
-        this.#emit({ type: 'done', name: p.file.name, direction, durationMs: results[k].durationMs ?? 0 });
+        // prepared[k], not p: a run of TS migrations above advanced k past p to the last one it ran.
+        this.#emit(this.#done(prepared[k], results[k]));
       }
       return report;
     } catch (error) {
@@ -496,9 +515,14 @@ export class Migrator {
         error instanceof MigrationBodyError
           ? error.info
           : { name: files[k].name, file: files[k].file, message: String((error as Error)?.message ?? error), sqlstate: (error as { code?: string })?.code };
-      if (error instanceof MigrationBodyError && error.unlocated && !options.singleTransaction) {
-        const { locateFailure } = await import('./locate-failure.js');
-        failure = await locateFailure(database, `set local ${lockTimeout}`, failure, error.unlocated);
+      if (failure.sqlstate === LOCK_NOT_AVAILABLE_SQLSTATE && database.capabilities.concurrentSessions) {
+        // Who it waited for, while they may still hold it (a `lock table` in an open psql, a long report).
+        const blockers = await lockBlockers(database, this.#lockPid === null ? [] : [this.#lockPid]).catch(() => []);
+        if (blockers.length) {
+          failure = { ...failure, message: `${failure.message}; sessions holding locks when it gave up: ${blockers.map(describeSession).join('; ')}` };
+          throw new MigrationFailedError(failure, report, this.#cwd,
+            `end ${blockers.length > 1 ? 'those sessions\' transactions' : 'that session\'s transaction'} (pg_terminate_backend(${blockers[0].pid}) if it is stuck), or raise --ddl-lock-timeout, then run again`);
+        }
       }
       const dropped = error instanceof MigrationBodyError ? undefined : this.#store.droppedTable(error);
       if (dropped) {
@@ -509,6 +533,11 @@ export class Migrator {
       }
       throw new MigrationFailedError(failure, report, this.#cwd);
     }
+  }
+
+  /** The 'done' event of `p`, from its result (the one place names and durations are taken from). */
+  #done(p: Prepared, result: MigrationResult): MigrateEvent {
+    return { type: 'done', name: p.file.name, direction: p.direction, durationMs: result.durationMs ?? 0, ...(p.empty ? { empty: true } : {}) };
   }
 
   /**
@@ -533,7 +562,7 @@ export class Migrator {
     await database.session(async (client) => {
       const started = performance.now();
       try {
-        await client.query(message);
+        await client.script(message);
       } catch (error) {
         await client.query(`rollback; ${database.resetSql}`).catch(() => {});
         if (isConnectionLost(error)) throw error;
@@ -542,9 +571,10 @@ export class Migrator {
         const inSection = Number.isFinite(position) && position > 0
           ? position > begin.length && position <= begin.length + Array.from(script.sql).length
           : !this.#store.droppedTable(error);
-        throw inSection ? await script.failure(error, begin.length) : error;
+        // `begin` is two statements (BEGIN, SET LOCAL): the section's first is the message's third.
+        throw inSection ? await script.failure(error, begin.length, 2) : error;
       }
-      results[k] = { name, direction: p.direction, status: 'success', durationMs: Math.round(performance.now() - started) };
+      results[k] = { name, direction: p.direction, status: 'success', durationMs: Math.round(performance.now() - started), ...(p.empty ? { empty: true } : {}) };
     });
   }
 

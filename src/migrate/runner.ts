@@ -9,6 +9,7 @@ import { parseSqlMigration, type SqlSection } from './sql-file.js';
 import { isBlank, parseStatements, SqlParseError, type Statement } from './statements.js';
 import type { MigrationFile } from './files.js';
 import { inUserCode } from '../user-code.js';
+import { completedStatements } from '../driver/script-progress.js';
 
 export type Direction = 'up' | 'down';
 
@@ -22,6 +23,8 @@ export interface Prepared {
   /** For --dry-run of SQL: the text that would run. */
   sqlText?: string;
   hasBody: boolean;
+  /** A SQL section with no statements (an empty down): running it changes nothing but the bookkeeping. */
+  empty?: boolean;
   /**
    * A transactional SQL section, which the migrator sends in one message with its own statements
    * (BEGIN, bookkeeping, COMMIT): one round trip per migration.
@@ -34,9 +37,10 @@ export interface SqlScript {
   sql: string;
   /**
    * What the section's failure means for the report; `at` is where `sql` starts in the message that
-   * was sent (in characters: Postgres's `position` counts from the start of the message).
+   * was sent (in characters: Postgres's `position` counts from the start of the message), and
+   * `before` how many statements of the message come before it.
    */
-  failure(error: unknown, at: number): Promise<MigrationBodyError>;
+  failure(error: unknown, at: number, before: number): Promise<MigrationBodyError>;
 }
 
 export interface RetryEvent {
@@ -52,15 +56,8 @@ export interface FailureInfo extends SqlErrorInfo {
   file: string;
 }
 
-/** What the migrator needs to find which statement of a failed script failed (locate-failure.ts). */
-export interface Unlocated {
-  text: string;
-  section: SqlSection;
-  statements: Statement[];
-}
-
 export class MigrationBodyError extends Error {
-  constructor(readonly info: FailureInfo, readonly original: unknown, readonly unlocated?: Unlocated) {
+  constructor(readonly info: FailureInfo, readonly original: unknown) {
     super(info.message);
   }
 }
@@ -73,15 +70,18 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
     // (mayHoldViolation); its statements are needed only to say where it failed.
     const checked = section && (!section.transaction || mayHoldViolation(section.sql)) ? await checkedStatements(file, parsed.text, section, direction) : undefined;
     const statements = async () => checked ?? (section ? await parseStatements(section.sql).catch(() => []) : []);
+    // Only where a failure without a position was: the boundaries already parsed, or found cheaply.
+    const boundaries = async () => checked ?? (section ? await statementBoundaries(section.sql) : []);
     return {
       file,
       direction,
       transaction: section?.transaction ?? true,
       hasBody: !!section,
+      empty: !!section && isBlank(section.sql),
       sqlText: section?.sql.trim(),
-      run: (db) => runSqlSection(db, file, parsed.text, section!, statements),
+      run: (db) => runSqlSection(db, file, parsed.text, section!, statements, boundaries),
       script: section?.transaction
-        ? { sql: section.sql, failure: async (error, at) => sectionFailure(file, parsed.text, section, { offset: 0, whole: true }, await statements(), shifted(error, at)) }
+        ? { sql: section.sql, failure: async (error, at, before) => sectionFailure(file, parsed.text, section, { offset: 0, whole: true, before }, await boundaries(), shifted(error, at)) }
         : undefined,
     };
   }
@@ -157,30 +157,55 @@ async function checkedStatements(file: MigrationFile, text: string, section: Sql
  * statement by statement (Postgres refuses CREATE INDEX CONCURRENTLY in the implicit transaction of
  * a multi-statement script). A section with no statements (an empty down) runs nothing.
  */
-async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string, section: SqlSection, statementsOf: () => Promise<Statement[]>): Promise<void> {
+async function runSqlSection(db: Kysely<any>, file: MigrationFile, text: string, section: SqlSection, statementsOf: () => Promise<Statement[]>, boundaries: () => Promise<Boundary[]>): Promise<void> {
   if (isBlank(section.sql)) return;
-  const pieces = section.transaction ? [{ sql: section.sql, offset: 0, whole: true }] : (await statementsOf()).map((s) => ({ ...s, whole: false }));
+  const pieces = section.transaction ? [{ sql: section.sql, offset: 0, whole: true, before: 0 }] : (await statementsOf()).map((s) => ({ ...s, whole: false, before: 0 }));
   const { sql } = await import('kysely');
   for (const piece of pieces) {
     try {
       await sql.raw(piece.sql).execute(db);
     } catch (error) {
-      throw sectionFailure(file, text, section, piece, await statementsOf(), error);
+      throw sectionFailure(file, text, section, piece, piece.whole ? await boundaries() : [], error);
     }
   }
 }
 
 /**
- * The report of a failed section (or statement of one): where Postgres said, or without a position
- * the failing statement when it ran alone (or is the section's only one); otherwise the migrator
- * finds it after the rollback (locate-failure.ts).
+ * The report of a failed section (or statement of one): where Postgres said; without a position
+ * (a constraint violation, a timeout, a RAISE), the statement that failed: the one that ran alone,
+ * or the section's statement at the index the driver counted (the statements the server completed
+ * before the error, `before` of them dbctl's own). Nothing runs again to find it: a re-run would
+ * repeat a slow statement and what no rollback undoes (sequences), and double a large section's
+ * time and memory. Without a count (PGlite inside --single-transaction) the report names the
+ * migration without a line.
  */
-function sectionFailure(file: MigrationFile, text: string, section: SqlSection, piece: { offset: number; whole: boolean }, statements: Statement[], error: unknown): MigrationBodyError {
+function sectionFailure(file: MigrationFile, text: string, section: SqlSection, piece: { offset: number; whole: boolean; before: number }, statements: Boundary[], error: unknown): MigrationBodyError {
   const info = describeSqlError(error, { text, offset: section.offset + piece.offset });
-  const alone = piece.whole ? (statements.length === 1 ? statements[0] : undefined) : piece;
-  if (info.line === undefined && alone) Object.assign(info, statementLocation(text, section.offset + alone.offset));
-  const unlocated = info.line === undefined && piece.whole && statements.length > 1 ? { text, section, statements } : undefined;
-  return new MigrationBodyError({ ...info, name: file.name, file: file.file }, error, unlocated);
+  const completed = completedStatements(error);
+  const counted = completed === undefined ? undefined : statements[completed - piece.before];
+  const failed = piece.whole ? (statements.length === 1 ? statements[0] : counted) : piece;
+  if (info.line === undefined && failed) Object.assign(info, statementLocation(text, section.offset + failed.offset));
+  return new MigrationBodyError({ ...info, name: file.name, file: file.file }, error);
+}
+
+/** Where a statement of a section starts. */
+type Boundary = Pick<Statement, 'offset'>;
+
+/** Above this, Postgres's parser costs seconds and hundreds of MB (5 MB: ~8 s, ~280 MB) just to say where a failure was. */
+const PARSE_FOR_LOCATION_MAX = 1_000_000;
+
+/**
+ * Where each statement of a section starts, as the server split them, at the least cost: the
+ * lexical splitter (split.ts: quotes, dollar quotes, comments; megabytes in a fraction of a second)
+ * agrees with the server's parser except inside a `BEGIN ATOMIC … END` body or a multi-action
+ * `CREATE RULE … DO (…; …)`, whose inner semicolons it would take for ends. Where one of those
+ * appears, Postgres's own parser decides, if the section is small enough to parse cheaply;
+ * otherwise the failure is reported without a line rather than with a wrong one.
+ */
+async function statementBoundaries(sql: string): Promise<Boundary[]> {
+  const { codeOutsideQuotes, splitStatements } = await import('./split.js');
+  if (!/\bbegin\s+atomic\b|\brule\b/i.test(codeOutsideQuotes(sql))) return splitStatements(sql);
+  return sql.length <= PARSE_FOR_LOCATION_MAX ? parseStatements(sql).catch(() => []) : [];
 }
 
 /** The error with its `position` counted from `at` instead of from the start of the message. */

@@ -1,9 +1,10 @@
 /**
  * Splits a SQL script into statements lexically, honouring quotes (E'' escapes too), dollar quotes,
- * comments and identifiers. Used only to cut pg_dump's data into batches (src/backup/sql-loader.ts),
- * where speed matters (8 MB in ~0.2 s; Postgres's parser takes seconds) and the text is plain
- * INSERTs. Migrations are split by Postgres's own parser (statements.ts), which also knows
- * `BEGIN ATOMIC … END` bodies.
+ * comments and identifiers. Used where speed matters (8 MB in ~0.2 s; Postgres's parser takes
+ * seconds): to cut pg_dump's data into batches (src/backup/sql-loader.ts), and to find where the
+ * statement a failed migration section stopped at starts (runner.ts, which leaves sections with
+ * `BEGIN ATOMIC` or `RULE` to the parser). Migrations are checked and split by Postgres's own parser
+ * (statements.ts), which also knows `BEGIN ATOMIC … END` bodies.
  */
 export interface Statement {
   sql: string;

@@ -192,7 +192,7 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
       const r = await runArgv(['migrate', 'up', '--lock-timeout', '1s'], { cwd, env: { DATABASE_URL: t.url } });
       expect(r.code).toBe(6);
       expect(r.stderr).toMatch(/waiting for the migration run lock held by pid \d+ \(deploy-42/);
-      expect(r.stderr).toMatch(/error: timed out after 1\.0 s waiting for the migration run lock held by pid \d+ \(deploy-42/);
+      expect(r.stderr).toMatch(/error: timed out after 1\.0 s waiting for the migration run lock held by pid \d+ \(deploy-42, user postgres, /);
     } finally {
       await holder.end();
     }
@@ -225,6 +225,25 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/002_alter: lock_timeout \(canceling statement due to lock timeout\); retry 1/);
     expect(r.stdout).toContain('applied  002_alter');
+  });
+
+  it('a migration that gives up on lock_timeout names the session holding the lock', async () => {
+    const t = await freshDatabase(native!);
+    const cwd = project({ '001_t.sql': createTable('t') });
+    expect((await runArgv(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } })).code).toBe(0);
+    writeFiles(cwd, { 'migrations/002_alter.sql': sqlMigration('alter table t add column note text;', 'alter table t drop column note;') });
+    const blocker = new pg.Client({ connectionString: t.url, application_name: 'report-7' });
+    await blocker.connect();
+    try {
+      await blocker.query('begin; lock table t in access share mode');
+      const r = await runArgv(['migrate', 'up', '--ddl-lock-timeout', '50ms'], { cwd, env: { DATABASE_URL: t.url } });
+      expect(r.code).not.toBe(0);
+      const pid = (await blocker.query('select pg_backend_pid() as pid')).rows[0].pid;
+      expect(r.stderr).toMatch(new RegExp(`error: migration 002_alter failed \\(SQLSTATE 55P03\\): canceling statement due to lock timeout; sessions holding locks when it gave up: pid ${pid} \\(report-7, user postgres, from 127\\.0\\.0\\.1, idle in transaction since \\S+: begin; lock table t in access share mode\\)$`, 'm'));
+      expect(r.stderr).toContain(`pg_terminate_backend(${pid})`);
+    } finally {
+      await blocker.end();
+    }
   });
 
   it('names the user and hides the password when authentication fails', async () => {

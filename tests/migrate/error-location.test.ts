@@ -38,6 +38,23 @@ describe.each(backends)('where a failure without a position is, on $name', (back
     expect(zero.failure).toMatchObject({ sqlstate: '22012', line: 2, col: 36 });
   });
 
+  it('counts a BEGIN ATOMIC body and a multi-action rule as one statement each, as the server does', async () => {
+    const p = await migrationProject(backend, {
+      '001_atomic.sql': sqlMigration(
+        [
+          'create table t (id int primary key);',
+          'create table log (id int);',
+          'create function f() returns int language sql begin atomic; select 1; select 2; end;',
+          'create rule r as on insert to t do also (insert into log values (new.id); insert into log values (new.id));',
+          'insert into t values (1);',
+          'insert into t values (1);',
+        ].join('\n'),
+      ),
+    });
+    const error = await p.migrator.up().catch((e) => e);
+    expect(error.failure).toMatchObject({ sqlstate: '23505', line: 7, col: 1 });
+  });
+
   it('names the failing statement of a transaction:false section, the rest of it not run', async () => {
     const p = await migrationProject(backend, {
       '001_t.sql': createTable('t'),

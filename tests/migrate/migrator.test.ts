@@ -185,10 +185,21 @@ drop schema app cascade;
     expect(error).toBeUndefined();
     const report = await p.migrator.up();
     expect(names(report.results)).toEqual(['002_b']);
+    // The report says so too (`migrate up --json` prints it), not only the event.
+    expect(report.adopted).toEqual(['001_a']);
     expect(p.events.some((e) => e.type === 'adopted')).toBe(true);
     const [adopted] = await p.query(`select applied_by, checksum from public.dbctl_migration where name = '001_a'`);
     expect(adopted.applied_by).toBe('adopted');
     expect(adopted.checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect((await p.migrator.up()).adopted).toBeUndefined();
+  });
+
+  it('reports what it adopted when nothing else is pending', async () => {
+    const p = await migrationProject(backend, { '001_a.sql': createTable('a') });
+    const kysely = new KyselyMigrator({ db: p.database.db, provider: { getMigrations: async () => ({ '001_a': { up: async () => {} } }) } });
+    expect((await kysely.migrateToLatest()).error).toBeUndefined();
+    const report = await p.migrator.up();
+    expect(report).toMatchObject({ results: [], adopted: ['001_a'] });
   });
 
   it('keeps bookkeeping tables in a configured schema', async () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { LintReport } from '../../lint/index.js';
 import type { RoundTripResult } from '../../migrate-test/index.js';
 import type { PeerAdoption } from '../../migrate/adopt-peers.js';
+import { describeSession } from '../../migrate/lock.js';
 import type { MigrateEvent, RunReport, StatusReport } from '../../migrate/migrator.js';
 import type { CommandContext } from '../context.js';
 import { table } from '../output.js';
@@ -12,7 +13,7 @@ export function renderMigrateEvent(ctx: CommandContext, event: MigrateEvent): vo
   switch (event.type) {
     case 'lock-wait': {
       const h = event.holder;
-      out.info(c.yellow('waiting for the migration run lock') + (h ? ` held by pid ${h.pid} (${h.applicationName || '?'}${h.client ? ` from ${h.client}` : ''}, since ${h.since})` : ''));
+      out.info(c.yellow('waiting for the migration run lock') + (h ? ` held by ${describeSession(h)}` : ''));
       break;
     }
     case 'retry':
@@ -29,7 +30,10 @@ export function renderMigrateEvent(ctx: CommandContext, event: MigrateEvent): vo
       break;
     case 'done':
       out.status(undefined);
-      if (!out.json) out.line(`${c.green(event.direction === 'up' ? '↑ applied ' : '↓ reverted')} ${event.name} ${c.dim(`(${event.durationMs} ms)`)}`);
+      if (out.json) break;
+      // An empty section ran nothing: only the record of it changed, and the line says so.
+      if (event.empty) out.line(`${c.green(event.direction === 'up' ? '↑ recorded ' : '↓ unrecorded')} ${event.name} ${c.dim(`(its ${event.direction} section is empty: nothing ran)`)}`);
+      else out.line(`${c.green(event.direction === 'up' ? '↑ applied ' : '↓ reverted')} ${event.name} ${c.dim(`(${event.durationMs} ms)`)}`);
       break;
     case 'dry-run':
       if (!out.json) {
@@ -43,17 +47,31 @@ export function renderMigrateEvent(ctx: CommandContext, event: MigrateEvent): vo
   }
 }
 
+/** The closing line of a run: what it did, in the words of what happened (baselined, re-applied, nothing). */
 export function renderRun(ctx: CommandContext, report: RunReport): void {
   const { out } = ctx;
   out.result({ ok: true, ...report });
-  if (report.dryRun) {
-    out.line(out.color.dim(`dry run: ${report.results.length} migration(s), nothing changed`));
-  } else if (report.results.length === 0) {
-    out.line(report.direction === 'up' ? 'nothing to apply: the database is up to date' : 'nothing to revert');
-  } else {
-    const ms = report.results.reduce((t, r) => t + (r.durationMs ?? 0), 0);
-    out.line(`${report.direction === 'up' ? 'applied' : 'reverted'} ${report.results.length} migration(s) in ${ms} ms${report.batch ? ` (batch ${report.batch})` : ''}`);
+  out.line(runSummary(report, out.color.dim));
+}
+
+export function runSummary(report: RunReport, dim: (s: string) => string = (s) => s): string {
+  const { results } = report;
+  const ms = results.reduce((t, r) => t + (r.durationMs ?? 0), 0);
+  const batch = report.batch ? ` (batch ${report.batch})` : '';
+  if (report.dryRun) return dim(`dry run: ${results.length} migration(s), nothing changed`);
+  if (report.kind === 'baseline') {
+    return results.length
+      ? `baselined ${results.length} migration(s) up to ${results[results.length - 1].name}: marked applied without running them${batch}`
+      : 'nothing to baseline: every migration up to it is already applied';
   }
+  if (report.kind === 'redo') {
+    const name = results[0]?.name;
+    return name ? `reverted ${name}, re-applied ${name} in ${ms} ms${batch}` : 'nothing to redo: no migration is applied';
+  }
+  if (results.length === 0) return report.direction === 'up' ? 'nothing to apply: the database is up to date' : 'nothing to revert';
+  const empty = results.filter((r) => r.empty).length;
+  const ran = `${report.direction === 'up' ? 'applied' : 'reverted'} ${results.length} migration(s) in ${ms} ms${batch}`;
+  return empty ? `${ran}; ${empty} of them had an empty ${report.direction} section, so only the record changed` : ran;
 }
 
 export function renderStatus(ctx: CommandContext, report: StatusReport): void {
