@@ -47,6 +47,14 @@ export function connectionErrorFor(error: unknown, target: Extract<Target, { kin
       }, 'host_not_found');
   }
   const reason = redact(e.message ?? String(error)).replace(/\s+/g, ' ');
+  // node-postgres's own SCRAM step fails before the server could say 28P01 (no password given).
+  if (/^SASL: /.test(e.message ?? '')) {
+    const why = /client password must be/.test(e.message ?? '') ? 'the server asks for a password and the URL gives none' : reason;
+    return new ConnectionError(`authentication failed for user "${target.user}" at ${where}: ${why}`, {
+      hint: 'check the user name and password in --url / DATABASE_URL',
+      data,
+    }, 'auth_failed');
+  }
   // The one rule for a session that ends while connecting (57P01/57P02/57P03, a socket closed right
   // after it opened): it is a lost connection, said as every lost connection is said.
   if (isLostSession(error)) return connectionLostError(`the connect to ${where}`, error, `nothing had run yet${gaveUp}`, data);
