@@ -18,13 +18,15 @@ const TLS_REFUSED = /server does not support SSL/i;
  * refuses new ones with 57P03 until it accepts them).
  */
 export function isTransientConnectError(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return UNREACHABLE.includes(e.code ?? '') || /timeout expired/i.test(e.message ?? '') || isLostSession(error);
+  const e = error as { code?: string; message?: string; syscall?: string };
+  // ENOENT on connect: a Unix socket the server has not created yet.
+  const noSocketYet = e.code === 'ENOENT' && e.syscall === 'connect';
+  return UNREACHABLE.includes(e.code ?? '') || noSocketYet || /timeout expired/i.test(e.message ?? '') || isLostSession(error);
 }
 
 /** One clear line for each way a connection fails; the password never appears. */
 export function connectionErrorFor(error: unknown, target: Extract<Target, { kind: 'pg' }>, waitedMs: number): ConnectionError {
-  const e = error as { code?: string; message?: string; path?: string };
+  const e = error as { code?: string; message?: string; path?: string; syscall?: string };
   const where = describeTarget(target);
   const data = { host: target.host, port: target.port, database: target.database, user: target.user, sqlstate: e.code };
   const gaveUp = waitedMs > 0 ? ` (gave up after ${(waitedMs / 1000).toFixed(1)} s)` : '';
@@ -58,7 +60,7 @@ export function connectionErrorFor(error: unknown, target: Extract<Target, { kin
   // The one rule for a session that ends while connecting (57P01/57P02/57P03, a socket closed right
   // after it opened): it is a lost connection, said as every lost connection is said.
   if (isLostSession(error)) return connectionLostError(`the connect to ${where}`, error, `nothing had run yet${gaveUp}`, data);
-  if (e.code === 'ENOENT' && e.path) {
+  if (e.code === 'ENOENT' && e.syscall === 'open' && e.path) {
     // sslrootcert / sslcert / sslkey name a file node-postgres reads while connecting.
     return new ConnectionError(`cannot read ${e.path}, named in the URL of ${where}: no such file`, {
       hint: 'fix sslrootcert / sslcert / sslkey in --url / DATABASE_URL',

@@ -90,7 +90,7 @@ describe.runIf(native)('dbctl db wait gives up at once on what waiting cannot fi
     { name: 'a role that does not exist', url: (b) => withQuery(b, '', (u) => void (u.username = 'dbctl_no_such_role')), code: 'auth_failed', message: /^error: authentication failed for user "dbctl_no_such_role" at /m },
   ];
 
-  it.each(cases)('$name: exit 3 at once, one error line, no retry', async ({ url, code, message, needsNoSsl }, { skip }) => {
+  it.for(cases)('$name: exit 3 at once, one error line, no retry', async ({ url, code, message, needsNoSsl }, { skip }) => {
     const t = await freshDatabase(native!);
     if (needsNoSsl && (await serverSsl(t.url)) === 'on') skip('TEST_DATABASE_URL\'s server speaks TLS: this case needs one that does not');
     const cwd = tempProject();
