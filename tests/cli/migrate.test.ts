@@ -199,8 +199,16 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
       expect(waiting, '002_slow never started').toBe(true);
       child.kill('SIGKILL');
       await closed;
-      // The orphaned session goes on once the lock is let go, and dies at its next write to the
-      // dead client (or at client_connection_check_interval): its transaction never commits.
+      // A SQL migration goes to the server in one message with its COMMIT: the killed run's session
+      // must be ended by the server (dbctl sets client_connection_check_interval) while 002 still
+      // waits, or it would go on to commit. Only once that session is gone is the lock let go.
+      let orphaned = true;
+      for (let i = 0; i < 600 && orphaned; i++) {
+        const { rows } = await admin.query(`select 1 from pg_stat_activity where datname = current_database() and query like '%from gate%' and pid <> pg_backend_pid()`);
+        orphaned = rows.length > 0;
+        if (orphaned) await sleep(50);
+      }
+      expect(orphaned, "the server never ended the killed run's session").toBe(false);
       await blocker.query('rollback');
       const status = await runArgv(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } });
       expect(status.json().migrations.map((m: any) => m.state)).toEqual(['applied', 'pending']);
