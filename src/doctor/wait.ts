@@ -12,14 +12,18 @@ export interface WaitOptions {
   onWait?: (reason: string) => void;
 }
 
-/** Failures that waiting cannot fix: give up at once instead of at the timeout. */
+/**
+ * Failures that waiting cannot fix: give up at once instead of at the timeout. A server that refuses
+ * the password or the TLS the URL asks for (or its certificate, or a TLS file the URL names) will do
+ * so on every attempt, and a bad URL or config stays bad.
+ *
+ * Everything else is "not yet" (dbmate's `wait` retries every failure): nothing listening (a server
+ * starting), a session ended while connecting (a restart: 57P01/57P03), a host name not in DNS yet
+ * (a compose service not created yet), a database an init script has not created yet. Only the
+ * timeout turns them into a ConnectionError (exit 3), naming the last reason.
+ */
 const FINAL = ['auth_failed', 'tls', 'usage', 'config'];
 
-/**
- * Polls until the database accepts a connection (and, with `migrated`, has nothing pending). A
- * server still starting, a database not created yet by an init script, or a host name not yet in
- * DNS are all "not yet"; only the timeout turns them into a ConnectionError (exit 3).
- */
 export async function waitForDatabase(options: WaitOptions): Promise<{ milliseconds: number; attempts: number; target: string }> {
   const { config } = options;
   const target = describeTarget(config.target);

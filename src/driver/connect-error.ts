@@ -1,20 +1,35 @@
 import { ConnectionError } from '../errors.js';
+import { connectionLostError, isLostSession } from './connection-lost.js';
 import { describeTarget, redact, type Target } from './url.js';
 
-/** Errors worth retrying while a server starts up or a container comes up. */
+/** A server not reachable yet: nothing listens, the network or DNS is not there yet, or it is slow. */
+const UNREACHABLE = ['ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
+
+/**
+ * Node's TLS verification failures (`err.code`): the certificate will not become trusted by waiting.
+ * A server that answers the TLS request with "no" has no code, only its message.
+ */
+const TLS_CODES = /^(?:ERR_TLS_|ERR_SSL_|EPROTO$)|CERT|SIGNATURE|ISSUER|HOSTNAME_MISMATCH/;
+const TLS_REFUSED = /server does not support SSL/i;
+
+/**
+ * Errors worth retrying while a server starts up or a container comes up: it is not reachable yet,
+ * or it ended the session while dbctl connected (a restarting server ends sessions with 57P01, then
+ * refuses new ones with 57P03 until it accepts them).
+ */
 export function isTransientConnectError(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', '57P03'].includes(e.code ?? '') ||
-    /timeout expired|Connection terminated unexpectedly|the database system is starting up/i.test(e.message ?? '')
-  );
+  const e = error as { code?: string; message?: string; syscall?: string };
+  // ENOENT on connect: a Unix socket the server has not created yet.
+  const noSocketYet = e.code === 'ENOENT' && e.syscall === 'connect';
+  return UNREACHABLE.includes(e.code ?? '') || noSocketYet || /timeout expired/i.test(e.message ?? '') || isLostSession(error);
 }
 
 /** One clear line for each way a connection fails; the password never appears. */
 export function connectionErrorFor(error: unknown, target: Extract<Target, { kind: 'pg' }>, waitedMs: number): ConnectionError {
-  const e = error as { code?: string; message?: string };
+  const e = error as { code?: string; message?: string; path?: string; syscall?: string };
   const where = describeTarget(target);
   const data = { host: target.host, port: target.port, database: target.database, user: target.user, sqlstate: e.code };
+  const gaveUp = waitedMs > 0 ? ` (gave up after ${(waitedMs / 1000).toFixed(1)} s)` : '';
   switch (e.code) {
     case '28P01':
     case '28000':
@@ -32,14 +47,35 @@ export function connectionErrorFor(error: unknown, target: Extract<Target, { kin
         hint: 'check the host name in --url / DATABASE_URL',
         data,
       }, 'host_not_found');
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-      return new ConnectionError(`TLS certificate of ${where} is not trusted`, {
-        hint: 'use sslmode=no-verify for a self-signed server certificate, or provide the CA',
-        data,
-      }, 'tls');
   }
   const reason = redact(e.message ?? String(error)).replace(/\s+/g, ' ');
+  // node-postgres's own SCRAM step fails before the server could say 28P01 (no password given).
+  if (/^SASL: /.test(e.message ?? '')) {
+    const why = /client password must be/.test(e.message ?? '') ? 'the server asks for a password and the URL gives none' : reason;
+    return new ConnectionError(`authentication failed for user "${target.user}" at ${where}: ${why}`, {
+      hint: 'check the user name and password in --url / DATABASE_URL',
+      data,
+    }, 'auth_failed');
+  }
+  // The one rule for a session that ends while connecting (57P01/57P02/57P03, a socket closed right
+  // after it opened): it is a lost connection, said as every lost connection is said.
+  if (isLostSession(error)) return connectionLostError(`the connect to ${where}`, error, `nothing had run yet${gaveUp}`, data);
+  if (e.code === 'ENOENT' && e.syscall === 'open' && e.path) {
+    // sslrootcert / sslcert / sslkey name a file node-postgres reads while connecting.
+    return new ConnectionError(`cannot read ${e.path}, named in the URL of ${where}: no such file`, {
+      hint: 'fix sslrootcert / sslcert / sslkey in --url / DATABASE_URL',
+      data,
+    }, 'tls');
+  }
+  if (TLS_CODES.test(e.code ?? '') || TLS_REFUSED.test(e.message ?? '')) {
+    const refused = TLS_REFUSED.test(e.message ?? '');
+    return new ConnectionError(`TLS to ${where} failed: ${reason}`, {
+      hint: refused
+        ? 'the server does not accept TLS: use sslmode=disable (node-postgres treats prefer and require as verify-full), or enable ssl on the server'
+        : 'use sslmode=no-verify for a self-signed server certificate, or provide the CA with sslrootcert',
+      data,
+    }, 'tls');
+  }
   if (isTransientConnectError(error)) {
     return new ConnectionError(`cannot connect to ${where}: ${reason} (gave up after ${(waitedMs / 1000).toFixed(1)} s)`, {
       hint: 'is the server running and reachable? start it (e.g. `docker compose up -d`) or raise --connect-timeout',

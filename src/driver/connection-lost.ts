@@ -1,14 +1,26 @@
-import { ConnectionError } from '../errors.js';
+import { ConnectionError, SQLSTATE_CODES } from '../errors.js';
 import { redact } from '../secrets.js';
 
 /**
- * SQLSTATEs and socket errors that mean the session is gone: the backend was terminated
- * (pg_terminate_backend: 57P01), the server shut down or restarted (57P01/57P02/57P03), or the socket
- * broke. A transaction in progress is rolled back by the server when its session dies, so what was
+ * The session is gone: the backend was terminated (pg_terminate_backend: 57P01), the server shut
+ * down, crashed or is not accepting sessions (57P01/57P02/57P03), or the socket broke. Which
+ * SQLSTATEs mean that is decided once, by the SQLSTATE table in src/errors.ts (its `connection_lost`
+ * rows). A transaction in progress is rolled back by the server when its session dies, so what was
  * interrupted never half-applies; the error must say so instead of crashing or blaming the SQL.
  */
-const LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT']);
+const LOST_SQLSTATES = new Set(Object.keys(SQLSTATE_CODES).filter((s) => SQLSTATE_CODES[s] === 'connection_lost'));
+const LOST_CODES = new Set([...LOST_SQLSTATES, 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT']);
 const LOST_MESSAGE = /Connection terminated|connection (?:was )?(?:closed|ended|lost)|Client has encountered a connection error|terminating connection|server closed the connection|not queryable/i;
+
+/**
+ * A session the server accepted and then ended, met while connecting: a lost SQLSTATE, or a socket
+ * closed (or reset) right after it opened. A refused or unreachable socket is not one: nothing was
+ * there to lose (while connecting that is "cannot connect", not "lost").
+ */
+export function isLostSession(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return (typeof e?.code === 'string' && (LOST_SQLSTATES.has(e.code) || e.code === 'ECONNRESET')) || (typeof e?.message === 'string' && /Connection terminated unexpectedly/i.test(e.message));
+}
 
 /** True when `error`, or any error in its `cause` chain, is a lost connection. */
 export function isConnectionLost(error: unknown): boolean {

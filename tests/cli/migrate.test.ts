@@ -107,16 +107,34 @@ describe('dbctl usage and connection errors', () => {
   });
 
   it('a second process on the same embedded database waits up to --lock-timeout, then exits 6 naming the holder', async () => {
-    const cwd = project({ '001_slow.sql': sqlMigration('select pg_sleep(4);') });
+    const cwd = project({ '.keep': '' });
+    // The first process holds the directory inside a migration that says it started and then waits
+    // for a file this test writes once the second has given up: it cannot finish early (and let go)
+    // however slow the machine, and the second is started only once the first surely holds it.
+    const started = path.join(cwd, 'started');
+    const release = path.join(cwd, 'release');
+    writeFiles(cwd, {
+      'migrations/001_hold.mjs': `import fs from 'node:fs';
+export async function up() {
+  fs.writeFileSync(${JSON.stringify(started)}, '');
+  while (!fs.existsSync(${JSON.stringify(release)})) await new Promise((r) => setTimeout(r, 20));
+}
+export async function down() {}
+`,
+    });
     const first = spawn(process.execPath, [BIN, 'migrate', 'up'], { cwd, env: envWithout(['DATABASE_URL']) });
+    let firstStderr = '';
+    first.stderr.on('data', (d) => (firstStderr += d));
+    const firstExit = new Promise<number | null>((r) => first.on('close', r));
     try {
-      // Wait until the first process holds the directory.
-      for (let i = 0; i < 200 && !fs.existsSync(`${cwd}/.dbctl/pglite.lock`); i++) await sleep(50);
+      for (let i = 0; i < 1200 && !fs.existsSync(started) && first.exitCode === null; i++) await sleep(50);
+      expect(fs.existsSync(started), `the first process never reached its migration: ${firstStderr}`).toBe(true);
       const second = await runCli(['migrate', 'status'], { cwd, env: { DBCTL_LOCK_TIMEOUT: '500ms' } });
       expect(second.code).toBe(6);
       expect(second.stderr).toMatch(new RegExp(`timed out after 0\\.5 s waiting for embedded database .*\\.dbctl/pglite: in use by another process \\(pid ${first.pid},`));
     } finally {
-      await new Promise((r) => first.on('close', r));
+      fs.writeFileSync(release, '');
+      expect(await firstExit, firstStderr).toBe(0);
     }
   });
 });
@@ -160,24 +178,45 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
 
   it('after kill -9 during a long migration, a rerun succeeds with no stale lock and the killed migration not applied', async () => {
     const t = await freshDatabase(native!);
-    const cwd = project({ '001_a.sql': createTable('a'), '002_slow.sql': sqlMigration('create table slow (id int);\nselect pg_sleep(2);', 'drop table slow;') });
-    const child = spawn(process.execPath, [BIN, 'migrate', 'up'], { cwd, env: { ...process.env, DATABASE_URL: t.url } });
+    // 002 waits on a table this test holds locked: it is surely in progress when the process is
+    // killed (a state seen in pg_stat_activity, not a 2 s sleep a slow start could outlast).
+    const cwd = project({ '001_a.sql': createTable('a'), '002_slow.sql': sqlMigration('create table slow (id int);\nselect count(*) from gate;', 'drop table slow;') });
     const admin = new pg.Client({ connectionString: t.url });
     await admin.connect();
+    const blocker = new pg.Client({ connectionString: t.url });
+    await blocker.connect();
     try {
-      for (let i = 0; i < 200; i++) {
-        const { rows } = await admin.query(`select 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(2)%' and pid <> pg_backend_pid()`);
-        if (rows.length) break;
-        await sleep(50);
+      await admin.query('create table gate (id int)');
+      await blocker.query('begin; lock table gate in access exclusive mode');
+      const child = spawn(process.execPath, [BIN, 'migrate', 'up'], { cwd, env: { ...process.env, DATABASE_URL: t.url } });
+      const closed = new Promise((r) => child.on('close', r));
+      let waiting = false;
+      for (let i = 0; i < 600 && !waiting; i++) {
+        const { rows } = await admin.query(`select 1 from pg_stat_activity where datname = current_database() and query like '%from gate%' and wait_event_type = 'Lock' and pid <> pg_backend_pid()`);
+        waiting = rows.length > 0;
+        if (!waiting) await sleep(50);
       }
+      expect(waiting, '002_slow never started').toBe(true);
       child.kill('SIGKILL');
-      await new Promise((r) => child.on('close', r));
+      await closed;
+      // A SQL migration goes to the server in one message with its COMMIT: the killed run's session
+      // must be ended by the server (dbctl sets client_connection_check_interval) while 002 still
+      // waits, or it would go on to commit. Only once that session is gone is the lock let go.
+      let orphaned = true;
+      for (let i = 0; i < 600 && orphaned; i++) {
+        const { rows } = await admin.query(`select 1 from pg_stat_activity where datname = current_database() and query like '%from gate%' and pid <> pg_backend_pid()`);
+        orphaned = rows.length > 0;
+        if (orphaned) await sleep(50);
+      }
+      expect(orphaned, "the server never ended the killed run's session").toBe(false);
+      await blocker.query('rollback');
       const status = await runArgv(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } });
       expect(status.json().migrations.map((m: any) => m.state)).toEqual(['applied', 'pending']);
       const rerun = await runArgv(['migrate', 'up', '--lock-timeout', '20s'], { cwd, env: { DATABASE_URL: t.url } });
       expect(rerun.code).toBe(0);
       expect(rerun.stdout).toContain('applied  002_slow');
     } finally {
+      await blocker.end();
       await admin.end();
     }
   });
@@ -208,17 +247,20 @@ describe.skipIf(!native)('dbctl migrate on a real server: concurrency and failur
     await blocker.connect();
     await blocker.query('begin; lock table t in access exclusive mode');
     const run = runArgv(['migrate', 'up', '--ddl-lock-timeout', '300ms'], { cwd, env: { DATABASE_URL: t.url } });
-    // Hold the lock until dbctl has been seen waiting on it, then long enough for one lock_timeout.
+    // Hold the lock until dbctl's first attempt has been seen waiting on it and then a later one (its
+    // query_start is newer): the first hit lock_timeout and was retried. A state, not a 600 ms sleep.
     // (Polled from another session: inside a transaction pg_stat_activity is a frozen snapshot.)
     const watcher = new pg.Client({ connectionString: t.url });
     await watcher.connect();
-    for (let i = 0; i < 400; i++) {
-      const { rows } = await watcher.query(`select 1 from pg_stat_activity where wait_event_type = 'Lock' and query like '%alter table t add%' and pid <> pg_backend_pid()`);
-      if (rows.length) break;
-      await sleep(25);
-    }
+    const attemptAfter = async (since: string) =>
+      (await watcher.query<{ started: string }>(`select query_start::text as started from pg_stat_activity where wait_event_type = 'Lock' and query like '%alter table t add%' and pid <> pg_backend_pid() and query_start > $1::timestamptz`, [since])).rows[0]?.started;
+    let first: string | undefined;
+    for (let i = 0; i < 800 && !(first = await attemptAfter('-infinity')); i++) await sleep(25);
+    expect(first, 'dbctl never waited on the lock').toBeDefined();
+    let retried: string | undefined;
+    for (let i = 0; i < 800 && !(retried = await attemptAfter(first!)); i++) await sleep(25);
     await watcher.end();
-    await sleep(600);
+    expect(retried, 'dbctl never retried after lock_timeout').toBeDefined();
     await blocker.query('commit');
     await blocker.end();
     const r = await run;

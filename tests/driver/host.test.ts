@@ -82,14 +82,29 @@ describe.each(backends)('Host ($name)', (backend) => {
   // A server-only race: a closed client's backend can stay in pg_stat_activity for a moment. An
   // embedded database is closed when close() resolves.
   it.runIf(backend.name === 'pg')('drops a database whose last session is closing as the drop starts (the backend may still be listed)', async () => {
-    const host = await open();
+    // The host's own sessions carry a name of their own, so the server shows when the drop has
+    // listed the database's sessions (its last query); only then does the held session close. The
+    // drop has surely seen it open, and must give it its second to go (a state, not a 200 ms timer).
+    const appName = `dbctl-test-drop-${process.pid}-${Date.now()}`;
+    const host = await openHostBeside(parseTarget(backend.serverUrl!, process.cwd()), os.tmpdir(), { applicationName: appName });
+    hosts.push(host);
     const n = name();
     const { url } = await host.create(n);
     const held = await openDatabase({ url });
     await held.query('select 1');
-    const closing = new Promise((resolve) => setTimeout(resolve, 200)).then(() => held.close());
-    expect(await host.drop(n)).toMatchObject({ dropped: true });
-    await closing;
+    const observer = await openDatabase({ url: backend.serverUrl!, kysely: false, poolSize: 1 });
+    try {
+      const dropping = host.drop(n);
+      dropping.catch(() => {}); // awaited below
+      const listed = async () => (await observer.query(`select 1 from pg_catalog.pg_stat_activity where application_name = $1 and query like '%from pg_catalog.pg_stat_activity%'`, [appName])).rows.length > 0;
+      for (let i = 0; i < 2000 && !(await listed()); i++);
+      expect(await listed(), 'the drop never listed the sessions').toBe(true);
+      await held.close();
+      expect(await dropping).toMatchObject({ dropped: true });
+    } finally {
+      await held.close().catch(() => {});
+      await observer.close();
+    }
   });
 
   it('runs work under a host-wide lock, and a second taker times out while it is held (exit 6)', async () => {

@@ -42,7 +42,9 @@ describe.each(backends)('a run of TS migrations on $name', (backend) => {
     try {
       await blocker.query('begin; lock table t in access exclusive mode');
       const run = migrator.up();
-      await new Promise((r) => setTimeout(r, 900));
+      // The lock is let go once 003 has hit lock_timeout and is being retried (its 'retry' event),
+      // not after a fixed 900 ms a slow machine might not reach 003 in.
+      for (let i = 0; i < 600 && !p.events.some((e) => e.type === 'retry'); i++) await new Promise((r) => setTimeout(r, 50));
       await blocker.query('commit');
       const report = await run;
       expect(report.results.map((r) => [r.name, r.status])).toEqual([['002_log', 'success'], ['003_alter', 'success']]);

@@ -1,5 +1,9 @@
+import net from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { connectionErrorFor, isTransientConnectError } from '../../src/driver/connect-error.js';
+import { parseTarget } from '../../src/driver/url.js';
+import { SQLSTATE_CODES } from '../../src/errors.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 import { runArgv } from '../helpers/argv.js';
 import { runCli, tempProject, type CliResult } from '../helpers/cli.js';
@@ -57,10 +61,23 @@ describe.runIf(native)('a lost connection mid-run (server)', () => {
 
   it('while holding the run lock: the migration in progress does not commit, nothing after it runs', async () => {
     const t = await freshDatabase(native!);
-    const cwd = tempProject({ 'migrations/001_slow.sql': sleepy(3), 'migrations/002_next.sql': '-- migrate:up\ncreate table next (id int);\n' });
-    const lockSession = `pid in (select pid from pg_locks where locktype = 'advisory' and granted)`;
-    const r = await interrupt(t.url, cwd, ['migrate', 'up'], lockSession);
-    expectCleanFailure(r, /migrate up \(001_slow\): the migration run lock's session was terminated/, /001_slow was rolled back/);
+    // 001 waits on a table this test holds locked (a state, not a sleep): the run lock's session is
+    // terminated while 001 is surely in progress, and only then is 001 let go towards its commit.
+    const gated = '-- migrate:up\ncreate table slow (id int);\nselect count(*) from gate;\n-- migrate:down\ndrop table slow;\n';
+    const cwd = tempProject({ 'migrations/001_slow.sql': gated, 'migrations/002_next.sql': '-- migrate:up\ncreate table next (id int);\n' });
+    const blocker = new pg.Client({ connectionString: t.url });
+    await blocker.connect();
+    try {
+      await blocker.query('create table gate (id int)');
+      await blocker.query('begin; lock table gate in access exclusive mode');
+      const release = () => void blocker.query('rollback').catch(() => {});
+      const migrating = `exists (select 1 from pg_stat_activity m where m.query like '%from gate%' and m.wait_event_type = 'Lock' and m.pid <> pg_backend_pid())`;
+      const lockSession = `pid in (select pid from pg_locks where locktype = 'advisory' and granted)`;
+      const r = await interrupt(t.url, cwd, ['migrate', 'up'], `${migrating} and ${lockSession}`, {}, release);
+      expectCleanFailure(r, /migrate up \(001_slow\): the migration run lock's session was terminated/, /001_slow was rolled back/);
+    } finally {
+      await blocker.end();
+    }
     const status = (await runArgv(['migrate', 'status', '--json'], { cwd, env: { DATABASE_URL: t.url } })).json();
     expect(status.summary).toMatchObject({ applied: 0, pending: 2 });
   });
@@ -106,10 +123,52 @@ describe.runIf(native)('a lost connection mid-run (server)', () => {
       // The lock is released once the snapshot session is gone (not on a timer: a slow start would
       // let the backup finish first), so pg_dump goes on and meets the dead snapshot.
       const release = () => void blocker.query('rollback').catch(() => {});
-      const result = await interrupt(t.url, cwd, ['backup', '--out', `${cwd}/b.dump`], "application_name = 'dbctl' and xact_start is not null", {}, release);
+      // Only once pg_dump's own session waits for that lock (found by what the server shows: its
+      // LOCK TABLE on t, whatever its application name): by then dbctl has connected and exported
+      // its snapshot, and the snapshot session is the one doing the work. Before that, a dbctl
+      // session in a transaction may be the connect's own first query (issue 29, item 16).
+      const dumpWaits = `exists (select 1 from pg_stat_activity d join pg_locks l on l.pid = d.pid where l.relation = 't'::regclass and not l.granted and d.query ilike 'lock table%')`;
+      const snapshotSession = `application_name = 'dbctl' and xact_start is not null and query not ilike 'lock table%'`;
+      const result = await interrupt(t.url, cwd, ['backup', '--out', `${cwd}/b.dump`], `${dumpWaits} and ${snapshotSession}`, {}, release);
       expectCleanFailure(result, /dbctl backup/, /rolled back/);
     } finally {
       await blocker.end();
     }
+  });
+});
+
+/**
+ * A session that ends while dbctl connects is a lost connection too (issue 29, item 16): the server
+ * terminated it (57P01), crashed (57P02), is not accepting sessions (57P03), or the socket closed
+ * right after it opened. The user reads "lost the connection to the database during …" whichever
+ * moment it was, and a connect retries it within --connect-timeout (a restart looks like this).
+ */
+describe('a session ended while connecting', () => {
+  it('a socket that closes right after it opens: retried, then one "lost the connection" line, exit 3', async () => {
+    const server = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    try {
+      const cwd = tempProject({ 'migrations/.keep': '' });
+      const r = await runArgv(['migrate', 'status', '--connect-timeout', '500ms', '--json', '--url', `postgres://app:s3cretpw@127.0.0.1:${port}/app`], { cwd });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.json().error).toMatchObject({ code: 'connection_lost', message: expect.stringMatching(new RegExp(`^lost the connection to the database during the connect to 127\\.0\\.0\\.1:${port}/app: Connection terminated unexpectedly; nothing had run yet \\(gave up after`)) });
+      expect(r.stdout + r.stderr).not.toContain('s3cretpw');
+    } finally {
+      server.close();
+    }
+  });
+
+  // Every SQLSTATE the one table in src/errors.ts calls a lost connection, so the next one added there
+  // is covered: the error a connect meets says "lost", and a connect retries it.
+  const lost = Object.keys(SQLSTATE_CODES).filter((s) => SQLSTATE_CODES[s] === 'connection_lost');
+  it.each(lost)('SQLSTATE %s met while connecting is a lost connection, retried', (sqlstate) => {
+    const target = parseTarget('postgres://app@db.example:5432/app', process.cwd());
+    if (target.kind !== 'pg') throw new Error('a server URL parses to a server target');
+    const error = Object.assign(new Error('terminating connection due to administrator command'), { code: sqlstate, severity: 'FATAL' });
+    expect(isTransientConnectError(error)).toBe(true);
+    const mapped = connectionErrorFor(error, target, 2000);
+    expect(mapped).toMatchObject({ code: 'connection_lost', exitCode: 3 });
+    expect(mapped.message).toBe('lost the connection to the database during the connect to db.example:5432/app: terminating connection due to administrator command; nothing had run yet (gave up after 2.0 s)');
   });
 });
