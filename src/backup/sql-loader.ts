@@ -89,8 +89,9 @@ export function splitDump(text: string, knownSettings: Set<string>, file = 'the 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const atCode = lexer.atCode;
-    if (atCode && line.startsWith('\\') && !isPgDumpRestrict(line)) {
-      throw new RefusedError(`${file}:${i + 1}: refused: a psql meta-command (${line.split(/\s/)[0]}) outside COPY data; a pg_dump dump holds none`, {
+    // psql reads a backslash after leading blanks as a meta-command too.
+    if (atCode && /^\s*\\/.test(line) && !isPgDumpRestrict(line)) {
+      throw new RefusedError(`${file}:${i + 1}: refused: a psql meta-command (${line.trim().split(/\s/)[0]}) outside COPY data; a pg_dump dump holds none`, {
         hint: 'a backup file is executable input: restore only dumps dbctl backup wrote, from a place only you can write to',
         data: { file, line: i + 1 },
       }, 'unsafe_backup');
