@@ -84,11 +84,14 @@ export function runChild(bin: string, args: string[], options: ChildOptions = {}
       child.stdin?.destroy();
       if (failed) return reject(failed);
       if (signal?.aborted) return reject(signal.reason);
-      // sh: 127 "not found", 126 "cannot execute", with the shell's message and nothing else.
-      if (WATCHED && (code === 127 || code === 126) && !stdout && /dbctl-child: \d+: |not found|Permission denied/.test(stderr) && stderr.trim().split('\n').length === 1) {
-        return reject(new ChildStartError(bin, code === 127 ? 'ENOENT' : 'EACCES'));
-      }
+      // The shell's own message about the program it could not start (its name, `dbctl-child`, first).
+      const start = WATCHED && code !== 0 ? new RegExp(`^dbctl-child: \\d+: ${escapeRegExp(bin)}: (not found|Permission denied)`, 'm').exec(stderr) : null;
+      if (start) return reject(new ChildStartError(bin, start[1] === 'not found' ? 'ENOENT' : 'EACCES'));
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

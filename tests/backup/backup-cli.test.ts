@@ -136,7 +136,7 @@ describe.each(backends)('dbctl backup / restore on $name', (backend) => {
     }
     const withPassword = src.url.replace('://postgres@', '://postgres:s3cret-pw@');
     const missing = await p.run(['--url', withPassword, 'backup'], { PG_DUMP: '/nonexistent/pg_dump' });
-    expect(missing.code).toBe(2);
+    expect(missing.code, missing.stderr).toBe(2);
     expect(missing.stderr).toMatch(/pg_dump not found: cannot run "\/nonexistent\/pg_dump"/);
     expect(missing.stderr).toMatch(/backups\.pgDump or PG_DUMP/);
     const old = path.join(p.cwd, 'old-pg_dump');
