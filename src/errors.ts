@@ -117,6 +117,7 @@ export const ERROR_CODES = {
   template_in_use: 'refused',
   permission_denied: 'refused',
   no_createdb: 'refused',
+  unsafe_backup: 'refused',
   // exit 6
   lock_timeout: 'lock',
   // exit 1: the operation itself failed
@@ -138,6 +139,7 @@ export const ERROR_CODES = {
   squawk_failed: 'failed',
   lint_capture_failed: 'failed',
   fleet_failed: 'failed',
+  interrupted: 'failed',
 } as const satisfies Record<string, ErrorKind>;
 
 export type DbctlErrorCode = keyof typeof ERROR_CODES;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { databaseName } from '../driver/url.js';
-import { UsageError } from '../errors.js';
+import { isDbctlError, UsageError } from '../errors.js';
 import { Migrator, migratorConfig } from '../migrate/migrator.js';
 import { VERSION } from '../version.js';
 import { CITUS_CAPTURE_NOTE, sha256File, writeManifest, type BackupContent, type BackupFormat, type DistributedManifest, type Manifest, type ManifestMigrations } from './manifest.js';
@@ -13,6 +13,7 @@ import { referencedRoles } from './roles.js';
 import { hashSessions } from './manifest.js';
 import { listManifestTables, schemaOnlySnapshot, serverVersion, toSnapshot, type TableSnapshot } from './snapshot.js';
 import { dumpToolVersion } from './dump-header.js';
+import { startPartialDump } from './partial-dump.js';
 import { assertClientSupportsServer, assertToolSupportsServer, libpqConnection, runToolForServer } from './tools.js';
 
 export interface BackupOptions {
@@ -27,6 +28,8 @@ export interface BackupOptions {
   now?: Date;
   /** What it is doing now, for a front end's progress line. */
   onProgress?: (step: string) => void;
+  /** Aborting stops pg_dump and removes the partial dump; the backup fails with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface BackupReport {
@@ -55,7 +58,10 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
   const name = backupName(database);
   const file = path.resolve(config.cwd, options.out ?? path.join(config.backups.dir, `${name}-${stamp(now)}.${format === 'custom' ? 'dump' : 'sql'}`));
   if (fs.existsSync(file)) throw new UsageError(`backup file already exists: ${file}`, { hint: 'choose another --out, or remove the file' });
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const { signal } = options;
+  // The dump is written under a temporary name and takes its own only once its manifest is
+  // written: a dump that exists under its name always has one (see partial-dump.ts).
+  const partial = startPartialDump(file);
 
   const started = performance.now();
   const contentArgs = options.schemaOnly ? ['--schema-only'] : options.dataOnly ? ['--data-only'] : [];
@@ -88,7 +94,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
       const t = performance.now();
       const { dumpEmbedded } = await import('../driver/embedded-instance.js');
       const dump = await dumpEmbedded(database, contentArgs);
-      fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+      fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
       dumpMs = performance.now() - t;
       dumpTool = `pglite-tools pg_dump (PostgreSQL ${version.text})`;
     } else {
@@ -106,7 +112,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
         // tables: the same rows, read at the same time instead of one after the other. Both are
         // awaited before the transaction ends (which would invalidate the snapshot pg_dump imports).
         // Two hashing sessions, not more: pg_dump's backend and its compression want cores too.
-        const dumped = runToolForServer(tool, ['--format', format, '--file', file, '--snapshot', snapshot, ...contentArgs, '--dbname', conn.dbname], conn.env, 'pg_dump', serverVersionRead)
+        const dumped = runToolForServer(tool, ['--format', format, '--file', partial, '--snapshot', snapshot, ...contentArgs, '--dbname', conn.dbname], conn.env, 'pg_dump', serverVersionRead, { signal, removeOnStop: partial })
           .then(() => void (dumpMs = performance.now() - t));
         side = sideInfo();
         side.catch(() => {}); // awaited below; a failure here must not surface as an unhandled rejection first
@@ -119,49 +125,62 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
                 onTable: (done, total) => progress(`${dumping}: ${done} of ${total} table(s) hashed`),
               })).map(toSnapshot));
         const [d, h] = await Promise.allSettled([dumped, hashed]);
-        if (d.status === 'rejected') throw d.reason;
+        // A hashing session that failed (a table the role may not read: 42501) ends the snapshot's
+        // transaction, and pg_dump then fails only to import the snapshot: the first cause is
+        // the one to report.
+        if (d.status === 'rejected' && !(h.status === 'rejected' && isDbctlError(d.reason) && d.reason.code === 'pg_dump_failed')) throw d.reason;
         if (h.status === 'rejected') throw h.reason;
         return { version: await serverVersionRead, tables: h.value };
       }));
       // The dump says which pg_dump wrote it; a file that does not (a program that is no pg_dump) is
       // asked for its version, which refuses one older than the server.
-      const client = dumpToolVersion(file, format);
+      const client = dumpToolVersion(partial, format);
       dumpTool = `pg_dump ${client ? assertClientSupportsServer(tool, client, version.num, version.text) : await assertToolSupportsServer(tool, version.num, version.text)}`;
     }
+    signal?.throwIfAborted();
   } catch (error) {
-    fs.rmSync(file, { force: true });
+    fs.rmSync(partial, { force: true });
     await side?.catch(() => {});
-    throw error;
+    throw signal?.aborted ? signal.reason : error;
   }
-  const [[migrations, roles], sha256] = await Promise.all([side ?? sideInfo(), sha256File(file)]);
+  let manifestFile: string | undefined;
+  try {
+    const [[migrations, roles], sha256] = await Promise.all([side ?? sideInfo(), sha256File(partial)]);
 
-  const manifest: Manifest = {
-    manifestVersion: 1,
-    dbctlVersion: VERSION,
-    createdAt: now.toISOString(),
-    file: path.basename(file),
-    bytes: fs.statSync(file).size,
-    sha256,
-    format,
-    content,
-    backend: embedded ? 'pglite' : 'pg',
-    database: name,
-    serverVersion: version.text,
-    serverVersionNum: version.num,
-    dumpTool,
-    migrations,
-    roles,
-    tables,
-  };
-  const warnings: string[] = [];
-  if (database.capabilities.distributed === 'citus') {
-    manifest.distributed = await citusManifest(database);
-    const n = manifest.distributed.tables.length;
-    if (n) warnings.push(`Citus: ${n} distributed or reference table(s) backed up as ${CITUS_CAPTURE_NOTE}`);
+    const manifest: Manifest = {
+      manifestVersion: 1,
+      dbctlVersion: VERSION,
+      createdAt: now.toISOString(),
+      file: path.basename(file),
+      bytes: fs.statSync(partial).size,
+      sha256,
+      format,
+      content,
+      backend: embedded ? 'pglite' : 'pg',
+      database: name,
+      serverVersion: version.text,
+      serverVersionNum: version.num,
+      dumpTool,
+      migrations,
+      roles,
+      tables,
+    };
+    const warnings: string[] = [];
+    if (database.capabilities.distributed === 'citus') {
+      manifest.distributed = await citusManifest(database);
+      const n = manifest.distributed.tables.length;
+      if (n) warnings.push(`Citus: ${n} distributed or reference table(s) backed up as ${CITUS_CAPTURE_NOTE}`);
+    }
+    signal?.throwIfAborted();
+    manifestFile = writeManifest(file, manifest);
+    fs.renameSync(partial, file);
+    const total = performance.now() - started;
+    return { file, manifestFile, manifest, warnings, durationMs: { dump: Math.round(dumpMs), manifest: Math.round(total - dumpMs), total: Math.round(total) } };
+  } catch (error) {
+    fs.rmSync(partial, { force: true });
+    if (manifestFile && !fs.existsSync(file)) fs.rmSync(manifestFile, { force: true });
+    throw signal?.aborted ? signal.reason : error;
   }
-  const manifestFile = writeManifest(file, manifest);
-  const total = performance.now() - started;
-  return { file, manifestFile, manifest, warnings, durationMs: { dump: Math.round(dumpMs), manifest: Math.round(total - dumpMs), total: Math.round(total) } };
 }
 
 async function citusManifest(database: Database): Promise<DistributedManifest> {

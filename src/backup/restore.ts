@@ -7,7 +7,7 @@ import { compareTables, hashSessions, readManifest, sha256File, type Manifest, t
 import { databaseContents } from '../catalog/parallel-contents.js';
 import { anyRows, hasUserTables, serverVersion, toSnapshot, truncateTables, wipeSchemas } from './snapshot.js';
 import { createMissingRoles } from './roles.js';
-import { assertToolSupportsServer, libpqConnection, runToolForServer, runToolOrFail, type Tool } from './tools.js';
+import { assertToolSupportsServer, libpqConnection, runToolForServer, type Tool } from './tools.js';
 
 export interface RestoreOptions {
   file: string;
@@ -22,9 +22,11 @@ export interface RestoreOptions {
   guard?: (operation: string) => Promise<void>;
   /** What it is doing now, for a front end's progress line. */
   onProgress?: (step: string) => void;
+  /** Aborting stops pg_restore (or the loader between statements); its transaction rolls back. */
+  signal?: AbortSignal;
 }
 
-export type RestoreMethod = 'pg_restore' | 'psql' | 'sql-loader';
+export type RestoreMethod = 'pg_restore' | 'sql-loader';
 
 export interface RestoreReport extends Verification {
   file: string;
@@ -66,7 +68,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   const [sha, occupiedCheck, prepared] = await Promise.allSettled([
     sha256File(file),
     manifest.content === 'data-only' ? anyRows(database, manifest.tables) : hasUserTables(database),
-    method instanceof Error || method === 'sql-loader' ? undefined : prepareServerRestore(method, file, database, config),
+    method instanceof Error || method === 'sql-loader' ? undefined : prepareServerRestore(file, database, config, options.signal),
   ]);
   const actualSha = settled(sha);
   if (actualSha !== manifest.sha256) {
@@ -103,7 +105,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   else {
     // Loaded only for this path: the loader (and the Kysely it runs on) costs a pg_restore start-up nothing.
     const { loadSqlDump } = await import('./sql-loader.js');
-    await loadSqlDump(database, fs.readFileSync(file, 'utf8'));
+    await loadSqlDump(database, readPlainDump(file), { file, signal: options.signal });
   }
   const verifyStarted = performance.now();
   progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
@@ -164,9 +166,9 @@ async function distributionWarnings(database: Database, manifest: Manifest): Pro
 }
 
 /**
- * Server dumps go back through the standard tools; plain SQL made on PGlite (INSERTs, no COPY) and
- * anything restored into PGlite goes through dbctl's loader. A custom-format file needs pg_restore
- * and a server.
+ * A custom-format dump goes back through pg_restore (a server only). Every plain dump, from either
+ * side and into either side, goes through dbctl's loader, never psql: a plain dump is executable
+ * input, and psql would run the meta-commands (`\!` runs a shell command) of a forged one.
  */
 function restoreMethod(manifest: Manifest, database: Database): RestoreMethod {
   if (manifest.format === 'custom') {
@@ -177,24 +179,35 @@ function restoreMethod(manifest: Manifest, database: Database): RestoreMethod {
     }
     return 'pg_restore';
   }
-  return manifest.backend === 'pglite' || database.capabilities.dump !== 'pg_dump' ? 'sql-loader' : 'psql';
+  return 'sql-loader';
+}
+
+/** The loader holds a plain dump in memory as one string, which V8 caps at about 512 MB. */
+const PLAIN_LIMIT = 500 * 1024 * 1024;
+
+function readPlainDump(file: string): string {
+  const bytes = fs.statSync(file).size;
+  if (bytes > PLAIN_LIMIT) {
+    throw new UsageError(`${file} is a plain dump of ${Math.round(bytes / 1024 / 1024)} MB: dbctl restores plain dumps of up to 500 MB`, {
+      hint: 'back up with --format custom (the default on a server), which pg_restore streams',
+    }, 'unsupported_restore');
+  }
+  return fs.readFileSync(file, 'utf8');
 }
 
 /** Checks the client tool against the server, then returns the restore itself, to run once allowed. */
-async function prepareServerRestore(method: 'pg_restore' | 'psql', file: string, database: Database, config: ResolvedConfig): Promise<ServerRestore> {
-  const tool: Tool = method === 'pg_restore' ? { name: 'pg_restore', bin: config.backups.pgRestore } : { name: 'psql', bin: config.backups.psql };
+async function prepareServerRestore(file: string, database: Database, config: ResolvedConfig, signal: AbortSignal | undefined): Promise<ServerRestore> {
+  const tool: Tool = { name: 'pg_restore', bin: config.backups.pgRestore };
   const version = await serverVersion(database);
   const conn = libpqConnection(database.target.url, config.connectTimeoutMs);
-  const args = method === 'pg_restore'
-    ? ['--no-owner', '--exit-on-error', '--single-transaction', '--dbname', conn.dbname, file]
-    : ['--no-psqlrc', '--quiet', '--set', 'ON_ERROR_STOP=1', '--single-transaction', '--dbname', conn.dbname, '--file', file];
+  const args = ['--no-owner', '--exit-on-error', '--single-transaction', '--dbname', conn.dbname, file];
   return {
     check: async () => {
-      if (method === 'pg_restore') await assertToolSupportsServer(tool, version.num, version.text);
+      await assertToolSupportsServer(tool, version.num, version.text);
     },
     // Into an empty database, pg_restore runs without a `--version` round first (a Perl wrapper on
     // Debian, as slow as a small restore): one older than the server is named when it fails.
-    run: async () => void (method === 'pg_restore' ? await runToolForServer(tool, args, conn.env, method, Promise.resolve(version)) : await runToolOrFail(tool, args, conn.env, method)),
+    run: async () => void (await runToolForServer(tool, args, conn.env, 'pg_restore', Promise.resolve(version), { signal })),
   };
 }
 

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { copyInAll } from '../driver/copy.js';
 import type { Database } from '../driver/open.js';
-import { OperationError } from '../errors.js';
+import { OperationError, RefusedError } from '../errors.js';
+import { isPgDumpRestrict, LineLexer } from './meta-commands.js';
 import { splitStatements } from '../migrate/split.js';
 
 /** A piece of a plain dump: SQL to run as a script, or a COPY … FROM stdin with its data. */
@@ -11,7 +12,10 @@ type Piece = { kind: 'sql'; text: string; entry: string } | { kind: 'copy'; stat
  * Loads a plain-SQL dump through dbctl's own connection, in one transaction: how PGlite restores
  * (it has no psql), and how a PGlite dump goes onto a server. What a script runner cannot take
  * from pg_dump output is handled here:
- * - psql meta-commands (`\connect`, `\restrict`) are dropped;
+ * - pg_dump's own psql meta-commands (`\restrict`, `\unrestrict`) are dropped; any other line that
+ *   starts in SQL code with a backslash (`\!`, `\connect`, `\i`) refuses the whole dump, naming its
+ *   line: a backup file is executable input, and one that asks for psql was not written by pg_dump
+ *   (see meta-commands.ts);
  * - `SET name = …` for a setting the target does not know (a newer dump's `transaction_timeout`
  *   on an older server) is dropped;
  * - ownership is skipped: objects belong to the restoring user, as pg_restore's --no-owner does
@@ -21,13 +25,15 @@ type Piece = { kind: 'sql'; text: string; entry: string } | { kind: 'copy'; stat
  * The dump is cut at pg_dump's `-- Name:` entry headers, which sit between statements, so no
  * single script is the whole file.
  */
-export async function loadSqlDump(database: Database, text: string): Promise<void> {
+export async function loadSqlDump(database: Database, text: string, options: { file?: string; signal?: AbortSignal } = {}): Promise<void> {
   const db = await database.kysely(); // the CLI opens backup databases without Kysely: load it here
   const { rows } = await sql<{ name: string }>`select name from pg_settings`.execute(db);
   const known = new Set(rows.map((r) => r.name.toLowerCase()));
-  const pieces = splitDump(text, known);
+  const pieces = splitDump(text, known, options.file);
   await db.transaction().execute(async (trx) => {
     for (const piece of pieces) {
+      // An interrupted restore stops between pieces; the transaction rolls back.
+      options.signal?.throwIfAborted();
       try {
         if (piece.kind === 'sql') await sql.raw(piece.text).execute(trx);
         else await copyInAll(trx, piece.statement, piece.data);
@@ -65,8 +71,9 @@ const ENTRY_HEADER = /^-- (?:Data for )?Name: /;
 const OWNER = /^ALTER [A-Z ]+ .+ OWNER TO [^;]+;$/;
 const COPY = /^COPY .+ FROM stdin;$/;
 
-export function splitDump(text: string, knownSettings: Set<string>): Piece[] {
+export function splitDump(text: string, knownSettings: Set<string>, file = 'the dump'): Piece[] {
   const lines = text.split('\n');
+  const lexer = new LineLexer();
   const pieces: Piece[] = [];
   let buffer: string[] = [];
   let entry = '';
@@ -81,6 +88,15 @@ export function splitDump(text: string, knownSettings: Set<string>): Piece[] {
   };
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
+    const atCode = lexer.atCode;
+    // psql reads a backslash after leading blanks as a meta-command too.
+    if (atCode && /^\s*\\/.test(line) && !isPgDumpRestrict(line)) {
+      throw new RefusedError(`${file}:${i + 1}: refused: a psql meta-command (${line.trim().split(/\s/)[0]}) outside COPY data; a pg_dump dump holds none`, {
+        hint: 'a backup file is executable input: restore only dumps dbctl backup wrote, from a place only you can write to',
+        data: { file, line: i + 1 },
+      }, 'unsafe_backup');
+    }
+    lexer.line(line);
     if (line === '--' && ENTRY_HEADER.test(lines[i + 1] ?? '')) {
       flush();
       entry = lines[i + 1].slice(3);
@@ -88,7 +104,7 @@ export function splitDump(text: string, knownSettings: Set<string>): Piece[] {
       i += lines[i + 2] === '--' ? 2 : 1;
       continue;
     }
-    if (!isData && line.startsWith('\\')) continue;
+    if (atCode && line.startsWith('\\')) continue; // pg_dump's \restrict / \unrestrict
     if (!isData && OWNER.test(line)) continue;
     if (!isData && /^SET \w+ = /.test(line) && !knownSettings.has(line.split(/\s+/)[1].toLowerCase())) continue;
     if (COPY.test(line)) {
@@ -97,6 +113,7 @@ export function splitDump(text: string, knownSettings: Set<string>): Piece[] {
       if (end < 0) throw new OperationError(`the dump is truncated: ${entry || 'a COPY'} has no end marker`, {}, 'corrupt_backup');
       pieces.push({ kind: 'copy', statement: line, data: lines.slice(i + 1, end).map((l) => l + '\n').join(''), entry });
       i = end;
+      lexer.reset();
       continue;
     }
     buffer.push(line);

@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { openHostOf } from '../driver/host.js';
 import type { Database } from '../driver/open.js';
 import { withDatabaseFor } from '../driver/open-for.js';
-import { describeTarget, parseTarget, siblingTarget, type Target } from '../driver/url.js';
+import { DEFAULT_PGLITE_DIR, describeTarget, parseTarget, siblingTarget, type Target } from '../driver/url.js';
 import { isDbctlError, UsageError } from '../errors.js';
 import type { RestoreOptions, RestoreReport } from './restore.js';
 
@@ -13,11 +14,12 @@ export interface RestoreTarget {
 
 /**
  * A new, empty database to restore into (`restore --create NAME`): on a server, NAME is created
- * beside the configured database; embedded, NAME is a new PGlite directory. An existing one is
+ * beside the configured database; embedded, NAME is a new PGlite directory beside the configured
+ * one (`.dbctl/NAME` by default: git-ignored, where dbctl keeps its databases). An existing one is
  * refused, so --create can never overwrite anything.
  */
 export async function createRestoreTarget(name: string, options: { url: string | undefined; cwd: string; connectTimeoutMs?: number; target?: Target }): Promise<RestoreTarget> {
-  const target = siblingTarget(options.target ?? parseTarget(options.url, options.cwd), name, options.cwd);
+  const target = newDatabaseTarget(options.target ?? parseTarget(options.url, options.cwd), name, options.cwd);
   const hostOptions = { cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs, operation: 'restore --create' };
   const { host, name: database } = await openHostOf(target, hostOptions);
   let url: string;
@@ -42,6 +44,22 @@ export async function createRestoreTarget(name: string, options: { url: string |
       }
     },
   };
+}
+
+function newDatabaseTarget(configured: Target, name: string, cwd: string): Target {
+  if (configured.kind === 'pg') return siblingTarget(configured, name, cwd);
+  // A name, not a path: `--create ../x` or `--create a/b` would put a database outside .dbctl/.
+  if (name === '.' || name === '..' || /[\\/]/.test(name)) {
+    throw new UsageError(`--create ${name}: give a name, not a path (embedded databases are made beside the configured one, in ${path.relative(cwd, embeddedRoot(configured, cwd)) || '.'})`, {
+      hint: 'to restore into a directory of your choice, restore with --into pglite://PATH',
+    });
+  }
+  return parseTarget(`pglite://${path.join(embeddedRoot(configured, cwd), name)}`, cwd);
+}
+
+/** The folder the configured embedded database lives in (pglite://memory: the default's, .dbctl/). */
+function embeddedRoot(configured: Extract<Target, { kind: 'pglite' }>, cwd: string): string {
+  return path.dirname(configured.dataDir ?? path.resolve(cwd, DEFAULT_PGLITE_DIR));
 }
 
 export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' | 'guard'> {
@@ -69,14 +87,17 @@ export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Pr
   const { restoreBackup, BackupVerificationError } = await import('./restore.js');
   const run = (database: Database) => restoreBackup({ ...restore, config, database, guard: guard && ((operation) => guard(operation, database)) });
   try {
-    return await (withDatabase ? withDatabase(created.url, run) : withDatabaseFor(config, 'restore', run, { url: created.url }));
+    const report = await (withDatabase ? withDatabase(created.url, run) : withDatabaseFor(config, 'restore', run, { url: created.url }));
+    // Interrupted after the restore itself: what --create made goes all the same.
+    options.signal?.throwIfAborted();
+    return report;
   } catch (error) {
-    if (!(error instanceof BackupVerificationError)) {
+    if (options.signal?.aborted || !(error instanceof BackupVerificationError)) {
       await created.discard().then(
         () => onDiscard?.({ name: create }),
         (e) => onDiscard?.({ name: create, error: e as Error }),
       );
     }
-    throw error;
+    throw options.signal?.aborted ? options.signal.reason : error;
   }
 }

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { ConfigError, OperationError } from '../errors.js';
+import { ChildStartError, runChild, type ChildOptions } from '../children.js';
+import { connectionLostError } from '../driver/connection-lost.js';
+import { ConfigError, ConnectionError, OperationError, RefusedError } from '../errors.js';
 import { redact } from '../driver/url.js';
 
 /** The PostgreSQL client programs dbctl wraps, with the config key and env var that point at them. */
@@ -12,40 +13,72 @@ export interface Tool {
   bin: string;
 }
 
+/** `signal` stops the program; `removeOnStop` is a file it writes, removed when it is stopped (or dbctl dies). */
+export type RunOptions = Pick<ChildOptions, 'signal' | 'removeOnStop'>;
+
 export interface ToolResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-/** Runs a client program; a binary that cannot be started is a ConfigError naming the setting to fix. */
-export function runTool(tool: Tool, args: string[], env: Record<string, string> = {}): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tool.bin, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(new ConfigError(`${tool.name} not found: cannot run "${tool.bin}" (${error.code ?? error.message})`, {
-        hint: `install the PostgreSQL client programs, or set ${SETTING[tool.name]} to the binary`,
-        data: { tool: tool.name, bin: tool.bin },
-        cause: error,
-      }, 'tool_missing'));
-    });
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+/**
+ * Runs a client program (under dbctl's watchdog: it dies with dbctl, see src/children.ts); a binary
+ * that cannot be started is a ConfigError naming the setting to fix. `signal` stops it.
+ */
+export async function runTool(tool: Tool, args: string[], env: Record<string, string> = {}, options: RunOptions = {}): Promise<ToolResult> {
+  try {
+    return await runChild(tool.bin, args, { env, ...options });
+  } catch (error) {
+    if (!(error instanceof ChildStartError)) throw error;
+    throw new ConfigError(`${tool.name} not found: cannot run "${tool.bin}" (${error.errno})`, {
+      hint: `install the PostgreSQL client programs, or set ${SETTING[tool.name]} to the binary`,
+      data: { tool: tool.name, bin: tool.bin },
+      cause: error,
+    }, 'tool_missing');
+  }
 }
 
-/** Runs a tool and turns a non-zero exit into an OperationError carrying its first error lines. */
-export async function runToolOrFail(tool: Tool, args: string[], env: Record<string, string>, what: string): Promise<ToolResult> {
-  const result = await runTool(tool, args, env);
+/** libpq's words for a session that went away under a running program. */
+const LOST = /server closed the connection unexpectedly|terminating connection due to|connection to server was lost|could not receive data from server|no connection to the server|SSL SYSCALL error/i;
+/** libpq's words for a connection that could not be made at all. */
+const UNREACHABLE = /connection to server (?:at|on) .* failed/i;
+/** What became of the work when a program's own session was lost. */
+const LOST_OUTCOME: Record<ToolName, string> = {
+  pg_dump: 'the partial dump was removed',
+  pg_restore: 'the restore runs in one transaction, which the server rolled back',
+  psql: 'the restore runs in one transaction, which the server rolled back',
+};
+
+/**
+ * Runs a tool and turns a non-zero exit into an error carrying its first error lines: a session
+ * lost under it is `connection_lost` (exit 3), one that could not connect `unreachable` (exit 3),
+ * a privilege the role lacks `permission_denied` (exit 5), anything else `<tool>_failed` (exit 1).
+ */
+export async function runToolOrFail(tool: Tool, args: string[], env: Record<string, string>, what: string, options: RunOptions = {}): Promise<ToolResult> {
+  const result = await runTool(tool, args, env, options);
   if (result.code !== 0) {
     const lines = result.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
     const first = lines.find((l) => /error|fatal/i.test(l)) ?? lines[0] ?? `exit code ${result.code}`;
-    throw new OperationError(`${what} failed: ${redact(first)}`, { data: { tool: tool.name, exitCode: result.code, stderr: redact(result.stderr.slice(0, 4000)) } }, `${tool.name}_failed`);
+    const data = { tool: tool.name, exitCode: result.code, stderr: redact(result.stderr.slice(0, 4000)) };
+    const lost = lines.find((l) => LOST.test(l));
+    if (lost) throw connectionLostError(what, new Error(stripPrefix(lost)), LOST_OUTCOME[tool.name], data);
+    if (UNREACHABLE.test(first)) throw new ConnectionError(`${what} cannot connect: ${redact(stripPrefix(first))}`, { hint: 'check that the server is up (dbctl db wait) and the URL', data }, 'unreachable');
+    const denied = lines.find((l) => /permission denied/i.test(l));
+    if (denied) {
+      throw new RefusedError(`${what} failed: ${redact(stripPrefix(denied))}`, {
+        hint: 'the database role lacks a privilege this needs: grant it, or connect as a role that has it (e.g. the owner)',
+        data,
+      }, 'permission_denied');
+    }
+    throw new OperationError(`${what} failed: ${redact(first)}`, { data }, `${tool.name}_failed`);
   }
   return result;
+}
+
+/** `pg_dump: error: query failed: ERROR:  permission denied for table t` → `permission denied for table t`. */
+function stripPrefix(line: string): string {
+  return line.replace(/^(?:pg_dump|pg_restore|psql)(?::\s*(?:error|detail|FATAL|ERROR))*:\s*/i, '').replace(/^(?:.*?failed:\s*)?(?:ERROR|FATAL):\s+/, '').trim();
 }
 
 /** `pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)` → { major: 15, text: '15.20' }. */
@@ -71,11 +104,11 @@ export async function assertToolSupportsServer(tool: Tool, serverVersionNum: num
  * database. A client older than the server refuses it by itself (pg_dump) or fails on what it
  * cannot read (pg_restore); only then is its version read, to say so (`tool_too_old`, exit 2).
  */
-export async function runToolForServer(tool: Tool, args: string[], env: Record<string, string>, what: string, server: PromiseLike<{ num: number; text: string }>): Promise<ToolResult> {
+export async function runToolForServer(tool: Tool, args: string[], env: Record<string, string>, what: string, server: PromiseLike<{ num: number; text: string }>, options: RunOptions = {}): Promise<ToolResult> {
   try {
-    return await runToolOrFail(tool, args, env, what);
+    return await runToolOrFail(tool, args, env, what, options);
   } catch (error) {
-    if ((error as { code?: string }).code === 'tool_missing') throw error;
+    if (options.signal?.aborted || (error as { code?: string }).code !== `${tool.name}_failed`) throw error;
     await explainOldTool(tool, await server);
     throw error;
   }

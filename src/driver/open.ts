@@ -212,7 +212,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
   } catch (error) {
     release();
     throw new ConnectionError(`cannot open embedded database ${target.dataDir ?? '(memory)'}: ${(error as Error).message}`, {
-      hint: 'the directory may be from another PGlite version or damaged: move it away and run again',
+      hint: `the directory may be damaged or from another PGlite version: remove it with \`dbctl db drop --url pglite://${target.dataDir ?? 'memory'}\` (its data is lost) or move it away, then run again`,
       cause: error,
     }, 'pglite_open');
   }

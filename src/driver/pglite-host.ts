@@ -68,7 +68,7 @@ export function embeddedHost(root: string): Host {
       if (!fs.existsSync(root)) return [];
       return fs
         .readdirSync(root, { withFileTypes: true })
-        .filter((e) => e.isDirectory())
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.')) // hidden: a copy in progress (pglite-image.ts)
         .map((e) => e.name)
         .sort();
     },

@@ -54,11 +54,44 @@ function isPrivate(dir: string, uid: number | undefined): boolean {
 
 /**
  * A new embedded database directory, copied from the base image and marked as dbctl's (every
- * directory dbctl creates comes through here), so `db drop` may later delete it.
+ * directory dbctl creates comes through here), so `db drop` may later delete it. The copy is made
+ * in a hidden folder beside `target` and renamed into place once whole and marked: a dbctl killed
+ * mid-copy leaves no half directory under the database's name (which later runs could not open),
+ * only a hidden folder, removed by the next copy beside it.
  */
 export async function copyPgliteBase(target: string, options: { onBuild?: () => void } = {}): Promise<void> {
   const base = await pgliteBaseImage(options);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.cpSync(base, target, { recursive: true });
-  markPgliteDir(target);
+  const parent = path.dirname(target);
+  fs.mkdirSync(parent, { recursive: true });
+  removeStaleCopies(parent);
+  const partial = path.join(parent, `${COPYING_PREFIX}${path.basename(target)}.${process.pid}`);
+  try {
+    fs.cpSync(base, partial, { recursive: true });
+    markPgliteDir(partial);
+    // rename(2) replaces an empty directory (the target may be one: opening a new path makes it).
+    fs.renameSync(partial, target);
+  } catch (error) {
+    fs.rmSync(partial, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** `.dbctl-copying-NAME.PID`: a copy of the base image in progress in process PID. */
+const COPYING_PREFIX = '.dbctl-copying-';
+
+function removeStaleCopies(parent: string): void {
+  for (const name of fs.readdirSync(parent)) {
+    if (!name.startsWith(COPYING_PREFIX)) continue;
+    const pid = Number(name.slice(name.lastIndexOf('.') + 1));
+    if (!(pid > 0) || !processExists(pid)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { runChild, type ChildResult } from '../children.js';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -95,22 +95,22 @@ export async function runSquawk(binary: string, inputs: SquawkInput[], options: 
   }
 }
 
-function exec(binary: string, args: string[], cwd: string): Promise<SquawkJson[]> {
-  return new Promise((resolve, reject) => {
-    execFile(binary, args, { cwd, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-      // Exit 1 means "found something"; the JSON on stdout says what.
-      const code = (error as { code?: unknown } | null)?.code;
-      if (error && code !== 1) {
-        reject(new OperationError(`squawk failed: ${(stderr || error.message).trim().split('\n')[0]}`, { cause: error }, 'squawk_failed'));
-        return;
-      }
-      try {
-        resolve(stdout.trim() ? (JSON.parse(stdout) as SquawkJson[]) : []);
-      } catch (parseError) {
-        reject(new OperationError(`squawk printed something other than its JSON report: ${stdout.slice(0, 200)}`, { cause: parseError }, 'squawk_failed'));
-      }
-    });
-  });
+/** squawk runs under dbctl's watchdog (src/children.ts): it dies with dbctl. */
+async function exec(binary: string, args: string[], cwd: string): Promise<SquawkJson[]> {
+  let result: ChildResult;
+  try {
+    result = await runChild(binary, args, { cwd });
+  } catch (error) {
+    throw new OperationError(`squawk failed: ${(error as Error).message}`, { cause: error }, 'squawk_failed');
+  }
+  const { code, stdout, stderr } = result;
+  // Exit 1 means "found something"; the JSON on stdout says what.
+  if (code !== 0 && code !== 1) throw new OperationError(`squawk failed: ${(stderr || `exit code ${code}`).trim().split('\n')[0]}`, {}, 'squawk_failed');
+  try {
+    return stdout.trim() ? (JSON.parse(stdout) as SquawkJson[]) : [];
+  } catch (parseError) {
+    throw new OperationError(`squawk printed something other than its JSON report: ${stdout.slice(0, 200)}`, { cause: parseError }, 'squawk_failed');
+  }
 }
 
 /** squawk's 0-based line and 0-based byte column as a 1-based line and character column. */

@@ -136,13 +136,13 @@ describe.each(backends)('dbctl backup / restore on $name', (backend) => {
     }
     const withPassword = src.url.replace('://postgres@', '://postgres:s3cret-pw@');
     const missing = await p.run(['--url', withPassword, 'backup'], { PG_DUMP: '/nonexistent/pg_dump' });
-    expect(missing.code).toBe(2);
+    expect(missing.code, missing.stderr).toBe(2);
     expect(missing.stderr).toMatch(/pg_dump not found: cannot run "\/nonexistent\/pg_dump"/);
     expect(missing.stderr).toMatch(/backups\.pgDump or PG_DUMP/);
     const old = path.join(p.cwd, 'old-pg_dump');
     fs.writeFileSync(old, '#!/bin/sh\necho "pg_dump (PostgreSQL) 9.6.24"\n', { mode: 0o755 });
     const tooOld = await p.run(['--url', withPassword, 'backup'], { PG_DUMP: old });
-    expect(tooOld.code).toBe(2);
+    expect(tooOld.code, tooOld.stderr).toBe(2);
     expect(tooOld.stderr).toMatch(/pg_dump 9\.6 is older than the server \(PostgreSQL 1\d\.\d+\)/);
     // The password reaches pg_dump through the environment only, and never the output.
     const good = await p.run(['--url', withPassword, 'backup', '--json']);
@@ -182,12 +182,13 @@ describe.each(backends)('dbctl backup / restore on $name', (backend) => {
     const p = project();
     const { file } = ok(await p.run(['--url', src.url, 'backup', '--json']));
     const name = `dbctl_tmp_create_${Math.random().toString(36).slice(2, 10)}`;
-    // Where --create NAME lands: beside the configured database on a server, a directory embedded.
-    const urlOf = (n: string) => (backend.name === 'pg' ? src.url.replace(/\/[^/?]*(\?|$)/, `/${n}$1`) : `pglite://${path.join(p.cwd, n)}`);
+    // Where --create NAME lands: beside the configured database (on its server, or in its folder).
+    const beside = (n: string) => path.join(path.dirname(src.url.replace(/^pglite:\/\//, '')), n);
+    const urlOf = (n: string) => (backend.name === 'pg' ? src.url.replace(/\/[^/?]*(\?|$)/, `/${n}$1`) : `pglite://${beside(n)}`);
     const exists = async (n: string) =>
       backend.name === 'pg'
         ? (await execSql(src.url, `select 1 from pg_database where datname = '${n}'`)).length > 0
-        : fs.existsSync(path.join(p.cwd, n));
+        : fs.existsSync(beside(n));
     try {
       const made = ok(await p.run(['--url', src.url, 'restore', file, '--create', name, '--json']));
       expect(made).toMatchObject({ ok: true, differences: [], rows: TEST_ROWS });

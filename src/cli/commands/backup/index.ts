@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { commandContext, withDatabase } from '../../context.js';
+import { withInterrupts } from '../../interrupt.js';
 import { renderBackup } from '../../render/backup.js';
 import { registerBackupPrune } from './prune.js';
 import { registerBackupVerify } from './verify.js';
@@ -15,11 +16,11 @@ export function registerBackup(program: Command): void {
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command);
       const { backupDatabase } = await import('../../../backup/index.js');
-      await withDatabase(ctx, async (database) => {
-        const report = await backupDatabase({ database, config: ctx.config, out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly, onProgress: (step) => ctx.out.status(step) });
+      await withInterrupts((signal) => withDatabase(ctx, async (database) => {
+        const report = await backupDatabase({ database, config: ctx.config, out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly, onProgress: (step) => ctx.out.status(step), signal });
         ctx.out.status(undefined);
         renderBackup(ctx, report);
-      }, undefined, { kysely: false });
+      }, undefined, { kysely: false }));
     });
   registerBackupPrune(backup);
   registerBackupVerify(backup);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../../errors.js';
 import { commandContext, withDatabase } from '../../context.js';
+import { withInterrupts } from '../../interrupt.js';
 import { addGuardOptions, guardDestructive } from '../../guard.js';
 import { renderRestore } from '../../render/backup.js';
 
@@ -17,35 +18,38 @@ export function registerRestore(program: Command): void {
       if (opts.into && opts.create) throw new UsageError('choose one of --into and --create');
       const ctx = await commandContext(command);
       const { restoreBackup, BackupVerificationError } = await import('../../../backup/index.js');
-      if (opts.create) {
-        const { restoreIntoNewDatabase } = await import('../../../backup/target.js');
-        const report = await restoreIntoNewDatabase({
-          create: opts.create,
-          file: path.resolve(ctx.config.cwd, file),
-          config: ctx.config,
-          clean: opts.clean,
-          guard: (operation, database) => guardDestructive(ctx, database.target, operation, opts),
-          onProgress: (step) => ctx.out.status(step),
-          withDatabase: (url, fn) => withDatabase(ctx, fn, url, { kysely: false, source: '--create' }),
-          onDiscard: ({ name, error }) => (error ? ctx.out.warn(`could not remove ${name} after the failed restore: ${error.message}`) : ctx.out.info(`removed ${name}, which --create had made for this restore`)),
-        }).catch((error) => {
-          if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
-          throw error;
-        });
-        ctx.out.status(undefined);
-        renderRestore(ctx, report);
-        return;
-      }
-      await withDatabase(ctx, async (database) => {
-        try {
-          const guard = (operation: string) => guardDestructive(ctx, database.target, operation, opts);
-          const report = await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, guard, onProgress: (step) => ctx.out.status(step) });
+      await withInterrupts(async (signal) => {
+        if (opts.create) {
+          const { restoreIntoNewDatabase } = await import('../../../backup/target.js');
+          const report = await restoreIntoNewDatabase({
+            create: opts.create,
+            file: path.resolve(ctx.config.cwd, file),
+            config: ctx.config,
+            clean: opts.clean,
+            guard: (operation, database) => guardDestructive(ctx, database.target, operation, opts),
+            onProgress: (step) => ctx.out.status(step),
+            signal,
+            withDatabase: (url, fn) => withDatabase(ctx, fn, url, { kysely: false, source: '--create' }),
+            onDiscard: ({ name, error }) => (error ? ctx.out.warn(`could not remove ${name} after the failed restore: ${error.message}`) : ctx.out.info(`removed ${name}, which --create had made for this restore`)),
+          }).catch((error) => {
+            if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
+            throw error;
+          });
           ctx.out.status(undefined);
           renderRestore(ctx, report);
-        } catch (error) {
-          if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
-          throw error;
+          return;
         }
-      }, opts.into ?? ctx.config.url, { kysely: false, source: opts.into ? '--into' : undefined });
+        await withDatabase(ctx, async (database) => {
+          try {
+            const guard = (operation: string) => guardDestructive(ctx, database.target, operation, opts);
+            const report = await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, guard, onProgress: (step) => ctx.out.status(step), signal });
+            ctx.out.status(undefined);
+            renderRestore(ctx, report);
+          } catch (error) {
+            if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
+            throw error;
+          }
+        }, opts.into ?? ctx.config.url, { kysely: false, source: opts.into ? '--into' : undefined });
+      });
     });
 }

@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * Every program dbctl starts (pg_dump, pg_restore, psql, squawk) runs under a small `sh` watchdog,
+ * so that it dies with dbctl however dbctl ends, `kill -9` included. Node has no prctl
+ * (PR_SET_PDEATHSIG), so the watchdog watches a pipe instead: its stdin is a pipe whose only
+ * writer is dbctl. When dbctl's process ends, the kernel closes that end, the watchdog's `read`
+ * returns, and it sends the program SIGTERM (pg_dump and pg_restore then close their sessions, and
+ * the server rolls back what was not committed). A SIGTERM/SIGINT/SIGHUP sent to the watchdog (how
+ * `signal` aborts a run) is passed on the same way. A program stopped either way has the file it
+ * was writing (`removeOnStop`) removed after it exits. The program itself gets /dev/null as stdin.
+ *
+ * Exit 127/126 from the watchdog is the shell saying it cannot find / execute the program.
+ */
+const WATCHDOG = [
+  'stopped=; child=',
+  'trap \'stopped=1; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null\' TERM INT HUP',
+  'exec 3<&0 </dev/null',
+  '"$@" 3<&- &',
+  'child=$!',
+  '[ -n "$stopped" ] && kill -TERM "$child" 2>/dev/null',
+  '(read -r _ <&3; kill -HUP $$) &',
+  'watcher=$!',
+  // The shell's own notes ("Terminated") go nowhere: its stderr may be a pipe to a dbctl that is
+  // gone, and a write there (SIGPIPE) would end it before it cleans up.
+  'exec 3<&- 2>/dev/null',
+  'wait "$child"; code=$?',
+  // `wait` returns early when a trapped signal arrives: wait again until the program is gone.
+  'while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done',
+  'kill "$watcher" 2>/dev/null',
+  'if [ -n "$stopped" ] && [ -n "$DBCTL_CHILD_REMOVE" ]; then rm -f -- "$DBCTL_CHILD_REMOVE"; fi',
+  'exit "$code"',
+].join('\n');
+
+/** Where there is no POSIX shell (Windows), programs run directly: they do not outlive a killed dbctl there. */
+const WATCHED = process.platform !== 'win32';
+
+export interface ChildOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Aborting stops the program (SIGTERM) and rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** A file the program writes: removed when the program is stopped (aborted, or dbctl died). */
+  removeOnStop?: string;
+}
+
+export interface ChildResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Why a program could not be started (not found, not executable), as spawn's errno. */
+export class ChildStartError extends Error {
+  constructor(readonly bin: string, readonly errno: 'ENOENT' | 'EACCES' | string) {
+    super(`cannot run "${bin}" (${errno})`);
+  }
+}
+
+/**
+ * Runs `bin` with `args` under the watchdog and collects its output. Rejects with ChildStartError
+ * when the program cannot be started, and with `signal.reason` once aborted (after the program has
+ * exited).
+ */
+export function runChild(bin: string, args: string[], options: ChildOptions = {}): Promise<ChildResult> {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const child = WATCHED
+      ? spawn('/bin/sh', ['-c', WATCHDOG, 'dbctl-child', bin, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env, DBCTL_CHILD_REMOVE: options.removeOnStop ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn(bin, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    // The watchdog's stdin is never written; an EPIPE after it exited is not an error.
+    child.stdin?.on('error', () => {});
+    const abort = () => child.kill('SIGTERM');
+    signal?.addEventListener('abort', abort, { once: true });
+    let failed: Error | undefined;
+    child.on('error', (error: NodeJS.ErrnoException) => void (failed = new ChildStartError(bin, error.code ?? error.message)));
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', abort);
+      child.stdin?.destroy();
+      if (failed) return reject(failed);
+      if (signal?.aborted) return reject(signal.reason);
+      // The shell's own message about the program it could not start (its name, `dbctl-child`, first).
+      const start = WATCHED && code !== 0 ? new RegExp(`^dbctl-child: \\d+: ${escapeRegExp(bin)}: (not found|Permission denied)`, 'm').exec(stderr) : null;
+      if (start) return reject(new ChildStartError(bin, start[1] === 'not found' ? 'ENOENT' : 'EACCES'));
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
