@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import { byCodePoint } from './introspect.js';
 import type { SchemaSnapshot, TableInfo, ViewInfo } from './model.js';
 import { assertPatternsMatch } from './named-schemas.js';
@@ -55,6 +56,13 @@ function model(snapshot: SchemaSnapshot, options: ErdOptions): { entities: Entit
   assertPatternsMatch(options.tables, (p) => [...snapshot.tables, ...snapshot.views].some((r) => matcher([p])(r.schema, r.name)), '--tables');
   const tables = snapshot.tables.filter((t) => !t.partitionOf && included(t.schema, t.name));
   const views = snapshot.views.filter((v) => included(v.schema, v.name));
+  // A pattern that matches nothing is a typo, not a request for an empty diagram.
+  for (const pattern of options.tables ?? []) {
+    const one = matcher([pattern]);
+    if (![...snapshot.tables, ...snapshot.views].some((r) => one(r.schema, r.name))) {
+      throw new UsageError(`--tables ${pattern}: no table or view matches it`, { hint: 'a name or schema.name, * for any run of characters' });
+    }
+  }
   const schemas = new Set([...tables, ...views].map((r) => r.schema));
   const id = (schema: string, name: string) => (schemas.size > 1 ? `${schema}.${name}` : name);
   const ids = new Set(tables.map((t) => `${t.schema}.${t.name}`));

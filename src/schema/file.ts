@@ -30,6 +30,8 @@ function readIfExists(file: string): string | undefined {
     return fs.readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // Reading a directory fails with EISDIR and no path: name the file the user gave.
+    (error as NodeJS.ErrnoException).path ??= file;
     throw error;
   }
 }

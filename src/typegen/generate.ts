@@ -3,6 +3,7 @@ import type { TypegenConfig } from '../config/define.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import type { Adapter, Definitions, Scalars } from 'kysely-codegen';
+import { sql, type Kysely } from 'kysely';
 import { UsageError } from '../errors.js';
 import { readCatalogFacts, refineMetadata } from './catalog.js';
 import { loadCodegen } from './codegen.js';
@@ -48,7 +49,16 @@ export async function generateTypes(database: Database, config: ResolvedConfig, 
     dialect.introspector.introspect({ db: db as never, includePattern: o.includePattern ?? null, excludePattern: o.excludePattern ?? null, partitions: true }),
     readCatalogFacts(db),
   ]);
+  await assertSchemasExist(db, o.schemas);
   return serializeTypes(refineMetadata(metadata, facts, config, o.schemas), dialect, { camelCase: !!o.camelCase, runtimeEnums: !!o.runtimeEnums });
+}
+
+/** A schema filter naming a schema that does not exist is a typo: it would write an empty DB interface. */
+async function assertSchemasExist(db: Kysely<any>, schemas: string[] | undefined): Promise<void> {
+  if (!schemas?.length) return;
+  const { rows } = await sql<{ nspname: string }>`select nspname from pg_namespace where nspname in (${sql.join(schemas)})`.execute(db);
+  const missing = schemas.filter((s) => !rows.some((r) => r.nspname === s));
+  if (missing.length) throw new UsageError(`--schema ${missing.join(', ')}: no such schema in the database`, { hint: 'typegen.schemas / --schema name schemas that exist' });
 }
 
 /**
