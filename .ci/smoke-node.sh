@@ -89,8 +89,8 @@ if grep -q ERESOLVE "$work/npm.log"; then cat "$work/npm.log" >&2; fail "npm ci 
 installed() { node -p "require('./node_modules/$1/package.json').version"; }
 summary+=("installed as a user would, no ERESOLVE: kysely $(installed kysely), typescript $(installed typescript), vitest $(installed vitest), @types/node $(installed @types/node); npm install + npm ci again")
 
-# The README's Vitest setup, as the README shows it; a test that needs the migrated table.
-node "$root/scripts/doc-blocks.mjs" "$root/README.md" vitest-setup > vitest.setup.ts
+# The Vitest setup, as docs/testing.md shows it; a test that needs the migrated table.
+node "$root/scripts/doc-blocks.mjs" "$root/docs/testing.md" vitest-setup > vitest.setup.ts
 cat > vitest.config.ts <<'EOF'
 import { defineConfig } from 'vitest/config';
 export default defineConfig({ test: { setupFiles: ['vitest.setup.ts'], include: ['tests/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } });

@@ -1,6 +1,6 @@
 /**
- * Docs that run: the code blocks a user copies from the README (marked `<!-- doc-test: NAME -->`)
- * and the commands in its shell blocks and in docs/ci-github-actions.yml are executed or parsed
+ * Docs that run: the code blocks a user copies from README.md and docs/*.md (marked
+ * `<!-- doc-test: NAME -->`) and the commands in their shell blocks and in docs/ci-github-actions.yml are executed or parsed
  * here, so none of them can rot unnoticed. Runs against the built package (dist/), as a user's
  * project would import it.
  */
@@ -20,12 +20,22 @@ import { ROOT, writeFiles } from '../helpers/cli.js';
 // A plain .mjs helper, shared with .ci/smoke-node.sh.
 import { docBlocks } from '../../scripts/doc-blocks.mjs';
 
-const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+/** The docs a user reads: README.md and docs/*.md, by path from the repository root. */
+const DOCS: Map<string, string> = new Map(
+  ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)].map((file) => [file, fs.readFileSync(path.join(ROOT, file), 'utf8')]),
+);
 const WORKFLOW = fs.readFileSync(path.join(ROOT, 'docs/ci-github-actions.yml'), 'utf8');
-const blocks: Map<string, { lang: string; code: string; line: number }> = docBlocks(README);
+/** Every marked block of every doc, by name: a name is unique across the docs. */
+const blocks = new Map<string, { file: string; lang: string; code: string; line: number }>();
+for (const [file, text] of DOCS) {
+  for (const [name, found] of docBlocks(text) as Map<string, { lang: string; code: string; line: number }>) {
+    if (blocks.has(name)) throw new Error(`${file}:${found.line}: doc-test "${name}" is also in ${blocks.get(name)!.file}`);
+    blocks.set(name, { file, ...found });
+  }
+}
 const block = (name: string) => {
   const found = blocks.get(name);
-  if (!found) throw new Error(`README.md has no <!-- doc-test: ${name} --> block`);
+  if (!found) throw new Error(`no doc (README.md, docs/*.md) has a <!-- doc-test: ${name} --> block`);
   return found.code;
 };
 
@@ -46,7 +56,7 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-describe('README code blocks', () => {
+describe('code blocks of README.md and docs/*.md', () => {
   it('every doc-test block is there', () => {
     expect([...blocks.keys()].sort()).toEqual(['config', 'library-api', 'migration-sql', 'migration-ts', 'seed', 'vitest-setup']);
   });
@@ -123,7 +133,7 @@ describe('README code blocks', () => {
     expect(left).toHaveLength(1);
   });
 
-  it("the CI workflow's commented setup is the README's", () => {
+  it("the CI workflow's commented setup is docs/testing.md's", () => {
     const commented = /^# Each test file gets its own database[\s\S]*?\n((?:#   .*\n)+)/m.exec(WORKFLOW)?.[1];
     expect(commented).toBeDefined();
     const code = (text: string) => text.replace(/^#   /gm, '').replace(/\/\/[^\n]*/g, '').replace(/\s+/g, ' ').trim();
@@ -133,12 +143,15 @@ describe('README code blocks', () => {
 
 describe('commands in the docs', () => {
   const invocations = [
-    ...shellBlocks(README).flatMap((b) => dbctlCommands(b.code).map((args) => ({ where: `README.md:${b.line}`, args }))),
+    ...[...DOCS].flatMap(([file, text]) => shellBlocks(text).flatMap((b) => dbctlCommands(b.code).map((args) => ({ where: `${file}:${b.line}`, args })))),
     ...runSteps(WORKFLOW).flatMap((step) => dbctlCommands(step).map((args) => ({ where: 'docs/ci-github-actions.yml', args }))),
   ];
 
-  it('finds the commands of the README and the CI workflow', () => {
-    const workflow = invocations.filter((i) => i.where.startsWith('docs/')).map((i) => i.args.slice(0, 2).join(' '));
+  it('finds the commands of the docs and the CI workflow', () => {
+    const workflow = invocations.filter((i) => i.where === 'docs/ci-github-actions.yml').map((i) => i.args.slice(0, 2).join(' '));
+    // Each guide shows commands; a doc whose shell blocks went missing would pass the check below with nothing checked.
+    const files = new Set(invocations.map((i) => i.where.split(':')[0]));
+    expect([...files].sort()).toEqual(expect.arrayContaining(['README.md', 'docs/migrations.md', 'docs/seeds.md', 'docs/testing.md', 'docs/backups.md', 'docs/schema.md', 'docs/fleets.md', 'docs/typegen.md']));
     expect(workflow).toEqual(expect.arrayContaining(['db wait', 'migrate up', 'typegen --check', 'doctor', 'testdb create', 'testdb list']));
     expect(invocations.length).toBeGreaterThan(25);
   });
