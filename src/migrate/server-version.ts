@@ -11,6 +11,12 @@
  *   OLD/NEW in RETURNING): found in Postgres 18's parse tree and named with the major that added
  *   them. 18's tree also names syntax better than a parser's "syntax error at or near …".
  */
+import path from 'node:path';
+import type { Database } from '../driver/open.js';
+import { locate } from '../driver/sql-error.js';
+import { UsageError } from '../errors.js';
+import type { MigrationFile } from './files.js';
+import { parseSqlMigration } from './sql-file.js';
 import { isBlank } from './statements.js';
 
 /** The embedded engine's major (PGlite 0.5). doctor reads the real one from the open database. */
@@ -30,9 +36,10 @@ export interface VersionProblem {
 export interface VersionCheckOptions {
   /**
    * Functions the project defines itself (a `uuidv7()` polyfill for an older server): a call to
-   * one of these is not flagged. Functions created by the text itself are added.
+   * one of these is not flagged. The functions the text creates are added to it, so the next
+   * migration checked with the same set knows them too.
    */
-  userFunctions?: ReadonlySet<string>;
+  userFunctions?: Set<string>;
 }
 
 type Parser = typeof import('libpg-query');
@@ -72,7 +79,7 @@ export async function versionProblems(text: string, major: number, options: Vers
   }
   const bytes = Buffer.from(text, 'utf8');
   const toOffset = bytes.length === text.length ? (b: number) => b : (b: number) => bytes.toString('utf8', 0, b).length;
-  const userFunctions = new Set(options.userFunctions ?? []);
+  const userFunctions = options.userFunctions ?? new Set<string>();
   const statements = (tree.stmts ?? []).map((s) => ({ start: s.stmt_location ?? 0, end: s.stmt_len ? (s.stmt_location ?? 0) + s.stmt_len : bytes.length, stmt: s.stmt ?? {} }));
   for (const s of statements) {
     const created = s.stmt.CreateFunctionStmt as { funcname?: Array<{ String?: { sval?: string } }> } | undefined;
@@ -242,4 +249,45 @@ function oldNewRefs(node: unknown, at: number, report: Report): void {
     return;
   }
   for (const value of Object.values(node)) oldNewRefs(value, at, report);
+}
+
+/**
+ * The project's own functions named like one of FUNCTIONS (a `uuidv7()` polyfill an earlier
+ * migration created): calls to them are the project's, not pg_catalog's.
+ */
+export async function userFunctionsIn(database: Pick<Database, 'query'>): Promise<Set<string>> {
+  const { rows } = await database.query<{ name: string }>(
+    "select distinct proname as name from pg_proc where pronamespace <> 'pg_catalog'::regnamespace and proname = any($1)",
+    [Object.keys(FUNCTIONS)],
+  );
+  return new Set(rows.map((r) => r.name));
+}
+
+/**
+ * `migrate up` / `down` on the embedded database: refuses, before anything runs, the first SQL
+ * section that Postgres `major` (the production server's, `postgres.version`) would refuse,
+ * naming file:line:col and the version. TS/JS migrations are not checked here (their SQL exists
+ * only when they run); `migrate lint` checks the SQL they send.
+ */
+export async function refuseForServer(database: Pick<Database, 'query'>, files: MigrationFile[], direction: 'up' | 'down', major: number): Promise<void> {
+  const sql = files.filter((f) => f.kind === 'sql');
+  if (major >= EMBEDDED_MAJOR || !sql.length) return;
+  const userFunctions = await userFunctionsIn(database);
+  const found: Array<{ at: string; message: string; data: { file: string; line: number; col: number } }> = [];
+  for (const file of sql) {
+    const parsed = parseSqlMigration(file.file);
+    const section = direction === 'up' ? parsed.up : parsed.down;
+    if (!section) continue;
+    for (const p of await versionProblems(section.sql, major, { userFunctions })) {
+      const { line, col } = locate(parsed.text, 1, section.offset + p.offset);
+      found.push({ at: `${path.basename(file.file)}:${line}:${col}`, message: p.message, data: { file: file.file, line, col } });
+    }
+  }
+  if (!found.length) return;
+  const [first] = found;
+  const more = found.length > 1 ? ` (and ${found.length - 1} more; \`dbctl migrate lint\` lists them)` : '';
+  throw new UsageError(`${first.at}: ${first.message}; production runs PostgreSQL ${major} (postgres.version)${more}`, {
+    hint: `the embedded database is PostgreSQL ${EMBEDDED_MAJOR} and would accept it, the production server would not: write it the PostgreSQL ${major} way, or raise postgres.version if production is newer`,
+    data: { ...first.data, problems: found.map((f) => ({ at: f.at, message: f.message })) },
+  }, 'migration_invalid');
 }
