@@ -216,7 +216,7 @@ function nodeRule(key: string, v: Record<string, any>, at: number, report: Repor
       return;
     }
     case 'Constraint':
-      if (v.contype === 'CONSTR_GENERATED' && v.generated_kind === 'v') report(at, 18, 'a virtual generated column (before 18, write STORED)');
+      if (v.contype === 'CONSTR_GENERATED' && v.generated_kind === 'v') report(at, 18, 'a virtual generated column (18\'s default when STORED is left out)');
       if (v.nulls_not_distinct) report(at, 15, 'NULLS NOT DISTINCT');
       if (v.without_overlaps) report(at, 18, 'WITHOUT OVERLAPS');
       if (v.fk_with_period || v.pk_with_period) report(at, 18, 'PERIOD in a foreign key');
