@@ -14,7 +14,7 @@
 import path from 'node:path';
 import type { Database } from '../driver/open.js';
 import { locate } from '../driver/sql-error.js';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import type { MigrationFile } from './files.js';
 import { parseSqlMigration } from './sql-file.js';
 import { isBlank } from './statements.js';
@@ -55,10 +55,19 @@ function parserFor(major: number): Promise<Parser> {
   if (!loading) {
     const imported: Promise<unknown> =
       which === 15 ? import('libpg-query-15') : which === 16 ? import('libpg-query-16') : which === 17 ? import('libpg-query-17') : import('libpg-query');
-    loading = imported.then(async (m) => {
-      await (m as Parser).loadModule();
-      return m as Parser;
-    });
+    loading = imported.then(
+      async (m) => {
+        await (m as Parser).loadModule();
+        return m as Parser;
+      },
+      (error) => {
+        parsers.delete(which);
+        // An install that skipped the aliases (or predates them): one line naming the package.
+        throw new ConfigError(`postgres.version ${major}: Postgres ${which}'s parser (npm package libpg-query-${which}) cannot be loaded: ${(error as Error).message.split('\n')[0]}`, {
+          hint: 'reinstall dbctl\'s dependencies (npm install), or remove postgres.version from the config',
+        });
+      },
+    );
     parsers.set(which, loading);
   }
   return loading;
