@@ -94,3 +94,19 @@ describe.each(backends)('postgres.version: the embedded database refuses what pr
     expect((await p.migrator.up()).results.map((r) => r.status)).toEqual(['success']);
   });
 });
+
+describe('postgres.version from the command line (embedded)', () => {
+  it('migrate up exits 2 with one line naming file:line:col and the version, and a hint; nothing is applied', async () => {
+    const { runArgv } = await import('../helpers/argv.js');
+    const { tempProject } = await import('../helpers/cli.js');
+    const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ postgres: { version: 16 } }), 'migrations/001_t.sql': VIRTUAL_AND_UUIDV7 });
+    const run = await runArgv(['migrate', 'up'], { cwd });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: 001_t\.sql:3:31: uuidv7\(\) needs PostgreSQL 18; production runs PostgreSQL 16 \(postgres\.version\) \(and 1 more; `dbctl migrate lint` lists them\)$/m);
+    expect(run.stderr).toMatch(/^hint: .*write it the PostgreSQL 16 way, or raise postgres\.version/m);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    // Still pending (lint lints pending migrations only): nothing was applied.
+    const lint = await runArgv(['migrate', 'lint', '--json'], { cwd });
+    expect(JSON.parse(lint.stdout).findings.filter((f: { rule: string }) => f.rule === 'postgres-version').map((f: { line: number; col: number }) => `${f.line}:${f.col}`)).toEqual(['3:31', '5:9']);
+  });
+});
