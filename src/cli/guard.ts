@@ -20,7 +20,7 @@ export async function guardDestructive(ctx: CommandContext, target: Target, oper
  * A question asked on the terminal, or undefined when stdin is not a TTY: scripts must confirm with
  * --confirm instead of hanging on a prompt nobody sees. It goes to stderr so stdout stays clean for --json.
  */
-function terminalPrompt(): ((question: string) => Promise<string>) | undefined {
+export function terminalPrompt(): ((question: string) => Promise<string>) | undefined {
   if (!process.stdin.isTTY) return undefined;
   return async (question) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -104,6 +104,11 @@ export interface DbctlConfig {
   /** lock_timeout for each migration statement. Default 5s; 0 = off. */
   ddlLockTimeout?: Duration;
   poolSize?: number;
+  /**
+   * The production server's Postgres major (`{ version: 16 }`). The embedded database is Postgres
+   * 18: there, `migrate up` and `migrate lint` refuse what this major would (see README).
+   */
+  postgres?: { version?: number };
 }
 
 /** Identity function that gives `dbctl.config.ts` its types. */

@@ -70,6 +70,8 @@ export interface ResolvedConfig {
   testdb: { prefix: string };
   /** Schemas `dbctl reset` empties (the migrations schema first) and tables it always keeps. */
   reset: { schemas: string[]; keep: string[] };
+  /** The production server's Postgres major (`postgres.version`); unset: not checked. */
+  postgres: { version?: number };
   /** The raw file contents, for capabilities that read their own keys. */
   raw: DbctlConfig;
 }
@@ -174,6 +176,7 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     },
     testdb: { prefix: config.testdb?.prefix ?? 'dbctl' },
     reset: { schemas: [...new Set([m.schema ?? 'public', ...(config.reset?.schemas ?? [])])], keep: config.reset?.keep ?? [] },
+    postgres: { version: config.postgres?.version },
     raw: config,
   };
   return withTarget(resolved);

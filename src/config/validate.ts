@@ -6,7 +6,7 @@ import { ConfigError } from '../errors.js';
  * failure deep inside a command. Hand-written rather than a schema library: it runs on every
  * command, and the whole shape is this table.
  */
-type Check = 'string' | 'boolean' | 'integer' | 'number' | 'duration' | 'strings' | 'levels' | 'fleets' | Shape | { each: Shape };
+type Check = 'string' | 'boolean' | 'integer' | 'major' | 'number' | 'duration' | 'strings' | 'levels' | 'fleets' | Shape | { each: Shape };
 interface Shape {
   [key: string]: Check;
 }
@@ -60,6 +60,7 @@ export const CONFIG_SHAPE: Shape = {
   lockTimeout: 'duration',
   ddlLockTimeout: 'duration',
   poolSize: 'integer',
+  postgres: { version: 'major' },
 };
 
 /** Throws a ConfigError naming `file` and the first key that does not fit the shape. */
@@ -90,6 +91,7 @@ export function validateConfig(value: Record<string, unknown>, file: string, sha
       check === 'string' ? typeof v === 'string'
       : check === 'boolean' ? typeof v === 'boolean'
       : check === 'integer' ? Number.isSafeInteger(v)
+      : check === 'major' ? Number.isSafeInteger(v) && (v as number) >= 14
       : check === 'number' ? typeof v === 'number' && Number.isFinite(v)
       : check === 'duration' ? (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string'
       : check === 'levels' ? isPlainObject(v) && Object.values(v).every((l) => l === 'off' || l === 'warn' || l === 'error')
@@ -110,6 +112,7 @@ const EXPECTED: Record<Exclude<Check, object>, string> = {
   string: 'a string',
   boolean: 'true or false',
   integer: 'a whole number',
+  major: 'a Postgres major version, 14 or newer (e.g. 16)',
   number: 'a number',
   duration: 'a duration (milliseconds, or text such as "30s")',
   strings: 'a list of strings',

@@ -25,7 +25,7 @@ export function configSection(config: ResolvedConfig): Section {
   });
 }
 
-export async function connectionSection(database: Database): Promise<Section> {
+export async function connectionSection(database: Database, config?: ResolvedConfig): Promise<Section> {
   const { db } = database;
   const { rows } = await sql<{ server_version: string }>`show server_version`.execute(db);
   // Median of three round trips: the first pays for connection warm-up.
@@ -40,12 +40,31 @@ export async function connectionSection(database: Database): Promise<Section> {
     ? await sql<{ ssl: boolean }>`select ssl from pg_stat_ssl where pid = pg_backend_pid()`.execute(db).then((r) => r.rows[0]?.ssl ?? false)
     : null;
   const backend = serverOf(database.target) ? 'server' : 'embedded PGlite';
-  return section('ok', `${backend}, PostgreSQL ${rows[0].server_version}, ${latencyMs} ms round trip${ssl === null ? '' : ssl ? ', SSL' : ', no SSL'}`, {
+  const production = productionNote(database, rows[0].server_version, config?.postgres?.version);
+  return section('ok', `${backend}, PostgreSQL ${rows[0].server_version}, ${latencyMs} ms round trip${ssl === null ? '' : ssl ? ', SSL' : ', no SSL'}${production.note}`, {
     backend: database.target.kind,
     serverVersion: rows[0].server_version,
     latencyMs,
     ssl,
+    production: production.facts,
   });
+}
+
+/**
+ * The production server's major (`postgres.version`) against this database's. A note, not a
+ * problem: on the embedded database migrate up and lint check against the configured major; a
+ * server of another major is worth knowing (tests there do not prove what production accepts).
+ */
+function productionNote(database: Database, serverVersion: string, configured: number | undefined): { note: string; facts: Record<string, unknown> } {
+  const major = Number.parseInt(serverVersion, 10);
+  const facts = { version: configured ?? null, major, checked: !!database.capabilities.standIn && configured !== undefined && configured < major };
+  if (database.capabilities.standIn) {
+    if (configured === undefined) return { note: `; postgres.version is not set: SQL only PostgreSQL ${major} accepts passes here unnoticed`, facts };
+    if (configured !== major) return { note: `; production runs PostgreSQL ${configured} (postgres.version)${facts.checked ? `: migrate up and lint refuse what ${configured} lacks` : ', newer than this one'}`, facts };
+    return { note: '', facts };
+  }
+  if (configured !== undefined && configured !== major) return { note: `; postgres.version says production runs ${configured}, this server is ${major}`, facts };
+  return { note: '', facts };
 }
 
 /** pgvector: missing only matters when a migration creates it. */

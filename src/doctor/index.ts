@@ -32,7 +32,7 @@ export async function runDoctor(config: ResolvedConfig): Promise<DoctorReport> {
   }
   try {
     const checks: Array<[SectionName, (db: Database) => Promise<Section>]> = [
-      ['connection', (db) => connectionSection(db)],
+      ['connection', (db) => connectionSection(db, config)],
       ['extensions', (db) => extensionsSection(db, config)],
       ['migrations', (db) => migrationsSection(db, config)],
       ['lock', (db) => lockSection(db)],

@@ -90,6 +90,12 @@ export interface Capabilities {
    * the server, or PGlite's own pg_dump (plain SQL, dumpEmbedded) and dbctl's SQL loader.
    */
   dump: 'pg_dump' | 'pglite-tools';
+  /**
+   * Set on the embedded engine: it stands in for a production server, which may be an older
+   * Postgres (`postgres.version`), so migrations are also checked against that major. A real
+   * server is its own judge.
+   */
+  standIn?: boolean;
 }
 
 export interface Database {
@@ -223,7 +229,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
     target,
     setup,
     pglite,
-    capabilities: { concurrentSessions: false, templates: 'directory-copy', dump: 'pglite-tools' },
+    capabilities: { concurrentSessions: false, templates: 'directory-copy', dump: 'pglite-tools', standIn: true },
     close: async () => {
       try {
         await pglite.close();

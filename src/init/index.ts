@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { CONFIG_FILES } from '../config/load.js';
 import { timestampPrefix } from '../migrate/new.js';
-import { COMPOSE_TEMPLATE, CONFIG_TEMPLATE, ENV_EXAMPLE_HEADER, ENV_HEADER, FIRST_MIGRATION, FIRST_SEED, envLines } from './templates.js';
+import { composeMajor, majorOfImage } from './postgres-version.js';
+import { COMPOSE_TEMPLATE, ENV_EXAMPLE_HEADER, ENV_HEADER, FIRST_MIGRATION, FIRST_SEED, configTemplate, envLines } from './templates.js';
 
 export interface InitOptions {
   /** The project folder. */
@@ -16,6 +17,8 @@ export interface InitOptions {
   seedsDir?: string;
   /** Also a compose file for a local server, and `.env` / `.env.example` for its password. */
   docker?: boolean;
+  /** The production server's Postgres major (asked, or `--postgres-version`); else read from the compose file. */
+  postgresVersion?: number;
   /** The first migration's timestamp (tests). */
   now?: Date;
 }
@@ -33,6 +36,8 @@ export interface InitReport {
   files: InitFile[];
   /** The commands to run next, in order. */
   next: string[];
+  /** Production's Postgres major as init found it (postgres.version), and where from; null when nothing said. */
+  postgres: { version: number; from: string } | null;
 }
 
 const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
@@ -53,8 +58,11 @@ export function initProject(options: InitOptions): InitReport {
   };
 
   const existingConfig = options.configFile ?? CONFIG_FILES.flatMap((f) => [path.join(cwd, f), path.join(cwd, '.config', f)]).find((f) => fs.existsSync(f));
-  if (existingConfig) files.push({ path: rel(existingConfig), action: 'skipped', detail: 'exists' });
-  else write(path.join(cwd, 'dbctl.config.ts'), CONFIG_TEMPLATE);
+  const postgres = postgresVersionFor(cwd, options);
+  if (existingConfig) {
+    const says = /\bpostgres\s*:/.test(fs.readFileSync(existingConfig, 'utf8'));
+    files.push({ path: rel(existingConfig), action: 'skipped', detail: postgres && !says ? `exists; add postgres: { version: ${postgres.version} } (${postgres.from})` : 'exists' });
+  } else write(path.join(cwd, 'dbctl.config.ts'), configTemplate(postgres ?? undefined));
 
   const migrationsDir = path.resolve(cwd, options.migrationsDir ?? 'migrations');
   const migrations = listFiles(migrationsDir).filter((f) => MIGRATION_FILE.test(f) && !f.startsWith('.'));
@@ -92,7 +100,20 @@ export function initProject(options: InitOptions): InitReport {
     next.push('docker compose up -d --wait');
   }
   next.push('npx dbctl migrate up && npx dbctl seed');
-  return { cwd, files, next };
+  return { cwd, files, next, postgres };
+}
+
+/**
+ * Which major production runs: as given, else the project's compose file's Postgres image, else
+ * (with `docker`, when init writes the compose file) the image it writes.
+ */
+export function postgresVersionFor(cwd: string, options: Pick<InitOptions, 'postgresVersion' | 'docker'>): { version: number; from: string } | null {
+  if (options.postgresVersion !== undefined) return { version: options.postgresVersion, from: 'as given to init' };
+  const found = composeMajor(cwd, COMPOSE_FILES);
+  if (found) return { version: found.major, from: `${found.file} runs ${found.image}` };
+  const written = options.docker && !COMPOSE_FILES.some((f) => fs.existsSync(path.join(cwd, f))) ? /image:\s*(\S+)/.exec(COMPOSE_TEMPLATE)?.[1] : undefined;
+  const major = written && majorOfImage(written);
+  return major ? { version: major, from: `compose.yaml runs ${written}` } : null;
 }
 
 function listFiles(dir: string): string[] {

@@ -8,12 +8,21 @@ export default defineConfig({
   migrations: { dir: 'migrations' },
   seeds: { dir: 'seeds' },
   typegen: { out: 'src/db/types.ts' },
+  // The production server's Postgres major. The embedded database is Postgres 18; migrate up and
+  // lint refuse there what this major would (a virtual generated column, uuidv7(), …).
+  // postgres: { version: 17 },
   // environments: {
   //   test: { url: 'postgres://postgres@localhost:5432/app_test' },
   //   production: { url: process.env.PRODUCTION_DATABASE_URL, protected: true },
   // },
 });
 `;
+
+/** The config template saying which major production runs, and where that came from. */
+export function configTemplate(postgres?: { version: number; from: string }): string {
+  if (!postgres) return CONFIG_TEMPLATE;
+  return CONFIG_TEMPLATE.replace(/  \/\/ postgres: \{ version: \d+ \},\n/, `  postgres: { version: ${postgres.version} }, // ${postgres.from}\n`);
+}
 
 export const FIRST_MIGRATION = `import { sql, type Kysely } from 'kysely';
 

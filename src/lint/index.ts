@@ -84,11 +84,15 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
     const level = levelOf(settings, f.rule);
     if (level === 'off' || (unit.direction === 'down' && NOT_IN_DOWN.has(f.rule))) return;
     // What migrate up refuses cannot be waved through by a comment: the run would still fail.
-    if (f.rule !== TRANSACTION_BLOCK && isIgnored(unit.ignores, f.rule, f.line === undefined ? undefined : statementLineAt(unit, f.line))) return;
+    if (f.rule !== TRANSACTION_BLOCK && f.rule !== 'postgres-version' && isIgnored(unit.ignores, f.rule, f.line === undefined ? undefined : statementLineAt(unit, f.line))) return;
     const located = unit.kind === 'module' && f.line !== undefined ? { statement: unit.statements[statementIndex(unit, f.line)]?.sql } : { line: f.line, col: f.col };
     const { rule, source, message, help } = f;
     findings.push({ rule, level, source, migration: unit.migration, file: path.relative(config.cwd, unit.file), direction: unit.direction, ...located, message, help });
   };
+
+  // The embedded database is Postgres 18: what the production server's older major refuses.
+  const production = database.capabilities.standIn ? config.postgres?.version : undefined;
+  if (production) for (const { unit, finding } of await (await import('./server-version.js')).postgresVersionFindings(database, units, production)) add(unit, finding);
 
   const refused = new Map<LintUnit, Set<number>>();
   for (const unit of units) {
@@ -97,7 +101,7 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
     for (const f of found) add(unit, f);
   }
   if (squawk.available) {
-    const found = await runSquawk(squawk.path, units, { settings, pgVersion: serverVersion, cwd: config.cwd });
+    const found = await runSquawk(squawk.path, units, { settings, pgVersion: production ? `${production}.0` : serverVersion, cwd: config.cwd });
     // squawk's findings about a table the same section creates before, or drops after, are moot.
     const indexes = await indexTables(database, units);
     const moot = new Map(units.map((u) => [u, mootInUnit(u, indexes)]));

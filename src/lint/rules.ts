@@ -78,6 +78,8 @@ export const DBCTL_RULES: Record<string, RuleLevel> = {
   'large-table-lock': 'warn',
   /** What migrate up refuses in a transactional section (transaction-block.ts); always an error. */
   'transaction-block': 'error',
+  /** On the embedded database, what the production server's older Postgres refuses (postgres.version); always an error. */
+  'postgres-version': 'error',
 };
 
 /**
@@ -108,6 +110,7 @@ export function lintSettings(config: LintConfig = {}): LintSettings {
     }
     if (rule === 'syntax-error' && level === 'off') throw new ConfigError('lint.rules: "syntax-error" cannot be turned off (squawk always reports it)');
     if (rule === 'transaction-block' && level !== 'error') throw new ConfigError('lint.rules: "transaction-block" is always an error: migrate up refuses what it finds');
+    if (rule === 'postgres-version' && level !== 'error') throw new ConfigError('lint.rules: "postgres-version" is always an error: migrate up refuses what it finds');
     levels[rule] = level;
   }
   return { levels, largeTableRows: config.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS };

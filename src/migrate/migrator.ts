@@ -92,6 +92,8 @@ export interface MigratorProps {
   allowUnordered?: boolean;
   /** Failure reports name files relative to this folder. Default `process.cwd()`. */
   cwd?: string;
+  /** The production server's Postgres major: on the embedded database, SQL it would refuse is refused. */
+  postgresVersion?: number;
   onEvent?: (event: MigrateEvent) => void;
 }
 
@@ -107,6 +109,7 @@ export function migratorConfig(config: ResolvedConfig): Omit<MigratorProps, 'dat
     ddlLockTimeoutMs: config.ddlLockTimeoutMs,
     allowUnordered: config.migrations.allowUnordered,
     cwd: config.cwd,
+    postgresVersion: config.postgres?.version,
   };
 }
 
@@ -401,6 +404,8 @@ export class Migrator {
     // Load everything first: a syntax error in the third file must not leave the first two applied.
     const prepared: Prepared[] = [];
     for (const file of files) prepared.push(await prepare(file, direction));
+    const { postgresVersion, database: target } = this.#props;
+    if (postgresVersion && target.capabilities.standIn) await (await import('./server-version.js')).refuseForServer(target, files, direction, postgresVersion);
     if (direction === 'down') {
       const noDown = prepared.filter((p) => !p.hasBody);
       if (noDown.length) {

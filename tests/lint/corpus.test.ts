@@ -82,7 +82,9 @@ describe.each(backends)('migrate lint corpus ($name)', (backend) => {
         if (found.some((f) => f.rule === rule) !== wanted) failures.push(`${c.file}:${c.from}: ${wanted ? 'missing' : 'unexpected'} ${rule}`);
       }
     }
-    const enabled = Object.entries(lintSettings({ largeTableRows: 1000 }).levels).filter(([, level]) => level !== 'off').map(([rule]) => rule);
+    // postgres-version runs only on the embedded database with postgres.version set, which this
+    // corpus (run on both backends, no postgres.version) does not have: tests/migrate/postgres-version.test.ts covers it.
+    const enabled = Object.entries(lintSettings({ largeTableRows: 1000 }).levels).filter(([rule, level]) => level !== 'off' && rule !== 'postgres-version').map(([rule]) => rule);
     for (const rule of enabled) {
       for (const wanted of [true, false]) {
         if (!all.some((c) => c.expect.some((e) => e.rule === rule && e.found === wanted))) failures.push(`no ${wanted ? 'positive' : 'negative'} case for ${rule}`);

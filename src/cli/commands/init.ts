@@ -7,6 +7,7 @@ export function registerInit(program: Command): void {
     .command('init')
     .description('set up this folder for dbctl: config, a first migration and seed, .gitignore entries (never overwrites)')
     .option('--docker', 'also a compose file for a local PostgreSQL (pgvector), its password in .env')
+    .option('--postgres-version <major>', "production's PostgreSQL major (postgres.version); default: the compose file's image, else asked on a terminal")
     .action(async (opts, command: Command) => {
       const globals = globalsOf(command);
       const out = currentOutput(globals);
@@ -29,11 +30,32 @@ export function registerInit(program: Command): void {
           out.warn(`${(error as Error).message}; assuming the default folders (migrations/, seeds/)`);
         }
       }
-      const report = initProject({ cwd, configFile: existing && fs.existsSync(existing) ? existing : undefined, ...dirs, docker: opts.docker });
+      const postgresVersion = await askPostgresVersion(cwd, opts, !!(existing && fs.existsSync(existing)) || !!globals.json);
+      const report = initProject({ cwd, configFile: existing && fs.existsSync(existing) ? existing : undefined, ...dirs, docker: opts.docker, postgresVersion });
       out.result({ ok: true, ...report });
       const c = out.color;
       const label = { created: c.green('created '), appended: c.green('appended'), skipped: c.dim('skipped ') };
       for (const f of report.files) out.line(`${label[f.action]} ${f.path}${f.detail ? c.dim(` (${f.detail})`) : ''}`);
+      if (report.postgres) out.line(c.dim(`postgres.version ${report.postgres.version} (${report.postgres.from}): migrate up and lint refuse on the embedded database what it lacks`));
       out.line(`next: ${report.next.join('\n      ')}`);
     });
+}
+
+/**
+ * `--postgres-version`, else nothing when the compose file says (or init writes one), else the
+ * answer to a question on a terminal (none in scripts, with --json or with a config already there).
+ */
+async function askPostgresVersion(cwd: string, opts: { postgresVersion?: string; docker?: boolean }, noQuestion: boolean): Promise<number | undefined> {
+  const { UsageError } = await import('../../errors.js');
+  const parse = (text: string, from: string) => {
+    const major = Number(text.trim());
+    if (!Number.isSafeInteger(major) || major < 14) throw new UsageError(`${from}: "${text.trim()}" is not a PostgreSQL major version, 14 or newer (e.g. 16)`);
+    return major;
+  };
+  if (opts.postgresVersion !== undefined) return parse(opts.postgresVersion, '--postgres-version');
+  const { postgresVersionFor } = await import('../../init/index.js');
+  if (noQuestion || postgresVersionFor(cwd, { docker: opts.docker })) return undefined;
+  const { terminalPrompt } = await import('../guard.js');
+  const answer = await terminalPrompt()?.('Which PostgreSQL major does production run (e.g. 16; Enter to skip)? ');
+  return answer?.trim() ? parse(answer, 'init') : undefined;
 }
