@@ -112,5 +112,5 @@ describe('the names the CLI prints for a mixed run (spawned, embedded)', () => {
     const redo = await runCli(['migrate', 'redo'], { cwd });
     expect(redo.code, redo.stderr).toBe(0);
     expect(redo.stdout).toMatch(/^reverted 007_g, re-applied 007_g in \d+ ms/m);
-  });
+  }, 300_000); // seven embedded runs of the binary, one after another: room for a loaded machine
 });
