@@ -4,6 +4,7 @@ import { registerRestore } from './backup/restore.js';
 import { registerCompletion } from './completion.js';
 import { registerConfig } from './config.js';
 import { registerDbLifecycle } from './db.js';
+import { registerDbServe } from './db-serve.js';
 import { registerDbWait } from './db-wait.js';
 import { registerDoctor } from './doctor.js';
 import { registerFleet } from './fleet/index.js';
@@ -26,6 +27,7 @@ export function registerCommands(program: Command): void {
   const db = program.command('db').description('create, drop, recreate and wait for databases');
   registerDbLifecycle(db);
   registerDbWait(db);
+  registerDbServe(db);
   registerTestdb(program);
   registerBackup(program);
   registerRestore(program);
