@@ -32,7 +32,15 @@ export const HELP = [
 
 export class SqlConsole {
   #buffer = '';
+  /** Lines read so far, and the line the buffered statement started on (error positions count from 1 in the input). */
+  #lines = 0;
+  #bufferLine = 1;
   constructor(readonly client: SqlClient) {}
+
+  /** Forgets a statement being typed (Ctrl-C at the prompt). */
+  clear(): void {
+    this.#buffer = '';
+  }
 
   /** True while a statement is being typed (the prompt shows it). */
   get pending(): boolean {
@@ -41,7 +49,9 @@ export class SqlConsole {
 
   /** One line of input: a backslash command runs at once, SQL once a line ends its statement. */
   async line(text: string): Promise<ConsoleOutcome[]> {
+    this.#lines++;
     if (!this.pending) {
+      this.#bufferLine = this.#lines;
       const meta = parseMeta(text);
       if (meta) return [await this.meta(meta.name, meta.argument)];
     }
@@ -54,25 +64,32 @@ export class SqlConsole {
   async flush(): Promise<ConsoleOutcome[]> {
     const text = this.#buffer;
     this.#buffer = '';
-    return text.trim() ? this.run(text) : [];
+    return text.trim() ? this.run(text, this.#bufferLine) : [];
   }
 
-  /** Runs a script statement by statement, stopping at the first error (its outcome is last). */
-  async run(script: string): Promise<ConsoleOutcome[]> {
+  /**
+   * Runs a script statement by statement, stopping at the first error (its outcome is last, its
+   * line counted from `firstLine`).
+   */
+  async run(script: string, firstLine = 1): Promise<ConsoleOutcome[]> {
     const outcomes: ConsoleOutcome[] = [];
     for (const statement of splitStatements(script)) {
       try {
         const result = (await this.client.query(statement.sql)) as unknown as RawResult;
         outcomes.push({
           kind: 'rows',
-          command: result.command ?? 'SELECT',
-          rowCount: result.rowCount ?? result.rows.length,
+          command: commandTag(result, statement.sql),
+          // PGlite counts affected rows only (0 for a SELECT): a result with columns counts its rows.
+          rowCount: result.fields?.length ? result.rows.length : result.rowCount ?? 0,
           columns: (result.fields ?? []).map((f) => f.name),
           rows: result.rows,
         });
       } catch (error) {
         if (!isPostgresError(error)) throw error;
-        outcomes.push({ kind: 'error', statement: statement.sql, error: describeSqlError(error, { text: statement.sql, offset: 0 }) });
+        const info = describeSqlError(error, { text: script, offset: statement.offset });
+        if (info.line !== undefined) info.line += firstLine - 1;
+        delete info.excerpt;
+        outcomes.push({ kind: 'error', statement: statement.sql, error: info });
         break;
       }
     }
@@ -97,6 +114,23 @@ export class SqlConsole {
         return { kind: 'error', statement: `\\${name}`, error: { message: `unknown command \\${name}: \\? lists the commands` } };
     }
   }
+}
+
+/**
+ * The statement's tag (`CREATE TABLE`, `INSERT`). Both clients keep only the tag's first word
+ * (`CREATE`), and PGlite's pool calls every result SELECT, so a result without columns is named
+ * from the statement's first keywords, two of them for DDL.
+ */
+const TWO_WORD = ['CREATE', 'DROP', 'ALTER', 'COMMENT'];
+const MODIFIERS = ['OR', 'REPLACE', 'TEMP', 'TEMPORARY', 'UNLOGGED', 'GLOBAL', 'LOCAL', 'UNIQUE', 'CONSTRAINT', 'TRUSTED', 'PROCEDURAL'];
+function commandTag(result: RawResult, sql: string): string {
+  if (result.fields?.length) return result.command ?? 'SELECT';
+  if (result.command && result.command !== 'SELECT' && !TWO_WORD.includes(result.command)) return result.command;
+  const words = sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '').split(/\s+/, 8).map((w) => w.replace(/;$/, '').toUpperCase());
+  if (!TWO_WORD.includes(words[0])) return words[0] || 'SELECT';
+  // `CREATE OR REPLACE TEMP …`, `CREATE UNIQUE INDEX`: the tag names the object.
+  const object = words.slice(1).find((w) => !MODIFIERS.includes(w));
+  return object ? `${words[0]} ${object}` : words[0];
 }
 
 /** What both clients return for a statement, beyond the rows SqlClient promises. */

@@ -13,6 +13,7 @@ import { registerMigrate } from './migrate/index.js';
 import { registerReset } from './reset.js';
 import { registerSchema } from './schema/index.js';
 import { registerSeed } from './seed/index.js';
+import { registerSql } from './sql.js';
 import { registerSummary } from './summary.js';
 import { registerTestdb } from './testdb/index.js';
 import { registerTypegen } from './typegen.js';
@@ -34,6 +35,7 @@ export function registerCommands(program: Command): void {
   registerDoctor(program);
   registerSummary(program);
   registerSchema(program);
+  registerSql(program);
   registerFleet(program);
   registerInit(program);
   registerCompletion(program);
