@@ -25,7 +25,7 @@ export interface ConsoleOptions {
 export const HELP = [
   '\\d          list tables',
   '\\d NAME     describe a table: columns, types, nullability, defaults, constraints, indexes',
-  '\\q          quit (or Ctrl-D)',
+  '\\q          quit (also exit, quit, Ctrl-D)',
   '\\?          this help',
   'SQL runs when a line ends with ";".',
 ];
@@ -54,6 +54,8 @@ export class SqlConsole {
       this.#bufferLine = this.#lines;
       const meta = parseMeta(text);
       if (meta) return [await this.meta(meta.name, meta.argument)];
+      // psql (11+) and kysely-ctl's console both take a bare `exit` or `quit`.
+      if (/^\s*(exit|quit)\s*;?\s*$/i.test(text)) return [{ kind: 'quit' }];
     }
     this.#buffer += (this.#buffer ? '\n' : '') + text;
     if (!isComplete(this.#buffer)) return [];

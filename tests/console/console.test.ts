@@ -57,7 +57,7 @@ describe.each(backends)('SQL console on $name', (backend) => {
     await withConsole(async (c) => {
       const outcomes = await c.run('select 1 as one; select nope from missing_table; select 3;');
       expect(outcomes.map((o) => o.kind)).toEqual(['rows', 'error']);
-      expect(outcomes[1]).toMatchObject({ kind: 'error', error: { sqlstate: '42P01', line: 1, col: 18 } });
+      expect(outcomes[1]).toMatchObject({ kind: 'error', error: { sqlstate: '42P01', line: 1, col: 35 } }); // counted in the script, not the statement
     });
   });
 

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { openDatabase } from '../../src/driver/open.js';
+import { testdbProject } from './helpers.js';
 
 // The wire server exists for the embedded default: a server database's URL already is postgres://.
 const psqlMissing = spawnSync('psql', ['--version']).error !== undefined;
@@ -39,6 +40,24 @@ describe('createTestDatabase({ wire: true }) on embedded PGlite', () => {
       expect(counts.map((r) => r.rows[0].n)).toEqual([1, 1, 1]);
       const bad = await pool.query('select * from missing_table').catch((error: { code?: string }) => error);
       expect((bad as { code?: string }).code).toBe('42P01');
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('a clone of the migrated template is served the same way (migrate: true), DBCTL_TEST_WIRE=1 as the switch', async () => {
+    const p = testdbProject({ name: 'pglite' });
+    process.env.DBCTL_TEST_WIRE = '1';
+    try {
+      db = await createTestDatabase({ migrate: true, cwd: p.cwd });
+    } finally {
+      delete process.env.DBCTL_TEST_WIRE;
+    }
+    expect(db.url).toMatch(/^postgres:\/\//);
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      await pool.query(`insert into items values (1, 'one')`);
+      expect((await pool.query('select label from items')).rows).toEqual([{ label: 'one' }]);
     } finally {
       await pool.end();
     }
