@@ -69,3 +69,22 @@ describe.each(backends)('SQL console on $name', (backend) => {
     }, true);
   });
 });
+
+describe('dbctl sql argv (no spawn)', () => {
+  it('a query and --file together are a usage error (exit 2), naming both', async () => {
+    const { runArgv } = await import('../helpers/argv.js');
+    const { tempProject } = await import('../helpers/cli.js');
+    const r = await runArgv(['sql', 'select 1', '-f', 'x.sql'], { cwd: tempProject() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('give a query or --file, not both');
+  });
+
+  it('--psql on the embedded database is a usage error pointing at db serve', async () => {
+    const { runArgv } = await import('../helpers/argv.js');
+    const { tempProject } = await import('../helpers/cli.js');
+    const r = await runArgv(['sql', '--psql', 'select 1'], { cwd: tempProject() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--psql needs a server; embedded PGlite at .* is embedded/);
+    expect(r.stderr).toContain('dbctl db serve');
+  });
+});
