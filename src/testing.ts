@@ -8,20 +8,30 @@
  * With `migrate` or `seed`, the project's configuration for the `test` environment decides the
  * server (DATABASE_URL, `environments.test.url`; none = embedded PGlite) and the template is built
  * once per migration set. Without them the database is empty, on `serverUrl` or embedded.
+ *
+ * An embedded test database has a `pglite://` URL that only dbctl opens. With `wire: true` (or
+ * DBCTL_TEST_WIRE=1) it is also served over the Postgres wire protocol on 127.0.0.1 and a free port
+ * until drop() or the end of the process, and `url` is the `postgres://` URL pg, postgres.js,
+ * Prisma and psql open. On a server, `wire` changes nothing: its URL already is one.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import { openHostBeside } from './driver/host.js';
 import { parseTarget, redact } from './driver/url.js';
+import { serveEmbedded } from './serve/index.js';
 import { createTestdb, dropTestdb } from './testdb/index.js';
 import { testdbHost, type TestdbHost } from './testdb/host.js';
 import { cloneName } from './testdb/names.js';
 
 export interface TestDatabase {
   name: string;
+  /** Its URL: postgres:// on a server or when served over the wire, else pglite://. */
   url: string;
+  /** The backend: 'pglite' for an embedded database, served over the wire or not. */
   kind: 'pg' | 'pglite';
+  /** Served over the wire: the embedded database's own pglite:// URL (what dbctl commands open). */
+  embeddedUrl?: string;
   /** The template it was cloned from; null for an empty database. */
   template: string | null;
   /** Drops it, unless it is to be kept: `keep: true`, or `keep: 'on-failure'` and `failed`. */
@@ -49,18 +59,32 @@ export interface CreateTestDatabaseOptions {
   configFile?: string;
   /** Where the kept database's URL is printed (default: stderr). */
   log?: (line: string) => void;
+  /**
+   * Embedded: serve it over the Postgres wire protocol and hand out a postgres:// URL (default from
+   * DBCTL_TEST_WIRE: `1`/`true`). PGlite is one session: connections are served one statement at a
+   * time, and one connection's open transaction makes the others wait (see README).
+   */
+  wire?: boolean;
 }
 
 export async function createTestDatabase(options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
   const keep = options.keep ?? keepFromEnv(process.env.DBCTL_KEEP_TEST_DB);
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const made = options.migrate || options.seed ? await fromTemplate(options) : await empty(options);
+  const wire = options.wire ?? flagFromEnv(process.env.DBCTL_TEST_WIRE);
+  const served = wire && made.kind === 'pglite' ? await serveEmbedded({ target: made.url, cwd: options.cwd }).catch(async (error) => {
+    await made.drop().catch(() => {});
+    throw error;
+  }) : undefined;
   return {
     name: made.name,
-    url: made.url,
+    url: served?.url ?? made.url,
     kind: made.kind,
+    ...(served ? { embeddedUrl: made.url } : {}),
     template: made.template,
     drop: async ({ failed = false } = {}) => {
+      // The server holds the directory open: stop it first, whether the database is kept or not.
+      await served?.close();
       if (keep === true || (keep === 'on-failure' && failed)) {
         log(`dbctl: kept test database ${made.name}: ${redact(made.url)}`);
         return;
@@ -68,6 +92,10 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
       await made.drop();
     },
   };
+}
+
+function flagFromEnv(value: string | undefined): boolean {
+  return value === '1' || value === 'true';
 }
 
 function keepFromEnv(value: string | undefined): boolean | 'on-failure' {

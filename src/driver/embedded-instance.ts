@@ -12,6 +12,13 @@ export function registerEmbedded(database: Database, pglite: PGlite): void {
   instances.set(database, pglite);
 }
 
+/** The PGlite instance of an open embedded Database (the wire server serves it). */
+export function embeddedInstance(database: Database): PGlite {
+  const pglite = instances.get(database);
+  if (!pglite) throw new Error('internal: embeddedInstance needs an open embedded database');
+  return pglite;
+}
+
 /**
  * Dumps an embedded database with PGlite's own pg_dump (plain SQL); `args` are pg_dump's
  * (`--schema-only`, `--data-only`). Only for `capabilities.dump === 'pglite-tools'`.

@@ -15,7 +15,7 @@ export interface CliResult {
 }
 
 /** Spawns the real built binary (`npm test` builds first). */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(args: string[], options: { cwd: string; env?: Record<string, string | undefined>; timeoutMs?: number; /** Written to stdin, which is then closed. */ input?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', DATABASE_URL: undefined, DBCTL_ENV: undefined, NODE_ENV: undefined, ...options.env };
     for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
@@ -26,6 +26,7 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', reject);
+    if (options.input !== undefined) child.stdin.end(options.input);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout, stderr, json: () => JSON.parse(stdout) });
