@@ -44,10 +44,10 @@ describe.each(backends)('checksums and repair on $name', (backend) => {
     expect(await states(p)).toMatchObject({ '001_a': 'modified', '002_b': 'modified' });
     expect((await p.migrator.up({ step: 1 }).catch((e) => e)).code).toBe('drift');
 
-    expect(await p.migrator.repair(['001_a'])).toEqual({ repaired: ['001_a'] });
+    expect(await p.migrator.repair(['001_a'])).toEqual({ repaired: ['001_a'], checked: 1 });
     expect(await states(p)).toEqual({ '001_a': 'applied', '002_b': 'modified', '003_c': 'applied' });
-    expect(await p.migrator.repair()).toEqual({ repaired: ['002_b'] });
-    expect(await p.migrator.repair()).toEqual({ repaired: [] });
+    expect(await p.migrator.repair()).toEqual({ repaired: ['002_b'], checked: 3 });
+    expect(await p.migrator.repair()).toEqual({ repaired: [], checked: 3 });
     await p.migrator.verify();
     const rows = await p.query(`select name, repaired_by, repaired_at is not null as at from public.dbctl_migration order by name`);
     expect(rows.map((r) => [r.name, !!r.repaired_by?.includes('@'), r.at])).toEqual([['001_a', true, true], ['002_b', true, true], ['003_c', false, false]]);
