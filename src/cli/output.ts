@@ -116,7 +116,10 @@ export class Output {
   flush(): void {
     this.status(undefined);
     if (this.json && this.#document !== undefined) {
-      const doc = this.#document;
+      const found = this.#document;
+      // Every document says whether the command succeeded: a failure's report sets `ok: false`
+      // (run.ts); a document that reaches here without one is a success.
+      const doc = found && typeof found === 'object' && !Array.isArray(found) && !('ok' in found) ? { ok: true, ...found } : found;
       const object = doc && typeof doc === 'object' && !Array.isArray(doc);
       const withWarnings = object && this.#warnings.length && !('warnings' in doc) ? { ...doc, warnings: this.#warnings } : doc;
       const withTarget = this.#target && object && !('target' in doc) ? { ...(withWarnings as object), target: this.#target } : withWarnings;
