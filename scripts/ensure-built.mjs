@@ -1,6 +1,8 @@
-// `npm run quickstart` right after `npm ci`: build dist/ when it is missing or older than src/
-// (the package builds on `prepack`, not on install). Prints nothing when dist/ is current.
-import { execSync } from 'node:child_process';
+// `npm test` / `npm run quickstart` right after `npm ci`: build dist/ when it is missing or older
+// than src/ (the package builds on `prepack`, not on install). Prints nothing when dist/ is current,
+// and one line when it builds: the bundler's chunk listing (~140 lines) is kept for a failed build,
+// where it is the diagnosis. `npm run build` by hand stays verbose.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,12 @@ function newest(dir) {
 
 const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : 0;
 if (builtAt < newest(path.join(root, 'src'))) {
-  console.error(builtAt ? 'dist/ is older than src/: building' : 'first run: building dist/ (npm run build)');
-  execSync('npm run build --silent', { cwd: root, stdio: 'inherit' });
+  console.error(builtAt ? 'building dbctl (dist/ is older than src/)…' : 'building dbctl (first run)…');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const build = spawnSync(npm, ['run', 'build', '--silent'], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32' });
+  if (build.status !== 0) {
+    process.stderr.write(`${build.stdout ?? ''}${build.stderr ?? ''}${build.error ? `${build.error.message}\n` : ''}`);
+    console.error(`building dbctl failed (npm run build exited ${build.status ?? build.signal})`);
+    process.exit(1);
+  }
 }

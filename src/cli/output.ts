@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { redact } from '../driver/url.js';
+import { StatusLine } from './status-line.js';
 
 /**
  * Everything the CLI prints goes through here. `--json` means exactly one JSON document on stdout;
@@ -51,46 +52,24 @@ export class Output {
     if (this.showsProgress) this.info(this.color.dim(text));
   }
 
-  #status: { text: string; since: number; shown: boolean; timer: NodeJS.Timeout } | undefined;
+  #statusLine: StatusLine | undefined;
 
   /**
    * Progress of a long operation: one line on stderr, rewritten in place with the time so far, that
    * appears only once the operation has taken a second (quick ones print nothing) and only where
-   * progress shows (a terminal, not --json or --quiet). `undefined` ends it. Other output printed
-   * meanwhile goes above it.
+   * progress shows (a terminal, not --json or --quiet). It keeps counting while a statement blocks
+   * this thread (status-line.ts). `undefined` ends it. Other output printed meanwhile goes above it.
    */
   status(text: string | undefined): void {
     if (!this.showsProgress) return;
-    if (text === undefined) {
-      if (this.#status) {
-        clearInterval(this.#status.timer);
-        if (this.#status.shown) process.stderr.write('\r\x1b[K');
-        this.#status = undefined;
-      }
-      return;
-    }
-    if (this.#status) {
-      this.#status.text = text;
-      return this.#drawStatus();
-    }
-    const timer = setInterval(() => this.#drawStatus(), 250);
-    timer.unref();
-    this.#status = { text, since: Date.now(), shown: false, timer };
-  }
-
-  #drawStatus(): void {
-    const s = this.#status;
-    if (!s || Date.now() - s.since < 1000) return;
-    s.shown = true;
-    const line = `${redact(s.text)} ${this.color.dim(`(${((Date.now() - s.since) / 1000).toFixed(0)} s)`)}`;
-    process.stderr.write(`\r\x1b[K${line}`);
+    if (text === undefined) return this.#statusLine?.clear();
+    this.#statusLine ??= new StatusLine(this.color.dim('\0').split('\0') as [string, string]);
+    this.#statusLine.set(redact(text));
   }
 
   #aroundStatus(write: () => void): void {
-    const shown = this.#status?.shown;
-    if (shown) process.stderr.write('\r\x1b[K');
-    write();
-    if (shown) this.#drawStatus();
+    if (this.#statusLine) this.#statusLine.around(write);
+    else write();
   }
 
   /**
@@ -116,7 +95,10 @@ export class Output {
   flush(): void {
     this.status(undefined);
     if (this.json && this.#document !== undefined) {
-      const doc = this.#document;
+      const found = this.#document;
+      // Every document says whether the command succeeded: a failure's report sets `ok: false`
+      // (run.ts); a document that reaches here without one is a success.
+      const doc = found && typeof found === 'object' && !Array.isArray(found) && !('ok' in found) ? { ok: true, ...found } : found;
       const object = doc && typeof doc === 'object' && !Array.isArray(doc);
       const withWarnings = object && this.#warnings.length && !('warnings' in doc) ? { ...doc, warnings: this.#warnings } : doc;
       const withTarget = this.#target && object && !('target' in doc) ? { ...(withWarnings as object), target: this.#target } : withWarnings;

@@ -19,6 +19,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--connect-timeout <duration>', 'keep retrying an unreachable server this long (default 10s)'))
     .addOption(new Option('--cwd <dir>', 'project directory').hideHelp())
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true }) // `dbctl migrate up --help` lists --url, -e, --json…; subcommands inherit it
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   program.enablePositionalOptions(false);

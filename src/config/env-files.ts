@@ -19,8 +19,13 @@ export interface EnvFiles {
   origin: Record<string, string>;
 }
 
-/** Reads the environment files in `dir` without touching process.env. */
-export function readEnvFiles(dir: string, env?: string): EnvFiles {
+/**
+ * Reads the environment files in `dir` without touching process.env. A value may name another
+ * variable as `${NAME}` (as docker compose reads the same .env): `DATABASE_URL=postgres://app:
+ * ${POSTGRES_PASSWORD}@…` keeps the password in one line. NAME is looked up in `environ` (the
+ * process environment wins, as everywhere), then in the files; an unknown NAME stays as written.
+ */
+export function readEnvFiles(dir: string, env?: string, environ: Record<string, string | undefined> = {}): EnvFiles {
   const values: Record<string, string> = {};
   const origin: Record<string, string> = {};
   for (const name of envFileNames(env)) {
@@ -33,6 +38,10 @@ export function readEnvFiles(dir: string, env?: string): EnvFiles {
       values[key] = value;
       origin[key] = name;
     }
+  }
+  const raw = { ...values }; // one level: a referenced value is used as written
+  for (const key of Object.keys(values)) {
+    values[key] = raw[key]!.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => environ[name] ?? raw[name] ?? whole);
   }
   return { values, origin };
 }

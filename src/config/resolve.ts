@@ -100,7 +100,7 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
   const shown = file ? path.relative(start, file) || file : 'the config';
 
   // The environment name may itself come from `.env` / `.env.local`; its own files are read after.
-  const base = readEnvFiles(cwd);
+  const base = readEnvFiles(cwd, undefined, processEnv);
   const pick = (key: string) => variable(processEnv, base, key);
   const [env, envSource] = overrides.env
     ? [overrides.env, 'flag' as const]
@@ -120,7 +120,7 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
   const envConfig: EnvironmentConfig = config.environments?.[env] ?? {};
   const isProtected = envConfig.protected ?? (DEFAULT_PROTECTED.includes(env) || PRODUCTION_LIKE.test(env));
 
-  const files = readEnvFiles(cwd, env);
+  const files = readEnvFiles(cwd, env, processEnv);
   const environ = { ...files.values, ...processEnv };
   /** A variable's value; one that is set but empty is refused, never read as not set. */
   const read = (key: string) => variable(processEnv, files, key);

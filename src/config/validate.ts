@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import { closest } from './closest.js';
 
 /**
  * The shape of a config file, checked when it is loaded: a wrong type or an unknown key anywhere is
@@ -69,7 +70,8 @@ export function validateConfig(value: Record<string, unknown>, file: string, sha
     const name = `${prefix}${key}`;
     const check = shape[key];
     if (!check) {
-      throw new ConfigError(`${file}: unknown option "${name}"`, { hint: `known options${prefix ? ` in ${prefix.slice(0, -1)}` : ''}: ${Object.keys(shape).join(', ')}` });
+      const meant = closest(key, Object.keys(shape));
+      throw new ConfigError(`${file}: unknown option "${name}"${meant ? ` (did you mean "${prefix}${meant}"?)` : ''}`, { hint: `known options${prefix ? ` in ${prefix.slice(0, -1)}` : ''}: ${Object.keys(shape).join(', ')}` });
     }
     if (v === undefined) continue;
     const wrong = (expected: string) => new ConfigError(`${file}: ${name} must be ${expected}, got ${describe(v)}`);

@@ -96,7 +96,7 @@ export function initProject(options: InitOptions): InitReport {
       port: Number(env.POSTGRES_PORT ?? 5433),
     });
     files.push(ensureEnv(cwd, '.env', lines, ENV_HEADER));
-    files.push(ensureEnv(cwd, '.env.example', { ...lines, POSTGRES_PASSWORD: 'change-me', DATABASE_URL: lines.DATABASE_URL.replace(/:[^:@/]*@/, ':change-me@') }, ENV_EXAMPLE_HEADER));
+    files.push(ensureEnv(cwd, '.env.example', { ...lines, POSTGRES_PASSWORD: 'change-me', DATABASE_URL: lines.DATABASE_URL.replace(/:[^:@/]*@/, ':${POSTGRES_PASSWORD}@') }, ENV_EXAMPLE_HEADER));
     next.push('docker compose up -d --wait');
   }
   next.push('npx dbctl migrate up && npx dbctl seed');

@@ -95,7 +95,9 @@ export function envLines(s: ServerSettings): Record<string, string> {
     POSTGRES_USER: s.user,
     POSTGRES_PASSWORD: s.password,
     POSTGRES_PORT: String(s.port),
-    DATABASE_URL: `postgres://${s.user}:${encodeURIComponent(s.password)}@127.0.0.1:${s.port}/${s.database}`,
+    // The password once: dbctl and docker compose both expand ${POSTGRES_PASSWORD} in .env. One that
+    // a URL cannot hold as it is (`@`, `/`, …) is written encoded instead.
+    DATABASE_URL: `postgres://${s.user}:${encodeURIComponent(s.password) === s.password ? '${POSTGRES_PASSWORD}' : encodeURIComponent(s.password)}@127.0.0.1:${s.port}/${s.database}`,
   };
 }
 

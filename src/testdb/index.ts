@@ -32,6 +32,8 @@ export interface CreatedTestdb {
   strategy: string;
   /** Time to clone, excluding any template build. */
   milliseconds: number;
+  /** Embedded only: the clones there now, this one included (see pile-up.ts); undefined on a server. */
+  clones?: number;
 }
 
 export interface TestdbEntry {
@@ -90,7 +92,9 @@ export async function createTestdb(options: CreateTestdbOptions): Promise<Create
     const name = cloneName(prefix);
     const started = performance.now();
     const { url, strategy } = await host.clone(name, template ?? undefined);
-    return { name, url, kind, template, built, strategy, milliseconds: Math.round(performance.now() - started) };
+    const milliseconds = Math.round(performance.now() - started);
+    const clones = kind === 'pglite' ? (await host.list()).filter((n) => parseTestdbName(prefix, n)?.kind === 'clone').length : undefined;
+    return { name, url, kind, template, built, strategy, milliseconds, clones };
   });
 }
 

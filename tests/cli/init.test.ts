@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/config/resolve.js';
 import { initProject } from '../../src/init/index.js';
 import { runArgv } from '../helpers/argv.js';
 import { ROOT, runCli } from '../helpers/cli.js';
@@ -107,10 +108,31 @@ export async function down(db: Kysely<any>) { await db.schema.alterTable('users'
     expect(compose).toContain('POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?');
     const env = fs.readFileSync(path.join(cwd, '.env'), 'utf8');
     expect(env).toMatch(/^POSTGRES_PASSWORD=mine\n/);
-    expect(env).toMatch(/\nDATABASE_URL=postgres:\/\/[a-z0-9_]+:mine@127\.0\.0\.1:5433\/[a-z0-9_]+\n/);
+    expect(env).toMatch(/\nDATABASE_URL=postgres:\/\/[a-z0-9_]+:\$\{POSTGRES_PASSWORD\}@127\.0\.0\.1:5433\/[a-z0-9_]+\n/);
     expect(fs.readFileSync(path.join(cwd, '.env.example'), 'utf8')).toContain('POSTGRES_PASSWORD=change-me');
     expect(fs.readFileSync(path.join(cwd, '.gitignore'), 'utf8')).toContain('\n.env\n');
     const again = initProject({ cwd, docker: true });
     expect(again.files.filter((f) => f.action !== 'skipped')).toEqual([]);
+  });
+
+  it('--docker writes the password once, and dbctl reads it into DATABASE_URL (the process environment wins)', async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-init-'));
+    initProject({ cwd, docker: true });
+    const jsonConfig = (dir: string) => (fs.rmSync(path.join(dir, 'dbctl.config.ts')), fs.writeFileSync(path.join(dir, 'dbctl.config.json'), '{}'));
+    jsonConfig(cwd); // dbctl.config.ts imports 'dbctl/config', which this temp folder cannot resolve
+    const env = fs.readFileSync(path.join(cwd, '.env'), 'utf8');
+    const password = /^POSTGRES_PASSWORD=(.+)$/m.exec(env)![1]!;
+    expect(env.split(password)).toHaveLength(2);
+    const url = (environ: Record<string, string>) => resolveConfig({ cwd, environ }).then((c) => c.url);
+    expect(await url({})).toMatch(new RegExp(`^postgres://[a-z0-9_]+:${password}@127\\.0\\.0\\.1:5433/`));
+    expect(await url({ POSTGRES_PASSWORD: 'shell' })).toMatch(/^postgres:\/\/[a-z0-9_]+:shell@/);
+    expect(fs.readFileSync(path.join(cwd, '.env.example'), 'utf8')).toMatch(/\nDATABASE_URL=postgres:\/\/[a-z0-9_]+:\$\{POSTGRES_PASSWORD\}@/);
+
+    // A password a URL cannot hold as written is encoded in the URL instead.
+    const odd = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-init-'));
+    fs.writeFileSync(path.join(odd, '.env'), 'POSTGRES_PASSWORD=p@ss/word\n');
+    initProject({ cwd: odd, docker: true });
+    jsonConfig(odd);
+    expect(await resolveConfig({ cwd: odd, environ: {} }).then((c) => c.url)).toMatch(/:p%40ss%2Fword@127\.0\.0\.1/);
   });
 });

@@ -17,6 +17,16 @@ const hasScript = spawnSync('script', ['--version']).status === 0;
 const SLOW = "export async function up() { await new Promise((r) => setTimeout(r, 1800)); }\nexport async function down() {}\n";
 
 describe.skipIf(!hasScript)('progress on a terminal', () => {
+  it('keeps counting while one long statement blocks the embedded database (PGlite runs on the main thread)', () => {
+    // One statement of ~4 s: no timer on dbctl's main thread can fire during it, so two different
+    // second counts on the line mean it was redrawn while the statement ran.
+    const cwd = tempProject({ 'migrations/001_block.sql': '-- migrate:up\nselect pg_sleep(4);\n-- migrate:down\n' });
+    const shown = onTerminal(['migrate', 'up'], cwd, {});
+    const seconds = new Set([...shown.matchAll(/\r\x1b\[Kapplying 001_block \((\d+) s\)/g)].map((m) => m[1]));
+    expect(seconds.size, JSON.stringify(shown)).toBeGreaterThanOrEqual(2);
+    expect(shown).toContain('applied 1 migration(s)');
+  });
+
   it('first-run note and a live line for a long migration on a terminal; nothing without one, or with --quiet', async () => {
     const freshTmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-tmp-')); // no base image yet: a first run
 

@@ -54,7 +54,11 @@ describe('resolveConfig', () => {
   it('names the file and the key of a value of the wrong type, or an unknown nested key', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ migrations: { dir: 5 } }, /dbctl\.config\.json: migrations\.dir must be a string, got 5$/],
-      [{ migrations: { dirr: 'x' } }, /dbctl\.config\.json: unknown option "migrations\.dirr"$/],
+      [{ migrations: { dirr: 'x' } }, /dbctl\.config\.json: unknown option "migrations\.dirr" \(did you mean "migrations\.dir"\?\)$/],
+      [{ migratons: {} }, /dbctl\.config\.json: unknown option "migratons" \(did you mean "migrations"\?\)$/],
+      [{ lockTimeOut: 5 }, /unknown option "lockTimeOut" \(did you mean "lockTimeout"\?\)$/],
+      [{ typegen: { camelcase: true } }, /unknown option "typegen\.camelcase" \(did you mean "typegen\.camelCase"\?\)$/],
+      [{ migrations: { color: 'x' } }, /unknown option "migrations\.color"$/],
       [{ seeds: { seed: '42' } }, /seeds\.seed must be a whole number, got "42"$/],
       [{ environments: { staging: { protected: 'yes' } } }, /environments\.staging\.protected must be true or false, got "yes"$/],
       [{ environments: { staging: 'postgres://x' } }, /environments\.staging must be an object, got "postgres:\/\/x"$/],

@@ -69,7 +69,7 @@ describe('dbctl seed new', () => {
     const cwd = tempProject({});
     expect((await runArgv(['seed', 'new', 'reference data'], { cwd })).stdout).toBe(`created ${path.join('seeds', 'common', '01_reference_data.ts')}\n`);
     const made = await runArgv(['seed', 'new', 'users', '--env', 'staging', '--json'], { cwd });
-    expect(made.json()).toEqual({ file: path.join('seeds', 'staging', '01_users.ts') });
+    expect(made.json()).toEqual({ ok: true, file: path.join('seeds', 'staging', '01_users.ts') });
   });
 });
 

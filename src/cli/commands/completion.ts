@@ -2,6 +2,7 @@ import { Argument, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 import { commandContext, currentOutput, globalsOf } from '../context.js';
 import { describe, fishScript, shellScript } from '../render/completion.js';
+import { stdoutToStderr } from '../stdout-to-stderr.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
@@ -26,8 +27,19 @@ export function registerCompletion(program: Command): void {
 
   program
     .command('__complete <what>', { hidden: true })
-    .description('words for shell completion (migrations: the migration names)')
+    .description('words for shell completion (migrations: the migration names; environments: the declared environments)')
     .action(async (what: string, _opts, command: Command) => {
+      if (what === 'environments') {
+        // The config's own environments, read without resolving one (a -e being typed may be unknown).
+        const globals = globalsOf(command);
+        const out = currentOutput(globals);
+        const { loadConfigFile } = await import('../../config/load.js');
+        const { config } = await stdoutToStderr(() => loadConfigFile(globals.cwd ?? process.cwd(), globals.config ?? process.env.DBCTL_CONFIG));
+        const names = Object.keys(config.environments ?? {});
+        out.result(names);
+        out.line(names.join('\n'));
+        return;
+      }
       if (what !== 'migrations') throw new UsageError(`nothing to complete for "${what}"`);
       const ctx = await commandContext(command, { database: false });
       const { listMigrationFiles } = await import('../../migrate/files.js');

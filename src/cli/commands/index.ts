@@ -9,6 +9,7 @@ import { registerDbWait } from './db-wait.js';
 import { registerDoctor } from './doctor.js';
 import { registerFleet } from './fleet/index.js';
 import { registerInit } from './init.js';
+import { registerKyselyCtlWords } from './kysely-ctl-words.js';
 import { registerMigrate } from './migrate/index.js';
 import { registerReset } from './reset.js';
 import { registerSchema } from './schema/index.js';
@@ -39,4 +40,5 @@ export function registerCommands(program: Command): void {
   registerFleet(program);
   registerInit(program);
   registerCompletion(program);
+  registerKyselyCtlWords(program);
 }

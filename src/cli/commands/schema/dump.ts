@@ -14,7 +14,10 @@ export function registerSchemaDump(schema: Command): void {
       const ctx = await commandContext(command);
       const s = await import('../../../schema/index.js');
       await withSource(ctx, opts.fromMigrations, async (database) => {
-        if (opts.out === '-') return process.stdout.write(await s.generateSchemaDump(database, ctx.config, { schemas: opts.schema }));
+        if (opts.out === '-') {
+          const sql = await s.generateSchemaDump(database, ctx.config, { schemas: opts.schema });
+          return ctx.out.json ? ctx.out.result({ ok: true, sql }) : process.stdout.write(sql); // --json: one document
+        }
         const file = s.schemaFileOf(ctx.config, opts.out);
         if (opts.check) return reportCheck(ctx, s.compareWithFile(file, await s.generateSchemaDump(database, ctx.config, { schemas: opts.schema })), 'schema dump', opts.fromMigrations);
         const { changed } = await s.writeSchemaDump(database, ctx.config, { out: file, schemas: opts.schema });

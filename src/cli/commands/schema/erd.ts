@@ -21,7 +21,8 @@ export function registerSchemaErd(schema: Command): void {
       s.erdFormatOf(opts); // a bad --format is refused before any database is opened
       await withSource(ctx, opts.fromMigrations, async (database) => {
         const content = await s.generateErd(database, ctx.config, { format: opts.format, out: opts.out, schemas: opts.schema, tables: opts.tables });
-        if (!opts.out) return process.stdout.write(content);
+        // Under --json the diagram is a field of the one document, not raw text on stdout.
+        if (!opts.out) return ctx.out.json ? ctx.out.result({ ok: true, format: s.erdFormatOf(opts), content }) : process.stdout.write(content);
         const file = path.resolve(ctx.config.cwd, opts.out);
         if (opts.check) return reportCheck(ctx, s.compareWithFile(file, content), 'schema erd', opts.fromMigrations);
         reportWrite(ctx, file, s.writeFileIfChanged(file, content));

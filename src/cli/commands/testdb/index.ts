@@ -13,15 +13,18 @@ export function registerTestdb(program: Command): void {
     .option('--lock-timeout <duration>', 'wait this long for another process building the template (default 60s)')
     .action(async (opts, command: Command) => {
       const ctx = await testdbContext(command, { lockTimeout: opts.lockTimeout });
-      const { createTestdb } = await import('../../../testdb/index.js');
+      const { createTestdb, EMBEDDED_TESTDB_DIR } = await import('../../../testdb/index.js');
       const made = await createTestdb({
         config: ctx.config,
         seed: opts.seed,
         onEvent: (e) => ctx.out.info(e.type === 'building' ? `building template ${e.template} (migrate${opts.seed ? ' + seed' : ''})` : `built template ${e.template} in ${e.milliseconds} ms`),
       });
-      ctx.out.result({ ok: true, name: made.name, url: made.url, template: made.template, milliseconds: made.milliseconds, built: made.built, strategy: made.strategy });
+      ctx.out.result({ ok: true, name: made.name, url: made.url, template: made.template, milliseconds: made.milliseconds, built: made.built, strategy: made.strategy, ...(made.clones === undefined ? {} : { clones: made.clones }) });
       ctx.out.line(made.url);
       ctx.out.info(ctx.out.color.dim(`cloned ${made.name} from ${made.template} in ${made.milliseconds} ms (${made.strategy})`));
+      const { pruneNote } = await import('../../../testdb/pile-up.js');
+      const note = made.clones === undefined ? undefined : pruneNote(made.clones, EMBEDDED_TESTDB_DIR);
+      if (note) ctx.out.info(ctx.out.color.yellow(`note: ${note}`));
     });
 
   testdb

@@ -1,0 +1,3 @@
+'use strict';
+// require('dbctl/testing'): see load.cjs.
+module.exports = require('./load.cjs')('../dist/testing.js');
