@@ -141,6 +141,17 @@ add(
   config('TS default export a number', 'export default 42;\n', /dbctl\.config\.ts/, ['migrate', 'status'], 'dbctl.config.ts'),
   config('TS imports a missing module', 'import x from "./nope.js";\nexport default x;\n', /dbctl\.config\.ts|nope/, ['migrate', 'status'], 'dbctl.config.ts'),
   config('mjs unknown key', 'export default { migratons: {} };\n', /migratons/, ['migrate', 'status'], 'dbctl.config.mjs'),
+  config('connectTimeout not a duration', '{"connectTimeout": "forever"}', /dbctl\.config\.json: connectTimeout.*forever/),
+  config('lockTimeout negative', '{"lockTimeout": "-1s"}', /dbctl\.config\.json: lockTimeout.*-1s/),
+  config('poolSize 0', '{"poolSize": 0}', /dbctl\.config\.json: poolSize/),
+  config('poolSize not an integer', '{"poolSize": 2.5}', /dbctl\.config\.json: poolSize/),
+  config('lint level unknown', '{"lint": {"rules": {"renaming-column": "fatal"}}}', /lint\.rules\.renaming-column.*"fatal"/, ['migrate', 'lint']),
+);
+// A bad value from a variable names the variable, never a flag the user did not give.
+add(
+  ...[['DBCTL_CONNECT_TIMEOUT', 'abc'], ['DBCTL_LOCK_TIMEOUT', '-5s'], ['DBCTL_DDL_LOCK_TIMEOUT', 'soon']].map(([name, value]): Case => ({
+    name: `${name}=${value}`, args: ['migrate', 'status'], env: { [name]: value }, files: OK, code: 2, error: new RegExp(`${name}: "${value}"`),
+  })),
 );
 
 // ---- malformed migrations ----
