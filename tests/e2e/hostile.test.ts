@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../src/testing.js';
@@ -76,6 +78,18 @@ add(
   { name: 'DATABASE_URL malformed', args: ['migrate', 'status'], env: { DATABASE_URL: `postgres://app:${PW}@host:port/db` }, files: OK, code: 2, error: /DATABASE_URL|URL|url/ },
   { name: 'config url malformed', args: ['migrate', 'status'], files: { ...OK, 'dbctl.config.json': JSON.stringify({ url: `postgres://app:${PW}@host:-3/db` }) }, code: 2, error: /url|URL/ },
   { name: 'libpq keyword string with a password', args: ['migrate', 'status'], env: { DATABASE_URL: `host=127.0.0.1 port=1 user=app password=${PW} dbname=app` }, files: OK, code: 2, error: /password=\*\*\*/ },
+);
+
+// ---- pglite:// to something that is not a database: refused before anything is written ----
+const untouched = (dir: string, entries: string[]) => (_r: CliResult, cwd: string) => {
+  expect(fs.readdirSync(path.join(cwd, dir)).sort()).toEqual(entries);
+  expect(fs.existsSync(path.join(cwd, `${dir}.lock`))).toBe(false);
+};
+add(
+  { name: 'pglite:// to a file', args: ['--url', 'pglite://./afile', 'migrate', 'status'], files: { ...OK, afile: 'x' }, code: 2, error: /afile is not a directory/ },
+  { name: 'pglite:// under a file', args: ['--url', 'pglite://./afile/db', 'migrate', 'up'], files: { ...OK, afile: 'x' }, code: 2, error: /afile\/db is not a directory/ },
+  { name: 'pglite:// to a folder of the user\'s files', args: ['--url', 'pglite://./stuff', 'migrate', 'up'], files: { ...OK, 'stuff/notes.txt': 'mine' }, code: 2, error: /stuff is not a PGlite data directory.*notes\.txt/, outcome: untouched('stuff', ['notes.txt']) },
+  { name: 'pglite:// to a server data directory', args: ['--url', 'pglite://./pgdata', 'reset'], files: { ...OK, 'pgdata/PG_VERSION': '15\n', 'pgdata/postmaster.opts': '/usr/bin/postgres\n' }, code: 2, error: /pgdata is a PostgreSQL server's data directory/, outcome: untouched('pgdata', ['PG_VERSION', 'postmaster.opts']) },
 );
 
 // ---- an unreachable server: exit 3, one line, no password ----
