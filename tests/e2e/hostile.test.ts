@@ -207,6 +207,7 @@ add(
   migrations('new with a path in the name', OK_M(), /\.\.\/escape|name/, ['migrate', 'new', '../escape']),
   migrations('new with an SQL-ish name', OK_M(), /name/, ['migrate', 'new', 'x"; drop table a; --']),
   migrations('status --json in a missing folder', {}, /migrations/, ['migrate', 'status', '--json']),
+  migrations('redo with nothing applied', OK_M(), /cannot redo: no migration is applied/, ['migrate', 'redo']),
 );
 function OK_M(): Record<string, string> {
   return { '001_a.sql': MIGRATION };
@@ -404,7 +405,8 @@ const OPENS_DB = new Set([
   'migrations: TS that throws on import',
   'migrations: TS with up not a function',
   'migrations: TS syntax error',
-  'migrations: TS without up']);
+  'migrations: TS without up',
+  'migrations: redo with nothing applied']);
 const ALWAYS_EMBEDDED = new Set(['migrations: TS without up', 'migrations: .sql without markers', 'seeds: malformed CSV fixture', 'restore garbage', 'schema dump --out an existing folder', 'reset --keep a missing table']);
 for (const c of cases) {
   if (OPENS_DB.has(c.name)) c.db = true;
