@@ -254,18 +254,23 @@ add(
 );
 
 // ---- backup and restore ----
+// Refused before the database opens: no embedded start, no .dbctl/ made.
+const noDatabase = (_r: CliResult, cwd: string) => expect(fs.existsSync(path.join(cwd, '.dbctl')), 'the embedded database was opened').toBe(false);
+const FAKE_MANIFEST = JSON.stringify({ manifestVersion: 1, tables: [], sha256: '0' });
 add(
   { name: 'backup --format tar', args: ['backup', '--format', 'tar'], files: OK, code: 2, error: /--format|tar/ },
-  { name: 'backup --schema-only --data-only', args: ['backup', '--schema-only', '--data-only'], files: OK, code: 2, error: /--schema-only|--data-only/ },
-  { name: 'backup --out an existing folder', args: ['backup', '--out', 'outdir'], files: { ...OK, 'outdir/x': '' }, code: 2, error: /outdir/ },
-  { name: 'backup --out under a file', args: ['backup', '--out', 'afile/x.sql'], files: { ...OK, afile: 'x' }, code: 2, error: /afile/ },
-  { name: 'restore a missing file', args: ['restore', 'nosuch.sql'], files: OK, code: 2, error: /nosuch\.sql/ },
-  { name: 'restore a folder', args: ['restore', 'bdir'], files: { ...OK, 'bdir/x': '' }, code: 2, error: /bdir/ },
+  { name: 'backup --schema-only --data-only', args: ['backup', '--schema-only', '--data-only'], files: OK, code: 2, error: /--schema-only|--data-only/, outcome: noDatabase },
+  { name: 'backup --out an existing folder', args: ['backup', '--out', 'outdir'], files: { ...OK, 'outdir/x': '' }, code: 2, error: /outdir/, outcome: noDatabase },
+  { name: 'backup --out under a file', args: ['backup', '--out', 'afile/x.sql'], files: { ...OK, afile: 'x' }, code: 2, error: /afile/, outcome: noDatabase },
+  { name: 'restore a missing file', args: ['restore', 'nosuch.sql'], files: OK, code: 2, error: /nosuch\.sql/, outcome: noDatabase },
+  { name: 'restore a folder', args: ['restore', 'bdir'], files: { ...OK, 'bdir/x': '' }, code: 2, error: /bdir/, outcome: noDatabase },
   { name: 'restore garbage', args: ['restore', 'garbage.dump'], files: { ...OK, 'garbage.dump': Buffer.from([0, 1, 2, 3, 255, 254, 10, 0]).toString('latin1') }, code: 2, error: /garbage\.dump/ },
   { name: 'restore a truncated custom dump', args: ['restore', 'trunc.dump'], files: { ...OK, 'trunc.dump': 'PGDMP\u0001\u000e\u0000' }, code: 2, error: /trunc\.dump/ },
   { name: 'restore an empty file', args: ['restore', 'empty.sql'], files: { ...OK, 'empty.sql': '' }, code: 2, error: /empty\.sql/ },
   { name: 'restore --into a malformed URL', args: ['restore', 'x.sql', '--into', `mysql://u:${PW}@h/d`], files: { ...OK, 'x.sql': 'select 1;' }, code: 2, error: /mysql|--into/ },
   { name: 'restore --create and --into', args: ['restore', 'x.sql', '--create', 'a', '--into', UNREACHABLE], files: { ...OK, 'x.sql': 'select 1;' }, code: 2, error: /--create|--into/ },
+  { name: 'restore --create a name with SQL in it', args: ['restore', 'x.sql', '--create', 'x"; drop database postgres; --'], files: { ...OK, 'x.sql': 'select 1;', 'x.sql.manifest.json': FAKE_MANIFEST }, code: 2, error: /--create "x\\"; drop.*database name/, outcome: noDatabase },
+  { name: 'restore --create of a file that is no backup', args: ['restore', 'x.sql', '--create', 'copy'], files: { ...OK, 'x.sql': 'select 1;' }, code: 2, error: /x\.sql is not a dbctl backup/, outcome: noDatabase },
   { name: 'backup verify a missing file', args: ['backup', 'verify', 'nosuch.dump'], files: OK, code: 2, error: /nosuch\.dump/ },
   { name: 'backup verify garbage', args: ['backup', 'verify', 'garbage.sql'], files: { ...OK, 'garbage.sql': 'hello\n' }, code: 2, error: /garbage\.sql/ },
   { name: 'backup verify with a garbage manifest', args: ['backup', 'verify', 'b.sql'], files: { ...OK, 'b.sql': '-- dump\n', 'b.sql.manifest.json': '{"nope":' }, code: 2, error: /manifest|b\.sql/ },
@@ -355,7 +360,7 @@ if (SERVER) {
     prod(['restore', 'x.sql', '--clean'], /x\.sql.*manifest/, 2),
     { name: 'testdb drop a name that is an SQL injection', args: ['--url', '{server}', 'testdb', 'drop', 'x"; drop database postgres; --'], files: OK, code: 5, error: /x"; drop.*not a dbctl test database/, server: true },
     { name: 'testdb drop a unicode name that does not exist', args: ['--url', '{server}', 'testdb', 'drop', 'tëst_ü'], files: OK, code: 5, error: /tëst_ü.*not a dbctl test database/, server: true },
-    { name: 'restore --create a database that exists', args: ['--url', '{server}', 'restore', 'x.sql', '--create', 'postgres'], files: { ...OK, 'x.sql': 'select 1;' }, code: 2, error: /postgres/, server: true },
+    { name: 'restore --create a database that exists', args: ['--url', '{server}', 'restore', 'x.sql', '--create', 'postgres'], files: { ...OK, 'x.sql': 'select 1;', 'x.sql.manifest.json': FAKE_MANIFEST }, code: 2, error: /postgres/, server: true },
     { name: 'restore garbage --clean on the server', args: ['--url', '{server}', 'restore', 'garbage.sql', '--clean'], files: { ...OK, 'garbage.sql': 'this is not a dump\n' }, code: 2, error: /garbage\.sql/, server: true },
     { name: 'summary --json with a password in the URL', args: ['--url', '{serverpw}', 'summary', '--json'], files: OK, code: 0, server: true, outcome: (r) => expect(r.json().target.url).toContain(':***@') },
   );
@@ -368,11 +373,6 @@ const OPENS_DB = new Set([
   'typegen --out an existing folder',
   'migrate up --json with a broken marker',
   'seed --only with a path',
-  'restore a missing file',
-  'restore a folder',
-  'backup --out an existing folder',
-  'backup --schema-only --data-only',
-  'backup --out under a file',
   'reset --keep a missing table',
   'restore garbage',
   'migrations: lint of a missing name',
