@@ -277,6 +277,8 @@ add(
   { name: 'backup prune without --keep or --older-than', args: ['backup', 'prune'], files: OK, code: 2, error: /--keep|--older-than/ },
   { name: 'backup prune --keep abc', args: ['backup', 'prune', '--keep', 'abc'], files: OK, code: 2, error: /--keep/ },
   { name: 'backup prune --keep -1', args: ['backup', 'prune', '--keep', '-1'], files: OK, code: 2, error: /--keep/ },
+  { name: 'backup prune --older-than 0', args: ['backup', 'prune', '--older-than', '0'], files: { ...OK, 'backups/keep.txt': 'x' }, code: 2, error: /--older-than 0/ },
+  { name: 'backup prune without a backups folder', args: ['backup', 'prune', '--keep', '3'], files: OK, code: 2, error: /backups\.dir .*backups does not exist/ },
   { name: 'backup prune --older-than 5x', args: ['backup', 'prune', '--older-than', '5x'], files: OK, code: 2, error: /--older-than/ },
 );
 
