@@ -51,11 +51,12 @@ export function checkBackupOptions(options: Pick<BackupOptions, 'schemaOnly' | '
   if (options.out === undefined) return;
   const file = path.resolve(cwd, options.out);
   if (fs.existsSync(file)) {
-    throw new UsageError(`--out ${options.out}: ${fs.statSync(file).isDirectory() ? 'is a folder' : 'the file already exists'}`, { hint: 'choose another --out, or remove the file' });
+    if (fs.statSync(file).isDirectory()) throw new UsageError(`cannot write the backup to ${file}: it is a folder (--out names the dump file)`);
+    throw new UsageError(`backup file already exists: ${file}`, { hint: 'choose another --out, or remove the file' });
   }
   for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
     if (!fs.existsSync(dir)) continue;
-    if (!fs.statSync(dir).isDirectory()) throw new UsageError(`--out ${options.out}: ${path.relative(cwd, dir) || dir} is a file, not a folder`);
+    if (!fs.statSync(dir).isDirectory()) throw new UsageError(`cannot write the backup to ${file}: ${path.relative(cwd, dir) || dir} is a file, not a folder`);
     break;
   }
 }
