@@ -68,6 +68,7 @@ describe('squawk binary', () => {
     expect(found).toMatchObject({ available: true, version: '2.66.0' });
     expect(found.available && found.path).toMatch(/@squawk-cli[/\\][a-z0-9]+-[a-z0-9]+[/\\]bin[/\\]squawk(\.exe)?$/);
     expect(findSquawk({ DBCTL_SQUAWK: '/nonexistent/squawk' })).toEqual({ available: false, reason: 'DBCTL_SQUAWK=/nonexistent/squawk does not exist' });
+    expect(findSquawk({ DBCTL_SQUAWK: '' })).toEqual({ available: false, reason: 'DBCTL_SQUAWK is set but empty: name a squawk binary, or unset it for the bundled one' });
   });
 });
 
