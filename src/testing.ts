@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import { openHostBeside } from './driver/host.js';
+import { ConfigError, UsageError } from './errors.js';
 import { parseTarget, redact } from './driver/url.js';
 import { serveEmbedded } from './serve/index.js';
 import { createTestdb, dropTestdb } from './testdb/index.js';
@@ -68,6 +69,9 @@ export interface CreateTestDatabaseOptions {
 }
 
 export async function createTestDatabase(options: CreateTestDatabaseOptions = {}): Promise<TestDatabase> {
+  if (options.serverUrl !== undefined && options.serverUrl.trim() === '') {
+    throw new UsageError('serverUrl is empty: is the variable it was read from (TEST_DATABASE_URL?) unset?', { hint: 'pass a postgres:// URL, or leave serverUrl out for an embedded test database' });
+  }
   const keep = options.keep ?? keepFromEnv(process.env.DBCTL_KEEP_TEST_DB);
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const made = options.migrate || options.seed ? await fromTemplate(options) : await empty(options);
@@ -99,8 +103,11 @@ function flagFromEnv(value: string | undefined): boolean {
 }
 
 function keepFromEnv(value: string | undefined): boolean | 'on-failure' {
+  if (value === undefined || value === '0' || value === 'false') return false;
   if (value === 'on-failure') return 'on-failure';
-  return value === '1' || value === 'true';
+  if (value === '1' || value === 'true') return true;
+  // Empty or misspelt ("yes", "onfailure") would silently drop the database the user meant to keep.
+  throw new ConfigError(`DBCTL_KEEP_TEST_DB must be 1, true, on-failure, 0 or false, got ${JSON.stringify(value)}`, { hint: 'unset it to drop test databases as usual' });
 }
 
 type Made = Omit<TestDatabase, 'drop'> & { drop(): Promise<void> };

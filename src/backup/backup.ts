@@ -42,12 +42,32 @@ export interface BackupReport {
 }
 
 /**
+ * What can be refused without a database: contradicting flags, and an `--out` that exists or lies
+ * under a file. A front end calls it before opening the database (an embedded start, a connection),
+ * so a mistyped command touches nothing; backupDatabase calls it again for library callers.
+ */
+export function checkBackupOptions(options: Pick<BackupOptions, 'schemaOnly' | 'dataOnly' | 'out'>, cwd: string): void {
+  if (options.schemaOnly && options.dataOnly) throw new UsageError('choose one of --schema-only and --data-only');
+  if (options.out === undefined) return;
+  const file = path.resolve(cwd, options.out);
+  if (fs.existsSync(file)) {
+    if (fs.statSync(file).isDirectory()) throw new UsageError(`cannot write the backup to ${file}: it is a folder (--out names the dump file)`);
+    throw new UsageError(`backup file already exists: ${file}`, { hint: 'choose another --out, or remove the file' });
+  }
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (!fs.existsSync(dir)) continue;
+    if (!fs.statSync(dir).isDirectory()) throw new UsageError(`cannot write the backup to ${file}: ${path.relative(cwd, dir) || dir} is a file, not a folder`);
+    break;
+  }
+}
+
+/**
  * Dumps the database and writes a manifest beside the dump. On a server the dump and the manifest's
  * counts and hashes come from one exported snapshot, so they agree even while writes go on.
  */
 export async function backupDatabase(options: BackupOptions): Promise<BackupReport> {
   const { database, config } = options;
-  if (options.schemaOnly && options.dataOnly) throw new UsageError('choose one of --schema-only and --data-only');
+  checkBackupOptions(options, config.cwd);
   const embedded = database.capabilities.dump === 'pglite-tools';
   const format = options.format ?? (embedded ? 'plain' : 'custom');
   if (embedded && format !== 'plain') {

@@ -68,6 +68,7 @@ export function writeManifest(dumpFile: string, manifest: Manifest): string {
 /** Reads the manifest next to `dumpFile`; a file without one is not a dbctl backup (exit 2). */
 export function readManifest(dumpFile: string): Manifest {
   if (!fs.existsSync(dumpFile)) throw new UsageError(`backup file not found: ${dumpFile}`);
+  if (fs.statSync(dumpFile).isDirectory()) throw new UsageError(`${dumpFile} is a folder, not a backup file`, { hint: 'name the .dump or .sql file `dbctl backup` wrote' });
   const file = manifestPathFor(dumpFile);
   if (!fs.existsSync(file)) {
     throw new UsageError(`${path.basename(dumpFile)} is not a dbctl backup: no manifest ${path.basename(file)} next to it`, {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { MANIFEST_SUFFIX, type Manifest } from './manifest.js';
 
 export interface PruneOptions {
@@ -36,6 +36,15 @@ export function pruneBackups(options: PruneOptions): PruneReport {
   if (options.keep === undefined && options.olderThanMs === undefined) {
     throw new UsageError('backup prune needs --keep N or --older-than DURATION (or both)');
   }
+  // "Older than nothing" is every backup: a typo or an unset variable, never a rotation policy.
+  if (options.olderThanMs !== undefined && options.olderThanMs <= 0) {
+    throw new UsageError('--older-than 0 would delete every backup', {
+      hint: options.keep === undefined ? 'give an age (e.g. 7d); to delete every backup, remove the folder yourself' : `to keep only the newest ${options.keep}, use --keep ${options.keep} alone`,
+    });
+  }
+  // A folder that is not there is a wrong backups.dir (or a wrong working directory), not "no backups".
+  if (!fs.existsSync(options.dir)) throw new ConfigError(`backups.dir ${options.dir} does not exist: there is nothing to prune there`, { hint: 'check backups.dir in the config, and the folder dbctl runs in' });
+  if (!fs.statSync(options.dir).isDirectory()) throw new ConfigError(`backups.dir ${options.dir} is not a folder`);
   const now = (options.now ?? new Date()).getTime();
   const backups = listBackups(options.dir);
   const byDatabase = new Map<string, PrunedBackup[]>();

@@ -4,6 +4,7 @@ import type { Database } from '../driver/open.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import { DEFAULT_PGLITE_DIR, describeTarget, parseTarget, siblingTarget, type Target } from '../driver/url.js';
 import { isDbctlError, UsageError } from '../errors.js';
+import { readManifest } from './manifest.js';
 import type { RestoreOptions, RestoreReport } from './restore.js';
 
 export interface RestoreTarget {
@@ -47,13 +48,18 @@ export async function createRestoreTarget(name: string, options: { url: string |
 }
 
 function newDatabaseTarget(configured: Target, name: string, cwd: string): Target {
-  if (configured.kind === 'pg') return siblingTarget(configured, name, cwd);
   // A name, not a path: `--create ../x` or `--create a/b` would put a database outside .dbctl/.
-  if (name === '.' || name === '..' || /[\\/]/.test(name)) {
+  if (configured.kind === 'pglite' && (name === '.' || name === '..' || /[\\/]/.test(name))) {
     throw new UsageError(`--create ${name}: give a name, not a path (embedded databases are made beside the configured one, in ${path.relative(cwd, embeddedRoot(configured, cwd)) || '.'})`, {
       hint: 'to restore into a directory of your choice, restore with --into pglite://PATH',
     });
   }
+  // Quotes, semicolons and spaces make a name that is a directory or a quoted identifier nobody
+  // means to type, and 63 bytes is where PostgreSQL would cut it silently.
+  if (!/^[\p{L}\p{N}_][\p{L}\p{N}_$.-]*$/u.test(name) || Buffer.byteLength(name) > 63) {
+    throw new UsageError(`--create ${JSON.stringify(name)}: a database name is letters, digits, _, $, - and . (at most 63 bytes)`, { hint: 'choose a plain name, e.g. app_restore' });
+  }
+  if (configured.kind === 'pg') return siblingTarget(configured, name, cwd);
   return parseTarget(`pglite://${path.join(embeddedRoot(configured, cwd), name)}`, cwd);
 }
 
@@ -83,6 +89,8 @@ export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' |
  */
 export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Promise<RestoreReport> {
   const { config, create, withDatabase, onDiscard, guard, ...restore } = options;
+  // The backup is checked before NAME is created: a missing file or manifest makes nothing.
+  readManifest(restore.file);
   const created = await createRestoreTarget(create, { url: config.url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, target: config.target });
   const { restoreBackup, BackupVerificationError } = await import('./restore.js');
   const run = (database: Database) => restoreBackup({ ...restore, config, database, guard: guard && ((operation) => guard(operation, database)) });

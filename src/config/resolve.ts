@@ -135,8 +135,15 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     }, 'env_no_url');
   }
 
-  const duration = (name: string, flag: Duration | undefined, envVar: string, fromFile: Duration | undefined, fallback: number) =>
-    parseDuration(flag ?? read(envVar) ?? fromFile ?? fallback, name);
+  // The error names where the bad value came from: the flag, the variable, or the config key.
+  const duration = (name: string, flag: Duration | undefined, envVar: string, key: 'connectTimeout' | 'statementTimeout' | 'lockTimeout' | 'ddlLockTimeout', fallback: number) => {
+    if (flag !== undefined) return parseDuration(flag, name);
+    const fromVar = read(envVar);
+    if (fromVar !== undefined) return parseDuration(fromVar, envVar);
+    if (envConfig[key] !== undefined) return parseDuration(envConfig[key]!, `${shown}: environments.${env}.${key}`);
+    if (config[key] !== undefined) return parseDuration(config[key]!, `${shown}: ${key}`);
+    return fallback;
+  };
 
   const m = config.migrations ?? {};
   const abs = (p: string) => path.resolve(cwd, p);
@@ -150,10 +157,10 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     urlOrigin,
     protected: isProtected,
     productionHosts: config.productionHosts ?? [],
-    connectTimeoutMs: duration('--connect-timeout', overrides.connectTimeout, 'DBCTL_CONNECT_TIMEOUT', envConfig.connectTimeout ?? config.connectTimeout, 10_000),
-    statementTimeoutMs: duration('--statement-timeout', overrides.statementTimeout, 'DBCTL_STATEMENT_TIMEOUT', envConfig.statementTimeout ?? config.statementTimeout, 0),
-    lockTimeoutMs: duration('--lock-timeout', overrides.lockTimeout, 'DBCTL_LOCK_TIMEOUT', envConfig.lockTimeout ?? config.lockTimeout, 60_000),
-    ddlLockTimeoutMs: duration('--ddl-lock-timeout', overrides.ddlLockTimeout, 'DBCTL_DDL_LOCK_TIMEOUT', envConfig.ddlLockTimeout ?? config.ddlLockTimeout, 5_000),
+    connectTimeoutMs: duration('--connect-timeout', overrides.connectTimeout, 'DBCTL_CONNECT_TIMEOUT', 'connectTimeout', 10_000),
+    statementTimeoutMs: duration('--statement-timeout', overrides.statementTimeout, 'DBCTL_STATEMENT_TIMEOUT', 'statementTimeout', 0),
+    lockTimeoutMs: duration('--lock-timeout', overrides.lockTimeout, 'DBCTL_LOCK_TIMEOUT', 'lockTimeout', 60_000),
+    ddlLockTimeoutMs: duration('--ddl-lock-timeout', overrides.ddlLockTimeout, 'DBCTL_DDL_LOCK_TIMEOUT', 'ddlLockTimeout', 5_000),
     poolSize: config.poolSize ?? 4,
     migrations: {
       dir: abs(overrides.migrationsDir ?? read('DBCTL_MIGRATIONS_DIR') ?? m.dir ?? 'migrations'),

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { closest } from './closest.js';
+import { parseDuration } from './duration.js';
 
 /**
  * The shape of a config file, checked when it is loaded: a wrong type or an unknown key anywhere is
@@ -7,7 +8,7 @@ import { closest } from './closest.js';
  * failure deep inside a command. Hand-written rather than a schema library: it runs on every
  * command, and the whole shape is this table.
  */
-type Check = 'string' | 'boolean' | 'integer' | 'major' | 'number' | 'duration' | 'strings' | 'levels' | 'fleets' | Shape | { each: Shape };
+type Check = 'string' | 'boolean' | 'integer' | 'major' | 'positive' | 'natural' | 'number' | 'duration' | 'strings' | 'levels' | 'fleets' | Shape | { each: Shape };
 interface Shape {
   [key: string]: Check;
 }
@@ -20,7 +21,7 @@ const ENVIRONMENT: Shape = {
   lockTimeout: 'duration',
   ddlLockTimeout: 'duration',
   seed: 'integer',
-  scale: 'number',
+  scale: 'positive',
 };
 
 export const CONFIG_SHAPE: Shape = {
@@ -51,7 +52,7 @@ export const CONFIG_SHAPE: Shape = {
   testdb: { prefix: 'string' },
   schema: { out: 'string' },
   // Rule names are checked by the linter, which knows them (src/lint/rules.ts).
-  lint: { rules: 'levels', largeTableRows: 'integer' },
+  lint: { rules: 'levels', largeTableRows: 'natural' },
   reset: { schemas: 'strings', keep: 'strings' },
   environments: { each: ENVIRONMENT },
   fleets: 'fleets',
@@ -60,7 +61,7 @@ export const CONFIG_SHAPE: Shape = {
   statementTimeout: 'duration',
   lockTimeout: 'duration',
   ddlLockTimeout: 'duration',
-  poolSize: 'integer',
+  poolSize: 'positive',
   postgres: { version: 'major' },
 };
 
@@ -95,10 +96,16 @@ export function validateConfig(value: Record<string, unknown>, file: string, sha
       : check === 'integer' ? Number.isSafeInteger(v)
       : check === 'major' ? Number.isSafeInteger(v) && (v as number) >= 14
       : check === 'number' ? typeof v === 'number' && Number.isFinite(v)
-      : check === 'duration' ? (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string'
-      : check === 'levels' ? isPlainObject(v) && Object.values(v).every((l) => l === 'off' || l === 'warn' || l === 'error')
+      : check === 'positive' ? Number.isSafeInteger(v) && (v as number) > 0
+      : check === 'natural' ? Number.isSafeInteger(v) && (v as number) >= 0
+      : check === 'duration' ? isDuration(v)
+      : check === 'levels' ? isPlainObject(v)
       : Array.isArray(v) && v.every((s) => typeof s === 'string');
     if (!ok) throw wrong(EXPECTED[check]);
+    if (check === 'levels') {
+      const [rule, level] = Object.entries(v as object).find(([, l]) => l !== 'off' && l !== 'warn' && l !== 'error') ?? [];
+      if (rule !== undefined) throw new ConfigError(`${file}: ${name}.${rule} must be 'off', 'warn' or 'error', got ${describe(level)}`);
+    }
     // An empty path, schema or prefix is not "the default" (`dir: ''` would be the project folder,
     // `prefix: ''` would make every database a test database). The database URLs are refused where
     // they are used, naming the environment (resolve.ts), so a command that opens none still runs.
@@ -115,6 +122,8 @@ const EXPECTED: Record<Exclude<Check, object>, string> = {
   boolean: 'true or false',
   integer: 'a whole number',
   major: 'a Postgres major version, 14 or newer (e.g. 16)',
+  positive: 'a whole number of 1 or more',
+  natural: 'a whole number of 0 or more',
   number: 'a number',
   duration: 'a duration (milliseconds, or text such as "30s")',
   strings: 'a list of strings',
@@ -148,6 +157,17 @@ function validateFleets(value: unknown, file: string, name: string): void {
     const missing = required.find((k) => (v as Record<string, unknown>)[k] === undefined);
     if (missing) throw new ConfigError(`${file}: ${key}.${missing} is missing (a fleet of the ${form[0]} form needs ${required.join(', ')})`);
     validateConfig(v as Record<string, unknown>, file, form[1], `${key}.`);
+  }
+}
+
+/** Milliseconds (0 or more), or text `parseDuration` reads: `"forever"` or `"-1s"` is refused on load. */
+function isDuration(v: unknown): boolean {
+  if (typeof v !== 'number' && typeof v !== 'string') return false;
+  try {
+    parseDuration(v, '');
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import type { Dialect, Kysely, LogEvent, PostgresPool } from 'kysely';
-import { ConnectionError } from '../errors.js';
+import { ConfigError, ConnectionError } from '../errors.js';
 import { connectionErrorFor, isTransientConnectError } from './connect-error.js';
 import { waitForDataDirLock, type DirLockHolder } from './dir-lock.js';
 import { nodePostgresParsers } from './pg-parsers.js';
+import { pgliteOpenRefusal } from './pglite-dir.js';
 import { countStatements } from './script-progress.js';
 import { PglitePool } from './pglite-pool.js';
 import { parseTarget, type Target } from './url.js';
@@ -196,6 +197,13 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
     import('./pglite-module.js').then((m) => m.loadPglite()),
     import('./pglite-extensions.js'),
   ]);
+  // Before the lock file or a mkdir: a path that cannot be a database touches nothing.
+  const refusal = target.dataDir ? pgliteOpenRefusal(target.dataDir) : null;
+  if (refusal) {
+    throw new ConfigError(`embedded database ${target.dataDir} ${refusal}`, {
+      hint: 'point pglite:// at a new or empty folder, or at an existing embedded database',
+    });
+  }
   const release = target.dataDir ? await waitForDataDirLock(target.dataDir, { timeoutMs: options.lockTimeoutMs, onWait: options.onLockWait }) : () => {};
   let pglite;
   try {

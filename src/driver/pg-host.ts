@@ -1,4 +1,4 @@
-import { LockTimeoutError, RefusedError, type ConnectionError } from '../errors.js';
+import { ConfigError, LockTimeoutError, RefusedError, type ConnectionError } from '../errors.js';
 import type { Host, HostOptions, Session } from './host.js';
 import { openDatabase, type Database } from './open.js';
 import { quoteIdent } from './quote.js';
@@ -17,8 +17,12 @@ export const MAINTENANCE_DATABASE = 'postgres';
  */
 export function cloneStrategy(serverVersionNum: number, environ = process.env): string | null {
   if (serverVersionNum < 150000) return null;
-  const chosen = (environ.DBCTL_TESTDB_STRATEGY ?? 'WAL_LOG').toUpperCase();
-  return chosen === 'FILE_COPY' ? 'FILE_COPY' : 'WAL_LOG';
+  // An empty or misspelt value is refused, not read as the default.
+  const chosen = (environ.DBCTL_TESTDB_STRATEGY ?? 'WAL_LOG').trim().toUpperCase();
+  if (chosen !== 'FILE_COPY' && chosen !== 'WAL_LOG') {
+    throw new ConfigError(`DBCTL_TESTDB_STRATEGY must be WAL_LOG or FILE_COPY, got ${JSON.stringify(environ.DBCTL_TESTDB_STRATEGY)}`, { hint: 'unset it for WAL_LOG' });
+  }
+  return chosen;
 }
 
 /**

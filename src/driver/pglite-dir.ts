@@ -59,6 +59,8 @@ export function inspectPgliteDir(dir: string): PgliteDirInfo {
     entries = fs.readdirSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, pgVersion: null, marked: false, server: null, refusal: 'does not exist' };
+    // A path through a regular file (`pglite://./afile/db`).
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return { exists: true, pgVersion: null, marked: false, server: null, refusal: 'is not a directory (a file is in its path)' };
     throw error;
   }
   const has = new Set(entries);
@@ -109,4 +111,22 @@ function readText(file: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Why the embedded database may not be opened (or created) in `dir`, or null. Opening is laxer than
+ * deleting: a missing or empty directory is initialised, and a PGlite directory with a stray file
+ * opens. What is refused is a file, a server's data directory, and a folder of someone's own files,
+ * which PGlite's initdb would otherwise write into.
+ */
+export function pgliteOpenRefusal(dir: string): string | null {
+  const info = inspectPgliteDir(dir);
+  if (!info.exists) return null;
+  if (info.refusal?.startsWith('is not a directory')) return info.refusal;
+  if (info.server) return info.refusal;
+  if (info.marked || info.pgVersion) return null;
+  const entries = fs.readdirSync(dir);
+  if (!entries.length) return null;
+  const shown = entries.sort().slice(0, 3).join(', ') + (entries.length > 3 ? `, and ${entries.length - 3} more` : '');
+  return `is not a PGlite data directory: it holds other files (${shown})`;
 }

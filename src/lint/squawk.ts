@@ -15,6 +15,10 @@ export type SquawkBinary = { available: true; path: string; version: string } | 
  * binary (a platform squawk has no npm build for: `cargo install squawk-cli`, `pip install squawk-cli`).
  */
 export function findSquawk(environ: NodeJS.ProcessEnv = process.env): SquawkBinary {
+  // Set but empty is a variable its script meant to fill, not "use the bundled squawk".
+  if (environ.DBCTL_SQUAWK !== undefined && environ.DBCTL_SQUAWK.trim() === '') {
+    return { available: false, reason: 'DBCTL_SQUAWK is set but empty: name a squawk binary, or unset it for the bundled one' };
+  }
   if (environ.DBCTL_SQUAWK) {
     return fs.existsSync(environ.DBCTL_SQUAWK)
       ? { available: true, path: environ.DBCTL_SQUAWK, version: 'DBCTL_SQUAWK' }

@@ -267,7 +267,9 @@ export class Migrator {
     return this.#locked(false, async () => {
       const entries = await this.#entries(false);
       const last = entries.filter((e) => e.state !== 'pending').pop();
-      if (!last) return this.#told({ direction: 'up' as const, kind: 'redo' as const, batch: null, dryRun: false, results: [] });
+      // A redo that redid nothing is not a success: the caller asked for the last migration to run
+      // again, and none has run (unlike `down`, whose "nothing to revert" leaves what was asked for).
+      if (!last) throw new UsageError('cannot redo: no migration is applied', { hint: 'run `dbctl migrate up` first; redo reverts and re-applies the last applied migration' });
       if (last.state === 'missing') throw new RefusedError(`cannot redo ${last.name}: the file is missing`, {}, 'missing');
       this.#refuseDrift([last], options.allowDrift);
       const file = this.#fileOf(last);

@@ -41,4 +41,13 @@ describe('pruneBackups', () => {
     expect(fs.readdirSync(dir)).toHaveLength(5);
     expect(() => pruneBackups({ dir })).toThrow(/--keep N or --older-than/);
   });
+
+  it('refuses an age of 0 (every backup) and a backups folder that does not exist', () => {
+    const dir = folder([{ database: 'a', days: 1 }]);
+    const before = fs.readdirSync(dir);
+    expect(() => pruneBackups({ dir, olderThanMs: 0, now })).toThrow('--older-than 0 would delete every backup');
+    expect(() => pruneBackups({ dir, olderThanMs: 0, keep: 1, now })).toThrow('--older-than 0 would delete every backup');
+    expect(fs.readdirSync(dir)).toEqual(before);
+    expect(() => pruneBackups({ dir: path.join(dir, 'nosuch'), keep: 1, now })).toThrow(/^backups\.dir .*nosuch does not exist/);
+  });
 });

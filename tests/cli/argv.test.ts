@@ -51,6 +51,8 @@ vi.mock('../../src/seed/index.js', async (original) => ({
 }));
 vi.mock('../../src/backup/index.js', async (original) => ({
   ...(await original<object>()),
+  // The file check restore makes before any database opens: these argv tests have no backup file.
+  readManifest: () => ({}),
   backupDatabase: record('backupDatabase', {
     file: '/x/app.sql',
     manifestFile: '/x/app.sql.manifest.json',

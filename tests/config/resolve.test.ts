@@ -65,6 +65,18 @@ describe('resolveConfig', () => {
       [{ reset: { keep: 'audit' } }, /reset\.keep must be a list of strings, got "audit"$/],
       [{ lockTimeout: true }, /lockTimeout must be a duration \(milliseconds, or text such as "30s"\), got true$/],
       [{ typegen: [] }, /typegen must be an object, got a list$/],
+      // A value of the right type that cannot be used is named on load too, for every number and
+      // duration the file can hold (issue 29: `poolSize: 0` ran, a bad duration blamed a flag).
+      [{ connectTimeout: 'forever' }, /dbctl\.config\.json: connectTimeout must be a duration .*, got "forever"$/],
+      [{ lockTimeout: '-1s' }, /lockTimeout must be a duration .*, got "-1s"$/],
+      [{ statementTimeout: -5 }, /statementTimeout must be a duration .*, got -5$/],
+      [{ environments: { staging: { ddlLockTimeout: 'soon' } } }, /environments\.staging\.ddlLockTimeout must be a duration .*, got "soon"$/],
+      [{ poolSize: 0 }, /poolSize must be a whole number of 1 or more, got 0$/],
+      [{ poolSize: -2 }, /poolSize must be a whole number of 1 or more, got -2$/],
+      [{ poolSize: 1.5 }, /poolSize must be a whole number of 1 or more, got 1\.5$/],
+      [{ environments: { staging: { scale: 0 } } }, /environments\.staging\.scale must be a whole number of 1 or more, got 0$/],
+      [{ lint: { largeTableRows: -1 } }, /lint\.largeTableRows must be a whole number of 0 or more, got -1$/],
+      [{ lint: { rules: { 'renaming-column': 'fatal' } } }, /lint\.rules\.renaming-column must be 'off', 'warn' or 'error', got "fatal"$/],
     ];
     for (const [config, message] of cases) {
       const cwd = tempProject({ 'dbctl.config.json': JSON.stringify(config) });
@@ -74,6 +86,19 @@ describe('resolveConfig', () => {
     }
     const nested = await resolveConfig({ cwd: tempProject({ 'dbctl.config.json': '{"migrations":{"dirr":"x"}}' }), environ: {} }).catch((e) => e);
     expect(nested.hint).toMatch(/known options in migrations: dir, schema, table/);
+  });
+});
+
+describe('a bad duration names where it came from', () => {
+  it.each([
+    ['DBCTL_CONNECT_TIMEOUT', 'abc'],
+    ['DBCTL_LOCK_TIMEOUT', '-5s'],
+    ['DBCTL_DDL_LOCK_TIMEOUT', 'soon'],
+    ['DBCTL_STATEMENT_TIMEOUT', '5x'],
+  ])('%s=%s', async (name, value) => {
+    const error = await resolveConfig({ cwd: tempProject({}), environ: { [name]: value } }).catch((e) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toBe(`invalid duration for ${name}: "${value}"`);
   });
 });
 

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../src/testing.js';
@@ -78,6 +80,18 @@ add(
   { name: 'libpq keyword string with a password', args: ['migrate', 'status'], env: { DATABASE_URL: `host=127.0.0.1 port=1 user=app password=${PW} dbname=app` }, files: OK, code: 2, error: /password=\*\*\*/ },
 );
 
+// ---- pglite:// to something that is not a database: refused before anything is written ----
+const untouched = (dir: string, entries: string[]) => (_r: CliResult, cwd: string) => {
+  expect(fs.readdirSync(path.join(cwd, dir)).sort()).toEqual(entries);
+  expect(fs.existsSync(path.join(cwd, `${dir}.lock`))).toBe(false);
+};
+add(
+  { name: 'pglite:// to a file', args: ['--url', 'pglite://./afile', 'migrate', 'status'], files: { ...OK, afile: 'x' }, code: 2, error: /afile is not a directory/ },
+  { name: 'pglite:// under a file', args: ['--url', 'pglite://./afile/db', 'migrate', 'up'], files: { ...OK, afile: 'x' }, code: 2, error: /afile\/db is not a directory/ },
+  { name: 'pglite:// to a folder of the user\'s files', args: ['--url', 'pglite://./stuff', 'migrate', 'up'], files: { ...OK, 'stuff/notes.txt': 'mine' }, code: 2, error: /stuff is not a PGlite data directory.*notes\.txt/, outcome: untouched('stuff', ['notes.txt']) },
+  { name: 'pglite:// to a server data directory', args: ['--url', 'pglite://./pgdata', 'reset'], files: { ...OK, 'pgdata/PG_VERSION': '15\n', 'pgdata/postmaster.opts': '/usr/bin/postgres\n' }, code: 2, error: /pgdata is a PostgreSQL server's data directory/, outcome: untouched('pgdata', ['PG_VERSION', 'postmaster.opts']) },
+);
+
 // ---- an unreachable server: exit 3, one line, no password ----
 const unreachable = (args: string[], files: Record<string, string> = OK): Case => ({
   name: `unreachable: ${args.join(' ')}`,
@@ -141,6 +155,17 @@ add(
   config('TS default export a number', 'export default 42;\n', /dbctl\.config\.ts/, ['migrate', 'status'], 'dbctl.config.ts'),
   config('TS imports a missing module', 'import x from "./nope.js";\nexport default x;\n', /dbctl\.config\.ts|nope/, ['migrate', 'status'], 'dbctl.config.ts'),
   config('mjs unknown key', 'export default { migratons: {} };\n', /migratons/, ['migrate', 'status'], 'dbctl.config.mjs'),
+  config('connectTimeout not a duration', '{"connectTimeout": "forever"}', /dbctl\.config\.json: connectTimeout.*forever/),
+  config('lockTimeout negative', '{"lockTimeout": "-1s"}', /dbctl\.config\.json: lockTimeout.*-1s/),
+  config('poolSize 0', '{"poolSize": 0}', /dbctl\.config\.json: poolSize/),
+  config('poolSize not an integer', '{"poolSize": 2.5}', /dbctl\.config\.json: poolSize/),
+  config('lint level unknown', '{"lint": {"rules": {"renaming-column": "fatal"}}}', /lint\.rules\.renaming-column.*"fatal"/, ['migrate', 'lint']),
+);
+// A bad value from a variable names the variable, never a flag the user did not give.
+add(
+  ...[['DBCTL_CONNECT_TIMEOUT', 'abc'], ['DBCTL_LOCK_TIMEOUT', '-5s'], ['DBCTL_DDL_LOCK_TIMEOUT', 'soon']].map(([name, value]): Case => ({
+    name: `${name}=${value}`, args: ['migrate', 'status'], env: { [name]: value }, files: OK, code: 2, error: new RegExp(`${name}: "${value}"`),
+  })),
 );
 
 // ---- malformed migrations ----
@@ -182,6 +207,7 @@ add(
   migrations('new with a path in the name', OK_M(), /\.\.\/escape|name/, ['migrate', 'new', '../escape']),
   migrations('new with an SQL-ish name', OK_M(), /name/, ['migrate', 'new', 'x"; drop table a; --']),
   migrations('status --json in a missing folder', {}, /migrations/, ['migrate', 'status', '--json']),
+  migrations('redo with nothing applied', OK_M(), /cannot redo: no migration is applied/, ['migrate', 'redo']),
 );
 function OK_M(): Record<string, string> {
   return { '001_a.sql': MIGRATION };
@@ -228,24 +254,31 @@ add(
 );
 
 // ---- backup and restore ----
+// Refused before the database opens: no embedded start, no .dbctl/ made.
+const noDatabase = (_r: CliResult, cwd: string) => expect(fs.existsSync(path.join(cwd, '.dbctl')), 'the embedded database was opened').toBe(false);
+const FAKE_MANIFEST = JSON.stringify({ manifestVersion: 1, tables: [], sha256: '0' });
 add(
   { name: 'backup --format tar', args: ['backup', '--format', 'tar'], files: OK, code: 2, error: /--format|tar/ },
-  { name: 'backup --schema-only --data-only', args: ['backup', '--schema-only', '--data-only'], files: OK, code: 2, error: /--schema-only|--data-only/ },
-  { name: 'backup --out an existing folder', args: ['backup', '--out', 'outdir'], files: { ...OK, 'outdir/x': '' }, code: 2, error: /outdir/ },
-  { name: 'backup --out under a file', args: ['backup', '--out', 'afile/x.sql'], files: { ...OK, afile: 'x' }, code: 2, error: /afile/ },
-  { name: 'restore a missing file', args: ['restore', 'nosuch.sql'], files: OK, code: 2, error: /nosuch\.sql/ },
-  { name: 'restore a folder', args: ['restore', 'bdir'], files: { ...OK, 'bdir/x': '' }, code: 2, error: /bdir/ },
+  { name: 'backup --schema-only --data-only', args: ['backup', '--schema-only', '--data-only'], files: OK, code: 2, error: /--schema-only|--data-only/, outcome: noDatabase },
+  { name: 'backup --out an existing folder', args: ['backup', '--out', 'outdir'], files: { ...OK, 'outdir/x': '' }, code: 2, error: /outdir/, outcome: noDatabase },
+  { name: 'backup --out under a file', args: ['backup', '--out', 'afile/x.sql'], files: { ...OK, afile: 'x' }, code: 2, error: /afile/, outcome: noDatabase },
+  { name: 'restore a missing file', args: ['restore', 'nosuch.sql'], files: OK, code: 2, error: /nosuch\.sql/, outcome: noDatabase },
+  { name: 'restore a folder', args: ['restore', 'bdir'], files: { ...OK, 'bdir/x': '' }, code: 2, error: /bdir/, outcome: noDatabase },
   { name: 'restore garbage', args: ['restore', 'garbage.dump'], files: { ...OK, 'garbage.dump': Buffer.from([0, 1, 2, 3, 255, 254, 10, 0]).toString('latin1') }, code: 2, error: /garbage\.dump/ },
   { name: 'restore a truncated custom dump', args: ['restore', 'trunc.dump'], files: { ...OK, 'trunc.dump': 'PGDMP\u0001\u000e\u0000' }, code: 2, error: /trunc\.dump/ },
   { name: 'restore an empty file', args: ['restore', 'empty.sql'], files: { ...OK, 'empty.sql': '' }, code: 2, error: /empty\.sql/ },
   { name: 'restore --into a malformed URL', args: ['restore', 'x.sql', '--into', `mysql://u:${PW}@h/d`], files: { ...OK, 'x.sql': 'select 1;' }, code: 2, error: /mysql|--into/ },
   { name: 'restore --create and --into', args: ['restore', 'x.sql', '--create', 'a', '--into', UNREACHABLE], files: { ...OK, 'x.sql': 'select 1;' }, code: 2, error: /--create|--into/ },
+  { name: 'restore --create a name with SQL in it', args: ['restore', 'x.sql', '--create', 'x"; drop database postgres; --'], files: { ...OK, 'x.sql': 'select 1;', 'x.sql.manifest.json': FAKE_MANIFEST }, code: 2, error: /--create "x\\"; drop.*database name/, outcome: noDatabase },
+  { name: 'restore --create of a file that is no backup', args: ['restore', 'x.sql', '--create', 'copy'], files: { ...OK, 'x.sql': 'select 1;' }, code: 2, error: /x\.sql is not a dbctl backup/, outcome: noDatabase },
   { name: 'backup verify a missing file', args: ['backup', 'verify', 'nosuch.dump'], files: OK, code: 2, error: /nosuch\.dump/ },
   { name: 'backup verify garbage', args: ['backup', 'verify', 'garbage.sql'], files: { ...OK, 'garbage.sql': 'hello\n' }, code: 2, error: /garbage\.sql/ },
   { name: 'backup verify with a garbage manifest', args: ['backup', 'verify', 'b.sql'], files: { ...OK, 'b.sql': '-- dump\n', 'b.sql.manifest.json': '{"nope":' }, code: 2, error: /manifest|b\.sql/ },
   { name: 'backup prune without --keep or --older-than', args: ['backup', 'prune'], files: OK, code: 2, error: /--keep|--older-than/ },
   { name: 'backup prune --keep abc', args: ['backup', 'prune', '--keep', 'abc'], files: OK, code: 2, error: /--keep/ },
   { name: 'backup prune --keep -1', args: ['backup', 'prune', '--keep', '-1'], files: OK, code: 2, error: /--keep/ },
+  { name: 'backup prune --older-than 0', args: ['backup', 'prune', '--older-than', '0'], files: { ...OK, 'backups/keep.txt': 'x' }, code: 2, error: /--older-than 0/ },
+  { name: 'backup prune without a backups folder', args: ['backup', 'prune', '--keep', '3'], files: OK, code: 2, error: /backups\.dir .*backups does not exist/ },
   { name: 'backup prune --older-than 5x', args: ['backup', 'prune', '--older-than', '5x'], files: OK, code: 2, error: /--older-than/ },
 );
 
@@ -329,7 +362,7 @@ if (SERVER) {
     prod(['restore', 'x.sql', '--clean'], /x\.sql.*manifest/, 2),
     { name: 'testdb drop a name that is an SQL injection', args: ['--url', '{server}', 'testdb', 'drop', 'x"; drop database postgres; --'], files: OK, code: 5, error: /x"; drop.*not a dbctl test database/, server: true },
     { name: 'testdb drop a unicode name that does not exist', args: ['--url', '{server}', 'testdb', 'drop', 'tëst_ü'], files: OK, code: 5, error: /tëst_ü.*not a dbctl test database/, server: true },
-    { name: 'restore --create a database that exists', args: ['--url', '{server}', 'restore', 'x.sql', '--create', 'postgres'], files: { ...OK, 'x.sql': 'select 1;' }, code: 2, error: /postgres/, server: true },
+    { name: 'restore --create a database that exists', args: ['--url', '{server}', 'restore', 'x.sql', '--create', 'postgres'], files: { ...OK, 'x.sql': 'select 1;', 'x.sql.manifest.json': FAKE_MANIFEST }, code: 2, error: /postgres/, server: true },
     { name: 'restore garbage --clean on the server', args: ['--url', '{server}', 'restore', 'garbage.sql', '--clean'], files: { ...OK, 'garbage.sql': 'this is not a dump\n' }, code: 2, error: /garbage\.sql/, server: true },
     { name: 'summary --json with a password in the URL', args: ['--url', '{serverpw}', 'summary', '--json'], files: OK, code: 0, server: true, outcome: (r) => expect(r.json().target.url).toContain(':***@') },
   );
@@ -342,11 +375,6 @@ const OPENS_DB = new Set([
   'typegen --out an existing folder',
   'migrate up --json with a broken marker',
   'seed --only with a path',
-  'restore a missing file',
-  'restore a folder',
-  'backup --out an existing folder',
-  'backup --schema-only --data-only',
-  'backup --out under a file',
   'reset --keep a missing table',
   'restore garbage',
   'migrations: lint of a missing name',
@@ -379,7 +407,8 @@ const OPENS_DB = new Set([
   'migrations: TS that throws on import',
   'migrations: TS with up not a function',
   'migrations: TS syntax error',
-  'migrations: TS without up']);
+  'migrations: TS without up',
+  'migrations: redo with nothing applied']);
 const ALWAYS_EMBEDDED = new Set(['migrations: TS without up', 'migrations: .sql without markers', 'seeds: malformed CSV fixture', 'restore garbage', 'schema dump --out an existing folder', 'reset --keep a missing table']);
 for (const c of cases) {
   if (OPENS_DB.has(c.name)) c.db = true;

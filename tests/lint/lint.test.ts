@@ -68,6 +68,7 @@ describe('squawk binary', () => {
     expect(found).toMatchObject({ available: true, version: '2.66.0' });
     expect(found.available && found.path).toMatch(/@squawk-cli[/\\][a-z0-9]+-[a-z0-9]+[/\\]bin[/\\]squawk(\.exe)?$/);
     expect(findSquawk({ DBCTL_SQUAWK: '/nonexistent/squawk' })).toEqual({ available: false, reason: 'DBCTL_SQUAWK=/nonexistent/squawk does not exist' });
+    expect(findSquawk({ DBCTL_SQUAWK: '' })).toEqual({ available: false, reason: 'DBCTL_SQUAWK is set but empty: name a squawk binary, or unset it for the bundled one' });
   });
 });
 
@@ -75,7 +76,7 @@ describe('lint config', () => {
   it('takes off, warn or error per rule, checked when the file is loaded', () => {
     expect(() => validateConfig({ lint: { rules: { 'renaming-column': 'error' }, largeTableRows: 5000 } }, 'dbctl.config.ts')).not.toThrow();
     expect(() => validateConfig({ lint: { rules: { 'renaming-column': 'warning' } } }, 'dbctl.config.ts')).toThrow(
-      "dbctl.config.ts: lint.rules must be an object of rule names to 'off', 'warn' or 'error', got an object",
+      "dbctl.config.ts: lint.rules.renaming-column must be 'off', 'warn' or 'error', got \"warning\"",
     );
     // migrate up refuses what transaction-block finds whatever lint is told, so lint says so too.
     for (const level of ['off', 'warn'] as const) {

@@ -112,6 +112,7 @@ describe.each(backends)('migration engine on $name', (backend) => {
 
   it('redo reverts and re-applies the last migration; baseline marks without running', async () => {
     const p = await migrationProject(backend, { '001_a.sql': createTable('a'), '002_b.sql': createTable('b'), '003_c.sql': createTable('c') });
+    await expect(p.migrator.redo()).rejects.toMatchObject({ exitCode: ExitCode.usage, message: 'cannot redo: no migration is applied' });
     await p.migrator.baseline('002_b');
     expect((await p.migrator.status()).migrations.map((m) => m.state)).toEqual(['applied', 'applied', 'pending']);
     expect(await p.query(`select to_regclass('public.a') as t`)).toEqual([{ t: null }]);

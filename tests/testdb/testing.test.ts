@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../src/testing.js';
+import { cloneStrategy } from '../../src/driver/pg-host.js';
 import { listTestdbs, removeTestdbs } from '../../src/testdb/index.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { backends } from '../helpers/backends.js';
@@ -38,5 +39,29 @@ describe.each(backends)('createTestDatabase (dbctl/testing) on $name', (backend)
 
     await removeTestdbs(config, { all: true });
     expect(await names()).toEqual([]);
+  });
+});
+
+describe('createTestDatabase refuses blank and misspelt settings before making anything', () => {
+  it.each([
+    [{ DBCTL_KEEP_TEST_DB: '' }, {}, /DBCTL_KEEP_TEST_DB must be 1, true, on-failure, 0 or false, got ""/],
+    [{ DBCTL_KEEP_TEST_DB: 'yes' }, {}, /DBCTL_KEEP_TEST_DB .* got "yes"/],
+    [{}, { serverUrl: '' }, /serverUrl is empty/],
+  ])('%j %j', async (env, options, message) => {
+    const saved = process.env.DBCTL_KEEP_TEST_DB;
+    Object.assign(process.env, env);
+    try {
+      await expect(createTestDatabase(options)).rejects.toThrow(message);
+    } finally {
+      if (saved === undefined) delete process.env.DBCTL_KEEP_TEST_DB;
+      else process.env.DBCTL_KEEP_TEST_DB = saved;
+    }
+  });
+
+  it('DBCTL_TESTDB_STRATEGY: empty or misspelt is refused, not read as WAL_LOG', () => {
+    expect(cloneStrategy(150000, {})).toBe('WAL_LOG');
+    expect(cloneStrategy(150000, { DBCTL_TESTDB_STRATEGY: 'file_copy' })).toBe('FILE_COPY');
+    expect(() => cloneStrategy(150000, { DBCTL_TESTDB_STRATEGY: '' })).toThrow('DBCTL_TESTDB_STRATEGY must be WAL_LOG or FILE_COPY, got ""');
+    expect(() => cloneStrategy(150000, { DBCTL_TESTDB_STRATEGY: 'FILECOPY' })).toThrow(/got "FILECOPY"/);
   });
 });

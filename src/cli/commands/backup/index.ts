@@ -15,7 +15,8 @@ export function registerBackup(program: Command): void {
     .option('--data-only', 'dump only the data')
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command);
-      const { backupDatabase } = await import('../../../backup/index.js');
+      const { backupDatabase, checkBackupOptions } = await import('../../../backup/index.js');
+      checkBackupOptions(opts, ctx.config.cwd); // before the database opens: a mistake touches nothing
       await withInterrupts((signal) => withDatabase(ctx, async (database) => {
         const report = await backupDatabase({ database, config: ctx.config, out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly, onProgress: (step) => ctx.out.status(step), signal });
         ctx.out.status(undefined);

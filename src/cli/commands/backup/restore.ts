@@ -17,7 +17,10 @@ export function registerRestore(program: Command): void {
     .action(async (file: string, opts, command: Command) => {
       if (opts.into && opts.create) throw new UsageError('choose one of --into and --create');
       const ctx = await commandContext(command);
-      const { restoreBackup, BackupVerificationError } = await import('../../../backup/index.js');
+      const { restoreBackup, readManifest, BackupVerificationError } = await import('../../../backup/index.js');
+      // Before a database opens or --create makes one: the --into URL, then the backup file.
+      if (opts.into) (await import('../../../driver/url.js')).parseTarget(opts.into, ctx.config.cwd);
+      readManifest(path.resolve(ctx.config.cwd, file));
       await withInterrupts(async (signal) => {
         if (opts.create) {
           const { restoreIntoNewDatabase } = await import('../../../backup/target.js');
