@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { processExists } from '../process-alive.js';
 
 /** `.NAME.partial-PID`: a dump being written by process PID. */
 const PARTIAL = /^\..+\.partial-(\d+)$/;
@@ -33,15 +34,6 @@ export function startPartialDump(file: string): string {
 function removeStalePartials(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
     const pid = PARTIAL.exec(name)?.[1];
-    if (pid && !alive(Number(pid))) fs.rmSync(path.join(dir, name), { force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if (pid && !processExists(Number(pid))) fs.rmSync(path.join(dir, name), { force: true });
   }
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { processExists } from '../process-alive.js';
 
 /**
  * Written into every directory dbctl makes a PGlite database in (copyPgliteBase is the one code
@@ -94,15 +95,6 @@ function serverSign(dir: string, has: Set<string>): string | null {
     return pid > 0 ? `postmaster.pid names pid ${pid}${processExists(pid) ? ', which is running' : ''}` : 'it has a postmaster.pid';
   }
   return has.has('postmaster.opts') ? 'it has postmaster.opts' : null;
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readText(file: string): string | null {

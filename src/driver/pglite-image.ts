@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { inspectPgliteDir, markPgliteDir } from './pglite-dir.js';
+import { processExists } from '../process-alive.js';
 
 const require = createRequire(import.meta.url);
 
@@ -84,14 +85,5 @@ function removeStaleCopies(parent: string): void {
     if (!name.startsWith(COPYING_PREFIX)) continue;
     const pid = Number(name.slice(name.lastIndexOf('.') + 1));
     if (!(pid > 0) || !processExists(pid)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
-  }
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
