@@ -72,8 +72,12 @@ describe('`ok` in every --json document', () => {
       ['fleet exec', () => ['fleet', 'exec', 'run.sql']],
       ['init', () => ['init']],
       ['completion', () => ['completion', 'bash']],
+      ['sql', () => ['sql', 'select 1 as one']],
     ];
-    expect([...new Set(runs.map(([name]) => name))].sort()).toEqual(leafCommands().sort());
+    // `db serve` runs until it is interrupted (tests/cli/db-serve.test.ts stops it with SIGINT); its
+    // --json document goes through the same Output.flush checked above.
+    const walked = leafCommands().filter((name) => name !== 'db serve');
+    expect([...new Set(runs.map(([name]) => name))].sort()).toEqual(walked.sort());
     const failures: string[] = [];
     for (const [name, args] of runs) {
       const result = await runArgv(['--json', ...args()], { cwd });
