@@ -16,7 +16,7 @@ describe('postgres.version: the production server\'s major', () => {
     [{ postgres: { version: '16' } }, /postgres\.version must be a Postgres major version, 14 or newer \(e\.g\. 16\), got "16"$/],
     [{ postgres: { version: 16.2 } }, /postgres\.version must be a Postgres major version.*got 16\.2$/],
     [{ postgres: 16 }, /dbctl\.config\.json: postgres must be an object, got 16$/],
-    [{ postgres: { versoin: 16 } }, /dbctl\.config\.json: unknown option "postgres\.versoin"$/],
+    [{ postgres: { versoin: 16 } }, /dbctl\.config\.json: unknown option "postgres\.versoin" \(did you mean "postgres\.version"\?\)$/],
   ])('refuses %j naming the file and the key', async (config, message) => {
     const error = await resolve(config).catch((e) => e);
     expect(error).toBeInstanceOf(ConfigError);
