@@ -92,6 +92,55 @@ export function runChild(bin: string, args: string[], options: ChildOptions = {}
   });
 }
 
+/**
+ * The watchdog for a program that takes over the terminal (`dbctl sql --psql`): the program keeps
+ * the terminal as its stdin (saved on fd 4 first: sh gives a background job /dev/null otherwise),
+ * the pipe dbctl holds is fd 3, and Ctrl-C is left to the program (psql cancels its query; the
+ * shell's own trap is a no-op, and caught signals are not inherited across exec).
+ */
+const INTERACTIVE_WATCHDOG = [
+  'child=',
+  "trap ':' INT",
+  'trap \'[ -n "$child" ] && kill -TERM "$child" 2>/dev/null\' TERM HUP',
+  'exec 4<&0',
+  '"$@" <&4 3<&- 4<&- &',
+  'child=$!',
+  'exec 4<&-',
+  '(read -r _ <&3; kill -HUP $$) &',
+  'watcher=$!',
+  'exec 3<&-',
+  'wait "$child"; code=$?',
+  'while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done',
+  'kill "$watcher" 2>/dev/null',
+  'exit "$code"',
+].join('\n');
+
+/**
+ * Runs `bin` on the terminal (stdio inherited) under the interactive watchdog and resolves with its
+ * exit code; it dies with dbctl, `kill -9` included. dbctl itself ignores SIGINT meanwhile: Ctrl-C
+ * reaches the whole foreground group, and it is the program's to handle.
+ */
+export function runInteractiveChild(bin: string, args: string[], options: { env?: Record<string, string> } = {}): Promise<number> {
+  const env = { ...process.env, ...options.env };
+  const ignore = () => {};
+  process.on('SIGINT', ignore);
+  return new Promise<number>((resolve, reject) => {
+    const child = WATCHED
+      ? spawn('/bin/sh', ['-c', INTERACTIVE_WATCHDOG, 'dbctl-child', bin, ...args], { env, stdio: ['inherit', 'inherit', 'inherit', 'pipe'] })
+      : spawn(bin, args, { env, stdio: 'inherit' });
+    let failed: Error | undefined;
+    child.on('error', (error: NodeJS.ErrnoException) => void (failed = new ChildStartError(bin, error.code ?? error.message)));
+    (child.stdio[3] as NodeJS.WritableStream | null)?.on('error', () => {});
+    child.on('close', (code) => {
+      (child.stdio[3] as { destroy?: () => void } | null)?.destroy?.();
+      if (failed) return reject(failed);
+      // The shell's own "not found" / "cannot execute" (its stderr went to the terminal).
+      if (WATCHED && (code === 127 || code === 126)) return reject(new ChildStartError(bin, code === 127 ? 'ENOENT' : 'EACCES'));
+      resolve(code ?? 1);
+    });
+  }).finally(() => process.off('SIGINT', ignore));
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { ChildStartError, runInteractiveChild } from '../children.js';
 import { libpqConnection } from '../backup/tools.js';
 import { ConfigError, OperationError, UsageError } from '../errors.js';
 import { describeTarget, type Target } from '../driver/url.js';
@@ -25,17 +25,15 @@ export function handOverToPsql(target: Target, options: PsqlHandover): Promise<n
   }
   const { dbname, env } = libpqConnection(target.url, options.connectTimeoutMs);
   if (options.readOnly) env.PGOPTIONS = `${process.env.PGOPTIONS ?? ''} -c default_transaction_read_only=on`.trim();
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.bin, [dbname, ...(options.args ?? [])], { env: { ...process.env, ...env }, stdio: 'inherit' });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(new ConfigError(`psql not found: cannot run "${options.bin}" (${error.code ?? error.message})`, {
-        hint: 'install the PostgreSQL client programs, set backups.psql or PSQL, or drop --psql to use the built-in console',
-        data: { tool: 'psql', bin: options.bin },
-      }, 'tool_missing'));
-    });
-    child.on('close', (code) => resolve(code ?? 1));
-  }).then((code) => {
+  // Under the watchdog: psql dies with dbctl, even on kill -9, rather than keep the terminal.
+  return runInteractiveChild(options.bin, [dbname, ...(options.args ?? [])], { env }).then((code) => {
     if (code !== 0) throw new OperationError(`psql exited with code ${code}`, { data: { exitCode: code } }, 'psql_failed');
     return code;
-  }) as Promise<number>;
+  }, (error) => {
+    if (!(error instanceof ChildStartError)) throw error;
+    throw new ConfigError(`psql not found: cannot run "${options.bin}" (${error.errno})`, {
+      hint: 'install the PostgreSQL client programs, set backups.psql or PSQL, or drop --psql to use the built-in console',
+      data: { tool: 'psql', bin: options.bin },
+    }, 'tool_missing');
+  });
 }

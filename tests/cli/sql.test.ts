@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagnostics, runCli, tempProject } from '../helpers/cli.js';
+import { BIN, diagnostics, runCli, tempProject } from '../helpers/cli.js';
+import { running, until } from '../helpers/poll.js';
 
 const server = process.env.TEST_DATABASE_URL;
 const psqlMissing = spawnSync('psql', ['--version']).error !== undefined;
@@ -63,6 +64,22 @@ describe('dbctl sql (spawned)', () => {
     expect(fs.readFileSync(path.join(cwd, 'argv.txt'), 'utf8')).not.toContain('s3cret-pw');
     expect(fs.readFileSync(path.join(cwd, 'argv.txt'), 'utf8')).toContain('select 1');
     expect(fs.readFileSync(path.join(cwd, 'password.txt'), 'utf8')).toBe('s3cret-pw');
+  });
+
+  it.skipIf(!server)('--psql: the psql dbctl hands over to dies with dbctl, kill -9 included (needs TEST_DATABASE_URL)', async () => {
+    const cwd = tempProject();
+    // A fake psql that says its pid and then waits: what an interactive session looks like from here.
+    const fake = path.join(cwd, 'fake-psql.sh');
+    fs.writeFileSync(fake, `#!/bin/sh\necho $$ > "${cwd}/pid.txt"\nexec sleep 300\n`, { mode: 0o755 });
+    const env = { ...process.env, PSQL: fake, NO_COLOR: '1' };
+    delete env.DATABASE_URL;
+    const dbctl = spawn(process.execPath, [BIN, 'sql', '--psql', '--url', server!], { cwd, env, stdio: 'ignore' });
+    const pidFile = path.join(cwd, 'pid.txt');
+    await until(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() !== '', 'the fake psql has started');
+    const psql = Number(fs.readFileSync(pidFile, 'utf8'));
+    expect(running(psql)).toBe(true);
+    dbctl.kill('SIGKILL');
+    await until(() => !running(psql), 'the handed-over psql is gone after kill -9 of dbctl');
   });
 
   it.skipIf(!server || psqlMissing)('--psql with the real psql on the server (needs TEST_DATABASE_URL and psql)', async () => {
