@@ -65,8 +65,9 @@ export function runSummary(report: RunReport, dim: (s: string) => string = (s) =
       : 'nothing to baseline: every migration up to it is already applied';
   }
   if (report.kind === 'redo') {
-    const name = results[0]?.name;
-    return name ? `reverted ${name}, re-applied ${name} in ${ms} ms${batch}` : 'nothing to redo: no migration is applied';
+    // A redo with nothing applied is refused (exit 2) before a report exists.
+    const name = results[0].name;
+    return `reverted ${name}, re-applied ${name} in ${ms} ms${batch}`;
   }
   if (results.length === 0) return report.direction === 'up' ? 'nothing to apply: the database is up to date' : 'nothing to revert';
   const empty = results.filter((r) => r.empty).length;
