@@ -63,7 +63,7 @@ export interface CreateTestDatabaseOptions {
   /**
    * Embedded: serve it over the Postgres wire protocol and hand out a postgres:// URL (default from
    * DBCTL_TEST_WIRE: `1`/`true`). PGlite is one session: connections are served one statement at a
-   * time, and one connection's open transaction makes the others wait (see README).
+   * time, and one connection's open transaction makes the others wait (see docs/wire-server.md).
    */
   wire?: boolean;
 }

@@ -62,7 +62,7 @@ export interface LintConfig {
 export type FleetTarget = string | { url: string; schema?: string; name?: string };
 
 /**
- * A fleet for `dbctl fleet …` (see README, Fleets). One of:
+ * A fleet for `dbctl fleet …` (see docs/fleets.md). One of:
  * - a list of database URLs (or FleetTargets);
  * - `{ server, databases }`: every database on the server whose name matches a glob pattern
  *   (`'tenant_*'`: `*` matches any run, `_` is literal; `exclude`: a pattern to leave out);
@@ -106,7 +106,7 @@ export interface DbctlConfig {
   poolSize?: number;
   /**
    * The production server's Postgres major (`{ version: 16 }`). The embedded database is Postgres
-   * 18: there, `migrate up` and `migrate lint` refuse what this major would (see README).
+   * 18: there, `migrate up` and `migrate lint` refuse what this major would (see docs/migrations.md).
    */
   postgres?: { version?: number };
 }

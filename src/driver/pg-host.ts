@@ -11,7 +11,7 @@ export const MAINTENANCE_DATABASE = 'postgres';
 
 /**
  * How clones are copied on Postgres 15+. Measured on this project's Postgres 15 with a small
- * template (README, section testdb): WAL_LOG ~35 ms, FILE_COPY ~110 ms per clone, because
+ * template (docs/testing.md, test databases): WAL_LOG ~35 ms, FILE_COPY ~110 ms per clone, because
  * FILE_COPY forces a checkpoint before and after the copy, which costs more than writing a few MB
  * of WAL. `DBCTL_TESTDB_STRATEGY=FILE_COPY` switches for servers where the balance differs.
  */

@@ -10,7 +10,7 @@ import { copyPgliteBase } from './pglite-image.js';
 /**
  * Embedded databases: each one a PGlite data directory in `root` (PGlite has one database per
  * directory). A new one is a copy of the initialised base image; a clone is a plain directory copy
- * of the template: measured (README, section testdb) at ~0.3 s for copy + open, against ~0.95 s
+ * of the template: measured (docs/testing.md, test databases) at ~0.3 s for copy + open, against ~0.95 s
  * for PGlite's clone() (a dump and reload in memory), and a directory has a URL other processes
  * can open. Only dbctl's own PGlite directories are ever deleted (see inspectPgliteDir), and only
  * while no process has them open.

@@ -10,7 +10,7 @@ export function registerMigrateDown(migrate: Command): void {
   addGuardOptions(
     migrate
       .command('down')
-      .alias('rollback') // kysely-ctl's word (README "Coming from kysely-ctl")
+      .alias('rollback') // kysely-ctl's word (docs/coming-from.md)
       .description('revert the last migration (or more)')
       .option('--step <n>', 'revert N migrations', positiveInt('--step'))
       .option('--to <name>', 'revert every migration after NAME (NAME stays applied)')

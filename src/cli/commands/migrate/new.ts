@@ -5,7 +5,7 @@ import { commandContext } from '../../context.js';
 export function registerMigrateNew(migrate: Command): void {
   migrate
     .command('new <name>')
-    .alias('make') // kysely-ctl's word (README "Coming from kysely-ctl")
+    .alias('make') // kysely-ctl's word (docs/coming-from.md)
     .description('create a timestamped migration file from a template')
     .option('--sql', 'a .sql file (dbmate format) instead of TypeScript')
     .action(async (name: string, opts, command: Command) => {

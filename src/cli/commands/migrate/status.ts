@@ -9,7 +9,7 @@ import { withMigrator } from './shared.js';
 export function registerMigrateStatus(migrate: Command): void {
   migrate
     .command('status')
-    .alias('list') // kysely-ctl's word (README "Coming from kysely-ctl")
+    .alias('list') // kysely-ctl's word (docs/coming-from.md)
     .description('show every migration: applied, pending, modified or missing')
     .option('--check', 'exit 4 if anything is pending, modified or missing')
     .action(async (opts, command: Command) => {

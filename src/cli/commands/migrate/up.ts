@@ -8,7 +8,7 @@ import { withMigrationsDatabase } from './shared.js';
 export function registerMigrateUp(migrate: Command): void {
   migrate
     .command('up')
-    .alias('latest') // kysely-ctl's word (README "Coming from kysely-ctl")
+    .alias('latest') // kysely-ctl's word (docs/coming-from.md)
     .description('apply pending migrations, each in its own transaction')
     .option('--step <n>', 'apply at most N migrations', positiveInt('--step'))
     .option('--to <name>', 'apply up to and including NAME')
