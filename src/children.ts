@@ -19,7 +19,9 @@ const WATCHDOG = [
   '"$@" 3<&- &',
   'child=$!',
   '[ -n "$stopped" ] && kill -TERM "$child" 2>/dev/null',
-  '(read -r _ <&3; kill -HUP $$) &',
+  // Silent, and holding none of dbctl's pipes: when the program ends first, the shell may exit
+  // before this watcher is killed, and its kill of the gone shell must not reach the output.
+  '(read -r _ <&3; kill -HUP $$) >/dev/null 2>&1 &',
   'watcher=$!',
   // The shell's own notes ("Terminated") go nowhere: its stderr may be a pipe to a dbctl that is
   // gone, and a write there (SIGPIPE) would end it before it cleans up.
@@ -106,7 +108,9 @@ const INTERACTIVE_WATCHDOG = [
   '"$@" <&4 3<&- 4<&- &',
   'child=$!',
   'exec 4<&-',
-  '(read -r _ <&3; kill -HUP $$) &',
+  // Silent, and holding none of dbctl's pipes: when the program ends first, the shell may exit
+  // before this watcher is killed, and its kill of the gone shell must not reach the output.
+  '(read -r _ <&3; kill -HUP $$) >/dev/null 2>&1 &',
   'watcher=$!',
   'exec 3<&-',
   'wait "$child"; code=$?',
