@@ -44,6 +44,14 @@ export async function serveEmbeddedOverWire(database: Database, options: WireOpt
   return {
     url: `postgres://postgres@${host}:${port}/postgres`,
     port,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      // stop() does not wait for what its connections already scheduled: a message or a close
+      // event queued by setImmediate still runs, and reads the database (IsTransactionBlock).
+      // Closed before that, the database throws in those callbacks, where no one can catch it. Let
+      // them run, then queue behind whatever they sent (PGlite runs one query at a time).
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      await pglite.query('select 1');
+    },
   };
 }

@@ -31,7 +31,8 @@ describe('dbctl db serve (spawned)', () => {
     } finally {
       child.kill('SIGINT');
     }
-    expect(await exited).toBe(0);
+    // stderr rides along so a failure says why the exit code differs.
+    expect({ code: await exited, stderr }).toMatchObject({ code: 0 });
     expect(stderr).toContain('Ctrl-C stops');
     // The directory is free again, and holds what the wire client wrote.
     const after = await runCli(['sql', 'select count(*)::int as n from served', '--json'], { cwd });
