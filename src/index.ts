@@ -20,10 +20,11 @@ export { backupDatabase, restoreBackup, verifyAgainstManifest, pruneBackups, rea
 export { resetDatabase, planReset, type ResetOptions, type ResetReport, type ResetPlan, type TableRef } from './reset/index.js';
 export { resetAndSeed, type ResetAndSeedOptions, type ResetAndSeedReport } from './reset/with-seeds.js';
 export { migrateUp, type MigrateUpOptions, type MigrateUpReport } from './typegen/migrate-up.js';
-export { createDatabase, dropDatabase, type LifecycleOptions, type CreateReport, type DropReport, type Session } from './dblife/index.js';
+export { createDatabase, dropDatabase, type LifecycleOptions, type DropOptions, type CreateReport, type DropReport, type Session } from './dblife/index.js';
 export { recreateDatabase, type FreshOptions, type FreshReport, type FreshEvent } from './dblife/fresh.js';
 export { restoreIntoNewDatabase, type RestoreIntoNewOptions } from './backup/target.js';
-export { assertDestructiveAllowed, confirmName, matchProductionHost, type GuardInput } from './guard/index.js';
+export { assertDestructiveAllowed, assertFleetDestructiveAllowed, alreadyAllowed, scratchProtection, confirmName, matchProductionHost, type GuardInput, type GuardOptions, type ConfirmPrompt, type Protection, type FleetGuardInput } from './guard/index.js';
+export type { Observer } from './driver/observe.js';
 export { createTestdb, listTestdbs, dropTestdb, removeTestdbs, type CreateTestdbOptions, type CreatedTestdb, type TestdbEntry, type TestdbEvent } from './testdb/index.js';
 export { runDoctor, waitForDatabase, type DoctorReport, type Section as DoctorSection, type WaitOptions } from './doctor/index.js';
 export { resolveFleet, runFleet, fleetStatus, fleetVerify, fleetUp, fleetDown, fleetSeed, fleetExec, withSearchPath, type Fleet, type FleetMember, type FleetSelection, type FleetRunOptions, type FleetReport, type FleetMemberResult, type FleetEvent, type FleetOperation } from './fleet/index.js';

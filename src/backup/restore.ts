@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
+import type { Observer } from '../driver/observe.js';
 import { describeTarget } from '../driver/url.js';
+import { assertDestructiveAllowed, type GuardOptions } from '../guard/index.js';
 import { OperationError, RefusedError, UsageError } from '../errors.js';
 import { compareTables, hashSessions, readManifest, sha256File, type Manifest, type TableDifference } from './manifest.js';
 import { databaseContents } from '../catalog/parallel-contents.js';
@@ -9,19 +11,16 @@ import { anyRows, hasUserTables, serverVersion, toSnapshot, truncateTables, wipe
 import { createMissingRoles } from './roles.js';
 import { assertToolSupportsServer, libpqConnection, runToolForServer, type Tool } from './tools.js';
 
-export interface RestoreOptions {
+/** `force` and `confirm` (src/guard): what `clean` needs in a protected environment. */
+export interface RestoreOptions extends GuardOptions {
   file: string;
   /** The database to restore into (already open). */
   database: Database;
   config: ResolvedConfig;
   /** Empty a non-empty target first (drops its user schemas; data-only: truncates the dump's tables). */
   clean?: boolean;
-  force?: boolean;
-  confirm?: string;
-  /** Replaces the default protected-environment check (the CLI adds its terminal prompt). */
-  guard?: (operation: string) => Promise<void>;
-  /** What it is doing now, for a front end's progress line. */
-  onProgress?: (step: string) => void;
+  /** Told what it is doing now (`progress`), for a front end's progress line. */
+  observe?: Pick<Observer, 'progress'>;
   /** Aborting stops pg_restore (or the loader between statements); its transaction rolls back. */
   signal?: AbortSignal;
 }
@@ -86,18 +85,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
         hint: 'restore into a new database (--create NAME), or pass --clean to replace its contents',
       }, 'not_empty');
     }
-    const operation = 'restore --clean';
-    if (options.guard) await options.guard(operation);
-    else {
-      const { assertDestructiveAllowed } = await import('../guard/index.js');
-      await assertDestructiveAllowed({ config, target: database.target, operation, force: options.force, confirm: options.confirm });
-    }
+    await assertDestructiveAllowed({ config, target: database.target, operation: 'restore --clean', force: options.force, confirm: options.confirm });
     await serverRestore?.check();
     if (manifest.content === 'data-only') await truncateTables(database, manifest.tables);
     else await wipeSchemas(database);
   }
 
-  const progress = options.onProgress ?? (() => {});
+  const progress = options.observe?.progress ?? (() => {});
   const restoreStarted = performance.now();
   progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : method}`);
   const createdRoles = await createMissingRoles(database, manifest.roles ?? []);

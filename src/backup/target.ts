@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { openHostOf } from '../driver/host.js';
+import type { Observer } from '../driver/observe.js';
 import type { Database } from '../driver/open.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import { DEFAULT_PGLITE_DIR, describeTarget, parseTarget, siblingTarget, type Target } from '../driver/url.js';
@@ -68,18 +69,13 @@ function embeddedRoot(configured: Extract<Target, { kind: 'pglite' }>, cwd: stri
   return path.dirname(configured.dataDir ?? path.resolve(cwd, DEFAULT_PGLITE_DIR));
 }
 
-export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' | 'guard'> {
+export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' | 'observe'> {
   /** NAME: a new database beside the configured one on its server; embedded, a new directory (relative to the project). */
   create: string;
-  /**
-   * Opens the new database and runs `fn` on it; default: openDatabaseFor(config, 'restore'). A
-   * front end passes its own (the CLI announces the target and logs queries).
-   */
-  withDatabase?: <T>(url: string, fn: (database: Database) => Promise<T>) => Promise<T>;
+  /** Told what opening the new database and restoring into it does (the CLI announces the target, shows progress). */
+  observe?: Observer;
   /** Told when a failed restore's new database was removed (`error` set: it could not be). */
   onDiscard?: (outcome: { name: string; error?: Error }) => void;
-  /** Replaces the protected-environment check, given the database it is about (the CLI adds its terminal prompt). */
-  guard?: (operation: string, database: Database) => Promise<void>;
 }
 
 /**
@@ -88,14 +84,14 @@ export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' |
  * its manifest (BackupVerificationError) keeps it: it is what the user needs to look at.
  */
 export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Promise<RestoreReport> {
-  const { config, create, withDatabase, onDiscard, guard, ...restore } = options;
+  const { config, create, observe, onDiscard, ...restore } = options;
   // The backup is checked before NAME is created: a missing file or manifest makes nothing.
   readManifest(restore.file);
   const created = await createRestoreTarget(create, { url: config.url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, target: config.target });
   const { restoreBackup, BackupVerificationError } = await import('./restore.js');
-  const run = (database: Database) => restoreBackup({ ...restore, config, database, guard: guard && ((operation) => guard(operation, database)) });
+  const run = (database: Database) => restoreBackup({ ...restore, config, database, observe });
   try {
-    const report = await (withDatabase ? withDatabase(created.url, run) : withDatabaseFor(config, 'restore', run, { url: created.url }));
+    const report = await withDatabaseFor(config, 'restore', run, { url: created.url, observe });
     // Interrupted after the restore itself: what --create made goes all the same.
     options.signal?.throwIfAborted();
     return report;

@@ -1,4 +1,6 @@
+import type { Observer } from './observe.js';
 import { openDatabase, type Database, type OpenOptions } from './open.js';
+import { parseTarget, type Target } from './url.js';
 
 /** What opening a database reads from a resolved config (ResolvedConfig has all of it). */
 export interface DatabaseSettings {
@@ -8,11 +10,13 @@ export interface DatabaseSettings {
   statementTimeoutMs: number;
   lockTimeoutMs: number;
   poolSize: number;
+  /** `url` already parsed (a resolved config carries it). */
+  target?: Target;
 }
 
 /**
- * Why a database is opened; each purpose fixes its pool size, its application_name (what
- * pg_stat_activity and `db drop`'s refusal show) and whether Kysely is loaded at once.
+ * Why a database is opened; each purpose fixes its pool size and its application_name (what
+ * pg_stat_activity and `db drop`'s refusal show).
  * - command: the CLI's connection to the configured database (and the library's default);
  * - doctor, wait: a short look (doctor gives up on connecting after 5 s at most);
  * - testdb: building a template; throwaway: `migrate lint` / `migrate test`'s scratch database;
@@ -28,31 +32,43 @@ const PURPOSES: Record<OpenPurpose, (settings: DatabaseSettings) => Partial<Open
   wait: () => ({ poolSize: 1, applicationName: 'dbctl db wait' }),
   testdb: () => ({ poolSize: 2, applicationName: 'dbctl testdb' }),
   throwaway: () => ({ applicationName: 'dbctl throwaway' }),
-  reference: () => ({ poolSize: 1, kysely: false }),
-  fleet: (s) => ({ poolSize: 2, applicationName: 'dbctl fleet', kysely: false, lockTimeoutMs: s.lockTimeoutMs }),
+  reference: () => ({ poolSize: 1 }),
+  fleet: (s) => ({ poolSize: 2, applicationName: 'dbctl fleet', lockTimeoutMs: s.lockTimeoutMs }),
   restore: (s) => ({ poolSize: s.poolSize, lockTimeoutMs: s.lockTimeoutMs }),
   typegen: () => ({}),
 };
 
+/** What a caller of openDatabaseFor adds: settings only it knows, and who observes the open. */
+export type OpenForOptions = Partial<Omit<OpenOptions, 'onQuery' | 'onLockWait' | 'onFirstRun'>> & { observe?: Observer };
+
 /**
  * Opens the configured database (or `options.url`, another database the purpose works on) with
  * every setting the config gives, statement_timeout included, whatever the purpose; `options`
- * adds what only the caller knows (a CLI's query log, a wait's remaining time).
+ * adds what only the caller knows (a wait's remaining time), and `observe` hears the open (the
+ * target, a lock wait, a first run) and every query.
  */
-export function openDatabaseFor(settings: DatabaseSettings, purpose: OpenPurpose, options: Partial<OpenOptions> = {}): Promise<Database> {
+export async function openDatabaseFor(settings: DatabaseSettings, purpose: OpenPurpose, options: OpenForOptions = {}): Promise<Database> {
+  const { observe, ...given } = options;
+  const url = given.url ?? settings.url;
+  const target = given.target ?? (url === settings.url && settings.target ? settings.target : parseTarget(url, settings.cwd));
+  await observe?.opening?.(target);
   return openDatabase({
-    url: options.url ?? settings.url,
+    url,
+    target,
     cwd: settings.cwd,
     connectTimeoutMs: settings.connectTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,
     ...PURPOSES[purpose](settings),
     // An option given as undefined leaves the purpose's own.
-    ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
+    ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
+    onQuery: observe?.query,
+    onLockWait: observe?.lockWait,
+    onFirstRun: observe?.firstRun,
   });
 }
 
 /** Opens with openDatabaseFor, runs `fn`, and always closes the database. */
-export async function withDatabaseFor<T>(settings: DatabaseSettings, purpose: OpenPurpose, fn: (database: Database) => Promise<T>, options: Partial<OpenOptions> = {}): Promise<T> {
+export async function withDatabaseFor<T>(settings: DatabaseSettings, purpose: OpenPurpose, fn: (database: Database) => Promise<T>, options: OpenForOptions = {}): Promise<T> {
   const database = await openDatabaseFor(settings, purpose, options);
   try {
     return await fn(database);

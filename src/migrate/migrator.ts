@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
+import { assertDestructiveAllowed, type GuardOptions, type Protection } from '../guard/index.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { checksumOfMigration, listMigrationFolder, listProvidedMigrations, type MigrationFile, type MigrationProvider } from './files.js';
 import { describeSession, LOCK_LOST_SQLSTATE, lockBlockers, lockHeldCheck, lockHolder, withRunLock, type LockHolder } from './lock.js';
@@ -57,7 +58,8 @@ export interface UpOptions {
   dryRun?: boolean;
 }
 
-export interface DownOptions {
+/** In a protected environment (`MigratorProps.protection`) a down that is not a dry run needs `force` and the name confirmed. */
+export interface DownOptions extends GuardOptions {
   step?: number;
   to?: string;
   all?: boolean;
@@ -94,6 +96,11 @@ export interface MigratorProps {
   cwd?: string;
   /** The production server's Postgres major: on the embedded database, SQL it would refuse is refused. */
   postgresVersion?: number;
+  /**
+   * The environment the database belongs to (a ResolvedConfig is one): down, redo and repair ask
+   * src/guard first. None: nothing is protected.
+   */
+  protection?: Protection;
   onEvent?: (event: MigrateEvent) => void;
 }
 
@@ -110,6 +117,7 @@ export function migratorConfig(config: ResolvedConfig): Omit<MigratorProps, 'dat
     allowUnordered: config.migrations.allowUnordered,
     cwd: config.cwd,
     postgresVersion: config.postgres?.version,
+    protection: { env: config.env, protected: config.protected, productionHosts: config.productionHosts },
   };
 }
 
@@ -241,6 +249,7 @@ export class Migrator {
   }
 
   async down(options: DownOptions = {}): Promise<RunReport> {
+    if (!options.dryRun) await this.#guard('migrate down', options);
     return this.#locked(!!options.dryRun, async () => {
       const entries = await this.#entries(!!options.dryRun);
       const applied = entries.filter((e) => e.state !== 'pending').reverse();
@@ -263,7 +272,8 @@ export class Migrator {
   }
 
   /** Reverts the last applied migration and applies it again. */
-  async redo(options: { allowDrift?: boolean } = {}): Promise<RunReport> {
+  async redo(options: { allowDrift?: boolean } & GuardOptions = {}): Promise<RunReport> {
+    await this.#guard('migrate redo', options);
     return this.#locked(false, async () => {
       const entries = await this.#entries(false);
       const last = entries.filter((e) => e.state !== 'pending').pop();
@@ -297,7 +307,8 @@ export class Migrator {
    * reviewed — Flyway's `repair` — so drift checks stop refusing them; `dbctl_migration` notes who and
    * when. Nothing runs: a changed migration is not applied again.
    */
-  async repair(names: string[] = []): Promise<{ repaired: string[]; checked: number }> {
+  async repair(names: string[] = [], options: GuardOptions = {}): Promise<{ repaired: string[]; checked: number }> {
+    await this.#guard('migrate repair', options);
     return this.#locked(false, async () => {
       const entries = await this.#entries(false);
       for (const name of names) {
@@ -321,6 +332,12 @@ export class Migrator {
       const checked = entries.filter((e) => e.state !== 'pending' && (!names.length || names.includes(e.name))).length;
       return { repaired: changed.map((e) => e.name), checked };
     });
+  }
+
+  /** The protected-environment guard (src/guard), before the run lock is taken or anything changes. */
+  async #guard(operation: string, options: GuardOptions): Promise<void> {
+    const protection = this.#props.protection;
+    if (protection) await assertDestructiveAllowed({ config: protection, target: this.#database.target, operation, force: options.force, confirm: options.confirm });
   }
 
   async #locked<T>(dryRun: boolean, fn: () => Promise<T>): Promise<T> {

@@ -1,13 +1,15 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { quoteIdent } from '../driver/quote.js';
+import { assertDestructiveAllowed, type GuardOptions } from '../guard/index.js';
 import { listForeignKeys, listInheritance, listSequenceUses, listTables, type SequenceRef, type TableRef } from './catalog.js';
 import { planReset, type ResetPlan } from './plan.js';
 
 export type { SequenceRef, TableRef } from './catalog.js';
 export { planReset, type ResetPlan } from './plan.js';
 
-export interface ResetOptions {
+/** In a protected environment a reset (not a dry run) needs `force` and the name confirmed (src/guard). */
+export interface ResetOptions extends GuardOptions {
   database: Database;
   config: ResolvedConfig;
   /** Tables to leave as they are (`table` or `schema.table`), besides `reset.keep` in the config. */
@@ -38,6 +40,7 @@ export interface ResetReport {
 export async function resetDatabase(options: ResetOptions): Promise<ResetReport> {
   const { config } = options;
   const started = Date.now();
+  if (!options.dryRun) await assertDestructiveAllowed({ config, target: options.database.target, operation: 'reset', force: options.force, confirm: options.confirm });
   const schemas = config.reset.schemas;
   const { schema, table, lockTable, historyTable } = config.migrations;
   // One session for the catalog reads and the TRUNCATE: no second connection to open.

@@ -1,4 +1,5 @@
 import { assertSeedsFolder } from '../config/folders.js';
+import { alreadyAllowed } from '../guard/index.js';
 import type { SeedRunReport } from '../seed/index.js';
 import { resetDatabase, type ResetOptions, type ResetReport } from './index.js';
 
@@ -25,5 +26,6 @@ export async function resetAndSeed(options: ResetAndSeedOptions): Promise<ResetA
   options.onReset?.(report);
   if (!seed) return report;
   const { runSeeds } = await import('../seed/index.js');
-  return { ...report, seeded: await runSeeds({ database: options.database, config: options.config }) };
+  // The reset was allowed: the seeds do not ask again.
+  return { ...report, seeded: await runSeeds({ database: options.database, config: options.config, ...alreadyAllowed(options.database.target) }) };
 }

@@ -12,8 +12,10 @@ import { displayPath } from './fixtures.js';
 import { listSeedFolder, selectSeeds, type SeedFile } from './files.js';
 import { loadSeedModule } from './module.js';
 import { inUserCode } from '../user-code.js';
+import { assertDestructiveAllowed, type GuardOptions } from '../guard/index.js';
 
-export interface SeedRunOptions {
+/** In a protected environment a run (not a dry run) needs `force` and the name confirmed (src/guard). */
+export interface SeedRunOptions extends GuardOptions {
   database: Database;
   config: ResolvedConfig;
   /** Default: the configured environment. */
@@ -72,6 +74,7 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
   const seed = options.seed ?? config.seeds.seed;
   if (!(scale > 0) || !Number.isFinite(scale)) throw new UsageError(`--scale must be a positive number, got ${scale}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got ${seed}`);
+  if (!options.dryRun) await assertDestructiveAllowed({ config, target: database.target, operation: 'seed', force: options.force, confirm: options.confirm });
   const listing = listSeedFolder(config.seeds.dir, env, (f) => displayPath(f, config.cwd));
   const files = selectSeeds(listing.files, options.only);
   const started = Date.now();

@@ -31,7 +31,6 @@ export async function serveEmbedded(options: ServeOptions): Promise<ServedDataba
   }
   const database = await openDatabase({
     target,
-    kysely: false,
     poolSize: 1,
     lockTimeoutMs: options.lockTimeoutMs,
     onLockWait: options.onLockWait,

@@ -122,7 +122,9 @@ async function fillTemplate(url: string, options: CreateTestdbOptions): Promise<
     if (options.seed) {
       // The seed capability loads only when a seeded template is built.
       const { runSeeds } = await import('../seed/index.js');
-      await runSeeds({ database, config, env: config.env });
+      // The template dbctl is building holds nothing of the environment's: no guard to ask.
+      const { scratchProtection } = await import('../guard/index.js');
+      await runSeeds({ database, config: scratchProtection(config), env: config.env });
     }
   } finally {
     await database.close();

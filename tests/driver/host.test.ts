@@ -92,7 +92,7 @@ describe.each(backends)('Host ($name)', (backend) => {
     const { url } = await host.create(n);
     const held = await openDatabase({ url });
     await held.query('select 1');
-    const observer = await openDatabase({ url: backend.serverUrl!, kysely: false, poolSize: 1 });
+    const observer = await openDatabase({ url: backend.serverUrl!, poolSize: 1 });
     try {
       const dropping = host.drop(n);
       dropping.catch(() => {}); // awaited below

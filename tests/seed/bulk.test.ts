@@ -27,7 +27,7 @@ describe.each(backends)('bulk helper on $name', (backend) => {
     expect(upserted).toMatchObject({ rows: 12_445, inserted: 100, updated: 6_172 });
     const ignored = await bulkUpsert(target, 'ref_countries', countries(10, ' again'), { update: false });
     expect(ignored).toMatchObject({ rows: 10, inserted: 0, updated: 0 });
-    const { rows } = await sql<{ n: string }>`select count(*) as n from ref_countries where name like '%(renamed)'`.execute(p.database.db);
+    const { rows } = await sql<{ n: string }>`select count(*) as n from ref_countries where name like '%(renamed)'`.execute(await p.database.kysely());
     expect(Number(rows[0].n)).toBe(6_222); // 6,172 updated + 50 of the new rows
   });
 

@@ -19,7 +19,7 @@ describe.each(backends)('generateTypes on $name', (backend) => {
   beforeAll(async () => {
     t = await createTestDatabase({ serverUrl: backend.serverUrl });
     database = await openDatabase({ url: t.url });
-    await sql.raw(FIXTURE_SQL).execute(database.db);
+    await sql.raw(FIXTURE_SQL).execute(await database.kysely());
     config = await resolveConfig({ cwd: tempProject(), environ: {} });
   });
   afterAll(async () => {
@@ -83,13 +83,13 @@ describe.each(backends)('generateTypes on $name', (backend) => {
 
   it('leaves out dbctl and Kysely bookkeeping tables of the migrations schema', async () => {
     const tables = ['public.kysely_migration', 'public.kysely_migration_lock', 'public.dbctl_migration', 'public.dbctl_seed_run', 'audit.dbctl_note'];
-    await sql.raw(tables.map((t) => `create table ${t} (id int);`).join('\n')).execute(database.db);
+    await sql.raw(tables.map((t) => `create table ${t} (id int);`).join('\n')).execute(await database.kysely());
     try {
       const db = block(await generateTypes(database, config), 'interface DB');
       expect(db).not.toMatch(/kysely_migration|"?dbctl_(migration|seed_run)/);
       expect(db).toContain('"audit.dbctl_note": AuditDbctlNote;'); // another schema: the application's own
     } finally {
-      await sql.raw(`drop table ${tables.join(', ')};`).execute(database.db);
+      await sql.raw(`drop table ${tables.join(', ')};`).execute(await database.kysely());
     }
   });
 

@@ -21,7 +21,7 @@ export function registerBackup(program: Command): void {
         const report = await backupDatabase({ database, config: ctx.config, out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly, onProgress: (step) => ctx.out.status(step), signal });
         ctx.out.status(undefined);
         renderBackup(ctx, report);
-      }, undefined, { kysely: false }));
+      }));
     });
   registerBackupPrune(backup);
   registerBackupVerify(backup);
