@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { Observer } from '../driver/observe.js';
 import type { Database } from '../driver/open.js';
 import { databaseName } from '../driver/url.js';
 import { isDbctlError, UsageError } from '../errors.js';
@@ -26,8 +27,8 @@ export interface BackupOptions {
   schemaOnly?: boolean;
   dataOnly?: boolean;
   now?: Date;
-  /** What it is doing now, for a front end's progress line. */
-  onProgress?: (step: string) => void;
+  /** Told what it is doing now (`progress`), for a front end's progress line. */
+  observe?: Pick<Observer, 'progress'>;
   /** Aborting stops pg_dump and removes the partial dump; the backup fails with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -86,7 +87,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
   const started = performance.now();
   const contentArgs = options.schemaOnly ? ['--schema-only'] : options.dataOnly ? ['--data-only'] : [];
   const hashing = { distributed: database.capabilities.distributed };
-  const progress = options.onProgress ?? (() => {});
+  const progress = options.observe?.progress ?? (() => {});
   let dumpMs = 0;
   let dumpTool: string;
   let version: { text: string; num: number };
