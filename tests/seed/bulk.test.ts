@@ -9,7 +9,7 @@ afterEach(closeAll);
 describe.each(backends)('bulk helper on $name', (backend) => {
   it('streams a generator in batches outside any transaction, then upserts by key', async () => {
     const p = await seedProject(backend, {});
-    const target = p.database; // { db, pglite? }: what bench/ passes
+    const target = p.database; // a Database, as docs/seeds.md shows
     const progress: number[] = [];
     function* countries(n: number, suffix = '') {
       for (let i = 0; i < n; i++) yield { code: `C${i}`, name: `Country ${i}${suffix}`, population: i };

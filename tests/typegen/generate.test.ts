@@ -121,7 +121,7 @@ describe.each(backends)('generateTypes on $name', (backend) => {
     const v = await createTestDatabase({ serverUrl: backend.serverUrl });
     const vdb = await openDatabase({ url: v.url });
     try {
-      await sql`create extension if not exists vector; create table items (id int primary key, embedding vector(3), half halfvec(2), history vector[]); create view item_vectors as select id, embedding from items`.execute(vdb.db);
+      await sql`create extension if not exists vector; create table items (id int primary key, embedding vector(3), half halfvec(2), history vector[]); create view item_vectors as select id, embedding from items`.execute(await vdb.kysely());
       const text = await generateTypes(vdb, config);
       expect(text).toContain('export type Vector = ColumnType<number[], string, string>;');
       expect(block(text, 'interface Items')).toContain('embedding: Vector | null;');
