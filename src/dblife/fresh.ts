@@ -3,7 +3,7 @@ import type { Database } from '../driver/open.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import type { RunReport } from '../migrate/migrator.js';
 import type { SeedRunReport } from '../seed/seeder.js';
-import { createDatabase, dropDatabase, type CreateReport, type DropReport } from './index.js';
+import { createDatabase, dropDatabase, type CreateReport, type DropReport } from '../database/lifecycle.js';
 
 export type FreshEvent =
   | { type: 'dropped'; report: DropReport }

@@ -3,7 +3,7 @@ import type { Database } from '../driver/open.js';
 import { isDbctlError, UsageError } from '../errors.js';
 import { listMigrationFiles } from '../migrate/files.js';
 import type { SchemaDiff, SchemaSnapshot } from '../schema/index.js';
-import { withThrowawayDatabase } from '../testdb/throwaway.js';
+import { withThrowawayDatabase } from '../database/throwaway.js';
 
 /**
  * `ok`: down restored the schema and up then rebuilt the same one. `irreversible`: no down, so

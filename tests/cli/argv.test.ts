@@ -66,7 +66,7 @@ vi.mock('../../src/backup/index.js', async (original) => ({
   },
 }));
 vi.mock('../../src/dblife/fresh.js', () => ({ recreateDatabase: record('recreateDatabase', {}) }));
-vi.mock('../../src/backup/target.js', async (original) => ({
+vi.mock('../../src/database/restore-target.js', async (original) => ({
   ...(await original<object>()),
   restoreIntoNewDatabase: record('restoreIntoNewDatabase', { file: '/x/b.dump', target: 'b', method: 'sql-loader', cleaned: false, createdRoles: [], differences: [], warnings: [], tables: 0, rows: 0, durationMs: { restore: 0, verify: 0, total: 0 } }),
 }));

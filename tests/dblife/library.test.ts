@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupDatabase } from '../../src/backup/backup.js';
-import { restoreIntoNewDatabase } from '../../src/backup/target.js';
+import { restoreIntoNewDatabase } from '../../src/database/restore-target.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { recreateDatabase, type FreshEvent } from '../../src/dblife/fresh.js';
 import { withDatabaseFor } from '../../src/driver/open-for.js';
@@ -70,7 +70,7 @@ describe.each(backends)('database workflows as library functions ($name)', (back
       else expect(fs.existsSync(path.join(path.dirname(config.target.dataDir!), `${name}_b`))).toBe(false);
     } finally {
       const made = await resolveConfig({ cwd, url: where(name), environ: {} });
-      const { dropDatabase } = await import('../../src/dblife/index.js');
+      const { dropDatabase } = await import('../../src/database/lifecycle.js');
       await dropDatabase({ url: made.url, target: made.target, cwd, force: true }).catch(() => {});
     }
   });

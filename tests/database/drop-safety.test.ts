@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dropDatabase } from '../../src/dblife/index.js';
+import { dropDatabase } from '../../src/database/lifecycle.js';
 import { inspectPgliteDir, PGLITE_MARKER } from '../../src/driver/pglite-dir.js';
 import { copyPgliteBase, pgliteBaseImage } from '../../src/driver/pglite-image.js';
 import { runArgv } from '../helpers/argv.js';
-import { runCli, tempProject, writeFiles } from '../helpers/cli.js';
+import { tempProject, writeFiles } from '../helpers/cli.js';
 
 /** Every file under `dir`, with its content, to show a refused directory was left untouched. */
 function snapshot(dir: string): Record<string, string> {
@@ -75,7 +75,7 @@ describe('db drop / db fresh delete only dbctl\'s PGlite directories (embedded o
     expect((await runArgv(['--url', 'pglite://db', 'db', 'create'], { cwd })).code).toBe(0);
     const dir = path.join(cwd, 'db');
     expect(inspectPgliteDir(dir)).toMatchObject({ marked: true, refusal: null });
-    const r = await runCli(['--json', '--url', 'pglite://db', 'db', 'drop'], { cwd });
+    const r = await runArgv(['--json', '--url', 'pglite://db', 'db', 'drop'], { cwd });
     expect(r.json()).toMatchObject({ ok: true, dropped: true });
     expect(fs.existsSync(dir)).toBe(false);
   });

@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { openDatabaseFor } from '../driver/open-for.js';
-import { scratchEmbedded } from '../driver/pglite-host.js';
+import { embeddedHost } from '../driver/pglite-host.js';
 import type { RunReport } from '../migrate/migrator.js';
 
 /**
@@ -23,4 +26,21 @@ export async function withMigratedDatabase<T>(config: ResolvedConfig, fn: (datab
   } finally {
     scratch.remove();
   }
+}
+
+/**
+ * A new embedded database in a folder of its own under the temp directory, for a caller that
+ * needs one briefly (types generated from migrations); `remove` deletes folder and all.
+ */
+export async function scratchEmbedded(prefix: string): Promise<{ url: string; dataDir: string; remove(): void }> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const remove = () => fs.rmSync(root, { recursive: true, force: true });
+  try {
+    await embeddedHost(root).create('pglite');
+  } catch (error) {
+    remove();
+    throw error;
+  }
+  const dataDir = path.join(root, 'pglite');
+  return { url: `pglite://${dataDir}`, dataDir, remove };
 }

@@ -4,8 +4,8 @@ import type { Database } from '../driver/open.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import { DEFAULT_PGLITE_DIR, describeTarget, parseTarget, siblingTarget, type Target } from '../driver/url.js';
 import { isDbctlError, UsageError } from '../errors.js';
-import { readManifest } from './manifest.js';
-import type { RestoreOptions, RestoreReport } from './restore.js';
+import { readManifest } from '../backup/manifest.js';
+import type { RestoreOptions, RestoreReport } from '../backup/restore.js';
 
 export interface RestoreTarget {
   url: string;
@@ -92,7 +92,7 @@ export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Pr
   // The backup is checked before NAME is created: a missing file or manifest makes nothing.
   readManifest(restore.file);
   const created = await createRestoreTarget(create, { url: config.url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, target: config.target });
-  const { restoreBackup, BackupVerificationError } = await import('./restore.js');
+  const { restoreBackup, BackupVerificationError } = await import('../backup/restore.js');
   const run = (database: Database) => restoreBackup({ ...restore, config, database, guard: guard && ((operation) => guard(operation, database)) });
   try {
     const report = await (withDatabase ? withDatabase(created.url, run) : withDatabaseFor(config, 'restore', run, { url: created.url }));

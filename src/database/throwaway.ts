@@ -1,9 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { openHostBeside, withHost } from '../driver/host.js';
 import type { Database } from '../driver/open.js';
 import { withDatabaseFor } from '../driver/open-for.js';
+import { withHostBeside } from './beside.js';
 import { cloneName } from './names.js';
 
 /** Where embedded throwaway databases are made (each under its own unique name). */
@@ -20,8 +20,8 @@ const EMBEDDED_THROWAWAY_DIR = path.join(os.tmpdir(), 'dbctl-throwaway');
  */
 export async function withThrowawayDatabase<T>(config: ResolvedConfig, fn: (database: Database) => Promise<T>): Promise<T> {
   const name = cloneName('dbctl_tmp');
-  const opening = openHostBeside(config.target, EMBEDDED_THROWAWAY_DIR, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl throwaway' });
-  return withHost(opening, async (host) => {
+  const hostOptions = { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl throwaway' };
+  return withHostBeside(config.target, EMBEDDED_THROWAWAY_DIR, hostOptions, async (host) => {
     const { url } = await host.create(name);
     try {
       return await withDatabaseFor(config, 'throwaway', fn, { url });
