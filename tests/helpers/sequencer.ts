@@ -19,7 +19,7 @@ const SLOWEST_FIRST = [
   'docs/docs', // 15
   'seed/seeder', // 15
   'dblife/dblife', // 13
-  'dblife/library', // 13
+  'flows/library', // 13
   'guard/cli', // 13
 ];
 

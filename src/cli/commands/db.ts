@@ -32,7 +32,7 @@ export function registerDbLifecycle(db: Command): void {
     async (opts, command: Command) => {
       const ctx = await commandContext(command);
       await announceTarget(ctx);
-      const { recreateDatabase } = await import('../../dblife/fresh.js');
+      const { recreateDatabase } = await import('../../flows/fresh.js');
       const report = await recreateDatabase({
         config: ctx.config,
         force: opts.force,

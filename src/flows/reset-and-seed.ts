@@ -1,6 +1,6 @@
 import { assertSeedsFolder } from '../config/folders.js';
 import type { SeedRunReport } from '../seed/index.js';
-import { resetDatabase, type ResetOptions, type ResetReport } from './index.js';
+import { resetDatabase, type ResetOptions, type ResetReport } from '../reset/index.js';
 
 export interface ResetAndSeedOptions extends ResetOptions {
   /** Run the environment's seeds once the tables are empty (`dbctl reset --seed`). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { testMigrations } from '../../src/migrate-test/index.js';
+import { testMigrations } from '../../src/flows/round-trip.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 import { tempProject } from '../helpers/cli.js';
 import { sqlMigration, tsMigration } from '../migrate/helpers.js';

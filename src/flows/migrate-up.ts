@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import type { LintReport } from '../lint/index.js';
 import type { MigrateEvent, RunReport, UpOptions } from '../migrate/migrator.js';
-import type { WriteResult } from './write.js';
+import type { WriteResult } from '../typegen/write.js';
 
 export interface MigrateUpOptions extends UpOptions {
   database: Database;
@@ -43,7 +43,7 @@ export async function migrateUp(options: MigrateUpOptions): Promise<MigrateUpRep
   const result: MigrateUpReport = { run };
   if (run.dryRun) return result;
   if ((options.typegen ?? config.typegen.afterMigrate) && run.results.length) {
-    const { writeTypes } = await import('./write.js');
+    const { writeTypes } = await import('../typegen/write.js');
     result.types = await writeTypes(database, config);
   }
   if (options.dumpSchema) {
