@@ -19,7 +19,7 @@ import path from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
 import { openHostBeside } from './driver/host.js';
 import { ConfigError, UsageError } from './errors.js';
-import { parseTarget, redact } from './driver/url.js';
+import { parseTarget, redact } from './driver/target.js';
 import { serveEmbedded } from './serve/index.js';
 import { createTestdb, dropTestdb } from './testdb/index.js';
 import { testdbHost, type TestdbHost } from './testdb/host.js';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { openHostOf } from '../driver/host.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
-import { DEFAULT_PGLITE_DIR, describeTarget, parseTarget, siblingTarget, type Target } from '../driver/url.js';
+import { DEFAULT_PGLITE_DIR, describeTarget, parseTarget, siblingTarget, type Target } from '../driver/target.js';
 import { isDbctlError, UsageError } from '../errors.js';
 import { readManifest } from './manifest.js';
 import type { RestoreOptions, RestoreReport } from './restore.js';

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../driver/open.js';
+import type { SqlClient } from '../driver/database.js';
 
 /** A node of a Citus cluster, as the coordinator's metadata (pg_dist_node) lists it. */
 export interface CitusNode {

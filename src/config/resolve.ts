@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
-import { parseTarget, type Target } from '../driver/url.js';
+import { parseTarget, type Target } from '../driver/target.js';
 import { redactUrl, registerUrlSecrets } from '../secrets.js';
 import type { DbctlConfig, Duration, EnvironmentConfig } from './define.js';
 import { parseDuration } from './duration.js';

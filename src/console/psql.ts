@@ -1,7 +1,7 @@
 import { ChildStartError, runInteractiveChild } from '../children.js';
 import { libpqConnection } from '../backup/tools.js';
 import { ConfigError, OperationError, UsageError } from '../errors.js';
-import { describeTarget, type Target } from '../driver/url.js';
+import { describeTarget, type Target } from '../driver/target.js';
 
 export interface PsqlHandover {
   /** The psql binary (config backups.psql, or PSQL). */

@@ -1,7 +1,7 @@
 import { openHostOf, type Host } from '../driver/host.js';
-import { MAINTENANCE_DATABASE } from '../driver/pg-host.js';
-import { isPostgresError } from '../driver/sql-error.js';
-import { describeTarget, parseTarget, serverOf, type Target } from '../driver/url.js';
+import { MAINTENANCE_DATABASE } from '../driver/pg/host.js';
+import { isPostgresError } from '../sql/sql-error.js';
+import { describeTarget, parseTarget, serverOf, type Target } from '../driver/target.js';
 import { codeForSqlstate, errorFor, isDbctlError, UsageError } from '../errors.js';
 import { confirmName } from '../guard/index.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { Target } from './url.js';
+import type { Target } from './target.js';
 
 /** Someone connected to a database (a server's pg_stat_activity; embedded: the process holding the directory). */
 export interface Session {
@@ -94,13 +94,13 @@ export interface HostOfTarget {
  */
 export async function openHostOf(target: Target, options: HostOptions & { operation: string }): Promise<HostOfTarget> {
   if (target.kind === 'pg') {
-    const { serverHost } = await import('./pg-host.js');
+    const { serverHost } = await import('./pg/host.js');
     return { host: await serverHost(target, options), name: target.database };
   }
   if (target.dataDir === null) {
     throw new UsageError(`${options.operation}: pglite://memory lives only inside one process; there is nothing to ${options.operation.replace(/^\S+ /, '')}`);
   }
-  const { embeddedHost } = await import('./pglite-host.js');
+  const { embeddedHost } = await import('./pglite/host.js');
   return { host: embeddedHost(path.dirname(target.dataDir)), name: path.basename(target.dataDir) };
 }
 
@@ -110,10 +110,10 @@ export async function openHostOf(target: Target, options: HostOptions & { operat
  */
 export async function openHostBeside(target: Target, embeddedRoot: string, options: HostOptions = {}): Promise<Host> {
   if (target.kind === 'pg') {
-    const { serverHost } = await import('./pg-host.js');
+    const { serverHost } = await import('./pg/host.js');
     return serverHost(target, options);
   }
-  const { embeddedHost } = await import('./pglite-host.js');
+  const { embeddedHost } = await import('./pglite/host.js');
   return embeddedHost(embeddedRoot);
 }
 

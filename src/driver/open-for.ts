@@ -1,4 +1,4 @@
-import { openDatabase, type Database, type OpenOptions } from './open.js';
+import { openDatabase, type Database, type OpenOptions } from './database.js';
 
 /** What opening a database reads from a resolved config (ResolvedConfig has all of it). */
 export interface DatabaseSettings {

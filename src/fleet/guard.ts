@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import { parseTarget, serverOf } from '../driver/url.js';
+import { parseTarget, serverOf } from '../driver/target.js';
 import { RefusedError } from '../errors.js';
 import { cachedLookup, findProductionHost, type HostLookup } from '../guard/hosts.js';
 import { resolvedVia } from '../guard/index.js';

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { describeTarget, parseTarget, type Target } from '../driver/url.js';
+import { describeTarget, parseTarget, type Target } from '../driver/target.js';
 import { ConfigError } from '../errors.js';
 import { cachedLookup, canonicalAddress, normalizeHost, type HostLookup } from '../guard/hosts.js';
 import type { FleetMember } from './targets.js';

@@ -1,5 +1,5 @@
 import { withUrl, type ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { redact } from '../secrets.js';
 import { isDbctlError, UsageError } from '../errors.js';
 import { CONNECTIONS_PER_DATABASE, defaultConcurrency, serverHeadroom } from './servers.js';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { FleetConfig } from '../config/define.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { quoteIdent } from '../driver/quote.js';
-import { describeTarget, hostLabel, parseTarget, serverOf, withDatabase as withDatabaseName } from '../driver/url.js';
+import { quoteIdent } from '../sql/quote.js';
+import { describeTarget, hostLabel, parseTarget, serverOf, withDatabase as withDatabaseName } from '../driver/target.js';
 import { ConfigError, isDbctlError, UsageError } from '../errors.js';
 import { redact, registerUrlSecrets } from '../secrets.js';
 import { assertDistinctMembers } from './identity.js';

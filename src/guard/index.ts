@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import { databaseName, describeTarget, serverOf, type Target } from '../driver/url.js';
+import { databaseName, describeTarget, serverOf, type Target } from '../driver/target.js';
 import { RefusedError } from '../errors.js';
 import { findProductionHost, type HostLookup, type ProductionHostMatch } from './hosts.js';
 

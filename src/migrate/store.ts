@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { SqlClient } from '../driver/open.js';
-import { quoteIdent, quoteLiteral } from '../driver/quote.js';
+import type { SqlClient } from '../driver/database.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { VERSION } from '../version.js';
 
 /** The row Kysely's Migrator keeps, and dbctl's facts about it (absent for an adopted database). */

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
+import type { Database } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
 import { listForeignKeys, listInheritance, listSequenceUses, listTables, type SequenceRef, type TableRef } from './catalog.js';
 import { planReset, type ResetPlan } from './plan.js';
 

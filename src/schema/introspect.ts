@@ -1,5 +1,5 @@
-import type { SqlClient } from '../driver/open.js';
-import { quoteLiteral } from '../driver/quote.js';
+import type { SqlClient } from '../driver/database.js';
+import { quoteLiteral } from '../sql/quote.js';
 import type {
   ColumnInfo,
   ConstraintInfo,

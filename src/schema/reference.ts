@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { openDatabaseFor } from '../driver/open-for.js';
 import { createTestdb, dropTestdb, EMBEDDED_TESTDB_DIR, testdbHostKey, type TestdbEvent } from '../testdb/index.js';
 import { templateHash } from '../testdb/hash.js';

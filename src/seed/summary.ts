@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import { tableContents } from '../catalog/contents.js';
 import { listTables } from '../catalog/tables.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database, SqlClient } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
+import type { Database, SqlClient } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
 
 export interface TableSummary {
   schema: string;

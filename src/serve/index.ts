@@ -4,9 +4,9 @@
  * held for as long as the server runs: no other process can open its directory meanwhile.
  */
 import { UsageError } from '../errors.js';
-import { openDatabase, type OpenOptions } from '../driver/open.js';
-import { serveEmbeddedOverWire, type WireOptions } from '../driver/pglite-wire.js';
-import { describeTarget, parseTarget, type Target } from '../driver/url.js';
+import { openDatabase, type OpenOptions } from '../driver/database.js';
+import { serveEmbeddedOverWire, type WireOptions } from '../driver/pglite/wire.js';
+import { describeTarget, parseTarget, type Target } from '../driver/target.js';
 
 export interface ServedDatabase {
   /** The postgres:// URL clients open. */

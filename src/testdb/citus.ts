@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { citusNodes, nodeUrl, workersOf, type CitusNode } from '../citus/cluster.js';
-import { connectServerClient } from '../driver/pg-client.js';
-import { quoteIdent } from '../driver/quote.js';
-import type { ServerTarget } from '../driver/url.js';
+import { connectServerClient } from '../driver/pg/client.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { ServerTarget } from '../driver/target.js';
 import type { TestdbHost } from './host.js';
 
 /**

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { withUrl, type ResolvedConfig } from '../config/resolve.js';
 import { openHostBeside } from '../driver/host.js';
-import { hostLabel, serverOf } from '../driver/url.js';
+import { hostLabel, serverOf } from '../driver/target.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';

@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { openHostBeside, withHost } from '../driver/host.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import { cloneName } from './names.js';
 

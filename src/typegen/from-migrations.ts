@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { openDatabaseFor } from '../driver/open-for.js';
-import { scratchEmbedded } from '../driver/pglite-host.js';
+import { scratchEmbedded } from '../driver/pglite/host.js';
 import type { RunReport } from '../migrate/migrator.js';
 
 /**

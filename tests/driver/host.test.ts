@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openHostBeside, type Host } from '../../src/driver/host.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { openDatabaseFor } from '../../src/driver/open-for.js';
-import { parseTarget } from '../../src/driver/url.js';
+import { parseTarget } from '../../src/driver/target.js';
 import { cloneName } from '../../src/testdb/names.js';
 import { backends } from '../helpers/backends.js';
 

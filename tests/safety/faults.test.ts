@@ -1,8 +1,8 @@
 import net from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { connectionErrorFor, isTransientConnectError } from '../../src/driver/connect-error.js';
-import { parseTarget } from '../../src/driver/url.js';
+import { connectionErrorFor, isTransientConnectError } from '../../src/driver/pg/connect-error.js';
+import { parseTarget } from '../../src/driver/target.js';
 import { SQLSTATE_CODES } from '../../src/errors.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 import { runArgv } from '../helpers/argv.js';

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isDbctlError, LockTimeoutError, RefusedError } from '../errors.js';
+import { isDbctlError, LockTimeoutError, RefusedError } from '../../errors.js';
 import { dataDirOwner, lockDataDir, waitForDataDirLock } from './dir-lock.js';
-import type { Host, Session } from './host.js';
-import { inspectPgliteDir, TEMPLATE_MARKER } from './pglite-dir.js';
-import { copyPgliteBase } from './pglite-image.js';
+import type { Host, Session } from '../host.js';
+import { inspectPgliteDir, TEMPLATE_MARKER } from './dir.js';
+import { copyPgliteBase } from './image.js';
 
 /**
  * Embedded databases: each one a PGlite data directory in `root` (PGlite has one database per
@@ -68,7 +68,7 @@ export function embeddedHost(root: string): Host {
       if (!fs.existsSync(root)) return [];
       return fs
         .readdirSync(root, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && !e.name.startsWith('.')) // hidden: a copy in progress (pglite-image.ts)
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.')) // hidden: a copy in progress (pglite/image.ts)
         .map((e) => e.name)
         .sort();
     },

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import type { Dialect, Kysely, LogEvent, PostgresPool } from 'kysely';
 import { ConfigError, ConnectionError } from '../errors.js';
-import { connectionErrorFor, isTransientConnectError } from './connect-error.js';
-import { waitForDataDirLock, type DirLockHolder } from './dir-lock.js';
-import { nodePostgresParsers } from './pg-parsers.js';
-import { pgliteOpenRefusal } from './pglite-dir.js';
-import { countStatements } from './script-progress.js';
-import { PglitePool } from './pglite-pool.js';
-import { parseTarget, type Target } from './url.js';
-import { registerEmbedded } from './embedded-instance.js';
+import { connectionErrorFor, isTransientConnectError } from './pg/connect-error.js';
+import { waitForDataDirLock, type DirLockHolder } from './pglite/dir-lock.js';
+import { nodePostgresParsers } from './pg/parsers.js';
+import { pgliteOpenRefusal } from './pglite/dir.js';
+import { countStatements } from '../sql/script-progress.js';
+import { PglitePool } from './pglite/pool.js';
+import { parseTarget, type Target } from './target.js';
+import { registerEmbedded } from './pglite/instance.js';
 import type { PGlite } from '@electric-sql/pglite';
 
 export interface OpenOptions {
@@ -136,7 +136,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
 }
 
 async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOptions): Promise<Database> {
-  const { loadPg } = await import('./pg-module.js');
+  const { loadPg } = await import('./pg/module.js');
   const pg = loadPg();
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const pool = new pg.Pool({
@@ -194,8 +194,8 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
 
 async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: OpenOptions): Promise<Database> {
   const [{ PGlite }, { provideExtensionsLazily }] = await Promise.all([
-    import('./pglite-module.js').then((m) => m.loadPglite()),
-    import('./pglite-extensions.js'),
+    import('./pglite/module.js').then((m) => m.loadPglite()),
+    import('./pglite/extensions.js'),
   ]);
   // Before the lock file or a mkdir: a path that cannot be a database touches nothing.
   const refusal = target.dataDir ? pgliteOpenRefusal(target.dataDir) : null;
@@ -212,7 +212,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
       // A new directory starts as a copy of the machine's initialised base image (tens of ms)
       // instead of PGlite's initdb (1–5 s): a deleted .dbctl/pglite comes back at once.
       if (!fs.readdirSync(target.dataDir).length) {
-        const { copyPgliteBase } = await import('./pglite-image.js');
+        const { copyPgliteBase } = await import('./pglite/image.js');
         await copyPgliteBase(target.dataDir, { onBuild: options.onFirstRun });
       }
     }

@@ -1,6 +1,6 @@
-import { ConnectionError } from '../errors.js';
-import { connectionLostError, isLostSession } from './connection-lost.js';
-import { describeTarget, redact, type Target } from './url.js';
+import { ConnectionError } from '../../errors.js';
+import { connectionLostError, isLostSession } from '../connection-lost.js';
+import { describeTarget, redact, type Target } from '../target.js';
 
 /** A server not reachable yet: nothing listens, the network or DNS is not there yet, or it is slow. */
 const UNREACHABLE = ['ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];

@@ -1,8 +1,8 @@
-import { ConfigError, LockTimeoutError, RefusedError, type ConnectionError } from '../errors.js';
-import type { Host, HostOptions, Session } from './host.js';
-import { openDatabase, type Database } from './open.js';
-import { quoteIdent } from './quote.js';
-import { withDatabase as withDatabaseName, type Target } from './url.js';
+import { ConfigError, LockTimeoutError, RefusedError, type ConnectionError } from '../../errors.js';
+import type { Host, HostOptions, Session } from '../host.js';
+import { openDatabase, type Database } from '../database.js';
+import { quoteIdent } from '../../sql/quote.js';
+import { withDatabase as withDatabaseName, type Target } from '../target.js';
 
 type ServerTarget = Extract<Target, { kind: 'pg' }>;
 
