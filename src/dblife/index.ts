@@ -2,7 +2,8 @@ import { openHostOf, type Host } from '../driver/host.js';
 import { MAINTENANCE_DATABASE } from '../driver/pg/host.js';
 import { isPostgresError } from '../sql/sql-error.js';
 import { describeTarget, parseTarget, serverOf, type Target } from '../driver/target.js';
-import { codeForSqlstate, errorFor, isDbctlError, UsageError } from '../errors.js';
+import { errorFor, isDbctlError, UsageError } from '../errors.js';
+import { codeForSqlstate, hasSqlstate } from '../sql/sqlstate.js';
 import { confirmName } from '../guard/index.js';
 
 export type { Session } from '../driver/host.js';
@@ -76,7 +77,7 @@ function serverRefusal(verb: 'create' | 'drop', name: string, error: unknown): u
   if (isDbctlError(error) || !isPostgresError(error)) return error;
   // The one SQLSTATE table decides (42501, a privilege the role lacks: permission_denied, exit 5).
   return errorFor(codeForSqlstate(error.code) ?? (verb === 'create' ? 'create_failed' : 'drop_failed'), `cannot ${verb} database "${name}": ${error.message} (SQLSTATE ${error.code})`, {
-    hint: error.code === '42501' ? `connect as a role allowed to ${verb} databases (CREATEDB, or the owner)` : undefined,
+    hint: hasSqlstate(error, 'insufficient_privilege') ? `connect as a role allowed to ${verb} databases (CREATEDB, or the owner)` : undefined,
     data: { database: name, sqlstate: error.code },
   });
 }

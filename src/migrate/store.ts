@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { SqlClient } from '../driver/database.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { hasSqlstate } from '../sql/sqlstate.js';
 import { VERSION } from '../version.js';
 
 /** The row Kysely's Migrator keeps, and dbctl's facts about it (absent for an adopted database). */
@@ -154,7 +155,7 @@ export class MigrationStore {
    */
   droppedTable(error: unknown): string | undefined {
     const e = error as { code?: string; message?: string };
-    if (e?.code !== '42P01' && e?.code !== '3F000') return undefined;
+    if (!hasSqlstate(e, 'undefined_table') && !hasSqlstate(e, 'invalid_schema_name')) return undefined;
     const { schema, table, historyTable } = this.names;
     return [table, historyTable].map((t) => `${schema}.${t}`).find((name) => e.message?.includes(`"${name}"`) || e.message === `schema "${schema}" does not exist`);
   }

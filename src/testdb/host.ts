@@ -1,6 +1,7 @@
 import type { Host } from '../driver/host.js';
 import { isDbctlError, LockTimeoutError } from '../errors.js';
-import { createDatabaseError } from './server-errors.js';
+import { createDatabaseError } from '../sql/create-database-error.js';
+import { hasSqlstate } from '../sql/sqlstate.js';
 
 /**
  * Where test databases live, with the template steps on top of the driver's Host: a server's
@@ -31,7 +32,7 @@ export function testdbHost(host: Host, lockTimeoutMs: number): TestdbHost {
       return await host.create(name, { template });
     } catch (error) {
       if (isDbctlError(error)) throw error;
-      const sessions = (error as { code?: string }).code === '55006' && template ? (await host.sessions(template)).map((s) => `pid ${s.pid} (${s.application || '?'})`) : [];
+      const sessions = hasSqlstate(error, 'object_in_use') && template ? (await host.sessions(template)).map((s) => `pid ${s.pid} (${s.application || '?'})`) : [];
       throw createDatabaseError(error, name, template, host.role ?? '', sessions) ?? error;
     }
   };

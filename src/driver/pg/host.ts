@@ -2,6 +2,7 @@ import { ConfigError, LockTimeoutError, RefusedError, type ConnectionError } fro
 import type { Host, HostOptions, Session } from '../host.js';
 import { openDatabase, type Database } from '../database.js';
 import { quoteIdent } from '../../sql/quote.js';
+import { hasSqlstate } from '../../sql/sqlstate.js';
 import { withDatabase as withDatabaseName, type Target } from '../target.js';
 
 type ServerTarget = Extract<Target, { kind: 'pg' }>;
@@ -72,7 +73,7 @@ export async function serverHost(target: ServerTarget, options: HostOptions = {}
         await q(`create database ${quoteIdent(name)}${template ? ` template ${quoteIdent(template)}` : ''}${template && strategy ? ` strategy ${strategy}` : ''}`);
       } catch (error) {
         // A concurrent create of the same name counts as existing.
-        if ((error as { code?: string }).code === '42P04' && !template) return { url: urlOf(name), created: false, strategy: 'existing' };
+        if (hasSqlstate(error, 'duplicate_database') && !template) return { url: urlOf(name), created: false, strategy: 'existing' };
         throw error;
       }
       return { url: urlOf(name), created: true, strategy: template ? (strategy ?? 'default') : 'empty' };
@@ -94,7 +95,7 @@ export async function serverHost(target: ServerTarget, options: HostOptions = {}
         await q(`drop database if exists ${quoteIdent(name)}${forceClause ? ' with (force)' : ''}`);
       } catch (error) {
         // Someone connected between the check and the drop.
-        if ((error as { code?: string }).code === '55006') throw inUse(name, await sessions(name));
+        if (hasSqlstate(error, 'object_in_use')) throw inUse(name, await sessions(name));
         throw error;
       }
       return { dropped: true, disconnected: force ? open.length : 0 };
@@ -123,7 +124,7 @@ async function withAdvisoryLock<T>(admin: Database, name: string, timeoutMs: num
     try {
       await client.query('select pg_advisory_lock(hashtext($1), hashtext($2))', [LOCK_NAMESPACE, name]);
     } catch (error) {
-      if ((error as { code?: string }).code !== '55P03') throw error;
+      if (!hasSqlstate(error, 'lock_not_available')) throw error;
       throw new LockTimeoutError(`timed out after ${(timeoutMs / 1000).toFixed(1)} s waiting for another process holding the lock on ${name}`, { data: { lock: name } });
     } finally {
       await client.query('reset lock_timeout');
