@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_BOOKKEEPING } from '../catalog/bookkeeping.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { parseTarget, type Target } from '../driver/target.js';
 import { redactUrl, registerUrlSecrets } from '../secrets.js';
@@ -164,10 +165,10 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     poolSize: config.poolSize ?? 4,
     migrations: {
       dir: abs(overrides.migrationsDir ?? read('DBCTL_MIGRATIONS_DIR') ?? m.dir ?? 'migrations'),
-      schema: m.schema ?? 'public',
-      table: m.table ?? 'kysely_migration',
-      lockTable: m.lockTable ?? 'kysely_migration_lock',
-      historyTable: m.historyTable ?? 'dbctl_migration',
+      schema: m.schema ?? DEFAULT_BOOKKEEPING.schema,
+      table: m.table ?? DEFAULT_BOOKKEEPING.table,
+      lockTable: m.lockTable ?? DEFAULT_BOOKKEEPING.lockTable,
+      historyTable: m.historyTable ?? DEFAULT_BOOKKEEPING.historyTable,
       allowUnordered: overrides.allowUnordered ?? m.allowUnordered ?? false,
       template: m.template && abs(m.template),
       sqlTemplate: m.sqlTemplate && abs(m.sqlTemplate),

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { DEFAULT_BOOKKEEPING, type BookkeepingNames } from '../catalog/bookkeeping.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { SqlClient } from '../driver/database.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
@@ -18,17 +19,13 @@ export interface AppliedMigration {
   dbctlVersion: string | null;
 }
 
-export interface StoreNames {
-  schema: string;
-  table: string;
-  lockTable: string;
-  historyTable: string;
-}
+/** The bookkeeping tables' names (catalog/bookkeeping.ts holds the defaults, once). */
+export type StoreNames = BookkeepingNames;
 
 export const KYSELY_LOCK_ROW_ID = 'migration_lock';
 
 /** Kysely's own table names, in `public`, plus dbctl's history table. */
-export const DEFAULT_STORE_NAMES: Readonly<StoreNames> = Object.freeze({ schema: 'public', table: 'kysely_migration', lockTable: 'kysely_migration_lock', historyTable: 'dbctl_migration' });
+export const DEFAULT_STORE_NAMES: Readonly<StoreNames> = DEFAULT_BOOKKEEPING;
 
 export function storeNames(config: ResolvedConfig): StoreNames {
   const { schema, table, lockTable, historyTable } = config.migrations;
