@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { openHostOf } from '../driver/host.js';
 import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
-import { DEFAULT_PGLITE_DIR, describeTarget, parseTarget, siblingTarget, type Target } from '../driver/target.js';
+import { describeTarget, parseTarget, restoreTargetBeside, type Target } from '../driver/target.js';
 import { isDbctlError, UsageError } from '../errors.js';
 import { readManifest } from './manifest.js';
 import type { RestoreOptions, RestoreReport } from './restore.js';
@@ -48,24 +47,13 @@ export async function createRestoreTarget(name: string, options: { url: string |
 }
 
 function newDatabaseTarget(configured: Target, name: string, cwd: string): Target {
-  // A name, not a path: `--create ../x` or `--create a/b` would put a database outside .dbctl/.
-  if (configured.kind === 'pglite' && (name === '.' || name === '..' || /[\\/]/.test(name))) {
-    throw new UsageError(`--create ${name}: give a name, not a path (embedded databases are made beside the configured one, in ${path.relative(cwd, embeddedRoot(configured, cwd)) || '.'})`, {
-      hint: 'to restore into a directory of your choice, restore with --into pglite://PATH',
-    });
-  }
+  const target = restoreTargetBeside(configured, name, cwd, '--create');
   // Quotes, semicolons and spaces make a name that is a directory or a quoted identifier nobody
   // means to type, and 63 bytes is where PostgreSQL would cut it silently.
   if (!/^[\p{L}\p{N}_][\p{L}\p{N}_$.-]*$/u.test(name) || Buffer.byteLength(name) > 63) {
     throw new UsageError(`--create ${JSON.stringify(name)}: a database name is letters, digits, _, $, - and . (at most 63 bytes)`, { hint: 'choose a plain name, e.g. app_restore' });
   }
-  if (configured.kind === 'pg') return siblingTarget(configured, name, cwd);
-  return parseTarget(`pglite://${path.join(embeddedRoot(configured, cwd), name)}`, cwd);
-}
-
-/** The folder the configured embedded database lives in (pglite://memory: the default's, .dbctl/). */
-function embeddedRoot(configured: Extract<Target, { kind: 'pglite' }>, cwd: string): string {
-  return path.dirname(configured.dataDir ?? path.resolve(cwd, DEFAULT_PGLITE_DIR));
+  return target;
 }
 
 export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' | 'guard'> {

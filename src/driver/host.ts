@@ -12,16 +12,48 @@ export interface Session {
   since: string | null;
 }
 
-/** What a host can do, asked as "can this backend do X", never "is this PGlite". */
-export interface HostCapabilities {
-  /** Several sessions at once (a server). PGlite is one process and one session. */
+/**
+ * What a backend can do, asked as "can this backend do X", never "is this PGlite": one type for a
+ * Database and a Host. Everything but `distributed` follows from the URL (capabilitiesOf).
+ */
+export interface Capabilities {
+  /** Several sessions at once (a real server). PGlite is one session, so run locks are moot there. */
   concurrentSessions: boolean;
+  /**
+   * Reached over the Postgres wire protocol, so any client can open it (psql, pg_dump, another
+   * process's driver). An embedded database is reached only through dbctl, or once served (`db serve`).
+   */
+  wire: boolean;
   /** How a database is copied from a template: CREATE DATABASE … TEMPLATE, or copying its directory. */
   templates: 'create-database' | 'directory-copy';
-  /** How a dump is taken: the pg_dump client against the server, or PGlite's own pg_dump (plain SQL). */
+  /**
+   * How a dump is taken and restored: the libpq client tools (pg_dump, pg_restore, psql) against
+   * the server, or PGlite's own pg_dump (plain SQL, dumpEmbedded) and dbctl's SQL loader.
+   */
   dump: 'pg_dump' | 'pglite-tools';
-  /** Set when the server preloads Citus: its databases may be spread over worker nodes. */
+  /**
+   * `'citus'` when the citus extension is present: detected once, when a database is opened (the
+   * extension in it) or a host is opened beside one (pg/citus.ts: then the host makes every
+   * database on every node). Seeds count rows through the coordinator, doctor reports the
+   * cluster, backup says what a coordinator dump holds, test databases are cloned on every node.
+   */
   distributed?: 'citus';
+  /**
+   * Set on the embedded engine: it stands in for a production server, which may be an older
+   * Postgres (`postgres.version`), so migrations are also checked against that major. A real
+   * server is its own judge.
+   */
+  standIn?: boolean;
+}
+
+/** The earlier name of Capabilities (a Host's), kept for library users. */
+export type HostCapabilities = Capabilities;
+
+/** What a target's backend can do, known from its URL alone; `distributed` is detected when it is opened. */
+export function capabilitiesOf(target: Target): Capabilities {
+  return target.kind === 'pg'
+    ? { concurrentSessions: true, wire: true, templates: 'create-database', dump: 'pg_dump' }
+    : { concurrentSessions: false, wire: false, templates: 'directory-copy', dump: 'pglite-tools', standIn: true };
 }
 
 export interface CreateOptions {
@@ -43,7 +75,7 @@ export interface DropOptions {
  * databases and their templates, `restore --create`, throwaway databases.
  */
 export interface Host {
-  readonly capabilities: HostCapabilities;
+  readonly capabilities: Capabilities;
   /** For messages: `host:port`, or `embedded PGlite in <folder>`. */
   readonly label: string;
   /** The role it acts as on a server (for messages about its rights); none embedded. */
@@ -80,6 +112,12 @@ export interface HostOptions {
   /** How long to keep retrying an unreachable server (ms). */
   connectTimeoutMs?: number;
   applicationName?: string;
+  /**
+   * When the database the host is opened beside belongs to a distributed cluster (the citus
+   * extension, with workers), make every database on every node (pg/citus.ts): test databases.
+   * Otherwise only the server the URL names is used.
+   */
+  distributed?: boolean;
 }
 
 /** A host and the name of `target`'s database on it (`db create`, `db drop`, `restore --create`). */
@@ -115,6 +153,11 @@ export async function openHostBeside(target: Target, embeddedRoot: string, optio
   }
   const { embeddedHost } = await import('./pglite/host.js');
   return embeddedHost(embeddedRoot);
+}
+
+/** Which host openHostBeside would open, as a key: the server's `host:port`, or the embedded folder. */
+export function hostKeyBeside(target: Target, embeddedRoot: string): string {
+  return target.kind === 'pg' ? `${target.host}:${target.port}` : path.resolve(embeddedRoot);
 }
 
 /** Opens the host, runs `fn`, and always closes it. */

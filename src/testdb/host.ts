@@ -6,10 +6,10 @@ import { hasSqlstate } from '../sql/sqlstate.js';
 /**
  * Where test databases live, with the template steps on top of the driver's Host: a server's
  * databases or the embedded test directories. The template logic in index.ts is written once
- * against this interface; a Citus cluster wraps it (citus.ts).
+ * against this interface; on a Citus cluster the Host underneath makes every database on every node (driver/pg/citus.ts).
  */
 export interface TestdbHost {
-  /** The host underneath (its capabilities: citus.ts builds on a server's). */
+  /** The host underneath (its capabilities and label). */
   readonly host: Host;
   /** Whether a finished template of this name exists. */
   hasTemplate(name: string): Promise<boolean>;

@@ -1,5 +1,5 @@
 import { ConfigError, LockTimeoutError, RefusedError, type ConnectionError } from '../../errors.js';
-import type { Host, HostOptions, Session } from '../host.js';
+import { capabilitiesOf, type Host, type HostOptions, type Session } from '../host.js';
 import { openDatabase, type Database } from '../database.js';
 import { quoteIdent } from '../../sql/quote.js';
 import { hasSqlstate } from '../../sql/sqlstate.js';
@@ -27,11 +27,26 @@ export function cloneStrategy(serverVersionNum: number, environ = process.env): 
 }
 
 /**
- * A server's databases, managed through its maintenance database (`postgres`, or the URL's own
- * database on a server that has none). Two pooled sessions: a held lock keeps one while the work
+ * A server's databases; with `options.distributed`, on every node of the Citus cluster the
+ * database `target` names belongs to, when it does (citus.ts). Managed through its maintenance
+ * database (`postgres`, or the URL's own database on a server that has none). Two pooled sessions: a held lock keeps one while the work
  * goes on the other. No Kysely: a clone from a warm template needs `pg` alone.
  */
 export async function serverHost(target: ServerTarget, options: HostOptions = {}): Promise<Host> {
+  const host = await plainServerHost(target, options);
+  // Only a server that preloads Citus can hold a Citus database: others are not asked (no connection).
+  if (!options.distributed || !PRELOADS_CITUS.test(host.preload)) return host;
+  const { citusHost } = await import('./citus.js');
+  const cluster = await citusHost(host, target).catch(async (error) => {
+    await host.close();
+    throw error;
+  });
+  return cluster ?? host;
+}
+
+const PRELOADS_CITUS = /(^|[\s,])citus([\s,]|$)/;
+
+async function plainServerHost(target: ServerTarget, options: HostOptions): Promise<Host & { preload: string }> {
   const admin = await openMaintenance(target, options);
   const q = <R = any>(text: string, values?: unknown[]) => admin.query<R>(text, values);
   // shared_preload_libraries is readable only by superusers (and pg_read_all_settings): through
@@ -56,13 +71,9 @@ export async function serverHost(target: ServerTarget, options: HostOptions = {}
   const urlOf = (name: string) => withDatabaseName(target.url, name);
 
   return {
-    capabilities: {
-      concurrentSessions: true,
-      templates: 'create-database',
-      dump: 'pg_dump',
-      ...(/(^|[\s,])citus([\s,]|$)/.test(settings.preload) ? { distributed: 'citus' as const } : {}),
-    },
+    capabilities: capabilitiesOf(target),
     label: `${target.host}:${target.port}`,
+    preload: settings.preload,
     role: target.user,
     urlOf,
     exists,

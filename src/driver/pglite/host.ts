@@ -20,7 +20,7 @@ export function embeddedHost(root: string): Host {
   const urlOf = (name: string) => `pglite://${dirOf(name)}`;
   const exists = async (name: string) => inspectPgliteDir(dirOf(name)).refusal === null;
   return {
-    capabilities: { concurrentSessions: false, templates: 'directory-copy', dump: 'pglite-tools' },
+    capabilities: { concurrentSessions: false, wire: false, templates: 'directory-copy', dump: 'pglite-tools', standIn: true },
     label: `embedded PGlite in ${root}`,
     urlOf,
     exists,
