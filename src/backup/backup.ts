@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
-import { databaseName } from '../driver/target.js';
+import { backendOf, databaseName } from '../driver/target.js';
 import { isDbctlError, UsageError } from '../errors.js';
 import { Migrator, migratorConfig } from '../migrate/migrator.js';
 import { VERSION } from '../version.js';
@@ -176,7 +176,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
       sha256,
       format,
       content,
-      backend: embedded ? 'pglite' : 'pg',
+      backend: backendOf(database.target).id,
       database: name,
       serverVersion: version.text,
       serverVersionNum: version.num,

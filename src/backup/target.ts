@@ -29,7 +29,7 @@ export async function createRestoreTarget(name: string, options: { url: string |
       throw error;
     });
     if (!made.created) throw new UsageError(`--create ${name}: ${describeTarget(target)} already exists`, { hint: 'choose a new name, or restore into it with --into URL --clean' });
-    url = made.url;
+    url = made.target.url;
   } finally {
     await host.close();
   }

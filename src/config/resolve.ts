@@ -196,6 +196,11 @@ export function withUrl(config: ResolvedConfig, url: string | undefined): Resolv
   return withTarget({ ...rest, url });
 }
 
+/** `config` pointed at `target`, already parsed (a fleet member): not parsed again. */
+export function withParsedTarget(config: ResolvedConfig, target: Target): ResolvedConfig {
+  return { ...(withoutKeys(config, ['target']) as Omit<ResolvedConfig, 'target'>), url: target.url, target };
+}
+
 function withTarget(config: Omit<ResolvedConfig, 'target'>): ResolvedConfig {
   let target: Target;
   try {

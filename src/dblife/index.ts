@@ -1,7 +1,6 @@
-import { openHostOf, type Host } from '../driver/host.js';
-import { MAINTENANCE_DATABASE } from '../driver/pg/host.js';
+import { isMaintenanceDatabase, MAINTENANCE_DATABASE, openHostOf, type Host } from '../driver/host.js';
 import { isPostgresError } from '../sql/sql-error.js';
-import { describeTarget, parseTarget, serverOf, type Target } from '../driver/target.js';
+import { describeTarget, parseTarget, type Target } from '../driver/target.js';
 import { errorFor, isDbctlError, UsageError } from '../errors.js';
 import { codeForSqlstate, hasSqlstate } from '../sql/sqlstate.js';
 import { confirmName } from '../guard/index.js';
@@ -59,7 +58,7 @@ export async function dropDatabase(options: LifecycleOptions & { force?: boolean
 
 /** Runs `fn` on the host of `target` (a server: through its maintenance database, never `target` itself). */
 async function onHost<T>(target: Target, options: LifecycleOptions, operation: string, fn: (host: Host, name: string) => Promise<T>): Promise<T> {
-  if (serverOf(target)?.database === MAINTENANCE_DATABASE) {
+  if (isMaintenanceDatabase(target)) {
     throw new UsageError(`${operation} refused: "${MAINTENANCE_DATABASE}" is the maintenance database dbctl works through`, {
       hint: 'name another database in --url / DATABASE_URL',
     });

@@ -80,15 +80,15 @@ export interface Host {
   readonly label: string;
   /** The role it acts as on a server (for messages about its rights); none embedded. */
   readonly role?: string;
-  /** The URL of database `name` on this host. */
-  urlOf(name: string): string;
+  /** Database `name` on this host, parsed: what opening it takes (its `url` for another process). */
+  urlOf(name: string): Target;
   exists(name: string): Promise<boolean>;
   /**
-   * Creates `name` (empty, or copied from `options.template`); `created` false when it already
+   * Creates `name` (empty, or copied from `options.template`) and gives its parsed `target`; `created` false when it already
    * existed. `strategy` says how: empty, WAL_LOG / FILE_COPY / default (server), directory copy.
    * A server's own refusal (no CREATEDB, a template in use, a full disk) is thrown as it comes.
    */
-  create(name: string, options?: CreateOptions): Promise<{ url: string; created: boolean; strategy: string }>;
+  create(name: string, options?: CreateOptions): Promise<{ target: Target; created: boolean; strategy: string }>;
   /** Drops `name`; `dropped` false when there was none. Open sessions refuse it (exit 5) unless `force`. */
   drop(name: string, options?: DropOptions): Promise<{ dropped: boolean; disconnected: number }>;
   /** Every database (directory) name on the host; the caller filters. */
@@ -153,6 +153,19 @@ export async function openHostBeside(target: Target, embeddedRoot: string, optio
   }
   const { embeddedHost } = await import('./pglite/host.js');
   return embeddedHost(embeddedRoot);
+}
+
+/** The database every server has, through which its Host creates and drops the others. */
+export const MAINTENANCE_DATABASE = 'postgres';
+
+/** Whether `target` is the database its Host works through (a server's maintenance database): not to be created or dropped. */
+export function isMaintenanceDatabase(target: Target): boolean {
+  return target.kind === 'pg' && target.database === MAINTENANCE_DATABASE;
+}
+
+/** Where a database made beside `target` lives, for messages: `on the server host:port`, or `(embedded PGlite)`. */
+export function throwawayWhere(target: Target): string {
+  return target.kind === 'pg' ? `on the server ${target.host}:${target.port}` : '(embedded PGlite)';
 }
 
 /** Which host openHostBeside would open, as a key: the server's `host:port`, or the embedded folder. */

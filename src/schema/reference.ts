@@ -47,7 +47,7 @@ export async function referenceSnapshot(live: Database, config: ResolvedConfig, 
   const clone = await createTestdb({ config, onEvent });
   let snapshot: SchemaSnapshot;
   try {
-    const reference = await openDatabaseFor(config, 'reference', { url: clone.url });
+    const reference = await openDatabaseFor(config, 'reference', { target: clone.target });
     try {
       snapshot = await introspectSchema(reference, { migrations: config.migrations });
     } finally {

@@ -1,4 +1,5 @@
 import type { Host } from '../driver/host.js';
+import type { Target } from '../driver/target.js';
 import { isDbctlError, LockTimeoutError } from '../errors.js';
 import { createDatabaseError } from '../sql/create-database-error.js';
 import { hasSqlstate } from '../sql/sqlstate.js';
@@ -15,10 +16,10 @@ export interface TestdbHost {
   hasTemplate(name: string): Promise<boolean>;
   /** Runs `fn` while holding the build lock for `name`, waiting for another builder. */
   withBuildLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
-  /** Creates the template, lets `fill(url)` migrate and seed it, then freezes it as a template. */
-  buildTemplate(name: string, fill: (url: string) => Promise<void>): Promise<void>;
+  /** Creates the template, lets `fill(target)` migrate and seed it, then freezes it as a template. */
+  buildTemplate(name: string, fill: (target: Target) => Promise<void>): Promise<void>;
   /** A new database copied from a template; `template` undefined = an empty database. */
-  clone(name: string, template?: string): Promise<{ url: string; strategy: string }>;
+  clone(name: string, template?: string): Promise<{ target: Target; strategy: string }>;
   /** Every database or directory name on the host (the caller filters by prefix). */
   list(): Promise<string[]>;
   drop(name: string): Promise<void>;
@@ -59,9 +60,9 @@ export function testdbHost(host: Host, lockTimeoutMs: number): TestdbHost {
     async buildTemplate(name, fill) {
       // A half-built template from a killed builder is not marked as a template: start over.
       await drop(name);
-      const { url } = await create(name);
+      const { target } = await create(name);
       try {
-        await fill(url);
+        await fill(target);
         await host.markTemplate(name);
       } catch (error) {
         await drop(name).catch(() => {});
@@ -69,8 +70,8 @@ export function testdbHost(host: Host, lockTimeoutMs: number): TestdbHost {
       }
     },
     async clone(name, template) {
-      const { url, strategy } = await create(name, template);
-      return { url, strategy };
+      const { target, strategy } = await create(name, template);
+      return { target, strategy };
     },
     list: () => host.list(),
     drop: async (name) => void (await drop(name)),

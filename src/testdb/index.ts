@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { withUrl, type ResolvedConfig } from '../config/resolve.js';
+import { withParsedTarget, type ResolvedConfig } from '../config/resolve.js';
 import { hostKeyBeside, openHostBeside } from '../driver/host.js';
-import { backendOf, type Backend } from '../driver/target.js';
+import { backendOf, type Backend, type Target } from '../driver/target.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';
@@ -24,6 +24,8 @@ export interface CreateTestdbOptions {
 export interface CreatedTestdb {
   name: string;
   url: string;
+  /** `url` parsed: what opening it takes. */
+  target: Target;
   /** Which backend it is on (for reports; code asks the host's capabilities). */
   kind: Backend;
   template: string | null;
@@ -87,12 +89,12 @@ export async function createTestdb(options: CreateTestdbOptions): Promise<Create
     }
     const name = cloneName(prefix);
     const started = performance.now();
-    const { url, strategy } = await host.clone(name, template ?? undefined);
+    const { target, strategy } = await host.clone(name, template ?? undefined);
     const milliseconds = Math.round(performance.now() - started);
     // Directory copies pile up on disk (pile-up.ts); a server's clones are the server's business.
     const piles = host.host.capabilities.templates === 'directory-copy';
     const clones = piles ? (await host.list()).filter((n) => parseTestdbName(prefix, n)?.kind === 'clone').length : undefined;
-    return { name, url, kind: backendOf(config.target).id, template, built, strategy, milliseconds, clones };
+    return { name, url: target.url, target, kind: backendOf(config.target).id, template, built, strategy, milliseconds, clones };
   });
 }
 
@@ -102,15 +104,15 @@ async function ensureTemplate(host: TestdbHost, template: string, options: Creat
     if (await host.hasTemplate(template)) return false;
     options.onEvent?.({ type: 'building', template });
     const started = performance.now();
-    await host.buildTemplate(template, (url) => fillTemplate(url, options));
+    await host.buildTemplate(template, (target) => fillTemplate(target, options));
     options.onEvent?.({ type: 'built', template, milliseconds: Math.round(performance.now() - started) });
     return true;
   });
 }
 
 /** Migrates (and optionally seeds) a template being built. */
-async function fillTemplate(url: string, options: CreateTestdbOptions): Promise<void> {
-  const config = withUrl(options.config, url);
+async function fillTemplate(target: Target, options: CreateTestdbOptions): Promise<void> {
+  const config = withParsedTarget(options.config, target);
   // Loaded only when a template is built: a clone from a warm template needs pg alone, not Kysely.
   const { openDatabaseFor } = await import('../driver/open-for.js');
   const database = await openDatabaseFor(config, 'testdb');

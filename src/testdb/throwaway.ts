@@ -22,9 +22,9 @@ export async function withThrowawayDatabase<T>(config: ResolvedConfig, fn: (data
   const name = cloneName('dbctl_tmp');
   const opening = openHostBeside(config.target, EMBEDDED_THROWAWAY_DIR, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl throwaway' });
   return withHost(opening, async (host) => {
-    const { url } = await host.create(name);
+    const { target } = await host.create(name);
     try {
-      return await withDatabaseFor(config, 'throwaway', fn, { url });
+      return await withDatabaseFor(config, 'throwaway', fn, { target });
     } finally {
       await host.drop(name, { force: true });
     }

@@ -12,7 +12,7 @@ import type { RunReport } from '../migrate/migrator.js';
 export async function withMigratedDatabase<T>(config: ResolvedConfig, fn: (database: Database, report: RunReport) => Promise<T>): Promise<T> {
   const scratch = await scratchEmbedded('dbctl-typegen-');
   try {
-    const database = await openDatabaseFor(config, 'typegen', { url: scratch.url });
+    const database = await openDatabaseFor(config, 'typegen', { target: scratch.target });
     try {
       const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
       const report = await new Migrator({ database, ...migratorConfig(config) }).up();

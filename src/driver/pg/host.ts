@@ -1,14 +1,13 @@
 import { ConfigError, LockTimeoutError, RefusedError, type ConnectionError } from '../../errors.js';
-import { capabilitiesOf, type Host, type HostOptions, type Session } from '../host.js';
+import { capabilitiesOf, MAINTENANCE_DATABASE, type Host, type HostOptions, type Session } from '../host.js';
 import { openDatabase, type Database } from '../database.js';
 import { quoteIdent } from '../../sql/quote.js';
 import { hasSqlstate } from '../../sql/sqlstate.js';
-import { withDatabase as withDatabaseName, type Target } from '../target.js';
+import { siblingTarget, type Target } from '../target.js';
 
 type ServerTarget = Extract<Target, { kind: 'pg' }>;
 
-/** The database every server has, through which others are created and dropped. */
-export const MAINTENANCE_DATABASE = 'postgres';
+export { MAINTENANCE_DATABASE } from '../host.js';
 
 /**
  * How clones are copied on Postgres 15+. Measured on this project's Postgres 15 with a small
@@ -29,8 +28,9 @@ export function cloneStrategy(serverVersionNum: number, environ = process.env): 
 /**
  * A server's databases; with `options.distributed`, on every node of the Citus cluster the
  * database `target` names belongs to, when it does (citus.ts). Managed through its maintenance
- * database (`postgres`, or the URL's own database on a server that has none). Two pooled sessions: a held lock keeps one while the work
- * goes on the other. No Kysely: a clone from a warm template needs `pg` alone.
+ * database (`postgres`, or the URL's own database on a server that has none). Two pooled
+ * sessions: a held lock keeps one while the work goes on the other. No Kysely: a clone from a warm
+ * template needs `pg` alone.
  */
 export async function serverHost(target: ServerTarget, options: HostOptions = {}): Promise<Host> {
   const host = await plainServerHost(target, options);
@@ -68,7 +68,7 @@ async function plainServerHost(target: ServerTarget, options: HostOptions): Prom
       from pg_catalog.pg_stat_activity
       where datname = $1 and pid <> pg_backend_pid()
       order by backend_start`, [name])).rows;
-  const urlOf = (name: string) => withDatabaseName(target.url, name);
+  const urlOf = (name: string) => siblingTarget(target, name, options.cwd ?? process.cwd());
 
   return {
     capabilities: capabilitiesOf(target),
@@ -79,15 +79,15 @@ async function plainServerHost(target: ServerTarget, options: HostOptions): Prom
     exists,
     sessions,
     async create(name, { template } = {}) {
-      if (!template && (await exists(name))) return { url: urlOf(name), created: false, strategy: 'existing' };
+      if (!template && (await exists(name))) return { target: urlOf(name), created: false, strategy: 'existing' };
       try {
         await q(`create database ${quoteIdent(name)}${template ? ` template ${quoteIdent(template)}` : ''}${template && strategy ? ` strategy ${strategy}` : ''}`);
       } catch (error) {
         // A concurrent create of the same name counts as existing.
-        if (hasSqlstate(error, 'duplicate_database') && !template) return { url: urlOf(name), created: false, strategy: 'existing' };
+        if (hasSqlstate(error, 'duplicate_database') && !template) return { target: urlOf(name), created: false, strategy: 'existing' };
         throw error;
       }
-      return { url: urlOf(name), created: true, strategy: template ? (strategy ?? 'default') : 'empty' };
+      return { target: urlOf(name), created: true, strategy: template ? (strategy ?? 'default') : 'empty' };
     },
     /**
      * Open sessions refuse the drop (exit 5) with who they are, unless `force`: then `WITH (FORCE)`
@@ -152,7 +152,7 @@ async function withAdvisoryLock<T>(admin: Database, name: string, timeoutMs: num
 async function openMaintenance(target: ServerTarget, options: HostOptions): Promise<Database> {
   const open = (database: string) =>
     openDatabase({
-      url: withDatabaseName(target.url, database),
+      target: siblingTarget(target, database, options.cwd ?? process.cwd()),
       cwd: options.cwd,
       connectTimeoutMs: options.connectTimeoutMs,
       poolSize: 2,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { isDbctlError, LockTimeoutError, RefusedError } from '../../errors.js';
 import { dataDirOwner, lockDataDir, waitForDataDirLock } from './dir-lock.js';
 import type { Host, Session } from '../host.js';
+import { parseTarget, type Target } from '../target.js';
 import { inspectPgliteDir, TEMPLATE_MARKER } from './dir.js';
 import { copyPgliteBase } from './image.js';
 
@@ -17,7 +18,7 @@ import { copyPgliteBase } from './image.js';
  */
 export function embeddedHost(root: string): Host {
   const dirOf = (name: string) => path.join(root, name);
-  const urlOf = (name: string) => `pglite://${dirOf(name)}`;
+  const urlOf = (name: string) => parseTarget(`pglite://${dirOf(name)}`, root);
   const exists = async (name: string) => inspectPgliteDir(dirOf(name)).refusal === null;
   return {
     capabilities: { concurrentSessions: false, wire: false, templates: 'directory-copy', dump: 'pglite-tools', standIn: true },
@@ -27,7 +28,7 @@ export function embeddedHost(root: string): Host {
     async create(name, { template } = {}) {
       const dir = dirOf(name);
       const found = inspectPgliteDir(dir);
-      if (found.refusal === null) return { url: urlOf(name), created: false, strategy: 'existing' };
+      if (found.refusal === null) return { target: urlOf(name), created: false, strategy: 'existing' };
       const empty = found.exists && fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0;
       if (found.exists && !empty) {
         throw new RefusedError(`db create refused: ${dir} exists and ${found.refusal}`, {
@@ -47,7 +48,7 @@ export function embeddedHost(root: string): Host {
       } finally {
         release();
       }
-      return { url: urlOf(name), created: true, strategy: template ? 'directory copy' : 'empty' };
+      return { target: urlOf(name), created: true, strategy: template ? 'directory copy' : 'empty' };
     },
     async drop(name) {
       const dir = dirOf(name);
@@ -108,17 +109,18 @@ export function embeddedHost(root: string): Host {
  * A new embedded database in a folder of its own under the temp directory, for a caller that
  * needs one briefly (types generated from migrations); `remove` deletes folder and all.
  */
-export async function scratchEmbedded(prefix: string): Promise<{ url: string; dataDir: string; remove(): void }> {
+export async function scratchEmbedded(prefix: string): Promise<{ target: Target; url: string; dataDir: string; remove(): void }> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const remove = () => fs.rmSync(root, { recursive: true, force: true });
+  let target: Target;
   try {
-    await embeddedHost(root).create('pglite');
+    ({ target } = await embeddedHost(root).create('pglite'));
   } catch (error) {
     remove();
     throw error;
   }
   const dataDir = path.join(root, 'pglite');
-  return { url: `pglite://${dataDir}`, dataDir, remove };
+  return { target, url: target.url, dataDir, remove };
 }
 
 function refuseUnlessOurs(dataDir: string, refusal: string | null): void {
