@@ -12,7 +12,7 @@ export function registerMigrateTest(migrate: Command): void {
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command);
       const [{ testMigrations }, { throwawayWhere }, { describeSchemaDiff }] = await Promise.all([
-        import('../../../migrate-test/index.js'), import('../../../driver/host.js'), import('../../../schema/diff-text.js'),
+        import('../../../flows/round-trip.js'), import('../../../driver/host.js'), import('../../../schema/diff-text.js'),
       ]);
       ctx.out.info(ctx.out.color.dim(`on a throwaway database ${throwawayWhere(ctx.config.target)}; the target is not touched`));
       const report = await testMigrations({ config: ctx.config, from: opts.from, onEvent: (e) => renderRoundTrip(ctx, e.result, describeSchemaDiff) });
