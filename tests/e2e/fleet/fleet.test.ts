@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../../src/config/define.js';
 import { resolveConfig, type ResolvedConfig } from '../../../src/config/resolve.js';
+import { parseTarget } from '../../../src/driver/target.js';
 import { assertFleetDestructiveAllowed, fleetDown, fleetExec, fleetSeed, fleetStatus, fleetUp, resolveFleet, runFleet, type Fleet, type FleetOperation, type FleetReport } from '../../../src/fleet/index.js';
 import { runArgv } from '../../helpers/argv.js';
 import { BIN, diagnostics, runCli, tempProject, writeFiles } from '../../helpers/cli.js';
