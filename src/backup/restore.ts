@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
+import { describeTarget } from '../driver/target.js';
 import type { Observer } from '../driver/observe.js';
-import { describeTarget } from '../driver/url.js';
 import { assertDestructiveAllowed, type GuardOptions } from '../guard/index.js';
 import { OperationError, RefusedError, UsageError } from '../errors.js';
 import { compareTables, hashSessions, readManifest, sha256File, type Manifest, type TableDifference } from './manifest.js';

@@ -1,6 +1,6 @@
 import type { LogEvent } from 'kysely';
-import type { DirLockHolder } from './dir-lock.js';
-import type { Target } from './url.js';
+import type { DirLockHolder } from './pglite/dir-lock.js';
+import type { Target } from './target.js';
 
 /**
  * What a front end hears while dbctl opens and works on a database: one object handed down to

@@ -1,21 +1,20 @@
+import { openDatabase, type Database, type OpenOptions } from './database.js';
 import type { Observer } from './observe.js';
-import { openDatabase, type Database, type OpenOptions } from './open.js';
-import { parseTarget, type Target } from './url.js';
+import { parseTarget, type Target } from './target.js';
 
 /** What opening a database reads from a resolved config (ResolvedConfig has all of it). */
 export interface DatabaseSettings {
-  url: string | undefined;
+  /** The resolved config's target: parsed once, where the URL entered. */
+  target: Target;
   cwd: string;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
   lockTimeoutMs: number;
   poolSize: number;
-  /** `url` already parsed (a resolved config carries it). */
-  target?: Target;
 }
 
 /**
- * Why a database is opened; each purpose fixes its pool size and its application_name (what
+ * Why a database is opened; each purpose fixes its pool size, its application_name (what
  * pg_stat_activity and `db drop`'s refusal show).
  * - command: the CLI's connection to the configured database (and the library's default);
  * - doctor, wait: a short look (doctor gives up on connecting after 5 s at most);
@@ -42,25 +41,25 @@ const PURPOSES: Record<OpenPurpose, (settings: DatabaseSettings) => Partial<Open
 export type OpenForOptions = Partial<Omit<OpenOptions, 'onQuery' | 'onLockWait' | 'onFirstRun'>> & { observe?: Observer };
 
 /**
- * Opens the configured database (or `options.url`, another database the purpose works on) with
- * every setting the config gives, statement_timeout included, whatever the purpose; `options`
- * adds what only the caller knows (a wait's remaining time), and `observe` hears the open (the
- * target, a lock wait, a first run) and every query.
+ * Opens the configured database (or another the purpose works on: `options.target`, or a URL)
+ * with every setting the config gives, statement_timeout included, whatever the purpose;
+ * `options` adds what only the caller knows (a wait's remaining time), and `observe` hears the
+ * open (the target, a lock wait, a first run) and every query.
  */
 export async function openDatabaseFor(settings: DatabaseSettings, purpose: OpenPurpose, options: OpenForOptions = {}): Promise<Database> {
   const { observe, ...given } = options;
-  const url = given.url ?? settings.url;
-  const target = given.target ?? (url === settings.url && settings.target ? settings.target : parseTarget(url, settings.cwd));
+  // Another database the purpose works on, given as a Target (parsed where it entered) or a URL.
+  const target = given.target ?? (given.url !== undefined ? parseTarget(given.url, settings.cwd) : settings.target);
   await observe?.opening?.(target);
   return openDatabase({
-    url,
-    target,
     cwd: settings.cwd,
     connectTimeoutMs: settings.connectTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,
     ...PURPOSES[purpose](settings),
     // An option given as undefined leaves the purpose's own.
     ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
+    target,
+    url: undefined,
     onQuery: observe?.query,
     onLockWait: observe?.lockWait,
     onFirstRun: observe?.firstRun,

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import type { Observer } from '../driver/observe.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import { alreadyAllowed, assertDestructiveAllowed, type GuardOptions } from '../guard/index.js';

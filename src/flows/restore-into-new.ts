@@ -2,7 +2,7 @@ import { readManifest } from '../backup/manifest.js';
 import type { RestoreOptions, RestoreReport } from '../backup/restore.js';
 import { createRestoreTarget } from '../database/restore-target.js';
 import type { Observer } from '../driver/observe.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 
 export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' | 'observe'> {
@@ -27,7 +27,7 @@ export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Pr
   const { restoreBackup, BackupVerificationError } = await import('../backup/restore.js');
   const run = (database: Database) => restoreBackup({ ...restore, config, database, observe });
   try {
-    const report = await withDatabaseFor(config, 'restore', run, { url: created.url, observe });
+    const report = await withDatabaseFor(config, 'restore', run, { target: created.target, observe });
     // Interrupted after the restore itself: what --create made goes all the same.
     options.signal?.throwIfAborted();
     return report;

@@ -1,12 +1,12 @@
-import { parseTarget, serverOf } from '../driver/url.js';
+import { networkHostOf, type Target } from '../driver/target.js';
 import { RefusedError } from '../errors.js';
 import { cachedLookup, findProductionHost, type HostLookup } from './hosts.js';
 import { resolvedVia, type GuardOptions, type Protection } from './index.js';
 
 export interface FleetGuardInput extends GuardOptions {
-  config: Protection & { cwd: string };
+  config: Protection;
   /** The fleet as the guard needs it: its name (what is confirmed) and where each member is. */
-  fleet: { name: string; members: readonly { name: string; url: string }[] };
+  fleet: { name: string; members: readonly { name: string; target: Target }[] };
   operation: string;
   lookup?: HostLookup;
 }
@@ -23,7 +23,7 @@ export async function assertFleetDestructiveAllowed(input: FleetGuardInput): Pro
     // The members share a few hosts: each is resolved once (hosts.ts matches spelling and addresses).
     const lookup = cachedLookup(input.lookup);
     for (const m of fleet.members) {
-      const host = serverOf(parseTarget(m.url, config.cwd))?.host;
+      const host = networkHostOf(m.target);
       const match = host === undefined ? undefined : await findProductionHost(host, config.productionHosts, lookup);
       if (match !== undefined) {
         const { pattern } = match;

@@ -1,6 +1,7 @@
+import { bookkeepingTables } from '../catalog/bookkeeping.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
+import type { Database } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
 import { assertDestructiveAllowed, type GuardOptions } from '../guard/index.js';
 import { listForeignKeys, listInheritance, listSequenceUses, listTables, type SequenceRef, type TableRef } from './catalog.js';
 import { planReset, type ResetPlan } from './plan.js';
@@ -42,7 +43,6 @@ export async function resetDatabase(options: ResetOptions): Promise<ResetReport>
   const started = Date.now();
   if (!options.dryRun) await assertDestructiveAllowed({ config, target: options.database.target, operation: 'reset', force: options.force, confirm: options.confirm });
   const schemas = config.reset.schemas;
-  const { schema, table, lockTable, historyTable } = config.migrations;
   // One session for the catalog reads and the TRUNCATE: no second connection to open.
   const plan = await options.database.session(async (db) => {
     const plan = planReset({
@@ -50,7 +50,7 @@ export async function resetDatabase(options: ResetOptions): Promise<ResetReport>
       foreignKeys: await listForeignKeys(db),
       inheritance: await listInheritance(db),
       sequences: await listSequenceUses(db),
-      bookkeeping: [table, lockTable, historyTable].map((t): TableRef => ({ schema, table: t })),
+      bookkeeping: bookkeepingTables(config.migrations),
       keep: options.keep ?? [],
       configKeep: config.reset.keep,
     });

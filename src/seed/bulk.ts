@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { UsageError } from '../errors.js';
 import { copyLine } from './copy-format.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { openCopySink, type BulkTarget, type CopySink } from './sinks.js';
-import { quoteIdent } from '../driver/quote.js';
+import { quoteIdent } from '../sql/quote.js';
 import { tableInfo, type ColumnInfo, type TableInfo } from './table-info.js';
 
 export type { BulkTarget } from './sinks.js';

@@ -5,8 +5,8 @@ import { backupDatabase } from '../../src/backup/backup.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { recreateDatabase } from '../../src/flows/fresh.js';
 import { dropDatabase } from '../../src/database/lifecycle.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
-import { parseTarget } from '../../src/driver/url.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
+import { parseTarget } from '../../src/driver/target.js';
 import { fleetDown, fleetExec, fleetSeed, runFleet, type Fleet, type FleetOperation } from '../../src/fleet/index.js';
 import { confirmName, type GuardOptions } from '../../src/guard/index.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
@@ -53,7 +53,7 @@ describe.each(backends)('destructive library functions refuse a protected enviro
     production = await resolveConfig({ cwd, env: 'production', url: t.url, environ: {} });
     expect(production.protected).toBe(true);
     name = confirmName(parseTarget(t.url, cwd));
-    fleet = { name: 'ops', members: [{ name, url: t.url, server: 'one', lane: name }] };
+    fleet = { name: 'ops', members: [{ name, url: t.url, target: parseTarget(t.url, cwd), server: 'one', lane: name }] };
     await onDatabase(async (database) => {
       await migrator(database).up();
       await fill(await database.kysely());
