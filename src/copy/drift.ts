@@ -1,0 +1,20 @@
+import type { ResolvedConfig } from '../config/resolve.js';
+import type { Database } from '../driver/open.js';
+import type { SqlClient } from '../driver/open.js';
+import { describeSchemaDiff } from '../schema/diff-text.js';
+import { diffSchemas } from '../schema/diff.js';
+import { introspectSchema } from '../schema/introspect.js';
+
+/**
+ * What differs between the source's schema and the one the migrations built (the new database),
+ * as `schema drift` lists it; empty when they agree. The source is read inside the copy's own
+ * transaction, on its snapshot.
+ */
+export async function schemaDriftLines(source: SqlClient, built: Database, config: ResolvedConfig): Promise<string[]> {
+  const migrations = config.migrations;
+  const actual = await introspectSchema({ session: (fn) => fn(source as never) }, { migrations, inTransaction: true });
+  const expected = await introspectSchema(built, { migrations });
+  const diff = diffSchemas(expected, actual);
+  if (diff.equal) return [];
+  return describeSchemaDiff(diff, { missing: 'missing (in the migrations, not in the source)', extra: 'extra (in the source, not in the migrations)' });
+}
