@@ -134,7 +134,7 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds'>> {
   const lead = sqlClientOf(source.lead);
   const drift = await schemaDriftLines(lead, built, config);
   if (drift.length && !options.allowDrift) {
-    throw new RefusedError(`db copy refused: the source's schema differs from what the migrations build (${drift.length} difference(s)); nothing was copied`, {
+    throw new RefusedError(`db copy refused: the source's schema differs from what the migrations build; nothing was copied`, {
       hint: `${drift.slice(0, 12).join('\n')}\nmigrate the source, or pass --allow-drift to copy the columns both sides share`,
       data: { drift },
     }, 'copy_drift');
