@@ -38,7 +38,7 @@ export function assertAllRuled(tables: CopyTable[], rules: Map<string, Map<strin
   const first = withOrigin[0];
   const from = first.migration ? ` (added by migration ${first.migration})` : '';
   const more = withOrigin.length > 1 ? ` and ${withOrigin.length - 1} more column(s)` : '';
-  throw new RefusedError(`db copy refused (strict masking): column ${first.table}.${first.column}${from} has no masking rule and is not declared safe${more}`, {
+  throw new RefusedError(`db copy refused (strict masking): column ${first.table.replace(/^public\./, '')}.${first.column}${from} has no masking rule and is not declared safe${more}`, {
     hint: `add a rule under copy.mask (e.g. '${first.table.replace(/^public\./, '')}.${first.column}': 'text'), or list it in copy.safe; \`dbctl db copy --suggest\` proposes rules`,
     data: { columns: withOrigin },
   }, 'unmasked_column');

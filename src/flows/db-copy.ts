@@ -15,6 +15,7 @@ import { streamTable, type StreamJob, type StreamProgress } from '../copy/stream
 import { computeSubset, known, withVirtualKeys, type Selection } from '../copy/subset.js';
 import { prepareTarget } from '../copy/target.js';
 import { copyKeptTables } from '../copy/keep.js';
+import { suggestRules, type Suggestion } from '../copy/suggest.js';
 import { schemaDriftLines } from '../copy/drift.js';
 
 export interface DbCopyOptions {
@@ -239,4 +240,15 @@ function lost(error: unknown, what: string): unknown {
   return connectionLostError(`db copy (${what})`, error, 'the target is unchanged and the partial copy was removed');
 }
 
-export { tableKey };
+export { tableKey, type Suggestion };
+
+/** `db copy --suggest`: rules proposed for every column of the source, read on one snapshot; nothing is copied. */
+export async function suggestCopyRules(options: { config: ResolvedConfig; from: Target }): Promise<Suggestion[]> {
+  const source = await openSource(options.from, 1).catch((error) => { throw lost(error, 'opening the source'); });
+  try {
+    const lead = sqlClientOf(source.lead);
+    return await suggestRules(lead, await readGraph(lead, bookkeepingOf(options.config)));
+  } finally {
+    await source.close();
+  }
+}
