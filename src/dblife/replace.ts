@@ -72,7 +72,11 @@ async function serverSwap(target: Extract<Target, { kind: 'pg' }>, building: str
       await renameWithRetry(admin, target.database, old);
     }
     await admin.query(`alter database ${quoteIdent(building)} rename to ${quoteIdent(target.database)}`);
-    if (exists) await admin.query(`drop database ${quoteIdent(old)} with (force)`);
+    // A test template being replaced is a template: it must stop being one to be dropped.
+    if (exists) {
+      await admin.query(`alter database ${quoteIdent(old)} is_template false`);
+      await admin.query(`drop database ${quoteIdent(old)} with (force)`);
+    }
   } finally {
     await admin.end();
   }

@@ -27,6 +27,8 @@ export interface DbCopyOptions {
   fromProtected?: boolean;
   /** Where the copy goes: a server database or a pglite:// folder (default: config.target). */
   into?: Target;
+  /** Instead of `into`: build the test-database template NAME (clone it with createTestDatabase({ copy: NAME })). */
+  testdb?: string;
   /** Default: the config's `copy` section. */
   copy?: CopyConfig;
   /** Replaces copy.subset; null copies every row. */
@@ -84,7 +86,9 @@ export interface CopyReport {
 export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> {
   const started = performance.now();
   const { config } = options;
-  const into = options.into ?? config.target;
+  const { copyTemplateTarget } = await import('../testdb/index.js');
+  const template = options.testdb === undefined ? undefined : copyTemplateTarget(config, options.testdb);
+  const into = template?.target ?? options.into ?? config.target;
   const copy = options.copy ?? config.raw.copy ?? {};
   if (options.guard) await options.guard();
   else {
@@ -106,6 +110,7 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     await source.close();
     checkAborted(options.signal);
     await replacement.commit();
+    if (template) await markTemplate(into, config);
     return { ...report, milliseconds: Math.round(performance.now() - started) };
   } catch (error) {
     await built?.close().catch(() => {});
@@ -113,6 +118,17 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     throw options.signal?.aborted ? interrupted(options.signal) : lost(error, 'the copy');
   } finally {
     await source.close();
+  }
+}
+
+/** The copy is a test-database template now: frozen, and cloned from. */
+async function markTemplate(into: Target, config: ResolvedConfig): Promise<void> {
+  const { openHostOf } = await import('../driver/host.js');
+  const { host, name } = await openHostOf(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, operation: 'db copy' });
+  try {
+    await host.markTemplate(name);
+  } finally {
+    await host.close();
   }
 }
 

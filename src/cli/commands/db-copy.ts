@@ -11,6 +11,7 @@ export function registerDbCopy(db: Command): void {
       .description('copy a source (production) into this database: a foreign-key-closed subset, masked in the stream, built beside the target and swapped in when verified')
       .requiredOption('--from <env|url>', 'the source: an environment of the config, or a postgres:// URL (only ever read)')
       .option('--into <env|url>', 'the target: an environment, a postgres:// URL or a pglite:// folder (default: the configured database)')
+      .option('--testdb <name>', 'build the test-database template NAME instead (clones: createTestDatabase({ copy: NAME }))')
       .option('--subset <table:where|table:N%...>', "start rows instead of copy.subset, e.g. \"users:created_at > now() - interval '30 days'\" or organisations:5%")
       .option('--all', 'copy every row, ignoring copy.subset')
       .option('--keep <table...>', "leave the target's own rows in these tables (e.g. an audit log)")
@@ -23,6 +24,7 @@ export function registerDbCopy(db: Command): void {
   ).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
     if (opts.subset && opts.all) throw new UsageError('choose one of --subset and --all');
+    if (opts.testdb && opts.into) throw new UsageError('choose one of --into and --testdb');
     const from = await sideOf(ctx, opts.from, '--from');
     const flows = await import('../../flows/db-copy.js');
     if (opts.suggest) {
@@ -39,6 +41,7 @@ export function registerDbCopy(db: Command): void {
       fromProtected: from.protected,
       subset: opts.all ? null : opts.subset ? parseSubset(opts.subset) : undefined,
       copy: ctx.config.raw.copy,
+      testdb: opts.testdb,
       keep: opts.keep,
       jobs: opts.jobs,
       allowDrift: opts.allowDrift,
