@@ -246,7 +246,12 @@ function checkAborted(signal: AbortSignal | undefined): void {
 }
 
 function interrupted(signal: AbortSignal): ConnectionError {
-  const reason = signal.reason as { data?: { signal?: string } } | undefined;
+  return copyInterrupted(signal.reason);
+}
+
+/** The one line an interrupted copy ends with (exit 3): `reason` is the abort's (its data names the signal). */
+export function copyInterrupted(why: unknown): ConnectionError {
+  const reason = why as { data?: { signal?: string } } | undefined;
   const name = reason?.data?.signal ?? 'an abort';
   return new ConnectionError(`db copy interrupted by ${name}: the target is unchanged and the partial copy was removed`, { data: { signal: name } }, 'copy_interrupted');
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { isDbctlError, UsageError } from '../../errors.js';
 import { commandContext, type CommandContext } from '../context.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
 import { withInterrupts } from '../interrupt.js';
@@ -49,7 +49,10 @@ export function registerDbCopy(db: Command): void {
       guard: () => guardDestructive(into.config === ctx.config ? ctx : { ...ctx, config: into.config }, into.config.target, 'db copy', opts),
       signal,
       onEvent: (event) => renderCopyEvent(ctx, event),
-    }));
+    })).catch((error) => {
+      // The copy removed what it made: an interruption is reported as the copy's (exit 3).
+      throw isDbctlError(error) && error.code === 'interrupted' ? flows.copyInterrupted(error) : error;
+    });
     ctx.out.status(undefined);
     ctx.out.result({ ok: true, ...report });
     renderCopy(ctx, report);
