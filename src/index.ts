@@ -22,6 +22,8 @@ export { resetAndSeed, type ResetAndSeedOptions, type ResetAndSeedReport } from 
 export { migrateUp, type MigrateUpOptions, type MigrateUpReport } from './typegen/migrate-up.js';
 export { createDatabase, dropDatabase, type LifecycleOptions, type CreateReport, type DropReport, type Session } from './dblife/index.js';
 export { recreateDatabase, type FreshOptions, type FreshReport, type FreshEvent } from './dblife/fresh.js';
+export { copyDatabase, suggestCopyRules, type DbCopyOptions, type CopyReport, type CopyEvent, type CopiedTable, type Suggestion } from './flows/db-copy.js';
+export type { CopyManifest } from './copy/manifest.js';
 export { restoreIntoNewDatabase, type RestoreIntoNewOptions } from './backup/target.js';
 export { assertDestructiveAllowed, confirmName, matchProductionHost, type GuardInput } from './guard/index.js';
 export { createTestdb, listTestdbs, dropTestdb, removeTestdbs, type CreateTestdbOptions, type CreatedTestdb, type TestdbEntry, type TestdbEvent } from './testdb/index.js';
