@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CopyConfig } from '../../src/config/copy.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/driver/open.js';
@@ -71,14 +71,18 @@ describe.runIf(SERVER)('db copy of a schema with cycles', () => {
   };
   let n = 0;
   const folderTarget = async () => `pglite://${path.join(work, `into-${n++}`)}`;
+  /** One open database per URL for the whole test (opening an embedded one costs a second or more). */
+  const open = new Map<string, Promise<Database>>();
   const rows = async <R,>(url: string, query: string): Promise<R[]> => {
-    const db = await openDatabase({ url, cwd: work, kysely: false });
-    try {
-      return (await db.query<R>(query)).rows;
-    } finally {
-      await db.close();
-    }
+    if (!open.has(url)) open.set(url, openDatabase({ url, cwd: work, kysely: false }));
+    return (await (await open.get(url)!).query<R>(query)).rows;
   };
+  /** Closed before the next copy replaces what they have open. */
+  const closeAll = async () => {
+    for (const db of open.values()) await (await db).close();
+    open.clear();
+  };
+  afterEach(closeAll);
   const ids = async (url: string, table: string) => (await rows<{ id: number }>(url, `select id from ${table} order by id`)).map((r) => r.id);
 
   it.each([['a server database', serverTarget], ['a PGlite folder', folderTarget]])('into %s: start rows and their parent closure, children limited, masked, strict', async (_, makeTarget) => {
@@ -118,6 +122,7 @@ describe.runIf(SERVER)('db copy of a schema with cycles', () => {
     const url = await serverTarget();
     const first = await copy(url);
     await rows(url, `insert into audit_log (note) values ('staging audit row')`);
+    await closeAll();
     // Three streams on the one snapshot: the same rows as one.
     const second = await copy(url, { keep: ['audit_log'], jobs: 3 });
     expect((await rows<{ note: string }>(url, 'select note from audit_log order by id')).map((r) => r.note)).toEqual(['source audit row', 'staging audit row']);
@@ -139,6 +144,7 @@ describe.runIf(SERVER)('db copy of a schema with cycles', () => {
   it('refuses a protected target without confirmation, and a drifted source unless --allow-drift', async () => {
     const url = await serverTarget();
     await expect(copyDatabase({ config: await configFor(url, { protected: true, env: 'production' }), from: parseTarget(source.url, work), copy: COPY, secret: 's' })).rejects.toMatchObject({ code: 'protected' });
+    await closeAll();
     await sourceDb.query('alter table film add column rating text');
     try {
       await expect(copy(url)).rejects.toMatchObject({ code: 'copy_drift', hint: expect.stringContaining('column public.film.rating') });
@@ -157,6 +163,7 @@ describe.runIf(SERVER)('db copy of a schema with cycles', () => {
     try {
       expect((await rows<{ n: number }>(clone.url, 'select count(*)::int as n from customer'))[0].n).toBeGreaterThanOrEqual(5);
     } finally {
+      await closeAll();
       await clone.drop();
     }
   }, 60_000);
