@@ -46,6 +46,9 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
     await sink.write(text);
     options.onProgress?.(progress);
   };
+  // An abort ends a stream that waits (a lock on the source, a slow network) at once, not at its next chunk.
+  const onAbort = () => out.destroy(options.signal!.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const chunk of out as AsyncIterable<Buffer>) {
       if (options.signal?.aborted) throw options.signal.reason;
@@ -68,5 +71,7 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
     out.destroy();
     await sink.abort();
     throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CopyConfig } from '../../src/config/copy.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/open.js';
 import { parseTarget } from '../../src/driver/url.js';
 import { copyDatabase, type CopyReport } from '../../src/flows/db-copy.js';
 import { runSeeds } from '../../src/seed/index.js';
@@ -64,13 +64,15 @@ describe.runIf(SERVER)('db copy of the example database', () => {
   const copyInto = async (url: string, options: Partial<Parameters<typeof copyDatabase>[0]> = {}): Promise<CopyReport> =>
     copyDatabase({ config: await intoConfig(url), from: parseTarget(source.test.url, work), copy: MASK, secret: SECRET, ...options });
 
+  /** One open database per URL per test: opening an embedded one costs seconds. */
+  const open = new Map<string, Promise<Database>>();
   const values = async (url: string, query: string): Promise<string[]> => {
-    const db = await openDatabase({ url, cwd: work, kysely: false });
-    try {
-      return (await db.query<{ v: string }>(query)).rows.map((r) => r.v);
-    } finally {
-      await db.close();
-    }
+    if (!open.has(url)) open.set(url, openDatabase({ url, cwd: work, kysely: false }));
+    return (await (await open.get(url)!).query<{ v: string }>(query)).rows.map((r) => r.v);
+  };
+  const closeAll = async () => {
+    for (const db of open.values()) await (await db).close();
+    open.clear();
   };
 
   it.each([['a server database', serverTarget], ['a PGlite folder', folderTarget]])('into %s: every row, masked, foreign keys checked; two runs give one manifest', async (_, makeTarget) => {
@@ -89,6 +91,7 @@ describe.runIf(SERVER)('db copy of the example database', () => {
     }
     const names = new Set(await values(source.test.url, 'select display_name as v from users where display_name is not null'));
     for (const n of await values(url, 'select display_name as v from users')) expect(names.has(n)).toBe(false);
+    await closeAll();
     const second = await copyInto(url);
     expect(second.manifest.tables).toEqual(first.manifest.tables);
   }, 60_000);

@@ -24,8 +24,8 @@ describe.runIf(SERVER)('db copy faults', () => {
     target = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copyf' });
     const s = new pg.Client({ connectionString: source.url });
     await s.connect();
-    // Enough rows that the stream is still running when the test acts on it.
-    await s.query(`${MIGRATION.split('\n')[1]} insert into big select i, repeat(md5(i::text), 8) from generate_series(1, 400000) i;`);
+    // Rows to copy; the test holds the copy mid-way with a lock on the table.
+    await s.query(`${MIGRATION.split('\n')[1]} insert into big select i, repeat(md5(i::text), 8) from generate_series(1, 20000) i;`);
     await s.end();
     const t = new pg.Client({ connectionString: target.url });
     await t.connect();
@@ -44,8 +44,23 @@ describe.runIf(SERVER)('db copy faults', () => {
     return env;
   }
 
-  /** Runs the copy, calls `act` once its COPY is streaming, and returns the exit code and stderr. */
+  /**
+   * Runs the copy while a lock on the source table holds its COPY, calls `act` once the COPY waits
+   * there (mid-copy, whatever the machine's speed), then lets go; returns the exit code and stderr.
+   */
   async function interruptedCopy(act: (pid: number) => Promise<void>): Promise<{ code: number | null; stderr: string }> {
+    const blocker = new pg.Client({ connectionString: source.url });
+    await blocker.connect();
+    await blocker.query('begin; lock table big in access exclusive mode');
+    try {
+      return await runHeld(act);
+    } finally {
+      await blocker.query('rollback').catch(() => {});
+      await blocker.end();
+    }
+  }
+
+  async function runHeld(act: (pid: number) => Promise<void>): Promise<{ code: number | null; stderr: string }> {
     const child = spawn(process.execPath, [BIN, 'db', 'copy', '--from', source.url, '--into', target.url], { cwd, env: childEnv() });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -53,13 +68,14 @@ describe.runIf(SERVER)('db copy faults', () => {
     let exited = false;
     void closed.then(() => (exited = true));
     for (let i = 0; i < 1200 && !exited; i++) {
-      const { rows } = await admin.query(`select 1 from pg_stat_activity where datname = $1 and query ilike 'copy (select%' and state = 'active'`, [source.name]);
+      const { rows } = await admin.query(`select 1 from pg_stat_activity where datname = $1 and query ilike 'copy (select%' and wait_event_type = 'Lock'`, [source.name]);
       if (rows.length) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(exited, stderr).toBe(false);
     await act(child.pid!);
-    return { code: await closed, stderr };
+    const code = await Promise.race([closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 20_000))]);
+    return { code: code ?? (await closed.finally(() => {})), stderr };
   }
 
   async function assertUntouched(): Promise<void> {
