@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
-import type { SqlClient } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
+import type { SqlClient } from '../driver/database.js';
 import { describeSchemaDiff } from '../schema/diff-text.js';
 import { diffSchemas } from '../schema/diff.js';
 import { introspectSchema } from '../schema/introspect.js';

@@ -1,6 +1,6 @@
 import { tableContents, type TableContents } from '../catalog/contents.js';
 import { listTables } from '../catalog/tables.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 
 /** What a copy leaves: like a backup's manifest, a row count and content digest per table. */
 export interface CopyManifest {

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { CANONICAL_SETTINGS } from '../catalog/contents.js';
-import { connectServerClient } from '../driver/pg-client.js';
-import type { SqlClient } from '../driver/open.js';
+import { connectServerClient } from '../driver/pg/client.js';
+import type { SqlClient } from '../driver/database.js';
 import { UsageError } from '../errors.js';
-import type { Target } from '../driver/url.js';
+import type { Target } from '../driver/target.js';
 
 /**
  * The source's sessions: all in REPEATABLE READ, READ ONLY transactions on one snapshot (the lead's,

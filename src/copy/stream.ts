@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Kysely } from 'kysely';
 import { copyIn } from '../driver/copy.js';
-import { quoteIdent } from '../driver/quote.js';
+import { quoteIdent } from '../sql/quote.js';
 import { LineSplitter } from './copy-text.js';
 import { qualified } from './graph.js';
 import type { Selection } from './subset.js';

@@ -1,6 +1,6 @@
 import type { CopySubsetConfig, VirtualForeignKey } from '../config/copy.js';
-import type { SqlClient } from '../driver/open.js';
-import { quoteIdent, quoteLiteral } from '../driver/quote.js';
+import type { SqlClient } from '../driver/database.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { UsageError } from '../errors.js';
 import { qualified, tableKey, type Graph, type Reference } from './graph.js';
 

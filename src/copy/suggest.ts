@@ -1,6 +1,6 @@
 import type { BuiltinMasker } from '../config/copy.js';
-import type { SqlClient } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
+import type { SqlClient } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
 import { qualified, type Graph } from './graph.js';
 
 export interface Suggestion {

@@ -1,10 +1,10 @@
 import type { CopyConfig, CopySubsetConfig } from '../config/copy.js';
 import { withUrl, type ResolvedConfig } from '../config/resolve.js';
-import { prepareReplacement, type Replacement } from '../dblife/replace.js';
+import { prepareReplacement, type Replacement } from '../database/replace.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { openDatabaseFor } from '../driver/open-for.js';
-import type { Database } from '../driver/open.js';
-import { describeTarget, type Target } from '../driver/url.js';
+import type { Database } from '../driver/database.js';
+import { describeTarget, type Target } from '../driver/target.js';
 import { ConnectionError, isDbctlError, RefusedError } from '../errors.js';
 import { keyOf, readGraph, tableKey, type Graph } from '../copy/graph.js';
 import { manifestOf, type CopyManifest } from '../copy/manifest.js';
