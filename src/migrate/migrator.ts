@@ -10,6 +10,7 @@ import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } 
 import { formatFailure } from './report.js';
 import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
 import type { PeerAdoption } from './adopt-peers.js';
+import type { PlaceholderSource } from './placeholders.js';
 import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, storeNames, type AppliedMigration, type StoreNames } from './store.js';
 
 /** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
@@ -94,6 +95,8 @@ export interface MigratorProps {
   cwd?: string;
   /** The production server's Postgres major: on the embedded database, SQL it would refuse is refused. */
   postgresVersion?: number;
+  /** What `${env:…}` / `${config:…}` in SQL migrations read (placeholders.ts). Default: process.env, no config values. */
+  placeholders?: PlaceholderSource;
   onEvent?: (event: MigrateEvent) => void;
 }
 
@@ -110,6 +113,7 @@ export function migratorConfig(config: ResolvedConfig): Omit<MigratorProps, 'dat
     allowUnordered: config.migrations.allowUnordered,
     cwd: config.cwd,
     postgresVersion: config.postgres?.version,
+    placeholders: config.placeholders,
   };
 }
 
@@ -405,7 +409,7 @@ export class Migrator {
     const [{ MigrationBodyError, withLockRetry, execScript }, { prepareCached: prepare }] = await Promise.all([import('./runner.js'), import('./prepared-cache.js')]);
     // Load everything first: a syntax error in the third file must not leave the first two applied.
     const prepared: Prepared[] = [];
-    for (const file of files) prepared.push(await prepare(file, direction));
+    for (const file of files) prepared.push(await prepare(file, direction, this.#props.placeholders));
     const { postgresVersion, database: target } = this.#props;
     if (postgresVersion && target.capabilities.standIn) await (await import('./server-version.js')).refuseForServer(target, files, direction, postgresVersion);
     if (direction === 'down') {
