@@ -11,6 +11,7 @@ import { formatFailure } from './report.js';
 import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
 import type { PeerAdoption } from './adopt-peers.js';
 import type { PlaceholderSource } from './placeholders.js';
+import { dryRunFacts } from './artifacts-facts.js';
 import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, storeNames, type AppliedMigration, type StoreNames } from './store.js';
 
 /** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
@@ -36,6 +37,12 @@ export interface MigrationResult {
   statements?: string[];
   /** Its section (SQL) holds no statements: nothing ran, only the bookkeeping changed. */
   empty?: boolean;
+  /** Dry run: what review artifacts need (artifacts.ts). */
+  transaction?: boolean;
+  /** Dry run of a TS/JS migration: each captured statement's parameters, when any has some. */
+  parameters?: Array<readonly unknown[]>;
+  /** Dry run of a SQL migration with placeholders: its text for psql, env placeholders as psql variables. */
+  psql?: { sql: string; variables: string[] };
 }
 
 export interface RunReport {
@@ -595,16 +602,21 @@ export class Migrator {
     const { MigrationBodyError } = await import('./runner.js');
     const db = await database.kysely();
     let captured: string[] = [];
-    const stop = database.onQuery((event) => captured.push(event.query.sql));
+    let parameters: Array<readonly unknown[]> = [];
+    const stop = database.onQuery((event) => {
+      captured.push(event.query.sql);
+      parameters.push(event.query.parameters);
+    });
     try {
       await db.transaction().execute(async (trx) => {
         for (let k = 0; k < prepared.length; k++) {
           const p = prepared[k];
           captured = [];
+          parameters = [];
           const executed = p.transaction;
           if (executed) await p.run(trx);
           const statements = p.file.kind === 'sql' ? [p.sqlText ?? ''] : executed ? captured : [];
-          report.results[k] = { name: p.file.name, direction: p.direction, status: 'dry-run', statements };
+          report.results[k] = { name: p.file.name, direction: p.direction, status: 'dry-run', statements, ...dryRunFacts(p, statements === captured ? parameters : []) };
           this.#emit({ type: 'dry-run', name: p.file.name, direction: p.direction, statements, executed });
         }
         throw new DryRunRollback();

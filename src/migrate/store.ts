@@ -56,8 +56,13 @@ export class MigrationStore {
 
   /** Creates the tables if needed (run under the run lock: concurrent CREATE IF NOT EXISTS can collide). One round trip. */
   async ensure(db: SqlClient): Promise<void> {
+    await db.query(this.ensureScript());
+  }
+
+  /** The bookkeeping tables, created when missing: a script (review artifacts start with it). */
+  ensureScript(): string {
     const { schema, table, lockTable, historyTable } = this.names;
-    await db.query(`create schema if not exists ${quoteIdent(schema)};
+    return `create schema if not exists ${quoteIdent(schema)};
       create table if not exists ${this.#t(table)} (name varchar(255) not null primary key, timestamp varchar(255) not null);
       create table if not exists ${this.#t(lockTable)} (id varchar(255) not null primary key, is_locked integer not null default 0);
       insert into ${this.#t(lockTable)} (id, is_locked) values (${quoteLiteral(KYSELY_LOCK_ROW_ID)}, 0) on conflict (id) do nothing;
@@ -71,7 +76,7 @@ export class MigrationStore {
         dbctl_version text,
         repaired_at timestamptz,
         repaired_by text
-      )`);
+      )`;
   }
 
   /** Applied migrations in name order; empty when the tables do not exist yet. One round trip. */
