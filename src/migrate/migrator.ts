@@ -12,6 +12,7 @@ import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
 import type { PeerAdoption } from './adopt-peers.js';
 import type { PlaceholderSource } from './placeholders.js';
 import { dryRunFacts } from './artifacts-facts.js';
+import { recogniseSquashes } from './squash-baseline.js';
 import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, storeNames, type AppliedMigration, type StoreNames } from './store.js';
 
 /** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
@@ -203,7 +204,7 @@ export class Migrator {
   async status(): Promise<StatusReport> {
     const files = await this.#files();
     const { applied, adoptions } = await this.#withPeers(files, await this.#store.applied(this.#database));
-    const migrations = planStatus(files, applied);
+    const migrations = planStatus(files, recogniseSquashes(files, applied, false).applied);
     return { migrations, summary: summarize(migrations), ...(adoptions.length ? { adoptions } : {}) };
   }
 
@@ -369,14 +370,25 @@ export class Migrator {
       for (const adoption of adoptions) this.#emit({ type: 'adopted-peer', adoption });
       for (const m of applied) m.checksum ??= checksumOfMigration(this.#listed.get(m.name)!);
     }
-    const entries = planStatus(files, applied);
-    const adopt = entries.filter((e) => e.state === 'applied' && e.file && !applied.find((a) => a.name === e.name)?.checksum);
+    const recorded = await this.#squashes(files, applied, readOnly);
+    const entries = planStatus(files, recorded);
+    const adopt = entries.filter((e) => e.state === 'applied' && e.file && !recorded.find((a) => a.name === e.name)?.checksum);
     if (adopt.length && !readOnly) {
       await this.#database.query(adopt.map((e) => this.#store.adoptScript({ name: e.name, checksum: e.checksum! })).join(';\n'));
       this.#adopted.push(...adopt.map((e) => e.name));
       this.#emit({ type: 'adopted', names: adopt.map((e) => e.name) });
     }
     return entries;
+  }
+
+  /** Squash baselines standing for applied migrations, recorded as applied (nothing runs); a partial history is refused. */
+  async #squashes(files: MigrationFile[], applied: AppliedMigration[], readOnly: boolean): Promise<AppliedMigration[]> {
+    const { applied: now, recognised } = recogniseSquashes(files, applied, !readOnly);
+    if (!readOnly && recognised.length) {
+      await this.#database.query(recognised.map((r) => this.#store.squashScript({ name: r.baseline, checksum: r.checksum, stands: r.stands })).join(';\n'));
+      for (const r of recognised) this.#emit({ type: 'note', message: `${r.baseline} stands for ${r.stands.length} applied migration(s): recorded as applied, nothing run` });
+    }
+    return now;
   }
 
   /** A database dbctl has not migrated yet may hold another tool's bookkeeping (adopt-peers.ts). */

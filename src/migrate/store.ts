@@ -119,6 +119,21 @@ export class MigrationStore {
     return `with applied as (${kysely}) ${this.#historyInsert(entry, appliedBy())}`;
   }
 
+  /**
+   * A squash baseline recognised on a database that has every migration it stands for: Kysely's
+   * rows of those migrations give way to the baseline's (dbctl's history keeps theirs), and the
+   * baseline's history says what it stands for. Nothing of the baseline runs.
+   */
+  squashScript(entry: { name: string; checksum: string; stands: string[] }): string {
+    const names = entry.stands.map(quoteLiteral).join(', ');
+    const by = `squash: stands for ${entry.stands.length} applied migration(s), ${entry.stands[0]} … ${entry.stands[entry.stands.length - 1]}`;
+    return [
+      `delete from ${this.#t(this.names.table)} where name in (${names})`,
+      `insert into ${this.#t(this.names.table)} (name, timestamp) values (${quoteLiteral(entry.name)}, ${quoteLiteral(new Date().toISOString())})`,
+      this.#historyInsert({ name: entry.name, checksum: entry.checksum, durationMs: 0, batch: null }, by),
+    ].join(';\n');
+  }
+
   /** History for a migration another tool applied: its checksum from now on guards against drift. */
   adoptScript(entry: { name: string; checksum: string }): string {
     return this.#historyInsert({ ...entry, durationMs: null, batch: null }, 'adopted');

@@ -3,6 +3,7 @@ import { registerMigrateDown } from './down.js';
 import { registerMigrateLint } from './lint.js';
 import { registerMigrateNew } from './new.js';
 import { registerMigrateRecord } from './record.js';
+import { registerMigrateSquash } from './squash.js';
 import { registerMigrateStatus } from './status.js';
 import { registerMigrateTest } from './test.js';
 import { registerMigrateUp } from './up.js';
@@ -17,4 +18,5 @@ export function registerMigrate(program: Command): void {
   registerMigrateNew(migrate);
   registerMigrateLint(migrate);
   registerMigrateTest(migrate);
+  registerMigrateSquash(migrate);
 }
