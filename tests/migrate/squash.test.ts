@@ -73,3 +73,45 @@ describe.each(backends)('migrate squash on $name', (backend) => {
     }
   });
 });
+
+/** 200 migrations: tables, columns, indexes, and every tenth one inserting reference rows. */
+function generated(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let n = 1; n <= 200; n++) {
+    const id = String(n).padStart(4, '0');
+    const t = `t${Math.ceil(n / 10)}`;
+    const up = n % 10 === 1
+      ? `create table ${t} (id int generated always as identity primary key, code text not null unique, label text);`
+      : n % 10 === 0
+        ? `insert into ${t} (code, label) values ('a${n}', 'first'), ('b${n}', null), ('c${n}', 'it''s');`
+        : `alter table ${t} add column c${n} int default ${n};`;
+    const down = n % 10 === 1 ? `drop table ${t};` : n % 10 === 0 ? `delete from ${t} where code in ('a${n}', 'b${n}', 'c${n}');` : `alter table ${t} drop column c${n};`;
+    files[`${id}_m${n}.sql`] = `-- migrate:up\n${up}\n-- migrate:down\n${down}\n`;
+  }
+  return files;
+}
+
+describe.each(backends)('migrate squash of 200 migrations on $name', (backend) => {
+  it('--to 0199 --delete: one baseline with the reference rows, the last one untouched', async () => {
+    const p = await project(backend, generated());
+    try {
+      const target = await p.db();
+      const dir = path.join(p.cwd, 'migrations');
+      const sums = () => Object.fromEntries(listMigrationFiles(dir).filter((f) => f.name >= '0200').map((f) => [f.name, checksumOf(f.file)]));
+      const before = sums();
+      const report = await squashMigrations({ config: await target.config(), to: '0199_m199', delete: true });
+      expect(report.squashed).toHaveLength(199);
+      expect(report.data.map((t) => [t.table, t.rows])).toContainEqual(['t19', 3]);
+      expect(fs.readdirSync(dir)).toHaveLength(2);
+      expect(sums()).toEqual(before);
+      const up = await (await target.migrator()).up();
+      expect(up.results.map((r) => r.name)).toEqual(['0199_squash', ...Object.keys(before)]);
+      const { rows } = await target.database.query<{ n: number; next: number }>(`select count(*)::int as n from t20`);
+      expect(rows[0].n).toBe(3);
+      await target.database.query(`insert into t19 (code) values ('new')`);
+      expect((await target.database.query<{ id: number }>(`select id from t19 where code = 'new'`)).rows[0].id).toBe(4);
+    } finally {
+      await p.close();
+    }
+  });
+});
