@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerMigrateCheck } from './check.js';
 import { registerMigrateDown } from './down.js';
 import { registerMigrateLint } from './lint.js';
 import { registerMigrateNew } from './new.js';
@@ -19,4 +20,5 @@ export function registerMigrate(program: Command): void {
   registerMigrateLint(migrate);
   registerMigrateTest(migrate);
   registerMigrateSquash(migrate);
+  registerMigrateCheck(migrate);
 }
