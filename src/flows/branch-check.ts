@@ -5,7 +5,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { UsageError } from '../errors.js';
 import { listMigrationFiles, type MigrationFile } from '../migrate/files.js';
 import { sharedObjects, type Touched } from '../migrate/touched.js';
-import { withThrowawayDatabase } from '../testdb/throwaway.js';
+import { withThrowawayDatabase } from '../database/throwaway.js';
 
 /**
  * `dbctl migrate check --base REF`: the migrations this branch adds and those REF added since the

@@ -5,7 +5,7 @@ import type { Database } from '../driver/open.js';
 import { CheckFailedError, UsageError } from '../errors.js';
 import { listMigrationFiles, type MigrationFile } from '../migrate/files.js';
 import { SQUASHES_LINE } from '../migrate/squash-baseline.js';
-import { withThrowawayDatabase } from '../testdb/throwaway.js';
+import { withThrowawayDatabase } from '../database/throwaway.js';
 
 /**
  * `dbctl migrate squash [--to NAME] [--delete]`: the migrations up to NAME become one baseline
@@ -62,7 +62,7 @@ export async function squashMigrations(options: SquashOptions): Promise<SquashRe
     const fresh = await built(squashConfig, undefined);
     await verifySame(history.full, fresh);
     step('migrate test on the squashed folder');
-    const { testMigrations } = await import('../migrate-test/index.js');
+    const { testMigrations } = await import('./round-trip.js');
     const test = await testMigrations({ config: squashConfig });
     if (!test.ok) {
       const bad = test.results.find((r) => r.name === test.failed);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { withSqlConsole } from '../../src/console/index.js';
 import { detectDrift } from '../../src/schema/index.js';
-import { migrateUp } from '../../src/typegen/migrate-up.js';
+import { migrateUp } from '../../src/flows/migrate-up.js';
 import { exampleDatabase, MIGRATIONS_DIR, type ExampleDatabase } from '../example/helpers.js';
 import { backends } from '../helpers/backends.js';
 
