@@ -30,7 +30,7 @@ async function project(backend: Backend, files: Record<string, string>) {
 const exampleFiles = () => Object.fromEntries(fs.readdirSync(MIGRATIONS_DIR).map((f) => [f, fs.readFileSync(path.join(MIGRATIONS_DIR, f), 'utf8')]));
 
 describe.each(backends)('migrate squash on $name', (backend) => {
-  it('the example: a migrated database lands the squash running nothing; a partial one is refused; a fresh one builds from it', async (ctx) => {
+  it('the example: a migrated database lands the squash running nothing; a partial one is refused', async (ctx) => {
     if (backend.serverUrl && !(await serverHasVector(backend.serverUrl))) ctx.skip('no pgvector on this server');
     const p = await project(backend, exampleFiles());
     try {
@@ -65,9 +65,6 @@ describe.each(backends)('migrate squash on $name', (backend) => {
       expect(refused).toMatchObject({ exitCode: ExitCode.refused, code: 'squash_partial' });
       expect(refused.message).toContain('missing 20261122170300_interactions, 20261122170400_read_models');
 
-      const fresh = await p.db();
-      const built = await (await fresh.migrator()).up();
-      expect(built.results.map((r) => r.name)).toEqual(['20261122170700_squash']);
     } finally {
       await p.close();
     }
