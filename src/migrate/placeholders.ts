@@ -217,3 +217,24 @@ export function maskSecrets(text: string, secrets: string[]): string {
   for (const secret of [...new Set(secrets)].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
   return out;
 }
+
+/**
+ * The text with stand-ins for its placeholders (a literal `'NAME'`, an identifier `"NAME"`, raw
+ * `NULL`), for what reads a migration without running it (`migrate lint`): no value is needed, and
+ * none can leak. Lines stay where they were.
+ */
+export async function withStandIns(text: string, file: string): Promise<string> {
+  if (!mayHavePlaceholders(text)) return text;
+  const { placeholders, escapes } = await findPlaceholders(text, file);
+  const edits = [
+    ...placeholders.map((p) => ({ start: p.start, end: p.end, with: p.quoting === 'literal' ? quoteLiteral(p.name) : p.quoting === 'ident' ? quoteIdent(p.name) : 'NULL' })),
+    ...escapes.map((e) => ({ start: e.start, end: e.start + 1, with: '' })),
+  ].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const e of edits) {
+    out += text.slice(at, e.start) + e.with;
+    at = e.end;
+  }
+  return out + text.slice(at);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { expandPlaceholders, findPlaceholders } from '../../src/migrate/placeholders.js';
+import { expandPlaceholders, findPlaceholders, withStandIns } from '../../src/migrate/placeholders.js';
 import { redact } from '../../src/secrets.js';
 import { backends } from '../helpers/backends.js';
 import { migrationProject } from './helpers.js';
@@ -43,6 +43,8 @@ describe('placeholders: where Postgres\'s scanner says they are', () => {
     await expect(expandPlaceholders(text, file, { env: {} })).rejects.toThrow(/^001_p\.sql:2: environment variable ONE is not set \(and 001_p\.sql:2: config value placeholders\.two\)/);
     await expect(expandPlaceholders('select ${env:X:quoted};', file, { env: { X: '1' } })).rejects.toMatchObject({ exitCode: ExitCode.usage, message: expect.stringMatching(/^001_p\.sql:1: malformed placeholder/) });
     expect(await expandPlaceholders('select 1; -- ${env:X}', file, {})).toBeUndefined();
+    // What lint reads: stand-ins, no value needed.
+    expect(await withStandIns("create role r password ${env:PW};\ncreate schema ${env:S:ident}; select $${x}, '${env:Q}';", file)).toBe("create role r password 'PW';\ncreate schema \"S\"; select ${x}, '${env:Q}';");
   });
 });
 
