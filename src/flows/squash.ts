@@ -49,6 +49,7 @@ export async function squashMigrations(options: SquashOptions): Promise<SquashRe
   const name = baselineName(to);
   if (remaining.some((f) => f.name <= name)) throw new UsageError(`squash: the baseline ${name} would not sort before ${remaining[0].name}`, { hint: 'pick another --to' });
   const step = (message: string) => options.onEvent?.({ type: 'step', message });
+  await refusePlaceholders(squashed);
 
   step(`building a database from the full history (${files.length} migrations)`);
   const history = await fromHistory(config, to);
@@ -172,4 +173,20 @@ function composeBaseline(squashed: MigrationFile[], dump: string, rows: string[]
   const schema = dump.split('\n').filter((line) => !line.startsWith('-- The database schema, written by') && !line.startsWith('-- Deterministic:')).join('\n').trim();
   const data = rows.length ? `\n\n-- Rows the squashed migrations inserted (reference data), and where their sequences stood\n\n${rows.join('\n')}` : '';
   return `${header.join('\n')}\n${schema}${data}\n\n-- migrate:down irreversible\n`;
+}
+
+/** A baseline holds the schema one environment built: placeholders' values (a password, a tenant's schema) would be frozen into it. */
+async function refusePlaceholders(files: MigrationFile[]): Promise<void> {
+  const { findPlaceholders } = await import('../migrate/placeholders.js');
+  for (const f of files) {
+    if (f.kind !== 'sql') continue;
+    const text = fs.readFileSync(f.file, 'utf8');
+    if (!text.includes('${')) continue;
+    const { placeholders } = await findPlaceholders(text, f.file);
+    if (placeholders.length) {
+      throw new UsageError(`squash: ${f.name} uses placeholders (line ${placeholders[0].line}): a baseline would hold the values of this environment`, {
+        hint: 'squash up to the migration before it (--to), so it stays a migration of its own',
+      });
+    }
+  }
 }
