@@ -62,9 +62,11 @@ export async function squashMigrations(options: SquashOptions): Promise<SquashRe
     step(`building a database from the squash (1 baseline + ${remaining.length} migrations) and comparing`);
     const fresh = await built(squashConfig, undefined);
     await verifySame(history.full, fresh);
-    step('migrate test on the squashed folder');
+    // With nothing after the baseline, migrate test would only run the baseline's up again (built
+    // above) and find it irreversible: it is run when there are migrations to round-trip on top.
     const { testMigrations } = await import('./round-trip.js');
-    const test = await testMigrations({ config: squashConfig });
+    if (remaining.length) step('migrate test on the squashed folder');
+    const test = remaining.length ? await testMigrations({ config: squashConfig }) : { ok: true, failed: null, results: [] };
     if (!test.ok) {
       const bad = test.results.find((r) => r.name === test.failed);
       throw new CheckFailedError(`squash: migrate test fails on the squashed folder at ${test.failed}${bad?.error ? `: ${bad.error}` : ''}; nothing was written`, { data: { test } }, 'squash_unverified');
