@@ -1,5 +1,5 @@
-import type { SqlClient } from '../driver/open.js';
-import { quoteIdent, quoteLiteral } from '../driver/quote.js';
+import type { SqlClient } from '../driver/database.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { listForeignKeys, type TableRef } from './tables.js';
 
 /**

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import { withHostBeside } from './beside.js';
 import { cloneName } from './names.js';
@@ -22,9 +22,9 @@ export async function withThrowawayDatabase<T>(config: ResolvedConfig, fn: (data
   const name = cloneName('dbctl_tmp');
   const hostOptions = { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl throwaway' };
   return withHostBeside(config.target, EMBEDDED_THROWAWAY_DIR, hostOptions, async (host) => {
-    const { url } = await host.create(name);
+    const { target } = await host.create(name);
     try {
-      return await withDatabaseFor(config, 'throwaway', fn, { url });
+      return await withDatabaseFor(config, 'throwaway', fn, { target });
     } finally {
       await host.drop(name, { force: true });
     }

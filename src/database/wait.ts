@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import { openDatabaseFor } from '../driver/open-for.js';
-import { describeTarget } from '../driver/url.js';
+import { describeTarget } from '../driver/target.js';
 import { ConnectionError, isDbctlError } from '../errors.js';
 
 export interface WaitOptions {

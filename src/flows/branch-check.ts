@@ -100,7 +100,7 @@ function folderOf(scratch: string, name: string, files: Array<{ file: MigrationF
 
 /** What each migration of `side` touches: SQL from its text, TS/JS from what a dry run captures on top of `common`. */
 async function touchedBy(config: ResolvedConfig, scratch: string, side: string, common: MigrationFile[], files: MigrationFile[]): Promise<Array<[string, Touched]>> {
-  const [{ parseSqlMigration }, { parseStatements }, { touchedObjects }] = await Promise.all([import('../migrate/sql-file.js'), import('../migrate/statements.js'), import('../migrate/touched.js')]);
+  const [{ parseSqlMigration }, { parseStatements }, { touchedObjects }] = await Promise.all([import('../migrate/sql-file.js'), import('../sql/statements.js'), import('../migrate/touched.js')]);
   const out: Array<[string, Touched]> = [];
   const modules = files.filter((f) => f.kind !== 'sql');
   let captured = new Map<string, { up: string[] }>();

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
-import { quoteLiteral } from '../driver/quote.js';
+import type { Database } from '../driver/database.js';
+import { quoteLiteral } from '../sql/quote.js';
 import { UsageError } from '../errors.js';
 import { checksumOfMigration, listMigrationFolder } from './files.js';
 import type { MigrationResult, RunReport } from './migrator.js';

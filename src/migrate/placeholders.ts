@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { locate } from '../driver/sql-error.js';
-import { quoteIdent, quoteLiteral } from '../driver/quote.js';
+import { locate } from '../sql/sql-error.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { registerSecret } from '../secrets.js';
 
 /**

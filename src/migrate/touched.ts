@@ -1,4 +1,4 @@
-import type { Statement } from './statements.js';
+import type { Statement } from '../sql/statements.js';
 
 /**
  * The objects a migration's statements write (create, alter, drop, rename) and read (a table a

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { ExitCode } from '../../src/errors.js';
 import { squashMigrations } from '../../src/flows/squash.js';
 import { checksumOf, listMigrationFiles } from '../../src/migrate/files.js';

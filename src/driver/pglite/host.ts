@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isDbctlError, LockTimeoutError, RefusedError } from '../errors.js';
+import { isDbctlError, LockTimeoutError, RefusedError } from '../../errors.js';
 import { dataDirOwner, lockDataDir, waitForDataDirLock } from './dir-lock.js';
-import type { Host, Session } from './host.js';
-import { inspectPgliteDir, TEMPLATE_MARKER } from './pglite-dir.js';
-import { copyPgliteBase } from './pglite-image.js';
+import type { Host, Session } from '../host.js';
+import { parseTarget, type Target } from '../target.js';
+import { inspectPgliteDir, TEMPLATE_MARKER } from './dir.js';
+import { copyPgliteBase } from './image.js';
 
 /**
  * Embedded databases: each one a PGlite data directory in `root` (PGlite has one database per
@@ -16,17 +17,17 @@ import { copyPgliteBase } from './pglite-image.js';
  */
 export function embeddedHost(root: string): Host {
   const dirOf = (name: string) => path.join(root, name);
-  const urlOf = (name: string) => `pglite://${dirOf(name)}`;
+  const urlOf = (name: string) => parseTarget(`pglite://${dirOf(name)}`, root);
   const exists = async (name: string) => inspectPgliteDir(dirOf(name)).refusal === null;
   return {
-    capabilities: { concurrentSessions: false, templates: 'directory-copy', dump: 'pglite-tools' },
+    capabilities: { concurrentSessions: false, wire: false, templates: 'directory-copy', dump: 'pglite-tools', standIn: true },
     label: `embedded PGlite in ${root}`,
     urlOf,
     exists,
     async create(name, { template } = {}) {
       const dir = dirOf(name);
       const found = inspectPgliteDir(dir);
-      if (found.refusal === null) return { url: urlOf(name), created: false, strategy: 'existing' };
+      if (found.refusal === null) return { target: urlOf(name), created: false, strategy: 'existing' };
       const empty = found.exists && fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0;
       if (found.exists && !empty) {
         throw new RefusedError(`db create refused: ${dir} exists and ${found.refusal}`, {
@@ -46,7 +47,7 @@ export function embeddedHost(root: string): Host {
       } finally {
         release();
       }
-      return { url: urlOf(name), created: true, strategy: template ? 'directory copy' : 'empty' };
+      return { target: urlOf(name), created: true, strategy: template ? 'directory copy' : 'empty' };
     },
     async drop(name) {
       const dir = dirOf(name);
@@ -67,7 +68,7 @@ export function embeddedHost(root: string): Host {
       if (!fs.existsSync(root)) return [];
       return fs
         .readdirSync(root, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && !e.name.startsWith('.')) // hidden: a copy in progress (pglite-image.ts)
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.')) // hidden: a copy in progress (pglite/image.ts)
         .map((e) => e.name)
         .sort();
     },
