@@ -103,6 +103,8 @@ export const ERROR_CODES = {
   doctor_attention: 'check',
   fleet_check_failed: 'check',
   fleet_status_check: 'check',
+  squash_unverified: 'check',
+  migrations_conflict: 'check',
   // exit 5: refused by a safety rule, or by the server (a privilege the role lacks, a database in use)
   refused: 'refused',
   drift: 'refused',
@@ -123,6 +125,7 @@ export const ERROR_CODES = {
   unsafe_backup: 'refused',
   unmasked_column: 'refused',
   copy_drift: 'refused',
+  squash_partial: 'refused',
   // exit 6
   lock_timeout: 'lock',
   // exit 1: the operation itself failed
