@@ -61,6 +61,7 @@ export const ERROR_CODES = {
   fleet_selection: 'usage',
   fleet_unknown: 'usage',
   fleet_empty: 'usage',
+  copy_source: 'usage',
   fleet_embedded: 'usage',
   // exit 2: the configuration (file, environment, tools it names)
   config: 'config',
@@ -87,11 +88,13 @@ export const ERROR_CODES = {
   tls: 'connection',
   pglite_open: 'connection',
   connection_lost: 'connection',
+  copy_interrupted: 'connection',
   wait_timeout: 'connection',
   // exit 4: a check found something
   check_failed: 'check',
   status_check: 'check',
   verify_failed: 'check',
+  copy_verify_failed: 'check',
   lint_failed: 'check',
   migrate_test_failed: 'check',
   typegen_stale: 'check',
@@ -120,6 +123,8 @@ export const ERROR_CODES = {
   permission_denied: 'refused',
   no_createdb: 'refused',
   unsafe_backup: 'refused',
+  unmasked_column: 'refused',
+  copy_drift: 'refused',
   squash_partial: 'refused',
   // exit 6
   lock_timeout: 'lock',
