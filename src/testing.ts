@@ -24,6 +24,7 @@ import { serveEmbedded } from './serve/index.js';
 import { createTestdb, dropTestdb } from './testdb/index.js';
 import { testdbHost, type TestdbHost } from './testdb/host.js';
 import { cloneName } from './testdb/names.js';
+import { withOpen } from './with-open.js';
 
 export interface TestDatabase {
   name: string;
@@ -128,14 +129,8 @@ async function empty(options: CreateTestDatabaseOptions): Promise<Made> {
   const name = cloneName(options.prefix ?? 'dbctl_tmp');
   // No server: embedded, in a folder of the temp directory shared by every run.
   const target = parseTarget(options.serverUrl ?? `pglite://${path.join(os.tmpdir(), 'dbctl-test-dbs', name)}`, process.cwd());
-  const withHost = async <T>(fn: (host: TestdbHost) => Promise<T>): Promise<T> => {
-    const host = testdbHost(await openHostBeside(target, path.join(os.tmpdir(), 'dbctl-test-dbs'), { applicationName: 'dbctl testdb' }), 0);
-    try {
-      return await fn(host);
-    } finally {
-      await host.close();
-    }
-  };
+  const withHost = async <T>(fn: (host: TestdbHost) => Promise<T>): Promise<T> =>
+    withOpen(testdbHost(await openHostBeside(target, path.join(os.tmpdir(), 'dbctl-test-dbs'), { applicationName: 'dbctl testdb' }), 0), fn);
   const { url } = await withHost((host) => host.clone(name));
   return { name, url, kind: target.kind, template: null, drop: () => withHost((host) => host.drop(name)) };
 }

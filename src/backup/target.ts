@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { openHostOf } from '../driver/host.js';
+import { openHostOf, type Host } from '../driver/host.js';
 import type { Database } from '../driver/open.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import { DEFAULT_PGLITE_DIR, describeTarget, parseTarget, siblingTarget, type Target } from '../driver/url.js';
 import { isDbctlError, UsageError } from '../errors.js';
+import { withOpen } from '../with-open.js';
 import { readManifest } from './manifest.js';
 import type { RestoreOptions, RestoreReport } from './restore.js';
 
@@ -22,28 +23,18 @@ export interface RestoreTarget {
 export async function createRestoreTarget(name: string, options: { url: string | undefined; cwd: string; connectTimeoutMs?: number; target?: Target }): Promise<RestoreTarget> {
   const target = newDatabaseTarget(options.target ?? parseTarget(options.url, options.cwd), name, options.cwd);
   const hostOptions = { cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs, operation: 'restore --create' };
-  const { host, name: database } = await openHostOf(target, hostOptions);
-  let url: string;
-  try {
+  const closeHost = ({ host }: { host: Host }) => host.close();
+  const url = await withOpen(openHostOf(target, hostOptions), async ({ host, name: database }) => {
     const made = await host.create(database).catch((error) => {
       if (isDbctlError(error) && error.code === 'not_a_database') throw new UsageError(`--create ${name}: ${describeTarget(target)} already exists and is not empty`, { hint: 'choose a new name' });
       throw error;
     });
     if (!made.created) throw new UsageError(`--create ${name}: ${describeTarget(target)} already exists`, { hint: 'choose a new name, or restore into it with --into URL --clean' });
-    url = made.url;
-  } finally {
-    await host.close();
-  }
+    return made.url;
+  }, closeHost);
   return {
     url,
-    discard: async () => {
-      const again = await openHostOf(target, hostOptions);
-      try {
-        await again.host.drop(again.name, { force: true });
-      } finally {
-        await again.host.close();
-      }
-    },
+    discard: async () => void (await withOpen(openHostOf(target, hostOptions), ({ host, name: database }) => host.drop(database, { force: true }), closeHost)),
   };
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Target } from './url.js';
+import { withOpen } from '../with-open.js';
 
 /** Someone connected to a database (a server's pg_stat_activity; embedded: the process holding the directory). */
 export interface Session {
@@ -119,10 +120,5 @@ export async function openHostBeside(target: Target, embeddedRoot: string, optio
 
 /** Opens the host, runs `fn`, and always closes it. */
 export async function withHost<T>(opening: Promise<Host>, fn: (host: Host) => Promise<T>): Promise<T> {
-  const host = await opening;
-  try {
-    return await fn(host);
-  } finally {
-    await host.close();
-  }
+  return withOpen(opening, fn);
 }

@@ -10,6 +10,7 @@ import { PglitePool } from './pglite-pool.js';
 import { parseTarget, type Target } from './url.js';
 import { registerEmbedded } from './embedded-instance.js';
 import type { PGlite } from '@electric-sql/pglite';
+import { pollUntil } from '../poll-until.js';
 
 export interface OpenOptions {
   /** postgres://, postgresql://, pglite://PATH, pglite://memory; none = embedded PGlite at .dbctl/pglite. */
@@ -162,8 +163,7 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
   });
   const started = Date.now();
   let distributed: Capabilities['distributed'];
-  let delay = 100;
-  for (;;) {
+  await pollUntil(async ({ delayMs }) => {
     try {
       const client = await pool.connect();
       try {
@@ -174,17 +174,16 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
       } finally {
         client.release();
       }
-      break;
+      return true;
     } catch (error) {
       const waited = Date.now() - started;
-      if (!isTransientConnectError(error) || waited + delay > connectTimeoutMs) {
+      if (!isTransientConnectError(error) || waited + delayMs > connectTimeoutMs) {
         await pool.end().catch(() => {});
         throw connectionErrorFor(error, target, waited);
       }
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 1000);
+      return undefined;
     }
-  }
+  }, { delayMs: 100, maxDelayMs: 1000 });
   return databaseOnPool(options, pool, {
     target,
     setup,

@@ -3,6 +3,7 @@ import type { Host, HostOptions, Session } from './host.js';
 import { openDatabase, type Database } from './open.js';
 import { quoteIdent } from './quote.js';
 import { withDatabase as withDatabaseName, type Target } from './url.js';
+import { pollUntil } from '../poll-until.js';
 
 type ServerTarget = Extract<Target, { kind: 'pg' }>;
 
@@ -162,11 +163,10 @@ async function openMaintenance(target: ServerTarget, options: HostOptions): Prom
  */
 async function sessionsAfterGrace(list: () => Promise<Session[]>, graceMs = 1000, stepMs = 50): Promise<Session[]> {
   const until = Date.now() + graceMs;
-  for (;;) {
+  return pollUntil(async () => {
     const open = await list();
-    if (!open.length || Date.now() >= until) return open;
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
+    return !open.length || Date.now() >= until ? open : undefined;
+  }, { delayMs: stepMs, factor: 1 });
 }
 
 function inUse(name: string, sessions: Session[]): RefusedError {

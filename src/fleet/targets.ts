@@ -127,14 +127,11 @@ async function callFleetFunction(where: string, fn: (c: { env: string }) => unkn
 
 /** A fleet module: its default export is the list, or a function (maybe async) returning it. */
 async function loadFleetModule(where: string, file: string, config: ResolvedConfig): Promise<unknown> {
-  const { describeLoadFailure, importWithJiti } = await import('../loader.js');
-  let mod: unknown;
-  try {
-    mod = await importWithJiti(file, { fresh: true, default: true });
-  } catch (error) {
-    const failure = describeLoadFailure(error, file, config.cwd);
-    throw new ConfigError(`${failure.where}: cannot load the fleet module: ${failure.reason}`, { cause: error, data: { report: failure.excerpt } }, 'fleet_module');
-  }
+  const { loadUserFile } = await import('../loader.js');
+  const mod = await loadUserFile(file, {
+    cwd: config.cwd,
+    fail: (failure, cause) => new ConfigError(`${failure.where}: cannot load the fleet module: ${failure.reason}`, { cause, data: { report: failure.excerpt } }, 'fleet_module'),
+  });
   const targets = typeof mod === 'function' ? await callFleetFunction(`${where} (${path.relative(config.cwd, file)})`, mod as (c: { env: string }) => unknown, config) : mod;
   if (!Array.isArray(targets)) {
     throw new ConfigError(`${path.relative(config.cwd, file)}: the fleet module must export (as default) a list of targets or a function returning one`, {}, 'fleet_module');

@@ -4,6 +4,8 @@ import { connectServerClient } from '../driver/pg-client.js';
 import { quoteIdent } from '../driver/quote.js';
 import type { ServerTarget } from '../driver/url.js';
 import type { TestdbHost } from './host.js';
+import { pollUntil } from '../poll-until.js';
+import { withOpen } from '../with-open.js';
 
 /**
  * Test databases on a Citus cluster. `CREATE DATABASE … TEMPLATE` on the coordinator copies its
@@ -33,12 +35,9 @@ export async function citusHost(coordinator: TestdbHost, target: ServerTarget): 
   const label = `${nodes.length} Citus nodes`;
 
   const inDatabase = async (node: { host: string; port: number }, database: string, statements: string[]) => {
-    const c = await connect(nodeUrl(target.url, node, database));
-    try {
+    await withOpen(connect(nodeUrl(target.url, node, database)), async (c) => {
       for (const s of statements) await c.query(s);
-    } finally {
-      await c.end().catch(() => {});
-    }
+    }, (c) => c.end().catch(() => {}));
   };
   const dropOnWorkers = async (name: string) => {
     for (const w of workerAdmins) {
@@ -108,10 +107,8 @@ export async function citusHost(coordinator: TestdbHost, target: ServerTarget): 
 async function freeze(admin: pg.Client, name: string): Promise<void> {
   await admin.query(`alter database ${quoteIdent(name)} with is_template true allow_connections false`);
   await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
-  for (let i = 0; i < 50; i++) {
-    if (!(await admin.query('select 1 from pg_stat_activity where datname = $1', [name])).rows.length) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  // Up to 50 looks, 20 ms apart: a session that outlives that is left to the drop's own wait.
+  await pollUntil(async ({ attempt }) => (!(await admin.query('select 1 from pg_stat_activity where datname = $1', [name])).rows.length || attempt >= 50 ? true : undefined), { delayMs: 20, factor: 1 });
 }
 
 /** The cluster the configured database belongs to, or undefined when it has no Citus (or does not exist yet). */

@@ -6,6 +6,7 @@ import { RefusedError, UsageError } from '../errors.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';
 import { cloneName, parseTestdbName, templateName, type TestdbKind } from './names.js';
+import { withOpen } from '../with-open.js';
 
 /** Where embedded test databases live, beside the default embedded database. */
 export const EMBEDDED_TESTDB_DIR = '.dbctl/testdb';
@@ -67,12 +68,7 @@ export async function openHost(config: ResolvedConfig): Promise<{ host: TestdbHo
 }
 
 async function withHost<T>(config: ResolvedConfig, fn: (host: TestdbHost, kind: 'pg' | 'pglite') => Promise<T>): Promise<T> {
-  const { host, kind } = await openHost(config);
-  try {
-    return await fn(host, kind);
-  } finally {
-    await host.close();
-  }
+  return withOpen(openHost(config), ({ host, kind }) => fn(host, kind), ({ host }) => host.close());
 }
 
 /**
@@ -114,9 +110,8 @@ async function ensureTemplate(host: TestdbHost, template: string, options: Creat
 async function fillTemplate(url: string, options: CreateTestdbOptions): Promise<void> {
   const config = withUrl(options.config, url);
   // Loaded only when a template is built: a clone from a warm template needs pg alone, not Kysely.
-  const { openDatabaseFor } = await import('../driver/open-for.js');
-  const database = await openDatabaseFor(config, 'testdb');
-  try {
+  const { withDatabaseFor } = await import('../driver/open-for.js');
+  await withDatabaseFor(config, 'testdb', async (database) => {
     const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
     await new Migrator({ database, ...migratorConfig(config) }).up();
     if (options.seed) {
@@ -124,9 +119,7 @@ async function fillTemplate(url: string, options: CreateTestdbOptions): Promise<
       const { runSeeds } = await import('../seed/index.js');
       await runSeeds({ database, config, env: config.env });
     }
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 /** Test databases and templates with the configured prefix. */

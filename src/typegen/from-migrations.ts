@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
-import { openDatabaseFor } from '../driver/open-for.js';
+import { withDatabaseFor } from '../driver/open-for.js';
 import { scratchEmbedded } from '../driver/pglite-host.js';
 import type { RunReport } from '../migrate/migrator.js';
 
@@ -12,14 +12,11 @@ import type { RunReport } from '../migrate/migrator.js';
 export async function withMigratedDatabase<T>(config: ResolvedConfig, fn: (database: Database, report: RunReport) => Promise<T>): Promise<T> {
   const scratch = await scratchEmbedded('dbctl-typegen-');
   try {
-    const database = await openDatabaseFor(config, 'typegen', { url: scratch.url });
-    try {
+    return await withDatabaseFor(config, 'typegen', async (database) => {
       const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
       const report = await new Migrator({ database, ...migratorConfig(config) }).up();
-      return await fn(database, report);
-    } finally {
-      await database.close();
-    }
+      return fn(database, report);
+    }, { url: scratch.url });
   } finally {
     scratch.remove();
   }
