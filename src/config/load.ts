@@ -59,7 +59,7 @@ async function importConfig(cwd: string, file: string, root: string): Promise<Db
   let loaded = await loadUserFile(file, {
     cwd,
     load: file.endsWith('.json') ? async () => JSON.parse(fs.readFileSync(file, 'utf8')) : /\.m?ts$/.test(file) ? () => importTsConfig(file, root) : undefined,
-    fail: (failure, cause) => new ConfigError(`cannot load ${failure.where}: ${failure.reason}`, { cause, data: { report: failure.excerpt } }, 'config_load'),
+    fail: (failure, cause) => new ConfigError(`cannot load ${failure.where}: ${failure.reason}`, { cause, failureReport: failure.excerpt }, 'config_load'),
   });
   if (typeof loaded === 'function') loaded = await (loaded as () => unknown)();
   if (loaded === null || typeof loaded !== 'object' || Array.isArray(loaded)) {

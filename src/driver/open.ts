@@ -282,41 +282,7 @@ async function databaseOnPool(
     return db;
   };
   if (options.kysely !== false) await kysely();
-  const logged = (client: { query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; runScript?(text: string): Promise<void>; on?: EventSource['on']; off?: EventSource['off'] }): SessionClient => ({
-    onLost(listener) {
-      const ended = () => listener(new Error('Connection terminated unexpectedly'));
-      client.on?.('error', listener);
-      client.on?.('end', ended);
-      return () => {
-        client.off?.('error', listener);
-        client.off?.('end', ended);
-      };
-    },
-    async query(text, parameters = []) {
-      const started = performance.now();
-      const query = { sql: text, parameters, query: undefined as never, queryId: undefined as never };
-      try {
-        const result = await client.query(text, parameters.length ? parameters : undefined);
-        hub.log({ level: 'query', query, queryDurationMillis: performance.now() - started });
-        return result;
-      } catch (error) {
-        hub.log({ level: 'error', error, query, queryDurationMillis: performance.now() - started });
-        throw error;
-      }
-    },
-    async script(text) {
-      if (!client.runScript) return void (await this.query(text));
-      const started = performance.now();
-      const query = { sql: text, parameters: [], query: undefined as never, queryId: undefined as never };
-      try {
-        await client.runScript(text);
-        hub.log({ level: 'query', query, queryDurationMillis: performance.now() - started });
-      } catch (error) {
-        hub.log({ level: 'error', error, query, queryDurationMillis: performance.now() - started });
-        throw error;
-      }
-    },
-  });
+  const logged = (client: LoggableClient) => loggedClient(hub, client);
   const transaction = async <T>(scripts: TransactionScripts, fn: (trx: Kysely<any>) => Promise<T>): Promise<T> => {
     const k = await kysely();
     const { Transaction } = await import('kysely');
@@ -371,6 +337,47 @@ async function databaseOnPool(
   };
   if (parts.pglite) registerEmbedded(database, parts.pglite);
   return database;
+}
+
+type LoggableClient = { query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; runScript?(text: string): Promise<void>; on?: EventSource['on']; off?: EventSource['off'] };
+
+/** A pool's client as a SessionClient: every query and script it runs reaches the `onQuery` listeners. */
+function loggedClient(hub: ReturnType<typeof queryHub>, client: LoggableClient): SessionClient {
+  return {
+    onLost(listener) {
+      const ended = () => listener(new Error('Connection terminated unexpectedly'));
+      client.on?.('error', listener);
+      client.on?.('end', ended);
+      return () => {
+        client.off?.('error', listener);
+        client.off?.('end', ended);
+      };
+    },
+    async query(text, parameters = []) {
+      const started = performance.now();
+      const query = { sql: text, parameters, query: undefined as never, queryId: undefined as never };
+      try {
+        const result = await client.query(text, parameters.length ? parameters : undefined);
+        hub.log({ level: 'query', query, queryDurationMillis: performance.now() - started });
+        return result;
+      } catch (error) {
+        hub.log({ level: 'error', error, query, queryDurationMillis: performance.now() - started });
+        throw error;
+      }
+    },
+    async script(text) {
+      if (!client.runScript) return void (await this.query(text));
+      const started = performance.now();
+      const query = { sql: text, parameters: [], query: undefined as never, queryId: undefined as never };
+      try {
+        await client.runScript(text);
+        hub.log({ level: 'query', query, queryDurationMillis: performance.now() - started });
+      } catch (error) {
+        hub.log({ level: 'error', error, query, queryDurationMillis: performance.now() - started });
+        throw error;
+      }
+    },
+  };
 }
 
 /** One round trip: the reset and dbctl's session settings as one script. */

@@ -34,16 +34,7 @@ export function cloneStrategy(serverVersionNum: number, environ = process.env): 
 export async function serverHost(target: ServerTarget, options: HostOptions = {}): Promise<Host> {
   const admin = await openMaintenance(target, options);
   const q = <R = any>(text: string, values?: unknown[]) => admin.query<R>(text, values);
-  // shared_preload_libraries is readable only by superusers (and pg_read_all_settings): through
-  // pg_settings an ordinary role sees no row instead of an error, and then Citus is not assumed.
-  let settings: { version: number; preload: string };
-  try {
-    settings = (await q(`select current_setting('server_version_num')::int as version,
-      coalesce((select setting from pg_settings where name = 'shared_preload_libraries'), '') as preload`)).rows[0];
-  } catch (error) {
-    await admin.close();
-    throw error;
-  }
+  const settings = await serverSettings(admin);
   const version = Number(settings.version);
   const strategy = cloneStrategy(version);
   const exists = async (name: string) => (await q('select 1 from pg_catalog.pg_database where datname = $1', [name])).rows.length > 0;
@@ -115,6 +106,19 @@ export async function serverHost(target: ServerTarget, options: HostOptions = {}
   };
 }
 
+/** The server's version and preloaded libraries; the maintenance session is closed when they cannot be read. */
+async function serverSettings(admin: Database): Promise<{ version: number; preload: string }> {
+  // shared_preload_libraries is readable only by superusers (and pg_read_all_settings): through
+  // pg_settings an ordinary role sees no row instead of an error, and then Citus is not assumed.
+  try {
+    return (await admin.query(`select current_setting('server_version_num')::int as version,
+      coalesce((select setting from pg_settings where name = 'shared_preload_libraries'), '') as preload`)).rows[0];
+  } catch (error) {
+    await admin.close();
+    throw error;
+  }
+}
+
 const LOCK_NAMESPACE = 'dbctl testdb';
 
 /** A session advisory lock on one held session, released in `finally`. */
@@ -180,6 +184,7 @@ function inUse(name: string, sessions: Session[]): RefusedError {
   const lines = sessions.map((s) => `  pid ${s.pid}  user ${s.user ?? '?'}  application ${s.application || '(unnamed)'}  from ${s.client ?? 'local socket'}  ${s.state ?? ''}  since ${s.since ?? '?'}`);
   return new RefusedError(`database "${name}" has ${sessions.length} open connection(s): users ${users}; applications ${apps}`, {
     hint: 'close them and retry, or pass --force to disconnect them',
-    data: { database: name, connections: sessions, report: `connected to "${name}":\n${lines.join('\n')}` },
+    data: { database: name, connections: sessions },
+    failureReport: `connected to "${name}":\n${lines.join('\n')}`,
   }, 'database_in_use');
 }

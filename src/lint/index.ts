@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { listMigrationFiles, type MigrationFile } from '../migrate/files.js';
 import type { MigrationStatusEntry } from '../migrate/plan.js';
 import type { Direction } from '../migrate/runner.js';
-import { levelOf, lintSettings, NOT_IN_DOWN, type LintConfig } from './rules.js';
+import { levelOf, lintSettings, NOT_IN_DOWN } from './rules.js';
 import { findSquawk, runSquawk, type SquawkBinary } from './squawk.js';
 import { isIgnored } from './ignores.js';
 import { indexTables, mootInUnit } from './own-tables.js';
@@ -60,7 +60,7 @@ export interface LintOptions {
  */
 export async function lintMigrations(options: LintOptions): Promise<LintReport> {
   const { database, config } = options;
-  const settings = lintSettings((config.raw as { lint?: LintConfig }).lint);
+  const settings = lintSettings(config.lint);
   const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
   const status = await new Migrator({ database, ...migratorConfig(config) }).status();
   const entries = select(status.migrations, options);

@@ -207,8 +207,8 @@ function seedFailure(file: SeedFile, shown: string, error: unknown): DbctlError 
       column: info.col,
       sqlstate: info.sqlstate,
       cause: isDbctlError(error) ? error.code : undefined,
-      report: [info.excerpt, facts].filter(Boolean).join('\n') || undefined,
     },
+    failureReport: [info.excerpt, facts].filter(Boolean).join('\n') || undefined,
     cause: error,
   }, 'seed_failed');
 }

@@ -24,13 +24,7 @@ export async function citusHost(coordinator: TestdbHost, target: ServerTarget): 
   const cluster = await readCluster(target);
   if (!cluster) return undefined;
   const nodes = [cluster.coordinator, ...cluster.workers];
-  const admins: pg.Client[] = [];
-  try {
-    for (const n of nodes) admins.push(await connect(nodeUrl(target.url, n, 'postgres')));
-  } catch (error) {
-    await Promise.all(admins.map((c) => c.end().catch(() => {})));
-    throw error;
-  }
+  const admins = await connectAdmins(target, nodes);
   const [coordAdmin, ...workerAdmins] = admins;
   const label = `${nodes.length} Citus nodes`;
 
@@ -101,6 +95,18 @@ export async function citusHost(coordinator: TestdbHost, target: ServerTarget): 
       await coordinator.close();
     },
   };
+}
+
+/** A session on each node's `postgres` database; all or none (those opened are closed on a failure). */
+async function connectAdmins(target: ServerTarget, nodes: CitusNode[]): Promise<pg.Client[]> {
+  const admins: pg.Client[] = [];
+  try {
+    for (const n of nodes) admins.push(await connect(nodeUrl(target.url, n, 'postgres')));
+  } catch (error) {
+    await Promise.all(admins.map((c) => c.end().catch(() => {})));
+    throw error;
+  }
+  return admins;
 }
 
 /** Marks a database a template nobody may connect to, and ends the sessions it still has. */
