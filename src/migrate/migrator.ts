@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/open.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
@@ -10,7 +9,7 @@ import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } 
 import { formatFailure } from './report.js';
 import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
 import type { PeerAdoption } from './adopt-peers.js';
-import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, storeNames, type AppliedMigration, type StoreNames } from './store.js';
+import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, type AppliedMigration, type StoreNames } from './store.js';
 
 /** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
 const LOCK_NOT_AVAILABLE_SQLSTATE = '55P03';
@@ -101,17 +100,7 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 export const DEFAULT_DDL_LOCK_TIMEOUT_MS = 5_000;
 
 /** The Migrator's settings as a resolved config gives them: `new Migrator({ database, ...migratorConfig(config) })`. */
-export function migratorConfig(config: ResolvedConfig): Omit<MigratorProps, 'database' | 'onEvent'> {
-  return {
-    migrations: config.migrations.dir,
-    store: storeNames(config),
-    lockTimeoutMs: config.lockTimeoutMs,
-    ddlLockTimeoutMs: config.ddlLockTimeoutMs,
-    allowUnordered: config.migrations.allowUnordered,
-    cwd: config.cwd,
-    postgresVersion: config.postgres?.version,
-  };
-}
+export { migratorConfig } from '../config/props.js';
 
 /** Thrown when a migration fails; `data.results` says truthfully what was applied before it. */
 export class MigrationFailedError extends OperationError {

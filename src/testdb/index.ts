@@ -116,8 +116,8 @@ async function fillTemplate(url: string, options: CreateTestdbOptions): Promise<
     await new Migrator({ database, ...migratorConfig(config) }).up();
     if (options.seed) {
       // The seed capability loads only when a seeded template is built.
-      const { runSeeds } = await import('../seed/index.js');
-      await runSeeds({ database, config, env: config.env });
+      const { runSeeds, seedConfig } = await import('../seed/index.js');
+      await runSeeds({ database, ...seedConfig(config) });
     }
   });
 }

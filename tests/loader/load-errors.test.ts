@@ -4,7 +4,7 @@ import { resolveConfig } from '../../src/config/resolve.js';
 import { openDatabase } from '../../src/driver/open.js';
 import { isDbctlError, type DbctlError } from '../../src/errors.js';
 import { Migrator } from '../../src/migrate/migrator.js';
-import { runSeeds } from '../../src/seed/index.js';
+import { runSeeds, seedConfig } from '../../src/seed/index.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 
 /**
@@ -57,7 +57,7 @@ describe('a file that does not load is named at file:line:col with a code frame'
     const database = await openDatabase({ url: 'pglite://memory', cwd });
     try {
       const config = await resolveConfig({ cwd, url: 'pglite://memory', environ: {} });
-      const error = await failure(runSeeds({ database, config }));
+      const error = await failure(runSeeds({ database, ...seedConfig(config) }));
       expect(error.code).toBe('seed_load');
       expect(error.message).toMatch(/^01_broken\.ts:3:1: cannot load seed: ParseError: Unexpected token/);
       expect(error.failureReport).toContain('3 | }');
