@@ -44,3 +44,8 @@ export function seedConfig(config: ResolvedConfig) {
 export function resetConfig(config: ResolvedConfig) {
   return { schemas: config.reset.schemas, alwaysKeep: config.reset.keep, store: storeOf(config) };
 }
+
+/** `lintMigrations`'s settings: the Migrator's, lint's rule levels, and the database settings its throwaway database is made with. */
+export function lintConfig(config: ResolvedConfig) {
+  return { migrator: migratorConfig(config), rules: config.lint.rules, largeTableRows: config.lint.largeTableRows, scratch: config };
+}

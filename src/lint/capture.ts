@@ -1,8 +1,8 @@
-import type { ResolvedConfig } from '../config/resolve.js';
+import type { MigratorProps } from '../migrate/migrator.js';
 import { OperationError } from '../errors.js';
 import type { MigrationFile } from '../migrate/files.js';
 import type { Prepared } from '../migrate/runner.js';
-import { withThrowawayDatabase } from '../testdb/throwaway.js';
+import { withThrowawayDatabase, type ThrowawaySettings } from '../testdb/throwaway.js';
 
 /** The SQL a TS/JS migration sends, per direction; null when it could not be captured (and why). */
 export interface Captured {
@@ -19,14 +19,14 @@ export interface Captured {
  * needs). A module's down is the Migrator's dry run of it (dry-run.ts), right after its up:
  * captured as `migrate down --dry-run` would, in a transaction that is rolled back.
  */
-export async function captureModules(config: ResolvedConfig, files: MigrationFile[], wanted: Set<string>): Promise<Map<string, Captured>> {
+export async function captureModules(scratch: ThrowawaySettings, migrator: Omit<MigratorProps, 'database'>, files: MigrationFile[], wanted: Set<string>): Promise<Map<string, Captured>> {
   const captured = new Map<string, Captured>();
   const first = files.findIndex((f) => wanted.has(f.name));
   const last = files.findLastIndex((f) => wanted.has(f.name) && f.kind === 'module');
   if (first < 0 || last < 0) return captured;
-  const [{ Migrator, migratorConfig }, { prepare }, { capturing, dryRunPrepared }] = await Promise.all([import('../migrate/migrator.js'), import('../migrate/runner.js'), import('../migrate/dry-run.js')]);
-  await withThrowawayDatabase(config, async (database) => {
-    if (first > 0) await new Migrator({ database, ...migratorConfig(config) }).up({ to: files[first - 1].name });
+  const [{ Migrator }, { prepare }, { capturing, dryRunPrepared }] = await Promise.all([import('../migrate/migrator.js'), import('../migrate/runner.js'), import('../migrate/dry-run.js')]);
+  await withThrowawayDatabase(scratch, async (database) => {
+    if (first > 0) await new Migrator({ database, ...migrator }).up({ to: files[first - 1].name });
     const db = await database.kysely();
     const up = async (file: MigrationFile) => {
       const p = await prepare(file, 'up');

@@ -1,10 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { ResolvedConfig } from '../config/resolve.js';
 import { openHostBeside, withHost } from '../driver/host.js';
 import type { Database } from '../driver/open.js';
-import { withDatabaseFor } from '../driver/open-for.js';
+import { withDatabaseFor, type DatabaseSettings } from '../driver/open-for.js';
+import type { Target } from '../driver/url.js';
 import { cloneName } from './names.js';
+
+/** What a throwaway database is made and opened with: the configured database's settings (a ResolvedConfig has them). */
+export type ThrowawaySettings = DatabaseSettings & { target: Target };
 
 /** Where embedded throwaway databases are made (each under its own unique name). */
 const EMBEDDED_THROWAWAY_DIR = path.join(os.tmpdir(), 'dbctl-throwaway');
@@ -18,7 +21,7 @@ const EMBEDDED_THROWAWAY_DIR = path.join(os.tmpdir(), 'dbctl-throwaway');
  *
  * The `dbctl_tmp` prefix keeps it outside `testdb`'s namespace, as for `createTestDatabase`.
  */
-export async function withThrowawayDatabase<T>(config: ResolvedConfig, fn: (database: Database) => Promise<T>): Promise<T> {
+export async function withThrowawayDatabase<T>(config: ThrowawaySettings, fn: (database: Database) => Promise<T>): Promise<T> {
   const name = cloneName('dbctl_tmp');
   const opening = openHostBeside(config.target, EMBEDDED_THROWAWAY_DIR, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl throwaway' });
   return withHost(opening, async (host) => {

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
+import { lintConfig } from '../config/props.js';
 import type { Database } from '../driver/open.js';
 import type { LintReport } from '../lint/index.js';
 import type { MigrateEvent, RunReport, UpOptions } from '../migrate/migrator.js';
@@ -34,7 +35,7 @@ export async function migrateUp(options: MigrateUpOptions): Promise<MigrateUpRep
   const { database, config } = options;
   if (options.lint) {
     const [{ lintMigrations }, { lintFailedError }] = await Promise.all([import('../lint/index.js'), import('../lint/failed.js')]);
-    const report = await lintMigrations({ database, config });
+    const report = await lintMigrations({ database, ...lintConfig(config) });
     options.onLint?.(report);
     if (!report.ok) throw lintFailedError(report, 'nothing was applied');
   }
