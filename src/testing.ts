@@ -17,14 +17,13 @@
 import os from 'node:os';
 import path from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
-import { openHostBeside } from './driver/host.js';
 import { ConfigError, UsageError } from './errors.js';
 import { parseTarget, redact } from './driver/url.js';
 import { serveEmbedded } from './serve/index.js';
 import { createTestdb, dropTestdb } from './testdb/index.js';
 import { testdbHost, type TestdbHost } from './testdb/host.js';
-import { cloneName } from './testdb/names.js';
-import { withOpen } from './with-open.js';
+import { withHostBeside } from './database/beside.js';
+import { cloneName } from './database/names.js';
 
 export interface TestDatabase {
   name: string;
@@ -129,8 +128,8 @@ async function empty(options: CreateTestDatabaseOptions): Promise<Made> {
   const name = cloneName(options.prefix ?? 'dbctl_tmp');
   // No server: embedded, in a folder of the temp directory shared by every run.
   const target = parseTarget(options.serverUrl ?? `pglite://${path.join(os.tmpdir(), 'dbctl-test-dbs', name)}`, process.cwd());
-  const withHost = async <T>(fn: (host: TestdbHost) => Promise<T>): Promise<T> =>
-    withOpen(testdbHost(await openHostBeside(target, path.join(os.tmpdir(), 'dbctl-test-dbs'), { applicationName: 'dbctl testdb' }), 0), fn);
-  const { url } = await withHost((host) => host.clone(name));
-  return { name, url, kind: target.kind, template: null, drop: () => withHost((host) => host.drop(name)) };
+  const onHost = <T>(fn: (host: TestdbHost) => Promise<T>): Promise<T> =>
+    withHostBeside(target, path.join(os.tmpdir(), 'dbctl-test-dbs'), { applicationName: 'dbctl testdb' }, (host) => fn(testdbHost(host, 0)));
+  const { url } = await onHost((host) => host.clone(name));
+  return { name, url, kind: target.kind, template: null, drop: () => onHost((host) => host.drop(name)) };
 }

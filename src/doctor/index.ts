@@ -5,7 +5,6 @@ import { isDbctlError } from '../errors.js';
 import { configSection, connectionSection, extensionsSection, lockSection, migrationsSection, pgliteSection, sessionsSection, typesSection } from './checks.js';
 import { section, SECTIONS, type DoctorReport, type Section, type SectionName } from './report.js';
 
-export { waitForDatabase, type WaitOptions } from './wait.js';
 export type { DoctorReport, Section, SectionName, SectionStatus } from './report.js';
 
 /**

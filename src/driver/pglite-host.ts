@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { isDbctlError, LockTimeoutError, RefusedError } from '../errors.js';
 import { dataDirOwner, lockDataDir, waitForDataDirLock } from './dir-lock.js';
@@ -107,23 +106,6 @@ async function createEmbedded(root: string, name: string, template: string | und
     release();
   }
   return { url: urlOf(name), created: true, strategy: template ? 'directory copy' : 'empty' };
-}
-
-/**
- * A new embedded database in a folder of its own under the temp directory, for a caller that
- * needs one briefly (types generated from migrations); `remove` deletes folder and all.
- */
-export async function scratchEmbedded(prefix: string): Promise<{ url: string; dataDir: string; remove(): void }> {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const remove = () => fs.rmSync(root, { recursive: true, force: true });
-  try {
-    await embeddedHost(root).create('pglite');
-  } catch (error) {
-    remove();
-    throw error;
-  }
-  const dataDir = path.join(root, 'pglite');
-  return { url: `pglite://${dataDir}`, dataDir, remove };
 }
 
 function refuseUnlessOurs(dataDir: string, refusal: string | null): void {

@@ -2,7 +2,7 @@ import type { MigratorProps } from '../migrate/migrator.js';
 import { OperationError } from '../errors.js';
 import type { MigrationFile } from '../migrate/files.js';
 import type { Prepared } from '../migrate/runner.js';
-import { withThrowawayDatabase, type ThrowawaySettings } from '../testdb/throwaway.js';
+import { withThrowawayDatabase, type ThrowawaySettings } from '../database/throwaway.js';
 
 /** The SQL a TS/JS migration sends, per direction; null when it could not be captured (and why). */
 export interface Captured {

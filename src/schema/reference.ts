@@ -7,7 +7,7 @@ import type { Database } from '../driver/open.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import { createTestdb, dropTestdb, EMBEDDED_TESTDB_DIR, testdbHostKey, type TestdbEvent } from '../testdb/index.js';
 import { templateHash } from '../testdb/hash.js';
-import { templateName } from '../testdb/names.js';
+import { templateName } from '../database/names.js';
 import { VERSION } from '../version.js';
 import { introspectSchema } from './introspect.js';
 import type { SchemaSnapshot } from './model.js';

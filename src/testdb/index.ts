@@ -5,7 +5,7 @@ import { hostLabel, serverOf } from '../driver/url.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';
-import { cloneName, parseTestdbName, templateName, type TestdbKind } from './names.js';
+import { cloneName, parseTestdbName, templateName, type TestdbKind } from '../database/names.js';
 import { withOpen } from '../with-open.js';
 
 /** Where embedded test databases live, beside the default embedded database. */

@@ -6,7 +6,7 @@ import { openHostBeside, type Host } from '../../src/driver/host.js';
 import { openDatabase } from '../../src/driver/open.js';
 import { openDatabaseFor } from '../../src/driver/open-for.js';
 import { parseTarget } from '../../src/driver/url.js';
-import { cloneName } from '../../src/testdb/names.js';
+import { cloneName } from '../../src/database/names.js';
 import { backends } from '../helpers/backends.js';
 
 /** One Host interface, the same steps on both backends: what testdb, db create/drop and restore --create build on. */

@@ -7,7 +7,7 @@ import { withDatabase, type CommandContext } from '../context.js';
 /** The live database, or with --from-migrations a throwaway embedded one built from the migrations. */
 export async function withSource(ctx: CommandContext, fromMigrations: boolean | undefined, fn: (database: Database) => Promise<unknown>): Promise<void> {
   if (!fromMigrations) return void (await withDatabase(ctx, fn));
-  const { withMigratedDatabase } = await import('../../typegen/from-migrations.js');
+  const { withMigratedDatabase } = await import('../../database/migrated-scratch.js');
   ctx.out.status('migrating a scratch embedded database');
   await withMigratedDatabase(ctx.config, async (database, report) => {
     ctx.out.status(undefined);

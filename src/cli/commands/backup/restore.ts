@@ -23,7 +23,7 @@ export function registerRestore(program: Command): void {
       readManifest(path.resolve(ctx.config.cwd, file));
       await withInterrupts(async (signal) => {
         if (opts.create) {
-          const { restoreIntoNewDatabase } = await import('../../../backup/target.js');
+          const { restoreIntoNewDatabase } = await import('../../../flows/restore-into-new.js');
           const report = await restoreIntoNewDatabase({
             create: opts.create,
             file: path.resolve(ctx.config.cwd, file),

@@ -12,7 +12,7 @@ export function registerMigrateTest(migrate: Command): void {
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command);
       const [{ testMigrations }, { hostLabel, serverOf }, { describeSchemaDiff }] = await Promise.all([
-        import('../../../migrate-test/index.js'), import('../../../driver/url.js'), import('../../../schema/diff-text.js'),
+        import('../../../flows/round-trip.js'), import('../../../driver/url.js'), import('../../../schema/diff-text.js'),
       ]);
       const server = serverOf(ctx.config.target);
       ctx.out.info(ctx.out.color.dim(`on a throwaway database ${server ? `on the server ${hostLabel(server)}` : '(embedded PGlite)'}; the target is not touched`));
