@@ -1,5 +1,5 @@
 import { openHostBeside, withHost, type Host, type HostOptions } from '../driver/host.js';
-import type { Target } from '../driver/url.js';
+import type { Target } from '../driver/target.js';
 
 /**
  * Runs `fn` on the host where new databases beside `target` are made (its server; embedded, the

@@ -1,8 +1,8 @@
-import { openHostOf, type Host } from '../driver/host.js';
-import { MAINTENANCE_DATABASE } from '../driver/pg-host.js';
-import { isPostgresError } from '../driver/sql-error.js';
-import { describeTarget, parseTarget, serverOf, type Target } from '../driver/url.js';
-import { codeForSqlstate, errorFor, isDbctlError, UsageError } from '../errors.js';
+import { isMaintenanceDatabase, MAINTENANCE_DATABASE, openHostOf, type Host } from '../driver/host.js';
+import { isPostgresError } from '../sql/sql-error.js';
+import { describeTarget, parseTarget, type Target } from '../driver/target.js';
+import { errorFor, isDbctlError, UsageError } from '../errors.js';
+import { codeForSqlstate, hasSqlstate } from '../sql/sqlstate.js';
 import { confirmName } from '../guard/index.js';
 import { withOpen } from '../with-open.js';
 
@@ -59,7 +59,7 @@ export async function dropDatabase(options: LifecycleOptions & { force?: boolean
 
 /** Runs `fn` on the host of `target` (a server: through its maintenance database, never `target` itself). */
 async function onHost<T>(target: Target, options: LifecycleOptions, operation: string, fn: (host: Host, name: string) => Promise<T>): Promise<T> {
-  if (serverOf(target)?.database === MAINTENANCE_DATABASE) {
+  if (isMaintenanceDatabase(target)) {
     throw new UsageError(`${operation} refused: "${MAINTENANCE_DATABASE}" is the maintenance database dbctl works through`, {
       hint: 'name another database in --url / DATABASE_URL',
     });
@@ -72,7 +72,7 @@ function serverRefusal(verb: 'create' | 'drop', name: string, error: unknown): u
   if (isDbctlError(error) || !isPostgresError(error)) return error;
   // The one SQLSTATE table decides (42501, a privilege the role lacks: permission_denied, exit 5).
   return errorFor(codeForSqlstate(error.code) ?? (verb === 'create' ? 'create_failed' : 'drop_failed'), `cannot ${verb} database "${name}": ${error.message} (SQLSTATE ${error.code})`, {
-    hint: error.code === '42501' ? `connect as a role allowed to ${verb} databases (CREATEDB, or the owner)` : undefined,
+    hint: hasSqlstate(error, 'insufficient_privilege') ? `connect as a role allowed to ${verb} databases (CREATEDB, or the owner)` : undefined,
     data: { database: name, sqlstate: error.code },
   });
 }

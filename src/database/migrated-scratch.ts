@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
-import { embeddedHost } from '../driver/pglite-host.js';
+import { embeddedHost } from '../driver/pglite/host.js';
+import type { Target } from '../driver/target.js';
 import type { RunReport } from '../migrate/migrator.js';
 
 /**
@@ -19,7 +20,7 @@ export async function withMigratedDatabase<T>(config: ResolvedConfig, fn: (datab
       const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
       const report = await new Migrator({ database, ...migratorConfig(config) }).up();
       return fn(database, report);
-    }, { url: scratch.url });
+    }, { target: scratch.target });
   } finally {
     scratch.remove();
   }
@@ -29,15 +30,16 @@ export async function withMigratedDatabase<T>(config: ResolvedConfig, fn: (datab
  * A new embedded database in a folder of its own under the temp directory, for a caller that
  * needs one briefly (types generated from migrations); `remove` deletes folder and all.
  */
-export async function scratchEmbedded(prefix: string): Promise<{ url: string; dataDir: string; remove(): void }> {
+export async function scratchEmbedded(prefix: string): Promise<{ target: Target; url: string; dataDir: string; remove(): void }> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const remove = () => fs.rmSync(root, { recursive: true, force: true });
+  let target: Target;
   try {
-    await embeddedHost(root).create('pglite');
+    ({ target } = await embeddedHost(root).create('pglite'));
   } catch (error) {
     remove();
     throw error;
   }
   const dataDir = path.join(root, 'pglite');
-  return { url: `pglite://${dataDir}`, dataDir, remove };
+  return { target, url: target.url, dataDir, remove };
 }

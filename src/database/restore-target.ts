@@ -1,11 +1,12 @@
-import path from 'node:path';
 import { openHostOf, type Host } from '../driver/host.js';
-import { DEFAULT_PGLITE_DIR, describeTarget, parseTarget, siblingTarget, type Target } from '../driver/url.js';
+import { describeTarget, parseTarget, restoreTargetBeside, type Target } from '../driver/target.js';
 import { isDbctlError, UsageError } from '../errors.js';
 import { withOpen } from '../with-open.js';
 
 export interface RestoreTarget {
   url: string;
+  /** `url` parsed, as the host made it. */
+  target: Target;
   /** Removes what --create made (after a failed restore): the database, or the PGlite directory. */
   discard(): Promise<void>;
 }
@@ -20,37 +21,27 @@ export async function createRestoreTarget(name: string, options: { url: string |
   const target = newDatabaseTarget(options.target ?? parseTarget(options.url, options.cwd), name, options.cwd);
   const hostOptions = { cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs, operation: 'restore --create' };
   const closeHost = ({ host }: { host: Host }) => host.close();
-  const url = await withOpen(openHostOf(target, hostOptions), async ({ host, name: database }) => {
+  const created = await withOpen(openHostOf(target, hostOptions), async ({ host, name: database }): Promise<Target> => {
     const made = await host.create(database).catch((error) => {
       if (isDbctlError(error) && error.code === 'not_a_database') throw new UsageError(`--create ${name}: ${describeTarget(target)} already exists and is not empty`, { hint: 'choose a new name' });
       throw error;
     });
     if (!made.created) throw new UsageError(`--create ${name}: ${describeTarget(target)} already exists`, { hint: 'choose a new name, or restore into it with --into URL --clean' });
-    return made.url;
+    return made.target;
   }, closeHost);
   return {
-    url,
+    url: created.url,
+    target: created,
     discard: async () => void (await withOpen(openHostOf(target, hostOptions), ({ host, name: database }) => host.drop(database, { force: true }), closeHost)),
   };
 }
 
 function newDatabaseTarget(configured: Target, name: string, cwd: string): Target {
-  // A name, not a path: `--create ../x` or `--create a/b` would put a database outside .dbctl/.
-  if (configured.kind === 'pglite' && (name === '.' || name === '..' || /[\\/]/.test(name))) {
-    throw new UsageError(`--create ${name}: give a name, not a path (embedded databases are made beside the configured one, in ${path.relative(cwd, embeddedRoot(configured, cwd)) || '.'})`, {
-      hint: 'to restore into a directory of your choice, restore with --into pglite://PATH',
-    });
-  }
+  const target = restoreTargetBeside(configured, name, cwd, '--create');
   // Quotes, semicolons and spaces make a name that is a directory or a quoted identifier nobody
   // means to type, and 63 bytes is where PostgreSQL would cut it silently.
   if (!/^[\p{L}\p{N}_][\p{L}\p{N}_$.-]*$/u.test(name) || Buffer.byteLength(name) > 63) {
     throw new UsageError(`--create ${JSON.stringify(name)}: a database name is letters, digits, _, $, - and . (at most 63 bytes)`, { hint: 'choose a plain name, e.g. app_restore' });
   }
-  if (configured.kind === 'pg') return siblingTarget(configured, name, cwd);
-  return parseTarget(`pglite://${path.join(embeddedRoot(configured, cwd), name)}`, cwd);
-}
-
-/** The folder the configured embedded database lives in (pglite://memory: the default's, .dbctl/). */
-function embeddedRoot(configured: Extract<Target, { kind: 'pglite' }>, cwd: string): string {
-  return path.dirname(configured.dataDir ?? path.resolve(cwd, DEFAULT_PGLITE_DIR));
+  return target;
 }

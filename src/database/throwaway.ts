@@ -1,13 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { withDatabaseFor, type DatabaseSettings } from '../driver/open-for.js';
-import type { Target } from '../driver/url.js';
 import { withHostBeside } from './beside.js';
 import { cloneName } from './names.js';
 
 /** What a throwaway database is made and opened with: the configured database's settings (a ResolvedConfig has them). */
-export type ThrowawaySettings = DatabaseSettings & { target: Target };
+export type ThrowawaySettings = DatabaseSettings;
 
 /** Where embedded throwaway databases are made (each under its own unique name). */
 const EMBEDDED_THROWAWAY_DIR = path.join(os.tmpdir(), 'dbctl-throwaway');
@@ -25,9 +24,9 @@ export async function withThrowawayDatabase<T>(config: ThrowawaySettings, fn: (d
   const name = cloneName('dbctl_tmp');
   const hostOptions = { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl throwaway' };
   return withHostBeside(config.target, EMBEDDED_THROWAWAY_DIR, hostOptions, async (host) => {
-    const { url } = await host.create(name);
+    const { target } = await host.create(name);
     try {
-      return await withDatabaseFor(config, 'throwaway', fn, { url });
+      return await withDatabaseFor(config, 'throwaway', fn, { target });
     } finally {
       await host.drop(name, { force: true });
     }

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import { pollUntil } from '../poll-until.js';
-import { describeTarget } from '../driver/url.js';
+import { describeTarget } from '../driver/target.js';
 import { ConnectionError, isDbctlError } from '../errors.js';
 
 export interface WaitOptions {

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { openDatabaseFor } from '../driver/open-for.js';
 import { isDbctlError } from '../errors.js';
 import { configSection, connectionSection, extensionsSection, lockSection, migrationsSection, pgliteSection, sessionsSection, typesSection } from './checks.js';

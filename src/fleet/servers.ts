@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { connectServerClient } from '../driver/pg-client.js';
+import { connectServerClient } from '../driver/pg/client.js';
 import { withOpen } from '../with-open.js';
 
 /** A single short session on `url` (listing databases or schemas, reading the connection headroom). */

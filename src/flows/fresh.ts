@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import type { RunReport } from '../migrate/migrator.js';
 import type { SeedRunReport } from '../seed/seeder.js';

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import { lintConfig } from '../config/props.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import type { LintReport } from '../lint/index.js';
 import type { MigrateEvent, RunReport, UpOptions } from '../migrate/migrator.js';
 import type { WriteResult } from '../typegen/write.js';

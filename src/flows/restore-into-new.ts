@@ -1,7 +1,7 @@
 import { readManifest } from '../backup/manifest.js';
 import type { RestoreOptions, RestoreReport } from '../backup/restore.js';
 import { createRestoreTarget } from '../database/restore-target.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 
 export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' | 'guard'> {
@@ -31,7 +31,7 @@ export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Pr
   const { restoreBackup, BackupVerificationError } = await import('../backup/restore.js');
   const run = (database: Database) => restoreBackup({ ...restore, config, database, guard: guard && ((operation) => guard(operation, database)) });
   try {
-    const report = await (withDatabase ? withDatabase(created.url, run) : withDatabaseFor(config, 'restore', run, { url: created.url }));
+    const report = await (withDatabase ? withDatabase(created.url, run) : withDatabaseFor(config, 'restore', run, { target: created.target }));
     // Interrupted after the restore itself: what --create made goes all the same.
     options.signal?.throwIfAborted();
     return report;

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { isDbctlError, UsageError } from '../errors.js';
 import { listMigrationFiles } from '../migrate/files.js';
 import type { SchemaDiff, SchemaSnapshot } from '../schema/index.js';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { LintConfig } from '../config/define.js';
 import type { MigratorProps } from '../migrate/migrator.js';
 import type { ThrowawaySettings } from '../database/throwaway.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { UsageError } from '../errors.js';
 import { listMigrationFiles, type MigrationFile } from '../migrate/files.js';
 import type { MigrationStatusEntry } from '../migrate/plan.js';

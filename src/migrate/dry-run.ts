@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import type { Prepared } from './runner.js';
 
 /** What one migration did in a dry run. */

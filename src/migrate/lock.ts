@@ -1,5 +1,5 @@
 import { LockTimeoutError } from '../errors.js';
-import type { Database, SqlClient } from '../driver/open.js';
+import type { Database, SqlClient } from '../driver/database.js';
 import { pollUntil } from '../poll-until.js';
 
 /**

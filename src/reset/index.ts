@@ -1,6 +1,6 @@
-import { DEFAULT_STORE_NAMES, type StoreNames } from '../migrate/store.js';
-import type { Database } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
+import { bookkeepingTables, DEFAULT_BOOKKEEPING, type BookkeepingNames } from '../catalog/bookkeeping.js';
+import type { Database } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
 import { listForeignKeys, listInheritance, listSequenceUses, listTables, type SequenceRef, type TableRef } from './catalog.js';
 import { planReset, type ResetPlan } from './plan.js';
 
@@ -16,7 +16,7 @@ export interface ResetOptions {
   /** The schemas emptied. Default `['public']`. */
   schemas?: string[];
   /** Where the migration bookkeeping is, which is never emptied. Default Kysely's and dbctl's tables in `public`. */
-  store?: Partial<StoreNames>;
+  store?: Partial<BookkeepingNames>;
   /** Tables always left as they are (the config's `reset.keep`): a name that does not exist yet is ignored. */
   alwaysKeep?: string[];
   /** Tables to leave as they are this time (`table` or `schema.table`): each must exist. */
@@ -49,7 +49,6 @@ export interface ResetReport {
 export async function resetDatabase(options: ResetOptions): Promise<ResetReport> {
   const started = Date.now();
   const schemas = options.schemas ?? ['public'];
-  const { schema, table, lockTable, historyTable } = { ...DEFAULT_STORE_NAMES, ...options.store };
   // One session for the catalog reads and the TRUNCATE: no second connection to open.
   const plan = await options.database.session(async (db) => {
     const plan = planReset({
@@ -57,7 +56,7 @@ export async function resetDatabase(options: ResetOptions): Promise<ResetReport>
       foreignKeys: await listForeignKeys(db),
       inheritance: await listInheritance(db),
       sequences: await listSequenceUses(db),
-      bookkeeping: [table, lockTable, historyTable].map((t): TableRef => ({ schema, table: t })),
+      bookkeeping: bookkeepingTables({ ...DEFAULT_BOOKKEEPING, ...options.store }),
       keep: options.keep ?? [],
       configKeep: options.alwaysKeep ?? [],
     });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import { createTestdb, dropTestdb, EMBEDDED_TESTDB_DIR, testdbHostKey, type TestdbEvent } from '../testdb/index.js';
 import { templateHash } from '../testdb/hash.js';
@@ -48,7 +48,7 @@ export async function referenceSnapshot(live: Database, config: ResolvedConfig, 
   const clone = await createTestdb({ config, onEvent });
   let snapshot: SchemaSnapshot;
   try {
-    snapshot = await withDatabaseFor(config, 'reference', (reference) => introspectSchema(reference, { migrations: config.migrations }), { url: clone.url });
+    snapshot = await withDatabaseFor(config, 'reference', (reference) => introspectSchema(reference, { migrations: config.migrations }), { target: clone.target });
   } finally {
     await dropTestdb(config, clone.name, { ifExists: true });
   }

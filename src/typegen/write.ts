@@ -1,6 +1,6 @@
 import { writeFileIfChanged } from '../atomic-write.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { generateTypes, withTypegenOptions, type TypegenOptions } from './generate.js';
 
 export interface WriteResult {

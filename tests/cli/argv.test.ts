@@ -20,7 +20,7 @@ const record = (fn: string, result: unknown = {}) => async (options: any) => {
 
 vi.mock('../../src/cli/context.js', async (original) => {
   const real = await original<typeof import('../../src/cli/context.js')>();
-  const { parseTarget } = await import('../../src/driver/url.js');
+  const { parseTarget } = await import('../../src/driver/target.js');
   return {
     ...real,
     withDatabase: async (ctx: any, fn: (database: any) => Promise<unknown>, url = ctx.config.url) => {

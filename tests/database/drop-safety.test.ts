@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dropDatabase } from '../../src/database/lifecycle.js';
-import { inspectPgliteDir, PGLITE_MARKER } from '../../src/driver/pglite-dir.js';
-import { copyPgliteBase, pgliteBaseImage } from '../../src/driver/pglite-image.js';
+import { inspectPgliteDir, PGLITE_MARKER } from '../../src/driver/pglite/dir.js';
+import { copyPgliteBase, pgliteBaseImage } from '../../src/driver/pglite/image.js';
 import { runArgv } from '../helpers/argv.js';
 import { tempProject, writeFiles } from '../helpers/cli.js';
 

@@ -7,7 +7,7 @@ import { restoreIntoNewDatabase } from '../../src/flows/restore-into-new.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { recreateDatabase, type FreshEvent } from '../../src/flows/fresh.js';
 import { withDatabaseFor } from '../../src/driver/open-for.js';
-import { databaseName, withDatabase as withDatabaseName } from '../../src/driver/url.js';
+import { databaseName, withDatabase as withDatabaseName } from '../../src/driver/target.js';
 import { manifestPathFor } from '../../src/backup/manifest.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 import { tempProject } from '../helpers/cli.js';

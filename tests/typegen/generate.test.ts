@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { withMigratedDatabase } from '../../src/database/migrated-scratch.js';
 import { checkTypes, generateTypes, writeTypes } from '../../src/typegen/index.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Database } from '../../driver/open.js';
+import type { Database } from '../../driver/database.js';
 import { CheckFailedError } from '../../errors.js';
 import type { StaleCheck } from '../../schema/index.js';
 import { withDatabase, type CommandContext } from '../context.js';

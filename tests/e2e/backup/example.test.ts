@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/driver/open.js';
+import { openDatabase } from '../../../src/driver/database.js';
 import { catalogSnapshot } from '../../example/catalog.js';
 import { backends, freshDatabase } from '../../helpers/backends.js';
 import { ROOT, runCli } from '../../helpers/cli.js';

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../src/cli/program.js';
 import { resolveConfig } from '../../../src/config/resolve.js';
-import { openDatabase } from '../../../src/driver/open.js';
-import { parseTarget } from '../../../src/driver/url.js';
+import { openDatabase } from '../../../src/driver/database.js';
+import { parseTarget } from '../../../src/driver/target.js';
 import { runArgv } from '../../helpers/argv.js';
 import { runCli, tempProject } from '../../helpers/cli.js';
 

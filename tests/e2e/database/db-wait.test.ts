@@ -1,9 +1,9 @@
 import net from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { connectionErrorFor } from '../../../src/driver/connect-error.js';
-import { lockDataDir } from '../../../src/driver/dir-lock.js';
-import { parseTarget } from '../../../src/driver/url.js';
+import { connectionErrorFor } from '../../../src/driver/pg/connect-error.js';
+import { lockDataDir } from '../../../src/driver/pglite/dir-lock.js';
+import { parseTarget } from '../../../src/driver/target.js';
 import { backends, freshDatabase } from '../../helpers/backends.js';
 import { runArgv } from '../../helpers/argv.js';
 import { runCli, tempProject } from '../../helpers/cli.js';

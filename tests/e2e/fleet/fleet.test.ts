@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../../src/config/define.js';
 import { resolveConfig, type ResolvedConfig } from '../../../src/config/resolve.js';
+import { parseTarget } from '../../../src/driver/target.js';
 import { assertFleetDestructiveAllowed, fleetDown, fleetExec, fleetSeed, fleetStatus, fleetUp, resolveFleet, runFleet, type Fleet, type FleetOperation, type FleetReport } from '../../../src/fleet/index.js';
 import { runArgv } from '../../helpers/argv.js';
 import { BIN, diagnostics, runCli, tempProject, writeFiles } from '../../helpers/cli.js';
@@ -59,7 +60,7 @@ describe.runIf(SERVER)('fleet on a server', () => {
     expect(await query(two[0], `select table_schema from information_schema.tables where table_name in ('items', 'notes')`)).toEqual([{ table_schema: 'public' }, { table_schema: 'public' }]);
 
     // A member on a server that is not there fails alone (connection error), the others are unaffected.
-    const withGone = { ...fleet, members: [...fleet.members, { name: 'gone', url: 'postgres://postgres@127.0.0.1:1/gone', server: '127.0.0.1:1', lane: 'gone' }] };
+    const withGone = { ...fleet, members: [...fleet.members, { name: 'gone', url: 'postgres://postgres@127.0.0.1:1/gone', target: parseTarget('postgres://postgres@127.0.0.1:1/gone', process.cwd()), server: '127.0.0.1:1', lane: 'gone' }] };
     const gone = await runFleet({ fleet: withGone, config: { ...config, connectTimeoutMs: 0 }, operationName: 'status', operation: fleetStatus });
     expect(gone.results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'failed']);
     expect(gone.results[5].error).toMatchObject({ exitCode: 3 });
@@ -288,7 +289,7 @@ describe('fleet selection and config (no database)', () => {
     await expect(resolveFleet(config, { fleet: 'tenant' })).rejects.toMatchObject({ code: 'fleet_unknown', hint: 'declared fleets: tenants' });
     await expect(resolveFleet(config, { allDatabases: 'x%' })).rejects.toMatchObject({ code: 'fleet_embedded' });
     const fleet: Fleet = await resolveFleet(config, { fleet: 'tenants' });
-    expect(fleet.members).toEqual([{ name: 'a', url: 'postgres://x@localhost/a', server: 'localhost:5432', lane: 'postgres://x@localhost/a', schema: undefined }]);
+    expect(fleet.members).toEqual([{ name: 'a', url: 'postgres://x@localhost/a', target: expect.objectContaining({ host: 'localhost', port: 5432, database: 'a' }), server: 'localhost:5432', lane: 'postgres://x@localhost/a', schema: undefined }]);
   });
 
   it('takes targets from a module (a control-plane table) or a function in the config', async () => {

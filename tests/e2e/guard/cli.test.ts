@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseTarget } from '../../../src/driver/url.js';
+import { parseTarget } from '../../../src/driver/target.js';
 import { confirmName } from '../../../src/guard/index.js';
 import { createTestDatabase, type TestDatabase } from '../../../src/testing.js';
 import { backends } from '../../helpers/backends.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/driver/open.js';
+import { openDatabase } from '../../../src/driver/database.js';
 import { freshDatabase } from '../../helpers/backends.js';
 import { runCli, tempProject } from '../../helpers/cli.js';
 import { sqlMigration } from '../../migrate/helpers.js';

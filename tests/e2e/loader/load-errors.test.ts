@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config/resolve.js';
-import { openDatabase } from '../../../src/driver/open.js';
+import { openDatabase } from '../../../src/driver/database.js';
 import { isDbctlError, type DbctlError } from '../../../src/errors.js';
 import { Migrator } from '../../../src/migrate/migrator.js';
 import { runSeeds, seedConfig } from '../../../src/seed/index.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PeerAdoption } from '../../../src/migrate/adopt-peers.js';
-import { openDatabase } from '../../../src/driver/open.js';
+import { openDatabase } from '../../../src/driver/database.js';
 import { backends } from '../../helpers/backends.js';
 import { diagnostics, ROOT, runCli, tempProject } from '../../helpers/cli.js';
 import { migrationProject, sqlMigration } from '../../migrate/helpers.js';

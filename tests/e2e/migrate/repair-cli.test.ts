@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTarget } from '../../../src/driver/url.js';
+import { parseTarget } from '../../../src/driver/target.js';
 import { confirmName } from '../../../src/guard/index.js';
 import { backends, freshDatabase } from '../../helpers/backends.js';
 import { runArgv } from '../../helpers/argv.js';

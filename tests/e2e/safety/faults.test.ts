@@ -1,9 +1,9 @@
 import net from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { connectionErrorFor, isTransientConnectError } from '../../../src/driver/connect-error.js';
-import { parseTarget } from '../../../src/driver/url.js';
-import { SQLSTATE_CODES } from '../../../src/errors.js';
+import { connectionErrorFor, isTransientConnectError } from '../../../src/driver/pg/connect-error.js';
+import { parseTarget } from '../../../src/driver/target.js';
+import { sqlstatesOf } from '../../../src/sql/sqlstate.js';
 import { backends, freshDatabase } from '../../helpers/backends.js';
 import { runArgv } from '../../helpers/argv.js';
 import { runCli, tempProject, type CliResult } from '../../helpers/cli.js';
@@ -161,7 +161,7 @@ describe('a session ended while connecting', () => {
 
   // Every SQLSTATE the one table in src/errors.ts calls a lost connection, so the next one added there
   // is covered: the error a connect meets says "lost", and a connect retries it.
-  const lost = Object.keys(SQLSTATE_CODES).filter((s) => SQLSTATE_CODES[s] === 'connection_lost');
+  const lost = sqlstatesOf('connection_lost');
   it.each(lost)('SQLSTATE %s met while connecting is a lost connection, retried', (sqlstate) => {
     const target = parseTarget('postgres://app@db.example:5432/app', process.cwd());
     if (target.kind !== 'pg') throw new Error('a server URL parses to a server target');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/driver/open.js';
+import { openDatabase } from '../../../src/driver/database.js';
 import { compareWithFile, renderSvg } from '../../../src/schema/index.js';
 import { backends, freshDatabase } from '../../helpers/backends.js';
 import { runArgv } from '../../helpers/argv.js';

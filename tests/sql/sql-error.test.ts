@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { excerptAt, locate } from '../../src/driver/sql-error.js';
+import { excerptAt, locate } from '../../src/sql/sql-error.js';
 
 describe('locate: Postgres position → line:column', () => {
   it('counts lines and columns from 1', () => {

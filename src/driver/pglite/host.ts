@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isDbctlError, LockTimeoutError, RefusedError } from '../errors.js';
+import { isDbctlError, LockTimeoutError, RefusedError } from '../../errors.js';
 import { dataDirOwner, lockDataDir, waitForDataDirLock } from './dir-lock.js';
-import type { Host, Session } from './host.js';
-import { inspectPgliteDir, TEMPLATE_MARKER } from './pglite-dir.js';
-import { copyPgliteBase } from './pglite-image.js';
+import type { Host, Session } from '../host.js';
+import { parseTarget, type Target } from '../target.js';
+import { inspectPgliteDir, TEMPLATE_MARKER } from './dir.js';
+import { copyPgliteBase } from './image.js';
 
 /**
  * Embedded databases: each one a PGlite data directory in `root` (PGlite has one database per
@@ -16,14 +17,38 @@ import { copyPgliteBase } from './pglite-image.js';
  */
 export function embeddedHost(root: string): Host {
   const dirOf = (name: string) => path.join(root, name);
-  const urlOf = (name: string) => `pglite://${dirOf(name)}`;
+  const urlOf = (name: string) => parseTarget(`pglite://${dirOf(name)}`, root);
   const exists = async (name: string) => inspectPgliteDir(dirOf(name)).refusal === null;
   return {
-    capabilities: { concurrentSessions: false, templates: 'directory-copy', dump: 'pglite-tools' },
+    capabilities: { concurrentSessions: false, wire: false, templates: 'directory-copy', dump: 'pglite-tools', standIn: true },
     label: `embedded PGlite in ${root}`,
     urlOf,
     exists,
-    create: (name, { template } = {}) => createEmbedded(root, name, template),
+    async create(name, { template } = {}) {
+      const dir = dirOf(name);
+      const found = inspectPgliteDir(dir);
+      if (found.refusal === null) return { target: urlOf(name), created: false, strategy: 'existing' };
+      const empty = found.exists && fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0;
+      if (found.exists && !empty) {
+        throw new RefusedError(`db create refused: ${dir} exists and ${found.refusal}`, {
+          hint: 'point pglite:// at an empty or new directory',
+          data: { dataDir: dir, reason: found.refusal },
+        }, 'not_a_database');
+      }
+      fs.mkdirSync(root, { recursive: true });
+      const release = lockOrRefuse(dir, 'db create');
+      try {
+        if (template) {
+          fs.cpSync(dirOf(template), dir, { recursive: true });
+          fs.rmSync(path.join(dir, TEMPLATE_MARKER), { force: true });
+        } else {
+          await copyPgliteBase(dir);
+        }
+      } finally {
+        release();
+      }
+      return { target: urlOf(name), created: true, strategy: template ? 'directory copy' : 'empty' };
+    },
     async drop(name) {
       const dir = dirOf(name);
       const before = inspectPgliteDir(dir);
@@ -43,7 +68,7 @@ export function embeddedHost(root: string): Host {
       if (!fs.existsSync(root)) return [];
       return fs
         .readdirSync(root, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && !e.name.startsWith('.')) // hidden: a copy in progress (pglite-image.ts)
+        .filter((e) => e.isDirectory() && !e.name.startsWith('.')) // hidden: a copy in progress (pglite/image.ts)
         .map((e) => e.name)
         .sort();
     },
@@ -77,35 +102,6 @@ export function embeddedHost(root: string): Host {
     },
     close: async () => {},
   };
-}
-
-/** `db create` of an embedded database: a copy of the template's directory, or of the prepared base image. */
-async function createEmbedded(root: string, name: string, template: string | undefined): ReturnType<Host['create']> {
-  const dirOf = (n: string) => path.join(root, n);
-  const urlOf = (n: string) => `pglite://${dirOf(n)}`;
-  const dir = dirOf(name);
-  const found = inspectPgliteDir(dir);
-  if (found.refusal === null) return { url: urlOf(name), created: false, strategy: 'existing' };
-  const empty = found.exists && fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0;
-  if (found.exists && !empty) {
-    throw new RefusedError(`db create refused: ${dir} exists and ${found.refusal}`, {
-      hint: 'point pglite:// at an empty or new directory',
-      data: { dataDir: dir, reason: found.refusal },
-    }, 'not_a_database');
-  }
-  fs.mkdirSync(root, { recursive: true });
-  const release = lockOrRefuse(dir, 'db create');
-  try {
-    if (template) {
-      fs.cpSync(dirOf(template), dir, { recursive: true });
-      fs.rmSync(path.join(dir, TEMPLATE_MARKER), { force: true });
-    } else {
-      await copyPgliteBase(dir);
-    }
-  } finally {
-    release();
-  }
-  return { url: urlOf(name), created: true, strategy: template ? 'directory copy' : 'empty' };
 }
 
 function refuseUnlessOurs(dataDir: string, refusal: string | null): void {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTarget, redact } from '../../src/driver/url.js';
+import { parseTarget, redact } from '../../src/driver/target.js';
 
 describe('database URLs', () => {
   it('defaults to embedded PGlite under .dbctl/pglite', () => {

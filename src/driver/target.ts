@@ -114,3 +114,47 @@ export function databaseName(target: Target): string {
 export function siblingTarget(target: Target, name: string, cwd: string): Target {
   return target.kind === 'pg' ? parseTarget(withDatabase(target.url, name), cwd) : parseTarget(`pglite://${path.resolve(cwd, name)}`, cwd);
 }
+
+/** Which backend a target is, for what reports and JSON call it; code asks capabilities instead. */
+export type Backend = 'pg' | 'pglite';
+
+export function backendOf(target: Target): { id: Backend; label: string } {
+  return target.kind === 'pg' ? { id: 'pg', label: 'server' } : { id: 'pglite', label: 'embedded PGlite' };
+}
+
+/** The network host name the target is reached at (what productionHosts patterns match); undefined embedded. */
+export function networkHostOf(target: Target): string | undefined {
+  return target.kind === 'pg' ? target.host : undefined;
+}
+
+/**
+ * What names the one database a target is, apart from its host (compared separately, by address):
+ * the port and database on a server, the data directory embedded; undefined in memory, where each
+ * open is a database of its own.
+ */
+export function databaseKeyOf(target: Target): string | undefined {
+  if (target.kind === 'pg') return `pg\0${target.port}\0${target.database}`;
+  return target.dataDir === null ? undefined : `pglite\0${target.dataDir}`;
+}
+
+/** What a member of a fleet is called by default: the database on a server, the description embedded. */
+export function defaultNameOf(target: Target): string {
+  return target.kind === 'pg' ? target.database : describeTarget(target);
+}
+
+/**
+ * Where `restore --create NAME` puts a new database beside `configured`: another database on its
+ * server, or, embedded, the directory NAME beside the configured one (pglite://memory: beside the
+ * default's, in .dbctl/). An embedded NAME is a directory name, never a path.
+ */
+export function restoreTargetBeside(configured: Target, name: string, cwd: string, option = '--create'): Target {
+  if (configured.kind === 'pg') return siblingTarget(configured, name, cwd);
+  const root = path.dirname(configured.dataDir ?? path.resolve(cwd, DEFAULT_PGLITE_DIR));
+  // A name, not a path: `--create ../x` or `--create a/b` would put a database outside .dbctl/.
+  if (name === '.' || name === '..' || /[\\/]/.test(name)) {
+    throw new UsageError(`${option} ${name}: give a name, not a path (embedded databases are made beside the configured one, in ${path.relative(cwd, root) || '.'})`, {
+      hint: 'to restore into a directory of your choice, restore with --into pglite://PATH',
+    });
+  }
+  return parseTarget(`pglite://${path.join(root, name)}`, cwd);
+}

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { connectionErrorFor } from './connect-error.js';
-import { parseTarget, serverOf } from './url.js';
+import { parseTarget, serverOf } from '../target.js';
 
 /**
  * One raw `pg` session on a server URL, for the few callers that speak to several nodes or

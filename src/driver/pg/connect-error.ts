@@ -1,6 +1,7 @@
-import { ConnectionError } from '../errors.js';
-import { connectionLostError, isLostSession } from './connection-lost.js';
-import { describeTarget, redact, type Target } from './url.js';
+import { ConnectionError } from '../../errors.js';
+import { codeForSqlstate } from '../../sql/sqlstate.js';
+import { connectionLostError, isLostSession } from '../connection-lost.js';
+import { describeTarget, redact, type Target } from '../target.js';
 
 /** A server not reachable yet: nothing listens, the network or DNS is not there yet, or it is slow. */
 const UNREACHABLE = ['ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
@@ -30,14 +31,14 @@ export function connectionErrorFor(error: unknown, target: Extract<Target, { kin
   const where = describeTarget(target);
   const data = { host: target.host, port: target.port, database: target.database, user: target.user, sqlstate: e.code };
   const gaveUp = waitedMs > 0 ? ` (gave up after ${(waitedMs / 1000).toFixed(1)} s)` : '';
-  switch (e.code) {
-    case '28P01':
-    case '28000':
+  // What the server's SQLSTATE means is the table's (sql/sqlstate.ts); the words are the connect's own.
+  switch (codeForSqlstate(e.code) ?? e.code) {
+    case 'auth_failed':
       return new ConnectionError(`authentication failed for user "${target.user}" at ${where}`, {
         hint: 'check the user name and password in --url / DATABASE_URL',
         data,
       }, 'auth_failed');
-    case '3D000':
+    case 'database_missing':
       return new ConnectionError(`database "${target.database}" does not exist on ${target.host}:${target.port}`, {
         hint: 'create it with `dbctl db create`, or fix the database name in the URL',
         data,

@@ -1,4 +1,4 @@
-import { loadPg } from './pg-module.js';
+import { loadPg } from './module.js';
 
 let cached: Record<number, (value: string) => unknown> | undefined;
 

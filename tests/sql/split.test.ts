@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../src/migrate/split.js';
+import { splitStatements } from '../../src/sql/split.js';
 
 describe('splitStatements', () => {
   it('splits on semicolons outside quotes, dollar quotes and comments', () => {

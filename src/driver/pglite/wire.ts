@@ -1,5 +1,5 @@
-import type { Database } from './open.js';
-import { embeddedInstance } from './embedded-instance.js';
+import type { Database } from '../database.js';
+import { embeddedInstance } from './instance.js';
 
 /** An open embedded database served over the Postgres wire protocol. */
 export interface WireServer {

@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LockTimeoutError, RefusedError } from '../errors.js';
-import { pollUntil } from '../poll-until.js';
+import { LockTimeoutError, RefusedError } from '../../errors.js';
+import { pollUntil } from '../../poll-until.js';
 
 /**
  * PGlite happily opens a data directory that another process already has open, and two writers

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { inspectPgliteDir, markPgliteDir } from './pglite-dir.js';
-import { processExists } from '../process-alive.js';
+import { inspectPgliteDir, markPgliteDir } from './dir.js';
+import { processExists } from '../../process-alive.js';
 
 const require = createRequire(import.meta.url);
 
@@ -40,7 +40,7 @@ export async function pgliteBaseImage(options: { onBuild?: () => void } = {}): P
 }
 
 async function initialise(dir: string): Promise<string> {
-  const { PGlite } = await (await import('./pglite-module.js')).loadPglite();
+  const { PGlite } = await (await import('./module.js')).loadPglite();
   const db = await PGlite.create({ dataDir: dir });
   await db.close();
   return dir;

@@ -1,6 +1,6 @@
 import type { PGlite, Results } from '@electric-sql/pglite';
-import { BLOB_COPY, type BlobCopyRequest } from './copy-request.js';
-import { explainMissingExtension } from './pglite-extensions.js';
+import { BLOB_COPY, type BlobCopyRequest } from './copy.js';
+import { explainMissingExtension } from './extensions.js';
 
 /**
  * A node-postgres-shaped pool over one PGlite instance, so Kysely's own PostgresDialect drives both
@@ -67,8 +67,8 @@ export class PgliteClient {
    * an error are seen: its failure carries how many statements completed first (script-progress.ts).
    */
   async runScript(text: string): Promise<void> {
-    const { protocol } = await (await import('./pglite-module.js')).loadPglite();
-    const { completedBefore, setCompletedStatements } = await import('./script-progress.js');
+    const { protocol } = await (await import('./module.js')).loadPglite();
+    const { completedBefore, setCompletedStatements } = await import('../../sql/script-progress.js');
     // As PGlite's own exec does: one query at a time on its one session.
     const { messages } = await this.pglite._runExclusiveQuery(() => this.pglite.execProtocol(protocol.serialize.query(text), { throwOnError: false }));
     const error = messages.find((m) => m.name === 'error');

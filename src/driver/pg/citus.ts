@@ -1,32 +1,33 @@
 import type pg from 'pg';
-import { citusNodes, nodeUrl, workersOf, type CitusNode } from '../citus/cluster.js';
-import { connectServerClient } from '../driver/pg-client.js';
-import { quoteIdent } from '../driver/quote.js';
-import type { ServerTarget } from '../driver/url.js';
-import type { TestdbHost } from './host.js';
-import { pollUntil } from '../poll-until.js';
-import { withOpen } from '../with-open.js';
+import { quoteIdent, quoteLiteral } from '../../sql/quote.js';
+import type { Host } from '../host.js';
+import type { ServerTarget } from '../target.js';
+import { connectServerClient } from './client.js';
+import { citusNodes, nodeUrl, workersOf, type CitusNode } from './citus-nodes.js';
+import { pollUntil } from '../../poll-until.js';
+import { withOpen } from '../../with-open.js';
 
 /**
- * Test databases on a Citus cluster. `CREATE DATABASE … TEMPLATE` on the coordinator copies its
+ * A server's Host on a Citus cluster. `CREATE DATABASE … TEMPLATE` on the coordinator copies its
  * metadata but not the shards, which live in the same-named database on each worker. So every
- * database is made on every node: a template is created on the coordinator and each worker, gets
- * the extension everywhere and the workers registered, is migrated through the coordinator (the
- * shards land on the workers), then frozen on every node; a clone is `CREATE DATABASE … TEMPLATE`
- * on every node, so coordinator metadata and worker shards stay consistent, with the same node
- * addresses (workers are reached by host, port and the clone's own name).
+ * database is made on every node: an empty one gets the extension everywhere and the workers
+ * registered; a copy of a template is `CREATE DATABASE … TEMPLATE` on every node, so coordinator
+ * metadata and worker shards stay consistent, with the same node addresses (workers are reached by
+ * host, port and the database's own name); a template is frozen on every node, and a drop drops
+ * everywhere. What runs in a database (migrations, seeds) goes through the coordinator, whose URL
+ * `create` and `urlOf` give.
  *
- * The cluster (coordinator address and workers) is read from the configured database's
- * pg_dist_node: configure the test environment with a Citus database (e.g. one made by
- * `citus-cluster.sh createdb`, or any database with the extension and its workers added).
+ * The cluster (coordinator address and workers) is read from the database `target` names
+ * (pg_dist_node): undefined when it has no citus extension, no workers, or does not exist yet;
+ * then the plain server host serves. This is the one place a host's `distributed` is decided.
  */
-export async function citusHost(coordinator: TestdbHost, target: ServerTarget): Promise<TestdbHost | undefined> {
+export async function citusHost(coordinator: Host, target: ServerTarget): Promise<Host | undefined> {
   const cluster = await readCluster(target);
   if (!cluster) return undefined;
   const nodes = [cluster.coordinator, ...cluster.workers];
   const admins = await connectAdmins(target, nodes);
   const [coordAdmin, ...workerAdmins] = admins;
-  const label = `${nodes.length} Citus nodes`;
+  const across = `${nodes.length} Citus nodes`;
 
   const inDatabase = async (node: { host: string; port: number }, database: string, statements: string[]) => {
     await withOpen(connect(nodeUrl(target.url, node, database)), async (c) => {
@@ -43,52 +44,49 @@ export async function citusHost(coordinator: TestdbHost, target: ServerTarget): 
   const citusEnable = async (name: string) => {
     for (const n of nodes) await inDatabase(n, name, ['create extension if not exists citus']);
     await inDatabase(cluster.coordinator, name, [
-      `select citus_set_coordinator_host(${literal(cluster.coordinator.host)}, ${cluster.coordinator.port})`,
-      ...cluster.workers.map((w) => `select citus_add_node(${literal(w.host)}, ${w.port})`),
+      `select citus_set_coordinator_host(${quoteLiteral(cluster.coordinator.host)}, ${cluster.coordinator.port})`,
+      ...cluster.workers.map((w) => `select citus_add_node(${quoteLiteral(w.host)}, ${w.port})`),
     ]);
   };
 
   return {
-    host: coordinator.host,
-    withBuildLock: (name, fn) => coordinator.withBuildLock(name, fn),
-    async hasTemplate(name) {
-      if (!(await coordinator.hasTemplate(name))) return false;
+    capabilities: { ...coordinator.capabilities, distributed: 'citus' },
+    label: coordinator.label,
+    role: coordinator.role,
+    urlOf: (name) => coordinator.urlOf(name),
+    exists: (name) => coordinator.exists(name),
+    sessions: (name) => coordinator.sessions(name),
+    list: () => coordinator.list(),
+    withLock: (name, timeoutMs, fn) => coordinator.withLock(name, timeoutMs, fn),
+    async create(name, { template } = {}) {
+      if (!template && (await coordinator.exists(name))) return coordinator.create(name);
+      try {
+        for (const w of workerAdmins) await w.query(`create database ${quoteIdent(name)}${template ? ` template ${quoteIdent(template)}` : ''}`);
+        const made = await coordinator.create(name, { template });
+        if (!template) await citusEnable(name);
+        return { ...made, strategy: `${made.strategy} on ${across}` };
+      } catch (error) {
+        await coordinator.drop(name, { force: true }).catch(() => {});
+        await dropOnWorkers(name).catch(() => {});
+        throw error;
+      }
+    },
+    async drop(name, options) {
+      const dropped = await coordinator.drop(name, options);
+      await dropOnWorkers(name);
+      return dropped;
+    },
+    async isTemplate(name) {
+      if (!(await coordinator.isTemplate(name))) return false;
       for (const w of workerAdmins) if (!(await w.query('select 1 from pg_database where datname = $1 and datistemplate', [name])).rows.length) return false;
       return true;
     },
-    async buildTemplate(name, fill) {
-      await dropOnWorkers(name);
-      try {
-        await coordinator.buildTemplate(name, async (url) => {
-          for (const w of workerAdmins) await w.query(`create database ${quoteIdent(name)}`);
-          await citusEnable(name);
-          await fill(url);
-          // Frozen on the workers too; Citus's maintenance daemon keeps a session on each node's
-          // database, which would make every clone fail with "being accessed by other users".
-          for (const w of workerAdmins) await freeze(w, name);
-        });
-        await freeze(coordAdmin, name);
-      } catch (error) {
-        await dropOnWorkers(name).catch(() => {});
-        throw error;
-      }
-    },
-    async clone(name, template) {
-      try {
-        for (const w of workerAdmins) await w.query(`create database ${quoteIdent(name)}${template ? ` template ${quoteIdent(template)}` : ''}`);
-        const made = await coordinator.clone(name, template);
-        if (!template) await citusEnable(name);
-        return { url: made.url, strategy: `${made.strategy} on ${label}` };
-      } catch (error) {
-        await coordinator.drop(name).catch(() => {});
-        await dropOnWorkers(name).catch(() => {});
-        throw error;
-      }
-    },
-    list: () => coordinator.list(),
-    async drop(name) {
-      await coordinator.drop(name);
-      await dropOnWorkers(name);
+    async markTemplate(name) {
+      // Frozen on the workers too; Citus's maintenance daemon keeps a session on each node's
+      // database, which would make every clone fail with "being accessed by other users".
+      for (const w of workerAdmins) await freeze(w, name);
+      await coordinator.markTemplate(name);
+      await freeze(coordAdmin, name);
     },
     async close() {
       await Promise.all(admins.map((c) => c.end().catch(() => {})));
@@ -117,7 +115,7 @@ async function freeze(admin: pg.Client, name: string): Promise<void> {
   await pollUntil(async ({ attempt }) => (!(await admin.query('select 1 from pg_stat_activity where datname = $1', [name])).rows.length || attempt >= 50 ? true : undefined), { delayMs: 20, factor: 1 });
 }
 
-/** The cluster the configured database belongs to, or undefined when it has no Citus (or does not exist yet). */
+/** The cluster the database `target` names belongs to, or undefined when it has no Citus (or does not exist yet). */
 async function readCluster(target: ServerTarget): Promise<{ coordinator: CitusNode; workers: CitusNode[] } | undefined> {
   let client: pg.Client;
   try {
@@ -141,8 +139,3 @@ async function readCluster(target: ServerTarget): Promise<{ coordinator: CitusNo
 function connect(url: string): Promise<pg.Client> {
   return connectServerClient(url, 'dbctl testdb');
 }
-
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
-}
-

@@ -1,14 +1,15 @@
 import fs from 'node:fs';
 import type { Dialect, Kysely, LogEvent, PostgresPool } from 'kysely';
 import { ConfigError, ConnectionError } from '../errors.js';
-import { connectionErrorFor, isTransientConnectError } from './connect-error.js';
-import { waitForDataDirLock, type DirLockHolder } from './dir-lock.js';
-import { nodePostgresParsers } from './pg-parsers.js';
-import { pgliteOpenRefusal } from './pglite-dir.js';
-import { countStatements } from './script-progress.js';
-import { PglitePool } from './pglite-pool.js';
-import { parseTarget, type Target } from './url.js';
-import { registerEmbedded } from './embedded-instance.js';
+import { connectionErrorFor, isTransientConnectError } from './pg/connect-error.js';
+import { waitForDataDirLock, type DirLockHolder } from './pglite/dir-lock.js';
+import { nodePostgresParsers } from './pg/parsers.js';
+import { pgliteOpenRefusal } from './pglite/dir.js';
+import { countStatements } from '../sql/script-progress.js';
+import { PglitePool } from './pglite/pool.js';
+import { capabilitiesOf, type Capabilities } from './host.js';
+import { parseTarget, type Target } from './target.js';
+import { registerEmbedded } from './pglite/instance.js';
 import type { PGlite } from '@electric-sql/pglite';
 import { pollUntil } from '../poll-until.js';
 
@@ -75,30 +76,8 @@ export interface TransactionScripts {
   reset?: boolean;
 }
 
-/** What differs between the two backends, as flags the rest of dbctl reads instead of `if (pglite)`. */
-export interface Capabilities {
-  /** Several sessions at once (a real server). PGlite is one session, so run locks are moot there. */
-  concurrentSessions: boolean;
-  /**
-   * Set when the database is distributed: `'citus'` when the citus extension is installed in it
-   * (read at open). Seeds then count rows through the coordinator, doctor reports the cluster, backup
-   * says what a coordinator dump holds, testdb clones on every node.
-   */
-  distributed?: 'citus';
-  /** How a database is copied from a template: CREATE DATABASE … TEMPLATE, or copying its directory. */
-  templates: 'create-database' | 'directory-copy';
-  /**
-   * How a dump is taken and restored: the libpq client tools (pg_dump, pg_restore, psql) against
-   * the server, or PGlite's own pg_dump (plain SQL, dumpEmbedded) and dbctl's SQL loader.
-   */
-  dump: 'pg_dump' | 'pglite-tools';
-  /**
-   * Set on the embedded engine: it stands in for a production server, which may be an older
-   * Postgres (`postgres.version`), so migrations are also checked against that major. A real
-   * server is its own judge.
-   */
-  standIn?: boolean;
-}
+/** What differs between the two backends, as flags the rest of dbctl reads instead of `if (pglite)` (one type: host.ts). */
+export type { Capabilities } from './host.js';
 
 export interface Database {
   readonly target: Target;
@@ -137,7 +116,7 @@ export async function openDatabase(options: OpenOptions = {}): Promise<Database>
 }
 
 async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOptions): Promise<Database> {
-  const { loadPg } = await import('./pg-module.js');
+  const { loadPg } = await import('./pg/module.js');
   const pg = loadPg();
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const pool = new pg.Pool({
@@ -187,14 +166,14 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
   return databaseOnPool(options, pool, {
     target,
     setup,
-    capabilities: { concurrentSessions: true, templates: 'create-database', dump: 'pg_dump', ...(distributed ? { distributed } : {}) },
+    capabilities: { ...capabilitiesOf(target), ...(distributed ? { distributed } : {}) },
   });
 }
 
 async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: OpenOptions): Promise<Database> {
   const [{ PGlite }, { provideExtensionsLazily }] = await Promise.all([
-    import('./pglite-module.js').then((m) => m.loadPglite()),
-    import('./pglite-extensions.js'),
+    import('./pglite/module.js').then((m) => m.loadPglite()),
+    import('./pglite/extensions.js'),
   ]);
   // Before the lock file or a mkdir: a path that cannot be a database touches nothing.
   const refusal = target.dataDir ? pgliteOpenRefusal(target.dataDir) : null;
@@ -211,7 +190,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
       // A new directory starts as a copy of the machine's initialised base image (tens of ms)
       // instead of PGlite's initdb (1–5 s): a deleted .dbctl/pglite comes back at once.
       if (!fs.readdirSync(target.dataDir).length) {
-        const { copyPgliteBase } = await import('./pglite-image.js');
+        const { copyPgliteBase } = await import('./pglite/image.js');
         await copyPgliteBase(target.dataDir, { onBuild: options.onFirstRun });
       }
     }
@@ -236,7 +215,7 @@ async function openPglite(target: Extract<Target, { kind: 'pglite' }>, options: 
     target,
     setup,
     pglite,
-    capabilities: { concurrentSessions: false, templates: 'directory-copy', dump: 'pglite-tools', standIn: true },
+    capabilities: capabilitiesOf(target),
     close: async () => {
       try {
         await pglite.close();

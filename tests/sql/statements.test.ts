@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mayHoldViolation, transactionalViolation } from '../../src/migrate/sql-checks.js';
-import { parseStatements, SqlParseError } from '../../src/migrate/statements.js';
+import { parseStatements, SqlParseError } from '../../src/sql/statements.js';
 
 const texts = async (script: string) => (await parseStatements(script)).map((s) => s.sql);
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { processExists } from '../process-alive.js';
+import { processExists } from '../../process-alive.js';
 
 /**
  * Written into every directory dbctl makes a PGlite database in (copyPgliteBase is the one code

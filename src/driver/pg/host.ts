@@ -1,14 +1,14 @@
-import { ConfigError, LockTimeoutError, RefusedError, type ConnectionError } from '../errors.js';
-import type { Host, HostOptions, Session } from './host.js';
-import { openDatabase, type Database } from './open.js';
-import { quoteIdent } from './quote.js';
-import { withDatabase as withDatabaseName, type Target } from './url.js';
-import { pollUntil } from '../poll-until.js';
+import { ConfigError, LockTimeoutError, RefusedError, type ConnectionError } from '../../errors.js';
+import { capabilitiesOf, MAINTENANCE_DATABASE, type Host, type HostOptions, type Session } from '../host.js';
+import { openDatabase, type Database } from '../database.js';
+import { quoteIdent } from '../../sql/quote.js';
+import { hasSqlstate } from '../../sql/sqlstate.js';
+import { siblingTarget, type Target } from '../target.js';
+import { pollUntil } from '../../poll-until.js';
 
 type ServerTarget = Extract<Target, { kind: 'pg' }>;
 
-/** The database every server has, through which others are created and dropped. */
-export const MAINTENANCE_DATABASE = 'postgres';
+export { MAINTENANCE_DATABASE } from '../host.js';
 
 /**
  * How clones are copied on Postgres 15+. Measured on this project's Postgres 15 with a small
@@ -27,11 +27,27 @@ export function cloneStrategy(serverVersionNum: number, environ = process.env): 
 }
 
 /**
- * A server's databases, managed through its maintenance database (`postgres`, or the URL's own
- * database on a server that has none). Two pooled sessions: a held lock keeps one while the work
- * goes on the other. No Kysely: a clone from a warm template needs `pg` alone.
+ * A server's databases; with `options.distributed`, on every node of the Citus cluster the
+ * database `target` names belongs to, when it does (citus.ts). Managed through its maintenance
+ * database (`postgres`, or the URL's own database on a server that has none). Two pooled
+ * sessions: a held lock keeps one while the work goes on the other. No Kysely: a clone from a warm
+ * template needs `pg` alone.
  */
 export async function serverHost(target: ServerTarget, options: HostOptions = {}): Promise<Host> {
+  const host = await plainServerHost(target, options);
+  // Only a server that preloads Citus can hold a Citus database: others are not asked (no connection).
+  if (!options.distributed || !PRELOADS_CITUS.test(host.preload)) return host;
+  const { citusHost } = await import('./citus.js');
+  const cluster = await citusHost(host, target).catch(async (error) => {
+    await host.close();
+    throw error;
+  });
+  return cluster ?? host;
+}
+
+const PRELOADS_CITUS = /(^|[\s,])citus([\s,]|$)/;
+
+async function plainServerHost(target: ServerTarget, options: HostOptions): Promise<Host & { preload: string }> {
   const admin = await openMaintenance(target, options);
   const q = <R = any>(text: string, values?: unknown[]) => admin.query<R>(text, values);
   const settings = await serverSettings(admin);
@@ -44,30 +60,26 @@ export async function serverHost(target: ServerTarget, options: HostOptions = {}
       from pg_catalog.pg_stat_activity
       where datname = $1 and pid <> pg_backend_pid()
       order by backend_start`, [name])).rows;
-  const urlOf = (name: string) => withDatabaseName(target.url, name);
+  const urlOf = (name: string) => siblingTarget(target, name, options.cwd ?? process.cwd());
 
   return {
-    capabilities: {
-      concurrentSessions: true,
-      templates: 'create-database',
-      dump: 'pg_dump',
-      ...(/(^|[\s,])citus([\s,]|$)/.test(settings.preload) ? { distributed: 'citus' as const } : {}),
-    },
+    capabilities: capabilitiesOf(target),
     label: `${target.host}:${target.port}`,
+    preload: settings.preload,
     role: target.user,
     urlOf,
     exists,
     sessions,
     async create(name, { template } = {}) {
-      if (!template && (await exists(name))) return { url: urlOf(name), created: false, strategy: 'existing' };
+      if (!template && (await exists(name))) return { target: urlOf(name), created: false, strategy: 'existing' };
       try {
         await q(`create database ${quoteIdent(name)}${template ? ` template ${quoteIdent(template)}` : ''}${template && strategy ? ` strategy ${strategy}` : ''}`);
       } catch (error) {
         // A concurrent create of the same name counts as existing.
-        if ((error as { code?: string }).code === '42P04' && !template) return { url: urlOf(name), created: false, strategy: 'existing' };
+        if (hasSqlstate(error, 'duplicate_database') && !template) return { target: urlOf(name), created: false, strategy: 'existing' };
         throw error;
       }
-      return { url: urlOf(name), created: true, strategy: template ? (strategy ?? 'default') : 'empty' };
+      return { target: urlOf(name), created: true, strategy: template ? (strategy ?? 'default') : 'empty' };
     },
     /**
      * Open sessions refuse the drop (exit 5) with who they are, unless `force`: then `WITH (FORCE)`
@@ -86,7 +98,7 @@ export async function serverHost(target: ServerTarget, options: HostOptions = {}
         await q(`drop database if exists ${quoteIdent(name)}${forceClause ? ' with (force)' : ''}`);
       } catch (error) {
         // Someone connected between the check and the drop.
-        if ((error as { code?: string }).code === '55006') throw inUse(name, await sessions(name));
+        if (hasSqlstate(error, 'object_in_use')) throw inUse(name, await sessions(name));
         throw error;
       }
       return { dropped: true, disconnected: force ? open.length : 0 };
@@ -128,7 +140,7 @@ async function withAdvisoryLock<T>(admin: Database, name: string, timeoutMs: num
     try {
       await client.query('select pg_advisory_lock(hashtext($1), hashtext($2))', [LOCK_NAMESPACE, name]);
     } catch (error) {
-      if ((error as { code?: string }).code !== '55P03') throw error;
+      if (!hasSqlstate(error, 'lock_not_available')) throw error;
       throw new LockTimeoutError(`timed out after ${(timeoutMs / 1000).toFixed(1)} s waiting for another process holding the lock on ${name}`, { data: { lock: name } });
     } finally {
       await client.query('reset lock_timeout');
@@ -145,7 +157,7 @@ async function withAdvisoryLock<T>(admin: Database, name: string, timeoutMs: num
 async function openMaintenance(target: ServerTarget, options: HostOptions): Promise<Database> {
   const open = (database: string) =>
     openDatabase({
-      url: withDatabaseName(target.url, database),
+      target: siblingTarget(target, database, options.cwd ?? process.cwd()),
       cwd: options.cwd,
       connectTimeoutMs: options.connectTimeoutMs,
       poolSize: 2,

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createDatabaseError } from '../../src/testdb/server-errors.js';
+import { createDatabaseError } from '../../src/sql/create-database-error.js';
 import { backends } from '../helpers/backends.js';
-import { testdbProject } from './helpers.js';
+import { testdbProject } from '../testdb/helpers.js';
 
 describe('CREATE DATABASE failures become one clear line', () => {
   it('maps template in use (55006) and disk full (53100), and leaves others alone', () => {

@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import type { Database } from './open.js';
+import type { Database } from '../database.js';
 
 /**
  * The PGlite instance behind each open embedded Database, known only inside the driver: the rest

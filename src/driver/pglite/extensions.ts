@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { hasSqlstate } from '../../sql/sqlstate.js';
 import type { PGlite } from '@electric-sql/pglite';
 
 /**
@@ -186,7 +187,7 @@ export function untar(buf: Buffer): TarEntry[] {
  */
 export function explainMissingExtension(error: unknown): unknown {
   const e = error as { code?: string; message?: string; hint?: string; detail?: string };
-  const name = e?.code === '0A000' ? /^extension "(.+)" is not available$/.exec(e.message ?? '')?.[1] : undefined;
+  const name = hasSqlstate(e, 'feature_not_supported') ? /^extension "(.+)" is not available$/.exec(e.message ?? '')?.[1] : undefined;
   if (name === undefined || byExtension.has(name)) return error;
   e.message =
     `extension "${name}" is not available in the embedded database (PGlite ships only its contrib extensions and vector): ` +
