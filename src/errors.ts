@@ -100,6 +100,8 @@ export const ERROR_CODES = {
   doctor_attention: 'check',
   fleet_check_failed: 'check',
   fleet_status_check: 'check',
+  squash_unverified: 'check',
+  migrations_conflict: 'check',
   // exit 5: refused by a safety rule, or by the server (a privilege the role lacks, a database in use)
   refused: 'refused',
   drift: 'refused',
@@ -118,6 +120,7 @@ export const ERROR_CODES = {
   permission_denied: 'refused',
   no_createdb: 'refused',
   unsafe_backup: 'refused',
+  squash_partial: 'refused',
   // exit 6
   lock_timeout: 'lock',
   // exit 1: the operation itself failed

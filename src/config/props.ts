@@ -25,6 +25,7 @@ export function migratorConfig(config: ResolvedConfig) {
     allowUnordered: config.migrations.allowUnordered,
     cwd: config.cwd,
     postgresVersion: config.postgres?.version,
+    placeholders: config.placeholders,
   };
 }
 

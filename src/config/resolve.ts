@@ -79,6 +79,8 @@ export interface ResolvedConfig {
   lint: { rules: NonNullable<LintConfig['rules']>; largeTableRows?: number };
   /** The fleets the config names, as written (`dbctl fleet --fleet NAME`). */
   fleets: Record<string, FleetConfig>;
+  /** What placeholders in SQL migrations read: the environment (process, then .env files) and the config's values. */
+  placeholders: { env: Record<string, string | undefined>; config: Record<string, unknown> };
 }
 
 /**
@@ -137,7 +139,7 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     protected: isProtected,
     productionHosts: config.productionHosts ?? [],
     ...timeoutsOf({ overrides, envConfig, env, read, config, shown }),
-    ...sectionsOf({ overrides, envConfig, read, config, cwd }),
+    ...sectionsOf({ overrides, envConfig, read, config, cwd, environ }),
   };
   return withTarget(resolved);
 }
@@ -186,7 +188,7 @@ function timeoutsOf(i: { overrides: ConfigOverrides; envConfig: EnvironmentConfi
 type Sections = Omit<ResolvedConfig, 'target' | 'cwd' | 'configFile' | 'env' | 'envSource' | 'url' | 'urlSource' | 'urlOrigin' | 'protected' | 'productionHosts' | 'connectTimeoutMs' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'ddlLockTimeoutMs'>;
 
 /** Every capability's section with its defaults, paths made absolute against the project folder. */
-function sectionsOf(i: { overrides: ConfigOverrides; envConfig: EnvironmentConfig; read: (key: string) => string | undefined; config: DbctlConfig; cwd: string }): Sections {
+function sectionsOf(i: { overrides: ConfigOverrides; envConfig: EnvironmentConfig; read: (key: string) => string | undefined; config: DbctlConfig; cwd: string; environ: Record<string, string | undefined> }): Sections {
   const { overrides, envConfig, read, config } = i;
   const m = config.migrations ?? {};
   const abs = (p: string) => path.resolve(i.cwd, p);
@@ -217,7 +219,18 @@ function sectionsOf(i: { overrides: ConfigOverrides; envConfig: EnvironmentConfi
     schema: { out: abs(config.schema?.out ?? 'schema.sql') },
     lint: { rules: config.lint?.rules ?? {}, largeTableRows: config.lint?.largeTableRows },
     fleets: config.fleets ?? {},
+    placeholders: { env: i.environ, config: mergeValues(config.placeholders ?? {}, envConfig.placeholders ?? {}) },
   };
+}
+
+/** `over` merged into `base`, objects key by key. */
+function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const was = out[key];
+    out[key] = value && typeof value === 'object' && was && typeof was === 'object' ? mergeValues(was as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
 }
 
 /** The same config pointed at another database (a fleet member, a template being built): `target` parsed again. */
@@ -325,7 +338,8 @@ function refuseBlankOverrides(overrides: ConfigOverrides): void {
 /** The resolved configuration as shown by `dbctl config`: passwords redacted. */
 export function publicConfig(config: ResolvedConfig): Record<string, unknown> {
   const rest = withoutKeys(config, ['raw', 'target']);
-  return { ...rest, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redactUrl(config.url) };
+  // The environment placeholders read is the process's own: not configuration to print.
+  return { ...rest, placeholders: { config: config.placeholders.config }, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redactUrl(config.url) };
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {

@@ -6,6 +6,8 @@ import type { Prepared } from './runner.js';
 export interface DryRunStep {
   /** The SQL it would run: a SQL section's text, or what a TS/JS migration sent (none when not run). */
   statements: string[];
+  /** The parameters of each captured statement (none for a SQL section's text). */
+  parameters: Array<readonly unknown[]>;
   /** It ran (and was rolled back); a migration that must run outside a transaction cannot be. */
   executed: boolean;
 }
@@ -17,10 +19,12 @@ class Rollback extends Error {}
  * The SQL Kysely sends on `database` while `fn` runs, as `database.onQuery` sees it; Kysely's own
  * begin/commit/rollback are dbctl's, not the migration's, and are left out.
  */
-export async function capturing(database: Database, fn: () => Promise<void>): Promise<string[]> {
+export async function capturing(database: Database, fn: () => Promise<void>, parameters: Array<readonly unknown[]> = []): Promise<string[]> {
   const sink: string[] = [];
   const stop = database.onQuery((event) => {
-    if (!/^\s*(begin|commit|rollback)\s*$/i.test(event.query.sql)) sink.push(event.query.sql);
+    if (/^\s*(begin|commit|rollback)\s*$/i.test(event.query.sql)) return;
+    sink.push(event.query.sql);
+    parameters.push(event.query.parameters);
   });
   try {
     await fn();
@@ -53,8 +57,10 @@ export async function dryRunPrepared(database: Database, prepared: Prepared[], o
     for (let k = 0; k < prepared.length; k++) {
       const p = prepared[k];
       const executed = p.transaction;
-      const sent = executed ? await capturing(database, () => p.run(trx)) : [];
-      onStep(k, { statements: p.file.kind === 'sql' ? [p.sqlText ?? ''] : sent, executed });
+      const parameters: Array<readonly unknown[]> = [];
+      const sent = executed ? await capturing(database, () => p.run(trx), parameters) : [];
+      const sql = p.file.kind === 'sql';
+      onStep(k, { statements: sql ? [p.sqlText ?? ''] : sent, parameters: sql ? [] : parameters, executed });
     }
   });
 }

@@ -9,6 +9,9 @@ import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } 
 import { formatFailure } from './report.js';
 import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
 import type { PeerAdoption } from './adopt-peers.js';
+import type { PlaceholderSource } from './placeholders.js';
+import { dryRunFacts } from './artifacts-facts.js';
+import { recogniseSquashes } from './squash-baseline.js';
 import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, type AppliedMigration, type StoreNames } from './store.js';
 
 /** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
@@ -34,6 +37,12 @@ export interface MigrationResult {
   statements?: string[];
   /** Its section (SQL) holds no statements: nothing ran, only the bookkeeping changed. */
   empty?: boolean;
+  /** Dry run: what review artifacts need (artifacts.ts). */
+  transaction?: boolean;
+  /** Dry run of a TS/JS migration: each captured statement's parameters, when any has some. */
+  parameters?: Array<readonly unknown[]>;
+  /** Dry run of a SQL migration with placeholders: its text for psql, env placeholders as psql variables. */
+  psql?: { sql: string; variables: string[] };
 }
 
 export interface RunReport {
@@ -93,6 +102,8 @@ export interface MigratorProps {
   cwd?: string;
   /** The production server's Postgres major: on the embedded database, SQL it would refuse is refused. */
   postgresVersion?: number;
+  /** What `${env:…}` / `${config:…}` in SQL migrations read (placeholders.ts). Default: process.env, no config values. */
+  placeholders?: PlaceholderSource;
   onEvent?: (event: MigrateEvent) => void;
 }
 
@@ -194,7 +205,7 @@ export class Migrator {
   async status(): Promise<StatusReport> {
     const files = await this.#files();
     const { applied, adoptions } = await this.#withPeers(files, await this.#store.applied(this.#database));
-    const migrations = planStatus(files, applied);
+    const migrations = planStatus(files, recogniseSquashes(files, applied, false).applied);
     return { migrations, summary: summarize(migrations), ...(adoptions.length ? { adoptions } : {}) };
   }
 
@@ -360,14 +371,25 @@ export class Migrator {
       for (const adoption of adoptions) this.#emit({ type: 'adopted-peer', adoption });
       for (const m of applied) m.checksum ??= checksumOfMigration(this.#listed.get(m.name)!);
     }
-    const entries = planStatus(files, applied);
-    const adopt = entries.filter((e) => e.state === 'applied' && e.file && !applied.find((a) => a.name === e.name)?.checksum);
+    const recorded = await this.#squashes(files, applied, readOnly);
+    const entries = planStatus(files, recorded);
+    const adopt = entries.filter((e) => e.state === 'applied' && e.file && !recorded.find((a) => a.name === e.name)?.checksum);
     if (adopt.length && !readOnly) {
       await this.#database.query(adopt.map((e) => this.#store.adoptScript({ name: e.name, checksum: e.checksum! })).join(';\n'));
       this.#adopted.push(...adopt.map((e) => e.name));
       this.#emit({ type: 'adopted', names: adopt.map((e) => e.name) });
     }
     return entries;
+  }
+
+  /** Squash baselines standing for applied migrations, recorded as applied (nothing runs); a partial history is refused. */
+  async #squashes(files: MigrationFile[], applied: AppliedMigration[], readOnly: boolean): Promise<AppliedMigration[]> {
+    const { applied: now, recognised } = recogniseSquashes(files, applied, !readOnly);
+    if (!readOnly && recognised.length) {
+      await this.#database.query(recognised.map((r) => this.#store.squashScript({ name: r.baseline, checksum: r.checksum, stands: r.stands })).join(';\n'));
+      for (const r of recognised) this.#emit({ type: 'note', message: `${r.baseline} stands for ${r.stands.length} applied migration(s): recorded as applied, nothing run` });
+    }
+    return now;
   }
 
   /** A database dbctl has not migrated yet may hold another tool's bookkeeping (adopt-peers.ts). */
@@ -435,7 +457,7 @@ export class Migrator {
   async #prepare(direction: Direction, files: MigrationFile[], singleTransaction: boolean): Promise<Prepared[]> {
     const { prepareCached: prepare } = await import('./prepared-cache.js');
     const prepared: Prepared[] = [];
-    for (const file of files) prepared.push(await prepare(file, direction));
+    for (const file of files) prepared.push(await prepare(file, direction, this.#props.placeholders));
     const { postgresVersion, database: target } = this.#props;
     if (postgresVersion && target.capabilities.standIn) await (await import('./server-version.js')).refuseForServer(target, files, direction, postgresVersion);
     const noDown = direction === 'down' ? prepared.filter((p) => !p.hasBody) : [];
@@ -617,9 +639,9 @@ export class Migrator {
   async #dryRun(prepared: Prepared[], report: RunReport): Promise<RunReport> {
     const [{ MigrationBodyError }, { dryRunPrepared }] = await Promise.all([import('./runner.js'), import('./dry-run.js')]);
     try {
-      await dryRunPrepared(this.#database, prepared, (k, { statements, executed }) => {
+      await dryRunPrepared(this.#database, prepared, (k, { statements, parameters, executed }) => {
         const p = prepared[k];
-        report.results[k] = { name: p.file.name, direction: p.direction, status: 'dry-run', statements };
+        report.results[k] = { name: p.file.name, direction: p.direction, status: 'dry-run', statements, ...dryRunFacts(p, parameters) };
         this.#emit({ type: 'dry-run', name: p.file.name, direction: p.direction, statements, executed });
       });
     } catch (error) {
