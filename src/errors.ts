@@ -167,6 +167,11 @@ export interface ErrorDetails {
   hint?: string;
   /** Structured facts for --json output (never secrets). */
   data?: Record<string, unknown>;
+  /**
+   * A multi-line account printed above the one-line message (a code frame with a caret, SQLSTATE,
+   * detail): the CLI prints it as it is, and --json carries it as `report`.
+   */
+  failureReport?: string;
   cause?: unknown;
 }
 
@@ -181,6 +186,8 @@ export class DbctlError extends Error {
   readonly exitCode: ExitCodeValue;
   readonly hint?: string;
   readonly data?: Record<string, unknown>;
+  /** The multi-line account above the message, when there is one (see ErrorDetails.failureReport). */
+  readonly failureReport?: string;
 
   constructor(code: DbctlErrorCode, message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -189,10 +196,11 @@ export class DbctlError extends Error {
     this.exitCode = exitCodeOf(code);
     this.hint = details.hint;
     this.data = details.data;
+    this.failureReport = details.failureReport;
   }
 
   toJSON(): Record<string, unknown> {
-    return { code: this.code, message: this.message, hint: this.hint, ...this.data };
+    return { code: this.code, message: this.message, hint: this.hint, ...this.data, ...(this.failureReport === undefined ? {} : { report: this.failureReport }) };
   }
 }
 

@@ -89,7 +89,7 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const { copyTemplateTarget } = await import('../testdb/index.js');
   const template = options.testdb === undefined ? undefined : copyTemplateTarget(config, options.testdb);
   const into = template?.target ?? options.into ?? config.target;
-  const copy = options.copy ?? config.raw.copy ?? {};
+  const copy = options.copy ?? config.copy;
   if (options.guard) await options.guard();
   else {
     const { assertDestructiveAllowed } = await import('../guard/index.js');

@@ -6,6 +6,7 @@ import { RefusedError, UsageError } from '../errors.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';
 import { cloneName, COPY_TEMPLATE_NAME, copyTemplateName, parseTestdbName, templateName, type TestdbKind } from '../database/names.js';
+import { withOpen } from '../with-open.js';
 
 /** Where embedded test databases live, beside the default embedded database. */
 export const EMBEDDED_TESTDB_DIR = '.dbctl/testdb';
@@ -65,12 +66,7 @@ export async function openHost(config: ResolvedConfig): Promise<TestdbHost> {
 }
 
 async function withHost<T>(config: ResolvedConfig, fn: (host: TestdbHost) => Promise<T>): Promise<T> {
-  const host = await openHost(config);
-  try {
-    return await fn(host);
-  } finally {
-    await host.close();
-  }
+  return withOpen(openHost(config), fn);
 }
 
 /**
@@ -114,19 +110,16 @@ async function ensureTemplate(host: TestdbHost, template: string, options: Creat
 async function fillTemplate(target: Target, options: CreateTestdbOptions): Promise<void> {
   const config = withParsedTarget(options.config, target);
   // Loaded only when a template is built: a clone from a warm template needs pg alone, not Kysely.
-  const { openDatabaseFor } = await import('../driver/open-for.js');
-  const database = await openDatabaseFor(config, 'testdb');
-  try {
+  const { withDatabaseFor } = await import('../driver/open-for.js');
+  await withDatabaseFor(config, 'testdb', async (database) => {
     const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
     await new Migrator({ database, ...migratorConfig(config) }).up();
     if (options.seed) {
       // The seed capability loads only when a seeded template is built.
-      const { runSeeds } = await import('../seed/index.js');
-      await runSeeds({ database, config, env: config.env });
+      const { runSeeds, seedConfig } = await import('../seed/index.js');
+      await runSeeds({ database, ...seedConfig(config) });
     }
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 /**

@@ -40,7 +40,7 @@ export function registerDbCopy(db: Command): void {
       from: from.config.target,
       fromProtected: from.protected,
       subset: opts.all ? null : opts.subset ? parseSubset(opts.subset) : undefined,
-      copy: ctx.config.raw.copy,
+      copy: ctx.config.copy,
       testdb: opts.testdb,
       keep: opts.keep,
       jobs: opts.jobs,
