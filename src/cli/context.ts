@@ -5,6 +5,7 @@ import type { Observer } from '../driver/observe.js';
 import type { Target } from '../driver/target.js';
 import { Output } from './output.js';
 import { stdoutToStderr } from './stdout-to-stderr.js';
+import { withOpen } from '../with-open.js';
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {

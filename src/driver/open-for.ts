@@ -1,6 +1,7 @@
 import { openDatabase, type Database, type OpenOptions } from './database.js';
 import type { Observer } from './observe.js';
 import { parseTarget, type Target } from './target.js';
+import { withOpen } from '../with-open.js';
 
 /** What opening a database reads from a resolved config (ResolvedConfig has all of it). */
 export interface DatabaseSettings {
@@ -68,10 +69,5 @@ export async function openDatabaseFor(settings: DatabaseSettings, purpose: OpenP
 
 /** Opens with openDatabaseFor, runs `fn`, and always closes the database. */
 export async function withDatabaseFor<T>(settings: DatabaseSettings, purpose: OpenPurpose, fn: (database: Database) => Promise<T>, options: OpenForOptions = {}): Promise<T> {
-  const database = await openDatabaseFor(settings, purpose, options);
-  try {
-    return await fn(database);
-  } finally {
-    await database.close();
-  }
+  return withOpen(openDatabaseFor(settings, purpose, options), fn);
 }

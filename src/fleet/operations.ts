@@ -1,6 +1,7 @@
 import type { DownOptions, RunReport, StatusReport, UpOptions } from '../migrate/migrator.js';
 import { alreadyAllowed } from '../guard/index.js';
 import type { MemberContext, FleetOperation, FleetVersion, MemberWork } from './run.js';
+import { seedConfig } from '../config/props.js';
 
 /** Marks an operation destructive: runFleet guards the fleet before it runs. */
 function destructive(operation: (context: MemberContext) => Promise<MemberWork>): FleetOperation {
@@ -84,7 +85,8 @@ export interface FleetSeedOptions {
 
 export const fleetSeed = (options: FleetSeedOptions = {}): FleetOperation => destructive(async (context) => {
   const { runSeeds } = await import('../seed/index.js');
-  const report = await runSeeds({ database: context.database, config: context.config, ...options, ...alreadyAllowed(context.database.target) });
+  const props = seedConfig(context.config);
+  const report = await runSeeds({ ...props, database: context.database, only: options.only, scale: options.scale ?? props.scale, seed: options.seed ?? props.seed, ...alreadyAllowed(context.database.target) });
   const rows = Object.values(report.totals).reduce((n, t) => n + t.inserted + t.updated + t.deleted, 0);
   return { detail: { seeds: report.seeds.length, rows, totals: report.totals } };
 });

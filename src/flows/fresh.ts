@@ -5,6 +5,7 @@ import { withDatabaseFor } from '../driver/open-for.js';
 import { alreadyAllowed, assertDestructiveAllowed, type GuardOptions } from '../guard/index.js';
 import type { RunReport } from '../migrate/migrator.js';
 import type { SeedRunReport } from '../seed/seeder.js';
+import { seedConfig } from '../config/props.js';
 import { createDatabase, dropDatabase, type CreateReport, type DropReport } from '../database/lifecycle.js';
 
 export type FreshEvent =
@@ -56,7 +57,7 @@ export async function recreateDatabase(options: FreshOptions): Promise<FreshRepo
     options.onEvent?.({ type: 'migrated', report: migrated });
     if (!seed) return { dropped, created, migrated };
     const { runSeeds } = await import('../seed/index.js');
-    const seeded = await runSeeds({ database, config, ...allowed });
+    const seeded = await runSeeds({ database, ...seedConfig(config), ...allowed });
     options.onEvent?.({ type: 'seeded', report: seeded });
     return { dropped, created, migrated, seeded };
   };

@@ -1,11 +1,11 @@
 import { assertSeedsFolder } from '../config/folders.js';
 import { alreadyAllowed } from '../guard/index.js';
-import type { SeedRunReport } from '../seed/index.js';
+import type { SeedRunOptions, SeedRunReport } from '../seed/index.js';
 import { resetDatabase, type ResetOptions, type ResetReport } from '../reset/index.js';
 
 export interface ResetAndSeedOptions extends ResetOptions {
-  /** Run the environment's seeds once the tables are empty (`dbctl reset --seed`). */
-  seed?: boolean;
+  /** Run the environment's seeds once the tables are empty (`dbctl reset --seed`): `seedConfig(config)`. */
+  seed?: Omit<SeedRunOptions, 'database'>;
   /** Called with the reset's report before the seeds run (the CLI prints it first). */
   onReset?: (report: ResetReport) => void;
 }
@@ -20,12 +20,12 @@ export interface ResetAndSeedReport extends ResetReport {
  * environment's seeds. A missing seeds folder is refused before anything is emptied.
  */
 export async function resetAndSeed(options: ResetAndSeedOptions): Promise<ResetAndSeedReport> {
-  if (options.seed) assertSeedsFolder(options.config.seeds.dir);
+  if (options.seed) assertSeedsFolder(options.seed.dir);
   const seed = options.seed && !options.dryRun;
   const report = await resetDatabase(options);
   options.onReset?.(report);
   if (!seed) return report;
   const { runSeeds } = await import('../seed/index.js');
   // The reset was allowed: the seeds do not ask again.
-  return { ...report, seeded: await runSeeds({ database: options.database, config: options.config, ...alreadyAllowed(options.database.target) }) };
+  return { ...report, seeded: await runSeeds({ ...options.seed!, database: options.database, ...alreadyAllowed(options.database.target) }) };
 }

@@ -1,23 +1,34 @@
-import { bookkeepingTables } from '../catalog/bookkeeping.js';
-import type { ResolvedConfig } from '../config/resolve.js';
+import { bookkeepingTables, DEFAULT_BOOKKEEPING, type BookkeepingNames } from '../catalog/bookkeeping.js';
 import type { Database } from '../driver/database.js';
 import { quoteIdent } from '../sql/quote.js';
-import { assertDestructiveAllowed, type GuardOptions } from '../guard/index.js';
+import { assertDestructiveAllowed, type GuardOptions, type Protection } from '../guard/index.js';
 import { listForeignKeys, listInheritance, listSequenceUses, listTables, type SequenceRef, type TableRef } from './catalog.js';
 import { planReset, type ResetPlan } from './plan.js';
 
 export type { SequenceRef, TableRef } from './catalog.js';
 export { planReset, type ResetPlan } from './plan.js';
 
-/** In a protected environment a reset (not a dry run) needs `force` and the name confirmed (src/guard). */
+/**
+ * What a reset needs, and nothing more; `resetConfig(config)` gives them as the resolved config has
+ * them: `resetDatabase({ database, ...resetConfig(config) })`.
+ */
 export interface ResetOptions extends GuardOptions {
+  /** The environment (resetConfig gives it): a reset asks src/guard first. None: nothing is protected. */
+  protection?: Protection;
   database: Database;
-  config: ResolvedConfig;
-  /** Tables to leave as they are (`table` or `schema.table`), besides `reset.keep` in the config. */
+  /** The schemas emptied. Default `['public']`. */
+  schemas?: string[];
+  /** Where the migration bookkeeping is, which is never emptied. Default Kysely's and dbctl's tables in `public`. */
+  store?: Partial<BookkeepingNames>;
+  /** Tables always left as they are (the config's `reset.keep`): a name that does not exist yet is ignored. */
+  alwaysKeep?: string[];
+  /** Tables to leave as they are this time (`table` or `schema.table`): each must exist. */
   keep?: string[];
   /** Plan only: report what would be emptied, change nothing. */
   dryRun?: boolean;
 }
+
+export { resetConfig } from '../config/props.js';
 
 export interface ResetReport {
   schemas: string[];
@@ -39,10 +50,9 @@ export interface ResetReport {
  * each other.
  */
 export async function resetDatabase(options: ResetOptions): Promise<ResetReport> {
-  const { config } = options;
   const started = Date.now();
-  if (!options.dryRun) await assertDestructiveAllowed({ config, target: options.database.target, operation: 'reset', force: options.force, confirm: options.confirm });
-  const schemas = config.reset.schemas;
+  if (!options.dryRun && options.protection) await assertDestructiveAllowed({ config: options.protection, target: options.database.target, operation: 'reset', force: options.force, confirm: options.confirm });
+  const schemas = options.schemas ?? ['public'];
   // One session for the catalog reads and the TRUNCATE: no second connection to open.
   const plan = await options.database.session(async (db) => {
     const plan = planReset({
@@ -50,9 +60,9 @@ export async function resetDatabase(options: ResetOptions): Promise<ResetReport>
       foreignKeys: await listForeignKeys(db),
       inheritance: await listInheritance(db),
       sequences: await listSequenceUses(db),
-      bookkeeping: bookkeepingTables(config.migrations),
+      bookkeeping: bookkeepingTables({ ...DEFAULT_BOOKKEEPING, ...options.store }),
       keep: options.keep ?? [],
-      configKeep: config.reset.keep,
+      configKeep: options.alwaysKeep ?? [],
     });
     if (!options.dryRun && plan.truncate.length) await db.query(resetScript(plan));
     return plan;

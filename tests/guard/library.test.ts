@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreBackup } from '../../src/backup/restore.js';
 import { backupDatabase } from '../../src/backup/backup.js';
+import { resetConfig, seedConfig } from '../../src/config/props.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { recreateDatabase } from '../../src/flows/fresh.js';
 import { dropDatabase } from '../../src/database/lifecycle.js';
@@ -66,9 +67,9 @@ describe.each(backends)('destructive library functions refuse a protected enviro
     const confirm = name;
     await onDatabase(async (database) => {
       const refused = {
-        reset: await refusal(resetDatabase({ database, config: production, confirm })),
-        resetAndSeed: await refusal(resetAndSeed({ database, config: production, seed: true })),
-        seed: await refusal(runSeeds({ database, config: production })),
+        reset: await refusal(resetDatabase({ database, ...resetConfig(production), confirm })),
+        resetAndSeed: await refusal(resetAndSeed({ database, ...resetConfig(production), seed: seedConfig(production) })),
+        seed: await refusal(runSeeds({ database, ...seedConfig(production) })),
         down: await refusal(migrator(database).down({ confirm })),
         redo: await refusal(migrator(database).redo()),
         repair: await refusal(migrator(database).repair()),
@@ -76,7 +77,7 @@ describe.each(backends)('destructive library functions refuse a protected enviro
       };
       expect(refused).toEqual({ reset: 'protected 5', resetAndSeed: 'protected 5', seed: 'protected 5', down: 'protected 5', redo: 'protected 5', repair: 'protected 5', restore: 'protected 5' });
       // Forced, but the prompt answers a wrong name: refused too.
-      expect(await refusal(resetDatabase({ database, config: production, force: true, confirm: async () => 'other' }))).toBe('confirm_mismatch 5');
+      expect(await refusal(resetDatabase({ database, ...resetConfig(production), force: true, confirm: async () => 'other' }))).toBe('confirm_mismatch 5');
       // A dry run changes nothing, so it needs no confirmation.
       expect(await refusal(migrator(database).down({ dryRun: true }))).toBe('allowed');
     });
@@ -96,10 +97,10 @@ describe.each(backends)('destructive library functions refuse a protected enviro
     const prompt = async (question: string) => (asked.push(question), name);
     const forced = { force: true, confirm: name };
     await onDatabase(async (database) => {
-      expect((await resetDatabase({ database, config: production, force: true, confirm: prompt })).truncated).toHaveLength(3);
-      expect((await runSeeds({ database, config: production, ...forced })).seeds).toHaveLength(1);
+      expect((await resetDatabase({ database, ...resetConfig(production), force: true, confirm: prompt })).truncated).toHaveLength(3);
+      expect((await runSeeds({ database, ...seedConfig(production), ...forced })).seeds).toHaveLength(1);
       // reset --seed asks once, not again for its seeds.
-      expect((await resetAndSeed({ database, config: production, seed: true, force: true, confirm: prompt })).seeded?.seeds).toHaveLength(1);
+      expect((await resetAndSeed({ database, ...resetConfig(production), seed: seedConfig(production), force: true, confirm: prompt })).seeded?.seeds).toHaveLength(1);
       expect(asked).toHaveLength(2);
       await migrator(database).repair([], forced);
       expect((await migrator(database).redo(forced)).results).toHaveLength(2);

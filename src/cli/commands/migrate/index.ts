@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { registerMigrateCheck } from './check.js';
 import { registerMigrateDown } from './down.js';
 import { registerMigrateLint } from './lint.js';
 import { registerMigrateNew } from './new.js';
 import { registerMigrateRecord } from './record.js';
+import { registerMigrateSquash } from './squash.js';
 import { registerMigrateStatus } from './status.js';
 import { registerMigrateTest } from './test.js';
 import { registerMigrateUp } from './up.js';
@@ -17,4 +19,6 @@ export function registerMigrate(program: Command): void {
   registerMigrateNew(migrate);
   registerMigrateLint(migrate);
   registerMigrateTest(migrate);
+  registerMigrateSquash(migrate);
+  registerMigrateCheck(migrate);
 }
