@@ -30,7 +30,7 @@ const WATCHDOG = [
   // `wait` returns early when a trapped signal arrives: wait again until the program is gone.
   'while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done',
   'kill "$watcher" 2>/dev/null',
-  'if [ -n "$stopped" ] && [ -n "$DBCTL_CHILD_REMOVE" ]; then rm -f -- "$DBCTL_CHILD_REMOVE"; fi',
+  'if [ -n "$stopped" ] && [ -n "$DBCTL_CHILD_REMOVE" ]; then rm -rf -- "$DBCTL_CHILD_REMOVE"; fi',
   'exit "$code"',
 ].join('\n');
 
@@ -42,7 +42,7 @@ export interface ChildOptions {
   cwd?: string;
   /** Aborting stops the program (SIGTERM) and rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** A file the program writes: removed when the program is stopped (aborted, or dbctl died). */
+  /** A file (or folder) the program writes: removed when the program is stopped (aborted, or dbctl died). */
   removeOnStop?: string;
 }
 
