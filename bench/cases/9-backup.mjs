@@ -83,7 +83,7 @@ await c.end();
 const SIZES = {
   small: { customers: 1000, orders: 4000, note: 0 },
   default: { customers: 10_000, orders: 40_000, note: 0 },
-  large: { customers: 600_000, orders: 2_500_000, note: 192 },
+  large: { customers: 600_000, orders: 2_700_000, note: 192 },
 };
 
 /**

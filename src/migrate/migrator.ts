@@ -133,6 +133,9 @@ class RunLockLostError extends Error {
 /** Sentinel thrown to roll back a dry run's transaction. */
 class DryRunRollback extends Error {}
 
+/** From this many pending TS/JS migrations on, they are loaded as one bundle. */
+const BUNDLE_FROM = 2;
+
 export class Migrator {
   readonly #props: MigratorProps;
   readonly #store: MigrationStore;
@@ -405,6 +408,9 @@ export class Migrator {
     const [{ MigrationBodyError, withLockRetry, execScript }, { prepareCached: prepare }] = await Promise.all([import('./runner.js'), import('./prepared-cache.js')]);
     // Load everything first: a syntax error in the third file must not leave the first two applied.
     const prepared: Prepared[] = [];
+    const modules = files.filter((f) => f.kind === 'module').map((f) => f.file);
+    // Many TS/JS migrations load faster as one module than one by one (src/migrate/bundle.ts).
+    if (modules.length >= BUNDLE_FROM) await (await import('./module.js')).preloadModuleMigrations(modules);
     for (const file of files) prepared.push(await prepare(file, direction));
     const { postgresVersion, database: target } = this.#props;
     if (postgresVersion && target.capabilities.standIn) await (await import('./server-version.js')).refuseForServer(target, files, direction, postgresVersion);
