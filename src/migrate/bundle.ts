@@ -72,7 +72,8 @@ async function writeBundle(files: string[], bundleFile: string): Promise<void> {
     // Packages stay outside: imported from node_modules, so kysely is the project's, as per file.
     external: (id) => id !== ENTRY && !/^[./\0]|^[a-z]:[\\/]/i.test(id) && !path.isAbsolute(id),
     plugins: [{ name: 'dbctl-migrations', resolveId: (id) => (id === ENTRY ? id : null), load: (id) => (id === ENTRY ? entry : null) }],
-    output: { format: 'esm', sourcemap: true },
+    // The map's sources are relative to dir: the bundle's own folder.
+    output: { format: 'esm', sourcemap: true, dir: path.dirname(bundleFile) },
   });
   // One file or none: a migration that imports lazily (a second chunk) is loaded the usual way.
   const chunks = out.output.filter((o) => o.type === 'chunk');
