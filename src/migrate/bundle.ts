@@ -31,6 +31,7 @@ const KEEP = 8;
 const PLACE_BOUND = /\bimport\.meta\b|\b__dirname\b|\b__filename\b|\brequire\s*\(/;
 
 const bundles = new Map<string, Bundled>();
+const inFlight = new Map<string, Promise<Bundled | undefined>>();
 
 /** Bundles (or finds the cached bundle of) `files` and imports it; undefined when it cannot be used. */
 export async function loadBundled(files: string[]): Promise<Bundled | undefined> {
@@ -43,13 +44,21 @@ export async function loadBundled(files: string[]): Promise<Bundled | undefined>
   for (const s of movable) key.update(`${s.file}\0${s.text}\0`);
   const name = `migrations-${key.digest('hex').slice(0, 24)}`;
   const bundleFile = path.join(cacheDir, `${name}.mjs`);
-  const ready = bundles.get(bundleFile);
-  if (ready) return ready;
+  // One load per bundle in a process, even when several runs (a fleet's databases) ask at once.
+  let loading = inFlight.get(bundleFile);
+  if (!loading) {
+    loading = importBundle(cacheDir, name, bundleFile, movable.map((s) => s.file));
+    inFlight.set(bundleFile, loading);
+    void loading.then((b) => b || inFlight.delete(bundleFile));
+  }
+  return loading;
+}
+
+async function importBundle(cacheDir: string, name: string, bundleFile: string, files: string[]): Promise<Bundled | undefined> {
   try {
-    if (!cachedBundleValid(bundleFile)) await writeBundle(movable.map((s) => s.file), bundleFile);
+    if (!cachedBundleValid(bundleFile)) await writeBundle(files, bundleFile);
     const namespace = (await import(pathToFileURL(bundleFile).href)) as Record<string, unknown>;
-    const modules = new Map(movable.map((s, i) => [s.file, namespace[`m${i}`]]));
-    const bundled = { modules, file: bundleFile };
+    const bundled = { modules: new Map(files.map((file, i) => [file, namespace[`m${i}`]])), file: bundleFile };
     bundles.set(bundleFile, bundled);
     prune(cacheDir, name);
     return bundled;
