@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
-import { databaseName } from '../driver/url.js';
+import type { Database } from '../driver/database.js';
+import { backendOf, databaseName } from '../driver/target.js';
 import { UsageError } from '../errors.js';
 import { Migrator, migratorConfig } from '../migrate/migrator.js';
 import { VERSION } from '../version.js';
@@ -109,7 +109,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
       ...(dumped.files ? { files: dumped.files } : {}),
       format,
       content,
-      backend: database.capabilities.dump === 'pglite-tools' ? 'pglite' : 'pg',
+      backend: backendOf(database.target).id,
       database: name,
       serverVersion: dumped.version.text,
       serverVersionNum: dumped.version.num,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { tableContents } from '../catalog/contents.js';
 import { onExportedSnapshot, tableContentsParallel } from '../catalog/parallel-contents.js';
-import type { Database, SqlClient } from '../driver/open.js';
+import type { Database, SqlClient } from '../driver/database.js';
 import { isDbctlError } from '../errors.js';
 import { dumpToolVersion } from './dump-header.js';
 import { canonicalDumpEnv, hashWhileDumping } from './dump-directory.js';
@@ -54,7 +54,7 @@ export async function dumpWithPglite(job: DumpJob): Promise<Dumped> {
   });
   progress('dumping with PGlite\'s pg_dump');
   const t = performance.now();
-  const { dumpEmbedded } = await import('../driver/embedded-instance.js');
+  const { dumpEmbedded } = await import('../driver/pglite/instance.js');
   const dump = await dumpEmbedded(database, contentArgs(content));
   fs.writeFileSync(job.partial, Buffer.from(await dump.arrayBuffer()));
   return { version, tables, dumpTool: `pglite-tools pg_dump (PostgreSQL ${version.text})`, dumpMs: performance.now() - t };
