@@ -109,28 +109,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   const restoreStarted = performance.now();
   progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : method}`);
   const createdRoles = await createMissingRoles(database, manifest.roles ?? []);
-  const verify = (eachTable: boolean) => {
-    progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
-    return verifyAgainstManifest(database, manifest, {
-      sessions: hashSessions(config),
-      eachTable,
-      onTable: (done, total) => progress(`verifying against the manifest: ${done} of ${total} table(s) hashed`),
-    });
-  };
-  let times: { restored: number; verifyStarted: number };
-  let verification: Verification;
-  if (serverRestore && manifest.content === 'full' && (options.fresh || (options.jobs ?? 1) > 1)) {
-    ({ verification, times } = await serverRestore.runInSections(() => verify(true)));
-  } else {
-    if (serverRestore) await serverRestore.run();
-    else {
-      // Loaded only for this path: the loader (and the Kysely it runs on) costs a pg_restore start-up nothing.
-      const { loadSqlDump } = await import('./sql-loader.js');
-      await loadSqlDump(database, readPlainDump(file), { file, signal: options.signal });
-    }
-    times = { restored: performance.now(), verifyStarted: performance.now() };
-    verification = await verify(false);
-  }
+  const { verification, times } = await restoreAndVerify(options, manifest, serverRestore);
   const done = performance.now();
   const report: RestoreReport = {
     ...verification,
@@ -146,6 +125,29 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   };
   if (report.differences.length) throw new BackupVerificationError(report);
   return report;
+}
+
+/** Runs the restore and the verification: one after the other, or (in sections) overlapped. */
+async function restoreAndVerify(options: RestoreOptions, manifest: Manifest, serverRestore: ServerRestore | undefined): Promise<{ verification: Verification; times: { restored: number; verifyStarted: number } }> {
+  const { database, config, file } = options;
+  const progress = options.onProgress ?? (() => {});
+  const verify = (eachTable: boolean) => {
+    progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
+    return verifyAgainstManifest(database, manifest, {
+      sessions: hashSessions(config),
+      eachTable,
+      onTable: (done, total) => progress(`verifying against the manifest: ${done} of ${total} table(s) hashed`),
+    });
+  };
+  if (serverRestore && manifest.content === 'full' && (options.fresh || (options.jobs ?? 1) > 1)) return serverRestore.runInSections(() => verify(true));
+  if (serverRestore) await serverRestore.run();
+  else {
+    // Loaded only for this path: the loader (and the Kysely it runs on) costs a pg_restore start-up nothing.
+    const { loadSqlDump } = await import('./sql-loader.js');
+    await loadSqlDump(database, readPlainDump(file), { file, signal: options.signal });
+  }
+  const restored = performance.now();
+  return { verification: await verify(false), times: { restored, verifyStarted: restored } };
 }
 
 export interface Verification {
