@@ -52,6 +52,8 @@ export const ERROR_CODES = {
   fixture_duplicate_key: 'usage',
   testdb_missing: 'usage',
   schema_missing: 'usage',
+  schema_source_missing: 'usage',
+  hints_invalid: 'usage',
   reset_keep_conflict: 'usage',
   reset_keep_partition: 'usage',
   bad_manifest: 'usage',
@@ -100,6 +102,10 @@ export const ERROR_CODES = {
   doctor_attention: 'check',
   fleet_check_failed: 'check',
   fleet_status_check: 'check',
+  diff_pending: 'check',
+  diff_unplannable: 'check',
+  diff_ambiguous: 'check',
+  diff_unverified: 'check',
   // exit 5: refused by a safety rule, or by the server (a privilege the role lacks, a database in use)
   refused: 'refused',
   drift: 'refused',
@@ -118,6 +124,7 @@ export const ERROR_CODES = {
   permission_denied: 'refused',
   no_createdb: 'refused',
   unsafe_backup: 'refused',
+  data_loss: 'refused',
   // exit 6
   lock_timeout: 'lock',
   // exit 1: the operation itself failed

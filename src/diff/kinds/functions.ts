@@ -1,0 +1,38 @@
+import type { FunctionInfo } from '../../schema/model.js';
+import { qualifiedIdent } from '../../schema/sql-names.js';
+import type { PlanContext } from '../context.js';
+import { step } from '../step.js';
+
+export const functionKey = (f: FunctionInfo) => `${f.schema}.${f.name}(${f.arguments})`;
+const signature = (f: FunctionInfo) => `${f.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${qualifiedIdent(f.schema, f.name)}(${f.arguments})`;
+const returns = (f: FunctionInfo) => /\n RETURNS (.*)\n/.exec(f.definition)?.[1] ?? '';
+
+/**
+ * SQL functions are checked against the tables they read when created, and SQL-standard bodies
+ * always are: those go after tables (and before the views that may call them). PL/pgSQL bodies
+ * are not resolved until called, so they go first, ready for defaults, checks and triggers.
+ */
+const late = (f: FunctionInfo) => /\n LANGUAGE sql\b/.test(f.definition) || /\n(BEGIN ATOMIC|RETURN )/.test(f.definition);
+
+/**
+ * Functions and procedures, identified by name and argument types. A changed body is replaced in
+ * place (CREATE OR REPLACE); a new return type or kind drops it first, and the triggers that
+ * call it are created again after.
+ */
+export function planFunctions(ctx: PlanContext): void {
+  const before = new Map(ctx.from.functions.map((f) => [functionKey(f), f]));
+  const after = new Map(ctx.to.functions.map((f) => [functionKey(f), f]));
+  for (const f of ctx.to.functions) {
+    const old = before.get(functionKey(f));
+    const object = `${f.kind} ${functionKey(f)}`;
+    if (old && old.definition === f.definition && old.kind === f.kind) continue;
+    if (old && (old.kind !== f.kind || returns(old) !== returns(f))) {
+      ctx.add('drop-replaced', step(object, `DROP ${signature(old)};`, ['CORRECTNESS']));
+      ctx.recreated.add(`function ${functionKey(f)}`);
+    }
+    ctx.add(late(f) ? 'create-late-function' : 'create-function', step(object, `${f.definition};`));
+  }
+  for (const f of ctx.from.functions) {
+    if (!after.has(functionKey(f))) ctx.add('drop-function', step(`${f.kind} ${functionKey(f)}`, `DROP ${signature(f)};`, ['CORRECTNESS']));
+  }
+}
