@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerMigrateDiff } from './diff.js';
 import { registerMigrateDown } from './down.js';
 import { registerMigrateLint } from './lint.js';
 import { registerMigrateNew } from './new.js';
@@ -17,4 +18,5 @@ export function registerMigrate(program: Command): void {
   registerMigrateNew(migrate);
   registerMigrateLint(migrate);
   registerMigrateTest(migrate);
+  registerMigrateDiff(migrate);
 }
