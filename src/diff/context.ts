@@ -46,9 +46,12 @@ export class PlanContext {
     this.unplannable.push({ object, change });
   }
 
-  /** The steps in execution order. */
+  /**
+   * The steps in execution order. Types are created in the order the kinds are planned (enums, then
+   * domains and composites that may use them), so they are dropped the other way round.
+   */
   ordered(): Step[] {
-    return PHASES.flatMap((p) => this.steps.get(p)!);
+    return PHASES.flatMap((p) => (p === 'drop-type' ? [...this.steps.get(p)!].reverse() : this.steps.get(p)!));
   }
 }
 
