@@ -53,8 +53,8 @@ export function planMigration(from: SchemaSnapshot, to: SchemaSnapshot, options:
   planDomains(ctx);
   planCompositeTypes(ctx);
   planSequences(ctx);
-  planFunctions(ctx);
   planViews(ctx);
+  planFunctions(ctx);
   planConstraints(ctx);
   planIndexes(ctx);
   planTriggers(ctx);

@@ -8,11 +8,17 @@ const signature = (f: FunctionInfo) => `${f.kind === 'procedure' ? 'PROCEDURE' :
 const returns = (f: FunctionInfo) => /\n RETURNS (.*)\n/.exec(f.definition)?.[1] ?? '';
 
 /**
- * SQL functions are checked against the tables they read when created, and SQL-standard bodies
- * always are: those go after tables (and before the views that may call them). PL/pgSQL bodies
- * are not resolved until called, so they go first, ready for defaults, checks and triggers.
+ * SQL functions are checked against the relations they read when created (SQL-standard bodies
+ * always are): one that names a relation this plan creates goes after the tables (and before the
+ * views that may call it). Every other function goes first, ready for defaults, checks, policies
+ * and triggers; PL/pgSQL bodies are not resolved until called.
  */
-const late = (f: FunctionInfo) => /\n LANGUAGE sql\b/.test(f.definition) || /\n(BEGIN ATOMIC|RETURN )/.test(f.definition);
+function isLate(ctx: PlanContext, f: FunctionInfo): boolean {
+  if (!/\n LANGUAGE sql\b/.test(f.definition) && !/\n(BEGIN ATOMIC|RETURN )/.test(f.definition)) return false;
+  const created = [...ctx.newTables, ...ctx.to.views.filter((v) => !ctx.fromViews.has(`${v.schema}.${v.name}`) || ctx.recreated.has(`view ${v.schema}.${v.name}`)).map((v) => `${v.schema}.${v.name}`)];
+  const body = f.definition.toLowerCase();
+  return created.some((r) => new RegExp(`(^|[^\\w$])${r.split('.')[1].replace(/[$]/g, '\\$')}($|[^\\w$])`).test(body));
+}
 
 /**
  * Functions and procedures, identified by name and argument types. A changed body is replaced in
@@ -30,7 +36,7 @@ export function planFunctions(ctx: PlanContext): void {
       ctx.add('drop-replaced', step(object, `DROP ${signature(old)};`, ['CORRECTNESS']));
       ctx.recreated.add(`function ${functionKey(f)}`);
     }
-    ctx.add(late(f) ? 'create-late-function' : 'create-function', step(object, `${f.definition};`));
+    ctx.add(isLate(ctx, f) ? 'create-late-function' : 'create-function', step(object, `${f.definition};`));
   }
   for (const f of ctx.from.functions) {
     if (!after.has(functionKey(f))) ctx.add('drop-function', step(`${f.kind} ${functionKey(f)}`, `DROP ${signature(f)};`, ['CORRECTNESS']));

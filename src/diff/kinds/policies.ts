@@ -22,7 +22,7 @@ export function planPolicies(ctx: PlanContext): void {
     const old = ctx.fromTables.get(keyOf(t));
     for (const p of t.policies) {
       const was = old?.policies.find((x) => x.name === p.name);
-      if (was && same(shape(was), shape(p))) continue;
+      if (was && same(shape(was), shape(p)) && !ctx.touchedRelations.has(keyOf(t))) continue;
       ctx.add('create-policy', step(`policy ${p.name} on ${keyOf(t)}`, createPolicy(t, p), ['AUTHZ_UPDATE']));
     }
   }
@@ -31,7 +31,8 @@ export function planPolicies(ctx: PlanContext): void {
     const next = ctx.toTables.get(keyOf(t))!;
     for (const p of t.policies) {
       const now = next.policies.find((x) => x.name === p.name);
-      if (now && same(shape(now), shape(p))) continue;
+      // Postgres refuses to retype or drop a column a policy uses: those on a touched table go and come back.
+      if (now && same(shape(now), shape(p)) && !ctx.touchedRelations.has(keyOf(t))) continue;
       ctx.add('drop-policy', step(`policy ${p.name} on ${keyOf(t)}`, `DROP POLICY ${ident(p.name)} ON ${nameOf(t)};`, ['AUTHZ_UPDATE']));
     }
   }

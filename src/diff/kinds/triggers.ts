@@ -9,14 +9,16 @@ const calls = (t: TriggerInfo) => /EXECUTE (?:FUNCTION|PROCEDURE) (.*?\()/.exec(
 /** Triggers: a changed one is dropped and created again (also when its function is recreated); enabling alone is an ALTER. */
 export function planTriggers(ctx: PlanContext): void {
   const recreatedFunctions = [...ctx.recreated].filter((k) => k.startsWith('function ')).map((k) => k.slice('function '.length).replace(/\(.*$/, '('));
-  const refreshed = (t: TriggerInfo) => recreatedFunctions.some((f) => calls(t).replace(/"/g, '') === f);
+  // A trigger whose WHEN or UPDATE OF names a column blocks retyping or dropping it: it goes and comes back.
+  const usesColumns = (t: TriggerInfo, table: string) => ctx.touchedRelations.has(table) && / (WHEN \(|UPDATE OF )/.test(t.definition);
+  const refreshed = (t: TriggerInfo, table: string) => usesColumns(t, table) || recreatedFunctions.some((f) => calls(t).replace(/"/g, '') === f);
   for (const table of ctx.to.tables) {
     const old = ctx.fromTables.get(keyOf(table));
     for (const t of table.triggers) {
       const was = old?.triggers.find((x) => x.name === t.name);
       const object = `trigger ${t.name} on ${keyOf(table)}`;
       const toggle = () => ctx.add('create-trigger', step(object, `ALTER TABLE ${nameOf(table)} ${t.enabled ? 'ENABLE' : 'DISABLE'} TRIGGER ${ident(t.name)};`, ['ACQUIRES_SHARE_LOCK', 'CORRECTNESS']));
-      if (was && was.definition === t.definition && !refreshed(t)) {
+      if (was && was.definition === t.definition && !refreshed(t, keyOf(table))) {
         if (was.enabled !== t.enabled) toggle();
         continue;
       }
@@ -29,7 +31,7 @@ export function planTriggers(ctx: PlanContext): void {
     const next = ctx.toTables.get(keyOf(table))!;
     for (const t of table.triggers) {
       const now = next.triggers.find((x) => x.name === t.name);
-      if (now && now.definition === t.definition && !refreshed(now)) continue;
+      if (now && now.definition === t.definition && !refreshed(now, keyOf(table))) continue;
       ctx.add('drop-trigger', step(`trigger ${t.name} on ${keyOf(table)}`, `DROP TRIGGER ${ident(t.name)} ON ${nameOf(table)};`, ['ACQUIRES_ACCESS_EXCLUSIVE_LOCK', 'CORRECTNESS']));
     }
   }
