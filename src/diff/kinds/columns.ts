@@ -14,13 +14,17 @@ export function planColumns(ctx: PlanContext): void {
     if (!old) continue;
     const before = new Map(old.columns.map((c) => [c.name, c]));
     const after = new Map(t.columns.map((c) => [c.name, c]));
+    // A partition's columns are its parent's: the parent's ALTER reaches them.
+    const inherited = (side: 'from' | 'to', parent: string | undefined, column: string) =>
+      !!parent && !!(side === 'from' ? ctx.fromTables : ctx.toTables).get(parent)?.columns.some((c) => c.name === column);
     for (const c of old.columns) {
-      if (after.has(c.name)) continue;
+      if (after.has(c.name) || inherited('from', old.partitionOf?.parent, c.name)) continue;
       ctx.droppedColumns.add(`${keyOf(t)}.${c.name}`);
       ctx.touchedRelations.add(keyOf(t));
       ctx.add('drop-column', step(`column ${keyOf(t)}.${c.name}`, `ALTER TABLE ${nameOf(t)} DROP COLUMN ${ident(c.name)};`, ['ACQUIRES_ACCESS_EXCLUSIVE_LOCK', 'DELETES_DATA']));
     }
     for (const c of t.columns) {
+      if (inherited('to', t.partitionOf?.parent, c.name) && inherited('from', old.partitionOf?.parent, c.name) === !!before.get(c.name)) continue;
       const was = before.get(c.name);
       if (!was) addColumn(ctx, t, c);
       else alterColumn(ctx, t, was, c);
