@@ -27,8 +27,6 @@ describe('migrate diff on the example database', () => {
   it('plans nothing from its own migrations', async () => {
     const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ migrations: { dir: path.join(ROOT, 'migrations') } }) });
     const config = await resolveConfig({ cwd, database: false });
-    const result = await migrateDiff(config, { mode: 'check', schemaPath: schema });
-    expect(result.diff?.equal).toBe(true);
     const dry = await migrateDiff(config, { mode: 'dry-run', schemaPath: schema });
     expect(dry.up).toEqual([]);
   }, 300_000);

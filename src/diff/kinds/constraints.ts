@@ -61,7 +61,7 @@ function addToExisting(ctx: PlanContext, t: TableInfo, c: ConstraintInfo): void 
   const simple = /^(UNIQUE|PRIMARY KEY) \(([^()]*)\)$/.exec(c.definition);
   if (simple) {
     const columns = simple[2];
-    ctx.add(phase, dataCheck(object, `select count(*) from (select from ${table} where (${columns}) is not null group by ${columns} having count(*) > 1) d`, `duplicate values of (${columns}) in ${table}`));
+    ctx.add(phase, dataCheck(object, `select count(*) from (select from ${table} where (${columns}) is not null group by ${columns} having count(*) > 1) d`, `value(s) of (${columns}) in ${table} held by more than one row`));
     if (!t.partitioned) {
       ctx.add(phase, step(object, concurrently(`CREATE UNIQUE INDEX ${ident(c.name)} ON ${table} USING btree (${columns})`), ['INDEX_BUILD'], false));
       ctx.add(phase, step(object, `ALTER TABLE ${table} ADD CONSTRAINT ${ident(c.name)} ${simple[1]} USING INDEX ${ident(c.name)};`, ['ACQUIRES_ACCESS_EXCLUSIVE_LOCK']));

@@ -76,5 +76,5 @@ function uniqueCheck(ctx: PlanContext, o: Owner, i: IndexInfo, object: string): 
   if (!simple) return;
   const [, table, columns, where] = simple;
   const filter = `(${columns}) is not null${where ? ` and (${where})` : ''}`;
-  ctx.add(o.phase, dataCheck(object, `select count(*) from (select from ${table} where ${filter} group by ${columns} having count(*) > 1) d`, `duplicate values of (${columns}) in ${table}`));
+  ctx.add(o.phase, dataCheck(object, `select count(*) from (select from ${table} where ${filter} group by ${columns} having count(*) > 1) d`, `value(s) of (${columns}) in ${table} held by more than one row`));
 }
