@@ -1,9 +1,12 @@
+import { declaredRules } from './lint-declared.js';
 import type { Step } from './step.js';
 
-/** One statement with its hazards in a comment above it. */
+/** One statement with its hazards in a comment above it, and the lint rules those hazards answer for. */
 function statement(s: Step): string {
   const hazards = s.hazards.length ? `-- hazards: ${s.hazards.join(', ')}\n` : '';
-  return `${hazards}${s.sql}`;
+  const rules = declaredRules(s);
+  const ignore = rules.length ? `-- dbctl-lint-ignore ${rules.join(', ')} -- planned by migrate diff${s.hazards.length ? ' (hazards above)' : ''}\n` : '';
+  return `${hazards}${ignore}${s.sql}`;
 }
 
 function section(direction: 'up' | 'down', steps: Step[]): string {

@@ -25,6 +25,9 @@ describe('migrate diff, end to end (embedded)', () => {
     expect(text).toContain('CREATE INDEX CONCURRENTLY notes_tags');
     expect(text).toContain('-- hazards: INDEX_BUILD');
 
+    // The hazards declare what lint would find: the generated file lints clean.
+    const lint = await runCli(['migrate', 'lint'], { cwd });
+    expect(lint.code, lint.stdout + lint.stderr).toBe(0);
     const up = await runCli(['migrate', 'up'], { cwd });
     expect(up.code, up.stderr).toBe(0);
     const agreed = await runCli(['migrate', 'diff', '--check'], { cwd });
