@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { DEFAULT_BOOKKEEPING } from '../catalog/bookkeeping.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { parseTarget, type Target } from '../driver/url.js';
+import { parseTarget, type Target } from '../driver/target.js';
 import { redactUrl, registerUrlSecrets } from '../secrets.js';
 import type { DbctlConfig, Duration, EnvironmentConfig } from './define.js';
 import { parseDuration } from './duration.js';
@@ -164,10 +165,10 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     poolSize: config.poolSize ?? 4,
     migrations: {
       dir: abs(overrides.migrationsDir ?? read('DBCTL_MIGRATIONS_DIR') ?? m.dir ?? 'migrations'),
-      schema: m.schema ?? 'public',
-      table: m.table ?? 'kysely_migration',
-      lockTable: m.lockTable ?? 'kysely_migration_lock',
-      historyTable: m.historyTable ?? 'dbctl_migration',
+      schema: m.schema ?? DEFAULT_BOOKKEEPING.schema,
+      table: m.table ?? DEFAULT_BOOKKEEPING.table,
+      lockTable: m.lockTable ?? DEFAULT_BOOKKEEPING.lockTable,
+      historyTable: m.historyTable ?? DEFAULT_BOOKKEEPING.historyTable,
       allowUnordered: overrides.allowUnordered ?? m.allowUnordered ?? false,
       template: m.template && abs(m.template),
       sqlTemplate: m.sqlTemplate && abs(m.sqlTemplate),
@@ -193,6 +194,11 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
 export function withUrl(config: ResolvedConfig, url: string | undefined): ResolvedConfig {
   const rest = withoutKeys(config, ['target']) as Omit<ResolvedConfig, 'target'>;
   return withTarget({ ...rest, url });
+}
+
+/** `config` pointed at `target`, already parsed (a fleet member): not parsed again. */
+export function withParsedTarget(config: ResolvedConfig, target: Target): ResolvedConfig {
+  return { ...(withoutKeys(config, ['target']) as Omit<ResolvedConfig, 'target'>), url: target.url, target };
 }
 
 function withTarget(config: Omit<ResolvedConfig, 'target'>): ResolvedConfig {

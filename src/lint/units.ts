@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { locate } from '../driver/sql-error.js';
+import { locate } from '../sql/sql-error.js';
 import type { Direction } from '../migrate/runner.js';
 import { parseSqlMigration, type SqlSection } from '../migrate/sql-file.js';
-import { parseStatements, SqlParseError, type Statement } from '../migrate/statements.js';
+import { parseStatements, SqlParseError, type Statement } from '../sql/statements.js';
 import type { Captured } from './capture.js';
 import { ignoresInModule, ignoresInSql, type Ignores } from './ignores.js';
 

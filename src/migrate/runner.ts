@@ -1,15 +1,15 @@
 import type { Kysely } from 'kysely';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeSqlError, isPostgresError, excerptAt, locate, type SqlErrorInfo } from '../driver/sql-error.js';
+import { describeSqlError, isPostgresError, excerptAt, locate, type SqlErrorInfo } from '../sql/sql-error.js';
 import { UsageError } from '../errors.js';
 import { frameIn, loadModuleMigration, type ModuleMigration } from './module.js';
 import { mayHoldViolation, transactionalViolation } from './sql-checks.js';
 import { parseSqlMigration, type SqlSection } from './sql-file.js';
-import { isBlank, parseStatements, SqlParseError, type Statement } from './statements.js';
+import { isBlank, parseStatements, SqlParseError, type Statement } from '../sql/statements.js';
 import type { MigrationFile } from './files.js';
 import { inUserCode } from '../user-code.js';
-import { completedStatements } from '../driver/script-progress.js';
+import { completedStatements } from '../sql/script-progress.js';
 
 export type Direction = 'up' | 'down';
 
@@ -203,7 +203,7 @@ const PARSE_FOR_LOCATION_MAX = 1_000_000;
  * otherwise the failure is reported without a line rather than with a wrong one.
  */
 async function statementBoundaries(sql: string): Promise<Boundary[]> {
-  const { codeOutsideQuotes, splitStatements } = await import('./split.js');
+  const { codeOutsideQuotes, splitStatements } = await import('../sql/split.js');
   if (!/\bbegin\s+atomic\b|\brule\b/i.test(codeOutsideQuotes(sql))) return splitStatements(sql);
   return sql.length <= PARSE_FOR_LOCATION_MAX ? parseStatements(sql).catch(() => []) : [];
 }

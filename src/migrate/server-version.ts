@@ -12,12 +12,12 @@
  *   them. 18's tree also names syntax better than a parser's "syntax error at or near …".
  */
 import path from 'node:path';
-import type { Database } from '../driver/open.js';
-import { locate } from '../driver/sql-error.js';
+import type { Database } from '../driver/database.js';
+import { locate } from '../sql/sql-error.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { MigrationFile } from './files.js';
 import { parseSqlMigration } from './sql-file.js';
-import { isBlank } from './statements.js';
+import { isBlank } from '../sql/statements.js';
 
 /** The embedded engine's major (PGlite 0.5). doctor reads the real one from the open database. */
 export const EMBEDDED_MAJOR = 18;

@@ -1,7 +1,9 @@
 import os from 'node:os';
+import { DEFAULT_BOOKKEEPING, type BookkeepingNames } from '../catalog/bookkeeping.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { SqlClient } from '../driver/open.js';
-import { quoteIdent, quoteLiteral } from '../driver/quote.js';
+import type { SqlClient } from '../driver/database.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { hasSqlstate } from '../sql/sqlstate.js';
 import { VERSION } from '../version.js';
 
 /** The row Kysely's Migrator keeps, and dbctl's facts about it (absent for an adopted database). */
@@ -17,17 +19,13 @@ export interface AppliedMigration {
   dbctlVersion: string | null;
 }
 
-export interface StoreNames {
-  schema: string;
-  table: string;
-  lockTable: string;
-  historyTable: string;
-}
+/** The bookkeeping tables' names (catalog/bookkeeping.ts holds the defaults, once). */
+export type StoreNames = BookkeepingNames;
 
 export const KYSELY_LOCK_ROW_ID = 'migration_lock';
 
 /** Kysely's own table names, in `public`, plus dbctl's history table. */
-export const DEFAULT_STORE_NAMES: Readonly<StoreNames> = Object.freeze({ schema: 'public', table: 'kysely_migration', lockTable: 'kysely_migration_lock', historyTable: 'dbctl_migration' });
+export const DEFAULT_STORE_NAMES: Readonly<StoreNames> = DEFAULT_BOOKKEEPING;
 
 export function storeNames(config: ResolvedConfig): StoreNames {
   const { schema, table, lockTable, historyTable } = config.migrations;
@@ -154,7 +152,7 @@ export class MigrationStore {
    */
   droppedTable(error: unknown): string | undefined {
     const e = error as { code?: string; message?: string };
-    if (e?.code !== '42P01' && e?.code !== '3F000') return undefined;
+    if (!hasSqlstate(e, 'undefined_table') && !hasSqlstate(e, 'invalid_schema_name')) return undefined;
     const { schema, table, historyTable } = this.names;
     return [table, historyTable].map((t) => `${schema}.${t}`).find((name) => e.message?.includes(`"${name}"`) || e.message === `schema "${schema}" does not exist`);
   }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { UsageError } from '../errors.js';
 import { lineDiff } from './diff-text.js';
 import { dumpSchema } from './dump.js';

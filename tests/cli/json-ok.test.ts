@@ -75,7 +75,7 @@ describe('`ok` in every --json document', () => {
       ['completion', () => ['completion', 'bash']],
       ['sql', () => ['sql', 'select 1 as one']],
     ];
-    // `db serve` runs until it is interrupted (tests/cli/db-serve.test.ts stops it with SIGINT); its
+    // `db serve` runs until it is interrupted (tests/e2e/cli/db-serve.test.ts stops it with SIGINT); its
     // --json document goes through the same Output.flush checked above.
     const walked = leafCommands().filter((name) => name !== 'db serve');
     expect([...new Set(runs.map(([name]) => name))].sort()).toEqual(walked.sort());

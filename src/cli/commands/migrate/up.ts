@@ -23,7 +23,7 @@ export function registerMigrateUp(migrate: Command): void {
     .addOption(ddlTimeoutOption())
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout, ddlLockTimeout: opts.ddlLockTimeout, allowUnordered: opts.allowUnordered });
-      const { migrateUp } = await import('../../../typegen/migrate-up.js');
+      const { migrateUp } = await import('../../../flows/migrate-up.js');
       await withMigrationsDatabase(ctx, async (database) => {
         const report = await migrateUp({
           ...opts,
