@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   fleet_selection: 'usage',
   fleet_unknown: 'usage',
   fleet_empty: 'usage',
+  copy_source: 'usage',
   fleet_embedded: 'usage',
   // exit 2: the configuration (file, environment, tools it names)
   config: 'config',
@@ -89,11 +90,13 @@ export const ERROR_CODES = {
   tls: 'connection',
   pglite_open: 'connection',
   connection_lost: 'connection',
+  copy_interrupted: 'connection',
   wait_timeout: 'connection',
   // exit 4: a check found something
   check_failed: 'check',
   status_check: 'check',
   verify_failed: 'check',
+  copy_verify_failed: 'check',
   lint_failed: 'check',
   migrate_test_failed: 'check',
   typegen_stale: 'check',
@@ -106,6 +109,8 @@ export const ERROR_CODES = {
   diff_unplannable: 'check',
   diff_ambiguous: 'check',
   diff_unverified: 'check',
+  squash_unverified: 'check',
+  migrations_conflict: 'check',
   // exit 5: refused by a safety rule, or by the server (a privilege the role lacks, a database in use)
   refused: 'refused',
   drift: 'refused',
@@ -125,6 +130,9 @@ export const ERROR_CODES = {
   no_createdb: 'refused',
   unsafe_backup: 'refused',
   data_loss: 'refused',
+  unmasked_column: 'refused',
+  copy_drift: 'refused',
+  squash_partial: 'refused',
   // exit 6
   lock_timeout: 'lock',
   // exit 1: the operation itself failed

@@ -24,6 +24,8 @@ export { migrateUp, type MigrateUpOptions, type MigrateUpReport } from './flows/
 export { createDatabase, dropDatabase, type LifecycleOptions, type CreateReport, type DropReport, type Session } from './database/lifecycle.js';
 export { recreateDatabase, type FreshOptions, type FreshReport, type FreshEvent } from './flows/fresh.js';
 export { restoreIntoNewDatabase, type RestoreIntoNewOptions } from './flows/restore-into-new.js';
+export { copyDatabase, suggestCopyRules, type DbCopyOptions, type CopyReport, type CopyEvent, type CopiedTable, type Suggestion } from './flows/db-copy.js';
+export type { CopyManifest } from './copy/manifest.js';
 export { assertDestructiveAllowed, confirmName, matchProductionHost, type GuardInput } from './guard/index.js';
 export { createTestdb, listTestdbs, dropTestdb, removeTestdbs, type CreateTestdbOptions, type CreatedTestdb, type TestdbEntry, type TestdbEvent } from './testdb/index.js';
 export { runDoctor, type DoctorReport, type Section as DoctorSection } from './doctor/index.js';

@@ -73,6 +73,8 @@ export interface ResolvedConfig {
   reset: { schemas: string[]; keep: string[] };
   /** The production server's Postgres major (`postgres.version`); unset: not checked. */
   postgres: { version?: number };
+  /** What placeholders in SQL migrations read: the environment (process, then .env files) and the config's values. */
+  placeholders: { env: Record<string, string | undefined>; config: Record<string, unknown> };
   /** The raw file contents, for capabilities that read their own keys. */
   raw: DbctlConfig;
 }
@@ -185,9 +187,20 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     testdb: { prefix: config.testdb?.prefix ?? 'dbctl' },
     reset: { schemas: [...new Set([m.schema ?? 'public', ...(config.reset?.schemas ?? [])])], keep: config.reset?.keep ?? [] },
     postgres: { version: config.postgres?.version },
+    placeholders: { env: environ, config: mergeValues(config.placeholders ?? {}, envConfig.placeholders ?? {}) },
     raw: config,
   };
   return withTarget(resolved);
+}
+
+/** `over` merged into `base`, objects key by key. */
+function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const was = out[key];
+    out[key] = value && typeof value === 'object' && was && typeof was === 'object' ? mergeValues(was as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
 }
 
 /** The same config pointed at another database (a fleet member, a template being built): `target` parsed again. */
@@ -295,7 +308,8 @@ function refuseBlankOverrides(overrides: ConfigOverrides): void {
 /** The resolved configuration as shown by `dbctl config`: passwords redacted. */
 export function publicConfig(config: ResolvedConfig): Record<string, unknown> {
   const rest = withoutKeys(config, ['raw', 'target']);
-  return { ...rest, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redactUrl(config.url) };
+  // The environment placeholders read is the process's own: not configuration to print.
+  return { ...rest, placeholders: { config: config.placeholders.config }, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redactUrl(config.url) };
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {

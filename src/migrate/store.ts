@@ -54,8 +54,13 @@ export class MigrationStore {
 
   /** Creates the tables if needed (run under the run lock: concurrent CREATE IF NOT EXISTS can collide). One round trip. */
   async ensure(db: SqlClient): Promise<void> {
+    await db.query(this.ensureScript());
+  }
+
+  /** The bookkeeping tables, created when missing: a script (review artifacts start with it). */
+  ensureScript(): string {
     const { schema, table, lockTable, historyTable } = this.names;
-    await db.query(`create schema if not exists ${quoteIdent(schema)};
+    return `create schema if not exists ${quoteIdent(schema)};
       create table if not exists ${this.#t(table)} (name varchar(255) not null primary key, timestamp varchar(255) not null);
       create table if not exists ${this.#t(lockTable)} (id varchar(255) not null primary key, is_locked integer not null default 0);
       insert into ${this.#t(lockTable)} (id, is_locked) values (${quoteLiteral(KYSELY_LOCK_ROW_ID)}, 0) on conflict (id) do nothing;
@@ -69,7 +74,7 @@ export class MigrationStore {
         dbctl_version text,
         repaired_at timestamptz,
         repaired_by text
-      )`);
+      )`;
   }
 
   /** Applied migrations in name order; empty when the tables do not exist yet. One round trip. */
@@ -110,6 +115,21 @@ export class MigrationStore {
   recordScript(entry: { name: string; checksum: string; durationMs: number | typeof SERVER_DURATION_MS; batch: number }): string {
     const kysely = `insert into ${this.#t(this.names.table)} (name, timestamp) values (${quoteLiteral(entry.name)}, ${quoteLiteral(new Date().toISOString())})`;
     return `with applied as (${kysely}) ${this.#historyInsert(entry, appliedBy())}`;
+  }
+
+  /**
+   * A squash baseline recognised on a database that has every migration it stands for: Kysely's
+   * rows of those migrations give way to the baseline's (dbctl's history keeps theirs), and the
+   * baseline's history says what it stands for. Nothing of the baseline runs.
+   */
+  squashScript(entry: { name: string; checksum: string; stands: string[] }): string {
+    const names = entry.stands.map(quoteLiteral).join(', ');
+    const by = `squash: stands for ${entry.stands.length} applied migration(s), ${entry.stands[0]} … ${entry.stands[entry.stands.length - 1]}`;
+    return [
+      `delete from ${this.#t(this.names.table)} where name in (${names})`,
+      `insert into ${this.#t(this.names.table)} (name, timestamp) values (${quoteLiteral(entry.name)}, ${quoteLiteral(new Date().toISOString())})`,
+      this.#historyInsert({ name: entry.name, checksum: entry.checksum, durationMs: 0, batch: null }, by),
+    ].join(';\n');
   }
 
   /** History for a migration another tool applied: its checksum from now on guards against drift. */

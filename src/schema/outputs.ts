@@ -26,7 +26,9 @@ export function schemaFileOf(config: ResolvedConfig, out?: string): string {
 export async function generateSchemaDump(database: Database, config: ResolvedConfig, options: SchemaOutputOptions = {}): Promise<string> {
   const snapshot = await introspectSchema(database, { schemas: options.schemas, migrations: config.migrations });
   assertSchemasExist(options.schemas, [snapshot], 'the database');
-  return dumpSchema(snapshot);
+  // A value a migration's placeholder expanded to (a column default, a comment) is a secret here too.
+  const { registerMigrationSecrets, maskSecrets } = await import('../migrate/placeholders.js');
+  return maskSecrets(dumpSchema(snapshot), await registerMigrationSecrets(config.migrations.dir, config.placeholders));
 }
 
 export interface GeneratedFile {

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { withParsedTarget, type ResolvedConfig } from '../config/resolve.js';
 import { hostKeyBeside, openHostBeside } from '../driver/host.js';
-import { backendOf, type Backend, type Target } from '../driver/target.js';
+import { backendOf, parseTarget, serverOf, withDatabase as withDatabaseName, type Backend, type Target } from '../driver/target.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';
-import { cloneName, parseTestdbName, templateName, type TestdbKind } from '../database/names.js';
+import { cloneName, COPY_TEMPLATE_NAME, copyTemplateName, parseTestdbName, templateName, type TestdbKind } from '../database/names.js';
 
 /** Where embedded test databases live, beside the default embedded database. */
 export const EMBEDDED_TESTDB_DIR = '.dbctl/testdb';
@@ -129,6 +129,32 @@ async function fillTemplate(target: Target, options: CreateTestdbOptions): Promi
   }
 }
 
+/**
+ * Where `db copy --testdb NAME` builds its template: beside the configured database's test
+ * databases (its server, or the embedded test folder).
+ */
+export function copyTemplateTarget(config: ResolvedConfig, name: string): { target: Target; template: string } {
+  if (!COPY_TEMPLATE_NAME.test(name)) throw new UsageError(`--testdb "${name}": a template name is 1 to 30 lowercase letters, digits or underscores`);
+  const template = copyTemplateName(config.testdb.prefix, name);
+  const server = serverOf(config.target);
+  const target = server ? parseTarget(withDatabaseName(server.url, template), config.cwd) : parseTarget(`pglite://${path.resolve(config.cwd, EMBEDDED_TESTDB_DIR, template)}`, config.cwd);
+  return { target, template };
+}
+
+/** Clones a test database from the template `db copy --testdb NAME` made. */
+export async function cloneCopyTemplate(config: ResolvedConfig, name: string): Promise<CreatedTestdb> {
+  const template = copyTemplateName(config.testdb.prefix, name);
+  return withHost(config, async (host) => {
+    if (!(await host.hasTemplate(template))) {
+      throw new UsageError(`no copy template "${name}" on ${host.host.label}`, { hint: `make it with \`dbctl db copy --from <source> --testdb ${name}\``, data: { template } }, 'testdb_missing');
+    }
+    const clone = cloneName(config.testdb.prefix);
+    const started = performance.now();
+    const { target, strategy } = await host.clone(clone, template);
+    return { name: clone, url: target.url, target, kind: backendOf(config.target).id, template, built: false, strategy, milliseconds: Math.round(performance.now() - started) };
+  });
+}
+
 /** Test databases and templates with the configured prefix. */
 export async function listTestdbs(config: ResolvedConfig): Promise<TestdbEntry[]> {
   const currentNames = [false, true].map((seeded) => templateName(config.testdb.prefix, templateHash(config, seeded)));
@@ -139,7 +165,7 @@ function entriesOf(config: ResolvedConfig, names: string[], currentNames: string
   const entries: TestdbEntry[] = [];
   for (const name of names) {
     const parsed = parseTestdbName(config.testdb.prefix, name);
-    if (parsed) entries.push({ name, ...parsed, current: currentNames.includes(name) });
+    if (parsed) entries.push({ name, kind: parsed.kind, createdAt: parsed.createdAt, current: currentNames.includes(name) || !!parsed.copy });
   }
   return entries;
 }

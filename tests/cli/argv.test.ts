@@ -65,6 +65,12 @@ vi.mock('../../src/backup/index.js', async (original) => ({
     return { dryRun: true, removed: [], kept: [] };
   },
 }));
+vi.mock('../../src/flows/squash.js', () => ({
+  squashMigrations: record('squashMigrations', { baseline: { name: '001_squash', file: '/x/001_squash.sql' }, squashed: ['001_a'], remaining: 0, data: [], archivedTo: null, deleted: true }),
+}));
+vi.mock('../../src/flows/branch-check.js', () => ({
+  checkBranchMigrations: record('checkBranchMigrations', { ok: true, base: 'main', mergeBase: 'abc', ours: [], theirs: [], pairs: [], older: [] }),
+}));
 vi.mock('../../src/flows/fresh.js', () => ({ recreateDatabase: record('recreateDatabase', {}) }));
 vi.mock('../../src/flows/restore-into-new.js', async (original) => ({
   ...(await original<object>()),
@@ -91,6 +97,9 @@ describe('argv → core call', () => {
   it.each<[string, string[], string, Record<string, unknown>]>([
     ['migrate up, every flag', ['migrate', 'up', '--step', '2', '--to', '003_x', '--single-transaction', '--allow-drift', '--allow-unordered', '--dry-run', '--typegen', '--dump-schema', '--lint'], 'migrateUp',
       { step: 2, to: '003_x', singleTransaction: true, allowDrift: true, allowUnordered: true, dryRun: true, typegen: true, dumpSchema: true, lint: true }],
+    ['migrate up --dry-run --out', ['migrate', 'up', '--dry-run', '--out', 'review'], 'migrateUp', { dryRun: true, out: 'review' }],
+    ['migrate squash --to --delete', ['migrate', 'squash', '--to', '001_a', '--delete'], 'squashMigrations', { to: '001_a', delete: true }],
+    ['migrate check --base', ['migrate', 'check', '--base', 'origin/main'], 'checkBranchMigrations', { base: 'origin/main' }],
     ['migrate latest (kysely-ctl alias)', ['migrate', 'latest'], 'migrateUp', {}],
     ['migrate down --step', ['migrate', 'down', '--step', '2', '--allow-drift'], 'Migrator.down', { step: 2, allowDrift: true }],
     ['migrate rollback --all --dry-run', ['migrate', 'rollback', '--all', '--dry-run'], 'Migrator.down', { all: true, dryRun: true }],

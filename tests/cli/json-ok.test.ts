@@ -65,6 +65,8 @@ describe('`ok` in every --json document', () => {
       ['db create', () => ['db', 'create']],
       ['db fresh', () => ['db', 'fresh']],
       ['db drop', () => ['db', 'drop']],
+      // The source must be a server: refused at once here (ok: false); tests/copy/ copies for real.
+      ['db copy', () => ['db', 'copy', '--from', 'pglite://elsewhere']],
       ['fleet status', () => ['fleet', 'status']],
       ['fleet verify', () => ['fleet', 'verify']],
       ['fleet migrate up', () => ['fleet', 'migrate', 'up']],
@@ -74,6 +76,8 @@ describe('`ok` in every --json document', () => {
       ['init', () => ['init']],
       ['completion', () => ['completion', 'bash']],
       ['sql', () => ['sql', 'select 1 as one']],
+      ['migrate check', () => ['migrate', 'check', '--base', 'HEAD']],
+      ['migrate squash', () => ['migrate', 'squash', '--to', '0001_notes']],
     ];
     // `db serve` runs until it is interrupted (tests/e2e/cli/db-serve.test.ts stops it with SIGINT); its
     // --json document goes through the same Output.flush checked above.
