@@ -93,8 +93,11 @@ export interface DbctlConfig {
   typegen?: TypegenConfig;
   backups?: { dir?: string; pgDump?: string; pgRestore?: string; psql?: string };
   testdb?: { prefix?: string };
-  /** `dbctl schema dump`: the committed schema file. Default `schema.sql`. */
-  schema?: { out?: string };
+  /**
+   * `dbctl schema dump`: the committed schema file (`out`, default `schema.sql`). `dbctl migrate diff`:
+   * the desired schema (`dir`: a folder of .sql files or one file, default `schema/`).
+   */
+  schema?: { out?: string; dir?: string };
   lint?: LintConfig;
   /** `dbctl reset`: schemas emptied besides the migrations schema, and tables it always keeps. */
   reset?: { schemas?: string[]; keep?: string[] };

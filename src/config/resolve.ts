@@ -74,7 +74,8 @@ export interface ResolvedConfig {
   /** The production server's Postgres major (`postgres.version`); unset: not checked. */
   postgres: { version?: number };
   /** `dbctl schema dump`'s file (absolute). */
-  schema: { out: string };
+  /** `out`: where `schema dump` writes (absolute); `dir`: the desired schema `migrate diff` reads, as written. */
+  schema: { out: string; dir: string };
   /** `dbctl migrate lint`'s rule levels as written (checked when lint runs), and its large-table threshold (unset: lint's default). */
   lint: { rules: NonNullable<LintConfig['rules']>; largeTableRows?: number };
   /** The fleets the config names, as written (`dbctl fleet --fleet NAME`). */
@@ -218,7 +219,7 @@ function sectionsOf(i: { overrides: ConfigOverrides; envConfig: EnvironmentConfi
     testdb: { prefix: config.testdb?.prefix ?? 'dbctl' },
     reset: { schemas: [...new Set([m.schema ?? 'public', ...(config.reset?.schemas ?? [])])], keep: config.reset?.keep ?? [] },
     postgres: { version: config.postgres?.version },
-    schema: { out: abs(config.schema?.out ?? 'schema.sql') },
+    schema: { out: abs(config.schema?.out ?? 'schema.sql'), dir: config.schema?.dir ?? 'schema' },
     lint: { rules: config.lint?.rules ?? {}, largeTableRows: config.lint?.largeTableRows },
     fleets: config.fleets ?? {},
     copy: config.copy ?? {},

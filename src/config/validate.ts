@@ -52,7 +52,7 @@ export const CONFIG_SHAPE: Shape = {
   },
   backups: { dir: 'string', pgDump: 'string', pgRestore: 'string', psql: 'string' },
   testdb: { prefix: 'string' },
-  schema: { out: 'string' },
+  schema: { out: 'string', dir: 'string' },
   // Rule names are checked by the linter, which knows them (src/lint/rules.ts).
   lint: { rules: 'levels', largeTableRows: 'natural' },
   reset: { schemas: 'strings', keep: 'strings' },

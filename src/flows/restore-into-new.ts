@@ -25,7 +25,7 @@ export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Pr
   readManifest(restore.file);
   const created = await createRestoreTarget(create, { url: config.url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, target: config.target });
   const { restoreBackup, BackupVerificationError } = await import('../backup/restore.js');
-  const run = (database: Database) => restoreBackup({ ...restore, config, database, observe });
+  const run = (database: Database) => restoreBackup({ ...restore, config, database, fresh: true, observe });
   try {
     const report = await withDatabaseFor(config, 'restore', run, { target: created.target, observe });
     // Interrupted after the restore itself: what --create made goes all the same.

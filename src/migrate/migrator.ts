@@ -153,6 +153,9 @@ interface Run {
   onRetry: (retry: RetryEvent) => void;
 }
 
+/** From this many pending TS/JS migrations on, they are loaded as one bundle. */
+const BUNDLE_FROM = 2;
+
 export class Migrator {
   readonly #props: MigratorProps;
   readonly #store: MigrationStore;
@@ -473,6 +476,10 @@ export class Migrator {
   async #prepare(direction: Direction, files: MigrationFile[], singleTransaction: boolean): Promise<Prepared[]> {
     const { prepareCached: prepare } = await import('./prepared-cache.js');
     const prepared: Prepared[] = [];
+    // Load everything first: a syntax error in the third file must not leave the first two applied.
+    const modules = files.filter((f) => f.kind === 'module').map((f) => f.file);
+    // Many TS/JS migrations load faster as one module than one by one (src/migrate/bundle.ts).
+    if (modules.length >= BUNDLE_FROM) await (await import('./module.js')).preloadModuleMigrations(modules);
     for (const file of files) prepared.push(await prepare(file, direction, this.#props.placeholders));
     const { postgresVersion, database: target } = this.#props;
     if (postgresVersion && target.capabilities.standIn) await (await import('./server-version.js')).refuseForServer(target, files, direction, postgresVersion);

@@ -24,10 +24,11 @@ export function dumpSchema(snapshot: SchemaSnapshot): string {
     ['Extensions (the version is whatever the server provides)', snapshot.extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${ident(e.name)} WITH SCHEMA ${ident(e.schema)};`)],
     ['Types', types(snapshot)],
     ['Sequences', snapshot.sequences.map(sequence)],
-    ['Functions', snapshot.functions.filter((f) => !late(f)).map((f) => `${f.definition};`)],
+    ['Functions', snapshot.functions.filter((f) => f.kind !== 'aggregate' && !late(f)).map((f) => `${f.definition};`)],
+    ['Aggregates (after the functions they call, before the views that use them)', snapshot.functions.filter((f) => f.kind === 'aggregate').map((f) => `${f.definition};`)],
     ['Tables', orderTables(snapshot.tables).map(table)],
     ['Views', orderViews(snapshot.views).map(view)],
-    ['Functions that need tables to exist (a row type in the signature, or a SQL-standard body)', snapshot.functions.filter(late).map((f) => `${f.definition};`)],
+    ['Functions that need tables to exist (a row type in the signature, or a SQL-standard body)', snapshot.functions.filter((f) => f.kind !== 'aggregate' && late(f)).map((f) => `${f.definition};`)],
     ['Indexes', [...snapshot.tables, ...snapshot.views].flatMap((r) => r.indexes.map((i) => `${i.definition};`))],
     ['Constraints added after every table exists (foreign keys, NOT VALID)', snapshot.tables.flatMap(lateConstraints)],
     ['Sequence ownership', snapshot.sequences.filter((s) => s.ownedBy).map((s) => `ALTER SEQUENCE ${qualifiedIdent(s.schema, s.name)} OWNED BY ${dotted(s.ownedBy!)};`)],
@@ -52,11 +53,11 @@ const name = (r: { schema: string; name: string }) => qualifiedIdent(r.schema, r
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `schema.table` or `schema.table.column` as stored in the snapshot, quoted part by part. */
-function dotted(value: string): string {
+export function dotted(value: string): string {
   return value.split('.').map(ident).join('.');
 }
 
-function roles(snapshot: SchemaSnapshot): string[] {
+export function roles(snapshot: SchemaSnapshot): string[] {
   const names = new Set<string>();
   const addGrants = (grants: Grant[]) => grants.forEach((g) => names.add(g.role));
   snapshot.schemas.forEach((s) => addGrants(s.grants));
@@ -74,7 +75,7 @@ function roles(snapshot: SchemaSnapshot): string[] {
   );
 }
 
-function types(snapshot: SchemaSnapshot): string[] {
+export function types(snapshot: Pick<SchemaSnapshot, 'enums' | 'domains' | 'compositeTypes'>): string[] {
   return [
     ...snapshot.enums.map((e) => `CREATE TYPE ${name(e)} AS ENUM (${e.labels.map(literal).join(', ')});`),
     ...snapshot.domains.map((d) =>
@@ -91,7 +92,7 @@ function types(snapshot: SchemaSnapshot): string[] {
   ];
 }
 
-function sequence(s: SchemaSnapshot['sequences'][number]): string {
+export function sequence(s: SchemaSnapshot['sequences'][number]): string {
   return `CREATE SEQUENCE ${name(s)} AS ${s.type} START WITH ${s.start} INCREMENT BY ${s.increment} MINVALUE ${s.min} MAXVALUE ${s.max} CACHE ${s.cache}${s.cycle ? ' CYCLE' : ''};`;
 }
 
@@ -100,9 +101,9 @@ function orderTables(tables: TableInfo[]): TableInfo[] {
   return [...tables.filter((t) => !t.partitionOf), ...tables.filter((t) => t.partitionOf)];
 }
 
-const isLate = (c: TableInfo['constraints'][number]) => c.kind === 'foreign key' || c.definition.endsWith('NOT VALID');
+export const isLate = (c: TableInfo['constraints'][number]) => c.kind === 'foreign key' || c.definition.endsWith('NOT VALID');
 
-function table(t: TableInfo): string {
+export function table(t: TableInfo): string {
   const create = `CREATE ${t.unlogged ? 'UNLOGGED ' : ''}TABLE ${name(t)}`;
   const withOptions = t.options.length ? ` WITH (${t.options.join(', ')})` : '';
   if (t.partitionOf) {
@@ -118,7 +119,7 @@ function table(t: TableInfo): string {
   return `${create} (\n${lines.map((l) => `    ${l}`).join(',\n')}\n)${partitionKey}${withOptions};`;
 }
 
-function column(c: ColumnInfo): string {
+export function column(c: ColumnInfo): string {
   return [
     `${ident(c.name)} ${c.type}`,
     c.collation && ` COLLATE ${c.collation}`,
@@ -150,14 +151,14 @@ function orderViews(views: ViewInfo[]): ViewInfo[] {
   return ordered;
 }
 
-function view(v: ViewInfo): string {
+export function view(v: ViewInfo): string {
   const options = v.options.length ? ` WITH (${v.options.join(', ')})` : '';
   if (!v.materialized) return `CREATE VIEW ${name(v)}${options} AS\n${v.definition}`;
   // Rows are data, not schema: created empty (REFRESH MATERIALIZED VIEW fills it), as pg_dump --schema-only does.
   return `CREATE MATERIALIZED VIEW ${name(v)}${options} AS\n${v.definition.replace(/;$/, '')}\nWITH NO DATA;`;
 }
 
-function rowSecurity(t: TableInfo): string[] {
+export function rowSecurity(t: TableInfo): string[] {
   return [
     ...(t.rowSecurity ? [`ALTER TABLE ${name(t)} ENABLE ROW LEVEL SECURITY;`] : []),
     ...(t.forceRowSecurity ? [`ALTER TABLE ${name(t)} FORCE ROW LEVEL SECURITY;`] : []),
@@ -178,7 +179,7 @@ function rowSecurity(t: TableInfo): string[] {
  * GRANT statements for one object. PUBLIC's entry, present only when it differs from the default,
  * starts with a REVOKE so that a revoked default (an empty list) is restored too.
  */
-function grantStatements(grants: Grant[], on: string, columns = ''): string[] {
+export function grantStatements(grants: Grant[], on: string, columns = ''): string[] {
   const out: string[] = [];
   for (const g of grants) {
     if (g.role === 'PUBLIC' && !columns) out.push(`REVOKE ALL ON ${on} FROM PUBLIC;`);
@@ -199,7 +200,7 @@ function grants(snapshot: SchemaSnapshot): string[] {
       ...grantStatements(r.grants, `TABLE ${name(r)}`),
       ...('rowSecurity' in r ? r.columns.flatMap((c) => grantStatements(c.grants, `TABLE ${name(r)}`, ` (${ident(c.name)})`)) : []),
     ]),
-    ...snapshot.functions.map((f) => grantStatements(f.grants, `${f.kind.toUpperCase()} ${name(f)}(${f.arguments})`)),
+    ...snapshot.functions.map((f) => grantStatements(f.grants, `${f.kind === 'aggregate' ? 'FUNCTION' : f.kind.toUpperCase()} ${name(f)}(${f.arguments})`)),
   ];
   return groups.filter((g) => g.length).map((g) => g.join('\n'));
 }

@@ -257,7 +257,7 @@ function functionsOf(functions: Row[]): SchemaSnapshot['functions'] {
       schema: r.schema,
       name: r.name,
       arguments: r.arguments,
-      kind: r.kind === 'p' ? ('procedure' as const) : ('function' as const),
+      kind: r.kind === 'p' ? ('procedure' as const) : r.kind === 'a' ? ('aggregate' as const) : ('function' as const),
       definition: r.definition.trim(),
       comment: r.comment,
       grants: grantsOf(r.grants, r.default_public),

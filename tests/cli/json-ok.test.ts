@@ -42,6 +42,7 @@ describe('`ok` in every --json document', () => {
       ['migrate baseline', () => ['migrate', 'baseline', '0001_notes']],
       ['migrate test', () => ['migrate', 'test']],
       ['migrate new', () => ['migrate', 'new', 'later']],
+      ['migrate diff', () => ['migrate', 'diff', '--check', '--schema-dir', 'run.sql']],
       ['seed', () => ['seed']],
       ['seed new', () => ['seed', 'new', 'more']],
       ['summary', () => ['summary']],

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../../src/driver/database.js';
 import { parseTarget } from '../../src/driver/target.js';
 import { copyDatabase, type CopyReport } from '../../src/flows/db-copy.js';
 import { runSeeds } from '../../src/seed/index.js';
+import { seedConfig } from '../../src/config/props.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { exampleDatabase, MIGRATIONS_DIR, type ExampleDatabase } from '../example/helpers.js';
 import { ROOT } from '../helpers/cli.js';
@@ -43,7 +44,7 @@ describe.runIf(SERVER)('db copy of the example database', () => {
     source = await exampleDatabase({ name: 'pg', serverUrl: SERVER });
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-copy-'));
     const resolved = await resolveConfig({ cwd: work, url: source.test.url, environ: {}, migrationsDir: MIGRATIONS_DIR });
-    await runSeeds({ database: source.database, config: { ...resolved, seeds: { ...resolved.seeds, dir: path.join(ROOT, 'seeds') }, fixtures: { dir: path.join(ROOT, 'fixtures') } }, env: 'development' });
+    await runSeeds({ database: source.database, ...seedConfig(resolved), dir: path.join(ROOT, 'seeds'), fixturesDir: path.join(ROOT, 'fixtures'), env: 'development' });
     config = resolved;
   }, 60_000);
   afterAll(async () => {

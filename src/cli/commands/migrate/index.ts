@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerMigrateDiff } from './diff.js';
 import { registerMigrateCheck } from './check.js';
 import { registerMigrateDown } from './down.js';
 import { registerMigrateLint } from './lint.js';
@@ -19,6 +20,7 @@ export function registerMigrate(program: Command): void {
   registerMigrateNew(migrate);
   registerMigrateLint(migrate);
   registerMigrateTest(migrate);
+  registerMigrateDiff(migrate);
   registerMigrateSquash(migrate);
   registerMigrateCheck(migrate);
 }

@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig } from '../config/resolve.js';
+import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, type Hazard, type Step } from '../diff/index.js';
+import { readSchemaSource, type SchemaSource } from '../diff/source.js';
+import { openDatabaseFor } from '../driver/open-for.js';
+import { scratchEmbedded, withMigratedDatabase } from '../database/migrated-scratch.js';
+import type { Database } from '../driver/database.js';
+import { describeSqlError } from '../sql/sql-error.js';
+import { CheckFailedError, UsageError } from '../errors.js';
+import { timestampPrefix } from '../migrate/new.js';
+import { describeSchemaDiff, diffSchemas, dumpSchema, introspectSchema, type SchemaDiff, type SchemaSnapshot } from '../schema/index.js';
+
+export interface MigrateDiffOptions {
+  /** The migration's name (`add_course_tags`); needed to write. */
+  name?: string;
+  /** `write` (default), `dry-run` (plan and verify, write nothing), `check` (exit 4 when schema and migrations differ). */
+  mode?: 'write' | 'dry-run' | 'check';
+  /** The desired schema: a folder of .sql files or one file (default: config schema.dir, else `schema/`). */
+  schemaPath?: string;
+  /** The current state from this live database instead of what the migrations build. */
+  fromUrl?: string;
+  hintsFile?: string;
+  allowDataLoss?: boolean;
+  allow?: Hazard[];
+  now?: Date;
+}
+
+export interface MigrateDiffResult {
+  /** The file written (relative to the project), when one was. */
+  file?: string;
+  up: Step[];
+  down: Step[];
+  /** The migration's text (empty when there is nothing to do). */
+  text: string;
+  /** `check`: what differs (expected = what the migrations build, actual = the schema folder). */
+  diff?: SchemaDiff;
+}
+
+/**
+ * `dbctl migrate diff`: loads the desired schema into a scratch embedded database, builds the
+ * current one from the migrations on another (or reads a live database), plans the migration and
+ * its down, verifies both on the scratch database (drift against the desired schema, then against
+ * the start, must be empty), and only then writes the file. Nothing is written unless verified.
+ */
+export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOptions = {}): Promise<MigrateDiffResult> {
+  const mode = options.mode ?? 'write';
+  if (mode === 'write' && !options.name) throw new UsageError('migrate diff: a name is needed to write the migration (dbctl migrate diff NAME)');
+  const source = readSchemaSource(config.cwd, options.schemaPath ?? schemaDirOf(config));
+  const hints = options.hintsFile ? readHints(path.resolve(config.cwd, options.hintsFile)) : { renames: [], drops: [] };
+  const renames = [...source.renames, ...hints.renames];
+  const desired = await desiredSnapshot(config, source);
+  return withCurrent(config, options.fromUrl, async (current, scratch) => {
+    if (mode === 'check') return check(current, desired, source);
+    const up = planMigration(current, desired, { renames, drops: hints.drops });
+    assertPlannable(up.unplannable);
+    assertUnambiguous(up.ambiguous);
+    assertAllowed(up.steps, options.allowDataLoss ? 'all' : new Set(options.allow ?? []));
+    const down = planMigration(desired, current, { renames: invert(renames) });
+    assertPlannable(down.unplannable);
+    if (!up.steps.length) return { up: [], down: [], text: '' };
+    await verify(config, scratch, current, desired, up.steps, down.steps);
+    const text = renderMigration(up.steps, down.steps, source.shown);
+    const file = mode === 'write' ? writeMigration(config, options.name!, text, options.now) : undefined;
+    return { file, up: up.steps, down: down.steps, text };
+  });
+}
+
+function schemaDirOf(config: ResolvedConfig): string {
+  return config.schema.dir;
+}
+
+function check(current: SchemaSnapshot, desired: SchemaSnapshot, source: SchemaSource): MigrateDiffResult {
+  const diff = diffSchemas(current, desired);
+  if (diff.equal) return { up: [], down: [], text: '', diff };
+  throw new CheckFailedError(`migrate diff --check: ${source.shown} and the migrations differ:\n${describeSchemaDiff(diff, { missing: 'only in the migrations', extra: `only in ${source.shown}` }).join('\n')}`, {
+    hint: 'run `dbctl migrate diff NAME` to write the migration, then commit it',
+    data: { diff },
+  }, 'diff_pending');
+}
+
+/** Loads the schema's files, one by one so that an error names its file, into a scratch embedded database. */
+async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource): Promise<SchemaSnapshot> {
+  return withScratch(config, 'dbctl-diff-desired-', async (database) => {
+    for (const { file, sql } of source.files) {
+      try {
+        await database.session((client) => client.script(sql));
+      } catch (error) {
+        const info = describeSqlError(error, { text: sql, offset: 0 });
+        throw new UsageError(`${file}${info.line ? `:${info.line}:${info.col}` : ''}: ${info.message}`, { hint: 'the schema folder must load on an empty database, file by file in name order', data: { file, ...info } }, 'schema_source_missing');
+      }
+    }
+    return introspectSchema(database, { migrations: config.migrations });
+  });
+}
+
+async function withScratch<T>(config: ResolvedConfig, prefix: string, fn: (database: Database) => Promise<T>): Promise<T> {
+  const scratch = await scratchEmbedded(prefix);
+  try {
+    const database = await openDatabaseFor(config, 'throwaway', { target: scratch.target });
+    try {
+      return await fn(database);
+    } finally {
+      await database.close();
+    }
+  } finally {
+    scratch.remove();
+  }
+}
+
+/**
+ * The current schema and a scratch database holding it, for verification: the migrations applied
+ * to a scratch embedded database, or (--from-url) the live database's schema, read and then
+ * loaded into a scratch database from its dump.
+ */
+async function withCurrent<T>(config: ResolvedConfig, fromUrl: string | undefined, fn: (current: SchemaSnapshot, scratch: Database) => Promise<T>): Promise<T> {
+  if (fromUrl) {
+    const live = await openDatabaseFor(config, 'command', { url: fromUrl });
+    let current: SchemaSnapshot;
+    try {
+      current = await introspectSchema(live, { migrations: config.migrations });
+    } finally {
+      await live.close();
+    }
+    return withScratch(config, 'dbctl-diff-current-', async (scratch) => {
+      await scratch.session((client) => client.script(dumpSchema(current)));
+      return fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch);
+    });
+  }
+  return withMigratedDatabase(config, async (scratch) => fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch));
+}
+
+/** Up, drift against the desired schema; down, drift against the start. Either non-empty: nothing is written. */
+async function verify(config: ResolvedConfig, scratch: Database, current: SchemaSnapshot, desired: SchemaSnapshot, up: Step[], down: Step[]): Promise<void> {
+  const run = async (steps: Step[], direction: string) => {
+    for (const s of steps) {
+      try {
+        await scratch.query(s.sql);
+      } catch (error) {
+        throw new CheckFailedError(`migrate diff: the plan failed on a scratch database (${direction}) at ${s.object}: ${describeSqlError(error).message}\n  ${s.sql.split('\n').join('\n  ')}`, {
+          hint: 'nothing was written; write this change by hand (dbctl migrate new) and report the case',
+          data: { direction, object: s.object, sql: s.sql },
+        }, 'diff_unverified');
+      }
+    }
+  };
+  const expectSame = async (expected: SchemaSnapshot, direction: string) => {
+    const diff = diffSchemas(expected, await introspectSchema(scratch, { migrations: config.migrations }));
+    if (diff.equal) return;
+    throw new CheckFailedError(`migrate diff: after the ${direction} the scratch database still differs; the plan misses:\n${describeSchemaDiff(diff, { missing: 'not done', extra: 'left over' }).join('\n')}`, {
+      hint: 'nothing was written; write these changes by hand (dbctl migrate new) and report the case',
+      data: { direction, diff },
+    }, 'diff_unverified');
+  };
+  await run(up, 'up');
+  await expectSame(desired, 'up');
+  await run(down, 'down');
+  await expectSame(current, 'down');
+}
+
+function writeMigration(config: ResolvedConfig, name: string, text: string, now?: Date): string {
+  const slug = name.trim().replace(/[\s-]+/g, '_').toLowerCase();
+  if (!/^[a-z0-9_]+$/.test(slug)) throw new UsageError(`invalid migration name "${name}": use letters, digits, _ or -`);
+  fs.mkdirSync(config.migrations.dir, { recursive: true });
+  const file = path.join(config.migrations.dir, `${timestampPrefix(now)}_${slug}.sql`);
+  if (fs.existsSync(file)) throw new UsageError(`${path.basename(file)} already exists`);
+  fs.writeFileSync(file, text);
+  return path.relative(config.cwd, file);
+}
