@@ -10,14 +10,17 @@ const returns = (f: FunctionInfo) => /\n RETURNS (.*)\n/.exec(f.definition)?.[1]
 /**
  * SQL functions are checked against the relations they read when created (SQL-standard bodies
  * always are): one that names a relation this plan creates goes after the tables (and before the
- * views that may call it). Every other function goes first, ready for defaults, checks, policies
+ * views that may call it), and so does one whose signature names a table's row type. Every other
+ * function goes first, ready for defaults, checks, policies
  * and triggers; PL/pgSQL bodies are not resolved until called.
  */
 function isLate(ctx: PlanContext, f: FunctionInfo): boolean {
-  if (!/\n LANGUAGE sql\b/.test(f.definition) && !/\n(BEGIN ATOMIC|RETURN )/.test(f.definition)) return false;
   const created = [...ctx.newTables, ...ctx.to.views.filter((v) => !ctx.fromViews.has(`${v.schema}.${v.name}`) || ctx.recreated.has(`view ${v.schema}.${v.name}`)).map((v) => `${v.schema}.${v.name}`)];
-  const body = f.definition.toLowerCase();
-  return created.some((r) => new RegExp(`(^|[^\\w$])${r.split('.')[1].replace(/[$]/g, '\\$')}($|[^\\w$])`).test(body));
+  const names = (text: string) => created.some((r) => new RegExp(`(^|[^\\w$])${r.split('.')[1].replace(/[$]/g, '\\$')}($|[^\\w$])`).test(text.toLowerCase()));
+  // A table's row type in the signature (`RETURNS SETOF customer`) needs the table, whatever the language.
+  if (names(`${f.arguments} ${returns(f)}`)) return true;
+  if (!/\n LANGUAGE sql\b/.test(f.definition) && !/\n(BEGIN ATOMIC|RETURN )/.test(f.definition)) return false;
+  return names(f.definition);
 }
 
 /**
