@@ -7,6 +7,9 @@ export const functionKey = (f: FunctionInfo) => `${f.schema}.${f.name}(${f.argum
 const signature = (f: FunctionInfo) => `${f.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${qualifiedIdent(f.schema, f.name)}(${f.arguments})`;
 const returns = (f: FunctionInfo) => /\n RETURNS (.*)\n/.exec(f.definition)?.[1] ?? '';
 
+/** Whether `text` names the relation `schema.name` (by its bare name: a loose test, erring towards later). */
+const namesRelation = (text: string, relation: string) => new RegExp(`(^|[^\\w$])${relation.split('.')[1].replace(/[$]/g, '\\$')}($|[^\\w$])`).test(text.toLowerCase());
+
 /**
  * SQL functions are checked against the relations they read when created (SQL-standard bodies
  * always are): one that names a relation this plan creates goes after the tables (and before the
@@ -16,7 +19,7 @@ const returns = (f: FunctionInfo) => /\n RETURNS (.*)\n/.exec(f.definition)?.[1]
  */
 function isLate(ctx: PlanContext, f: FunctionInfo): boolean {
   const created = [...ctx.newTables, ...ctx.to.views.filter((v) => !ctx.fromViews.has(`${v.schema}.${v.name}`) || ctx.recreated.has(`view ${v.schema}.${v.name}`)).map((v) => `${v.schema}.${v.name}`)];
-  const names = (text: string) => created.some((r) => new RegExp(`(^|[^\\w$])${r.split('.')[1].replace(/[$]/g, '\\$')}($|[^\\w$])`).test(text.toLowerCase()));
+  const names = (text: string) => created.some((r) => namesRelation(text, r));
   // A table's row type in the signature (`RETURNS SETOF customer`) needs the table, whatever the language.
   if (names(`${f.arguments} ${returns(f)}`)) return true;
   if (!/\n LANGUAGE sql\b/.test(f.definition) && !/\n(BEGIN ATOMIC|RETURN )/.test(f.definition)) return false;
@@ -42,6 +45,9 @@ export function planFunctions(ctx: PlanContext): void {
     ctx.add(isLate(ctx, f) ? 'create-late-function' : 'create-function', step(object, `${f.definition};`));
   }
   for (const f of ctx.from.functions) {
-    if (!after.has(functionKey(f))) ctx.add('drop-function', step(`${f.kind} ${functionKey(f)}`, `DROP ${signature(f)};`, ['CORRECTNESS']));
+    if (after.has(functionKey(f))) continue;
+    // One whose signature names a dropped table's row type goes before the table (after the views that may call it).
+    const early = [...ctx.droppedTables].some((t) => namesRelation(`${f.arguments} ${returns(f)}`, t));
+    ctx.add(early ? 'drop-view' : 'drop-function', step(`${f.kind} ${functionKey(f)}`, `DROP ${signature(f)};`, ['CORRECTNESS']));
   }
 }
