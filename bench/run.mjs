@@ -21,6 +21,7 @@ const CASES = {
   9: './cases/9-backup.mjs',
   10: './cases/10-fleet.mjs',
   11: './cases/11-lint.mjs',
+  12: './cases/12-diff.mjs',
 };
 
 const { values } = parseArgs({
