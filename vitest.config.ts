@@ -36,7 +36,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: two workers keep the PGlite-heavy suite busy without thrashing.
     maxWorkers: 2,
-    // As the CLI does (src/driver/pglite-module.ts): no background tier-up of the embedded database's
+    // As the CLI does (src/driver/pglite/module.ts): no background tier-up of the embedded database's
     // WebAssembly, which took ~40 % of the CPU of a short embedded run and made nothing faster.
     execArgv: ['--liftoff-only'],
     globalSetup: ['tests/helpers/global-setup.ts'],

@@ -29,7 +29,9 @@ const WATCHDOG = [
   'wait "$child"; code=$?',
   // `wait` returns early when a trapped signal arrives: wait again until the program is gone.
   'while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done',
-  'kill "$watcher" 2>/dev/null',
+  // KILL, not TERM: until the watcher's subshell has reset the traps it inherits, a TERM runs the
+  // trap above instead of ending it, and a watcher left reading holds the pipe dbctl waits on.
+  'kill -KILL "$watcher" 2>/dev/null',
   'if [ -n "$stopped" ] && [ -n "$DBCTL_CHILD_REMOVE" ]; then rm -f -- "$DBCTL_CHILD_REMOVE"; fi',
   'exit "$code"',
 ].join('\n');
@@ -115,7 +117,9 @@ const INTERACTIVE_WATCHDOG = [
   'exec 3<&-',
   'wait "$child"; code=$?',
   'while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done',
-  'kill "$watcher" 2>/dev/null',
+  // KILL, not TERM: until the watcher's subshell has reset the traps it inherits, a TERM runs the
+  // trap above instead of ending it, and a watcher left reading holds the pipe dbctl waits on.
+  'kill -KILL "$watcher" 2>/dev/null',
   'exit "$code"',
 ].join('\n');
 
@@ -135,13 +139,20 @@ export function runInteractiveChild(bin: string, args: string[], options: { env?
     let failed: Error | undefined;
     child.on('error', (error: NodeJS.ErrnoException) => void (failed = new ChildStartError(bin, error.code ?? error.message)));
     (child.stdio[3] as NodeJS.WritableStream | null)?.on('error', () => {});
-    child.on('close', (code) => {
+    // 'exit', not only 'close': the terminal is inherited, so the one pipe 'close' waits for is the
+    // watchdog's, and a watcher that outlives the shell would hold it open.
+    let settled = false;
+    const settle = (code: number | null) => {
+      if (settled) return;
+      settled = true;
       (child.stdio[3] as { destroy?: () => void } | null)?.destroy?.();
       if (failed) return reject(failed);
       // The shell's own "not found" / "cannot execute" (its stderr went to the terminal).
       if (WATCHED && (code === 127 || code === 126)) return reject(new ChildStartError(bin, code === 127 ? 'ENOENT' : 'EACCES'));
       resolve(code ?? 1);
-    });
+    };
+    child.on('exit', settle);
+    child.on('close', settle);
   }).finally(() => process.off('SIGINT', ignore));
 }
 

@@ -106,6 +106,8 @@ export const ERROR_CODES = {
   diff_unplannable: 'check',
   diff_ambiguous: 'check',
   diff_unverified: 'check',
+  squash_unverified: 'check',
+  migrations_conflict: 'check',
   // exit 5: refused by a safety rule, or by the server (a privilege the role lacks, a database in use)
   refused: 'refused',
   drift: 'refused',
@@ -125,6 +127,7 @@ export const ERROR_CODES = {
   no_createdb: 'refused',
   unsafe_backup: 'refused',
   data_loss: 'refused',
+  squash_partial: 'refused',
   // exit 6
   lock_timeout: 'lock',
   // exit 1: the operation itself failed
@@ -158,29 +161,8 @@ export function exitCodeOf(code: DbctlErrorCode): ExitCodeValue {
   return EXIT[ERROR_CODES[code]];
 }
 
-/**
- * The one SQLSTATE table: a server error met outside a migration's or seed's own SQL becomes this
- * code (its kind gives the exit code). Anything not listed stays the error it is.
- */
-export const SQLSTATE_CODES: Readonly<Record<string, DbctlErrorCode>> = {
-  '28000': 'auth_failed', // invalid_authorization_specification
-  '28P01': 'auth_failed', // invalid_password
-  '3D000': 'database_missing', // invalid_catalog_name
-  '42501': 'permission_denied', // insufficient_privilege
-  '53100': 'disk_full',
-  '55006': 'database_in_use', // object_in_use
-  '57P01': 'connection_lost', // admin_shutdown (pg_terminate_backend)
-  '57P02': 'connection_lost', // crash_shutdown
-  '57P03': 'connection_lost', // cannot_connect_now
-  '08000': 'connection_lost',
-  '08003': 'connection_lost',
-  '08006': 'connection_lost',
-};
-
-/** The catalogue code of a Postgres error's SQLSTATE, if it has one. */
-export function codeForSqlstate(sqlstate: string | undefined): DbctlErrorCode | undefined {
-  return sqlstate === undefined ? undefined : SQLSTATE_CODES[sqlstate];
-}
+/** The one SQLSTATE table lives in src/sql/sqlstate.ts; these stay importable from here. */
+export { SQLSTATE_CODES, codeForSqlstate } from './sql/sqlstate.js';
 
 export interface ErrorDetails {
   /** One more line telling the user what to do about it. */

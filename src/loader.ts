@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
-import { excerptAt } from './driver/sql-error.js';
+import { excerptAt } from './sql/sql-error.js';
 
 type Jiti = { import(id: string, options?: { default?: boolean }): Promise<unknown> };
 const instances = new Map<boolean, Jiti>();

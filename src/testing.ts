@@ -17,20 +17,21 @@
 import os from 'node:os';
 import path from 'node:path';
 import { resolveConfig, type ResolvedConfig } from './config/resolve.js';
-import { openHostBeside } from './driver/host.js';
+import { capabilitiesOf } from './driver/host.js';
 import { ConfigError, UsageError } from './errors.js';
-import { parseTarget, redact } from './driver/url.js';
+import { backendOf, parseTarget, redact, type Backend, type Target } from './driver/target.js';
 import { serveEmbedded } from './serve/index.js';
 import { createTestdb, dropTestdb } from './testdb/index.js';
 import { testdbHost, type TestdbHost } from './testdb/host.js';
-import { cloneName } from './testdb/names.js';
+import { withHostBeside } from './database/beside.js';
+import { cloneName } from './database/names.js';
 
 export interface TestDatabase {
   name: string;
   /** Its URL: postgres:// on a server or when served over the wire, else pglite://. */
   url: string;
   /** The backend: 'pglite' for an embedded database, served over the wire or not. */
-  kind: 'pg' | 'pglite';
+  kind: Backend;
   /** Served over the wire: the embedded database's own pglite:// URL (what dbctl commands open). */
   embeddedUrl?: string;
   /** The template it was cloned from; null for an empty database. */
@@ -76,7 +77,8 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const made = options.migrate || options.seed ? await fromTemplate(options) : await empty(options);
   const wire = options.wire ?? flagFromEnv(process.env.DBCTL_TEST_WIRE);
-  const served = wire && made.kind === 'pglite' ? await serveEmbedded({ target: made.url, cwd: options.cwd }).catch(async (error) => {
+  // Only a database no other client can reach needs serving: a server's URL already is one.
+  const served = wire && !capabilitiesOf(made.target).wire ? await serveEmbedded({ target: made.target, cwd: options.cwd }).catch(async (error) => {
     await made.drop().catch(() => {});
     throw error;
   }) : undefined;
@@ -110,7 +112,7 @@ function keepFromEnv(value: string | undefined): boolean | 'on-failure' {
   throw new ConfigError(`DBCTL_KEEP_TEST_DB must be 1, true, on-failure, 0 or false, got ${JSON.stringify(value)}`, { hint: 'unset it to drop test databases as usual' });
 }
 
-type Made = Omit<TestDatabase, 'drop'> & { drop(): Promise<void> };
+type Made = Omit<TestDatabase, 'drop'> & { target: Target; drop(): Promise<void> };
 
 async function fromTemplate(options: CreateTestDatabaseOptions): Promise<Made> {
   const resolved = await resolveConfig({ cwd: options.cwd, env: options.env ?? 'test', url: options.serverUrl, configFile: options.configFile });
@@ -128,14 +130,8 @@ async function empty(options: CreateTestDatabaseOptions): Promise<Made> {
   const name = cloneName(options.prefix ?? 'dbctl_tmp');
   // No server: embedded, in a folder of the temp directory shared by every run.
   const target = parseTarget(options.serverUrl ?? `pglite://${path.join(os.tmpdir(), 'dbctl-test-dbs', name)}`, process.cwd());
-  const withHost = async <T>(fn: (host: TestdbHost) => Promise<T>): Promise<T> => {
-    const host = testdbHost(await openHostBeside(target, path.join(os.tmpdir(), 'dbctl-test-dbs'), { applicationName: 'dbctl testdb' }), 0);
-    try {
-      return await fn(host);
-    } finally {
-      await host.close();
-    }
-  };
-  const { url } = await withHost((host) => host.clone(name));
-  return { name, url, kind: target.kind, template: null, drop: () => withHost((host) => host.drop(name)) };
+  const onHost = <T>(fn: (host: TestdbHost) => Promise<T>): Promise<T> =>
+    withHostBeside(target, path.join(os.tmpdir(), 'dbctl-test-dbs'), { applicationName: 'dbctl testdb' }, (host) => fn(testdbHost(host, 0)));
+  const made = (await onHost((host) => host.clone(name))).target;
+  return { name, url: made.url, target: made, kind: backendOf(made).id, template: null, drop: () => onHost((host) => host.drop(name)) };
 }

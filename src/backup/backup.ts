@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
-import { databaseName } from '../driver/url.js';
+import type { Database } from '../driver/database.js';
+import { backendOf, databaseName } from '../driver/target.js';
 import { isDbctlError, UsageError } from '../errors.js';
 import { Migrator, migratorConfig } from '../migrate/migrator.js';
 import { VERSION } from '../version.js';
@@ -112,7 +112,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
       }));
       progress('dumping with PGlite\'s pg_dump');
       const t = performance.now();
-      const { dumpEmbedded } = await import('../driver/embedded-instance.js');
+      const { dumpEmbedded } = await import('../driver/pglite/instance.js');
       const dump = await dumpEmbedded(database, contentArgs);
       fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
       dumpMs = performance.now() - t;
@@ -176,7 +176,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
       sha256,
       format,
       content,
-      backend: embedded ? 'pglite' : 'pg',
+      backend: backendOf(database.target).id,
       database: name,
       serverVersion: version.text,
       serverVersionNum: version.num,

@@ -1,3 +1,4 @@
+import type { Backend } from '../driver/target.js';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,7 @@ export interface Manifest {
   format: BackupFormat;
   content: BackupContent;
   /** Which backend made the dump: decides how it is restored. */
-  backend: 'pg' | 'pglite';
+  backend: Backend;
   /** Database name on a server; the directory name for PGlite. */
   database: string;
   serverVersion: string;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
-import { describeTarget } from '../driver/url.js';
+import type { Database } from '../driver/database.js';
+import { describeTarget } from '../driver/target.js';
 import { OperationError, RefusedError, UsageError } from '../errors.js';
 import { compareTables, hashSessions, readManifest, sha256File, type Manifest, type TableDifference } from './manifest.js';
 import { databaseContents } from '../catalog/parallel-contents.js';

@@ -1,6 +1,6 @@
 import { listTables, type TableRef } from '../catalog/tables.js';
-import type { SqlClient } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
+import type { SqlClient } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
 
 /** One table's contents, as recorded in a manifest and compared after a restore. */
 export interface TableSnapshot {

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { copyInAll } from '../driver/copy.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { OperationError, RefusedError } from '../errors.js';
 import { isPgDumpRestrict, LineLexer } from './meta-commands.js';
-import { splitStatements } from '../migrate/split.js';
+import { splitStatements } from '../sql/split.js';
 
 /** A piece of a plain dump: SQL to run as a script, or a COPY … FROM stdin with its data. */
 type Piece = { kind: 'sql'; text: string; entry: string } | { kind: 'copy'; statement: string; data: string; entry: string };

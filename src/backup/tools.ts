@@ -1,7 +1,7 @@
 import { ChildStartError, runChild, type ChildOptions } from '../children.js';
 import { connectionLostError } from '../driver/connection-lost.js';
 import { ConfigError, ConnectionError, OperationError, RefusedError } from '../errors.js';
-import { redact } from '../driver/url.js';
+import { redact } from '../driver/target.js';
 
 /** The PostgreSQL client programs dbctl wraps, with the config key and env var that point at them. */
 export type ToolName = 'pg_dump' | 'pg_restore' | 'psql';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
-import type { SqlClient } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
+import type { SqlClient } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { TableRef } from './tables.js';
 
 /**

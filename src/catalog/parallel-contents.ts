@@ -1,5 +1,5 @@
-import type { Database, SqlClient } from '../driver/open.js';
-import { quoteLiteral } from '../driver/quote.js';
+import type { Database, SqlClient } from '../driver/database.js';
+import { quoteLiteral } from '../sql/quote.js';
 import { addSums, canonicalSettingsScript, digestOf, emptySums, querySums, tableContents, type ContentsOptions, type TableContents } from './contents.js';
 import { listTables, type TableRef } from './tables.js';
 

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../driver/open.js';
+import type { SqlClient } from '../driver/database.js';
 
 export interface TableRef {
   schema: string;

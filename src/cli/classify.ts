@@ -1,5 +1,6 @@
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
-import { codeForSqlstate, errorFor, isDbctlError, UsageError } from '../errors.js';
+import { errorFor, isDbctlError, UsageError } from '../errors.js';
+import { codeForSqlstate } from '../sql/sqlstate.js';
 import { redact } from '../secrets.js';
 
 const FS_WORDS: Record<string, string> = {
@@ -33,7 +34,7 @@ export function classify(error: unknown, command: string): unknown {
     }, 'file_error');
   }
   // A server error dbctl's own statements met (a migration's or seed's SQL is wrapped before this):
-  // the one SQLSTATE table in src/errors.ts decides its code and exit code.
+  // the one SQLSTATE table in src/sql/sqlstate.ts decides its code and exit code.
   const known = e?.severity ? codeForSqlstate(e.code) : undefined;
   if (known === 'permission_denied') {
     return errorFor(known, `permission denied: ${redact(String(e.message))}`, {

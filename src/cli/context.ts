@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ConfigOverrides, ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { Output } from './output.js';
 import { stdoutToStderr } from './stdout-to-stderr.js';
 
@@ -51,7 +51,7 @@ export async function commandContext(command: Command, extra: ConfigOverrides = 
 
 /** Says which database the command is about to touch (see Output.target). */
 export async function announceTarget(ctx: CommandContext, url = ctx.config.url, source = ctx.config.urlOrigin): Promise<void> {
-  const { parseTarget, describeTarget } = await import('../driver/url.js');
+  const { parseTarget, describeTarget } = await import('../driver/target.js');
   const { redactUrl } = await import('../secrets.js');
   const target = url === ctx.config.url ? ctx.config.target : parseTarget(url, ctx.config.cwd);
   ctx.out.target({ url: redactUrl(target.url), description: describeTarget(target), env: ctx.config.env, source });

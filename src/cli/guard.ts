@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import type { Target } from '../driver/url.js';
+import type { Target } from '../driver/target.js';
 import type { CommandContext } from './context.js';
 
 /** `--force` and `--confirm NAME`, the same on every destructive command. */

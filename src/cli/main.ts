@@ -1,5 +1,5 @@
 import { CommanderError, type Command } from 'commander';
-import { preferQuickWasmStartup } from '../driver/pglite-module.js';
+import { preferQuickWasmStartup } from '../driver/pglite/module.js';
 import { ExitCode, OperationError } from '../errors.js';
 import { lastUserFile } from '../user-code.js';
 import { classify } from './classify.js';
@@ -9,7 +9,7 @@ import { reportError } from './run.js';
 
 /** Entry point of the binary: run, wait for stdout, exit with the outcome. */
 export async function main(argv: string[]): Promise<void> {
-  preferQuickWasmStartup(); // see driver/pglite-module.ts: a command is a short-lived process
+  preferQuickWasmStartup(); // see driver/pglite/module.ts: a command is a short-lived process
   const code = await run(argv);
   process.on('unhandledRejection', () => {}); // the outcome is decided: a late rejection changes nothing
   // stdout to a pipe is written asynchronously: exiting at once would cut a large --json document

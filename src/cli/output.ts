@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { redact } from '../driver/url.js';
+import { redact } from '../driver/target.js';
 import { StatusLine } from './status-line.js';
 
 /**

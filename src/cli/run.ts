@@ -1,5 +1,5 @@
 import { isDbctlError, ExitCode } from '../errors.js';
-import { redact } from '../driver/url.js';
+import { redact } from '../driver/target.js';
 import { currentOutput } from './context.js';
 
 /**

@@ -15,6 +15,8 @@ export interface EnvironmentConfig {
   seed?: number;
   /** Default `--scale` for seeds in this environment. */
   scale?: number;
+  /** Values for `${config:path}` in SQL migrations, merged over the top-level `placeholders`. */
+  placeholders?: Record<string, unknown>;
 }
 
 export interface MigrationsConfig {
@@ -112,6 +114,8 @@ export interface DbctlConfig {
    * 18: there, `migrate up` and `migrate lint` refuse what this major would (see docs/migrations.md).
    */
   postgres?: { version?: number };
+  /** Values for `${config:path}` in SQL migrations (docs/migrations.md#placeholders); `environments.<env>.placeholders` override them. */
+  placeholders?: Record<string, unknown>;
 }
 
 /** Identity function that gives `dbctl.config.ts` its types. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
+import { DEFAULT_BOOKKEEPING } from '../catalog/bookkeeping.js';
 import { ConfigError, UsageError } from '../errors.js';
-import { parseTarget, type Target } from '../driver/url.js';
+import { parseTarget, type Target } from '../driver/target.js';
 import { redactUrl, registerUrlSecrets } from '../secrets.js';
 import type { DbctlConfig, Duration, EnvironmentConfig } from './define.js';
 import { parseDuration } from './duration.js';
@@ -72,6 +73,8 @@ export interface ResolvedConfig {
   reset: { schemas: string[]; keep: string[] };
   /** The production server's Postgres major (`postgres.version`); unset: not checked. */
   postgres: { version?: number };
+  /** What placeholders in SQL migrations read: the environment (process, then .env files) and the config's values. */
+  placeholders: { env: Record<string, string | undefined>; config: Record<string, unknown> };
   /** The raw file contents, for capabilities that read their own keys. */
   raw: DbctlConfig;
 }
@@ -164,10 +167,10 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     poolSize: config.poolSize ?? 4,
     migrations: {
       dir: abs(overrides.migrationsDir ?? read('DBCTL_MIGRATIONS_DIR') ?? m.dir ?? 'migrations'),
-      schema: m.schema ?? 'public',
-      table: m.table ?? 'kysely_migration',
-      lockTable: m.lockTable ?? 'kysely_migration_lock',
-      historyTable: m.historyTable ?? 'dbctl_migration',
+      schema: m.schema ?? DEFAULT_BOOKKEEPING.schema,
+      table: m.table ?? DEFAULT_BOOKKEEPING.table,
+      lockTable: m.lockTable ?? DEFAULT_BOOKKEEPING.lockTable,
+      historyTable: m.historyTable ?? DEFAULT_BOOKKEEPING.historyTable,
       allowUnordered: overrides.allowUnordered ?? m.allowUnordered ?? false,
       template: m.template && abs(m.template),
       sqlTemplate: m.sqlTemplate && abs(m.sqlTemplate),
@@ -184,15 +187,31 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     testdb: { prefix: config.testdb?.prefix ?? 'dbctl' },
     reset: { schemas: [...new Set([m.schema ?? 'public', ...(config.reset?.schemas ?? [])])], keep: config.reset?.keep ?? [] },
     postgres: { version: config.postgres?.version },
+    placeholders: { env: environ, config: mergeValues(config.placeholders ?? {}, envConfig.placeholders ?? {}) },
     raw: config,
   };
   return withTarget(resolved);
+}
+
+/** `over` merged into `base`, objects key by key. */
+function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const was = out[key];
+    out[key] = value && typeof value === 'object' && was && typeof was === 'object' ? mergeValues(was as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
 }
 
 /** The same config pointed at another database (a fleet member, a template being built): `target` parsed again. */
 export function withUrl(config: ResolvedConfig, url: string | undefined): ResolvedConfig {
   const rest = withoutKeys(config, ['target']) as Omit<ResolvedConfig, 'target'>;
   return withTarget({ ...rest, url });
+}
+
+/** `config` pointed at `target`, already parsed (a fleet member): not parsed again. */
+export function withParsedTarget(config: ResolvedConfig, target: Target): ResolvedConfig {
+  return { ...(withoutKeys(config, ['target']) as Omit<ResolvedConfig, 'target'>), url: target.url, target };
 }
 
 function withTarget(config: Omit<ResolvedConfig, 'target'>): ResolvedConfig {
@@ -289,7 +308,8 @@ function refuseBlankOverrides(overrides: ConfigOverrides): void {
 /** The resolved configuration as shown by `dbctl config`: passwords redacted. */
 export function publicConfig(config: ResolvedConfig): Record<string, unknown> {
   const rest = withoutKeys(config, ['raw', 'target']);
-  return { ...rest, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redactUrl(config.url) };
+  // The environment placeholders read is the process's own: not configuration to print.
+  return { ...rest, placeholders: { config: config.placeholders.config }, url: config.url === undefined ? '(embedded PGlite at .dbctl/pglite)' : redactUrl(config.url) };
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {

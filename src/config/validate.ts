@@ -8,7 +8,7 @@ import { parseDuration } from './duration.js';
  * failure deep inside a command. Hand-written rather than a schema library: it runs on every
  * command, and the whole shape is this table.
  */
-type Check = 'string' | 'boolean' | 'integer' | 'major' | 'positive' | 'natural' | 'number' | 'duration' | 'strings' | 'levels' | 'fleets' | Shape | { each: Shape };
+type Check = 'string' | 'boolean' | 'integer' | 'major' | 'positive' | 'natural' | 'number' | 'duration' | 'strings' | 'levels' | 'values' | 'fleets' | Shape | { each: Shape };
 interface Shape {
   [key: string]: Check;
 }
@@ -22,6 +22,7 @@ const ENVIRONMENT: Shape = {
   ddlLockTimeout: 'duration',
   seed: 'integer',
   scale: 'positive',
+  placeholders: 'values',
 };
 
 export const CONFIG_SHAPE: Shape = {
@@ -63,6 +64,7 @@ export const CONFIG_SHAPE: Shape = {
   ddlLockTimeout: 'duration',
   poolSize: 'positive',
   postgres: { version: 'major' },
+  placeholders: 'values',
 };
 
 /** Throws a ConfigError naming `file` and the first key that does not fit the shape. */
@@ -99,7 +101,7 @@ export function validateConfig(value: Record<string, unknown>, file: string, sha
       : check === 'positive' ? Number.isSafeInteger(v) && (v as number) > 0
       : check === 'natural' ? Number.isSafeInteger(v) && (v as number) >= 0
       : check === 'duration' ? isDuration(v)
-      : check === 'levels' ? isPlainObject(v)
+      : check === 'levels' || check === 'values' ? isPlainObject(v)
       : Array.isArray(v) && v.every((s) => typeof s === 'string');
     if (!ok) throw wrong(EXPECTED[check]);
     if (check === 'levels') {
@@ -129,6 +131,7 @@ const EXPECTED: Record<Exclude<Check, object>, string> = {
   strings: 'a list of strings',
   levels: "an object of rule names to 'off', 'warn' or 'error'",
   fleets: 'an object of fleet names to fleets',
+  values: 'an object of names to values (strings, numbers, booleans, or objects of them)',
 };
 
 const FLEET_SHAPES: Array<[string, Shape]> = [

@@ -1,5 +1,5 @@
 import { listTables, type TableRef } from '../catalog/tables.js';
-import type { SqlClient } from '../driver/open.js';
+import type { SqlClient } from '../driver/database.js';
 import { introspectSchema } from '../schema/introspect.js';
 import type { TableInfo } from '../schema/model.js';
 

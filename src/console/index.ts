@@ -3,9 +3,9 @@
  * for the whole console (a BEGIN on one line and a COMMIT on a later one share it). Nothing here
  * prints: the CLI reads lines, renders outcomes, keeps the history.
  */
-import type { Database, SqlClient } from '../driver/open.js';
-import { describeSqlError, isPostgresError } from '../driver/sql-error.js';
-import { splitStatements } from '../migrate/split.js';
+import type { Database, SqlClient } from '../driver/database.js';
+import { describeSqlError, isPostgresError } from '../sql/sql-error.js';
+import { splitStatements } from '../sql/split.js';
 import { describeTable, tablesOf } from './describe.js';
 import { isComplete, parseMeta } from './input.js';
 import type { ConsoleOutcome } from './outcome.js';

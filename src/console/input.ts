@@ -1,4 +1,4 @@
-import { splitStatements } from '../migrate/split.js';
+import { splitStatements } from '../sql/split.js';
 
 /**
  * Whether `buffer` is ready to run: it ends with a semicolon that is not inside a quote, a dollar

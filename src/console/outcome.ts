@@ -1,4 +1,4 @@
-import type { SqlErrorInfo } from '../driver/sql-error.js';
+import type { SqlErrorInfo } from '../sql/sql-error.js';
 import type { TableRef } from '../catalog/tables.js';
 import type { TableInfo } from '../schema/model.js';
 

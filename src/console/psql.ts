@@ -1,7 +1,8 @@
 import { ChildStartError, runInteractiveChild } from '../children.js';
 import { libpqConnection } from '../backup/tools.js';
 import { ConfigError, OperationError, UsageError } from '../errors.js';
-import { describeTarget, type Target } from '../driver/url.js';
+import { capabilitiesOf } from '../driver/host.js';
+import { describeTarget, type Target } from '../driver/target.js';
 
 export interface PsqlHandover {
   /** The psql binary (config backups.psql, or PSQL). */
@@ -18,7 +19,7 @@ export interface PsqlHandover {
  * `readOnly` sets default_transaction_read_only through PGOPTIONS, as the built-in console does.
  */
 export function handOverToPsql(target: Target, options: PsqlHandover): Promise<number> {
-  if (target.kind !== 'pg') {
+  if (!capabilitiesOf(target).wire) {
     throw new UsageError(`--psql needs a server; ${describeTarget(target)} is embedded`, {
       hint: 'drop --psql to use the built-in console, or run `dbctl db serve` and open its URL with psql',
     });

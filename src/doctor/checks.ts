@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { dataDirOwner } from '../driver/dir-lock.js';
-import { inspectPgliteDir } from '../driver/pglite-dir.js';
-import type { Database } from '../driver/open.js';
-import { embeddedOf, serverOf, type Target } from '../driver/url.js';
+import { embeddedDirOf } from '../driver/pglite/inspect.js';
+import type { Database } from '../driver/database.js';
+import { backendOf, type Target } from '../driver/target.js';
 import { redactUrl } from '../secrets.js';
 import { listMigrationFiles } from '../migrate/files.js';
 import { section, type Section } from './report.js';
@@ -39,10 +38,10 @@ export async function connectionSection(database: Database, config?: ResolvedCon
   const ssl = database.capabilities.concurrentSessions
     ? await sql<{ ssl: boolean }>`select ssl from pg_stat_ssl where pid = pg_backend_pid()`.execute(db).then((r) => r.rows[0]?.ssl ?? false)
     : null;
-  const backend = serverOf(database.target) ? 'server' : 'embedded PGlite';
+  const backend = backendOf(database.target);
   const production = productionNote(database, rows[0].server_version, config?.postgres?.version);
-  return section('ok', `${backend}, PostgreSQL ${rows[0].server_version}, ${latencyMs} ms round trip${ssl === null ? '' : ssl ? ', SSL' : ', no SSL'}${production.note}`, {
-    backend: database.target.kind,
+  return section('ok', `${backend.label}, PostgreSQL ${rows[0].server_version}, ${latencyMs} ms round trip${ssl === null ? '' : ssl ? ', SSL' : ', no SSL'}${production.note}`, {
+    backend: backend.id,
     serverVersion: rows[0].server_version,
     latencyMs,
     ssl,
@@ -145,13 +144,10 @@ export async function typesSection(database: Database, config: ResolvedConfig): 
 
 /** The embedded data directory: present, a PGlite cluster, and who (if anyone) has it open. */
 export function pgliteSection(target: Target): Section {
-  const embedded = embeddedOf(target);
-  if (!embedded) return section('skipped', 'not applicable: a database server', {});
-  if (embedded.dataDir === null) return section('ok', 'in memory', { dataDir: null });
-  const dataDir = embedded.dataDir;
-  const { exists, pgVersion, server, refusal } = inspectPgliteDir(dataDir);
-  const owner = dataDirOwner(dataDir);
-  const lockedBy = owner && owner.pid !== process.pid ? owner : null;
+  const dir = embeddedDirOf(target);
+  if (dir === undefined) return section('skipped', 'not applicable: a database server', {});
+  if (dir === null) return section('ok', 'in memory', { dataDir: null });
+  const { dataDir, exists, pgVersion, server, refusal, lockedBy } = dir;
   const facts = { dataDir, exists, pgVersion, lockedBy };
   if (!exists) return section('attention', `${dataDir} does not exist yet: run \`dbctl migrate up\``, facts);
   if (server) return section('attention', `${dataDir} ${refusal}: point pglite:// at a directory of its own`, facts);

@@ -1,4 +1,4 @@
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { section, type Section } from './report.js';
 
 /**

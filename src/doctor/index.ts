@@ -1,11 +1,10 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { openDatabaseFor } from '../driver/open-for.js';
 import { isDbctlError } from '../errors.js';
 import { configSection, connectionSection, extensionsSection, lockSection, migrationsSection, pgliteSection, sessionsSection, typesSection } from './checks.js';
 import { section, SECTIONS, type DoctorReport, type Section, type SectionName } from './report.js';
 
-export { waitForDatabase, type WaitOptions } from './wait.js';
 export type { DoctorReport, Section, SectionName, SectionStatus } from './report.js';
 
 /**

@@ -1,14 +1,15 @@
-import { ConnectionError, SQLSTATE_CODES } from '../errors.js';
+import { ConnectionError } from '../errors.js';
 import { redact } from '../secrets.js';
+import { sqlstatesOf } from '../sql/sqlstate.js';
 
 /**
  * The session is gone: the backend was terminated (pg_terminate_backend: 57P01), the server shut
  * down, crashed or is not accepting sessions (57P01/57P02/57P03), or the socket broke. Which
- * SQLSTATEs mean that is decided once, by the SQLSTATE table in src/errors.ts (its `connection_lost`
+ * SQLSTATEs mean that is decided once, by the SQLSTATE table in src/sql/sqlstate.ts (its `connection_lost`
  * rows). A transaction in progress is rolled back by the server when its session dies, so what was
  * interrupted never half-applies; the error must say so instead of crashing or blaming the SQL.
  */
-const LOST_SQLSTATES = new Set(Object.keys(SQLSTATE_CODES).filter((s) => SQLSTATE_CODES[s] === 'connection_lost'));
+const LOST_SQLSTATES = new Set(sqlstatesOf('connection_lost'));
 const LOST_CODES = new Set([...LOST_SQLSTATES, 'ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT']);
 const LOST_MESSAGE = /Connection terminated|connection (?:was )?(?:closed|ended|lost)|Client has encountered a connection error|terminating connection|server closed the connection|not queryable/i;
 

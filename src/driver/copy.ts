@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { CompiledQuery, type Kysely } from 'kysely';
-import { BLOB_COPY, type BlobCopyRequest } from './copy-request.js';
+import { BLOB_COPY, type BlobCopyRequest } from './pglite/copy.js';
 
 /** Where COPY text goes: written a batch at a time, then closed (which waits for the server). */
 export interface CopyIn {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { Target } from './url.js';
+import type { Target } from './target.js';
 
 /** Someone connected to a database (a server's pg_stat_activity; embedded: the process holding the directory). */
 export interface Session {
@@ -12,16 +12,48 @@ export interface Session {
   since: string | null;
 }
 
-/** What a host can do, asked as "can this backend do X", never "is this PGlite". */
-export interface HostCapabilities {
-  /** Several sessions at once (a server). PGlite is one process and one session. */
+/**
+ * What a backend can do, asked as "can this backend do X", never "is this PGlite": one type for a
+ * Database and a Host. Everything but `distributed` follows from the URL (capabilitiesOf).
+ */
+export interface Capabilities {
+  /** Several sessions at once (a real server). PGlite is one session, so run locks are moot there. */
   concurrentSessions: boolean;
+  /**
+   * Reached over the Postgres wire protocol, so any client can open it (psql, pg_dump, another
+   * process's driver). An embedded database is reached only through dbctl, or once served (`db serve`).
+   */
+  wire: boolean;
   /** How a database is copied from a template: CREATE DATABASE … TEMPLATE, or copying its directory. */
   templates: 'create-database' | 'directory-copy';
-  /** How a dump is taken: the pg_dump client against the server, or PGlite's own pg_dump (plain SQL). */
+  /**
+   * How a dump is taken and restored: the libpq client tools (pg_dump, pg_restore, psql) against
+   * the server, or PGlite's own pg_dump (plain SQL, dumpEmbedded) and dbctl's SQL loader.
+   */
   dump: 'pg_dump' | 'pglite-tools';
-  /** Set when the server preloads Citus: its databases may be spread over worker nodes. */
+  /**
+   * `'citus'` when the citus extension is present: detected once, when a database is opened (the
+   * extension in it) or a host is opened beside one (pg/citus.ts: then the host makes every
+   * database on every node). Seeds count rows through the coordinator, doctor reports the
+   * cluster, backup says what a coordinator dump holds, test databases are cloned on every node.
+   */
   distributed?: 'citus';
+  /**
+   * Set on the embedded engine: it stands in for a production server, which may be an older
+   * Postgres (`postgres.version`), so migrations are also checked against that major. A real
+   * server is its own judge.
+   */
+  standIn?: boolean;
+}
+
+/** The earlier name of Capabilities (a Host's), kept for library users. */
+export type HostCapabilities = Capabilities;
+
+/** What a target's backend can do, known from its URL alone; `distributed` is detected when it is opened. */
+export function capabilitiesOf(target: Target): Capabilities {
+  return target.kind === 'pg'
+    ? { concurrentSessions: true, wire: true, templates: 'create-database', dump: 'pg_dump' }
+    : { concurrentSessions: false, wire: false, templates: 'directory-copy', dump: 'pglite-tools', standIn: true };
 }
 
 export interface CreateOptions {
@@ -43,20 +75,20 @@ export interface DropOptions {
  * databases and their templates, `restore --create`, throwaway databases.
  */
 export interface Host {
-  readonly capabilities: HostCapabilities;
+  readonly capabilities: Capabilities;
   /** For messages: `host:port`, or `embedded PGlite in <folder>`. */
   readonly label: string;
   /** The role it acts as on a server (for messages about its rights); none embedded. */
   readonly role?: string;
-  /** The URL of database `name` on this host. */
-  urlOf(name: string): string;
+  /** Database `name` on this host, parsed: what opening it takes (its `url` for another process). */
+  urlOf(name: string): Target;
   exists(name: string): Promise<boolean>;
   /**
-   * Creates `name` (empty, or copied from `options.template`); `created` false when it already
+   * Creates `name` (empty, or copied from `options.template`) and gives its parsed `target`; `created` false when it already
    * existed. `strategy` says how: empty, WAL_LOG / FILE_COPY / default (server), directory copy.
    * A server's own refusal (no CREATEDB, a template in use, a full disk) is thrown as it comes.
    */
-  create(name: string, options?: CreateOptions): Promise<{ url: string; created: boolean; strategy: string }>;
+  create(name: string, options?: CreateOptions): Promise<{ target: Target; created: boolean; strategy: string }>;
   /** Drops `name`; `dropped` false when there was none. Open sessions refuse it (exit 5) unless `force`. */
   drop(name: string, options?: DropOptions): Promise<{ dropped: boolean; disconnected: number }>;
   /** Every database (directory) name on the host; the caller filters. */
@@ -80,6 +112,12 @@ export interface HostOptions {
   /** How long to keep retrying an unreachable server (ms). */
   connectTimeoutMs?: number;
   applicationName?: string;
+  /**
+   * When the database the host is opened beside belongs to a distributed cluster (the citus
+   * extension, with workers), make every database on every node (pg/citus.ts): test databases.
+   * Otherwise only the server the URL names is used.
+   */
+  distributed?: boolean;
 }
 
 /** A host and the name of `target`'s database on it (`db create`, `db drop`, `restore --create`). */
@@ -94,13 +132,13 @@ export interface HostOfTarget {
  */
 export async function openHostOf(target: Target, options: HostOptions & { operation: string }): Promise<HostOfTarget> {
   if (target.kind === 'pg') {
-    const { serverHost } = await import('./pg-host.js');
+    const { serverHost } = await import('./pg/host.js');
     return { host: await serverHost(target, options), name: target.database };
   }
   if (target.dataDir === null) {
     throw new UsageError(`${options.operation}: pglite://memory lives only inside one process; there is nothing to ${options.operation.replace(/^\S+ /, '')}`);
   }
-  const { embeddedHost } = await import('./pglite-host.js');
+  const { embeddedHost } = await import('./pglite/host.js');
   return { host: embeddedHost(path.dirname(target.dataDir)), name: path.basename(target.dataDir) };
 }
 
@@ -110,11 +148,29 @@ export async function openHostOf(target: Target, options: HostOptions & { operat
  */
 export async function openHostBeside(target: Target, embeddedRoot: string, options: HostOptions = {}): Promise<Host> {
   if (target.kind === 'pg') {
-    const { serverHost } = await import('./pg-host.js');
+    const { serverHost } = await import('./pg/host.js');
     return serverHost(target, options);
   }
-  const { embeddedHost } = await import('./pglite-host.js');
+  const { embeddedHost } = await import('./pglite/host.js');
   return embeddedHost(embeddedRoot);
+}
+
+/** The database every server has, through which its Host creates and drops the others. */
+export const MAINTENANCE_DATABASE = 'postgres';
+
+/** Whether `target` is the database its Host works through (a server's maintenance database): not to be created or dropped. */
+export function isMaintenanceDatabase(target: Target): boolean {
+  return target.kind === 'pg' && target.database === MAINTENANCE_DATABASE;
+}
+
+/** Where a database made beside `target` lives, for messages: `on the server host:port`, or `(embedded PGlite)`. */
+export function throwawayWhere(target: Target): string {
+  return target.kind === 'pg' ? `on the server ${target.host}:${target.port}` : '(embedded PGlite)';
+}
+
+/** Which host openHostBeside would open, as a key: the server's `host:port`, or the embedded folder. */
+export function hostKeyBeside(target: Target, embeddedRoot: string): string {
+  return target.kind === 'pg' ? `${target.host}:${target.port}` : path.resolve(embeddedRoot);
 }
 
 /** Opens the host, runs `fn`, and always closes it. */

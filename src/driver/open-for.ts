@@ -1,8 +1,10 @@
-import { openDatabase, type Database, type OpenOptions } from './open.js';
+import { openDatabase, type Database, type OpenOptions } from './database.js';
+import type { Target } from './target.js';
 
 /** What opening a database reads from a resolved config (ResolvedConfig has all of it). */
 export interface DatabaseSettings {
-  url: string | undefined;
+  /** The resolved config's target: parsed once, where the URL entered. */
+  target: Target;
   cwd: string;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
@@ -41,7 +43,9 @@ const PURPOSES: Record<OpenPurpose, (settings: DatabaseSettings) => Partial<Open
  */
 export function openDatabaseFor(settings: DatabaseSettings, purpose: OpenPurpose, options: Partial<OpenOptions> = {}): Promise<Database> {
   return openDatabase({
-    url: options.url ?? settings.url,
+    // Another database the purpose works on, given as a Target (parsed where it entered) or a URL.
+    target: options.target ?? (options.url !== undefined ? undefined : settings.target),
+    url: options.url,
     cwd: settings.cwd,
     connectTimeoutMs: settings.connectTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import { parseTarget, serverOf } from '../driver/url.js';
+import { networkHostOf } from '../driver/target.js';
 import { RefusedError } from '../errors.js';
 import { cachedLookup, findProductionHost, type HostLookup } from '../guard/hosts.js';
 import { resolvedVia } from '../guard/index.js';
@@ -17,7 +17,7 @@ export async function assertFleetDestructiveAllowed(input: { config: ResolvedCon
     // The members share a few hosts: each is resolved once (src/guard matches spelling and addresses).
     const lookup = cachedLookup(input.lookup);
     for (const m of fleet.members) {
-      const host = serverOf(parseTarget(m.url, config.cwd))?.host;
+      const host = networkHostOf(m.target);
       const match = host === undefined ? undefined : await findProductionHost(host, config.productionHosts, lookup);
       if (match !== undefined) {
         const { pattern } = match;

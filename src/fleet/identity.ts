@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { describeTarget, parseTarget, type Target } from '../driver/url.js';
+import { databaseKeyOf, describeTarget, networkHostOf, type Target } from '../driver/target.js';
 import { ConfigError } from '../errors.js';
 import { cachedLookup, canonicalAddress, normalizeHost, type HostLookup } from '../guard/hosts.js';
 import type { FleetMember } from './targets.js';
@@ -14,10 +14,10 @@ import type { FleetMember } from './targets.js';
  * address are not: a proxy that routes by TLS server name (one address, many databases) is common.
  */
 export async function assertDistinctMembers(fleetName: string, members: FleetMember[], cwd: string, lookup: HostLookup = cachedLookup()): Promise<void> {
-  const targets = members.map((m) => parseTarget(m.url, cwd));
+  const targets = members.map((m) => m.target);
   const groups = new Map<string, number[]>();
   targets.forEach((t, i) => {
-    const key = t.kind === 'pg' ? `pg\0${t.port}\0${t.database}\0${members[i].schema ?? ''}` : `pglite\0${t.dataDir ?? `memory ${i}`}\0${members[i].schema ?? ''}`;
+    const key = `${databaseKeyOf(t) ?? `memory ${i}`}\0${members[i].schema ?? ''}`;
     groups.set(key, [...(groups.get(key) ?? []), i]);
   });
   for (const indexes of groups.values()) {
@@ -39,7 +39,7 @@ export async function assertDistinctMembers(fleetName: string, members: FleetMem
 
 /** For targets with the same port and database: a key per target that is equal when the host is the same server. */
 async function hostKeys(targets: Target[], lookup: HostLookup): Promise<string[]> {
-  const spelled = targets.map((t) => (t.kind === 'pg' ? normalizeHost(t.host) : ''));
+  const spelled = targets.map((t) => normalizeHost(networkHostOf(t) ?? ''));
   if (new Set(spelled).size === 1) return spelled;
   const literals = new Set(spelled.filter((h) => net.isIP(h)).map(canonicalAddress));
   return Promise.all(spelled.map(async (h) => {

@@ -1,5 +1,6 @@
-import { withUrl, type ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import { withParsedTarget, type ResolvedConfig } from '../config/resolve.js';
+import { capabilitiesOf } from '../driver/host.js';
+import type { Database } from '../driver/database.js';
 import { redact } from '../secrets.js';
 import { isDbctlError, UsageError } from '../errors.js';
 import { CONNECTIONS_PER_DATABASE, defaultConcurrency, serverHeadroom } from './servers.js';
@@ -137,14 +138,15 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetReport> {
 const UNKNOWN_HEADROOM_CONCURRENCY = 4;
 
 async function concurrencyPerServer(members: FleetMember[], given: number | undefined): Promise<Record<string, number>> {
-  const servers = new Map<string, string>();
-  for (const m of members) if (!servers.has(m.server)) servers.set(m.server, m.url);
+  const servers = new Map<string, FleetMember>();
+  for (const m of members) if (!servers.has(m.server)) servers.set(m.server, m);
   const out: Record<string, number> = {};
-  await Promise.all([...servers].map(async ([server, url]) => {
+  await Promise.all([...servers].map(async ([server, m]) => {
     if (given !== undefined) out[server] = given;
-    else if (/^pglite:/i.test(url) || !/^postgres/i.test(url)) out[server] = 1;
+    // One session at a time (embedded): its databases run one by one.
+    else if (!capabilitiesOf(m.target).concurrentSessions) out[server] = 1;
     // A server that cannot be asked fails its own databases below, not the whole run.
-    else out[server] = await serverHeadroom(url).then(defaultConcurrency, () => UNKNOWN_HEADROOM_CONCURRENCY);
+    else out[server] = await serverHeadroom(m.url).then(defaultConcurrency, () => UNKNOWN_HEADROOM_CONCURRENCY);
   }));
   return out;
 }
@@ -178,7 +180,7 @@ async function runMember(member: FleetMember, options: FleetRunOptions): Promise
   let database: Database | undefined;
   try {
     const { openDatabaseFor } = await import('../driver/open-for.js');
-    database = await openDatabaseFor(config, 'fleet', { url: member.url, poolSize: CONNECTIONS_PER_DATABASE });
+    database = await openDatabaseFor(config, 'fleet', { target: member.target, poolSize: CONNECTIONS_PER_DATABASE });
     const work = await options.operation({ member, database, config: memberConfig(config, member) });
     return { ...base, status: 'ok', before: work.before ?? null, after: work.after ?? work.before ?? null, applied: work.applied ?? 0, durationMs: elapsed(started), ...(work.detail ? { detail: work.detail } : {}) };
   } catch (error) {
@@ -199,7 +201,7 @@ async function runMember(member: FleetMember, options: FleetRunOptions): Promise
 
 /** The configuration one database of the fleet runs with: its URL, and for a tenant schema its bookkeeping there. */
 export function memberConfig(config: ResolvedConfig, member: FleetMember): ResolvedConfig {
-  const url = { ...withUrl(config, member.url), urlSource: config.urlSource, urlOrigin: `fleet member ${member.name}` };
+  const url = { ...withParsedTarget(config, member.target), urlSource: config.urlSource, urlOrigin: `fleet member ${member.name}` };
   if (!member.schema) return url;
   return { ...url, migrations: { ...config.migrations, schema: member.schema }, reset: { ...config.reset, schemas: [member.schema] } };
 }

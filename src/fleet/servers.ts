@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { connectServerClient } from '../driver/pg-client.js';
+import { connectServerClient } from '../driver/pg/client.js';
 
 /** A single short session on `url` (listing databases or schemas, reading the connection headroom). */
 export async function withServerClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { FleetConfig } from '../config/define.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { quoteIdent } from '../driver/quote.js';
-import { describeTarget, hostLabel, parseTarget, serverOf, withDatabase as withDatabaseName } from '../driver/url.js';
+import { quoteIdent } from '../sql/quote.js';
+import { capabilitiesOf } from '../driver/host.js';
+import { defaultNameOf, hostLabel, parseTarget, withDatabase as withDatabaseName, type Target } from '../driver/target.js';
 import { ConfigError, isDbctlError, UsageError } from '../errors.js';
 import { redact, registerUrlSecrets } from '../secrets.js';
 import { assertDistinctMembers } from './identity.js';
@@ -15,6 +16,8 @@ export interface FleetMember {
   name: string;
   /** Connection URL; for a tenant schema it carries `options=-c search_path=…`. */
   url: string;
+  /** `url` parsed, once, where the member enters (what the run opens and the guard checks). */
+  target: Target;
   /** The tenant schema (schema per tenant): bookkeeping and search_path. */
   schema?: string;
   /** `host:port` (or the embedded directory): the connection budget is per server. */
@@ -46,8 +49,8 @@ export async function resolveFleet(config: ResolvedConfig, selection: FleetSelec
     }, 'fleet_selection');
   }
   if (selection.allDatabases) {
-    const target = serverOf(config.target);
-    if (!target) {
+    const { target } = config;
+    if (!capabilitiesOf(target).wire) {
       throw new UsageError('--all-databases needs a database server (a postgres:// URL): the embedded database is one database', {}, 'fleet_embedded');
     }
     assertGlob(selection.allDatabases, '--all-databases', 'usage');
@@ -161,44 +164,49 @@ function fromTargets(targets: unknown, where: string, config: ResolvedConfig, na
       if (!isDbctlError(error)) throw error;
       throw new ConfigError(`${where}: target ${i + 1}: ${error.message}`, { hint: error.hint }, 'fleet_target');
     }
-    const base = serverOf(target)?.database ?? describeTarget(target);
-    const m = member(url, hostLabel(target), name ?? (schema ? `${base}/${schema}` : base), schema, []);
+    const base = defaultNameOf(target);
+    const m = member(url, target, name ?? (schema ? `${base}/${schema}` : base), schema, [], config.cwd);
     if (name !== undefined) named.add(m);
     return m;
   });
 }
 
-function member(url: string, server: string, name: string, schema: string | undefined, searchPath: string[]): FleetMember {
+/** A member on `url`, parsed as `target` (a tenant schema of it when `schema` is set). */
+function member(url: string, target: Target, name: string, schema: string | undefined, searchPath: string[], cwd: string): FleetMember {
   const database = schema ? url : '';
-  return { name, url: schema ? withSearchPath(url, [schema, ...searchPath]) : url, schema, server, lane: database || url };
+  const memberUrl = schema ? withSearchPath(url, [schema, ...searchPath]) : url;
+  return { name, url: memberUrl, target: schema ? parseTarget(memberUrl, cwd) : target, schema, server: hostLabel(target), lane: database || url };
 }
 
 /** Every database on `serverUrl`'s server whose name matches the glob `pattern` (and not `exclude`), connectable, by name. */
 async function databasesMatching(serverUrl: string, pattern: string, exclude?: string): Promise<FleetMember[]> {
   registerUrlSecrets(serverUrl);
-  const target = serverOf(parseTarget(serverUrl, process.cwd()));
-  if (!target) throw new ConfigError('a { server, databases } fleet needs a postgres:// server URL', {}, 'fleet_target');
+  const target = parseTarget(serverUrl, process.cwd());
+  if (!capabilitiesOf(target).wire) throw new ConfigError('a { server, databases } fleet needs a postgres:// server URL', {}, 'fleet_target');
   const names = await withServerClient(serverUrl, async (c) =>
     (await c.query<{ datname: string }>(
       `select datname from pg_database where datname like $1 and ($2::text is null or datname not like $2) and datallowconn and not datistemplate order by datname collate "C"`,
       [likeOfGlob(pattern), exclude === undefined ? null : likeOfGlob(exclude)],
     )).rows.map((r) => r.datname),
   );
-  return names.map((name) => member(withDatabaseName(serverUrl, name), `${target.host}:${target.port}`, name, undefined, []));
+  return names.map((name) => {
+    const url = withDatabaseName(serverUrl, name);
+    return member(url, parseTarget(url, process.cwd()), name, undefined, [], process.cwd());
+  });
 }
 
 /** Every schema of the database at `url` whose name matches the glob `pattern` (and not `exclude`), by name. */
 async function schemasMatching(url: string, pattern: string, exclude: string | undefined, searchPath: string[]): Promise<FleetMember[]> {
   registerUrlSecrets(url);
-  const target = serverOf(parseTarget(url, process.cwd()));
-  if (!target) throw new ConfigError('a { url, schemas } fleet needs a postgres:// URL', {}, 'fleet_target');
+  const target = parseTarget(url, process.cwd());
+  if (!capabilitiesOf(target).wire) throw new ConfigError('a { url, schemas } fleet needs a postgres:// URL', {}, 'fleet_target');
   const schemas = await withServerClient(url, async (c) =>
     (await c.query<{ nspname: string }>(
       `select nspname from pg_namespace where nspname like $1 and ($2::text is null or nspname not like $2) and nspname not like 'pg\\_%' and nspname <> 'information_schema' order by nspname collate "C"`,
       [likeOfGlob(pattern), exclude === undefined ? null : likeOfGlob(exclude)],
     )).rows.map((r) => r.nspname),
   );
-  return schemas.map((schema) => member(url, `${target.host}:${target.port}`, `${target.database}/${schema}`, schema, searchPath));
+  return schemas.map((schema) => member(url, target, `${target.database}/${schema}`, schema, searchPath, process.cwd()));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import { databaseName, describeTarget, serverOf, type Target } from '../driver/url.js';
+import { databaseName, describeTarget, networkHostOf, type Target } from '../driver/target.js';
 import { RefusedError } from '../errors.js';
 import { findProductionHost, type HostLookup, type ProductionHostMatch } from './hosts.js';
 
@@ -38,7 +38,7 @@ export async function assertDestructiveAllowed(input: GuardInput): Promise<void>
   const where = `database "${name}" (${describeTarget(target)})`;
   const data = { operation, env: config.env, database: name };
 
-  const host = serverOf(target)?.host;
+  const host = networkHostOf(target);
   const match = host === undefined || config.protected ? undefined : await findProductionHost(host, config.productionHosts, input.lookup);
   if (match !== undefined) {
     const pattern = match.pattern;

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import { OperationError } from '../errors.js';
 import type { MigrationFile } from '../migrate/files.js';
-import { withThrowawayDatabase } from '../testdb/throwaway.js';
+import { withThrowawayDatabase } from '../database/throwaway.js';
 
 /** The SQL a TS/JS migration sends, per direction; null when it could not be captured (and why). */
 export interface Captured {

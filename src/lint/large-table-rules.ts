@@ -1,5 +1,5 @@
-import type { Database } from '../driver/open.js';
-import { locate } from '../driver/sql-error.js';
+import type { Database } from '../driver/database.js';
+import { locate } from '../sql/sql-error.js';
 import type { LintFinding } from './index.js';
 import { describeHazard, keyOf, settle, tableSizes, volatileFunctions } from './large-tables.js';
 import { lockHazards, type LockHazard, type Work } from './locks.js';

@@ -1,5 +1,5 @@
-import type { Database } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
+import type { Database } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
 import { CATALOG_HELP, type LockHazard, type RelationName, type Work } from './locks.js';
 
 export interface TableSize {

@@ -4,7 +4,7 @@
  * lock levels are the ones Postgres's documentation gives per command (ALTER TABLE: "ACCESS
  * EXCLUSIVE unless explicitly noted"); the sizes that make them matter come from large-tables.ts.
  */
-import type { Statement } from '../migrate/statements.js';
+import type { Statement } from '../sql/statements.js';
 
 /** A relation as the statement names it; `index` when it names an index and the lock falls on its table. */
 export interface RelationName {

@@ -7,9 +7,9 @@
  * these cases, outside one none), so its findings about such tables are false positives here.
  * The tables each statement touches come from Postgres's own parse tree, not from the text.
  */
-import type { Database } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
-import type { Statement } from '../migrate/statements.js';
+import type { Database } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
+import type { Statement } from '../sql/statements.js';
 import { statementAt, type LintUnit } from './units.js';
 
 /** squawk's rules about locking or rewriting a table that has rows and users: moot on a table the section made. */

@@ -1,5 +1,5 @@
-import { locate } from '../driver/sql-error.js';
-import type { Database } from '../driver/open.js';
+import { locate } from '../sql/sql-error.js';
+import type { Database } from '../driver/database.js';
 import { EMBEDDED_MAJOR, userFunctionsIn, versionProblems } from '../migrate/server-version.js';
 import type { LintFinding } from './index.js';
 import type { LintUnit } from './units.js';

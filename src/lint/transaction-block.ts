@@ -1,4 +1,4 @@
-import { locate } from '../driver/sql-error.js';
+import { locate } from '../sql/sql-error.js';
 import { transactionalViolations } from '../migrate/sql-checks.js';
 import type { LintFinding } from './index.js';
 import type { LintUnit } from './units.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import { locate } from '../driver/sql-error.js';
+import { locate } from '../sql/sql-error.js';
 import type { Direction } from '../migrate/runner.js';
 import { parseSqlMigration, type SqlSection } from '../migrate/sql-file.js';
-import { parseStatements, SqlParseError, type Statement } from '../migrate/statements.js';
+import { parseStatements, SqlParseError, type Statement } from '../sql/statements.js';
 import type { Captured } from './capture.js';
 import { ignoresInModule, ignoresInSql, type Ignores } from './ignores.js';
 
@@ -34,7 +34,10 @@ export interface LintUnit {
  * part of the up, and a table the up creates as already there when the down runs.
  */
 export async function sqlUnits(migration: string, file: string, live: boolean): Promise<LintUnit[]> {
-  const parsed = parseSqlMigration(file);
+  // Placeholders are linted as stand-ins (migrate/placeholders.ts): lint needs no value and shows none.
+  const raw = fs.readFileSync(file, 'utf8');
+  const { withStandIns } = await import('../migrate/placeholders.js');
+  const parsed = parseSqlMigration(file, await withStandIns(raw, file));
   const ignores = ignoresInSql(parsed.text);
   const units: LintUnit[] = [];
   for (const [direction, section] of [['up', parsed.up], ['down', parsed.down]] as const) {

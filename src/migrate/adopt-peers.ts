@@ -1,5 +1,5 @@
-import type { SqlClient } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
+import type { SqlClient } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
 import type { MigrationFile } from './files.js';
 import type { AppliedMigration } from './store.js';
 

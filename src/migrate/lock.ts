@@ -1,5 +1,5 @@
 import { LockTimeoutError } from '../errors.js';
-import type { Database, SqlClient } from '../driver/open.js';
+import type { Database, SqlClient } from '../driver/database.js';
 
 /**
  * The run lock: one session-level advisory lock on Kysely's own key, held on a dedicated

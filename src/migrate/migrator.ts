@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { checksumOfMigration, listMigrationFolder, listProvidedMigrations, type MigrationFile, type MigrationProvider } from './files.js';
@@ -10,6 +10,9 @@ import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } 
 import { formatFailure } from './report.js';
 import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
 import type { PeerAdoption } from './adopt-peers.js';
+import type { PlaceholderSource } from './placeholders.js';
+import { dryRunFacts } from './artifacts-facts.js';
+import { recogniseSquashes } from './squash-baseline.js';
 import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, storeNames, type AppliedMigration, type StoreNames } from './store.js';
 
 /** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
@@ -35,6 +38,12 @@ export interface MigrationResult {
   statements?: string[];
   /** Its section (SQL) holds no statements: nothing ran, only the bookkeeping changed. */
   empty?: boolean;
+  /** Dry run: what review artifacts need (artifacts.ts). */
+  transaction?: boolean;
+  /** Dry run of a TS/JS migration: each captured statement's parameters, when any has some. */
+  parameters?: Array<readonly unknown[]>;
+  /** Dry run of a SQL migration with placeholders: its text for psql, env placeholders as psql variables. */
+  psql?: { sql: string; variables: string[] };
 }
 
 export interface RunReport {
@@ -94,6 +103,8 @@ export interface MigratorProps {
   cwd?: string;
   /** The production server's Postgres major: on the embedded database, SQL it would refuse is refused. */
   postgresVersion?: number;
+  /** What `${env:…}` / `${config:…}` in SQL migrations read (placeholders.ts). Default: process.env, no config values. */
+  placeholders?: PlaceholderSource;
   onEvent?: (event: MigrateEvent) => void;
 }
 
@@ -110,6 +121,7 @@ export function migratorConfig(config: ResolvedConfig): Omit<MigratorProps, 'dat
     allowUnordered: config.migrations.allowUnordered,
     cwd: config.cwd,
     postgresVersion: config.postgres?.version,
+    placeholders: config.placeholders,
   };
 }
 
@@ -192,7 +204,7 @@ export class Migrator {
   async status(): Promise<StatusReport> {
     const files = await this.#files();
     const { applied, adoptions } = await this.#withPeers(files, await this.#store.applied(this.#database));
-    const migrations = planStatus(files, applied);
+    const migrations = planStatus(files, recogniseSquashes(files, applied, false).applied);
     return { migrations, summary: summarize(migrations), ...(adoptions.length ? { adoptions } : {}) };
   }
 
@@ -358,14 +370,25 @@ export class Migrator {
       for (const adoption of adoptions) this.#emit({ type: 'adopted-peer', adoption });
       for (const m of applied) m.checksum ??= checksumOfMigration(this.#listed.get(m.name)!);
     }
-    const entries = planStatus(files, applied);
-    const adopt = entries.filter((e) => e.state === 'applied' && e.file && !applied.find((a) => a.name === e.name)?.checksum);
+    const recorded = await this.#squashes(files, applied, readOnly);
+    const entries = planStatus(files, recorded);
+    const adopt = entries.filter((e) => e.state === 'applied' && e.file && !recorded.find((a) => a.name === e.name)?.checksum);
     if (adopt.length && !readOnly) {
       await this.#database.query(adopt.map((e) => this.#store.adoptScript({ name: e.name, checksum: e.checksum! })).join(';\n'));
       this.#adopted.push(...adopt.map((e) => e.name));
       this.#emit({ type: 'adopted', names: adopt.map((e) => e.name) });
     }
     return entries;
+  }
+
+  /** Squash baselines standing for applied migrations, recorded as applied (nothing runs); a partial history is refused. */
+  async #squashes(files: MigrationFile[], applied: AppliedMigration[], readOnly: boolean): Promise<AppliedMigration[]> {
+    const { applied: now, recognised } = recogniseSquashes(files, applied, !readOnly);
+    if (!readOnly && recognised.length) {
+      await this.#database.query(recognised.map((r) => this.#store.squashScript({ name: r.baseline, checksum: r.checksum, stands: r.stands })).join(';\n'));
+      for (const r of recognised) this.#emit({ type: 'note', message: `${r.baseline} stands for ${r.stands.length} applied migration(s): recorded as applied, nothing run` });
+    }
+    return now;
   }
 
   /** A database dbctl has not migrated yet may hold another tool's bookkeeping (adopt-peers.ts). */
@@ -405,7 +428,7 @@ export class Migrator {
     const [{ MigrationBodyError, withLockRetry, execScript }, { prepareCached: prepare }] = await Promise.all([import('./runner.js'), import('./prepared-cache.js')]);
     // Load everything first: a syntax error in the third file must not leave the first two applied.
     const prepared: Prepared[] = [];
-    for (const file of files) prepared.push(await prepare(file, direction));
+    for (const file of files) prepared.push(await prepare(file, direction, this.#props.placeholders));
     const { postgresVersion, database: target } = this.#props;
     if (postgresVersion && target.capabilities.standIn) await (await import('./server-version.js')).refuseForServer(target, files, direction, postgresVersion);
     if (direction === 'down') {
@@ -591,16 +614,21 @@ export class Migrator {
     const { MigrationBodyError } = await import('./runner.js');
     const db = await database.kysely();
     let captured: string[] = [];
-    const stop = database.onQuery((event) => captured.push(event.query.sql));
+    let parameters: Array<readonly unknown[]> = [];
+    const stop = database.onQuery((event) => {
+      captured.push(event.query.sql);
+      parameters.push(event.query.parameters);
+    });
     try {
       await db.transaction().execute(async (trx) => {
         for (let k = 0; k < prepared.length; k++) {
           const p = prepared[k];
           captured = [];
+          parameters = [];
           const executed = p.transaction;
           if (executed) await p.run(trx);
           const statements = p.file.kind === 'sql' ? [p.sqlText ?? ''] : executed ? captured : [];
-          report.results[k] = { name: p.file.name, direction: p.direction, status: 'dry-run', statements };
+          report.results[k] = { name: p.file.name, direction: p.direction, status: 'dry-run', statements, ...dryRunFacts(p, statements === captured ? parameters : []) };
           this.#emit({ type: 'dry-run', name: p.file.name, direction: p.direction, statements, executed });
         }
         throw new DryRunRollback();

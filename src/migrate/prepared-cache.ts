@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { MigrationFile } from './files.js';
 import type { Direction, Prepared } from './runner.js';
+import type { PlaceholderSource } from './placeholders.js';
 
 /**
  * Prepared migrations kept for the life of the process, keyed by file and direction and checked
@@ -10,10 +11,12 @@ import type { Direction, Prepared } from './runner.js';
  */
 const cache = new Map<string, { bytes: Buffer; prepared: Promise<Prepared> }>();
 
-export async function prepareCached(file: MigrationFile, direction: Direction): Promise<Prepared> {
+export async function prepareCached(file: MigrationFile, direction: Direction, placeholders?: PlaceholderSource): Promise<Prepared> {
   if (file.kind === 'provided') return (await import('./runner.js')).prepare(file, direction);
   const key = `${direction}\0${file.file}`;
   const bytes = fs.readFileSync(file.file);
+  // What a file with placeholders runs depends on its environment (a fleet's tenants differ): never shared.
+  if (file.kind === 'sql' && bytes.includes('${')) return (await import('./runner.js')).prepare(file, direction, placeholders);
   const hit = cache.get(key);
   if (hit?.bytes.equals(bytes)) {
     const prepared = await hit.prepared;

@@ -1,15 +1,16 @@
 import type { Kysely } from 'kysely';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeSqlError, isPostgresError, excerptAt, locate, type SqlErrorInfo } from '../driver/sql-error.js';
+import { describeSqlError, isPostgresError, excerptAt, locate, type SqlErrorInfo } from '../sql/sql-error.js';
 import { UsageError } from '../errors.js';
 import { frameIn, loadModuleMigration, type ModuleMigration } from './module.js';
 import { mayHoldViolation, transactionalViolation } from './sql-checks.js';
-import { parseSqlMigration, type SqlSection } from './sql-file.js';
-import { isBlank, parseStatements, SqlParseError, type Statement } from './statements.js';
+import { parseSqlMigration, type SqlMigration, type SqlSection } from './sql-file.js';
+import { mayHavePlaceholders, type Expansion, type PlaceholderSource } from './placeholders.js';
+import { isBlank, parseStatements, SqlParseError, type Statement } from '../sql/statements.js';
 import type { MigrationFile } from './files.js';
 import { inUserCode } from '../user-code.js';
-import { completedStatements } from '../driver/script-progress.js';
+import { completedStatements } from '../sql/script-progress.js';
 
 export type Direction = 'up' | 'down';
 
@@ -20,8 +21,11 @@ export interface Prepared {
   transaction: boolean;
   /** Runs the migration's body on `db` (a transaction, or a single session when non-transactional). */
   run(db: Kysely<any>): Promise<void>;
-  /** For --dry-run of SQL: the text that would run. */
+  /** For --dry-run of SQL: the text that would run (placeholders' secrets shown as `***`). */
   sqlText?: string;
+  /** A section with placeholders, for psql: env placeholders as psql variables (placeholders.ts), and their names. */
+  psqlText?: string;
+  psqlVariables?: string[];
   hasBody: boolean;
   /** A SQL section with no statements (an empty down): running it changes nothing but the bookkeeping. */
   empty?: boolean;
@@ -62,9 +66,9 @@ export class MigrationBodyError extends Error {
   }
 }
 
-export async function prepare(file: MigrationFile, direction: Direction): Promise<Prepared> {
+export async function prepare(file: MigrationFile, direction: Direction, placeholders?: PlaceholderSource): Promise<Prepared> {
   if (file.kind === 'sql') {
-    const parsed = parseSqlMigration(file.file);
+    const { parsed, expansion } = await parseExpanded(file, placeholders);
     const section = direction === 'up' ? parsed.up : parsed.down;
     // A transactional section with no word that could be refused is not parsed before it runs
     // (mayHoldViolation); its statements are needed only to say where it failed.
@@ -78,7 +82,8 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
       transaction: section?.transaction ?? true,
       hasBody: !!section,
       empty: !!section && isBlank(section.sql),
-      sqlText: section?.sql.trim(),
+      sqlText: (expansion ? sectionOf(expansion.shown, direction) : section?.sql)?.trim(),
+      ...(expansion ? { psqlText: sectionOf(expansion.psql, direction)?.trim(), psqlVariables: expansion.variables } : {}),
       run: (db) => runSqlSection(db, file, parsed.text, section!, statements, boundaries),
       script: section?.transaction
         ? { sql: section.sql, failure: async (error, at, before) => sectionFailure(file, parsed.text, section, { offset: 0, whole: true, before }, await boundaries(), shifted(error, at)) }
@@ -100,6 +105,24 @@ export async function prepare(file: MigrationFile, direction: Direction): Promis
       }
     },
   };
+}
+
+/**
+ * A SQL migration read and parsed with its placeholders expanded (placeholders.ts): an unset one
+ * stops here, before anything runs. Offsets and lines then refer to the expanded text, which has
+ * the file's lines as long as no value holds a newline.
+ */
+async function parseExpanded(file: MigrationFile, placeholders?: PlaceholderSource): Promise<{ parsed: SqlMigration; expansion?: Expansion }> {
+  const parsed = parseSqlMigration(file.file);
+  if (!mayHavePlaceholders(parsed.text)) return { parsed };
+  const { expandPlaceholders } = await import('./placeholders.js');
+  const expansion = await expandPlaceholders(parsed.text, file.file, placeholders);
+  return expansion ? { parsed: parseSqlMigration(file.file, expansion.text), expansion } : { parsed };
+}
+
+function sectionOf(text: string, direction: Direction): string | undefined {
+  const parsed = parseSqlMigration('', text);
+  return (direction === 'up' ? parsed.up : parsed.down)?.sql;
 }
 
 function providedMigration(file: MigrationFile): ModuleMigration {
@@ -203,7 +226,7 @@ const PARSE_FOR_LOCATION_MAX = 1_000_000;
  * otherwise the failure is reported without a line rather than with a wrong one.
  */
 async function statementBoundaries(sql: string): Promise<Boundary[]> {
-  const { codeOutsideQuotes, splitStatements } = await import('./split.js');
+  const { codeOutsideQuotes, splitStatements } = await import('../sql/split.js');
   if (!/\bbegin\s+atomic\b|\brule\b/i.test(codeOutsideQuotes(sql))) return splitStatements(sql);
   return sql.length <= PARSE_FOR_LOCATION_MAX ? parseStatements(sql).catch(() => []) : [];
 }

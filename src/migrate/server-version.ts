@@ -11,13 +11,14 @@
  *   OLD/NEW in RETURNING): found in Postgres 18's parse tree and named with the major that added
  *   them. 18's tree also names syntax better than a parser's "syntax error at or near …".
  */
+import fs from 'node:fs';
 import path from 'node:path';
-import type { Database } from '../driver/open.js';
-import { locate } from '../driver/sql-error.js';
+import type { Database } from '../driver/database.js';
+import { locate } from '../sql/sql-error.js';
 import { ConfigError, UsageError } from '../errors.js';
 import type { MigrationFile } from './files.js';
 import { parseSqlMigration } from './sql-file.js';
-import { isBlank } from './statements.js';
+import { isBlank } from '../sql/statements.js';
 
 /** The embedded engine's major (PGlite 0.5). doctor reads the real one from the open database. */
 export const EMBEDDED_MAJOR = 18;
@@ -284,7 +285,8 @@ export async function refuseForServer(database: Pick<Database, 'query'>, files: 
   const userFunctions = await userFunctionsIn(database);
   const found: Array<{ at: string; message: string; data: { file: string; line: number; col: number } }> = [];
   for (const file of sql) {
-    const parsed = parseSqlMigration(file.file);
+    const { withStandIns } = await import('./placeholders.js');
+    const parsed = parseSqlMigration(file.file, await withStandIns(fs.readFileSync(file.file, 'utf8'), file.file));
     const section = direction === 'up' ? parsed.up : parsed.down;
     if (!section) continue;
     for (const p of await versionProblems(section.sql, major, { userFunctions })) {

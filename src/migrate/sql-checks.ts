@@ -1,5 +1,5 @@
-import { codeOutsideQuotes } from './split.js';
-import type { Statement } from './statements.js';
+import { codeOutsideQuotes } from '../sql/split.js';
+import type { Statement } from '../sql/statements.js';
 
 /** A statement a transactional section must not hold, found before anything runs. */
 export interface Violation {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { locate } from '../driver/sql-error.js';
+import { locate } from '../sql/sql-error.js';
 
 /** One direction of a `.sql` migration (dbmate's format). */
 export interface SqlSection {

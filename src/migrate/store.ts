@@ -1,7 +1,9 @@
 import os from 'node:os';
+import { DEFAULT_BOOKKEEPING, type BookkeepingNames } from '../catalog/bookkeeping.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { SqlClient } from '../driver/open.js';
-import { quoteIdent, quoteLiteral } from '../driver/quote.js';
+import type { SqlClient } from '../driver/database.js';
+import { quoteIdent, quoteLiteral } from '../sql/quote.js';
+import { hasSqlstate } from '../sql/sqlstate.js';
 import { VERSION } from '../version.js';
 
 /** The row Kysely's Migrator keeps, and dbctl's facts about it (absent for an adopted database). */
@@ -17,17 +19,13 @@ export interface AppliedMigration {
   dbctlVersion: string | null;
 }
 
-export interface StoreNames {
-  schema: string;
-  table: string;
-  lockTable: string;
-  historyTable: string;
-}
+/** The bookkeeping tables' names (catalog/bookkeeping.ts holds the defaults, once). */
+export type StoreNames = BookkeepingNames;
 
 export const KYSELY_LOCK_ROW_ID = 'migration_lock';
 
 /** Kysely's own table names, in `public`, plus dbctl's history table. */
-export const DEFAULT_STORE_NAMES: Readonly<StoreNames> = Object.freeze({ schema: 'public', table: 'kysely_migration', lockTable: 'kysely_migration_lock', historyTable: 'dbctl_migration' });
+export const DEFAULT_STORE_NAMES: Readonly<StoreNames> = DEFAULT_BOOKKEEPING;
 
 export function storeNames(config: ResolvedConfig): StoreNames {
   const { schema, table, lockTable, historyTable } = config.migrations;
@@ -56,8 +54,13 @@ export class MigrationStore {
 
   /** Creates the tables if needed (run under the run lock: concurrent CREATE IF NOT EXISTS can collide). One round trip. */
   async ensure(db: SqlClient): Promise<void> {
+    await db.query(this.ensureScript());
+  }
+
+  /** The bookkeeping tables, created when missing: a script (review artifacts start with it). */
+  ensureScript(): string {
     const { schema, table, lockTable, historyTable } = this.names;
-    await db.query(`create schema if not exists ${quoteIdent(schema)};
+    return `create schema if not exists ${quoteIdent(schema)};
       create table if not exists ${this.#t(table)} (name varchar(255) not null primary key, timestamp varchar(255) not null);
       create table if not exists ${this.#t(lockTable)} (id varchar(255) not null primary key, is_locked integer not null default 0);
       insert into ${this.#t(lockTable)} (id, is_locked) values (${quoteLiteral(KYSELY_LOCK_ROW_ID)}, 0) on conflict (id) do nothing;
@@ -71,7 +74,7 @@ export class MigrationStore {
         dbctl_version text,
         repaired_at timestamptz,
         repaired_by text
-      )`);
+      )`;
   }
 
   /** Applied migrations in name order; empty when the tables do not exist yet. One round trip. */
@@ -114,6 +117,21 @@ export class MigrationStore {
     return `with applied as (${kysely}) ${this.#historyInsert(entry, appliedBy())}`;
   }
 
+  /**
+   * A squash baseline recognised on a database that has every migration it stands for: Kysely's
+   * rows of those migrations give way to the baseline's (dbctl's history keeps theirs), and the
+   * baseline's history says what it stands for. Nothing of the baseline runs.
+   */
+  squashScript(entry: { name: string; checksum: string; stands: string[] }): string {
+    const names = entry.stands.map(quoteLiteral).join(', ');
+    const by = `squash: stands for ${entry.stands.length} applied migration(s), ${entry.stands[0]} … ${entry.stands[entry.stands.length - 1]}`;
+    return [
+      `delete from ${this.#t(this.names.table)} where name in (${names})`,
+      `insert into ${this.#t(this.names.table)} (name, timestamp) values (${quoteLiteral(entry.name)}, ${quoteLiteral(new Date().toISOString())})`,
+      this.#historyInsert({ name: entry.name, checksum: entry.checksum, durationMs: 0, batch: null }, by),
+    ].join(';\n');
+  }
+
   /** History for a migration another tool applied: its checksum from now on guards against drift. */
   adoptScript(entry: { name: string; checksum: string }): string {
     return this.#historyInsert({ ...entry, durationMs: null, batch: null }, 'adopted');
@@ -154,7 +172,7 @@ export class MigrationStore {
    */
   droppedTable(error: unknown): string | undefined {
     const e = error as { code?: string; message?: string };
-    if (e?.code !== '42P01' && e?.code !== '3F000') return undefined;
+    if (!hasSqlstate(e, 'undefined_table') && !hasSqlstate(e, 'invalid_schema_name')) return undefined;
     const { schema, table, historyTable } = this.names;
     return [table, historyTable].map((t) => `${schema}.${t}`).find((name) => e.message?.includes(`"${name}"`) || e.message === `schema "${schema}" does not exist`);
   }

@@ -1,6 +1,7 @@
+import { bookkeepingTables } from '../catalog/bookkeeping.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
+import type { Database } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
 import { listForeignKeys, listInheritance, listSequenceUses, listTables, type SequenceRef, type TableRef } from './catalog.js';
 import { planReset, type ResetPlan } from './plan.js';
 
@@ -39,7 +40,6 @@ export async function resetDatabase(options: ResetOptions): Promise<ResetReport>
   const { config } = options;
   const started = Date.now();
   const schemas = config.reset.schemas;
-  const { schema, table, lockTable, historyTable } = config.migrations;
   // One session for the catalog reads and the TRUNCATE: no second connection to open.
   const plan = await options.database.session(async (db) => {
     const plan = planReset({
@@ -47,7 +47,7 @@ export async function resetDatabase(options: ResetOptions): Promise<ResetReport>
       foreignKeys: await listForeignKeys(db),
       inheritance: await listInheritance(db),
       sequences: await listSequenceUses(db),
-      bookkeeping: [table, lockTable, historyTable].map((t): TableRef => ({ schema, table: t })),
+      bookkeeping: bookkeepingTables(config.migrations),
       keep: options.keep ?? [],
       configKeep: config.reset.keep,
     });

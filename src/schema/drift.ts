@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import type { TestdbEvent } from '../testdb/index.js';
 import { diffSchemas, type SchemaDiff } from './diff.js';
 import { introspectSchema } from './introspect.js';

@@ -1,5 +1,6 @@
-import type { SqlClient } from '../driver/open.js';
-import { quoteLiteral } from '../driver/quote.js';
+import type { SqlClient } from '../driver/database.js';
+import { bookkeepingTables, DBCTL_TABLE_PREFIX, DEFAULT_BOOKKEEPING, type BookkeepingNames } from '../catalog/bookkeeping.js';
+import { quoteLiteral } from '../sql/quote.js';
 import type {
   ColumnInfo,
   ConstraintInfo,
@@ -27,15 +28,13 @@ export interface IntrospectOptions {
    * `dbctl_*` table beside them) are never part of the schema. Default: `public` with the
    * default table names.
    */
-  migrations?: { schema: string; table: string; lockTable: string; historyTable: string };
+  migrations?: BookkeepingNames;
   /**
    * The session is already in a transaction (say, a migration under test, or a change to be rolled
    * back): read inside it instead of in a transaction of its own, leaving its search_path as it was.
    */
   inTransaction?: boolean;
 }
-
-const DEFAULT_MIGRATIONS = { schema: 'public', table: 'kysely_migration', lockTable: 'kysely_migration_lock', historyTable: 'dbctl_migration' };
 
 /**
  * Reads the schema from the catalogs in one read-only transaction (a consistent snapshot on a busy
@@ -70,12 +69,12 @@ export async function introspectSchema(database: Introspectable, options: Intros
 }
 
 function scopeOf(options: IntrospectOptions): q.Scope {
-  const m = options.migrations ?? DEFAULT_MIGRATIONS;
+  const m = options.migrations ?? DEFAULT_BOOKKEEPING;
   const list = (names: string[]) => names.map(quoteLiteral).join(', ');
   const schemaFilter = options.schemas?.length ? ` and n.nspname in (${list(options.schemas)})` : '';
   return {
     namespace: `(n.nspname <> 'information_schema' and n.nspname !~ '^pg_'${schemaFilter})`,
-    relation: `not (n.nspname = ${quoteLiteral(m.schema)} and (c.relname in (${list([m.table, m.lockTable, m.historyTable])}) or c.relname ^@ 'dbctl_'))`,
+    relation: `not (n.nspname = ${quoteLiteral(m.schema)} and (c.relname in (${list(bookkeepingTables(m).map((t) => t.table))}) or c.relname ^@ ${quoteLiteral(DBCTL_TABLE_PREFIX)}))`,
     notExtension: (classid, oid) => `not exists (select from pg_depend e where e.classid = '${classid}'::regclass and e.objid = ${oid} and e.deptype = 'e')`,
   };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { UsageError } from '../errors.js';
 import { lineDiff } from './diff-text.js';
 import { dumpSchema } from './dump.js';
@@ -26,7 +26,9 @@ export function schemaFileOf(config: ResolvedConfig, out?: string): string {
 export async function generateSchemaDump(database: Database, config: ResolvedConfig, options: SchemaOutputOptions = {}): Promise<string> {
   const snapshot = await introspectSchema(database, { schemas: options.schemas, migrations: config.migrations });
   assertSchemasExist(options.schemas, [snapshot], 'the database');
-  return dumpSchema(snapshot);
+  // A value a migration's placeholder expanded to (a column default, a comment) is a secret here too.
+  const { registerMigrationSecrets, maskSecrets } = await import('../migrate/placeholders.js');
+  return maskSecrets(dumpSchema(snapshot), await registerMigrationSecrets(config.migrations.dir, config.placeholders));
 }
 
 export interface GeneratedFile {

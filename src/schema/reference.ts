@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { openDatabaseFor } from '../driver/open-for.js';
 import { createTestdb, dropTestdb, EMBEDDED_TESTDB_DIR, testdbHostKey, type TestdbEvent } from '../testdb/index.js';
 import { templateHash } from '../testdb/hash.js';
-import { templateName } from '../testdb/names.js';
+import { templateName } from '../database/names.js';
 import { VERSION } from '../version.js';
 import { introspectSchema } from './introspect.js';
 import type { SchemaSnapshot } from './model.js';
@@ -47,7 +47,7 @@ export async function referenceSnapshot(live: Database, config: ResolvedConfig, 
   const clone = await createTestdb({ config, onEvent });
   let snapshot: SchemaSnapshot;
   try {
-    const reference = await openDatabaseFor(config, 'reference', { url: clone.url });
+    const reference = await openDatabaseFor(config, 'reference', { target: clone.target });
     try {
       snapshot = await introspectSchema(reference, { migrations: config.migrations });
     } finally {

@@ -1,4 +1,4 @@
-import { quoteLiteral } from '../driver/quote.js';
+import { quoteLiteral } from '../sql/quote.js';
 
 /**
  * Postgres 18's keywords that are not unreserved (pg_get_keywords() catcode <> 'U'), a superset of

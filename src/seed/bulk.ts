@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { UsageError } from '../errors.js';
 import { copyLine } from './copy-format.js';
 import { openCopySink, type BulkTarget, type CopySink } from './sinks.js';
-import { quoteIdent } from '../driver/quote.js';
+import { quoteIdent } from '../sql/quote.js';
 import { tableInfo, type ColumnInfo, type TableInfo } from './table-info.js';
 
 export type { BulkTarget } from './sinks.js';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { sql, type Kysely } from 'kysely';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
-import { describeSqlError, excerptAt, isPostgresError, type SqlErrorInfo } from '../driver/sql-error.js';
+import type { Database } from '../driver/database.js';
+import { describeSqlError, excerptAt, isPostgresError, type SqlErrorInfo } from '../sql/sql-error.js';
 import { OperationError, UsageError, isDbctlError, type DbctlError } from '../errors.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { frameIn } from '../migrate/module.js';

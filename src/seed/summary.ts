@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
+import { bookkeepingTables } from '../catalog/bookkeeping.js';
 import { tableContents } from '../catalog/contents.js';
 import { listTables } from '../catalog/tables.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database, SqlClient } from '../driver/open.js';
-import { quoteIdent } from '../driver/quote.js';
+import type { Database, SqlClient } from '../driver/database.js';
+import { quoteIdent } from '../sql/quote.js';
 
 export interface TableSummary {
   schema: string;
@@ -28,8 +29,7 @@ export async function summarizeTables(
   config: ResolvedConfig,
   options: { digest?: boolean; distributed?: 'citus' } = {},
 ): Promise<TableSummary[]> {
-  const { schema, table, lockTable, historyTable } = config.migrations;
-  const bookkeeping = new Set([table, lockTable, historyTable].map((t) => `${schema}.${t}`));
+  const bookkeeping = new Set(bookkeepingTables(config.migrations).map((t) => `${t.schema}.${t.table}`));
   return inReadTransaction(db, async (client) => {
     const tables = (await listTables(client, config.reset.schemas)).filter((t) => !bookkeeping.has(`${t.schema}.${t.table}`));
     if (options.digest) return tableContents(client, tables, { distributed: options.distributed });

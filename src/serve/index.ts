@@ -4,9 +4,10 @@
  * held for as long as the server runs: no other process can open its directory meanwhile.
  */
 import { UsageError } from '../errors.js';
-import { openDatabase, type OpenOptions } from '../driver/open.js';
-import { serveEmbeddedOverWire, type WireOptions } from '../driver/pglite-wire.js';
-import { describeTarget, parseTarget, type Target } from '../driver/url.js';
+import { openDatabase, type OpenOptions } from '../driver/database.js';
+import { serveEmbeddedOverWire, type WireOptions } from '../driver/pglite/wire.js';
+import { capabilitiesOf } from '../driver/host.js';
+import { describeTarget, parseTarget, type Target } from '../driver/target.js';
 
 export interface ServedDatabase {
   /** The postgres:// URL clients open. */
@@ -26,7 +27,7 @@ export interface ServeOptions extends WireOptions, Pick<OpenOptions, 'lockTimeou
 
 export async function serveEmbedded(options: ServeOptions): Promise<ServedDatabase> {
   const target = typeof options.target === 'string' ? parseTarget(options.target, options.cwd ?? process.cwd()) : options.target;
-  if (target.kind !== 'pglite') {
+  if (capabilitiesOf(target).wire) {
     throw new UsageError(`${describeTarget(target)} is already a server: open its URL directly; only an embedded database needs serving`);
   }
   const database = await openDatabase({

@@ -1,23 +1,25 @@
 import type { Host } from '../driver/host.js';
+import type { Target } from '../driver/target.js';
 import { isDbctlError, LockTimeoutError } from '../errors.js';
-import { createDatabaseError } from './server-errors.js';
+import { createDatabaseError } from '../sql/create-database-error.js';
+import { hasSqlstate } from '../sql/sqlstate.js';
 
 /**
  * Where test databases live, with the template steps on top of the driver's Host: a server's
  * databases or the embedded test directories. The template logic in index.ts is written once
- * against this interface; a Citus cluster wraps it (citus.ts).
+ * against this interface; on a Citus cluster the Host underneath makes every database on every node (driver/pg/citus.ts).
  */
 export interface TestdbHost {
-  /** The host underneath (its capabilities: citus.ts builds on a server's). */
+  /** The host underneath (its capabilities and label). */
   readonly host: Host;
   /** Whether a finished template of this name exists. */
   hasTemplate(name: string): Promise<boolean>;
   /** Runs `fn` while holding the build lock for `name`, waiting for another builder. */
   withBuildLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
-  /** Creates the template, lets `fill(url)` migrate and seed it, then freezes it as a template. */
-  buildTemplate(name: string, fill: (url: string) => Promise<void>): Promise<void>;
+  /** Creates the template, lets `fill(target)` migrate and seed it, then freezes it as a template. */
+  buildTemplate(name: string, fill: (target: Target) => Promise<void>): Promise<void>;
   /** A new database copied from a template; `template` undefined = an empty database. */
-  clone(name: string, template?: string): Promise<{ url: string; strategy: string }>;
+  clone(name: string, template?: string): Promise<{ target: Target; strategy: string }>;
   /** Every database or directory name on the host (the caller filters by prefix). */
   list(): Promise<string[]>;
   drop(name: string): Promise<void>;
@@ -31,7 +33,7 @@ export function testdbHost(host: Host, lockTimeoutMs: number): TestdbHost {
       return await host.create(name, { template });
     } catch (error) {
       if (isDbctlError(error)) throw error;
-      const sessions = (error as { code?: string }).code === '55006' && template ? (await host.sessions(template)).map((s) => `pid ${s.pid} (${s.application || '?'})`) : [];
+      const sessions = hasSqlstate(error, 'object_in_use') && template ? (await host.sessions(template)).map((s) => `pid ${s.pid} (${s.application || '?'})`) : [];
       throw createDatabaseError(error, name, template, host.role ?? '', sessions) ?? error;
     }
   };
@@ -58,9 +60,9 @@ export function testdbHost(host: Host, lockTimeoutMs: number): TestdbHost {
     async buildTemplate(name, fill) {
       // A half-built template from a killed builder is not marked as a template: start over.
       await drop(name);
-      const { url } = await create(name);
+      const { target } = await create(name);
       try {
-        await fill(url);
+        await fill(target);
         await host.markTemplate(name);
       } catch (error) {
         await drop(name).catch(() => {});
@@ -68,8 +70,8 @@ export function testdbHost(host: Host, lockTimeoutMs: number): TestdbHost {
       }
     },
     async clone(name, template) {
-      const { url, strategy } = await create(name, template);
-      return { url, strategy };
+      const { target, strategy } = await create(name, template);
+      return { target, strategy };
     },
     list: () => host.list(),
     drop: async (name) => void (await drop(name)),

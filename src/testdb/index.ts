@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { withUrl, type ResolvedConfig } from '../config/resolve.js';
-import { openHostBeside } from '../driver/host.js';
-import { hostLabel, serverOf } from '../driver/url.js';
+import { withParsedTarget, type ResolvedConfig } from '../config/resolve.js';
+import { hostKeyBeside, openHostBeside } from '../driver/host.js';
+import { backendOf, type Backend, type Target } from '../driver/target.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';
-import { cloneName, parseTestdbName, templateName, type TestdbKind } from './names.js';
+import { cloneName, parseTestdbName, templateName, type TestdbKind } from '../database/names.js';
 
 /** Where embedded test databases live, beside the default embedded database. */
 export const EMBEDDED_TESTDB_DIR = '.dbctl/testdb';
@@ -24,7 +24,10 @@ export interface CreateTestdbOptions {
 export interface CreatedTestdb {
   name: string;
   url: string;
-  kind: 'pg' | 'pglite';
+  /** `url` parsed: what opening it takes. */
+  target: Target;
+  /** Which backend it is on (for reports; code asks the host's capabilities). */
+  kind: Backend;
   template: string | null;
   /** Whether this call built the template (false: it existed, or another process built it). */
   built: boolean;
@@ -46,30 +49,25 @@ export interface TestdbEntry {
 
 /** Where the configured database's test databases live, as a key: its server (`host:port`), or the embedded test folder. */
 export function testdbHostKey(config: ResolvedConfig): string {
-  const server = serverOf(config.target);
-  return server ? hostLabel(server) : path.resolve(config.cwd, EMBEDDED_TESTDB_DIR);
+  return hostKeyBeside(config.target, path.resolve(config.cwd, EMBEDDED_TESTDB_DIR));
 }
 
 /** Opens the host of the configured database: its server, or the embedded test directory. */
-export async function openHost(config: ResolvedConfig): Promise<{ host: TestdbHost; kind: 'pg' | 'pglite' }> {
-  const { target } = config;
-  const host = testdbHost(
-    await openHostBeside(target, path.resolve(config.cwd, EMBEDDED_TESTDB_DIR), { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl testdb' }),
-    config.lockTimeoutMs,
-  );
-  // A Citus cluster's test databases are made on every node (testdb/citus.ts).
-  const server = serverOf(target);
-  const citus = server && host.host.capabilities.distributed === 'citus' ? await (await import('./citus.js')).citusHost(host, server).catch(async (error) => {
-    await host.close();
-    throw error;
-  }) : undefined;
-  return { host: citus ?? host, kind: target.kind };
+export async function openHost(config: ResolvedConfig): Promise<TestdbHost> {
+  // On a Citus cluster, test databases and templates are made on every node (driver/pg/citus.ts).
+  const host = await openHostBeside(config.target, path.resolve(config.cwd, EMBEDDED_TESTDB_DIR), {
+    cwd: config.cwd,
+    connectTimeoutMs: config.connectTimeoutMs,
+    applicationName: 'dbctl testdb',
+    distributed: true,
+  });
+  return testdbHost(host, config.lockTimeoutMs);
 }
 
-async function withHost<T>(config: ResolvedConfig, fn: (host: TestdbHost, kind: 'pg' | 'pglite') => Promise<T>): Promise<T> {
-  const { host, kind } = await openHost(config);
+async function withHost<T>(config: ResolvedConfig, fn: (host: TestdbHost) => Promise<T>): Promise<T> {
+  const host = await openHost(config);
   try {
-    return await fn(host, kind);
+    return await fn(host);
   } finally {
     await host.close();
   }
@@ -82,7 +80,7 @@ async function withHost<T>(config: ResolvedConfig, fn: (host: TestdbHost, kind: 
 export async function createTestdb(options: CreateTestdbOptions): Promise<CreatedTestdb> {
   const { config } = options;
   const prefix = config.testdb.prefix;
-  return withHost(config, async (host, kind) => {
+  return withHost(config, async (host) => {
     let template: string | null = null;
     let built = false;
     if (!options.empty) {
@@ -91,10 +89,12 @@ export async function createTestdb(options: CreateTestdbOptions): Promise<Create
     }
     const name = cloneName(prefix);
     const started = performance.now();
-    const { url, strategy } = await host.clone(name, template ?? undefined);
+    const { target, strategy } = await host.clone(name, template ?? undefined);
     const milliseconds = Math.round(performance.now() - started);
-    const clones = kind === 'pglite' ? (await host.list()).filter((n) => parseTestdbName(prefix, n)?.kind === 'clone').length : undefined;
-    return { name, url, kind, template, built, strategy, milliseconds, clones };
+    // Directory copies pile up on disk (pile-up.ts); a server's clones are the server's business.
+    const piles = host.host.capabilities.templates === 'directory-copy';
+    const clones = piles ? (await host.list()).filter((n) => parseTestdbName(prefix, n)?.kind === 'clone').length : undefined;
+    return { name, url: target.url, target, kind: backendOf(config.target).id, template, built, strategy, milliseconds, clones };
   });
 }
 
@@ -104,15 +104,15 @@ async function ensureTemplate(host: TestdbHost, template: string, options: Creat
     if (await host.hasTemplate(template)) return false;
     options.onEvent?.({ type: 'building', template });
     const started = performance.now();
-    await host.buildTemplate(template, (url) => fillTemplate(url, options));
+    await host.buildTemplate(template, (target) => fillTemplate(target, options));
     options.onEvent?.({ type: 'built', template, milliseconds: Math.round(performance.now() - started) });
     return true;
   });
 }
 
 /** Migrates (and optionally seeds) a template being built. */
-async function fillTemplate(url: string, options: CreateTestdbOptions): Promise<void> {
-  const config = withUrl(options.config, url);
+async function fillTemplate(target: Target, options: CreateTestdbOptions): Promise<void> {
+  const config = withParsedTarget(options.config, target);
   // Loaded only when a template is built: a clone from a warm template needs pg alone, not Kysely.
   const { openDatabaseFor } = await import('../driver/open-for.js');
   const database = await openDatabaseFor(config, 'testdb');

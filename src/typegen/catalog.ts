@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ColumnMetadataOptions, DatabaseMetadata, TableMetadataOptions } from 'kysely-codegen';
+import { isBookkeepingTable } from '../catalog/bookkeeping.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 
 /**
@@ -76,9 +77,7 @@ export async function readCatalogFacts(db: Kysely<any>): Promise<CatalogFacts> {
 
 /** Tables dbctl and Kysely keep for themselves: never part of the application's types. */
 function isBookkeeping(table: { schema?: string; name: string }, config: ResolvedConfig): boolean {
-  const m = config.migrations;
-  if (table.schema !== m.schema) return false;
-  return [m.table, m.lockTable, m.historyTable].includes(table.name) || table.name.startsWith('dbctl_');
+  return isBookkeepingTable(config.migrations, table);
 }
 
 export interface Refined {

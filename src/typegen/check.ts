@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { summarizeTypesDiff } from './diff-summary.js';
 import { loadCodegen } from './codegen.js';
 import { generateTypes } from './generate.js';

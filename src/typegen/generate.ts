@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { TypegenConfig } from '../config/define.js';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import type { Adapter, Definitions, Scalars } from 'kysely-codegen';
 import { sql, type Kysely } from 'kysely';
 import { UsageError } from '../errors.js';

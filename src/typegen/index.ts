@@ -2,5 +2,4 @@
 export { generateTypes, withTypegenOptions, type TypegenOptions } from './generate.js';
 export { writeTypes, type WriteResult } from './write.js';
 export { checkTypes, inspectTypes, type TypesCheck, type TypesInspection } from './check.js';
-export { withMigratedDatabase } from './from-migrations.js';
 export { summarizeTypesDiff } from './diff-summary.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import type { Database } from '../driver/open.js';
+import type { Database } from '../driver/database.js';
 import { generateTypes, withTypegenOptions, type TypegenOptions } from './generate.js';
 
 export interface WriteResult {

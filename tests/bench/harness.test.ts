@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { Migrator } from '../../src/migrate/migrator.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 // The harness is plain ESM outside src/ (it is not shipped); these test its arithmetic, not timings.

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backupDatabase } from '../../src/backup/backup.js';
 import { verifyAgainstManifest } from '../../src/backup/restore.js';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { summarizeTables } from '../../src/seed/summary.js';
 import { backends, freshDatabase } from '../helpers/backends.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tableContents } from '../../src/catalog/contents.js';
 import { databaseContents } from '../../src/catalog/parallel-contents.js';
 import { listTables } from '../../src/catalog/tables.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { createTestDatabase } from '../../src/testing.js';
 
 const server = process.env.TEST_DATABASE_URL;

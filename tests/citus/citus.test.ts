@@ -8,8 +8,8 @@ import { backupDatabase, restoreBackup, verifyAgainstManifest } from '../../src/
 import { citusTableShards } from '../../src/citus/cluster.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { runDoctor } from '../../src/doctor/index.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
-import { withDatabase as withDatabaseName } from '../../src/driver/url.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
+import { withDatabase as withDatabaseName } from '../../src/driver/target.js';
 import { Migrator, migratorConfig, type MigrateEvent } from '../../src/migrate/migrator.js';
 import { resetDatabase } from '../../src/reset/index.js';
 import { runSeeds } from '../../src/seed/index.js';

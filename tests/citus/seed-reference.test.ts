@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { runSeeds } from '../../src/seed/index.js';
 import { ROOT, tempProject } from '../helpers/cli.js';

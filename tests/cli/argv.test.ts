@@ -20,7 +20,7 @@ const record = (fn: string, result: unknown = {}) => async (options: any) => {
 
 vi.mock('../../src/cli/context.js', async (original) => {
   const real = await original<typeof import('../../src/cli/context.js')>();
-  const { parseTarget } = await import('../../src/driver/url.js');
+  const { parseTarget } = await import('../../src/driver/target.js');
   return {
     ...real,
     withDatabase: async (ctx: any, fn: (database: any) => Promise<unknown>, url = ctx.config.url) => {
@@ -31,7 +31,7 @@ vi.mock('../../src/cli/context.js', async (original) => {
   };
 });
 const RUN = { direction: 'up', results: [], batch: null, dryRun: false };
-vi.mock('../../src/typegen/migrate-up.js', () => ({ migrateUp: record('migrateUp', { run: RUN }) }));
+vi.mock('../../src/flows/migrate-up.js', () => ({ migrateUp: record('migrateUp', { run: RUN }) }));
 vi.mock('../../src/migrate/migrator.js', async (original) => ({
   ...(await original<object>()),
   Migrator: class {
@@ -44,7 +44,7 @@ vi.mock('../../src/migrate/migrator.js', async (original) => ({
     status = record('Migrator.status', { migrations: [], summary: { total: 1, applied: 0, pending: 1, modified: 0, missing: 0 } });
   },
 }));
-vi.mock('../../src/reset/with-seeds.js', () => ({ resetAndSeed: record('resetAndSeed', { schemas: ['public'], truncated: [], kept: [], cascaded: [], sequences: [], dryRun: true }) }));
+vi.mock('../../src/flows/reset-and-seed.js', () => ({ resetAndSeed: record('resetAndSeed', { schemas: ['public'], truncated: [], kept: [], cascaded: [], sequences: [], dryRun: true }) }));
 vi.mock('../../src/seed/index.js', async (original) => ({
   ...(await original<object>()),
   runSeeds: record('runSeeds', { env: 'development', seed: 42, scale: 1, seeds: [], totals: {}, dryRun: false, durationMs: 0, notes: [] }),
@@ -65,8 +65,14 @@ vi.mock('../../src/backup/index.js', async (original) => ({
     return { dryRun: true, removed: [], kept: [] };
   },
 }));
-vi.mock('../../src/dblife/fresh.js', () => ({ recreateDatabase: record('recreateDatabase', {}) }));
-vi.mock('../../src/backup/target.js', async (original) => ({
+vi.mock('../../src/flows/squash.js', () => ({
+  squashMigrations: record('squashMigrations', { baseline: { name: '001_squash', file: '/x/001_squash.sql' }, squashed: ['001_a'], remaining: 0, data: [], archivedTo: null, deleted: true }),
+}));
+vi.mock('../../src/flows/branch-check.js', () => ({
+  checkBranchMigrations: record('checkBranchMigrations', { ok: true, base: 'main', mergeBase: 'abc', ours: [], theirs: [], pairs: [], older: [] }),
+}));
+vi.mock('../../src/flows/fresh.js', () => ({ recreateDatabase: record('recreateDatabase', {}) }));
+vi.mock('../../src/flows/restore-into-new.js', async (original) => ({
   ...(await original<object>()),
   restoreIntoNewDatabase: record('restoreIntoNewDatabase', { file: '/x/b.dump', target: 'b', method: 'sql-loader', cleaned: false, createdRoles: [], differences: [], warnings: [], tables: 0, rows: 0, durationMs: { restore: 0, verify: 0, total: 0 } }),
 }));
@@ -91,6 +97,9 @@ describe('argv → core call', () => {
   it.each<[string, string[], string, Record<string, unknown>]>([
     ['migrate up, every flag', ['migrate', 'up', '--step', '2', '--to', '003_x', '--single-transaction', '--allow-drift', '--allow-unordered', '--dry-run', '--typegen', '--dump-schema', '--lint'], 'migrateUp',
       { step: 2, to: '003_x', singleTransaction: true, allowDrift: true, allowUnordered: true, dryRun: true, typegen: true, dumpSchema: true, lint: true }],
+    ['migrate up --dry-run --out', ['migrate', 'up', '--dry-run', '--out', 'review'], 'migrateUp', { dryRun: true, out: 'review' }],
+    ['migrate squash --to --delete', ['migrate', 'squash', '--to', '001_a', '--delete'], 'squashMigrations', { to: '001_a', delete: true }],
+    ['migrate check --base', ['migrate', 'check', '--base', 'origin/main'], 'checkBranchMigrations', { base: 'origin/main' }],
     ['migrate latest (kysely-ctl alias)', ['migrate', 'latest'], 'migrateUp', {}],
     ['migrate down --step', ['migrate', 'down', '--step', '2', '--allow-drift'], 'Migrator.down', { step: 2, allowDrift: true }],
     ['migrate rollback --all --dry-run', ['migrate', 'rollback', '--all', '--dry-run'], 'Migrator.down', { all: true, dryRun: true }],

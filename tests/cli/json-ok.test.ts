@@ -74,8 +74,10 @@ describe('`ok` in every --json document', () => {
       ['init', () => ['init']],
       ['completion', () => ['completion', 'bash']],
       ['sql', () => ['sql', 'select 1 as one']],
+      ['migrate check', () => ['migrate', 'check', '--base', 'HEAD']],
+      ['migrate squash', () => ['migrate', 'squash', '--to', '0001_notes']],
     ];
-    // `db serve` runs until it is interrupted (tests/cli/db-serve.test.ts stops it with SIGINT); its
+    // `db serve` runs until it is interrupted (tests/e2e/cli/db-serve.test.ts stops it with SIGINT); its
     // --json document goes through the same Output.flush checked above.
     const walked = leafCommands().filter((name) => name !== 'db serve');
     expect([...new Set(runs.map(([name]) => name))].sort()).toEqual(walked.sort());

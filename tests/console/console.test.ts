@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { withSqlConsole, isComplete, type ConsoleOutcome } from '../../src/console/index.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 
 describe('isComplete', () => {

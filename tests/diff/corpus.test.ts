@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database, type SqlClient } from '../../src/driver/open.js';
+import { openDatabase, type Database, type SqlClient } from '../../src/driver/database.js';
 import { isDbctlError } from '../../src/errors.js';
 import { assertPlannable, assertUnambiguous } from '../../src/diff/hazards.js';
 import { planMigration } from '../../src/diff/plan.js';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SqlClient } from '../../src/driver/open.js';
+import type { SqlClient } from '../../src/driver/database.js';
 import { introspectSchema } from '../../src/schema/introspect.js';
 import type { SchemaSnapshot } from '../../src/schema/model.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { planMigration } from '../../src/diff/plan.js';
 import { diffSchemas, introspectSchema } from '../../src/schema/index.js';
 import { backends, freshDatabase } from '../helpers/backends.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { assertPlannable, assertUnambiguous } from '../../src/diff/hazards.js';
 import { planMigration } from '../../src/diff/plan.js';
 import type { Step } from '../../src/diff/step.js';

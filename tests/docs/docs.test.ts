@@ -13,7 +13,7 @@ import { CommanderError, type Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { runSeeds } from '../../src/seed/index.js';
 import { ROOT, writeFiles } from '../helpers/cli.js';

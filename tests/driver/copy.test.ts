@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { copyIn, copyInAll } from '../../src/driver/copy.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 
 /** One copyIn on both backends: the caller never says which one it is on. */

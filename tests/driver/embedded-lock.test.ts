@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { dataDirOwner, lockDataDir, waitForDataDirLock } from '../../src/driver/dir-lock.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { dataDirOwner, lockDataDir, waitForDataDirLock } from '../../src/driver/pglite/dir-lock.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { isDbctlError } from '../../src/errors.js';
 import { ROOT } from '../helpers/cli.js';
 
 // Other processes take the lock through the built module (`npm run build` first), as dbctl runs do.
-const DIST_LOCK = path.join(ROOT, 'dist/driver/dir-lock.js');
+const DIST_LOCK = path.join(ROOT, 'dist/driver/pglite/dir-lock.js');
 
 /** A pid no process can have: beyond the kernel's largest pid_max. */
 const DEAD_PID = 2 ** 22 + 1;

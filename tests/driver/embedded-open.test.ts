@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/driver/open.js';
-import { pgliteBaseImage } from '../../src/driver/pglite-image.js';
+import { openDatabase } from '../../src/driver/database.js';
+import { pgliteBaseImage } from '../../src/driver/pglite/image.js';
 
 const dirs: string[] = [];
 afterEach(() => {

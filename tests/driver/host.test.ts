@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openHostBeside, type Host } from '../../src/driver/host.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { openDatabaseFor } from '../../src/driver/open-for.js';
-import { parseTarget } from '../../src/driver/url.js';
-import { cloneName } from '../../src/testdb/names.js';
+import { parseTarget } from '../../src/driver/target.js';
+import { cloneName } from '../../src/database/names.js';
 import { backends } from '../helpers/backends.js';
 
 /** One Host interface, the same steps on both backends: what testdb, db create/drop and restore --create build on. */
@@ -38,12 +38,12 @@ describe.each(backends)('Host ($name)', (backend) => {
     const template = name();
     expect(await host.exists(template)).toBe(false);
     const made = await host.create(template);
-    expect(made).toMatchObject({ created: true, strategy: 'empty', url: host.urlOf(template) });
+    expect(made).toMatchObject({ created: true, strategy: 'empty', target: host.urlOf(template) });
     expect(await host.create(template)).toMatchObject({ created: false });
     expect(await host.exists(template)).toBe(true);
     expect(await host.list()).toContain(template);
 
-    const db = await openDatabase({ url: made.url });
+    const db = await openDatabase({ target: made.target });
     await db.query('create table t (id int); insert into t values (1), (2)');
     await db.close();
     expect(await host.isTemplate(template)).toBe(false);
@@ -54,7 +54,7 @@ describe.each(backends)('Host ($name)', (backend) => {
     const cloned = await host.create(clone, { template });
     expect(cloned.created).toBe(true);
     expect(await host.isTemplate(clone)).toBe(false);
-    const copy = await openDatabase({ url: cloned.url });
+    const copy = await openDatabase({ target: cloned.target });
     expect((await copy.query('select count(*)::int as n from t')).rows).toEqual([{ n: 2 }]);
     await copy.close();
 
@@ -67,8 +67,8 @@ describe.each(backends)('Host ($name)', (backend) => {
   it('refuses to drop a database someone has open, naming who (exit 5)', async () => {
     const host = await open();
     const n = name();
-    const { url } = await host.create(n);
-    const held = await openDatabase({ url });
+    const { target } = await host.create(n);
+    const held = await openDatabase({ target });
     try {
       if (backend.name === 'pg') expect((await host.sessions(n)).length).toBeGreaterThan(0);
       await expect(host.drop(n)).rejects.toMatchObject({ code: 'database_in_use', exitCode: 5 });
@@ -89,8 +89,8 @@ describe.each(backends)('Host ($name)', (backend) => {
     const host = await openHostBeside(parseTarget(backend.serverUrl!, process.cwd()), os.tmpdir(), { applicationName: appName });
     hosts.push(host);
     const n = name();
-    const { url } = await host.create(n);
-    const held = await openDatabase({ url });
+    const { target } = await host.create(n);
+    const held = await openDatabase({ target });
     await held.query('select 1');
     const observer = await openDatabase({ url: backend.serverUrl!, kysely: false, poolSize: 1 });
     try {
@@ -125,8 +125,8 @@ describe.each(backends)('openDatabaseFor ($name)', (backend) => {
     const host = await openHostBeside(parseTarget(backend.serverUrl ?? `pglite://${os.tmpdir()}/dbctl-test-dbs/x`, process.cwd()), path.join(os.tmpdir(), 'dbctl-test-dbs'));
     const n = cloneName('dbctl_tmp');
     try {
-      const { url } = await host.create(n);
-      const settings = { url, cwd: process.cwd(), connectTimeoutMs: 10_000, statementTimeoutMs: 4321, lockTimeoutMs: 0, poolSize: 2 };
+      const { target } = await host.create(n);
+      const settings = { target, cwd: process.cwd(), connectTimeoutMs: 10_000, statementTimeoutMs: 4321, lockTimeoutMs: 0, poolSize: 2 };
       for (const purpose of ['command', 'doctor', 'testdb', 'throwaway', 'reference', 'fleet', 'restore', 'typegen'] as const) {
         const database = await openDatabaseFor(settings, purpose);
         try {

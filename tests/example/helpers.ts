@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import type { Backend } from '../helpers/backends.js';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { withDatabase as withDatabaseName } from '../../src/driver/url.js';
+import { withDatabase as withDatabaseName } from '../../src/driver/target.js';
 
 export const SERVER = process.env.TEST_DATABASE_URL;
 /** A second, plain PostgreSQL server (CI: a node of the local Citus cluster, used without the extension). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { parseTarget } from '../../src/driver/url.js';
+import { parseTarget } from '../../src/driver/target.js';
 import { assertDestructiveAllowed, confirmName, findProductionHost, matchProductionHost, type GuardInput, type HostLookup } from '../../src/guard/index.js';
 import { tempProject } from '../helpers/cli.js';
 

@@ -1,4 +1,4 @@
-import { pgliteBaseImage } from '../../src/driver/pglite-image.js';
+import { pgliteBaseImage } from '../../src/driver/pglite/image.js';
 
 /** Build the PGlite base image once, before workers race for it. */
 export default async function setup(): Promise<void> {

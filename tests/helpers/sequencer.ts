@@ -7,20 +7,20 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * 40-second file at the end. A hint only: a file not listed runs after these, in vitest's order.
  */
 const SLOWEST_FIRST = [
-  'backup/backup-cli', // 42
-  'seed/cli', // 31
-  'cli/migrate', // 30
+  'e2e/backup/backup-cli', // 42
+  'e2e/seed/cli', // 31
+  'e2e/cli/migrate', // 30
   'migrate/migrator', // 19
-  'typegen/cli', // 19
-  'backup/example', // 19
-  'testdb/testdb', // 18
-  'cli/progress', // 16
+  'e2e/typegen/cli', // 19
+  'e2e/backup/example', // 19
+  'e2e/testdb/testdb', // 18
+  'e2e/cli/progress', // 16
   'citus/citus', // 15
   'docs/docs', // 15
   'seed/seeder', // 15
-  'dblife/dblife', // 13
-  'dblife/library', // 13
-  'guard/cli', // 13
+  'e2e/database/dblife', // 13
+  'flows/library', // 13
+  'e2e/guard/cli', // 13
 ];
 
 export default class SlowestFirst extends BaseSequencer {

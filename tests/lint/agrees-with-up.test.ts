@@ -3,7 +3,7 @@ import { resolveConfig } from '../../src/config/resolve.js';
 import { ExitCode } from '../../src/errors.js';
 import { lintMigrations } from '../../src/lint/index.js';
 import { OUTSIDE_TRANSACTION } from '../../src/migrate/sql-checks.js';
-import { parseStatements } from '../../src/migrate/statements.js';
+import { parseStatements } from '../../src/sql/statements.js';
 import { backends } from '../helpers/backends.js';
 import { createTable, migrationProject } from '../migrate/helpers.js';
 

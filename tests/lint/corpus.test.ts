@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { lintMigrations, type LintFinding, type LintReport } from '../../src/lint/index.js';
 import { lintSettings } from '../../src/lint/rules.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';

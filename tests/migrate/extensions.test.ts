@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { generateTypes, withMigratedDatabase } from '../../src/typegen/index.js';
+import { withMigratedDatabase } from '../../src/database/migrated-scratch.js';
+import { generateTypes } from '../../src/typegen/index.js';
 import { backends } from '../helpers/backends.js';
 import { tempProject } from '../helpers/cli.js';
 import { migrationProject, sqlMigration } from './helpers.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { Migrator, migratorConfig, type MigrateEvent } from '../../src/migrate/migrator.js';
 import { freshDatabase, type Backend } from '../helpers/backends.js';
 import { tempProject, writeFiles } from '../helpers/cli.js';

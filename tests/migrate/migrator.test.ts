@@ -2,7 +2,7 @@ import { Migrator as KyselyMigrator, type Migration } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { MigrationFailedError } from '../../src/migrate/migrator.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { RUN_LOCK_KEY } from '../../src/migrate/lock.js';
 import { backends } from '../helpers/backends.js';
 import { writeFiles } from '../helpers/cli.js';

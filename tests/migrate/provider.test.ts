@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { Migrator, MigrationFailedError, type MigrationProvider, type MigratorProps } from '../../src/index.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 import { tempProject } from '../helpers/cli.js';

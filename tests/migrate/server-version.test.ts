@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { FUNCTIONS, versionProblems } from '../../src/migrate/server-version.js';
 import { CONSTRUCTS } from './server-version-constructs.js';
 

@@ -1,6 +1,6 @@
 import { afterEach } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { isDbctlError } from '../../src/errors.js';
 import { resetDatabase, type ResetOptions, type ResetReport } from '../../src/reset/index.js';
 import { freshDatabase, type Backend } from '../helpers/backends.js';

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { isDbctlError } from '../../src/errors.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { resetDatabase } from '../../src/reset/index.js';

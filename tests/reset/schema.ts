@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 
 /**
  * A schema with the identifiers reset must quote (a quote inside a name, capitals), identities of

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { introspectSchema, renderMermaid } from '../../src/schema/index.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 

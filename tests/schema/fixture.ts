@@ -1,5 +1,5 @@
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { tempProject } from '../helpers/cli.js';
 import { sqlMigration } from '../migrate/helpers.js';

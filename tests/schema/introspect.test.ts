@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/resolve.js';
-import type { Database, SqlClient } from '../../src/driver/open.js';
+import type { Database, SqlClient } from '../../src/driver/database.js';
 import { describeSchemaDiff, diffSchemas, dumpSchema, introspectSchema, type SchemaDiff, type SchemaSnapshot } from '../../src/schema/index.js';
 import { createTestDatabase } from '../../src/testing.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
@@ -172,7 +172,7 @@ describe.each(backends)('schema introspection and diff ($name)', (backend) => {
     const dump = dumpSchema(baseline);
     expect(dumpSchema(await introspectSchema(database, { migrations: config.migrations }))).toBe(dump);
     const target = await freshDatabase(backend);
-    const { openDatabase } = await import('../../src/driver/open.js');
+    const { openDatabase } = await import('../../src/driver/database.js');
     const restored = await openDatabase({ url: target.url, kysely: false });
     try {
       await restored.query(dump);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { sql } from 'kysely';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/open.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
 import { runSeeds, summarizeTables, type SeedRunOptions, type SeedRunReport } from '../../src/seed/index.js';
 import { freshDatabase, type Backend } from '../helpers/backends.js';
 import { tempProject, writeFiles } from '../helpers/cli.js';

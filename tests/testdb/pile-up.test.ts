@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PRUNE_NOTE_AT, pruneNote } from '../../src/testdb/pile-up.js';
-import { cloneName } from '../../src/testdb/names.js';
+import { cloneName } from '../../src/database/names.js';
 import { migration } from './helpers.js';
 import { runArgv } from '../helpers/argv.js';
 import { tempProject } from '../helpers/cli.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../src/testing.js';
-import { cloneStrategy } from '../../src/driver/pg-host.js';
+import { cloneStrategy } from '../../src/driver/pg/host.js';
 import { listTestdbs, removeTestdbs } from '../../src/testdb/index.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { backends } from '../helpers/backends.js';

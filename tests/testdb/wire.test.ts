@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { testdbProject } from './helpers.js';
 
 // The wire server exists for the embedded default: a server database's URL already is postgres://.

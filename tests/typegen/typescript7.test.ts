@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { openDatabase } from '../../src/driver/open.js';
+import { openDatabase } from '../../src/driver/database.js';
 import { generateTypes } from '../../src/typegen/index.js';
 import { tempProject } from '../helpers/cli.js';
 import { FIXTURE_SQL, SNAPSHOT_FILE } from './fixture.js';

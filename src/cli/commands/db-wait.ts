@@ -10,7 +10,7 @@ export function registerDbWait(db: Command): void {
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command);
       await announceTarget(ctx);
-      const { waitForDatabase } = await import('../../doctor/wait.js');
+      const { waitForDatabase } = await import('../../database/wait.js');
       const timeoutMs = parseDuration(opts.timeout, '--timeout');
       let told = '';
       const result = await waitForDatabase({

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CreateReport, DropReport } from '../../dblife/index.js';
+import type { CreateReport, DropReport } from '../../database/lifecycle.js';
 import { announceTarget, commandContext, withDatabase, type CommandContext } from '../context.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
 import { renderSeededAfter } from '../render/seed.js';
@@ -12,7 +12,7 @@ export function registerDbLifecycle(db: Command): void {
     .action(async (_opts, command: Command) => {
       const ctx = await commandContext(command);
       await announceTarget(ctx);
-      const { createDatabase } = await import('../../dblife/index.js');
+      const { createDatabase } = await import('../../database/lifecycle.js');
       const report = await createDatabase(lifecycleOptions(ctx));
       ctx.out.result({ ok: true, ...report });
       renderCreate(ctx, report);
@@ -22,7 +22,7 @@ export function registerDbLifecycle(db: Command): void {
     const ctx = await commandContext(command);
     await announceTarget(ctx);
     await guardDestructive(ctx, ctx.config.target, 'db drop', opts);
-    const { dropDatabase } = await import('../../dblife/index.js');
+    const { dropDatabase } = await import('../../database/lifecycle.js');
     const report = await dropDatabase({ ...lifecycleOptions(ctx), force: opts.force });
     ctx.out.result({ ok: true, ...report });
     renderDrop(ctx, report);
@@ -32,7 +32,7 @@ export function registerDbLifecycle(db: Command): void {
     async (opts, command: Command) => {
       const ctx = await commandContext(command);
       await announceTarget(ctx);
-      const { recreateDatabase } = await import('../../dblife/fresh.js');
+      const { recreateDatabase } = await import('../../flows/fresh.js');
       const report = await recreateDatabase({
         config: ctx.config,
         force: opts.force,

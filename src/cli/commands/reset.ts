@@ -15,7 +15,7 @@ export function registerReset(program: Command): void {
   ).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
     if (!opts.dryRun) await guardDestructive(ctx, ctx.config.target, 'reset', opts);
-    const [{ resetAndSeed }, { assertSeedsFolder }] = await Promise.all([import('../../reset/with-seeds.js'), import('../../config/folders.js')]);
+    const [{ resetAndSeed }, { assertSeedsFolder }] = await Promise.all([import('../../flows/reset-and-seed.js'), import('../../config/folders.js')]);
     // Before the database is opened: a wrong folder must not even create an embedded database.
     if (opts.seed) assertSeedsFolder(ctx.config.seeds.dir);
     await withDatabase(ctx, async (database) => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { describeTarget } from '../../driver/url.js';
+import { describeTarget } from '../../driver/target.js';
 import { commandContext, withDatabase } from '../context.js';
 import { table } from '../output.js';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { LintReport } from '../../lint/index.js';
-import type { RoundTripResult } from '../../migrate-test/index.js';
+import type { RoundTripResult } from '../../flows/round-trip.js';
 import type { PeerAdoption } from '../../migrate/adopt-peers.js';
 import { describeSession } from '../../migrate/lock.js';
 import type { MigrateEvent, RunReport, StatusReport } from '../../migrate/migrator.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Database } from '../../driver/open.js';
+import type { Database } from '../../driver/database.js';
 import { CheckFailedError } from '../../errors.js';
 import type { StaleCheck } from '../../schema/index.js';
 import { withDatabase, type CommandContext } from '../context.js';
@@ -7,7 +7,7 @@ import { withDatabase, type CommandContext } from '../context.js';
 /** The live database, or with --from-migrations a throwaway embedded one built from the migrations. */
 export async function withSource(ctx: CommandContext, fromMigrations: boolean | undefined, fn: (database: Database) => Promise<unknown>): Promise<void> {
   if (!fromMigrations) return void (await withDatabase(ctx, fn));
-  const { withMigratedDatabase } = await import('../../typegen/from-migrations.js');
+  const { withMigratedDatabase } = await import('../../database/migrated-scratch.js');
   ctx.out.status('migrating a scratch embedded database');
   await withMigratedDatabase(ctx.config, async (database, report) => {
     ctx.out.status(undefined);

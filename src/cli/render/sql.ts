@@ -1,5 +1,5 @@
 import type { ConsoleOutcome } from '../../console/index.js';
-import type { SqlErrorInfo } from '../../driver/sql-error.js';
+import type { SqlErrorInfo } from '../../sql/sql-error.js';
 import type { TableInfo } from '../../schema/model.js';
 import type { Output } from '../output.js';
 

@@ -19,11 +19,11 @@ export function registerRestore(program: Command): void {
       const ctx = await commandContext(command);
       const { restoreBackup, readManifest, BackupVerificationError } = await import('../../../backup/index.js');
       // Before a database opens or --create makes one: the --into URL, then the backup file.
-      if (opts.into) (await import('../../../driver/url.js')).parseTarget(opts.into, ctx.config.cwd);
+      if (opts.into) (await import('../../../driver/target.js')).parseTarget(opts.into, ctx.config.cwd);
       readManifest(path.resolve(ctx.config.cwd, file));
       await withInterrupts(async (signal) => {
         if (opts.create) {
-          const { restoreIntoNewDatabase } = await import('../../../backup/target.js');
+          const { restoreIntoNewDatabase } = await import('../../../flows/restore-into-new.js');
           const report = await restoreIntoNewDatabase({
             create: opts.create,
             file: path.resolve(ctx.config.cwd, file),

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { registerMigrateCheck } from './check.js';
 import { registerMigrateDiff } from './diff.js';
 import { registerMigrateDown } from './down.js';
 import { registerMigrateLint } from './lint.js';
 import { registerMigrateNew } from './new.js';
 import { registerMigrateRecord } from './record.js';
+import { registerMigrateSquash } from './squash.js';
 import { registerMigrateStatus } from './status.js';
 import { registerMigrateTest } from './test.js';
 import { registerMigrateUp } from './up.js';
@@ -19,4 +21,6 @@ export function registerMigrate(program: Command): void {
   registerMigrateLint(migrate);
   registerMigrateTest(migrate);
   registerMigrateDiff(migrate);
+  registerMigrateSquash(migrate);
+  registerMigrateCheck(migrate);
 }

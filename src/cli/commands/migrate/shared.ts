@@ -1,4 +1,4 @@
-import type { Database } from '../../../driver/open.js';
+import type { Database } from '../../../driver/database.js';
 import type { MigrateEvent, Migrator } from '../../../migrate/migrator.js';
 import { withDatabase, type CommandContext } from '../../context.js';
 import { renderMigrateEvent } from '../../render/migrate.js';

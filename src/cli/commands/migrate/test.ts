@@ -11,11 +11,10 @@ export function registerMigrateTest(migrate: Command): void {
     .option('--from <name>', 'start at NAME (the migrations before it are applied, not tested)')
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command);
-      const [{ testMigrations }, { hostLabel, serverOf }, { describeSchemaDiff }] = await Promise.all([
-        import('../../../migrate-test/index.js'), import('../../../driver/url.js'), import('../../../schema/diff-text.js'),
+      const [{ testMigrations }, { throwawayWhere }, { describeSchemaDiff }] = await Promise.all([
+        import('../../../flows/round-trip.js'), import('../../../driver/host.js'), import('../../../schema/diff-text.js'),
       ]);
-      const server = serverOf(ctx.config.target);
-      ctx.out.info(ctx.out.color.dim(`on a throwaway database ${server ? `on the server ${hostLabel(server)}` : '(embedded PGlite)'}; the target is not touched`));
+      ctx.out.info(ctx.out.color.dim(`on a throwaway database ${throwawayWhere(ctx.config.target)}; the target is not touched`));
       const report = await testMigrations({ config: ctx.config, from: opts.from, onEvent: (e) => renderRoundTrip(ctx, e.result, describeSchemaDiff) });
       ctx.out.result(report);
       const { migrations, passed, irreversible } = report.summary;

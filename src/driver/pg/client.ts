@@ -1,0 +1,21 @@
+import type pg from 'pg';
+import { connectionErrorFor } from './connect-error.js';
+import { parseTarget, serverOf } from '../target.js';
+
+/**
+ * One raw `pg` session on a server URL, for the few callers that speak to several nodes or
+ * databases at once (a Citus cluster's nodes, a fleet's servers) and need no Database around it.
+ * A failed connect is the same ConnectionError an open would give.
+ */
+export async function connectServerClient(url: string, applicationName: string): Promise<pg.Client> {
+  const { default: pgModule } = await import('pg');
+  const client = new pgModule.Client({ connectionString: url, application_name: applicationName });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+  } catch (error) {
+    const server = serverOf(parseTarget(url, process.cwd()));
+    throw server ? connectionErrorFor(error, server, 0) : error;
+  }
+  return client;
+}

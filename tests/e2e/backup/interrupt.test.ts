@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { backends, freshDatabase } from '../../helpers/backends.js';
+import { BIN, type CliResult } from '../../helpers/cli.js';
+import { processesWith, until } from '../../helpers/poll.js';
+import { ok, project } from '../../backup/helpers.js';
+
+/**
+ * Killing dbctl mid-backup or mid-restore (issue 29, item 7): pg_dump / pg_restore die with it,
+ * `kill -9` included; SIGTERM drops what `restore --create` made and removes the partial dump; no
+ * dump is ever left without its manifest. Server only: PGlite's dump and loader run inside dbctl.
+ *
+ * Nothing here waits on a clock: each test blocks the program on the server (a lock, or a CHECK
+ * that waits while a session of the test's exists), polls until the program is seen waiting there,
+ * and only then kills dbctl.
+ */
+const server = backends.find((b) => b.name === 'pg');
+
+/** The CLI as a process of its own, so that the test can signal it. */
+function start(args: string[], cwd: string) {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', DATABASE_URL: undefined, DBCTL_ENV: undefined };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: env as NodeJS.ProcessEnv });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const result = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code: code ?? (signal === 'SIGKILL' ? 137 : -1), stdout, stderr, json: () => JSON.parse(stdout) })));
+  return { child, result };
+}
+
+async function sessions(admin: pg.Client, where: string): Promise<number> {
+  const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where ${where}`);
+  return rows[0].n;
+}
+
+describe.runIf(server)('killing dbctl during backup and restore (server)', () => {
+  describe.each(['SIGTERM', 'SIGKILL'] as const)('%s', (signal) => {
+    it('during a backup: pg_dump dies with dbctl, no dump without a manifest is left', async () => {
+      const t = await freshDatabase(server!);
+      const admin = new pg.Client({ connectionString: t.url });
+      await admin.connect();
+      const blocker = new pg.Client({ connectionString: t.url });
+      await blocker.connect();
+      try {
+        await admin.query('create table t (id int); insert into t select generate_series(1, 1000)');
+        const p = project();
+        const out = path.join(p.cwd, 'backups', 'b.dump');
+        // pg_dump waits for this lock (so does dbctl's hashing of t).
+        await blocker.query('begin; lock table t in access exclusive mode');
+        const run = start(['--url', t.url, 'backup', '--out', out], p.cwd);
+        await until(async () => (await sessions(admin, `application_name = 'pg_dump' and wait_event_type = 'Lock'`)) > 0, 'pg_dump waited for the lock');
+        // pg_dump writes under a temporary name (only it and its watchdog have it on their command line).
+        const partial = path.join(p.cwd, 'backups', '.b.dump.partial-');
+        expect(processesWith(partial)).not.toEqual([]);
+        run.child.kill(signal);
+        // Gone while the lock is still held: it was stopped, it did not finish.
+        await until(() => processesWith(partial).length === 0, 'pg_dump was gone');
+        await until(async () => (await sessions(admin, `application_name = 'pg_dump'`)) === 0, "pg_dump's session was gone");
+        await blocker.query('rollback');
+        const result = await run.result;
+        if (signal === 'SIGTERM') {
+          expect(result.code, result.stderr).toBe(1);
+          expect(result.stderr).toMatch(/^error: interrupted by SIGTERM/m);
+          expect(result.stderr).not.toMatch(/\n\s+at /);
+        }
+        // Neither the dump nor its partial file: nothing that looks like a backup without a manifest.
+        expect(p.backups()).toEqual([]);
+        expect(fs.existsSync(out)).toBe(false);
+        // The next backup works (and would remove any partial file a dead dbctl left).
+        ok(await p.run(['--url', t.url, 'backup', '--out', out, '--json']));
+        expect(p.backups()).toEqual(['b.dump', 'b.dump.manifest.json']);
+      } finally {
+        await blocker.end();
+        await admin.end();
+      }
+    });
+
+    it('during restore --create: pg_restore dies with dbctl; SIGTERM drops the new database', async () => {
+      const t = await freshDatabase(server!);
+      const hold = `dbctl-hold-${process.pid}-${signal}`;
+      const admin = new pg.Client({ connectionString: t.url });
+      await admin.connect();
+      // Every row restored waits while a session named `hold` exists (cluster-wide, so the new
+      // database sees it): pg_restore is held in its COPY for as long as the test wants.
+      await admin.query(`create function public.held() returns boolean language plpgsql as $$
+        begin
+          while exists (select 1 from pg_stat_activity where application_name = '${hold}') loop perform pg_sleep(0.01); end loop;
+          return true;
+        end $$;
+        create table t (id int check (public.held()));
+        insert into t select generate_series(1, 100)`);
+      const p = project();
+      const backup = ok(await p.run(['--url', t.url, 'backup', '--json']));
+      const name = `${t.name}_copy`;
+      const holder = new pg.Client({ connectionString: t.url, application_name: hold });
+      await holder.connect();
+      try {
+        const run = start(['--url', t.url, 'restore', backup.file, '--create', name], p.cwd);
+        await until(async () => (await sessions(admin, `datname = '${name}' and application_name = 'pg_restore' and wait_event = 'PgSleep'`)) > 0, 'pg_restore was held in its COPY');
+        const dumpPath = path.join(p.cwd, backup.file);
+        expect(processesWith(dumpPath)).not.toEqual([]);
+        run.child.kill(signal);
+        await until(() => processesWith(dumpPath).length === 0, 'pg_restore was gone');
+        await until(async () => (await sessions(admin, `datname = '${name}'`)) === 0, "pg_restore's session was gone");
+        const result = await run.result;
+        const exists = async () => (await admin.query('select 1 from pg_database where datname = $1', [name])).rows.length > 0;
+        if (signal === 'SIGTERM') {
+          expect(result.code, result.stderr).toBe(1);
+          expect(result.stderr).toMatch(/^error: interrupted by SIGTERM/m);
+          expect(result.stdout + result.stderr).toMatch(new RegExp(`removed ${name}, which --create had made`));
+          expect(await exists()).toBe(false);
+        } else if (await exists()) {
+          // kill -9 leaves dbctl no time to drop it, but the restore's transaction was rolled back: it is empty.
+          const copy = new pg.Client({ connectionString: t.url.replace(/\/[^/?]+(\?|$)/, `/${name}$1`) });
+          await copy.connect();
+          expect((await copy.query(`select count(*)::int as n from pg_class where relname = 't'`)).rows[0].n).toBe(0);
+          await copy.end();
+          await admin.query(`drop database "${name}"`);
+        }
+      } finally {
+        await holder.end();
+        await admin.end();
+      }
+    });
+  });
+});
