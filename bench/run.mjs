@@ -21,7 +21,8 @@ const CASES = {
   9: './cases/9-backup.mjs',
   10: './cases/10-fleet.mjs',
   11: './cases/11-lint.mjs',
-  12: './cases/12-diff.mjs',
+  12: './cases/12-copy.mjs',
+  13: './cases/13-diff.mjs',
 };
 
 const { values } = parseArgs({

@@ -1,5 +1,5 @@
 /**
- * Case 12's schema: `count` tables of 9 columns each (a bigint identity primary key, text, int,
+ * Case 13's schema: `count` tables of 9 columns each (a bigint identity primary key, text, int,
  * numeric, boolean, timestamptz, jsonb, uuid and a foreign key to the table before), with 2 indexes
  * (the primary key's and one on created_at) and 1 foreign key each.
  */

@@ -6,7 +6,7 @@ import { interleave, timeProcess } from '../lib/measure.mjs';
 import { NODE, tempProject, tools } from '../lib/project.mjs';
 
 /**
- * Case 12: `dbctl migrate diff --dry-run` on an N-table schema (9 columns, 2 indexes, 1 foreign key
+ * Case 13: `dbctl migrate diff --dry-run` on an N-table schema (9 columns, 2 indexes, 1 foreign key
  * each; bench/lib/diff-schema.mjs), as a whole process with its scratch databases:
  * - no-op: the migrations (one file) build exactly the schema folder, so the plan is empty;
  * - create: no migrations, so the plan creates all N tables and is verified (applied, drift,
@@ -17,7 +17,7 @@ import { NODE, tempProject, tools } from '../lib/project.mjs';
  * dependencies: see docs/benchmarks.md, migrate diff.
  */
 export default {
-  id: 12,
+  id: 13,
   title: 'migrate diff',
   unavailable: () => missingCommand('migrate', 'diff'),
   async run({ serverUrl, size, runs, log }) {
