@@ -43,7 +43,7 @@ if (values.help) {
   process.stdout.write(`usage: npm run bench -- [options]
   --url URL       server to benchmark on (default postgres://postgres@127.0.0.1:5432/postgres, or BENCH_DATABASE_URL);
                   the harness creates and drops its own dbctl_bench_* databases there
-  --size S        default | small (small: quick validation sizes)
+  --size S        default | small | large (small: quick validation sizes; large: case 9 at over 1 GB)
   --cases LIST    e.g. 1,2,6 (default: all)
   --runs N        timed runs per variant (default: per case, 2-7), after one untimed warm-up round
   --write         write docs/benchmarks.md (default: only for a full default-size run); --no-write to skip
@@ -52,7 +52,7 @@ if (values.help) {
 `);
   process.exit(0);
 }
-if (!['default', 'small'].includes(values.size)) throw new Error(`--size must be default or small (got ${values.size})`);
+if (!['default', 'small', 'large'].includes(values.size)) throw new Error(`--size must be default, small or large (got ${values.size})`);
 const selected = values.cases.split(',').map((s) => s.trim()).filter(Boolean);
 for (const id of selected) if (!CASES[id]) throw new Error(`--cases: no case ${id} (cases: ${Object.keys(CASES).join(', ')})`);
 const allCases = selected.length === Object.keys(CASES).length;

@@ -32,7 +32,7 @@ const WATCHDOG = [
   // KILL, not TERM: until the watcher's subshell has reset the traps it inherits, a TERM runs the
   // trap above instead of ending it, and a watcher left reading holds the pipe dbctl waits on.
   'kill -KILL "$watcher" 2>/dev/null',
-  'if [ -n "$stopped" ] && [ -n "$DBCTL_CHILD_REMOVE" ]; then rm -f -- "$DBCTL_CHILD_REMOVE"; fi',
+  'if [ -n "$stopped" ] && [ -n "$DBCTL_CHILD_REMOVE" ]; then rm -rf -- "$DBCTL_CHILD_REMOVE"; fi',
   'exit "$code"',
 ].join('\n');
 
@@ -44,7 +44,7 @@ export interface ChildOptions {
   cwd?: string;
   /** Aborting stops the program (SIGTERM) and rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** A file the program writes: removed when the program is stopped (aborted, or dbctl died). */
+  /** A file (or folder) the program writes: removed when the program is stopped (aborted, or dbctl died). */
   removeOnStop?: string;
 }
 

@@ -63,6 +63,7 @@ export const ERROR_CODES = {
   fleet_selection: 'usage',
   fleet_unknown: 'usage',
   fleet_empty: 'usage',
+  copy_source: 'usage',
   fleet_embedded: 'usage',
   // exit 2: the configuration (file, environment, tools it names)
   config: 'config',
@@ -89,11 +90,13 @@ export const ERROR_CODES = {
   tls: 'connection',
   pglite_open: 'connection',
   connection_lost: 'connection',
+  copy_interrupted: 'connection',
   wait_timeout: 'connection',
   // exit 4: a check found something
   check_failed: 'check',
   status_check: 'check',
   verify_failed: 'check',
+  copy_verify_failed: 'check',
   lint_failed: 'check',
   migrate_test_failed: 'check',
   typegen_stale: 'check',
@@ -127,6 +130,8 @@ export const ERROR_CODES = {
   no_createdb: 'refused',
   unsafe_backup: 'refused',
   data_loss: 'refused',
+  unmasked_column: 'refused',
+  copy_drift: 'refused',
   squash_partial: 'refused',
   // exit 6
   lock_timeout: 'lock',
@@ -169,6 +174,11 @@ export interface ErrorDetails {
   hint?: string;
   /** Structured facts for --json output (never secrets). */
   data?: Record<string, unknown>;
+  /**
+   * A multi-line account printed above the one-line message (a code frame with a caret, SQLSTATE,
+   * detail): the CLI prints it as it is, and --json carries it as `report`.
+   */
+  failureReport?: string;
   cause?: unknown;
 }
 
@@ -183,6 +193,8 @@ export class DbctlError extends Error {
   readonly exitCode: ExitCodeValue;
   readonly hint?: string;
   readonly data?: Record<string, unknown>;
+  /** The multi-line account above the message, when there is one (see ErrorDetails.failureReport). */
+  readonly failureReport?: string;
 
   constructor(code: DbctlErrorCode, message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -191,10 +203,11 @@ export class DbctlError extends Error {
     this.exitCode = exitCodeOf(code);
     this.hint = details.hint;
     this.data = details.data;
+    this.failureReport = details.failureReport;
   }
 
   toJSON(): Record<string, unknown> {
-    return { code: this.code, message: this.message, hint: this.hint, ...this.data };
+    return { code: this.code, message: this.message, hint: this.hint, ...this.data, ...(this.failureReport === undefined ? {} : { report: this.failureReport }) };
   }
 }
 

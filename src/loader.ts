@@ -23,6 +23,19 @@ export async function importWithJiti(file: string, options: { fresh?: boolean; d
   return jiti.import(file, options.default ? { default: true } : undefined);
 }
 
+/**
+ * Loads a user's file (a config, a fleet module: fresh, its default export, unless `load` reads it
+ * another way) and turns a failure into the caller's own error, built from where and why it failed
+ * (positions relative to `cwd`): each kind of file names its mistake in its own words.
+ */
+export async function loadUserFile(file: string, options: { cwd?: string; load?: () => Promise<unknown>; fail: (failure: LoadFailure, cause: unknown) => Error }): Promise<unknown> {
+  try {
+    return await (options.load ?? (() => importWithJiti(file, { fresh: true, default: true })))();
+  } catch (error) {
+    throw options.fail(describeLoadFailure(error, file, options.cwd), error);
+  }
+}
+
 /** Where a file failed to load, and why, for a one-line error and a code frame. */
 export interface LoadFailure {
   /** `path:line:col` (path as given, relative to `cwd` when one is passed), or the path alone. */
@@ -85,14 +98,14 @@ export function stackPlace(error: unknown, file: string): { line: number; col: n
 
 /**
  * Imports a user's migration or seed. A file that does not load is the user's mistake: one line
- * naming it at `file:line:col`, the code frame in `data.report`, exit 2.
+ * naming it at `file:line:col`, the code frame in `failureReport`, exit 2.
  */
 export async function importUserModule(file: string, kind: 'migration' | 'seed', options: { fresh?: boolean } = {}): Promise<any> {
-  try {
-    return await importWithJiti(file, { fresh: options.fresh });
-  } catch (error) {
-    const failure = describeLoadFailure(error, file);
-    const where = failure.line ? `${path.basename(file)}:${failure.line}:${failure.col}` : path.basename(file);
-    throw new UsageError(`${where}: cannot load ${kind}: ${failure.reason}`, { cause: error, data: { file, line: failure.line, col: failure.col, report: failure.excerpt } }, `${kind}_load`);
-  }
+  return loadUserFile(file, {
+    load: () => importWithJiti(file, { fresh: options.fresh }),
+    fail: (failure, cause) => {
+      const where = failure.line ? `${path.basename(file)}:${failure.line}:${failure.col}` : path.basename(file);
+      return new UsageError(`${where}: cannot load ${kind}: ${failure.reason}`, { cause, data: { file, line: failure.line, col: failure.col }, failureReport: failure.excerpt }, `${kind}_load`);
+    },
+  });
 }

@@ -21,7 +21,7 @@ import { capabilitiesOf } from './driver/host.js';
 import { ConfigError, UsageError } from './errors.js';
 import { backendOf, parseTarget, redact, type Backend, type Target } from './driver/target.js';
 import { serveEmbedded } from './serve/index.js';
-import { createTestdb, dropTestdb } from './testdb/index.js';
+import { cloneCopyTemplate, createTestdb, dropTestdb } from './testdb/index.js';
 import { testdbHost, type TestdbHost } from './testdb/host.js';
 import { withHostBeside } from './database/beside.js';
 import { cloneName } from './database/names.js';
@@ -47,6 +47,11 @@ export interface CreateTestDatabaseOptions {
   migrate?: boolean;
   /** Also seed the template with the environment's seeds (implies migrate). */
   seed?: boolean;
+  /**
+   * Clone the template `dbctl db copy --from <source> --testdb NAME` made: production-shaped,
+   * masked data at clone speed. One line: `createTestDatabase({ copy: 'staging' })`.
+   */
+  copy?: string;
   /**
    * Keep the database after drop() for debugging, printing its URL: true, or 'on-failure' (kept when
    * drop({ failed: true })). Default from DBCTL_KEEP_TEST_DB: `1` = true, `on-failure`.
@@ -75,7 +80,7 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   }
   const keep = options.keep ?? keepFromEnv(process.env.DBCTL_KEEP_TEST_DB);
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
-  const made = options.migrate || options.seed ? await fromTemplate(options) : await empty(options);
+  const made = options.copy !== undefined ? await fromCopy(options, options.copy) : options.migrate || options.seed ? await fromTemplate(options) : await empty(options);
   const wire = options.wire ?? flagFromEnv(process.env.DBCTL_TEST_WIRE);
   // Only a database no other client can reach needs serving: a server's URL already is one.
   const served = wire && !capabilitiesOf(made.target).wire ? await serveEmbedded({ target: made.target, cwd: options.cwd }).catch(async (error) => {
@@ -118,6 +123,13 @@ async function fromTemplate(options: CreateTestDatabaseOptions): Promise<Made> {
   const resolved = await resolveConfig({ cwd: options.cwd, env: options.env ?? 'test', url: options.serverUrl, configFile: options.configFile });
   const config: ResolvedConfig = options.prefix ? { ...resolved, testdb: { ...resolved.testdb, prefix: options.prefix } } : resolved;
   const made = await createTestdb({ config, seed: options.seed });
+  return { ...made, drop: () => dropTestdb(config, made.name, { ifExists: true }) };
+}
+
+async function fromCopy(options: CreateTestDatabaseOptions, name: string): Promise<Made> {
+  const resolved = await resolveConfig({ cwd: options.cwd, env: options.env ?? 'test', url: options.serverUrl, configFile: options.configFile });
+  const config: ResolvedConfig = options.prefix ? { ...resolved, testdb: { ...resolved.testdb, prefix: options.prefix } } : resolved;
+  const made = await cloneCopyTemplate(config, name);
   return { ...made, drop: () => dropTestdb(config, made.name, { ifExists: true }) };
 }
 

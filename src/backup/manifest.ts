@@ -5,7 +5,8 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { TableSnapshot } from './snapshot.js';
 
-export type BackupFormat = 'custom' | 'plain';
+/** custom: one pg_restore file; plain: SQL; directory: pg_dump's folder of per-table files (parallel, hashed as written). */
+export type BackupFormat = 'custom' | 'plain' | 'directory';
 export type BackupContent = 'full' | 'schema-only' | 'data-only';
 
 /** What `dbctl backup` writes next to every dump, and what `dbctl restore` verifies against. */
@@ -16,7 +17,10 @@ export interface Manifest {
   /** The dump's file name (the manifest sits next to it). */
   file: string;
   bytes: number;
+  /** The file's sha256; for a directory, the sha256 of its `files` list (see directoryChecksum). */
   sha256: string;
+  /** A directory dump's files and the sha256 of each. */
+  files?: Record<string, string>;
   format: BackupFormat;
   content: BackupContent;
   /** Which backend made the dump: decides how it is restored. */
@@ -69,7 +73,7 @@ export function writeManifest(dumpFile: string, manifest: Manifest): string {
 /** Reads the manifest next to `dumpFile`; a file without one is not a dbctl backup (exit 2). */
 export function readManifest(dumpFile: string): Manifest {
   if (!fs.existsSync(dumpFile)) throw new UsageError(`backup file not found: ${dumpFile}`);
-  if (fs.statSync(dumpFile).isDirectory()) throw new UsageError(`${dumpFile} is a folder, not a backup file`, { hint: 'name the .dump or .sql file `dbctl backup` wrote' });
+  if (fs.statSync(dumpFile).isDirectory() && !fs.existsSync(manifestPathFor(dumpFile))) throw new UsageError(`${dumpFile} is a folder, not a backup file`, { hint: 'name the .dump or .sql file `dbctl backup` wrote' });
   const file = manifestPathFor(dumpFile);
   if (!fs.existsSync(file)) {
     throw new UsageError(`${path.basename(dumpFile)} is not a dbctl backup: no manifest ${path.basename(file)} next to it`, {
@@ -86,6 +90,31 @@ export function readManifest(dumpFile: string): Manifest {
     throw new UsageError(`manifest ${file} is not a dbctl backup manifest (version 1)`, {}, 'bad_manifest');
   }
   return manifest;
+}
+
+/** One checksum for a directory dump: of its files' names and checksums, in name order. */
+export function directoryChecksum(files: Record<string, string>): string {
+  const hash = createHash('sha256');
+  for (const name of Object.keys(files).sort()) hash.update(`${name} ${files[name]}\n`);
+  return hash.digest('hex');
+}
+
+/**
+ * The checksum a manifest records for `dump`: the file's, or for a directory its files' (all of
+ * them read at once), so a file added to or removed from the folder changes it too.
+ */
+export async function dumpChecksum(dump: string): Promise<string> {
+  if (!fs.statSync(dump).isDirectory()) return sha256File(dump);
+  const names = fs.readdirSync(dump);
+  const sums = await Promise.all(names.map((name) => sha256File(path.join(dump, name))));
+  return directoryChecksum(Object.fromEntries(names.map((name, i) => [name, sums[i]])));
+}
+
+/** A dump's size: the file's, or the sum of a directory's files. */
+export function dumpBytes(dump: string): number {
+  const stat = fs.statSync(dump);
+  if (!stat.isDirectory()) return stat.size;
+  return fs.readdirSync(dump).reduce((n, name) => n + fs.statSync(path.join(dump, name)).size, 0);
 }
 
 export function sha256File(file: string): Promise<string> {

@@ -13,13 +13,15 @@ const PARTIAL = /^\..+\.partial-(\d+)$/;
  * by a dbctl that was killed (its pg_dump dies with it and removes its file; one killed after
  * pg_dump finished leaves it) are removed on the way.
  */
-export function startPartialDump(file: string): string {
+export function startPartialDump(file: string, kind: 'file' | 'directory' = 'file'): string {
   const dir = path.dirname(file);
   const partial = path.join(dir, `.${path.basename(file)}.partial-${process.pid}`);
   try {
     fs.mkdirSync(dir, { recursive: true });
     removeStalePartials(dir);
-    fs.closeSync(fs.openSync(partial, 'wx'));
+    // A directory-format dump: pg_dump writes into an empty folder.
+    if (kind === 'directory') fs.mkdirSync(partial);
+    else fs.closeSync(fs.openSync(partial, 'wx'));
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     throw new UsageError(`cannot write the backup to ${file}: ${e.code ?? e.message}${e.path && e.path !== partial ? ` (${e.path})` : ''}`, {
@@ -34,6 +36,6 @@ export function startPartialDump(file: string): string {
 function removeStalePartials(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
     const pid = PARTIAL.exec(name)?.[1];
-    if (pid && !processExists(Number(pid))) fs.rmSync(path.join(dir, name), { force: true });
+    if (pid && !processExists(Number(pid))) fs.rmSync(path.join(dir, name), { force: true, recursive: true });
   }
 }

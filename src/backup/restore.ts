@@ -3,9 +3,9 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
 import { describeTarget } from '../driver/target.js';
 import { OperationError, RefusedError, UsageError } from '../errors.js';
-import { compareTables, hashSessions, readManifest, sha256File, type Manifest, type TableDifference } from './manifest.js';
-import { databaseContents } from '../catalog/parallel-contents.js';
-import { anyRows, hasUserTables, serverVersion, toSnapshot, truncateTables, wipeSchemas } from './snapshot.js';
+import { compareTables, dumpChecksum, hashSessions, readManifest, type Manifest, type TableDifference } from './manifest.js';
+import { databaseContents, tableContentsEach } from '../catalog/parallel-contents.js';
+import { anyRows, hasUserTables, listManifestTables, serverVersion, toSnapshot, truncateTables, wipeSchemas } from './snapshot.js';
 import { createMissingRoles } from './roles.js';
 import { assertToolSupportsServer, libpqConnection, runToolForServer, type Tool } from './tools.js';
 
@@ -24,6 +24,14 @@ export interface RestoreOptions {
   onProgress?: (step: string) => void;
   /** Aborting stops pg_restore (or the loader between statements); its transaction rolls back. */
   signal?: AbortSignal;
+  /** pg_restore's parallel jobs (`-j`; custom and directory dumps). More than 1 restores in sections, not in one transaction. */
+  jobs?: number;
+  /**
+   * The target was made for this restore and is removed if it fails (`restore --create`): the
+   * restore need not be one transaction, so it runs in sections and verification reads the tables
+   * while pg_restore builds indexes and constraints.
+   */
+  fresh?: boolean;
 }
 
 export type RestoreMethod = 'pg_restore' | 'sql-loader';
@@ -60,15 +68,15 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   // version. Nothing is written before all of them pass; a corrupt file is reported first.
   const method = (() => {
     try {
-      return restoreMethod(manifest, database);
+      return restoreMethod(manifest, database, options.jobs ?? 1);
     } catch (error) {
       return error as Error;
     }
   })();
   const [sha, occupiedCheck, prepared] = await Promise.allSettled([
-    sha256File(file),
+    dumpChecksum(file),
     manifest.content === 'data-only' ? anyRows(database, manifest.tables) : hasUserTables(database),
-    method instanceof Error || method === 'sql-loader' ? undefined : prepareServerRestore(file, database, config, options.signal),
+    method instanceof Error || method === 'sql-loader' ? undefined : prepareServerRestore(file, database, config, options),
   ]);
   const actualSha = settled(sha);
   if (actualSha !== manifest.sha256) {
@@ -101,18 +109,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   const restoreStarted = performance.now();
   progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : method}`);
   const createdRoles = await createMissingRoles(database, manifest.roles ?? []);
-  if (serverRestore) await serverRestore.run();
-  else {
-    // Loaded only for this path: the loader (and the Kysely it runs on) costs a pg_restore start-up nothing.
-    const { loadSqlDump } = await import('./sql-loader.js');
-    await loadSqlDump(database, readPlainDump(file), { file, signal: options.signal });
-  }
-  const verifyStarted = performance.now();
-  progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
-  const verification = await verifyAgainstManifest(database, manifest, {
-    sessions: hashSessions(config),
-    onTable: (done, total) => progress(`verifying against the manifest: ${done} of ${total} table(s) hashed`),
-  });
+  const { verification, times } = await restoreAndVerify(options, manifest, serverRestore);
   const done = performance.now();
   const report: RestoreReport = {
     ...verification,
@@ -121,13 +118,36 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
     cleaned: occupied,
     createdRoles,
     durationMs: {
-      restore: Math.round(verifyStarted - restoreStarted),
-      verify: Math.round(done - verifyStarted),
+      restore: Math.round(times.restored - restoreStarted),
+      verify: Math.round(done - times.verifyStarted),
       total: Math.round(done - started),
     },
   };
   if (report.differences.length) throw new BackupVerificationError(report);
   return report;
+}
+
+/** Runs the restore and the verification: one after the other, or (in sections) overlapped. */
+async function restoreAndVerify(options: RestoreOptions, manifest: Manifest, serverRestore: ServerRestore | undefined): Promise<{ verification: Verification; times: { restored: number; verifyStarted: number } }> {
+  const { database, config, file } = options;
+  const progress = options.onProgress ?? (() => {});
+  const verify = (eachTable: boolean) => {
+    progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
+    return verifyAgainstManifest(database, manifest, {
+      sessions: hashSessions(config),
+      eachTable,
+      onTable: (done, total) => progress(`verifying against the manifest: ${done} of ${total} table(s) hashed`),
+    });
+  };
+  if (serverRestore && manifest.content === 'full' && (options.fresh || (options.jobs ?? 1) > 1)) return serverRestore.runInSections(() => verify(true));
+  if (serverRestore) await serverRestore.run();
+  else {
+    // Loaded only for this path: the loader (and the Kysely it runs on) costs a pg_restore start-up nothing.
+    const { loadSqlDump } = await import('./sql-loader.js');
+    await loadSqlDump(database, readPlainDump(file), { file, signal: options.signal });
+  }
+  const restored = performance.now();
+  return { verification: await verify(false), times: { restored, verifyStarted: restored } };
 }
 
 export interface Verification {
@@ -140,10 +160,19 @@ export interface Verification {
   warnings: string[];
 }
 
+export interface VerifyOptions {
+  sessions?: number;
+  /** Each table in a transaction of its own (no snapshot across tables): for a database being altered, not written. */
+  eachTable?: boolean;
+  onTable?: (done: number, total: number) => void;
+}
+
 /** Compares a database's tables (counts, content hashes) with a manifest; changes nothing. */
-export async function verifyAgainstManifest(database: Database, manifest: Manifest, options: { sessions?: number; onTable?: (done: number, total: number) => void } = {}): Promise<Verification> {
-  // On a server several sessions share one snapshot (as consistent as one transaction, and faster).
-  const actual = (await databaseContents(database, { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed, sessions: options.sessions ?? 4, onTable: options.onTable })).map(toSnapshot);
+export async function verifyAgainstManifest(database: Database, manifest: Manifest, options: VerifyOptions = {}): Promise<Verification> {
+  const contents = { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed, sessions: options.sessions ?? 4, onTable: options.onTable };
+  // On a server several sessions share one snapshot (as consistent as one transaction, and faster);
+  // or, while a restore alters the tables, each table is read in a transaction of its own.
+  const actual = (options.eachTable && contents.content ? await tableContentsEach(database, await listManifestTables(database), contents) : await databaseContents(database, contents)).map(toSnapshot);
   const { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion } = manifest;
   return {
     warnings: await distributionWarnings(database, manifest),
@@ -170,15 +199,16 @@ async function distributionWarnings(database: Database, manifest: Manifest): Pro
  * side and into either side, goes through dbctl's loader, never psql: a plain dump is executable
  * input, and psql would run the meta-commands (`\!` runs a shell command) of a forged one.
  */
-function restoreMethod(manifest: Manifest, database: Database): RestoreMethod {
-  if (manifest.format === 'custom') {
+function restoreMethod(manifest: Manifest, database: Database, jobs: number): RestoreMethod {
+  if (manifest.format !== 'plain') {
     if (database.capabilities.dump !== 'pg_dump') {
-      throw new UsageError(`${manifest.file} is a custom-format dump: it restores onto a server only (PGlite has no pg_restore)`, {
+      throw new UsageError(`${manifest.file} is a ${manifest.format}-format dump: it restores onto a server only (PGlite has no pg_restore)`, {
         hint: 'restore it with --into postgres://…, or back up with --format plain to restore into PGlite',
       }, 'unsupported_restore');
     }
     return 'pg_restore';
   }
+  if (jobs > 1) throw new UsageError(`--jobs ${jobs}: ${manifest.file} is a plain SQL dump, which dbctl loads in one session`, { hint: 'leave --jobs out, or back up with --format directory' });
   return 'sql-loader';
 }
 
@@ -196,25 +226,39 @@ function readPlainDump(file: string): string {
 }
 
 /** Checks the client tool against the server, then returns the restore itself, to run once allowed. */
-async function prepareServerRestore(file: string, database: Database, config: ResolvedConfig, signal: AbortSignal | undefined): Promise<ServerRestore> {
+async function prepareServerRestore(file: string, database: Database, config: ResolvedConfig, options: Pick<RestoreOptions, 'signal' | 'jobs'>): Promise<ServerRestore> {
   const tool: Tool = { name: 'pg_restore', bin: config.backups.pgRestore };
   const version = await serverVersion(database);
   const conn = libpqConnection(database.target.url, config.connectTimeoutMs);
-  const args = ['--no-owner', '--exit-on-error', '--single-transaction', '--dbname', conn.dbname, file];
+  // Into an empty database, pg_restore runs without a `--version` round first (a Perl wrapper on
+  // Debian, as slow as a small restore): one older than the server is named when it fails.
+  const pgRestore = async (args: string[]) => void (await runToolForServer(tool, ['--no-owner', '--exit-on-error', ...args, '--dbname', conn.dbname, file], conn.env, 'pg_restore', Promise.resolve(version), { signal: options.signal }));
+  const jobs = (options.jobs ?? 1) > 1 ? ['--jobs', String(options.jobs)] : [];
   return {
     check: async () => {
       await assertToolSupportsServer(tool, version.num, version.text);
     },
-    // Into an empty database, pg_restore runs without a `--version` round first (a Perl wrapper on
-    // Debian, as slow as a small restore): one older than the server is named when it fails.
-    run: async () => void (await runToolForServer(tool, args, conn.env, 'pg_restore', Promise.resolve(version), { signal })),
+    run: () => pgRestore(jobs.length ? jobs : ['--single-transaction']),
+    runInSections: async (verify) => {
+      await pgRestore(['--section=pre-data', '--single-transaction']);
+      await pgRestore(['--section=data', ...jobs]);
+      // The rows are all in: they are read while pg_restore builds the indexes and constraints.
+      const verifyStarted = performance.now();
+      let restored = 0;
+      const [post, verified] = await Promise.allSettled([pgRestore(['--section=post-data', ...jobs]).then(() => void (restored = performance.now())), verify()]);
+      if (post.status === 'rejected') throw post.reason;
+      return { verification: settled(verified), times: { restored, verifyStarted } };
+    },
   };
 }
 
 interface ServerRestore {
   /** Refuses a client older than the server: run before anything is emptied (--clean). */
   check(): Promise<void>;
+  /** The whole restore: one transaction (or, with --jobs, pg_restore's parallel sections). */
   run(): Promise<void>;
+  /** Schema, then data, then indexes and constraints while `verify` reads the tables. */
+  runInSections(verify: () => Promise<Verification>): Promise<{ verification: Verification; times: { restored: number; verifyStarted: number } }>;
 }
 
 function settled<T>(result: PromiseSettledResult<T>): T {

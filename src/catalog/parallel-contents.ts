@@ -125,3 +125,39 @@ export async function databaseContents(
     }
   });
 }
+
+/**
+ * Every table's count and digest, each table read whole in a transaction of its own, on up to
+ * `sessions` sessions (largest tables first). For a database nothing writes rows to but that may be
+ * altered meanwhile (a restore building its indexes and constraints): no lock outlives one table's
+ * read, so an ALTER TABLE waits for at most that read, and no read waits on a lock held by this one.
+ */
+export async function tableContentsEach(database: Pick<Database, 'session' | 'capabilities'>, tables: TableRef[], options: ParallelOptions): Promise<TableContents[]> {
+  if (!tables.length) return [];
+  const sizes = await database.session(async (client) => (await client.query<{ bytes: string }>(`
+    select pg_relation_size(format('%I.%I', s, t)::regclass) as bytes
+    from unnest($1::text[], $2::text[]) with ordinality as x(s, t, i) order by i`, [tables.map((t) => t.schema), tables.map((t) => t.table)])).rows.map((r) => Number(r.bytes)));
+  const order = tables.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a]);
+  const out: TableContents[] = new Array(tables.length);
+  let next = 0;
+  let done = 0;
+  const settings = canonicalSettingsScript(options);
+  const work = (client: SqlClient) => async () => {
+    while (next < order.length) {
+      const i = order[next++];
+      await client.query(`begin isolation level repeatable read read only; ${settings}`);
+      try {
+        const sums = await querySums(client, tables[i]);
+        out[i] = { ...tables[i], rows: Number(sums.rows), digest: digestOf(sums) };
+      } finally {
+        await client.query('rollback').catch(() => {});
+      }
+      options.onTable?.(++done, tables.length);
+    }
+  };
+  const sessions = database.capabilities.concurrentSessions ? Math.max(1, Math.min(options.sessions, tables.length)) : 1;
+  const results = await Promise.allSettled(Array.from({ length: sessions }, () => database.session((client) => work(client)())));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return out;
+}

@@ -3,6 +3,7 @@ import type { ConfigOverrides, ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
 import { Output } from './output.js';
 import { stdoutToStderr } from './stdout-to-stderr.js';
+import { withOpen } from '../with-open.js';
 
 /** Options every command accepts (declared once on the root program). */
 export interface GlobalOptions {
@@ -80,9 +81,5 @@ export async function withDatabase<T>(ctx: CommandContext, fn: (database: Databa
       ? (event) => ctx.out.debug(`${event.level === 'error' ? 'failed' : 'sql'} (${event.queryDurationMillis.toFixed(1)} ms): ${event.query.sql.trim()}`)
       : undefined,
   });
-  try {
-    return await fn(database);
-  } finally {
-    await database.close();
-  }
+  return withOpen(database, fn);
 }

@@ -17,7 +17,7 @@ export function reportError(error: unknown): number {
       out.flush();
     }
     const c = out.color;
-    const detail = (error.data?.report as string | undefined) ?? '';
+    const detail = error.failureReport ?? '';
     if (detail) process.stderr.write(redact(detail) + '\n');
     process.stderr.write(`${c.red('error:')} ${redact(error.message)}\n`);
     if (error.hint) process.stderr.write(`${c.dim('hint:')} ${redact(error.hint)}\n`);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeFileAtomic } from '../atomic-write.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -85,9 +86,7 @@ export async function writeConfigCache(cached: string | undefined, source: strin
       if (fs.existsSync(skipMarker(place))) continue;
       fs.mkdirSync(path.dirname(place), { recursive: true });
       if (await importsResolveFrom(place, imports)) {
-        const temp = `${place}.${process.pid}.tmp`;
-        fs.writeFileSync(temp, out);
-        fs.renameSync(temp, place);
+        writeFileAtomic(place, out);
         return;
       }
       fs.writeFileSync(skipMarker(place), '');

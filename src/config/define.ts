@@ -1,5 +1,9 @@
 /** The shape of `dbctl.config.ts`. Every field is optional; defaults are in resolve.ts. */
 
+import type { CopyConfig } from './copy.js';
+
+export type { CopyConfig, CopySubsetConfig, MaskRule, MaskFunction, MaskHelpers, SubsetStart, VirtualForeignKey, BuiltinMasker, OutsideAction } from './copy.js';
+
 export type Duration = number | string;
 
 export interface EnvironmentConfig {
@@ -98,6 +102,8 @@ export interface DbctlConfig {
   /** `dbctl reset`: schemas emptied besides the migrations schema, and tables it always keeps. */
   reset?: { schemas?: string[]; keep?: string[] };
   environments?: Record<string, EnvironmentConfig>;
+  /** `dbctl db copy`: the subset and the masking rules (docs/staging-from-production.md). */
+  copy?: CopyConfig;
   /** Named fleets of databases for `dbctl fleet --fleet NAME …`. */
   fleets?: Record<string, FleetConfig>;
   /** Host patterns (`*` wildcard) that are production whatever the environment says. */

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { describeLoadFailure, importWithJiti } from '../loader.js';
+import { importWithJiti, loadUserFile } from '../loader.js';
 import type { DbctlConfig } from './define.js';
 import { cachedConfigPath, importCachedConfig, writeConfigCache } from './config-cache.js';
 import { settleConfig } from './settle.js';
@@ -33,6 +33,18 @@ export async function loadConfigFile(cwd: string, explicit?: string, timeoutMs =
   return { file, config: await settleConfig(importConfig(cwd, file, root), path.relative(cwd, file) || file, timeoutMs), root };
 }
 
+/** A TS config from its cached transpilation; else through the loader, caching what it read. */
+async function importTsConfig(file: string, root: string): Promise<unknown> {
+  const source = fs.readFileSync(file, 'utf8');
+  const cached = cachedConfigPath(file, root, source);
+  // A cached copy that throws is loaded again through jiti, whose error names the config's own lines.
+  const loaded = await importCachedConfig(cached).catch(() => undefined);
+  if (loaded !== undefined) return loaded;
+  const fresh = await importWithJiti(file, { fresh: true, default: true });
+  await writeConfigCache(cached, source, file);
+  return fresh;
+}
+
 function findConfigFile(cwd: string): string | undefined {
   for (let dir = cwd; ; dir = path.dirname(dir)) {
     for (const folder of [dir, path.join(dir, '.config')]) {
@@ -44,26 +56,11 @@ function findConfigFile(cwd: string): string | undefined {
 }
 
 async function importConfig(cwd: string, file: string, root: string): Promise<DbctlConfig> {
-  let loaded: unknown;
-  try {
-    if (file.endsWith('.json')) {
-      loaded = JSON.parse(fs.readFileSync(file, 'utf8'));
-    } else if (/\.m?ts$/.test(file)) {
-      const source = fs.readFileSync(file, 'utf8');
-      const cached = cachedConfigPath(file, root, source);
-      // A cached copy that throws is loaded again through jiti, whose error names the config's own lines.
-      loaded = await importCachedConfig(cached).catch(() => undefined);
-      if (loaded === undefined) {
-        loaded = await importWithJiti(file, { fresh: true, default: true });
-        await writeConfigCache(cached, source, file);
-      }
-    } else {
-      loaded = await importWithJiti(file, { fresh: true, default: true });
-    }
-  } catch (error) {
-    const failure = describeLoadFailure(error, file, cwd);
-    throw new ConfigError(`cannot load ${failure.where}: ${failure.reason}`, { cause: error, data: { report: failure.excerpt } }, 'config_load');
-  }
+  let loaded = await loadUserFile(file, {
+    cwd,
+    load: file.endsWith('.json') ? async () => JSON.parse(fs.readFileSync(file, 'utf8')) : /\.m?ts$/.test(file) ? () => importTsConfig(file, root) : undefined,
+    fail: (failure, cause) => new ConfigError(`cannot load ${failure.where}: ${failure.reason}`, { cause, failureReport: failure.excerpt }, 'config_load'),
+  });
   if (typeof loaded === 'function') loaded = await (loaded as () => unknown)();
   if (loaded === null || typeof loaded !== 'object' || Array.isArray(loaded)) {
     throw new ConfigError(`${path.relative(cwd, file)} must export a configuration object (use defineConfig({...}))`);

@@ -3,7 +3,7 @@ import { DEFAULT_BOOKKEEPING } from '../catalog/bookkeeping.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { parseTarget, type Target } from '../driver/target.js';
 import { redactUrl, registerUrlSecrets } from '../secrets.js';
-import type { DbctlConfig, Duration, EnvironmentConfig } from './define.js';
+import type { DbctlConfig, Duration, EnvironmentConfig, FleetConfig, LintConfig, CopyConfig } from './define.js';
 import { parseDuration } from './duration.js';
 import { readEnvFiles, type EnvFiles } from './env-files.js';
 import { loadConfigFile } from './load.js';
@@ -73,10 +73,17 @@ export interface ResolvedConfig {
   reset: { schemas: string[]; keep: string[] };
   /** The production server's Postgres major (`postgres.version`); unset: not checked. */
   postgres: { version?: number };
+  /** `dbctl schema dump`'s file (absolute). */
+  /** `out`: where `schema dump` writes (absolute); `dir`: the desired schema `migrate diff` reads, as written. */
+  schema: { out: string; dir: string };
+  /** `dbctl migrate lint`'s rule levels as written (checked when lint runs), and its large-table threshold (unset: lint's default). */
+  lint: { rules: NonNullable<LintConfig['rules']>; largeTableRows?: number };
+  /** The fleets the config names, as written (`dbctl fleet --fleet NAME`). */
+  fleets: Record<string, FleetConfig>;
+  /** `dbctl db copy`'s subset and masking rules, as written (docs/staging-from-production.md). */
+  copy: CopyConfig;
   /** What placeholders in SQL migrations read: the environment (process, then .env files) and the config's values. */
   placeholders: { env: Record<string, string | undefined>; config: Record<string, unknown> };
-  /** The raw file contents, for capabilities that read their own keys. */
-  raw: DbctlConfig;
 }
 
 /**
@@ -105,21 +112,7 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
   // The environment name may itself come from `.env` / `.env.local`; its own files are read after.
   const base = readEnvFiles(cwd, undefined, processEnv);
   const pick = (key: string) => variable(processEnv, base, key);
-  const [env, envSource] = overrides.env
-    ? [overrides.env, 'flag' as const]
-    : pick('DBCTL_ENV')
-      ? [pick('DBCTL_ENV')!, 'DBCTL_ENV' as const]
-      : pick('NODE_ENV')
-        ? [pick('NODE_ENV')!, 'NODE_ENV' as const]
-        : ['development', 'default' as const];
-  if (!/^[A-Za-z0-9_-]+$/.test(env)) throw new ConfigError(`invalid environment name "${env}" (from ${envSource === 'flag' ? '--env' : envSource})`, {}, 'env_invalid');
-  const declared = Object.keys(config.environments ?? {});
-  if (declared.length && !declared.includes(env) && !BUILTIN_ENVIRONMENTS.includes(env)) {
-    throw new ConfigError(`unknown environment "${env}" (from ${envSource === 'flag' ? '--env' : envSource}): ${shown} does not declare it`, {
-      hint: `declared environments: ${declared.join(', ')}`,
-      data: { env, declared },
-    }, 'env_unknown');
-  }
+  const { env, envSource } = chooseEnvironment(overrides, pick, config, shown);
   const envConfig: EnvironmentConfig = config.environments?.[env] ?? {};
   const isProtected = envConfig.protected ?? (DEFAULT_PROTECTED.includes(env) || PRODUCTION_LIKE.test(env));
 
@@ -138,18 +131,6 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     }, 'env_no_url');
   }
 
-  // The error names where the bad value came from: the flag, the variable, or the config key.
-  const duration = (name: string, flag: Duration | undefined, envVar: string, key: 'connectTimeout' | 'statementTimeout' | 'lockTimeout' | 'ddlLockTimeout', fallback: number) => {
-    if (flag !== undefined) return parseDuration(flag, name);
-    const fromVar = read(envVar);
-    if (fromVar !== undefined) return parseDuration(fromVar, envVar);
-    if (envConfig[key] !== undefined) return parseDuration(envConfig[key]!, `${shown}: environments.${env}.${key}`);
-    if (config[key] !== undefined) return parseDuration(config[key]!, `${shown}: ${key}`);
-    return fallback;
-  };
-
-  const m = config.migrations ?? {};
-  const abs = (p: string) => path.resolve(cwd, p);
   const resolved: Omit<ResolvedConfig, 'target'> = {
     cwd,
     configFile: file,
@@ -160,10 +141,61 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     urlOrigin,
     protected: isProtected,
     productionHosts: config.productionHosts ?? [],
-    connectTimeoutMs: duration('--connect-timeout', overrides.connectTimeout, 'DBCTL_CONNECT_TIMEOUT', 'connectTimeout', 10_000),
-    statementTimeoutMs: duration('--statement-timeout', overrides.statementTimeout, 'DBCTL_STATEMENT_TIMEOUT', 'statementTimeout', 0),
-    lockTimeoutMs: duration('--lock-timeout', overrides.lockTimeout, 'DBCTL_LOCK_TIMEOUT', 'lockTimeout', 60_000),
-    ddlLockTimeoutMs: duration('--ddl-lock-timeout', overrides.ddlLockTimeout, 'DBCTL_DDL_LOCK_TIMEOUT', 'ddlLockTimeout', 5_000),
+    ...timeoutsOf({ overrides, envConfig, env, read, config, shown }),
+    ...sectionsOf({ overrides, envConfig, read, config, cwd, environ }),
+  };
+  return withTarget(resolved);
+}
+
+/** The environment's name: --env > DBCTL_ENV > NODE_ENV > `development`; one the config does not declare is refused. */
+function chooseEnvironment(overrides: ConfigOverrides, pick: (key: string) => string | undefined, config: DbctlConfig, shown: string): Pick<ResolvedConfig, 'env' | 'envSource'> {
+  const [env, envSource] = overrides.env
+    ? [overrides.env, 'flag' as const]
+    : pick('DBCTL_ENV')
+      ? [pick('DBCTL_ENV')!, 'DBCTL_ENV' as const]
+      : pick('NODE_ENV')
+        ? [pick('NODE_ENV')!, 'NODE_ENV' as const]
+        : ['development', 'default' as const];
+  if (!/^[A-Za-z0-9_-]+$/.test(env)) throw new ConfigError(`invalid environment name "${env}" (from ${envSource === 'flag' ? '--env' : envSource})`, {}, 'env_invalid');
+  const declared = Object.keys(config.environments ?? {});
+  if (declared.length && !declared.includes(env) && !BUILTIN_ENVIRONMENTS.includes(env)) {
+    throw new ConfigError(`unknown environment "${env}" (from ${envSource === 'flag' ? '--env' : envSource}): ${shown} does not declare it`, {
+      hint: `declared environments: ${declared.join(', ')}`,
+      data: { env, declared },
+    }, 'env_unknown');
+  }
+  return { env, envSource };
+}
+
+type TimeoutKey = 'connectTimeout' | 'statementTimeout' | 'lockTimeout' | 'ddlLockTimeout';
+
+/** Each timeout from the flag > its variable > the environment > the config > the default; a bad value's error names where it came from. */
+function timeoutsOf(i: { overrides: ConfigOverrides; envConfig: EnvironmentConfig; env: string; read: (key: string) => string | undefined; config: DbctlConfig; shown: string }): Pick<ResolvedConfig, 'connectTimeoutMs' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'ddlLockTimeoutMs'> {
+  const duration = (name: string, envVar: string, key: TimeoutKey, fallback: number) => {
+    const flag = i.overrides[key];
+    if (flag !== undefined) return parseDuration(flag, name);
+    const fromVar = i.read(envVar);
+    if (fromVar !== undefined) return parseDuration(fromVar, envVar);
+    if (i.envConfig[key] !== undefined) return parseDuration(i.envConfig[key]!, `${i.shown}: environments.${i.env}.${key}`);
+    if (i.config[key] !== undefined) return parseDuration(i.config[key]!, `${i.shown}: ${key}`);
+    return fallback;
+  };
+  return {
+    connectTimeoutMs: duration('--connect-timeout', 'DBCTL_CONNECT_TIMEOUT', 'connectTimeout', 10_000),
+    statementTimeoutMs: duration('--statement-timeout', 'DBCTL_STATEMENT_TIMEOUT', 'statementTimeout', 0),
+    lockTimeoutMs: duration('--lock-timeout', 'DBCTL_LOCK_TIMEOUT', 'lockTimeout', 60_000),
+    ddlLockTimeoutMs: duration('--ddl-lock-timeout', 'DBCTL_DDL_LOCK_TIMEOUT', 'ddlLockTimeout', 5_000),
+  };
+}
+
+type Sections = Omit<ResolvedConfig, 'target' | 'cwd' | 'configFile' | 'env' | 'envSource' | 'url' | 'urlSource' | 'urlOrigin' | 'protected' | 'productionHosts' | 'connectTimeoutMs' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'ddlLockTimeoutMs'>;
+
+/** Every capability's section with its defaults, paths made absolute against the project folder. */
+function sectionsOf(i: { overrides: ConfigOverrides; envConfig: EnvironmentConfig; read: (key: string) => string | undefined; config: DbctlConfig; cwd: string; environ: Record<string, string | undefined> }): Sections {
+  const { overrides, envConfig, read, config } = i;
+  const m = config.migrations ?? {};
+  const abs = (p: string) => path.resolve(i.cwd, p);
+  return {
     poolSize: config.poolSize ?? 4,
     migrations: {
       dir: abs(overrides.migrationsDir ?? read('DBCTL_MIGRATIONS_DIR') ?? m.dir ?? 'migrations'),
@@ -187,10 +219,12 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     testdb: { prefix: config.testdb?.prefix ?? 'dbctl' },
     reset: { schemas: [...new Set([m.schema ?? 'public', ...(config.reset?.schemas ?? [])])], keep: config.reset?.keep ?? [] },
     postgres: { version: config.postgres?.version },
-    placeholders: { env: environ, config: mergeValues(config.placeholders ?? {}, envConfig.placeholders ?? {}) },
-    raw: config,
+    schema: { out: abs(config.schema?.out ?? 'schema.sql'), dir: config.schema?.dir ?? 'schema' },
+    lint: { rules: config.lint?.rules ?? {}, largeTableRows: config.lint?.largeTableRows },
+    fleets: config.fleets ?? {},
+    copy: config.copy ?? {},
+    placeholders: { env: i.environ, config: mergeValues(config.placeholders ?? {}, envConfig.placeholders ?? {}) },
   };
-  return withTarget(resolved);
 }
 
 /** `over` merged into `base`, objects key by key. */

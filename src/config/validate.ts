@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { closest } from './closest.js';
+import { validateCopyConfig } from './copy.js';
 import { parseDuration } from './duration.js';
 
 /**
@@ -8,7 +9,7 @@ import { parseDuration } from './duration.js';
  * failure deep inside a command. Hand-written rather than a schema library: it runs on every
  * command, and the whole shape is this table.
  */
-type Check = 'string' | 'boolean' | 'integer' | 'major' | 'positive' | 'natural' | 'number' | 'duration' | 'strings' | 'levels' | 'values' | 'fleets' | Shape | { each: Shape };
+type Check = 'string' | 'boolean' | 'integer' | 'major' | 'positive' | 'natural' | 'number' | 'duration' | 'strings' | 'levels' | 'values' | 'fleets' | 'copy' | Shape | { each: Shape };
 interface Shape {
   [key: string]: Check;
 }
@@ -57,6 +58,7 @@ export const CONFIG_SHAPE: Shape = {
   reset: { schemas: 'strings', keep: 'strings' },
   environments: { each: ENVIRONMENT },
   fleets: 'fleets',
+  copy: 'copy',
   productionHosts: 'strings',
   connectTimeout: 'duration',
   statementTimeout: 'duration',
@@ -80,6 +82,10 @@ export function validateConfig(value: Record<string, unknown>, file: string, sha
     const wrong = (expected: string) => new ConfigError(`${file}: ${name} must be ${expected}, got ${describe(v)}`);
     if (check === 'fleets') {
       validateFleets(v, file, name);
+      continue;
+    }
+    if (check === 'copy') {
+      validateCopyConfig(v, file);
       continue;
     }
     if (typeof check === 'object') {
@@ -131,6 +137,7 @@ const EXPECTED: Record<Exclude<Check, object>, string> = {
   strings: 'a list of strings',
   levels: "an object of rule names to 'off', 'warn' or 'error'",
   fleets: 'an object of fleet names to fleets',
+  copy: 'an object (see docs/configuration.md)',
   values: 'an object of names to values (strings, numbers, booleans, or objects of them)',
 };
 

@@ -4,6 +4,7 @@ import { describeTarget, parseTarget, type Target } from '../driver/target.js';
 import { errorFor, isDbctlError, UsageError } from '../errors.js';
 import { codeForSqlstate, hasSqlstate } from '../sql/sqlstate.js';
 import { confirmName } from '../guard/index.js';
+import { withOpen } from '../with-open.js';
 
 export type { Session } from '../driver/host.js';
 
@@ -63,12 +64,7 @@ async function onHost<T>(target: Target, options: LifecycleOptions, operation: s
       hint: 'name another database in --url / DATABASE_URL',
     });
   }
-  const { host, name } = await openHostOf(target, { cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs, operation });
-  try {
-    return await fn(host, name);
-  } finally {
-    await host.close();
-  }
+  return withOpen(openHostOf(target, { cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs, operation }), ({ host, name }) => fn(host, name), ({ host }) => host.close());
 }
 
 /** The server said no (no CREATEDB right, not the owner…): its words, not a stack trace. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
-import { openDatabaseFor } from '../driver/open-for.js';
+import { withDatabaseFor } from '../driver/open-for.js';
 import { embeddedHost } from '../driver/pglite/host.js';
 import type { Target } from '../driver/target.js';
 import type { RunReport } from '../migrate/migrator.js';
@@ -16,14 +16,11 @@ import type { RunReport } from '../migrate/migrator.js';
 export async function withMigratedDatabase<T>(config: ResolvedConfig, fn: (database: Database, report: RunReport) => Promise<T>): Promise<T> {
   const scratch = await scratchEmbedded('dbctl-typegen-');
   try {
-    const database = await openDatabaseFor(config, 'typegen', { target: scratch.target });
-    try {
+    return await withDatabaseFor(config, 'typegen', async (database) => {
       const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
       const report = await new Migrator({ database, ...migratorConfig(config) }).up();
-      return await fn(database, report);
-    } finally {
-      await database.close();
-    }
+      return fn(database, report);
+    }, { target: scratch.target });
   } finally {
     scratch.remove();
   }

@@ -1,6 +1,7 @@
-import { openHostOf } from '../driver/host.js';
+import { openHostOf, type Host } from '../driver/host.js';
 import { describeTarget, parseTarget, restoreTargetBeside, type Target } from '../driver/target.js';
 import { isDbctlError, UsageError } from '../errors.js';
+import { withOpen } from '../with-open.js';
 
 export interface RestoreTarget {
   url: string;
@@ -19,29 +20,19 @@ export interface RestoreTarget {
 export async function createRestoreTarget(name: string, options: { url: string | undefined; cwd: string; connectTimeoutMs?: number; target?: Target }): Promise<RestoreTarget> {
   const target = newDatabaseTarget(options.target ?? parseTarget(options.url, options.cwd), name, options.cwd);
   const hostOptions = { cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs, operation: 'restore --create' };
-  const { host, name: database } = await openHostOf(target, hostOptions);
-  let created: Target;
-  try {
+  const closeHost = ({ host }: { host: Host }) => host.close();
+  const created = await withOpen(openHostOf(target, hostOptions), async ({ host, name: database }): Promise<Target> => {
     const made = await host.create(database).catch((error) => {
       if (isDbctlError(error) && error.code === 'not_a_database') throw new UsageError(`--create ${name}: ${describeTarget(target)} already exists and is not empty`, { hint: 'choose a new name' });
       throw error;
     });
     if (!made.created) throw new UsageError(`--create ${name}: ${describeTarget(target)} already exists`, { hint: 'choose a new name, or restore into it with --into URL --clean' });
-    created = made.target;
-  } finally {
-    await host.close();
-  }
+    return made.target;
+  }, closeHost);
   return {
     url: created.url,
     target: created,
-    discard: async () => {
-      const again = await openHostOf(target, hostOptions);
-      try {
-        await again.host.drop(again.name, { force: true });
-      } finally {
-        await again.host.close();
-      }
-    },
+    discard: async () => void (await withOpen(openHostOf(target, hostOptions), ({ host, name: database }) => host.drop(database, { force: true }), closeHost)),
   };
 }
 

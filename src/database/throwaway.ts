@@ -1,10 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
-import { withDatabaseFor } from '../driver/open-for.js';
+import { withDatabaseFor, type DatabaseSettings } from '../driver/open-for.js';
 import { withHostBeside } from './beside.js';
 import { cloneName } from './names.js';
+
+/** What a throwaway database is made and opened with: the configured database's settings (a ResolvedConfig has them). */
+export type ThrowawaySettings = DatabaseSettings;
 
 /** Where embedded throwaway databases are made (each under its own unique name). */
 const EMBEDDED_THROWAWAY_DIR = path.join(os.tmpdir(), 'dbctl-throwaway');
@@ -18,7 +20,7 @@ const EMBEDDED_THROWAWAY_DIR = path.join(os.tmpdir(), 'dbctl-throwaway');
  *
  * The `dbctl_tmp` prefix keeps it outside `testdb`'s namespace, as for `createTestDatabase`.
  */
-export async function withThrowawayDatabase<T>(config: ResolvedConfig, fn: (database: Database) => Promise<T>): Promise<T> {
+export async function withThrowawayDatabase<T>(config: ThrowawaySettings, fn: (database: Database) => Promise<T>): Promise<T> {
   const name = cloneName('dbctl_tmp');
   const hostOptions = { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, applicationName: 'dbctl throwaway' };
   return withHostBeside(config.target, EMBEDDED_THROWAWAY_DIR, hostOptions, async (host) => {

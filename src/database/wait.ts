@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/resolve.js';
-import { openDatabaseFor } from '../driver/open-for.js';
+import { withDatabaseFor } from '../driver/open-for.js';
+import { pollUntil } from '../poll-until.js';
 import { describeTarget } from '../driver/target.js';
 import { ConnectionError, isDbctlError } from '../errors.js';
 
@@ -29,9 +30,8 @@ export async function waitForDatabase(options: WaitOptions): Promise<{ milliseco
   const target = describeTarget(config.target);
   const started = Date.now();
   const deadline = started + options.timeoutMs;
-  let reason = 'no attempt made';
-  let delay = 100;
-  for (let attempts = 1; ; attempts++) {
+  return pollUntil(async ({ attempt: attempts, delayMs }) => {
+    let reason: string;
     try {
       if (await ready(options, Math.max(0, deadline - Date.now()))) return { milliseconds: Date.now() - started, attempts, target };
       reason = 'migrations are pending';
@@ -40,25 +40,21 @@ export async function waitForDatabase(options: WaitOptions): Promise<{ milliseco
       reason = isDbctlError(error) ? error.message : String((error as Error)?.message ?? error);
     }
     options.onWait?.(reason);
-    if (Date.now() + delay > deadline) {
+    if (Date.now() + delayMs > deadline) {
       throw new ConnectionError(`timed out after ${(options.timeoutMs / 1000).toFixed(1)} s waiting for ${target}: ${reason}`, {
         hint: options.migrated && reason === 'migrations are pending' ? 'run `dbctl migrate up`, or raise --timeout' : 'is the server starting? raise --timeout, or check the URL',
         data: { attempts, reason },
       }, 'wait_timeout');
     }
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 1000);
-  }
+    return undefined;
+  }, { delayMs: 100, maxDelayMs: 1000 });
 }
 
 async function ready(options: WaitOptions, remainingMs: number): Promise<boolean> {
   const { config } = options;
-  const database = await openDatabaseFor(config, 'wait', { connectTimeoutMs: remainingMs });
-  try {
+  return withDatabaseFor(config, 'wait', async (database) => {
     if (!options.migrated) return true;
     const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
     return (await new Migrator({ database, ...migratorConfig(config) }).status()).summary.pending === 0;
-  } finally {
-    await database.close();
-  }
+  }, { connectTimeoutMs: remainingMs });
 }

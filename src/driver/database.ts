@@ -11,6 +11,7 @@ import { capabilitiesOf, type Capabilities } from './host.js';
 import { parseTarget, type Target } from './target.js';
 import { registerEmbedded } from './pglite/instance.js';
 import type { PGlite } from '@electric-sql/pglite';
+import { pollUntil } from '../poll-until.js';
 
 export interface OpenOptions {
   /** postgres://, postgresql://, pglite://PATH, pglite://memory; none = embedded PGlite at .dbctl/pglite. */
@@ -141,8 +142,7 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
   });
   const started = Date.now();
   let distributed: Capabilities['distributed'];
-  let delay = 100;
-  for (;;) {
+  await pollUntil(async ({ delayMs }) => {
     try {
       const client = await pool.connect();
       try {
@@ -153,17 +153,16 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
       } finally {
         client.release();
       }
-      break;
+      return true;
     } catch (error) {
       const waited = Date.now() - started;
-      if (!isTransientConnectError(error) || waited + delay > connectTimeoutMs) {
+      if (!isTransientConnectError(error) || waited + delayMs > connectTimeoutMs) {
         await pool.end().catch(() => {});
         throw connectionErrorFor(error, target, waited);
       }
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 1000);
+      return undefined;
     }
-  }
+  }, { delayMs: 100, maxDelayMs: 1000 });
   return databaseOnPool(options, pool, {
     target,
     setup,
@@ -262,41 +261,7 @@ async function databaseOnPool(
     return db;
   };
   if (options.kysely !== false) await kysely();
-  const logged = (client: { query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; runScript?(text: string): Promise<void>; on?: EventSource['on']; off?: EventSource['off'] }): SessionClient => ({
-    onLost(listener) {
-      const ended = () => listener(new Error('Connection terminated unexpectedly'));
-      client.on?.('error', listener);
-      client.on?.('end', ended);
-      return () => {
-        client.off?.('error', listener);
-        client.off?.('end', ended);
-      };
-    },
-    async query(text, parameters = []) {
-      const started = performance.now();
-      const query = { sql: text, parameters, query: undefined as never, queryId: undefined as never };
-      try {
-        const result = await client.query(text, parameters.length ? parameters : undefined);
-        hub.log({ level: 'query', query, queryDurationMillis: performance.now() - started });
-        return result;
-      } catch (error) {
-        hub.log({ level: 'error', error, query, queryDurationMillis: performance.now() - started });
-        throw error;
-      }
-    },
-    async script(text) {
-      if (!client.runScript) return void (await this.query(text));
-      const started = performance.now();
-      const query = { sql: text, parameters: [], query: undefined as never, queryId: undefined as never };
-      try {
-        await client.runScript(text);
-        hub.log({ level: 'query', query, queryDurationMillis: performance.now() - started });
-      } catch (error) {
-        hub.log({ level: 'error', error, query, queryDurationMillis: performance.now() - started });
-        throw error;
-      }
-    },
-  });
+  const logged = (client: LoggableClient) => loggedClient(hub, client);
   const transaction = async <T>(scripts: TransactionScripts, fn: (trx: Kysely<any>) => Promise<T>): Promise<T> => {
     const k = await kysely();
     const { Transaction } = await import('kysely');
@@ -351,6 +316,47 @@ async function databaseOnPool(
   };
   if (parts.pglite) registerEmbedded(database, parts.pglite);
   return database;
+}
+
+type LoggableClient = { query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; runScript?(text: string): Promise<void>; on?: EventSource['on']; off?: EventSource['off'] };
+
+/** A pool's client as a SessionClient: every query and script it runs reaches the `onQuery` listeners. */
+function loggedClient(hub: ReturnType<typeof queryHub>, client: LoggableClient): SessionClient {
+  return {
+    onLost(listener) {
+      const ended = () => listener(new Error('Connection terminated unexpectedly'));
+      client.on?.('error', listener);
+      client.on?.('end', ended);
+      return () => {
+        client.off?.('error', listener);
+        client.off?.('end', ended);
+      };
+    },
+    async query(text, parameters = []) {
+      const started = performance.now();
+      const query = { sql: text, parameters, query: undefined as never, queryId: undefined as never };
+      try {
+        const result = await client.query(text, parameters.length ? parameters : undefined);
+        hub.log({ level: 'query', query, queryDurationMillis: performance.now() - started });
+        return result;
+      } catch (error) {
+        hub.log({ level: 'error', error, query, queryDurationMillis: performance.now() - started });
+        throw error;
+      }
+    },
+    async script(text) {
+      if (!client.runScript) return void (await this.query(text));
+      const started = performance.now();
+      const query = { sql: text, parameters: [], query: undefined as never, queryId: undefined as never };
+      try {
+        await client.runScript(text);
+        hub.log({ level: 'query', query, queryDurationMillis: performance.now() - started });
+      } catch (error) {
+        hub.log({ level: 'error', error, query, queryDurationMillis: performance.now() - started });
+        throw error;
+      }
+    },
+  };
 }
 
 /** One round trip: the reset and dbctl's session settings as one script. */

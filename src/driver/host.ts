@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Target } from './target.js';
+import { withOpen } from '../with-open.js';
 
 /** Someone connected to a database (a server's pg_stat_activity; embedded: the process holding the directory). */
 export interface Session {
@@ -175,10 +176,5 @@ export function hostKeyBeside(target: Target, embeddedRoot: string): string {
 
 /** Opens the host, runs `fn`, and always closes it. */
 export async function withHost<T>(opening: Promise<Host>, fn: (host: Host) => Promise<T>): Promise<T> {
-  const host = await opening;
-  try {
-    return await fn(host);
-  } finally {
-    await host.close();
-  }
+  return withOpen(opening, fn);
 }

@@ -1,5 +1,6 @@
 import { openDatabase, type Database, type OpenOptions } from './database.js';
 import type { Target } from './target.js';
+import { withOpen } from '../with-open.js';
 
 /** What opening a database reads from a resolved config (ResolvedConfig has all of it). */
 export interface DatabaseSettings {
@@ -57,10 +58,5 @@ export function openDatabaseFor(settings: DatabaseSettings, purpose: OpenPurpose
 
 /** Opens with openDatabaseFor, runs `fn`, and always closes the database. */
 export async function withDatabaseFor<T>(settings: DatabaseSettings, purpose: OpenPurpose, fn: (database: Database) => Promise<T>, options: Partial<OpenOptions> = {}): Promise<T> {
-  const database = await openDatabaseFor(settings, purpose, options);
-  try {
-    return await fn(database);
-  } finally {
-    await database.close();
-  }
+  return withOpen(openDatabaseFor(settings, purpose, options), fn);
 }

@@ -1,5 +1,6 @@
 import type { DownOptions, RunReport, StatusReport, UpOptions } from '../migrate/migrator.js';
 import type { MemberContext, FleetOperation, FleetVersion, MemberWork } from './run.js';
+import { seedConfig } from '../config/props.js';
 
 /** Where the status says a database stands (applied = recorded in it, whether or not the file still exists). */
 export function versionOf(status: StatusReport): FleetVersion {
@@ -77,7 +78,8 @@ export interface FleetSeedOptions {
 
 export const fleetSeed = (options: FleetSeedOptions = {}): FleetOperation => async (context) => {
   const { runSeeds } = await import('../seed/index.js');
-  const report = await runSeeds({ database: context.database, config: context.config, ...options });
+  const props = seedConfig(context.config);
+  const report = await runSeeds({ ...props, database: context.database, only: options.only, scale: options.scale ?? props.scale, seed: options.seed ?? props.seed });
   const rows = Object.values(report.totals).reduce((n, t) => n + t.inserted + t.updated + t.deleted, 0);
   return { detail: { seeds: report.seeds.length, rows, totals: report.totals } };
 };

@@ -1,14 +1,10 @@
 import type pg from 'pg';
 import { connectServerClient } from '../driver/pg/client.js';
+import { withOpen } from '../with-open.js';
 
 /** A single short session on `url` (listing databases or schemas, reading the connection headroom). */
 export async function withServerClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = await connectServerClient(url, 'dbctl fleet');
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
+  return withOpen(connectServerClient(url, 'dbctl fleet'), fn, (client) => client.end().catch(() => {}));
 }
 
 /** Connections a fleet run may hold per database it works on: the run lock's session and the migration's. */

@@ -57,7 +57,7 @@ export async function resolveFleet(config: ResolvedConfig, selection: FleetSelec
     const name = `all-databases ${selection.allDatabases}`;
     return { name, members: await databasesMatching(withDatabaseName(config.url!, target.database), selection.allDatabases) };
   }
-  const declared = config.raw.fleets ?? {};
+  const declared = config.fleets;
   const fleet = declared[selection.fleet!];
   if (fleet === undefined) {
     throw new UsageError(`no fleet named "${selection.fleet}" in ${config.configFile ? path.relative(config.cwd, config.configFile) : 'the config (there is no config file)'}`, {
@@ -92,7 +92,7 @@ function uniqueNames(fleetName: string, members: FleetMember[], named: Set<Fleet
 }
 
 function declaredHint(config: ResolvedConfig): string {
-  const names = Object.keys(config.raw.fleets ?? {});
+  const names = Object.keys(config.fleets);
   return names.length ? `declared fleets: ${names.join(', ')}` : 'declare fleets in dbctl.config.ts: fleets: { tenants: { server: "postgres://…", databases: "tenant_*" } }';
 }
 
@@ -130,14 +130,11 @@ async function callFleetFunction(where: string, fn: (c: { env: string }) => unkn
 
 /** A fleet module: its default export is the list, or a function (maybe async) returning it. */
 async function loadFleetModule(where: string, file: string, config: ResolvedConfig): Promise<unknown> {
-  const { describeLoadFailure, importWithJiti } = await import('../loader.js');
-  let mod: unknown;
-  try {
-    mod = await importWithJiti(file, { fresh: true, default: true });
-  } catch (error) {
-    const failure = describeLoadFailure(error, file, config.cwd);
-    throw new ConfigError(`${failure.where}: cannot load the fleet module: ${failure.reason}`, { cause: error, data: { report: failure.excerpt } }, 'fleet_module');
-  }
+  const { loadUserFile } = await import('../loader.js');
+  const mod = await loadUserFile(file, {
+    cwd: config.cwd,
+    fail: (failure, cause) => new ConfigError(`${failure.where}: cannot load the fleet module: ${failure.reason}`, { cause, failureReport: failure.excerpt }, 'fleet_module'),
+  });
   const targets = typeof mod === 'function' ? await callFleetFunction(`${where} (${path.relative(config.cwd, file)})`, mod as (c: { env: string }) => unknown, config) : mod;
   if (!Array.isArray(targets)) {
     throw new ConfigError(`${path.relative(config.cwd, file)}: the fleet module must export (as default) a list of targets or a function returning one`, {}, 'fleet_module');

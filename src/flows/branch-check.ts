@@ -106,8 +106,8 @@ async function touchedBy(config: ResolvedConfig, scratch: string, side: string, 
   let captured = new Map<string, { up: string[] }>();
   if (modules.length) {
     const dir = folderOf(scratch, `capture-${side}`, [...common, ...files].map((file) => ({ file })));
-    const { captureModules } = await import('../lint/capture.js');
-    captured = await captureModules({ ...config, migrations: { ...config.migrations, dir } }, listMigrationFiles(dir), new Set(modules.map((f) => f.name)));
+    const [{ captureModules }, { migratorConfig }] = await Promise.all([import('../lint/capture.js'), import('../config/props.js')]);
+    captured = await captureModules(config, { ...migratorConfig(config), migrations: dir }, listMigrationFiles(dir), new Set(modules.map((f) => f.name)));
   }
   for (const f of files) {
     const sql = f.kind === 'sql' ? [parseSqlMigration(f.file).up.sql] : (captured.get(f.name)?.up ?? []);

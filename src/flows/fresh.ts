@@ -3,6 +3,7 @@ import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import type { RunReport } from '../migrate/migrator.js';
 import type { SeedRunReport } from '../seed/seeder.js';
+import { seedConfig } from '../config/props.js';
 import { createDatabase, dropDatabase, type CreateReport, type DropReport } from '../database/lifecycle.js';
 
 export type FreshEvent =
@@ -63,7 +64,7 @@ export async function recreateDatabase(options: FreshOptions): Promise<FreshRepo
     options.onEvent?.({ type: 'migrated', report: migrated });
     if (!seed) return { dropped, created, migrated };
     const { runSeeds } = await import('../seed/index.js');
-    const seeded = await runSeeds({ database, config });
+    const seeded = await runSeeds({ database, ...seedConfig(config) });
     options.onEvent?.({ type: 'seeded', report: seeded });
     return { dropped, created, migrated, seeded };
   };

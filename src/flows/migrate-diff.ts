@@ -4,8 +4,8 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, type Hazard, type Step } from '../diff/index.js';
 import { readSchemaSource, type SchemaSource } from '../diff/source.js';
 import { openDatabaseFor } from '../driver/open-for.js';
+import { scratchEmbedded, withMigratedDatabase } from '../database/migrated-scratch.js';
 import type { Database } from '../driver/database.js';
-import { scratchEmbedded } from '../database/migrated-scratch.js';
 import { describeSqlError } from '../sql/sql-error.js';
 import { CheckFailedError, UsageError } from '../errors.js';
 import { timestampPrefix } from '../migrate/new.js';
@@ -67,7 +67,7 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
 }
 
 function schemaDirOf(config: ResolvedConfig): string {
-  return (config.raw as { schema?: { dir?: string } }).schema?.dir ?? 'schema';
+  return config.schema.dir;
 }
 
 function check(current: SchemaSnapshot, desired: SchemaSnapshot, source: SchemaSource): MigrateDiffResult {
@@ -97,7 +97,7 @@ async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource): Pr
 async function withScratch<T>(config: ResolvedConfig, prefix: string, fn: (database: Database) => Promise<T>): Promise<T> {
   const scratch = await scratchEmbedded(prefix);
   try {
-    const database = await openDatabaseFor(config, 'throwaway', { url: scratch.url });
+    const database = await openDatabaseFor(config, 'throwaway', { target: scratch.target });
     try {
       return await fn(database);
     } finally {
@@ -127,11 +127,7 @@ async function withCurrent<T>(config: ResolvedConfig, fromUrl: string | undefine
       return fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch);
     });
   }
-  return withScratch(config, 'dbctl-diff-current-', async (scratch) => {
-    const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
-    await new Migrator({ database: scratch, ...migratorConfig(config) }).up();
-    return fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch);
-  });
+  return withMigratedDatabase(config, async (scratch) => fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch));
 }
 
 /** Up, drift against the desired schema; down, drift against the start. Either non-empty: nothing is written. */

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/resolve.js';
+import { lintConfig } from '../config/props.js';
 import type { Database } from '../driver/database.js';
 import type { LintReport } from '../lint/index.js';
 import type { MigrateEvent, RunReport, UpOptions } from '../migrate/migrator.js';
@@ -41,7 +42,7 @@ export async function migrateUp(options: MigrateUpOptions): Promise<MigrateUpRep
   if (options.out !== undefined && !options.dryRun) throw new UsageError('--out writes the SQL of a dry run: add --dry-run', { hint: 'dbctl migrate up --dry-run --out DIR' });
   if (options.lint) {
     const [{ lintMigrations }, { lintFailedError }] = await Promise.all([import('../lint/index.js'), import('../lint/failed.js')]);
-    const report = await lintMigrations({ database, config });
+    const report = await lintMigrations({ database, ...lintConfig(config) });
     options.onLint?.(report);
     if (!report.ok) throw lintFailedError(report, 'nothing was applied');
   }

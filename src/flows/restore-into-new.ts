@@ -29,7 +29,7 @@ export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Pr
   readManifest(restore.file);
   const created = await createRestoreTarget(create, { url: config.url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, target: config.target });
   const { restoreBackup, BackupVerificationError } = await import('../backup/restore.js');
-  const run = (database: Database) => restoreBackup({ ...restore, config, database, guard: guard && ((operation) => guard(operation, database)) });
+  const run = (database: Database) => restoreBackup({ ...restore, config, database, fresh: true, guard: guard && ((operation) => guard(operation, database)) });
   try {
     const report = await (withDatabase ? withDatabase(created.url, run) : withDatabaseFor(config, 'restore', run, { target: created.target }));
     // Interrupted after the restore itself: what --create made goes all the same.

@@ -1,11 +1,13 @@
 import path from 'node:path';
-import type { ResolvedConfig } from '../config/resolve.js';
+import type { LintConfig } from '../config/define.js';
+import type { MigratorProps } from '../migrate/migrator.js';
+import type { ThrowawaySettings } from '../database/throwaway.js';
 import type { Database } from '../driver/database.js';
 import { UsageError } from '../errors.js';
 import { listMigrationFiles, type MigrationFile } from '../migrate/files.js';
 import type { MigrationStatusEntry } from '../migrate/plan.js';
 import type { Direction } from '../migrate/runner.js';
-import { levelOf, lintSettings, NOT_IN_DOWN, type LintConfig } from './rules.js';
+import { levelOf, lintSettings, NOT_IN_DOWN } from './rules.js';
 import { findSquawk, runSquawk, type SquawkBinary } from './squawk.js';
 import { isIgnored } from './ignores.js';
 import { indexTables, mootInUnit } from './own-tables.js';
@@ -41,9 +43,22 @@ export interface LintReport {
   notes: string[];
 }
 
+export { lintConfig } from '../config/props.js';
+
+/**
+ * What lint needs, and nothing more; `lintConfig(config)` gives them as the resolved config has
+ * them: `lintMigrations({ database, ...lintConfig(config) })`.
+ */
 export interface LintOptions {
   database: Database;
-  config: ResolvedConfig;
+  /** The migrations folder and the Migrator's settings (`migratorConfig`): status, bookkeeping, the production Postgres major, and `cwd` for the paths reported. */
+  migrator: Omit<MigratorProps, 'database' | 'onEvent' | 'migrations'> & { migrations: string };
+  /** Rule levels (`lint.rules`), checked when lint runs. Default: every rule at its own level. */
+  rules?: LintConfig['rules'];
+  /** A table holding at least this many rows is large. Default 100 000. */
+  largeTableRows?: number;
+  /** Where TS/JS migrations run to capture their SQL: a throwaway database beside the configured one. */
+  scratch: ThrowawaySettings;
   /** Lint these migrations (any state) instead of the pending ones. */
   names?: string[];
   /** Lint every migration, applied ones too. */
@@ -59,12 +74,13 @@ export interface LintOptions {
  * tables a pending migration locks. Nothing on the target changes.
  */
 export async function lintMigrations(options: LintOptions): Promise<LintReport> {
-  const { database, config } = options;
-  const settings = lintSettings((config.raw as { lint?: LintConfig }).lint);
-  const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
-  const status = await new Migrator({ database, ...migratorConfig(config) }).status();
+  const { database, migrator } = options;
+  const cwd = migrator.cwd ?? process.cwd();
+  const settings = lintSettings({ rules: options.rules, largeTableRows: options.largeTableRows });
+  const { Migrator } = await import('../migrate/migrator.js');
+  const status = await new Migrator({ database, ...migrator }).status();
   const entries = select(status.migrations, options);
-  const files = listMigrationFiles(config.migrations.dir);
+  const files = listMigrationFiles(migrator.migrations);
   const squawk = options.squawk ?? findSquawk();
   const serverVersion = await versionOf(database);
   const notes: string[] = [];
@@ -75,7 +91,7 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
   for (const e of entries) if (e.kind === 'sql') units.push(...(await sqlUnits(e.name, e.file!, live.has(e.name))));
   if (entries.some((e) => e.kind === 'module')) {
     const { captureModules } = await import('./capture.js');
-    const captured = await captureModules(config, files, new Set(entries.map((e) => e.name)));
+    const captured = await captureModules(options.scratch, migrator, files, new Set(entries.map((e) => e.name)));
     for (const e of entries.filter((x) => x.kind === 'module')) units.push(...(await moduleUnits(e.name, e.file!, captured.get(e.name)!, live.has(e.name), notes)));
   }
 
@@ -87,11 +103,11 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
     if (f.rule !== TRANSACTION_BLOCK && f.rule !== 'postgres-version' && isIgnored(unit.ignores, f.rule, f.line === undefined ? undefined : statementLineAt(unit, f.line))) return;
     const located = unit.kind === 'module' && f.line !== undefined ? { statement: unit.statements[statementIndex(unit, f.line)]?.sql } : { line: f.line, col: f.col };
     const { rule, source, message, help } = f;
-    findings.push({ rule, level, source, migration: unit.migration, file: path.relative(config.cwd, unit.file), direction: unit.direction, ...located, message, help });
+    findings.push({ rule, level, source, migration: unit.migration, file: path.relative(cwd, unit.file), direction: unit.direction, ...located, message, help });
   };
 
   // The embedded database is Postgres 18: what the production server's older major refuses.
-  const production = database.capabilities.standIn ? config.postgres?.version : undefined;
+  const production = database.capabilities.standIn ? migrator.postgresVersion : undefined;
   if (production) for (const { unit, finding } of await (await import('./server-version.js')).postgresVersionFindings(database, units, production)) add(unit, finding);
 
   const refused = new Map<LintUnit, Set<number>>();
@@ -101,7 +117,7 @@ export async function lintMigrations(options: LintOptions): Promise<LintReport> 
     for (const f of found) add(unit, f);
   }
   if (squawk.available) {
-    const found = await runSquawk(squawk.path, units, { settings, pgVersion: production ? `${production}.0` : serverVersion, cwd: config.cwd });
+    const found = await runSquawk(squawk.path, units, { settings, pgVersion: production ? `${production}.0` : serverVersion, cwd });
     // squawk's findings about a table the same section creates before, or drops after, are moot.
     const indexes = await indexTables(database, units);
     const moot = new Map(units.map((u) => [u, mootInUnit(u, indexes)]));

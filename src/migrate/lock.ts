@@ -1,5 +1,6 @@
 import { LockTimeoutError } from '../errors.js';
 import type { Database, SqlClient } from '../driver/database.js';
+import { pollUntil } from '../poll-until.js';
 
 /**
  * The run lock: one session-level advisory lock on Kysely's own key, held on a dedicated
@@ -70,8 +71,7 @@ export async function withRunLock<T>(database: Database, options: LockOptions, f
 async function acquire(conn: SqlClient, options: LockOptions): Promise<number> {
   const deadline = Date.now() + options.timeoutMs;
   let told = false;
-  let delay = 25;
-  for (;;) {
+  return pollUntil(async ({ delayMs }) => {
     const { rows } = await conn.query<{ ok: boolean; pid: number }>('select pg_try_advisory_lock($1::bigint) as ok, pg_backend_pid() as pid', [RUN_LOCK_KEY.toString()]);
     if (rows[0].ok) return rows[0].pid;
     const holder = await lockHolder(conn);
@@ -79,16 +79,15 @@ async function acquire(conn: SqlClient, options: LockOptions): Promise<number> {
       options.onWait?.(holder);
       told = true;
     }
-    if (Date.now() + delay > deadline) {
+    if (Date.now() + delayMs > deadline) {
       const who = holder ? describeSession(holder) : 'another session';
       throw new LockTimeoutError(`timed out after ${(options.timeoutMs / 1000).toFixed(1)} s waiting for the migration run lock held by ${who}`, {
         hint: 'another migration run is in progress; wait for it, raise --lock-timeout, or stop that session',
         data: { holder },
       });
     }
-    await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 250);
-  }
+    return undefined;
+  }, { delayMs: 25, maxDelayMs: 250 });
 }
 
 /** Who holds the run lock, from pg_locks: a bigint key is split into classid (high) and objid (low). */

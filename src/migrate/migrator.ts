@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
@@ -13,7 +12,7 @@ import type { PeerAdoption } from './adopt-peers.js';
 import type { PlaceholderSource } from './placeholders.js';
 import { dryRunFacts } from './artifacts-facts.js';
 import { recogniseSquashes } from './squash-baseline.js';
-import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, storeNames, type AppliedMigration, type StoreNames } from './store.js';
+import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, type AppliedMigration, type StoreNames } from './store.js';
 
 /** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
 const LOCK_NOT_AVAILABLE_SQLSTATE = '55P03';
@@ -112,25 +111,15 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 export const DEFAULT_DDL_LOCK_TIMEOUT_MS = 5_000;
 
 /** The Migrator's settings as a resolved config gives them: `new Migrator({ database, ...migratorConfig(config) })`. */
-export function migratorConfig(config: ResolvedConfig): Omit<MigratorProps, 'database' | 'onEvent'> {
-  return {
-    migrations: config.migrations.dir,
-    store: storeNames(config),
-    lockTimeoutMs: config.lockTimeoutMs,
-    ddlLockTimeoutMs: config.ddlLockTimeoutMs,
-    allowUnordered: config.migrations.allowUnordered,
-    cwd: config.cwd,
-    postgresVersion: config.postgres?.version,
-    placeholders: config.placeholders,
-  };
-}
+export { migratorConfig } from '../config/props.js';
 
 /** Thrown when a migration fails; `data.results` says truthfully what was applied before it. */
 export class MigrationFailedError extends OperationError {
   constructor(readonly failure: FailureInfo, readonly report: RunReport, cwd: string, hint?: string) {
     super(`migration ${failure.name} failed${failure.sqlstate ? ` (SQLSTATE ${failure.sqlstate})` : ''}: ${failure.message}`, {
       hint,
-      data: { failure: { ...failure, file: path.relative(cwd, failure.file) }, results: report.results, report: formatFailure(failure, cwd) },
+      data: { failure: { ...failure, file: path.relative(cwd, failure.file) }, results: report.results },
+      failureReport: formatFailure(failure, cwd),
     }, 'migration_failed');
   }
 }
@@ -142,8 +131,23 @@ class RunLockLostError extends Error {
   }
 }
 
-/** Sentinel thrown to roll back a dry run's transaction. */
-class DryRunRollback extends Error {}
+/** One run of migrations in one direction, as its execution modes share it. */
+interface Run {
+  direction: Direction;
+  prepared: Prepared[];
+  report: RunReport;
+  runner: typeof import('./runner.js');
+  /** The migration in progress (what a failure is about). */
+  k: number;
+  /** `--single-transaction`. */
+  single: boolean;
+  /** `lock_timeout = N`, for SET / SET LOCAL. */
+  lockTimeout: string;
+  onRetry: (retry: RetryEvent) => void;
+}
+
+/** From this many pending TS/JS migrations on, they are loaded as one bundle. */
+const BUNDLE_FROM = 2;
 
 export class Migrator {
   readonly #props: MigratorProps;
@@ -423,146 +427,175 @@ export class Migrator {
     const results: MigrationResult[] = files.map((f) => ({ name: f.name, direction, status: 'not-run' }));
     const report: RunReport = { direction, batch: null, dryRun: !!options.dryRun, results };
     if (!files.length) return report;
-
     // Kysely and the runner load only now: status and a no-op `up` never need them.
-    const [{ MigrationBodyError, withLockRetry, execScript }, { prepareCached: prepare }] = await Promise.all([import('./runner.js'), import('./prepared-cache.js')]);
-    // Load everything first: a syntax error in the third file must not leave the first two applied.
-    const prepared: Prepared[] = [];
-    for (const file of files) prepared.push(await prepare(file, direction, this.#props.placeholders));
-    const { postgresVersion, database: target } = this.#props;
-    if (postgresVersion && target.capabilities.standIn) await (await import('./server-version.js')).refuseForServer(target, files, direction, postgresVersion);
-    if (direction === 'down') {
-      const noDown = prepared.filter((p) => !p.hasBody);
-      if (noDown.length) {
-        throw new RefusedError(`cannot revert ${noDown.map((p) => p.file.name).join(', ')}: no down migration`, {
-          hint: 'add a down() export (TS/JS) or a "-- migrate:down" section (SQL); nothing was changed',
-          data: { noDown: noDown.map((p) => p.file.name) },
-        }, 'no_down');
-      }
-    }
-    if (options.singleTransaction) {
-      const outside = prepared.filter((p) => !p.transaction);
-      if (outside.length) {
-        throw new UsageError(`--single-transaction: ${outside.map((p) => p.file.name).join(', ')} must run outside a transaction (transaction:false), so ${outside.length > 1 ? 'they' : 'it'} cannot share one with the others; nothing was applied`, {
-          hint: `apply up to the migration before it with --single-transaction --to, then the rest without --single-transaction`,
-          data: { outside: outside.map((p) => p.file.name) },
-        });
-      }
-    }
+    const runner = await import('./runner.js');
+    const prepared = await this.#prepare(direction, files, !!options.singleTransaction);
     if (options.dryRun) return this.#dryRun(prepared, report);
-
-    const database = this.#props.database;
-    const batch = direction === 'up' ? await this.#store.nextBatch(this.#database) : null;
-    report.batch = batch;
-    const lockTimeout = `lock_timeout = ${Math.max(0, Math.floor(this.#ddlLockTimeoutMs))}`;
-    const onRetry = (retry: RetryEvent) => this.#emit({ type: 'retry', retry });
-
-    // The bookkeeping for migration k, as SQL that commits together with its work.
-    const bookkeeping = (p: Prepared, durationMs: number) =>
-      this.#assertLockHeld() ??
-      (direction === 'up'
-        ? this.#store.recordScript({ name: p.file.name, checksum: checksumOfMigration(p.file), durationMs, batch: batch! })
-        : this.#store.removeScript(p.file.name));
-    const body = async (session: Kysely<any>, p: Prepared, k: number) => {
-      const started = performance.now();
-      await p.run(session);
-      const durationMs = Math.round(performance.now() - started);
-      results[k] = { name: p.file.name, direction, status: 'success', durationMs, ...(p.empty ? { empty: true } : {}) };
-      return durationMs;
+    report.batch = direction === 'up' ? await this.#store.nextBatch(this.#database) : null;
+    const run: Run = {
+      direction, prepared, report, runner, k: 0, single: !!options.singleTransaction,
+      lockTimeout: `lock_timeout = ${Math.max(0, Math.floor(this.#ddlLockTimeoutMs))}`,
+      onRetry: (retry) => this.#emit({ type: 'retry', retry }),
     };
-
-    let k = 0;
     try {
-      if (options.singleTransaction) {
-        await withLockRetry('all', () =>
-          database.transaction({ begin: `set local ${lockTimeout}`, reset: true }, async (trx) => {
-            for (k = 0; k < prepared.length; k++) {
-              this.#emit({ type: 'start', name: prepared[k].file.name, direction, index: k + 1, total: prepared.length });
-              await execScript(trx, bookkeeping(prepared[k], await body(trx, prepared[k], k)));
-            }
-          }), onRetry);
-        results.forEach((r, n) => this.#emit(this.#done(prepared[n], r)));
-        return report;
-      }
-      for (k = 0; k < prepared.length; k++) {
-        const p = prepared[k];
-        this.#emit({ type: 'start', name: p.file.name, direction, index: k + 1, total: prepared.length });
+      if (run.single) return await this.#inOneTransaction(run);
+      for (run.k = 0; run.k < prepared.length; run.k++) {
+        const p = prepared[run.k];
+        this.#emitStart(run);
         if (p.script) {
-          // A transactional SQL section: one round trip (see #applyScript).
           const script = p.script;
-          await withLockRetry(p.file.name, () => this.#applyScript(p, script, k, results, lockTimeout, batch), onRetry);
-        } else if (p.transaction) {
-          // A run of transactional TS/JS migrations shares one session, each in its own
-          // transaction: one round trip of dbctl's own per migration, its bookkeeping + COMMIT +
-          // session reset (so a `SET search_path` cannot leak into the next) + the next one's
-          // `begin; set local lock_timeout`. The last one's COMMIT ends the session's use. A failure
-          // rolls back only the migration in progress; a lock_timeout retry resumes with it.
-          let last = k;
-          while (last + 1 < prepared.length && !prepared[last + 1].script && prepared[last + 1].transaction) last++;
-          let durationMs = 0;
-          await withLockRetry(() => prepared[k].file.name, () =>
-            database.transaction(
-              { begin: `set local ${lockTimeout}`, beforeCommit: () => bookkeeping(prepared[k], durationMs), reset: true },
-              async (trx) => {
-                for (;;) {
-                  durationMs = await body(trx, prepared[k], k);
-                  if (k === last) return;
-                  await execScript(trx, `${bookkeeping(prepared[k], durationMs)}; commit; ${database.resetSql}; begin; set local ${lockTimeout}`);
-                  this.#emit(this.#done(prepared[k], results[k]));
-                  k++;
-                  this.#emit({ type: 'start', name: prepared[k].file.name, direction, index: k + 1, total: prepared.length });
-                }
-              },
-            ), onRetry);
-        } else {
-          // Outside a transaction (CREATE INDEX CONCURRENTLY): statement by statement on one session.
-          const db = await database.kysely();
-          await db.connection().execute(async (conn) => {
-            try {
-              await execScript(conn, `set ${lockTimeout}`);
-              const durationMs = await withLockRetry(p.file.name, () => body(conn, p, k), onRetry);
-              await execScript(conn, bookkeeping(p, durationMs));
-            } finally {
-              await database.resetSession(conn).catch(() => {});
-            }
-          });
-        }
-        // prepared[k], not p: a run of TS migrations above advanced k past p to the last one it ran.
-        this.#emit(this.#done(prepared[k], results[k]));
+          await runner.withLockRetry(p.file.name, () => this.#applyScript(p, script, run), run.onRetry);
+        } else if (p.transaction) await this.#inTransactions(run);
+        else await this.#outsideTransaction(run, p);
+        // prepared[k], not p: a run of TS migrations advanced k past p to the last one it ran.
+        this.#emit(this.#done(prepared[run.k], report.results[run.k]));
       }
       return report;
     } catch (error) {
-      if (options.singleTransaction) results.forEach((r) => (r.status = 'not-run'));
-      results[k] = { name: files[k].name, direction, status: 'failed' };
-      if (isConnectionLost(error)) {
-        const name = options.singleTransaction ? 'the single transaction' : files[k].name;
-        const outcome = !options.singleTransaction && !prepared[k].transaction
-          ? `${name} ran outside a transaction, so part of it may have been applied (not recorded); check the schema before running it again`
-          : `${name} was rolled back by the server and is not recorded as applied${k && !options.singleTransaction ? `; the ${k} migration(s) before it stay applied` : ''}`;
-        throw connectionLostError(`migrate ${direction} (${files[k].name})`, error, outcome, { results: report.results });
-      }
-      let failure: FailureInfo =
-        error instanceof MigrationBodyError
-          ? error.info
-          : { name: files[k].name, file: files[k].file, message: String((error as Error)?.message ?? error), sqlstate: (error as { code?: string })?.code };
-      if (failure.sqlstate === LOCK_NOT_AVAILABLE_SQLSTATE && database.capabilities.concurrentSessions) {
-        // Who it waited for, while they may still hold it (a `lock table` in an open psql, a long report).
-        const blockers = await lockBlockers(database, this.#lockPid === null ? [] : [this.#lockPid]).catch(() => []);
-        if (blockers.length) {
-          failure = { ...failure, message: `${failure.message}; sessions holding locks when it gave up: ${blockers.map(describeSession).join('; ')}` };
-          throw new MigrationFailedError(failure, report, this.#cwd,
-            `end ${blockers.length > 1 ? 'those sessions\' transactions' : 'that session\'s transaction'} (pg_terminate_backend(${blockers[0].pid}) if it is stuck), or raise --ddl-lock-timeout, then run again`);
-        }
-      }
-      const dropped = error instanceof MigrationBodyError ? undefined : this.#store.droppedTable(error);
-      if (dropped) {
-        const undone = options.singleTransaction || prepared[k].transaction ? 'it was rolled back' : 'it ran outside a transaction, so its changes stay';
-        failure = { ...failure, message: `its ${direction} dropped dbctl's bookkeeping table ${dropped} (DROP SCHEMA … CASCADE?), so it could not be recorded; ${undone}` };
-        throw new MigrationFailedError(failure, report, this.#cwd,
-          `keep dbctl's tables in a schema your migrations do not drop: set migrations.schema in the config (it is "${this.#store.names.schema}" now)`);
-      }
-      throw new MigrationFailedError(failure, report, this.#cwd);
+      throw await this.#failure(run, error);
     }
+  }
+
+  /** Loads every migration first (a syntax error in the third must not leave the first two applied), then refuses what cannot run. */
+  async #prepare(direction: Direction, files: MigrationFile[], singleTransaction: boolean): Promise<Prepared[]> {
+    const { prepareCached: prepare } = await import('./prepared-cache.js');
+    const prepared: Prepared[] = [];
+    // Load everything first: a syntax error in the third file must not leave the first two applied.
+    const modules = files.filter((f) => f.kind === 'module').map((f) => f.file);
+    // Many TS/JS migrations load faster as one module than one by one (src/migrate/bundle.ts).
+    if (modules.length >= BUNDLE_FROM) await (await import('./module.js')).preloadModuleMigrations(modules);
+    for (const file of files) prepared.push(await prepare(file, direction, this.#props.placeholders));
+    const { postgresVersion, database: target } = this.#props;
+    if (postgresVersion && target.capabilities.standIn) await (await import('./server-version.js')).refuseForServer(target, files, direction, postgresVersion);
+    const noDown = direction === 'down' ? prepared.filter((p) => !p.hasBody) : [];
+    if (noDown.length) {
+      throw new RefusedError(`cannot revert ${noDown.map((p) => p.file.name).join(', ')}: no down migration`, {
+        hint: 'add a down() export (TS/JS) or a "-- migrate:down" section (SQL); nothing was changed',
+        data: { noDown: noDown.map((p) => p.file.name) },
+      }, 'no_down');
+    }
+    const outside = singleTransaction ? prepared.filter((p) => !p.transaction) : [];
+    if (outside.length) {
+      throw new UsageError(`--single-transaction: ${outside.map((p) => p.file.name).join(', ')} must run outside a transaction (transaction:false), so ${outside.length > 1 ? 'they' : 'it'} cannot share one with the others; nothing was applied`, {
+        hint: `apply up to the migration before it with --single-transaction --to, then the rest without --single-transaction`,
+        data: { outside: outside.map((p) => p.file.name) },
+      });
+    }
+    return prepared;
+  }
+
+  #emitStart(run: Run): void {
+    this.#emit({ type: 'start', name: run.prepared[run.k].file.name, direction: run.direction, index: run.k + 1, total: run.prepared.length });
+  }
+
+  /** The bookkeeping for `p`, as SQL that commits together with its work (after checking the run lock is still held). */
+  #bookkeeping(run: Run, p: Prepared, durationMs: number): string {
+    this.#assertLockHeld();
+    return run.direction === 'up'
+      ? this.#store.recordScript({ name: p.file.name, checksum: checksumOfMigration(p.file), durationMs, batch: run.report.batch! })
+      : this.#store.removeScript(p.file.name);
+  }
+
+  /** Runs migration k's body on `session` and records its result; returns its duration. */
+  async #body(run: Run, session: Kysely<any>, k: number): Promise<number> {
+    const p = run.prepared[k];
+    const started = performance.now();
+    await p.run(session);
+    const durationMs = Math.round(performance.now() - started);
+    run.report.results[k] = { name: p.file.name, direction: run.direction, status: 'success', durationMs, ...(p.empty ? { empty: true } : {}) };
+    return durationMs;
+  }
+
+  /** `--single-transaction`: every migration and its bookkeeping in one transaction. */
+  async #inOneTransaction(run: Run): Promise<RunReport> {
+    const { prepared } = run;
+    await run.runner.withLockRetry('all', () =>
+      this.#database.transaction({ begin: `set local ${run.lockTimeout}`, reset: true }, async (trx) => {
+        for (run.k = 0; run.k < prepared.length; run.k++) {
+          this.#emitStart(run);
+          await run.runner.execScript(trx, this.#bookkeeping(run, prepared[run.k], await this.#body(run, trx, run.k)));
+        }
+      }), run.onRetry);
+    run.report.results.forEach((r, n) => this.#emit(this.#done(prepared[n], r)));
+    return run.report;
+  }
+
+  /**
+   * A run of transactional TS/JS migrations shares one session, each in its own transaction: one
+   * round trip of dbctl's own per migration, its bookkeeping + COMMIT + session reset (so a `SET
+   * search_path` cannot leak into the next) + the next one's `begin; set local lock_timeout`. The
+   * last one's COMMIT ends the session's use. A failure rolls back only the migration in progress;
+   * a lock_timeout retry resumes with it. Leaves `run.k` at the last one it ran.
+   */
+  async #inTransactions(run: Run): Promise<void> {
+    const { prepared, runner } = run;
+    const database = this.#database;
+    let last = run.k;
+    while (last + 1 < prepared.length && !prepared[last + 1].script && prepared[last + 1].transaction) last++;
+    let durationMs = 0;
+    await runner.withLockRetry(() => prepared[run.k].file.name, () =>
+      database.transaction(
+        { begin: `set local ${run.lockTimeout}`, beforeCommit: () => this.#bookkeeping(run, prepared[run.k], durationMs), reset: true },
+        async (trx) => {
+          for (;;) {
+            durationMs = await this.#body(run, trx, run.k);
+            if (run.k === last) return;
+            await runner.execScript(trx, `${this.#bookkeeping(run, prepared[run.k], durationMs)}; commit; ${database.resetSql}; begin; set local ${run.lockTimeout}`);
+            this.#emit(this.#done(prepared[run.k], run.report.results[run.k]));
+            run.k++;
+            this.#emitStart(run);
+          }
+        },
+      ), run.onRetry);
+  }
+
+  /** Outside a transaction (CREATE INDEX CONCURRENTLY): statement by statement on one session. */
+  async #outsideTransaction(run: Run, p: Prepared): Promise<void> {
+    const { runner } = run;
+    const database = this.#database;
+    const db = await database.kysely();
+    await db.connection().execute(async (conn) => {
+      try {
+        await runner.execScript(conn, `set ${run.lockTimeout}`);
+        const durationMs = await runner.withLockRetry(p.file.name, () => this.#body(run, conn, run.k), run.onRetry);
+        await runner.execScript(conn, this.#bookkeeping(run, p, durationMs));
+      } finally {
+        await database.resetSession(conn).catch(() => {});
+      }
+    });
+  }
+
+  /** What a failed run throws: the results as they stand, the failing migration marked, and what the user can do. */
+  async #failure(run: Run, error: unknown): Promise<Error> {
+    const { k, prepared, report, direction, single } = run;
+    const file = prepared[k].file;
+    if (single) report.results.forEach((r) => (r.status = 'not-run'));
+    report.results[k] = { name: file.name, direction, status: 'failed' };
+    if (isConnectionLost(error)) {
+      const name = single ? 'the single transaction' : file.name;
+      const outcome = !single && !prepared[k].transaction
+        ? `${name} ran outside a transaction, so part of it may have been applied (not recorded); check the schema before running it again`
+        : `${name} was rolled back by the server and is not recorded as applied${k && !single ? `; the ${k} migration(s) before it stay applied` : ''}`;
+      return connectionLostError(`migrate ${direction} (${file.name})`, error, outcome, { results: report.results });
+    }
+    const isBody = error instanceof run.runner.MigrationBodyError;
+    const failure: FailureInfo = isBody ? error.info : { name: file.name, file: file.file, message: String((error as Error)?.message ?? error), sqlstate: (error as { code?: string })?.code };
+    const database = this.#database;
+    if (failure.sqlstate === LOCK_NOT_AVAILABLE_SQLSTATE && database.capabilities.concurrentSessions) {
+      // Who it waited for, while they may still hold it (a `lock table` in an open psql, a long report).
+      const blockers = await lockBlockers(database, this.#lockPid === null ? [] : [this.#lockPid]).catch(() => []);
+      if (blockers.length) {
+        return new MigrationFailedError({ ...failure, message: `${failure.message}; sessions holding locks when it gave up: ${blockers.map(describeSession).join('; ')}` }, report, this.#cwd,
+          `end ${blockers.length > 1 ? 'those sessions\' transactions' : 'that session\'s transaction'} (pg_terminate_backend(${blockers[0].pid}) if it is stuck), or raise --ddl-lock-timeout, then run again`);
+      }
+    }
+    const dropped = isBody ? undefined : this.#store.droppedTable(error);
+    if (dropped) {
+      const undone = single || prepared[k].transaction ? 'it was rolled back' : 'it ran outside a transaction, so its changes stay';
+      return new MigrationFailedError({ ...failure, message: `its ${direction} dropped dbctl's bookkeeping table ${dropped} (DROP SCHEMA … CASCADE?), so it could not be recorded; ${undone}` }, report, this.#cwd,
+        `keep dbctl's tables in a schema your migrations do not drop: set migrations.schema in the config (it is "${this.#store.names.schema}" now)`);
+    }
+    return new MigrationFailedError(failure, report, this.#cwd);
   }
 
   /** The 'done' event of `p`, from its result (the one place names and durations are taken from). */
@@ -578,13 +611,14 @@ export class Migrator {
    * a second message rolls it back. Where the error came from is told by its position (a section's
    * is inside the section's text) or, without one, by what it names (dbctl's tables, the lock).
    */
-  async #applyScript(p: Prepared, script: NonNullable<Prepared['script']>, k: number, results: MigrationResult[], lockTimeout: string, batch: number | null): Promise<void> {
+  async #applyScript(p: Prepared, script: NonNullable<Prepared['script']>, run: Run): Promise<void> {
     const database = this.#database;
     const name = p.file.name;
-    const begin = `begin; set local ${lockTimeout};\n`;
+    const k = run.k;
+    const begin = `begin; set local ${run.lockTimeout};\n`;
     const check = this.#lockPid === null ? '' : `${lockHeldCheck(this.#lockPid)};\n`;
     const record = p.direction === 'up'
-      ? this.#store.recordScript({ name, checksum: checksumOfMigration(p.file), durationMs: SERVER_DURATION_MS, batch: batch! })
+      ? this.#store.recordScript({ name, checksum: checksumOfMigration(p.file), durationMs: SERVER_DURATION_MS, batch: run.report.batch! })
       : this.#store.removeScript(name);
     // The newline first: a section may end in a `--` comment.
     const message = `${begin}${script.sql}\n;\n${check}${record};\ncommit; ${database.resetSql}`;
@@ -604,42 +638,22 @@ export class Migrator {
         // `begin` is two statements (BEGIN, SET LOCAL): the section's first is the message's third.
         throw inSection ? await script.failure(error, begin.length, 2) : error;
       }
-      results[k] = { name, direction: p.direction, status: 'success', durationMs: Math.round(performance.now() - started), ...(p.empty ? { empty: true } : {}) };
+      run.report.results[k] = { name, direction: p.direction, status: 'success', durationMs: Math.round(performance.now() - started), ...(p.empty ? { empty: true } : {}) };
     });
   }
 
-  /** Runs everything inside one transaction that is rolled back, capturing the SQL it sends. */
+  /** Runs everything inside one transaction that is rolled back, capturing the SQL it sends (dry-run.ts). */
   async #dryRun(prepared: Prepared[], report: RunReport): Promise<RunReport> {
-    const database = this.#props.database;
-    const { MigrationBodyError } = await import('./runner.js');
-    const db = await database.kysely();
-    let captured: string[] = [];
-    let parameters: Array<readonly unknown[]> = [];
-    const stop = database.onQuery((event) => {
-      captured.push(event.query.sql);
-      parameters.push(event.query.parameters);
-    });
+    const [{ MigrationBodyError }, { dryRunPrepared }] = await Promise.all([import('./runner.js'), import('./dry-run.js')]);
     try {
-      await db.transaction().execute(async (trx) => {
-        for (let k = 0; k < prepared.length; k++) {
-          const p = prepared[k];
-          captured = [];
-          parameters = [];
-          const executed = p.transaction;
-          if (executed) await p.run(trx);
-          const statements = p.file.kind === 'sql' ? [p.sqlText ?? ''] : executed ? captured : [];
-          report.results[k] = { name: p.file.name, direction: p.direction, status: 'dry-run', statements, ...dryRunFacts(p, statements === captured ? parameters : []) };
-          this.#emit({ type: 'dry-run', name: p.file.name, direction: p.direction, statements, executed });
-        }
-        throw new DryRunRollback();
+      await dryRunPrepared(this.#database, prepared, (k, { statements, parameters, executed }) => {
+        const p = prepared[k];
+        report.results[k] = { name: p.file.name, direction: p.direction, status: 'dry-run', statements, ...dryRunFacts(p, parameters) };
+        this.#emit({ type: 'dry-run', name: p.file.name, direction: p.direction, statements, executed });
       });
     } catch (error) {
-      if (!(error instanceof DryRunRollback)) {
-        if (error instanceof MigrationBodyError) throw new MigrationFailedError(error.info, report, this.#cwd);
-        throw error;
-      }
-    } finally {
-      stop();
+      if (error instanceof MigrationBodyError) throw new MigrationFailedError(error.info, report, this.#cwd);
+      throw error;
     }
     return report;
   }

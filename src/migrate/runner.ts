@@ -11,6 +11,7 @@ import { isBlank, parseStatements, SqlParseError, type Statement } from '../sql/
 import type { MigrationFile } from './files.js';
 import { inUserCode } from '../user-code.js';
 import { completedStatements } from '../sql/script-progress.js';
+import { pollUntil } from '../poll-until.js';
 
 export type Direction = 'up' | 'down';
 
@@ -272,19 +273,22 @@ export const MAX_LOCK_RETRIES = 3;
 export async function withLockRetry<T>(name: string | (() => string), attempt: () => Promise<T>, onRetry?: (e: RetryEvent) => void): Promise<T> {
   const nameOf = () => (typeof name === 'function' ? name() : name);
   let failing: string | undefined;
-  for (let n = 1; ; n++) {
+  let n = 0;
+  const done = await pollUntil(async (turn) => {
     try {
-      return await attempt();
+      return { value: await attempt() };
     } catch (error) {
       const original = error instanceof MigrationBodyError ? error.original : error;
       if ((original as { code?: string })?.code !== LOCK_NOT_AVAILABLE) throw error;
-      if (nameOf() !== failing) (failing = nameOf()), (n = 1);
+      n++;
+      // Each migration gets its own retries, from the first delay.
+      if (nameOf() !== failing) (failing = nameOf()), (n = 1), turn.restart();
       if (n > MAX_LOCK_RETRIES) throw error;
-      const delayMs = 250 * 2 ** (n - 1);
-      onRetry?.({ name: failing, attempt: n, delayMs, message: (original as Error).message });
-      await new Promise((r) => setTimeout(r, delayMs));
+      onRetry?.({ name: failing, attempt: n, delayMs: turn.delayMs, message: (original as Error).message });
+      return undefined;
     }
-  }
+  }, { delayMs: 250 });
+  return done.value;
 }
 
 /** A script of dbctl's own (no parameters, possibly several statements) on `db`'s session. */

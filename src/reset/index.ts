@@ -1,5 +1,4 @@
-import { bookkeepingTables } from '../catalog/bookkeeping.js';
-import type { ResolvedConfig } from '../config/resolve.js';
+import { bookkeepingTables, DEFAULT_BOOKKEEPING, type BookkeepingNames } from '../catalog/bookkeeping.js';
 import type { Database } from '../driver/database.js';
 import { quoteIdent } from '../sql/quote.js';
 import { listForeignKeys, listInheritance, listSequenceUses, listTables, type SequenceRef, type TableRef } from './catalog.js';
@@ -8,14 +7,25 @@ import { planReset, type ResetPlan } from './plan.js';
 export type { SequenceRef, TableRef } from './catalog.js';
 export { planReset, type ResetPlan } from './plan.js';
 
+/**
+ * What a reset needs, and nothing more; `resetConfig(config)` gives them as the resolved config has
+ * them: `resetDatabase({ database, ...resetConfig(config) })`.
+ */
 export interface ResetOptions {
   database: Database;
-  config: ResolvedConfig;
-  /** Tables to leave as they are (`table` or `schema.table`), besides `reset.keep` in the config. */
+  /** The schemas emptied. Default `['public']`. */
+  schemas?: string[];
+  /** Where the migration bookkeeping is, which is never emptied. Default Kysely's and dbctl's tables in `public`. */
+  store?: Partial<BookkeepingNames>;
+  /** Tables always left as they are (the config's `reset.keep`): a name that does not exist yet is ignored. */
+  alwaysKeep?: string[];
+  /** Tables to leave as they are this time (`table` or `schema.table`): each must exist. */
   keep?: string[];
   /** Plan only: report what would be emptied, change nothing. */
   dryRun?: boolean;
 }
+
+export { resetConfig } from '../config/props.js';
 
 export interface ResetReport {
   schemas: string[];
@@ -37,9 +47,8 @@ export interface ResetReport {
  * each other.
  */
 export async function resetDatabase(options: ResetOptions): Promise<ResetReport> {
-  const { config } = options;
   const started = Date.now();
-  const schemas = config.reset.schemas;
+  const schemas = options.schemas ?? ['public'];
   // One session for the catalog reads and the TRUNCATE: no second connection to open.
   const plan = await options.database.session(async (db) => {
     const plan = planReset({
@@ -47,9 +56,9 @@ export async function resetDatabase(options: ResetOptions): Promise<ResetReport>
       foreignKeys: await listForeignKeys(db),
       inheritance: await listInheritance(db),
       sequences: await listSequenceUses(db),
-      bookkeeping: bookkeepingTables(config.migrations),
+      bookkeeping: bookkeepingTables({ ...DEFAULT_BOOKKEEPING, ...options.store }),
       keep: options.keep ?? [],
-      configKeep: config.reset.keep,
+      configKeep: options.alwaysKeep ?? [],
     });
     if (!options.dryRun && plan.truncate.length) await db.query(resetScript(plan));
     return plan;

@@ -19,6 +19,7 @@ export const OBJECT_KINDS = [
   'materialized view',
   'function',
   'procedure',
+  'aggregate',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 

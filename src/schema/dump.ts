@@ -24,10 +24,11 @@ export function dumpSchema(snapshot: SchemaSnapshot): string {
     ['Extensions (the version is whatever the server provides)', snapshot.extensions.map((e) => `CREATE EXTENSION IF NOT EXISTS ${ident(e.name)} WITH SCHEMA ${ident(e.schema)};`)],
     ['Types', types(snapshot)],
     ['Sequences', snapshot.sequences.map(sequence)],
-    ['Functions', snapshot.functions.filter((f) => !late(f)).map((f) => `${f.definition};`)],
+    ['Functions', snapshot.functions.filter((f) => f.kind !== 'aggregate' && !late(f)).map((f) => `${f.definition};`)],
+    ['Aggregates (after the functions they call, before the views that use them)', snapshot.functions.filter((f) => f.kind === 'aggregate').map((f) => `${f.definition};`)],
     ['Tables', orderTables(snapshot.tables).map(table)],
     ['Views', orderViews(snapshot.views).map(view)],
-    ['Functions that need tables to exist (a row type in the signature, or a SQL-standard body)', snapshot.functions.filter(late).map((f) => `${f.definition};`)],
+    ['Functions that need tables to exist (a row type in the signature, or a SQL-standard body)', snapshot.functions.filter((f) => f.kind !== 'aggregate' && late(f)).map((f) => `${f.definition};`)],
     ['Indexes', [...snapshot.tables, ...snapshot.views].flatMap((r) => r.indexes.map((i) => `${i.definition};`))],
     ['Constraints added after every table exists (foreign keys, NOT VALID)', snapshot.tables.flatMap(lateConstraints)],
     ['Sequence ownership', snapshot.sequences.filter((s) => s.ownedBy).map((s) => `ALTER SEQUENCE ${qualifiedIdent(s.schema, s.name)} OWNED BY ${dotted(s.ownedBy!)};`)],
@@ -199,7 +200,7 @@ function grants(snapshot: SchemaSnapshot): string[] {
       ...grantStatements(r.grants, `TABLE ${name(r)}`),
       ...('rowSecurity' in r ? r.columns.flatMap((c) => grantStatements(c.grants, `TABLE ${name(r)}`, ` (${ident(c.name)})`)) : []),
     ]),
-    ...snapshot.functions.map((f) => grantStatements(f.grants, `${f.kind.toUpperCase()} ${name(f)}(${f.arguments})`)),
+    ...snapshot.functions.map((f) => grantStatements(f.grants, `${f.kind === 'aggregate' ? 'FUNCTION' : f.kind.toUpperCase()} ${name(f)}(${f.arguments})`)),
   ];
   return groups.filter((g) => g.length).map((g) => g.join('\n'));
 }

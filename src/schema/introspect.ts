@@ -111,38 +111,65 @@ function grantsOf(json: string, defaultPublicJson?: string): Grant[] {
 const CONSTRAINT_KINDS: Record<string, ConstraintKind> = { p: 'primary key', u: 'unique', f: 'foreign key', c: 'check', x: 'exclusion' };
 
 function assemble(rows: Record<string, Row[]>): SchemaSnapshot {
-  const perTable = <T>(list: Row[], map: (r: Row) => T & { name: string }) => {
-    const out = new Map<string, (T & { name: string })[]>();
-    for (const r of list) {
-      const key = `${r.schema}.${r.table}`;
-      out.set(key, [...(out.get(key) ?? []), map(r)]);
-    }
-    for (const items of out.values()) sortBy(items, (i) => i.name);
-    return out;
+  const { tables, views } = relationsOf(rows.relations, tableObjectsOf(rows));
+  return {
+    schemas: sortBy(rows.schemas.map((r) => ({ name: r.name, comment: r.comment, grants: grantsOf(r.grants, r.default_public) })), (s) => s.name),
+    extensions: sortBy(rows.extensions.map((r) => ({ name: r.name, schema: r.schema, version: r.version })), (e) => e.name),
+    ...typesOf(rows.types),
+    sequences: sequencesOf(rows.sequences),
+    tables: sortBy(tables, qualified),
+    views: sortBy(views, qualified),
+    functions: functionsOf(rows.functions),
   };
-  const constraints = perTable<ConstraintInfo>(rows.constraints, (r) => ({
-    name: r.name,
-    kind: CONSTRAINT_KINDS[r.kind],
-    definition: r.definition,
-    columns: parse(r.columns),
-    references: r.ref_table ? { schema: r.ref_schema, table: r.ref_table, columns: parse(r.ref_columns) } : null,
-    comment: r.comment,
-  }));
-  const indexes = perTable<IndexInfo>(rows.indexes, (r) => ({ name: r.name, definition: r.definition, unique: r.unique, comment: r.comment }));
-  const triggers = perTable<TriggerInfo>(rows.triggers, (r) => ({ name: r.name, definition: r.definition, enabled: r.enabled, comment: r.comment }));
-  const policies = perTable<PolicyInfo>(rows.policies, (r) => ({
-    name: r.name,
-    permissive: r.permissive,
-    command: r.command,
-    roles: parse<string[]>(r.roles).sort(byCodePoint),
-    using: r.using_expr,
-    withCheck: r.with_check,
-    comment: r.comment,
-  }));
+}
 
+/** Rows of `list` grouped by their table (`schema.table`), each group sorted by name. */
+function perTable<T>(list: Row[], map: (r: Row) => T & { name: string }): Map<string, (T & { name: string })[]> {
+  const out = new Map<string, (T & { name: string })[]>();
+  for (const r of list) {
+    const key = `${r.schema}.${r.table}`;
+    out.set(key, [...(out.get(key) ?? []), map(r)]);
+  }
+  for (const items of out.values()) sortBy(items, (i) => i.name);
+  return out;
+}
+
+interface TableObjects {
+  constraints: Map<string, ConstraintInfo[]>;
+  indexes: Map<string, IndexInfo[]>;
+  triggers: Map<string, TriggerInfo[]>;
+  policies: Map<string, PolicyInfo[]>;
+}
+
+/** What belongs to a table (or a view's indexes), by `schema.table`. */
+function tableObjectsOf(rows: Record<string, Row[]>): TableObjects {
+  return {
+    constraints: perTable<ConstraintInfo>(rows.constraints, (r) => ({
+      name: r.name,
+      kind: CONSTRAINT_KINDS[r.kind],
+      definition: r.definition,
+      columns: parse(r.columns),
+      references: r.ref_table ? { schema: r.ref_schema, table: r.ref_table, columns: parse(r.ref_columns) } : null,
+      comment: r.comment,
+    })),
+    indexes: perTable<IndexInfo>(rows.indexes, (r) => ({ name: r.name, definition: r.definition, unique: r.unique, comment: r.comment })),
+    triggers: perTable<TriggerInfo>(rows.triggers, (r) => ({ name: r.name, definition: r.definition, enabled: r.enabled, comment: r.comment })),
+    policies: perTable<PolicyInfo>(rows.policies, (r) => ({
+      name: r.name,
+      permissive: r.permissive,
+      command: r.command,
+      roles: parse<string[]>(r.roles).sort(byCodePoint),
+      using: r.using_expr,
+      withCheck: r.with_check,
+      comment: r.comment,
+    })),
+  };
+}
+
+function relationsOf(relations: Row[], objects: TableObjects): { tables: TableInfo[]; views: ViewInfo[] } {
   const tables: TableInfo[] = [];
   const views: ViewInfo[] = [];
-  for (const r of rows.relations) {
+  for (const r of relations) {
     const key = `${r.schema}.${r.name}`;
     const grants = grantsOf(r.grants, r.default_public);
     const options = parse<string[]>(r.options).sort(byCodePoint);
@@ -156,7 +183,7 @@ function assemble(rows: Record<string, Row[]>): SchemaSnapshot {
         options,
         columns: rawColumns.map((c) => ({ name: c.name, type: c.type, comment: c.comment })),
         dependsOn: parse<string[]>(r.depends_on).sort(byCodePoint),
-        indexes: indexes.get(key) ?? [],
+        indexes: objects.indexes.get(key) ?? [],
         comment: r.comment,
         grants,
       });
@@ -173,21 +200,22 @@ function assemble(rows: Record<string, Row[]>): SchemaSnapshot {
       rowSecurity: r.row_security,
       forceRowSecurity: r.force_row_security,
       columns: rawColumns.map(columnOf),
-      constraints: constraints.get(key) ?? [],
-      indexes: indexes.get(key) ?? [],
-      triggers: triggers.get(key) ?? [],
-      policies: policies.get(key) ?? [],
+      constraints: objects.constraints.get(key) ?? [],
+      indexes: objects.indexes.get(key) ?? [],
+      triggers: objects.triggers.get(key) ?? [],
+      policies: objects.policies.get(key) ?? [],
       comment: r.comment,
       grants,
     });
   }
+  return { tables, views };
+}
 
+function typesOf(types: Row[]): Pick<SchemaSnapshot, 'enums' | 'domains' | 'compositeTypes'> {
   return {
-    schemas: sortBy(rows.schemas.map((r) => ({ name: r.name, comment: r.comment, grants: grantsOf(r.grants, r.default_public) })), (s) => s.name),
-    extensions: sortBy(rows.extensions.map((r) => ({ name: r.name, schema: r.schema, version: r.version })), (e) => e.name),
-    enums: sortBy(rows.types.filter((t) => t.kind === 'e').map((t) => ({ schema: t.schema, name: t.name, labels: parse<string[]>(t.labels), comment: t.comment })), qualified),
+    enums: sortBy(types.filter((t) => t.kind === 'e').map((t) => ({ schema: t.schema, name: t.name, labels: parse<string[]>(t.labels), comment: t.comment })), qualified),
     domains: sortBy(
-      rows.types.filter((t) => t.kind === 'd').map((t) => ({
+      types.filter((t) => t.kind === 'd').map((t) => ({
         schema: t.schema,
         name: t.name,
         type: t.base_type,
@@ -199,39 +227,43 @@ function assemble(rows: Record<string, Row[]>): SchemaSnapshot {
       })),
       qualified,
     ),
-    compositeTypes: sortBy(rows.types.filter((t) => t.kind === 'c').map((t) => ({ schema: t.schema, name: t.name, attributes: parse(t.attributes), comment: t.comment })), qualified),
-    sequences: sortBy(
-      rows.sequences.map((r) => ({
-        schema: r.schema,
-        name: r.name,
-        type: r.type,
-        start: r.start,
-        increment: r.increment,
-        min: r.min,
-        max: r.max,
-        cache: r.cache,
-        cycle: r.cycle,
-        ownedBy: r.owned_by,
-        comment: r.comment,
-        grants: grantsOf(r.grants, r.default_public),
-      })),
-      qualified,
-    ),
-    tables: sortBy(tables, qualified),
-    views: sortBy(views, qualified),
-    functions: sortBy(
-      rows.functions.map((r) => ({
-        schema: r.schema,
-        name: r.name,
-        arguments: r.arguments,
-        kind: r.kind === 'p' ? ('procedure' as const) : ('function' as const),
-        definition: r.definition.trim(),
-        comment: r.comment,
-        grants: grantsOf(r.grants, r.default_public),
-      })),
-      (f) => `${f.schema}.${f.name}(${f.arguments})`,
-    ),
+    compositeTypes: sortBy(types.filter((t) => t.kind === 'c').map((t) => ({ schema: t.schema, name: t.name, attributes: parse(t.attributes), comment: t.comment })), qualified),
   };
+}
+
+function sequencesOf(sequences: Row[]): SchemaSnapshot['sequences'] {
+  return sortBy(
+    sequences.map((r) => ({
+      schema: r.schema,
+      name: r.name,
+      type: r.type,
+      start: r.start,
+      increment: r.increment,
+      min: r.min,
+      max: r.max,
+      cache: r.cache,
+      cycle: r.cycle,
+      ownedBy: r.owned_by,
+      comment: r.comment,
+      grants: grantsOf(r.grants, r.default_public),
+    })),
+    qualified,
+  );
+}
+
+function functionsOf(functions: Row[]): SchemaSnapshot['functions'] {
+  return sortBy(
+    functions.map((r) => ({
+      schema: r.schema,
+      name: r.name,
+      arguments: r.arguments,
+      kind: r.kind === 'p' ? ('procedure' as const) : r.kind === 'a' ? ('aggregate' as const) : ('function' as const),
+      definition: r.definition.trim(),
+      comment: r.comment,
+      grants: grantsOf(r.grants, r.default_public),
+    })),
+    (f) => `${f.schema}.${f.name}(${f.arguments})`,
+  );
 }
 
 function columnOf(c: Row): ColumnInfo {

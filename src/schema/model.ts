@@ -182,8 +182,8 @@ export interface FunctionInfo {
   name: string;
   /** pg_get_function_identity_arguments: `a integer, b text`; with the name, what identifies it. */
   arguments: string;
-  kind: 'function' | 'procedure';
-  /** pg_get_functiondef: the whole CREATE OR REPLACE statement. */
+  kind: 'function' | 'procedure' | 'aggregate';
+  /** pg_get_functiondef: the whole CREATE OR REPLACE statement (an aggregate's CREATE AGGREGATE, assembled). */
   definition: string;
   comment: string | null;
   grants: Grant[];

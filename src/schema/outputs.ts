@@ -19,7 +19,7 @@ export interface SchemaOutputOptions {
 
 /** `schema.out` from the config (default `schema.sql`), absolute. */
 export function schemaFileOf(config: ResolvedConfig, out?: string): string {
-  return path.resolve(config.cwd, out ?? (config.raw as { schema?: { out?: string } }).schema?.out ?? 'schema.sql');
+  return out === undefined ? config.schema.out : path.resolve(config.cwd, out);
 }
 
 /** The `schema dump` text of a database. */

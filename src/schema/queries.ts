@@ -150,10 +150,17 @@ export const policiesQuery = (s: Scope) => `
   from pg_policy p join pg_class c on c.oid = p.polrelid join pg_namespace n on n.oid = c.relnamespace
   where ${s.namespace} and ${s.relation} and ${s.notExtension('pg_class', 'c.oid')}`;
 
-/** Functions and procedures; aggregates and window functions have no pg_get_functiondef and are left out. */
+/**
+ * Functions, procedures and aggregates. An aggregate has no pg_get_functiondef: its CREATE AGGREGATE
+ * is assembled from pg_aggregate (transition and final functions, state type, initial value; the
+ * rarer moving-aggregate and combine options are not read). Window functions are left out.
+ */
 export const functionsQuery = (s: Scope) => `
   select n.nspname as schema, p.proname as name, pg_get_function_identity_arguments(p.oid) as arguments,
-    p.prokind as kind, pg_get_functiondef(p.oid) as definition, obj_description(p.oid, 'pg_proc') as comment,
+    p.prokind as kind, case when p.prokind = 'a' then (select 'CREATE AGGREGATE ' || quote_ident(n.nspname) || '.' || quote_ident(p.proname)
+        || '(' || pg_get_function_identity_arguments(p.oid) || ') (SFUNC = ' || a.aggtransfn::regproc::text || ', STYPE = ' || format_type(a.aggtranstype, null)
+        || coalesce(', FINALFUNC = ' || nullif(a.aggfinalfn, 0)::regproc::text, '') || coalesce(', INITCOND = ' || quote_literal(a.agginitval), '') || ')'
+      from pg_aggregate a where a.aggfnoid = p.oid) else pg_get_functiondef(p.oid) end as definition, obj_description(p.oid, 'pg_proc') as comment,
     ${aclJson('p.proacl', 'f', 'p.proowner')} as grants, ${defaultPublicJson('f', 'p.proowner')} as default_public
   from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-  where p.prokind in ('f', 'p') and ${s.namespace} and ${s.notExtension('pg_proc', 'p.oid')}`;
+  where p.prokind in ('f', 'p', 'a') and ${s.namespace} and ${s.notExtension('pg_proc', 'p.oid')}`;

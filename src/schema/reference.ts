@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
-import { openDatabaseFor } from '../driver/open-for.js';
+import { withDatabaseFor } from '../driver/open-for.js';
 import { createTestdb, dropTestdb, EMBEDDED_TESTDB_DIR, testdbHostKey, type TestdbEvent } from '../testdb/index.js';
 import { templateHash } from '../testdb/hash.js';
 import { templateName } from '../database/names.js';
@@ -47,12 +48,7 @@ export async function referenceSnapshot(live: Database, config: ResolvedConfig, 
   const clone = await createTestdb({ config, onEvent });
   let snapshot: SchemaSnapshot;
   try {
-    const reference = await openDatabaseFor(config, 'reference', { target: clone.target });
-    try {
-      snapshot = await introspectSchema(reference, { migrations: config.migrations });
-    } finally {
-      await reference.close();
-    }
+    snapshot = await withDatabaseFor(config, 'reference', (reference) => introspectSchema(reference, { migrations: config.migrations }), { target: clone.target });
   } finally {
     await dropTestdb(config, clone.name, { ifExists: true });
   }
@@ -85,10 +81,7 @@ function readCache(file: string): { stamp: string; snapshot: SchemaSnapshot } | 
 
 function writeCache(file: string, content: { stamp: string; snapshot: SchemaSnapshot }): void {
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temp, JSON.stringify(content));
-    fs.renameSync(temp, file);
+    writeFileAtomic(file, JSON.stringify(content));
   } catch {
     // A read-only project only loses the cache: the next run clones again.
   }

@@ -1,5 +1,6 @@
 /** Seeds, fixtures and the bulk loader: the `dbctl seed` core. Nothing here prints or exits. */
 export { runSeeds, type SeedRunOptions, type SeedRunReport, type SeedReport, type SeedEvent, type TableCounts } from './seeder.js';
+export { seedConfig } from '../config/props.js';
 export type { SeedContext, SeedBulkOptions, FixtureUpsert, BulkProgress } from './context.js';
 export { bulkInsert, bulkUpsert, type BulkOptions, type UpsertOptions, type BulkResult, type BulkTarget, type Rows } from './bulk.js';
 export { loadFixture, type FixtureRow } from './fixtures.js';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { COMMON_FOLDER } from './files.js';
+import { listSourceFiles } from '../source-files.js';
+import { COMMON_FOLDER, SEED_EXTENSIONS } from './files.js';
 
 export const SEED_TEMPLATE = `import type { SeedContext } from 'dbctl';
 
@@ -33,7 +34,8 @@ export function createSeedFile(options: NewSeedOptions): string {
   if (!/^[A-Za-z0-9_-]+$/.test(folder)) throw new UsageError(`invalid environment name "${folder}"`);
   const dir = path.join(options.dir, folder);
   fs.mkdirSync(dir, { recursive: true });
-  const highest = Math.max(0, ...fs.readdirSync(dir).map((f) => Number(/^(\d+)_/.exec(f)?.[1] ?? 0)));
+  const seeds = listSourceFiles(dir, { what: 'seed', extensions: SEED_EXTENSIONS }, { folders: 'skip' }).files;
+  const highest = Math.max(0, ...seeds.map((f) => Number(/^(\d+)_/.exec(f.entry)?.[1] ?? 0)));
   const file = path.join(dir, `${String(highest + 1).padStart(2, '0')}_${slug}.ts`);
   if (fs.existsSync(file)) throw new UsageError(`${path.basename(file)} already exists`);
   fs.writeFileSync(file, SEED_TEMPLATE);

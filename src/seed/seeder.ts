@@ -1,6 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
 import { describeSqlError, excerptAt, isPostgresError, type SqlErrorInfo } from '../sql/sql-error.js';
 import { OperationError, UsageError, isDbctlError, type DbctlError } from '../errors.js';
@@ -13,16 +13,25 @@ import { listSeedFolder, selectSeeds, type SeedFile } from './files.js';
 import { loadSeedModule } from './module.js';
 import { inUserCode } from '../user-code.js';
 
+/**
+ * What a seed run needs, and nothing more; `seedConfig(config)` gives them as the resolved config
+ * has them: `runSeeds({ database, ...seedConfig(config) })`.
+ */
 export interface SeedRunOptions {
   database: Database;
-  config: ResolvedConfig;
-  /** Default: the configured environment. */
+  /** The seeds folder: `common/` runs first, then the environment's own folder. */
+  dir: string;
+  /** Default `development`. */
   env?: string;
+  /** Where `ctx.fixture()` reads files. Default `<cwd>/fixtures`. */
+  fixturesDir?: string;
+  /** Paths in reports and errors are shown relative to it. Default `process.cwd()`. */
+  cwd?: string;
   /** Run only these seeds (full name `common/01_x` or file name `01_x`). */
   only?: string[];
-  /** Default: `seeds.scale` of the environment, else 1. */
+  /** Default 1. */
   scale?: number;
-  /** Default: `seeds.seed` (42). */
+  /** The faker's seed. Default 42. */
   seed?: number;
   /** Run every seed (each seeing the rows of those before it), report, and roll everything back. */
   dryRun?: boolean;
@@ -66,13 +75,14 @@ export interface SeedRunReport {
  * run (seeds before it stay committed); the error names the file and line.
  */
 export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> {
-  const { database, config } = options;
-  const env = options.env ?? config.env;
-  const scale = options.scale ?? config.seeds.scale;
-  const seed = options.seed ?? config.seeds.seed;
+  const { database } = options;
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? 'development';
+  const scale = options.scale ?? 1;
+  const seed = options.seed ?? 42;
   if (!(scale > 0) || !Number.isFinite(scale)) throw new UsageError(`--scale must be a positive number, got ${scale}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got ${seed}`);
-  const listing = listSeedFolder(config.seeds.dir, env, (f) => displayPath(f, config.cwd));
+  const listing = listSeedFolder(options.dir, env, (f) => displayPath(f, cwd));
   const files = selectSeeds(listing.files, options.only);
   const started = Date.now();
   // A database opened without Kysely (the CLI's reset and migrate) gets it now.
@@ -83,7 +93,7 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
   const dryRun = options.dryRun ? await db.startTransaction().execute() : undefined;
   try {
     for (const file of files) {
-      const shown = displayPath(file.file, config.cwd);
+      const shown = displayPath(file.file, cwd);
       options.onEvent?.({ type: 'start', seed: file.name, file: shown });
       const body = await prepareSeed(file);
       const seedStarted = Date.now();
@@ -100,8 +110,8 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
           scale,
           seed,
           name: file.name,
-          fixturesDir: config.fixtures.dir,
-          cwd: config.cwd,
+          fixturesDir: options.fixturesDir ?? path.join(cwd, 'fixtures'),
+          cwd,
           onProgress: (p) => options.onEvent?.({ type: 'progress', seed: file.name, ...p }),
         });
         const ctx = citus ? citus.wrap(plain) : plain;
@@ -207,8 +217,8 @@ function seedFailure(file: SeedFile, shown: string, error: unknown): DbctlError 
       column: info.col,
       sqlstate: info.sqlstate,
       cause: isDbctlError(error) ? error.code : undefined,
-      report: [info.excerpt, facts].filter(Boolean).join('\n') || undefined,
     },
+    failureReport: [info.excerpt, facts].filter(Boolean).join('\n') || undefined,
     cause: error,
   }, 'seed_failed');
 }

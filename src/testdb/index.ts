@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { withParsedTarget, type ResolvedConfig } from '../config/resolve.js';
 import { hostKeyBeside, openHostBeside } from '../driver/host.js';
-import { backendOf, type Backend, type Target } from '../driver/target.js';
+import { backendOf, parseTarget, serverOf, withDatabase as withDatabaseName, type Backend, type Target } from '../driver/target.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';
-import { cloneName, parseTestdbName, templateName, type TestdbKind } from '../database/names.js';
+import { cloneName, COPY_TEMPLATE_NAME, copyTemplateName, parseTestdbName, templateName, type TestdbKind } from '../database/names.js';
+import { withOpen } from '../with-open.js';
 
 /** Where embedded test databases live, beside the default embedded database. */
 export const EMBEDDED_TESTDB_DIR = '.dbctl/testdb';
@@ -65,12 +66,7 @@ export async function openHost(config: ResolvedConfig): Promise<TestdbHost> {
 }
 
 async function withHost<T>(config: ResolvedConfig, fn: (host: TestdbHost) => Promise<T>): Promise<T> {
-  const host = await openHost(config);
-  try {
-    return await fn(host);
-  } finally {
-    await host.close();
-  }
+  return withOpen(openHost(config), fn);
 }
 
 /**
@@ -114,19 +110,42 @@ async function ensureTemplate(host: TestdbHost, template: string, options: Creat
 async function fillTemplate(target: Target, options: CreateTestdbOptions): Promise<void> {
   const config = withParsedTarget(options.config, target);
   // Loaded only when a template is built: a clone from a warm template needs pg alone, not Kysely.
-  const { openDatabaseFor } = await import('../driver/open-for.js');
-  const database = await openDatabaseFor(config, 'testdb');
-  try {
+  const { withDatabaseFor } = await import('../driver/open-for.js');
+  await withDatabaseFor(config, 'testdb', async (database) => {
     const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
     await new Migrator({ database, ...migratorConfig(config) }).up();
     if (options.seed) {
       // The seed capability loads only when a seeded template is built.
-      const { runSeeds } = await import('../seed/index.js');
-      await runSeeds({ database, config, env: config.env });
+      const { runSeeds, seedConfig } = await import('../seed/index.js');
+      await runSeeds({ database, ...seedConfig(config) });
     }
-  } finally {
-    await database.close();
-  }
+  });
+}
+
+/**
+ * Where `db copy --testdb NAME` builds its template: beside the configured database's test
+ * databases (its server, or the embedded test folder).
+ */
+export function copyTemplateTarget(config: ResolvedConfig, name: string): { target: Target; template: string } {
+  if (!COPY_TEMPLATE_NAME.test(name)) throw new UsageError(`--testdb "${name}": a template name is 1 to 30 lowercase letters, digits or underscores`);
+  const template = copyTemplateName(config.testdb.prefix, name);
+  const server = serverOf(config.target);
+  const target = server ? parseTarget(withDatabaseName(server.url, template), config.cwd) : parseTarget(`pglite://${path.resolve(config.cwd, EMBEDDED_TESTDB_DIR, template)}`, config.cwd);
+  return { target, template };
+}
+
+/** Clones a test database from the template `db copy --testdb NAME` made. */
+export async function cloneCopyTemplate(config: ResolvedConfig, name: string): Promise<CreatedTestdb> {
+  const template = copyTemplateName(config.testdb.prefix, name);
+  return withHost(config, async (host) => {
+    if (!(await host.hasTemplate(template))) {
+      throw new UsageError(`no copy template "${name}" on ${host.host.label}`, { hint: `make it with \`dbctl db copy --from <source> --testdb ${name}\``, data: { template } }, 'testdb_missing');
+    }
+    const clone = cloneName(config.testdb.prefix);
+    const started = performance.now();
+    const { target, strategy } = await host.clone(clone, template);
+    return { name: clone, url: target.url, target, kind: backendOf(config.target).id, template, built: false, strategy, milliseconds: Math.round(performance.now() - started) };
+  });
 }
 
 /** Test databases and templates with the configured prefix. */
@@ -139,7 +158,7 @@ function entriesOf(config: ResolvedConfig, names: string[], currentNames: string
   const entries: TestdbEntry[] = [];
   for (const name of names) {
     const parsed = parseTestdbName(config.testdb.prefix, name);
-    if (parsed) entries.push({ name, ...parsed, current: currentNames.includes(name) });
+    if (parsed) entries.push({ name, kind: parsed.kind, createdAt: parsed.createdAt, current: currentNames.includes(name) || !!parsed.copy });
   }
   return entries;
 }

@@ -3,7 +3,7 @@ import type { Database } from '../driver/database.js';
 import { summarizeTypesDiff } from './diff-summary.js';
 import { loadCodegen } from './codegen.js';
 import { generateTypes } from './generate.js';
-import { readIfExists } from './write.js';
+import { readIfExists } from '../atomic-write.js';
 
 export interface TypesCheck {
   fresh: boolean;

@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { writeFileIfChanged } from '../atomic-write.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
 import { generateTypes, withTypegenOptions, type TypegenOptions } from './generate.js';
@@ -19,21 +18,7 @@ export async function writeTypes(database: Database, config: ResolvedConfig, opt
   const file = resolved.typegen.out;
   const content = await generateTypes(database, resolved);
   const tables = countTables(content);
-  if (readIfExists(file) === content) return { file, changed: false, tables };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, content);
-  fs.renameSync(temp, file);
-  return { file, changed: true, tables };
-}
-
-export function readIfExists(file: string): string | undefined {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
+  return { file, changed: writeFileIfChanged(file, content), tables };
 }
 
 /** Entries of the generated `DB` interface. */

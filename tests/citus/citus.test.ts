@@ -11,8 +11,8 @@ import { runDoctor } from '../../src/doctor/index.js';
 import { openDatabase, type Database } from '../../src/driver/database.js';
 import { withDatabase as withDatabaseName } from '../../src/driver/target.js';
 import { Migrator, migratorConfig, type MigrateEvent } from '../../src/migrate/migrator.js';
-import { resetDatabase } from '../../src/reset/index.js';
-import { runSeeds } from '../../src/seed/index.js';
+import { resetConfig, resetDatabase } from '../../src/reset/index.js';
+import { runSeeds, seedConfig } from '../../src/seed/index.js';
 import { summarizeTables } from '../../src/seed/summary.js';
 import { createTestdb, dropTestdb, removeTestdbs } from '../../src/testdb/index.js';
 import { generateTypes } from '../../src/typegen/index.js';
@@ -133,14 +133,14 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
   });
 
   it('seeds count rows COPYed into distributed and reference tables through the coordinator; summary counts across shards; reset truncates them', async () => {
-    const first = await runSeeds({ database, config });
+    const first = await runSeeds({ database, ...seedConfig(config) });
     expect(first.seeds.map((s) => [s.name, s.tables])).toEqual([
       ['common/01_countries', { countries: { inserted: 5, updated: 0, deleted: 0 } }],
       ['common/02_events', { events: { inserted: 20000, updated: 0, deleted: 0 } }],
       ['common/03_prune', { events: { inserted: 0, updated: 0, deleted: 400 } }],
     ]);
     // The upsert leaves unchanged rows alone on Citus too (immutable comparison).
-    const second = await runSeeds({ database, config, only: ['01_countries'] });
+    const second = await runSeeds({ database, ...seedConfig(config), only: ['01_countries'] });
     expect(second.totals).toEqual({});
 
     const perShard = async (table: string) => Number((await database.query(`select sum(result::bigint) as n from run_command_on_shards('${table}', 'select count(*) from %s')`)).rows[0].n);
@@ -148,12 +148,12 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
     expect(summary.map((t) => [t.table, t.rows])).toEqual([['countries', 5], ['events', 19600], ['pages', 0]]);
     expect(await perShard('events')).toBe(19600);
 
-    const reset = await resetDatabase({ database, config });
+    const reset = await resetDatabase({ database, ...resetConfig(config) });
     expect(reset.truncated.map((t) => t.table)).toEqual(['countries', 'events', 'pages']);
     expect(await perShard('events')).toBe(0);
     await database.query(`insert into events (tenant_id, kind) values (7, 'x')`);
     expect((await database.query('select id from events')).rows).toEqual([{ id: '1' }]);
-    await resetDatabase({ database, config });
+    await resetDatabase({ database, ...resetConfig(config) });
   });
 
   it('typegen leaves out the extension\'s own views (citus_tables, citus_schemas)', async () => {
@@ -174,7 +174,7 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
   });
 
   it('backup says what a coordinator dump captures; a restore verifies the rows and warns that the tables are local now', async () => {
-    await runSeeds({ database, config, only: ['01_countries', '02_events'] });
+    await runSeeds({ database, ...seedConfig(config), only: ['01_countries', '02_events'] });
     const report = await backupDatabase({ database: database, config, out: path.join(cwd, 'backups/citus.dump') });
     expect(report.warnings).toEqual([expect.stringContaining('Citus: 3 distributed or reference table(s) backed up as a coordinator pg_dump')]);
     expect(report.manifest.distributed).toMatchObject({ extension: 'citus', tables: [{ table: 'countries', type: 'reference' }, { table: 'events', type: 'distributed', distributionColumn: 'tenant_id' }, { table: 'pages', type: 'distributed' }] });
@@ -193,7 +193,7 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
     } finally {
       await into.close();
     }
-    await resetDatabase({ database, config });
+    await resetDatabase({ database, ...resetConfig(config) });
   });
 
   it('testdb: the template is built on every node; clones keep the extension, the workers and the shards', async () => {

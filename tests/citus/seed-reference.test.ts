@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/driver/database.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
-import { runSeeds } from '../../src/seed/index.js';
+import { runSeeds, seedConfig } from '../../src/seed/index.js';
 import { ROOT, tempProject } from '../helpers/cli.js';
 
 const CITUS = process.env.TEST_CITUS_URL;
@@ -60,7 +60,7 @@ describe.runIf(CITUS)(`seeding a reference table and a distributed table that re
     const stop = database.onQuery((e) => {
       if (/count\(\*\)::bigint/.test(e.query.sql)) counts.push(e.query.sql);
     });
-    const dry = await runSeeds({ database, config, dryRun: true }).finally(stop);
+    const dry = await runSeeds({ database, ...seedConfig(config), dryRun: true }).finally(stop);
     const expected = [
       ['common/01_tenants', { orders: { inserted: 500, updated: 0, deleted: 0 }, tenants: { inserted: 10, updated: 1, deleted: 0 } }],
       ['common/02_more', { orders: { inserted: 30, updated: 0, deleted: 0 }, tenants: { inserted: 1, updated: 0, deleted: 0 } }],
@@ -70,7 +70,7 @@ describe.runIf(CITUS)(`seeding a reference table and a distributed table that re
     expect(counts).toHaveLength(3);
     expect((await database.query('select count(*)::int as n from orders')).rows).toEqual([{ n: 0 }]);
 
-    const run = await runSeeds({ database, config });
+    const run = await runSeeds({ database, ...seedConfig(config) });
     expect(run.seeds.map((s) => [s.name, s.tables])).toEqual(expected);
     expect((await database.query('select (select count(*)::int from orders) as orders, (select count(*)::int from tenants) as tenants')).rows).toEqual([{ orders: 530, tenants: 11 }]);
   });

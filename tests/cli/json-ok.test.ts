@@ -65,6 +65,8 @@ describe('`ok` in every --json document', () => {
       ['db create', () => ['db', 'create']],
       ['db fresh', () => ['db', 'fresh']],
       ['db drop', () => ['db', 'drop']],
+      // The source must be a server: refused at once here (ok: false); tests/copy/ copies for real.
+      ['db copy', () => ['db', 'copy', '--from', 'pglite://elsewhere']],
       ['fleet status', () => ['fleet', 'status']],
       ['fleet verify', () => ['fleet', 'verify']],
       ['fleet migrate up', () => ['fleet', 'migrate', 'up']],

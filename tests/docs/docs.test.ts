@@ -15,7 +15,7 @@ import { buildProgram } from '../../src/cli/program.js';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { openDatabase } from '../../src/driver/database.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
-import { runSeeds } from '../../src/seed/index.js';
+import { runSeeds, seedConfig } from '../../src/seed/index.js';
 import { ROOT, writeFiles } from '../helpers/cli.js';
 // A plain .mjs helper, shared with .ci/smoke-node.sh.
 import { docBlocks } from '../../scripts/doc-blocks.mjs';
@@ -93,9 +93,9 @@ describe('code blocks of README.md and docs/*.md', () => {
       expect((await migrator.up()).results.map((r) => r.status)).toEqual(['success']);
       // The seed block writes two columns the SQL block's table lacks: a project adds them in a migration.
       await database.query('alter table users add column display_name text, add column created_at timestamptz');
-      const report = await runSeeds({ database, config });
+      const report = await runSeeds({ database, ...seedConfig(config) });
       expect(report.totals.users.inserted).toBe(10);
-      const again = await runSeeds({ database, config });
+      const again = await runSeeds({ database, ...seedConfig(config) });
       expect(again.totals.users ?? { inserted: 0, updated: 0 }).toMatchObject({ inserted: 0, updated: 0 });
       await database.query('alter table users drop column display_name, drop column created_at');
       expect((await migrator.down()).results.map((r) => r.status)).toEqual(['success']);

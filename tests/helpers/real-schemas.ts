@@ -23,10 +23,7 @@ export const REAL_SCHEMAS: RealSchema[] = [
     // Tag pagila-v3.1.0 (2022-12): later commits need Postgres 18 (virtual generated columns, uuidv7())
     // and pgvector, and the server here is 15.
     url: 'https://raw.githubusercontent.com/devrimgunduz/pagila/pagila-v3.1.0/pagila-schema.sql',
-    // Also stripped: the aggregate group_concat and the three views that call it (actor_info,
-    // film_list, nicer_but_slower_film_list). dbctl's introspection does not read aggregates
-    // (src/schema/queries.ts reads prokind f and p only), so no plan can create one: a known gap.
-    prepare: (sql) => stripDump(sql).replace(/^CREATE (AGGREGATE public\.group_concat\(text\) \(|VIEW public\.(actor_info|film_list|nicer_but_slower_film_list) AS\n)[^]*?;\n/gm, ''),
+    prepare: stripDump,
   },
   {
     name: 'gitlab',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { ExitCode } from '../../src/errors.js';
-import { lintMigrations } from '../../src/lint/index.js';
+import { lintConfig, lintMigrations } from '../../src/lint/index.js';
 import { OUTSIDE_TRANSACTION } from '../../src/migrate/sql-checks.js';
 import { parseStatements } from '../../src/sql/statements.js';
 import { backends } from '../helpers/backends.js';
@@ -62,7 +62,7 @@ describe.each(backends)('migrate lint and migrate up agree on what a transaction
     const disagreements: string[] = [];
     const check = async (name: string, statement: string, refused: boolean) => {
       p.write({ [name]: `-- migrate:up\nselect 1;\n\n   ${statement}\n-- migrate:down\n` });
-      const lint = await lintMigrations({ database: p.database, config });
+      const lint = await lintMigrations({ database: p.database, ...lintConfig(config) });
       const found = lint.findings.filter((f) => f.rule === 'transaction-block');
       const error = await p.migrator.up().then(() => undefined, (e) => e);
       const upRefused = error?.code === 'migration_invalid' && error.exitCode === ExitCode.usage;
@@ -79,7 +79,7 @@ describe.each(backends)('migrate lint and migrate up agree on what a transaction
     // What else up refuses before running anything is an error finding too (squawk's syntax-error).
     for (const text of ['-- migrate:up\nselect 1;\n\\connect other\n', '-- migrate:up transaction:false\nselect 1;\ncreate tabel x (id int);\n']) {
       p.write({ '002_x.sql': text });
-      const lint = await lintMigrations({ database: p.database, config });
+      const lint = await lintMigrations({ database: p.database, ...lintConfig(config) });
       const error = await p.migrator.up().then(() => undefined, (e) => e);
       expect({ text, code: error?.code, lintOk: lint.ok, errors: [...new Set(lint.findings.filter((f) => f.level === 'error').map((f) => f.rule))] }).toEqual({ text, code: 'migration_invalid', lintOk: false, errors: ['syntax-error'] });
     }

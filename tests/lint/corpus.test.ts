@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { openDatabase } from '../../src/driver/database.js';
-import { lintMigrations, type LintFinding, type LintReport } from '../../src/lint/index.js';
+import { lintConfig, lintMigrations, type LintFinding, type LintReport } from '../../src/lint/index.js';
 import { lintSettings } from '../../src/lint/rules.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
@@ -69,7 +69,7 @@ describe.each(backends)('migrate lint corpus ($name)', (backend) => {
     let report: LintReport;
     try {
       await new Migrator({ database, ...migratorConfig(config) }).up({ to: '0001_baseline' });
-      report = await lintMigrations({ database, config });
+      report = await lintMigrations({ database, ...lintConfig(config) });
     } finally {
       await database.close();
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { ConfigError } from '../../src/errors.js';
-import { lintMigrations } from '../../src/lint/index.js';
+import { lintConfig, lintMigrations } from '../../src/lint/index.js';
 import { lintSettings } from '../../src/lint/rules.js';
 import { findSquawk } from '../../src/lint/squawk.js';
 import { backends } from '../helpers/backends.js';
@@ -32,7 +32,7 @@ describe.each(backends)('migrate lint on $name', (backend) => {
     writeFiles(p.cwd, { 'dbctl.config.ts': `export default { lint: { largeTableRows: 100, rules: { 'prefer-robust-stmts': 'error' } } };\n` });
     const config = await resolveConfig({ cwd: p.cwd, url: p.url, environ: {} });
 
-    const report = await lintMigrations({ database: p.database, config });
+    const report = await lintMigrations({ database: p.database, ...lintConfig(config) });
     expect(report.migrations.map((m) => m.name)).toEqual(['002_index', '003_column']);
     expect(report.findings.map(brief)).toEqual([
       '002_index up 2:1 error prefer-robust-stmts',
@@ -47,18 +47,18 @@ describe.each(backends)('migrate lint on $name', (backend) => {
     expect(report.ok).toBe(false);
 
     // --all also lints applied migrations, but never judges them by today's table sizes.
-    const all = await lintMigrations({ database: p.database, config, all: true });
+    const all = await lintMigrations({ database: p.database, ...lintConfig(config), all: true });
     expect(all.migrations.map((m) => m.name)).toEqual(['001_base', '002_index', '003_column']);
     expect(all.findings.filter((f) => f.migration === '001_base' && f.source === 'dbctl')).toEqual([]);
 
     // Without squawk, one note says so and dbctl's own rules still run.
-    const bare = await lintMigrations({ database: p.database, config, squawk: { available: false, reason: 'no squawk here' } });
+    const bare = await lintMigrations({ database: p.database, ...lintConfig(config), squawk: { available: false, reason: 'no squawk here' } });
     expect(bare.notes).toEqual(["squawk's rules skipped: no squawk here"]);
     expect(bare.findings.map((f) => f.rule)).toEqual(['transaction-block', 'large-table-lock']);
 
     writeFiles(p.cwd, { 'dbctl.config.ts': `export default { lint: { rules: { 'no-such-rule': 'off' } } };\n` });
     const bad = await resolveConfig({ cwd: p.cwd, url: p.url, environ: {} });
-    await expect(lintMigrations({ database: p.database, config: bad })).rejects.toBeInstanceOf(ConfigError);
+    await expect(lintMigrations({ database: p.database, ...lintConfig(bad) })).rejects.toBeInstanceOf(ConfigError);
   });
 });
 

@@ -19,8 +19,8 @@ describe.each(backends)('where a failure without a position is, on $name', (back
     });
     const error = await p.migrator.up().catch((e) => e);
     expect(error.failure).toMatchObject({ sqlstate: '23505', line: 5, col: 3 });
-    expect(error.data.report).toContain('migrations/001_u.sql:5:3');
-    expect(error.data.report).toContain('5 |   insert into u values (1);');
+    expect(error.failureReport).toContain('migrations/001_u.sql:5:3');
+    expect(error.failureReport).toContain('5 |   insert into u values (1);');
     expect(await exists(p, 'public.u')).toBe(false);
     expect(await exists(p, 'public.after_failure')).toBe(false);
     expect((await p.migrator.status()).summary.pending).toBe(1);

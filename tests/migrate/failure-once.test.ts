@@ -19,7 +19,7 @@ describe.each(backends)('a failing statement runs once, on $name', (backend) => 
     });
     const error = await p.migrator.up().catch((e) => e);
     expect(error.failure).toMatchObject({ name: '002_fail', sqlstate: '22012', line: 6, col: 3 });
-    expect(error.data.report).toContain('migrations/002_fail.sql:6:3');
+    expect(error.failureReport).toContain('migrations/002_fail.sql:6:3');
     // Two nextval calls, each run once: a re-run to find the statement would have made it 4.
     expect(await lastValue(p)).toEqual({ v: 2, is_called: true });
     expect(await p.query(`select to_regclass('public.t') as t`)).toEqual([{ t: null }]);

@@ -40,7 +40,7 @@ describe.each(backends)('migration engine on $name', (backend) => {
     expect(error).toBeInstanceOf(MigrationFailedError);
     expect(error.exitCode).toBe(ExitCode.failed);
     expect(error.failure).toMatchObject({ name: '003_bad', sqlstate: '42703', line: 4, col: 8 });
-    expect(error.data.report).toContain('migrations/003_bad.sql:4:8');
+    expect(error.failureReport).toContain('migrations/003_bad.sql:4:8');
     expect(error.report.results.map((r: any) => r.status)).toEqual(['success', 'success', 'failed', 'not-run']);
     const status = await p.migrator.status();
     expect(status.migrations.map((m) => m.state)).toEqual(['applied', 'applied', 'pending', 'pending']);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
 import { ExitCode } from '../../src/errors.js';
-import { lintMigrations } from '../../src/lint/index.js';
+import { lintConfig, lintMigrations } from '../../src/lint/index.js';
 import { backends } from '../helpers/backends.js';
 import { migrationProject, sqlMigration, tsMigration } from './helpers.js';
 import { CONSTRUCTS } from './server-version-constructs.js';
@@ -48,7 +48,7 @@ describe.each(backends)('postgres.version: the embedded database refuses what pr
     setVersion(p.cwd, 14);
     await p.reload();
     const config = await resolveConfig({ cwd: p.cwd, url: p.url, environ: {} });
-    const lint = await lintMigrations({ database: p.database, config, squawk: NO_SQUAWK });
+    const lint = await lintMigrations({ database: p.database, ...lintConfig(config), squawk: NO_SQUAWK });
     const found = lint.findings.filter((f) => f.rule === 'postgres-version');
     if (backend.name === 'pg') {
       expect(found).toEqual([]);
@@ -71,7 +71,7 @@ describe.each(backends)('postgres.version: the embedded database refuses what pr
     const p = await migrationProject(backend, { '001_ts.ts': tsMigration("await sql`create table ts_t (id uuid default uuidv7())`.execute(db);") });
     setVersion(p.cwd, 17);
     const config = await resolveConfig({ cwd: p.cwd, url: p.url, environ: {} });
-    const lint = await lintMigrations({ database: p.database, config, squawk: NO_SQUAWK }).catch((e: Error) => e);
+    const lint = await lintMigrations({ database: p.database, ...lintConfig(config), squawk: NO_SQUAWK }).catch((e: Error) => e);
     if (backend.name === 'pg') {
       // The server answers: capturing the migration on a server older than 18 fails there.
       return expect(lint instanceof Error ? lint.message : lint.findings.filter((f) => f.rule === 'postgres-version')).toEqual(lint instanceof Error ? expect.stringMatching(/uuidv7\(\) does not exist/) : []);
@@ -90,7 +90,7 @@ describe.each(backends)('postgres.version: the embedded database refuses what pr
     setVersion(p.cwd, 16);
     await p.reload();
     const config = await resolveConfig({ cwd: p.cwd, url: p.url, environ: {} });
-    expect((await lintMigrations({ database: p.database, config, squawk: NO_SQUAWK })).findings.filter((f) => f.rule === 'postgres-version')).toEqual([]);
+    expect((await lintMigrations({ database: p.database, ...lintConfig(config), squawk: NO_SQUAWK })).findings.filter((f) => f.rule === 'postgres-version')).toEqual([]);
     expect((await p.migrator.up()).results.map((r) => r.status)).toEqual(['success']);
   });
 });

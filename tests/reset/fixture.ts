@@ -2,7 +2,7 @@ import { afterEach } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/driver/database.js';
 import { isDbctlError } from '../../src/errors.js';
-import { resetDatabase, type ResetOptions, type ResetReport } from '../../src/reset/index.js';
+import { resetConfig, resetDatabase, type ResetOptions, type ResetReport } from '../../src/reset/index.js';
 import { freshDatabase, type Backend } from '../helpers/backends.js';
 import { tempProject } from '../helpers/cli.js';
 
@@ -25,14 +25,14 @@ afterEach(async () => {
 });
 
 /** A fresh database built by `schema` (SQL), with reset.* from `resetConfig`. */
-export async function resetFixture(backend: Backend, schema: string, resetConfig: object = {}): Promise<ResetFixture> {
+export async function resetFixture(backend: Backend, schema: string, resetSection: object = {}): Promise<ResetFixture> {
   const t = await freshDatabase(backend);
   const database = await openDatabase({ url: t.url, kysely: false });
   opened.push(database);
   await database.query(schema);
-  const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ reset: resetConfig }) });
+  const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ reset: resetSection }) });
   const config = await resolveConfig({ cwd, url: t.url, environ: {} });
-  const reset: ResetFixture['reset'] = (options = {}) => resetDatabase({ database, config, ...options });
+  const reset: ResetFixture['reset'] = (options = {}) => resetDatabase({ database, ...resetConfig(config), ...options });
   const counts: ResetFixture['counts'] = async (...tables) => {
     const out: Record<string, number> = {};
     for (const table of tables) out[table] = (await database.query(`select count(*)::int as n from ${table}`)).rows[0].n;

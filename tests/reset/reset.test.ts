@@ -4,7 +4,7 @@ import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js'
 import { openDatabase, type Database } from '../../src/driver/database.js';
 import { isDbctlError } from '../../src/errors.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
-import { resetDatabase } from '../../src/reset/index.js';
+import { resetConfig, resetDatabase } from '../../src/reset/index.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { backends } from '../helpers/backends.js';
 import { tempProject } from '../helpers/cli.js';
@@ -37,7 +37,7 @@ describe.each(backends)('resetDatabase on $name', (backend) => {
   it('empties the managed schema in one statement, keeping tables, migration history and other schemas', async () => {
     const statements: string[] = [];
     const off = database.onQuery((e) => statements.push(e.query.sql));
-    const report = await resetDatabase({ database, config });
+    const report = await resetDatabase({ database, ...resetConfig(config) });
     off();
     expect(names(report.truncated)).toEqual(['public.CamelCase', 'public.Weird "Name"', 'public.users']);
     expect(names(report.kept)).toEqual(['public.dbctl_migration', 'public.kysely_migration', 'public.kysely_migration_lock']);
@@ -49,24 +49,24 @@ describe.each(backends)('resetDatabase on $name', (backend) => {
   });
 
   it('restarts identities (identity, serial and bigserial)', async () => {
-    await resetDatabase({ database, config });
+    await resetDatabase({ database, ...resetConfig(config) });
     await fill(database.db);
     const ids = await sql<{ u: number; w: number; c: string }>`select (select max(id) from users) as u, (select max(id) from "Weird ""Name""") as w, (select max(id) from "CamelCase") as c`.execute(database.db);
     expect(ids.rows[0]).toEqual({ u: 2, w: 2, c: '2' });
   });
 
   it('--keep leaves named tables (plain, quoted, qualified) as they are', async () => {
-    const report = await resetDatabase({ database, config, keep: ['CamelCase', 'public.users'] });
+    const report = await resetDatabase({ database, ...resetConfig(config), keep: ['CamelCase', 'public.users'] });
     expect(names(report.truncated)).toEqual(['public.Weird "Name"']);
     expect(await counts(database.db)).toMatchObject({ users: 2, weird: 0, camel: 2, log: 2 });
     await fill(database.db);
-    const again = await resetDatabase({ database, config, keep: ['Weird "Name"', 'users'] });
+    const again = await resetDatabase({ database, ...resetConfig(config), keep: ['Weird "Name"', 'users'] });
     expect(names(again.truncated)).toEqual(['public.CamelCase']);
   });
 
   it('refuses a --keep that does not exist, or that CASCADE would empty anyway', async () => {
     const refused = async (keep: string[]) => {
-      const error = await resetDatabase({ database, config, keep }).catch((e) => e);
+      const error = await resetDatabase({ database, ...resetConfig(config), keep }).catch((e) => e);
       expect(isDbctlError(error) && error.exitCode).toBe(2);
       return error.message as string;
     };
@@ -77,7 +77,7 @@ describe.each(backends)('resetDatabase on $name', (backend) => {
 
   it('empties extra schemas from reset.schemas and always keeps reset.keep', async () => {
     const extra = await configWith({ reset: { schemas: ['extra', 'audit'], keep: ['CamelCase', 'not_created_yet'] } });
-    const report = await resetDatabase({ database, config: extra });
+    const report = await resetDatabase({ database, ...resetConfig(extra) });
     expect(report.schemas).toEqual(['public', 'extra', 'audit']);
     expect(names(report.truncated)).toEqual(['audit.log', 'extra.notes', 'public.Weird "Name"', 'public.users']);
     expect(report.cascaded).toEqual([]);
@@ -85,7 +85,7 @@ describe.each(backends)('resetDatabase on $name', (backend) => {
   });
 
   it('a dry run reports and changes nothing', async () => {
-    const report = await resetDatabase({ database, config, dryRun: true });
+    const report = await resetDatabase({ database, ...resetConfig(config), dryRun: true });
     expect(report.truncated).toHaveLength(3);
     expect(await counts(database.db)).toMatchObject({ users: 2, weird: 2, camel: 2 });
   });

@@ -3,8 +3,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResolvedConfig } from '../../src/config/resolve.js';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { resetDatabase } from '../../src/reset/index.js';
-import { runSeeds, summarizeTables, type SeedRunOptions } from '../../src/seed/index.js';
+import { resetConfig, resetDatabase } from '../../src/reset/index.js';
+import { runSeeds, seedConfig, summarizeTables, type SeedRunOptions } from '../../src/seed/index.js';
 import { exampleDatabase, type ExampleDatabase } from '../example/helpers.js';
 import { backends } from '../helpers/backends.js';
 import { ROOT } from '../helpers/cli.js';
@@ -14,10 +14,10 @@ import { NO_VECTOR_REASON } from '../helpers/vector.js';
 describe.each(backends)('example seeds on $name', (backend) => {
   let ex: ExampleDatabase;
   let config: ResolvedConfig;
-  const seed = (options: Partial<SeedRunOptions> = {}) => runSeeds({ database: ex.database, config, ...options });
+  const seed = (options: Partial<SeedRunOptions> = {}) => runSeeds({ database: ex.database, ...seedConfig(config), ...options });
   const counts = async () => Object.fromEntries((await summarizeTables(ex.db, config)).map((t) => [t.table, t.rows]));
   const digests = async () => Object.fromEntries((await summarizeTables(ex.db, config, { digest: true })).map((t) => [t.table, t.digest]));
-  const reset = () => resetDatabase({ database: ex.database, config });
+  const reset = () => resetDatabase({ database: ex.database, ...resetConfig(config) });
 
   beforeAll(async () => {
     ex = await exampleDatabase(backend);

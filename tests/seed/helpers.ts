@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { sql } from 'kysely';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/driver/database.js';
-import { runSeeds, summarizeTables, type SeedRunOptions, type SeedRunReport } from '../../src/seed/index.js';
+import { runSeeds, seedConfig, summarizeTables, type SeedRunOptions, type SeedRunReport } from '../../src/seed/index.js';
 import { freshDatabase, type Backend } from '../helpers/backends.js';
 import { tempProject, writeFiles } from '../helpers/cli.js';
 
@@ -66,7 +66,7 @@ export async function seedProject(backend: Backend, files: Record<string, string
     url: t.url,
     database,
     config,
-    seed: (options = {}) => runSeeds({ database, config, ...options }),
+    seed: (options = {}) => runSeeds({ database, ...seedConfig(config), ...options }),
     digests: async () => Object.fromEntries((await summary()).map((s) => [s.table, s.digest!])),
     counts: async () => Object.fromEntries((await summary()).map((s) => [s.table, s.rows])),
     write: (more) => writeFiles(cwd, more),

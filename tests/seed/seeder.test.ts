@@ -66,7 +66,7 @@ describe.each(backends)('seeds on $name', (backend) => {
     expect(error.code).toBe('seed_failed');
     expect(error.message).toMatch(/^seeds\/development\/05_boom\.ts:4:\d+: seed development\/05_boom failed: boom at line 4$/);
     expect(error.data).toMatchObject({ seed: 'development/05_boom', line: 4 });
-    expect(error.data.report).toContain("throw new Error('boom at line 4')");
+    expect(error.failureReport).toContain("throw new Error('boom at line 4')");
     const counts = await p.counts();
     expect(counts).toMatchObject({ ref_countries: 2, books: 10, authors: 5 });
 

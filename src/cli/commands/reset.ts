@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { commandContext, withDatabase } from '../context.js';
+import { resetConfig, seedConfig } from '../../config/props.js';
 import { addGuardOptions, guardDestructive } from '../guard.js';
 import { renderReset } from '../render/reset.js';
 import { renderSeededAfter } from '../render/seed.js';
@@ -19,7 +20,7 @@ export function registerReset(program: Command): void {
     // Before the database is opened: a wrong folder must not even create an embedded database.
     if (opts.seed) assertSeedsFolder(ctx.config.seeds.dir);
     await withDatabase(ctx, async (database) => {
-      const report = await resetAndSeed({ database, config: ctx.config, keep: opts.keep, dryRun: opts.dryRun, seed: opts.seed, onReset: (r) => renderReset(ctx, r) });
+      const report = await resetAndSeed({ database, ...resetConfig(ctx.config), keep: opts.keep, dryRun: opts.dryRun, seed: opts.seed ? seedConfig(ctx.config) : undefined, onReset: (r) => renderReset(ctx, r) });
       if (report.seeded) renderSeededAfter(ctx, report.seeded);
       ctx.out.result({ ok: true, ...report });
     }, undefined, { kysely: false });

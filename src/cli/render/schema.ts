@@ -32,6 +32,6 @@ export function reportCheck(ctx: CommandContext, check: StaleCheck, command: str
   const more = check.diff.length - shown.length;
   throw new CheckFailedError(check.missing ? `${file} does not exist` : `${file} is stale: ${check.diff.length} line(s) differ from the schema`, {
     hint,
-    data: { report: [...shown.map((l) => `  ${l}`), ...(more > 0 ? [`  … ${more} more (-v shows all)`] : [])].join('\n') },
+    failureReport: [...shown.map((l) => `  ${l}`), ...(more > 0 ? [`  … ${more} more (-v shows all)`] : [])].join('\n'),
   }, 'schema_stale');
 }

@@ -26,6 +26,7 @@ export function renderTypesCheck(ctx: CommandContext, config: ResolvedConfig, re
   ].join('\n');
   throw new CheckFailedError(`${file} is stale: ${result.summary.length || 'some'} declaration(s) differ from the schema`, {
     hint,
-    data: { fresh: false, missing: false, file, diff: result.diff, summary: result.summary, report },
+    data: { fresh: false, missing: false, file, diff: result.diff, summary: result.summary },
+    failureReport: report,
   }, 'typegen_stale');
 }

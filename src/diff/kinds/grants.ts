@@ -26,7 +26,7 @@ function grantables(s: SchemaSnapshot): Grantable[] {
     for (const c of t.columns) add(`column ${t.schema}.${t.name}.${c.name}`, `TABLE ${qualifiedIdent(t.schema, t.name)}`, c.grants, [], ` (${ident(c.name)})`);
   }
   for (const v of s.views) add(`view ${v.schema}.${v.name}`, `TABLE ${qualifiedIdent(v.schema, v.name)}`, v.grants);
-  for (const f of s.functions) add(`function ${functionKey(f)}`, `${f.kind.toUpperCase()} ${qualifiedIdent(f.schema, f.name)}(${f.arguments})`, f.grants, ['EXECUTE']);
+  for (const f of s.functions) add(`function ${functionKey(f)}`, `${f.kind === 'aggregate' ? 'FUNCTION' : f.kind.toUpperCase()} ${qualifiedIdent(f.schema, f.name)}(${f.arguments})`, f.grants, ['EXECUTE']);
   return out;
 }
 

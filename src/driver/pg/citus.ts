@@ -4,6 +4,8 @@ import type { Host } from '../host.js';
 import type { ServerTarget } from '../target.js';
 import { connectServerClient } from './client.js';
 import { citusNodes, nodeUrl, workersOf, type CitusNode } from './citus-nodes.js';
+import { pollUntil } from '../../poll-until.js';
+import { withOpen } from '../../with-open.js';
 
 /**
  * A server's Host on a Citus cluster. `CREATE DATABASE … TEMPLATE` on the coordinator copies its
@@ -23,23 +25,14 @@ export async function citusHost(coordinator: Host, target: ServerTarget): Promis
   const cluster = await readCluster(target);
   if (!cluster) return undefined;
   const nodes = [cluster.coordinator, ...cluster.workers];
-  const admins: pg.Client[] = [];
-  try {
-    for (const n of nodes) admins.push(await connect(nodeUrl(target.url, n, 'postgres')));
-  } catch (error) {
-    await Promise.all(admins.map((c) => c.end().catch(() => {})));
-    throw error;
-  }
+  const admins = await connectAdmins(target, nodes);
   const [coordAdmin, ...workerAdmins] = admins;
   const across = `${nodes.length} Citus nodes`;
 
   const inDatabase = async (node: { host: string; port: number }, database: string, statements: string[]) => {
-    const c = await connect(nodeUrl(target.url, node, database));
-    try {
+    await withOpen(connect(nodeUrl(target.url, node, database)), async (c) => {
       for (const s of statements) await c.query(s);
-    } finally {
-      await c.end().catch(() => {});
-    }
+    }, (c) => c.end().catch(() => {}));
   };
   const dropOnWorkers = async (name: string) => {
     for (const w of workerAdmins) {
@@ -102,14 +95,24 @@ export async function citusHost(coordinator: Host, target: ServerTarget): Promis
   };
 }
 
+/** A session on each node's `postgres` database; all or none (those opened are closed on a failure). */
+async function connectAdmins(target: ServerTarget, nodes: CitusNode[]): Promise<pg.Client[]> {
+  const admins: pg.Client[] = [];
+  try {
+    for (const n of nodes) admins.push(await connect(nodeUrl(target.url, n, 'postgres')));
+  } catch (error) {
+    await Promise.all(admins.map((c) => c.end().catch(() => {})));
+    throw error;
+  }
+  return admins;
+}
+
 /** Marks a database a template nobody may connect to, and ends the sessions it still has. */
 async function freeze(admin: pg.Client, name: string): Promise<void> {
   await admin.query(`alter database ${quoteIdent(name)} with is_template true allow_connections false`);
   await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
-  for (let i = 0; i < 50; i++) {
-    if (!(await admin.query('select 1 from pg_stat_activity where datname = $1', [name])).rows.length) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  // Up to 50 looks, 20 ms apart: a session that outlives that is left to the drop's own wait.
+  await pollUntil(async ({ attempt }) => (!(await admin.query('select 1 from pg_stat_activity where datname = $1', [name])).rows.length || attempt >= 50 ? true : undefined), { delayMs: 20, factor: 1 });
 }
 
 /** The cluster the database `target` names belongs to, or undefined when it has no Citus (or does not exist yet). */

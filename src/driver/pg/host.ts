@@ -4,6 +4,7 @@ import { openDatabase, type Database } from '../database.js';
 import { quoteIdent } from '../../sql/quote.js';
 import { hasSqlstate } from '../../sql/sqlstate.js';
 import { siblingTarget, type Target } from '../target.js';
+import { pollUntil } from '../../poll-until.js';
 
 type ServerTarget = Extract<Target, { kind: 'pg' }>;
 
@@ -49,16 +50,7 @@ const PRELOADS_CITUS = /(^|[\s,])citus([\s,]|$)/;
 async function plainServerHost(target: ServerTarget, options: HostOptions): Promise<Host & { preload: string }> {
   const admin = await openMaintenance(target, options);
   const q = <R = any>(text: string, values?: unknown[]) => admin.query<R>(text, values);
-  // shared_preload_libraries is readable only by superusers (and pg_read_all_settings): through
-  // pg_settings an ordinary role sees no row instead of an error, and then Citus is not assumed.
-  let settings: { version: number; preload: string };
-  try {
-    settings = (await q(`select current_setting('server_version_num')::int as version,
-      coalesce((select setting from pg_settings where name = 'shared_preload_libraries'), '') as preload`)).rows[0];
-  } catch (error) {
-    await admin.close();
-    throw error;
-  }
+  const settings = await serverSettings(admin);
   const version = Number(settings.version);
   const strategy = cloneStrategy(version);
   const exists = async (name: string) => (await q('select 1 from pg_catalog.pg_database where datname = $1', [name])).rows.length > 0;
@@ -126,6 +118,19 @@ async function plainServerHost(target: ServerTarget, options: HostOptions): Prom
   };
 }
 
+/** The server's version and preloaded libraries; the maintenance session is closed when they cannot be read. */
+async function serverSettings(admin: Database): Promise<{ version: number; preload: string }> {
+  // shared_preload_libraries is readable only by superusers (and pg_read_all_settings): through
+  // pg_settings an ordinary role sees no row instead of an error, and then Citus is not assumed.
+  try {
+    return (await admin.query(`select current_setting('server_version_num')::int as version,
+      coalesce((select setting from pg_settings where name = 'shared_preload_libraries'), '') as preload`)).rows[0];
+  } catch (error) {
+    await admin.close();
+    throw error;
+  }
+}
+
 const LOCK_NAMESPACE = 'dbctl testdb';
 
 /** A session advisory lock on one held session, released in `finally`. */
@@ -174,11 +179,10 @@ async function openMaintenance(target: ServerTarget, options: HostOptions): Prom
  */
 async function sessionsAfterGrace(list: () => Promise<Session[]>, graceMs = 1000, stepMs = 50): Promise<Session[]> {
   const until = Date.now() + graceMs;
-  for (;;) {
+  return pollUntil(async () => {
     const open = await list();
-    if (!open.length || Date.now() >= until) return open;
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
+    return !open.length || Date.now() >= until ? open : undefined;
+  }, { delayMs: stepMs, factor: 1 });
 }
 
 function inUse(name: string, sessions: Session[]): RefusedError {
@@ -192,6 +196,7 @@ function inUse(name: string, sessions: Session[]): RefusedError {
   const lines = sessions.map((s) => `  pid ${s.pid}  user ${s.user ?? '?'}  application ${s.application || '(unnamed)'}  from ${s.client ?? 'local socket'}  ${s.state ?? ''}  since ${s.since ?? '?'}`);
   return new RefusedError(`database "${name}" has ${sessions.length} open connection(s): users ${users}; applications ${apps}`, {
     hint: 'close them and retry, or pass --force to disconnect them',
-    data: { database: name, connections: sessions, report: `connected to "${name}":\n${lines.join('\n')}` },
+    data: { database: name, connections: sessions },
+    failureReport: `connected to "${name}":\n${lines.join('\n')}`,
   }, 'database_in_use');
 }

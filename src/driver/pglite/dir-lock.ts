@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LockTimeoutError, RefusedError } from '../../errors.js';
+import { pollUntil } from '../../poll-until.js';
 
 /**
  * PGlite happily opens a data directory that another process already has open, and two writers
@@ -49,10 +50,16 @@ type Attempt = { release: () => void } | { holder: DirLockHolder } | { retry: tr
 
 /** Locks `dataDir` or throws at once (RefusedError 'database_in_use', exit 5) when a live process holds it. */
 export function lockDataDir(dataDir: string): () => void {
+  const attempt = attemptUntilSettled(dataDir);
+  if ('holder' in attempt) throw inUse(dataDir, attempt.holder);
+  return attempt.release;
+}
+
+/** The lock, or its live holder. A stale lock just removed, or a holder that released between two reads, is tried again at once. */
+function attemptUntilSettled(dataDir: string): Exclude<Attempt, { retry: true }> {
   for (let i = 0; i < 100; i++) {
     const attempt = attemptLock(dataDir);
-    if ('release' in attempt) return attempt.release;
-    if ('holder' in attempt) throw inUse(dataDir, attempt.holder);
+    if (!('retry' in attempt)) return attempt;
   }
   throw new RefusedError(`could not lock embedded database ${dataDir}`, {}, 'database_in_use');
 }
@@ -64,20 +71,13 @@ export function lockDataDir(dataDir: string): () => void {
 export async function waitForDataDirLock(dataDir: string, options: DirLockOptions = {}): Promise<() => void> {
   const timeoutMs = options.timeoutMs ?? 0;
   const deadline = Date.now() + timeoutMs;
-  let delay = 10;
   let announced: string | undefined;
-  for (let retries = 0; ; ) {
-    const attempt = attemptLock(dataDir);
+  return pollUntil(() => {
+    const attempt = attemptUntilSettled(dataDir);
     if ('release' in attempt) return attempt.release;
-    if ('retry' in attempt) {
-      // A stale lock was just removed, or the holder released between two reads: try again now.
-      if (++retries > 100) throw new RefusedError(`could not lock embedded database ${dataDir}`, {}, 'database_in_use');
-      continue;
-    }
     const holder = attempt.holder;
-    const left = deadline - Date.now();
     if (holder.pid === process.pid || timeoutMs <= 0) throw inUse(dataDir, holder);
-    if (left <= 0) {
+    if (deadline - Date.now() <= 0) {
       throw new LockTimeoutError(
         `timed out after ${(timeoutMs / 1000).toFixed(1)} s waiting for embedded database ${dataDir}: in use by another process (pid ${holder.pid}, since ${holder.since})`,
         { hint: 'PGlite allows one process at a time: wait for it to finish, stop it, or raise --lock-timeout', data: { pid: holder.pid, since: holder.since } },
@@ -88,10 +88,8 @@ export async function waitForDataDirLock(dataDir: string, options: DirLockOption
       announced = who;
       options.onWait?.(holder);
     }
-    await new Promise((resolve) => setTimeout(resolve, Math.min(delay, left)));
-    delay = Math.min(delay * 2, 200);
-    retries = 0;
-  }
+    return undefined;
+  }, { delayMs: 10, maxDelayMs: 200, deadline });
 }
 
 /** The live process holding an embedded database's lock, if any (for `dbctl doctor`). */

@@ -24,31 +24,7 @@ export function embeddedHost(root: string): Host {
     label: `embedded PGlite in ${root}`,
     urlOf,
     exists,
-    async create(name, { template } = {}) {
-      const dir = dirOf(name);
-      const found = inspectPgliteDir(dir);
-      if (found.refusal === null) return { target: urlOf(name), created: false, strategy: 'existing' };
-      const empty = found.exists && fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0;
-      if (found.exists && !empty) {
-        throw new RefusedError(`db create refused: ${dir} exists and ${found.refusal}`, {
-          hint: 'point pglite:// at an empty or new directory',
-          data: { dataDir: dir, reason: found.refusal },
-        }, 'not_a_database');
-      }
-      fs.mkdirSync(root, { recursive: true });
-      const release = lockOrRefuse(dir, 'db create');
-      try {
-        if (template) {
-          fs.cpSync(dirOf(template), dir, { recursive: true });
-          fs.rmSync(path.join(dir, TEMPLATE_MARKER), { force: true });
-        } else {
-          await copyPgliteBase(dir);
-        }
-      } finally {
-        release();
-      }
-      return { target: urlOf(name), created: true, strategy: template ? 'directory copy' : 'empty' };
-    },
+    create: (name, { template } = {}) => createEmbedded(root, name, template),
     async drop(name) {
       const dir = dirOf(name);
       const before = inspectPgliteDir(dir);
@@ -102,6 +78,35 @@ export function embeddedHost(root: string): Host {
     },
     close: async () => {},
   };
+}
+
+/** `db create` of an embedded database: a copy of the template's directory, or of the prepared base image. */
+async function createEmbedded(root: string, name: string, template: string | undefined): ReturnType<Host['create']> {
+  const dirOf = (n: string) => path.join(root, n);
+  const urlOf = (n: string) => parseTarget(`pglite://${dirOf(n)}`, root);
+  const dir = dirOf(name);
+  const found = inspectPgliteDir(dir);
+  if (found.refusal === null) return { target: urlOf(name), created: false, strategy: 'existing' };
+  const empty = found.exists && fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0;
+  if (found.exists && !empty) {
+    throw new RefusedError(`db create refused: ${dir} exists and ${found.refusal}`, {
+      hint: 'point pglite:// at an empty or new directory',
+      data: { dataDir: dir, reason: found.refusal },
+    }, 'not_a_database');
+  }
+  fs.mkdirSync(root, { recursive: true });
+  const release = lockOrRefuse(dir, 'db create');
+  try {
+    if (template) {
+      fs.cpSync(dirOf(template), dir, { recursive: true });
+      fs.rmSync(path.join(dir, TEMPLATE_MARKER), { force: true });
+    } else {
+      await copyPgliteBase(dir);
+    }
+  } finally {
+    release();
+  }
+  return { target: urlOf(name), created: true, strategy: template ? 'directory copy' : 'empty' };
 }
 
 function refuseUnlessOurs(dataDir: string, refusal: string | null): void {

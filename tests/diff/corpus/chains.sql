@@ -123,3 +123,15 @@ do $$ begin create role dbctl_diff_reader; exception when duplicate_object then 
 create table t (id int primary key, n bigint);
 create view v as select id, n from t;
 grant select on v to dbctl_diff_reader;
+
+-- case: a table and a function returning its rows dropped together
+-- a
+create table t (id int primary key);
+create function all_t() returns setof t language plpgsql as $$ begin return query select * from t; end $$;
+-- b
+
+-- case: a table and a function returning its rows created together
+-- a
+-- b
+create table t (id int primary key);
+create function all_t() returns setof t language plpgsql as $$ begin return query select * from t; end $$;

@@ -236,3 +236,33 @@ create function chk() returns trigger language plpgsql as $$ begin return null; 
 create table t (id int primary key);
 create function chk() returns trigger language plpgsql as $$ begin return null; end $$;
 create constraint trigger t_chk after insert on t deferrable initially deferred for each row execute function chk();
+
+-- case: create an aggregate
+-- a
+-- b
+create function _concat(a text, b text) returns text language sql immutable as $$ select coalesce(a || ', ', '') || b $$;
+create aggregate concat_all(text) (sfunc = _concat, stype = text);
+
+-- case: drop an aggregate
+-- a
+create function _concat(a text, b text) returns text language sql immutable as $$ select coalesce(a || ', ', '') || b $$;
+create aggregate concat_all(text) (sfunc = _concat, stype = text);
+-- b
+create function _concat(a text, b text) returns text language sql immutable as $$ select coalesce(a || ', ', '') || b $$;
+
+-- case: change an aggregate's initial value
+-- a
+create function _sum(a int, b int) returns int language sql immutable as $$ select a + b $$;
+create aggregate total(int) (sfunc = _sum, stype = int, initcond = '0');
+-- b
+create function _sum(a int, b int) returns int language sql immutable as $$ select a + b $$;
+create aggregate total(int) (sfunc = _sum, stype = int, initcond = '10');
+
+-- case: a view over an aggregate
+-- a
+create table t (id int primary key, s text);
+-- b
+create function _concat(a text, b text) returns text language sql immutable as $$ select coalesce(a || ', ', '') || b $$;
+create aggregate concat_all(text) (sfunc = _concat, stype = text);
+create table t (id int primary key, s text);
+create view v as select concat_all(s) as all_s from t;

@@ -114,10 +114,13 @@ describe.runIf(server)('killing dbctl during backup and restore (server)', () =>
           expect(result.stdout + result.stderr).toMatch(new RegExp(`removed ${name}, which --create had made`));
           expect(await exists()).toBe(false);
         } else if (await exists()) {
-          // kill -9 leaves dbctl no time to drop it, but the restore's transaction was rolled back: it is empty.
+          // kill -9 leaves dbctl no time to drop it. `restore --create` restores in sections (the
+          // schema committed before the data, so verification can overlap the index builds: issue
+          // 28), so it may hold the schema without its rows: never verified, it is the user's to drop.
           const copy = new pg.Client({ connectionString: t.url.replace(/\/[^/?]+(\?|$)/, `/${name}$1`) });
           await copy.connect();
-          expect((await copy.query(`select count(*)::int as n from pg_class where relname = 't'`)).rows[0].n).toBe(0);
+          const { rows } = await copy.query(`select count(*)::int as n from pg_class where relname = 't'`);
+          if (rows[0].n) expect((await copy.query('select count(*)::int as n from t')).rows[0].n).toBe(0);
           await copy.end();
           await admin.query(`drop database "${name}"`);
         }

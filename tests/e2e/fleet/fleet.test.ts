@@ -30,7 +30,7 @@ create table t5 (id int);`, 'drop table t5;'),
 
 async function configFor(cwd: string, fleets: Record<string, FleetConfig>, url = SERVER): Promise<ResolvedConfig> {
   const config = await resolveConfig({ cwd, url, environ: {} });
-  return { ...config, raw: { ...config.raw, fleets } };
+  return { ...config, fleets };
 }
 
 const byName = (report: FleetReport) => Object.fromEntries(report.results.map((r) => [r.name, r]));

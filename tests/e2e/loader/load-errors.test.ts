@@ -4,7 +4,7 @@ import { resolveConfig } from '../../../src/config/resolve.js';
 import { openDatabase } from '../../../src/driver/database.js';
 import { isDbctlError, type DbctlError } from '../../../src/errors.js';
 import { Migrator } from '../../../src/migrate/migrator.js';
-import { runSeeds } from '../../../src/seed/index.js';
+import { runSeeds, seedConfig } from '../../../src/seed/index.js';
 import { runCli, tempProject } from '../../helpers/cli.js';
 
 /**
@@ -30,7 +30,7 @@ describe('a file that does not load is named at file:line:col with a code frame'
     const cwd = tempProject({ 'dbctl.config.ts': "const url: string | undefined = undefined;\nif (!url) throw new Error('PROD_URL is not set');\nexport default { url };\n" });
     const error = await failure(resolveConfig({ cwd, environ: {} }));
     expect(error.message).toBe('cannot load dbctl.config.ts:2:17: PROD_URL is not set');
-    expect(error.data?.report).toContain('2 | if (!url) throw');
+    expect(error.failureReport).toContain('2 | if (!url) throw');
   });
 
   it.each([
@@ -44,7 +44,7 @@ describe('a file that does not load is named at file:line:col with a code frame'
       expect(error.code).toBe('migration_load');
       expect(error.exitCode).toBe(2);
       expect(error.message).toMatch(new RegExp(`^${where.replace(/\./g, '\\.')}: cannot load migration: ParseError: Unexpected token`));
-      expect(error.data?.report).toMatch(/\n\s+\|\s+\^/);
+      expect(error.failureReport).toMatch(/\n\s+\|\s+\^/);
       const { rows } = await database.query("select to_regclass('ok') is null as none");
       expect(rows[0].none).toBe(true); // the first, valid migration was not applied either
     } finally {
@@ -57,10 +57,10 @@ describe('a file that does not load is named at file:line:col with a code frame'
     const database = await openDatabase({ url: 'pglite://memory', cwd });
     try {
       const config = await resolveConfig({ cwd, url: 'pglite://memory', environ: {} });
-      const error = await failure(runSeeds({ database, config }));
+      const error = await failure(runSeeds({ database, ...seedConfig(config) }));
       expect(error.code).toBe('seed_load');
       expect(error.message).toMatch(/^01_broken\.ts:3:1: cannot load seed: ParseError: Unexpected token/);
-      expect(error.data?.report).toContain('3 | }');
+      expect(error.failureReport).toContain('3 | }');
     } finally {
       await database.close();
     }

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { commandContext, withDatabase } from '../../context.js';
 import { withInterrupts } from '../../interrupt.js';
+import { positiveInt } from '../../options.js';
 import { renderBackup } from '../../render/backup.js';
 import { registerBackupPrune } from './prune.js';
 import { registerBackupVerify } from './verify.js';
@@ -9,8 +10,9 @@ export function registerBackup(program: Command): void {
   const backup = program
     .command('backup')
     .description('dump the database with a verified manifest (row counts, content hashes, versions)')
-    .option('--out <file>', 'dump file (default: <backups.dir>/<database>-<UTC timestamp>.dump|.sql)')
-    .addOption(new Option('--format <format>', 'custom (pg_restore) or plain SQL; default custom on a server, plain on PGlite').choices(['custom', 'plain']))
+    .option('--out <file>', 'dump file, or folder for --format directory (default: <backups.dir>/<database>-<UTC timestamp>.dump|.sql|.dumpdir)')
+    .addOption(new Option('--format <format>', 'custom (pg_restore), directory (pg_restore; parallel, rows hashed as written) or plain SQL; default custom on a server (directory with --jobs), plain on PGlite').choices(['custom', 'directory', 'plain']))
+    .option('--jobs <n>', 'dump N tables at once (pg_dump -j; the directory format)', positiveInt('--jobs'))
     .option('--schema-only', 'dump only the schema')
     .option('--data-only', 'dump only the data')
     .action(async (opts, command: Command) => {
@@ -18,7 +20,7 @@ export function registerBackup(program: Command): void {
       const { backupDatabase, checkBackupOptions } = await import('../../../backup/index.js');
       checkBackupOptions(opts, ctx.config.cwd); // before the database opens: a mistake touches nothing
       await withInterrupts((signal) => withDatabase(ctx, async (database) => {
-        const report = await backupDatabase({ database, config: ctx.config, out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly, onProgress: (step) => ctx.out.status(step), signal });
+        const report = await backupDatabase({ database, config: ctx.config, out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly, jobs: opts.jobs, onProgress: (step) => ctx.out.status(step), signal });
         ctx.out.status(undefined);
         renderBackup(ctx, report);
       }, undefined, { kysely: false }));

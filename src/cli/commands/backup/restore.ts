@@ -4,6 +4,7 @@ import { UsageError } from '../../../errors.js';
 import { commandContext, withDatabase } from '../../context.js';
 import { withInterrupts } from '../../interrupt.js';
 import { addGuardOptions, guardDestructive } from '../../guard.js';
+import { positiveInt } from '../../options.js';
 import { renderRestore } from '../../render/backup.js';
 
 export function registerRestore(program: Command): void {
@@ -12,7 +13,8 @@ export function registerRestore(program: Command): void {
     .description('restore a backup, then verify row counts and content hashes against its manifest (exit 1 on a difference)')
     .option('--into <url>', 'restore into this database instead of the configured one')
     .option('--create <name>', 'create a new database NAME on the configured server (PGlite: a new directory) and restore into it')
-    .option('--clean', 'replace the contents of a non-empty database (drops its schemas first)');
+    .option('--clean', 'replace the contents of a non-empty database (drops its schemas first)')
+    .option('--jobs <n>', 'restore N tables at once (pg_restore -j; custom and directory dumps; not in one transaction)', positiveInt('--jobs'));
   addGuardOptions(restore, 'allow --clean in a protected environment (with --confirm)')
     .action(async (file: string, opts, command: Command) => {
       if (opts.into && opts.create) throw new UsageError('choose one of --into and --create');
@@ -29,6 +31,7 @@ export function registerRestore(program: Command): void {
             file: path.resolve(ctx.config.cwd, file),
             config: ctx.config,
             clean: opts.clean,
+            jobs: opts.jobs,
             guard: (operation, database) => guardDestructive(ctx, database.target, operation, opts),
             onProgress: (step) => ctx.out.status(step),
             signal,
@@ -45,7 +48,7 @@ export function registerRestore(program: Command): void {
         await withDatabase(ctx, async (database) => {
           try {
             const guard = (operation: string) => guardDestructive(ctx, database.target, operation, opts);
-            const report = await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, guard, onProgress: (step) => ctx.out.status(step), signal });
+            const report = await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, jobs: opts.jobs, guard, onProgress: (step) => ctx.out.status(step), signal });
             ctx.out.status(undefined);
             renderRestore(ctx, report);
           } catch (error) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { registerMigrateCheck } from './check.js';
 import { registerMigrateDiff } from './diff.js';
+import { registerMigrateCheck } from './check.js';
 import { registerMigrateDown } from './down.js';
 import { registerMigrateLint } from './lint.js';
 import { registerMigrateNew } from './new.js';

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { commandContext, withDatabase } from '../../context.js';
 import { renderLint } from '../../render/migrate.js';
+import { lintConfig } from '../../../config/props.js';
 
 /** `migrate lint`: squawk and dbctl's rules; never changes the target. */
 export function registerMigrateLint(migrate: Command): void {
@@ -12,7 +13,7 @@ export function registerMigrateLint(migrate: Command): void {
       const ctx = await commandContext(command);
       const [{ lintMigrations }, { lintFailedError }] = await Promise.all([import('../../../lint/index.js'), import('../../../lint/failed.js')]);
       await withDatabase(ctx, async (database) => {
-        const report = await lintMigrations({ database, config: ctx.config, names, all: opts.all });
+        const report = await lintMigrations({ database, ...lintConfig(ctx.config), names, all: opts.all });
         renderLint(ctx, report);
         ctx.out.result(report);
         if (!report.ok) throw lintFailedError(report);

@@ -26,7 +26,7 @@ export function registerSchema(program: Command): void {
         const count = missing.length + extra.length + changed.length;
         throw new CheckFailedError(`schema drift: ${count} object(s) differ from what the migrations build`, {
           hint: 'a change made outside the migrations (write a migration for it, or undo it), or migrations not yet applied (`dbctl migrate status`)',
-          data: { report: describeSchemaDiff(diff).join('\n') },
+          failureReport: describeSchemaDiff(diff).join('\n'),
         }, 'schema_drift');
       });
     });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { commandContext, withDatabase } from '../../context.js';
+import { seedConfig } from '../../../config/props.js';
 import { addGuardOptions, guardDestructive } from '../../guard.js';
 import { positiveInt, wholeNumber } from '../../options.js';
 import { renderSeedEvent, renderSeedReport, seedProgress } from '../../render/seed.js';
@@ -22,7 +23,7 @@ export function registerSeed(program: Command): void {
     const progress = await seedProgress(ctx);
     await withDatabase(ctx, async (database) => {
       try {
-        const report = await runSeeds({ database, config: ctx.config, only: opts.only, scale: opts.scale, seed: opts.seed, dryRun: opts.dryRun, onEvent: (e) => renderSeedEvent(ctx, e, progress) });
+        const report = await runSeeds({ database, ...seedConfig(ctx.config), only: opts.only, scale: opts.scale ?? ctx.config.seeds.scale, seed: opts.seed ?? ctx.config.seeds.seed, dryRun: opts.dryRun, onEvent: (e) => renderSeedEvent(ctx, e, progress) });
         renderSeedReport(ctx, report);
       } finally {
         progress?.stop();

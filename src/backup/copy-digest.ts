@@ -1,0 +1,154 @@
+import { createMD5, type IHasher } from 'hash-wasm';
+import { digestOf, type ContentSums } from '../catalog/contents.js';
+
+/**
+ * The catalog's content digest (src/catalog/contents.ts) computed from COPY text rows as pg_dump
+ * writes them, so a backup reads the data once: each COPY line is turned back into the row's text
+ * form (`r::text`, record_out's quoting) and md5-hashed; the two signed 64-bit halves are summed.
+ * The same rows give the same digest as the server's query, which a restore verifies with.
+ *
+ * It holds only when the COPY lists every column of the row (pg_dump leaves generated columns out:
+ * such tables are hashed on the server) and the dump ran with the canonical settings
+ * (`canonicalDumpEnv`).
+ */
+export class CopyDigest {
+  /** Row count; the sums of the halves' high (signed) and low (unsigned) 32 bits, flushed to bigint. */
+  #rows = 0;
+  #hiA = 0;
+  #loA = 0;
+  #hiB = 0;
+  #loB = 0;
+  #sums: ContentSums = { rows: 0n, a: 0n, b: 0n };
+  #out = Buffer.alloc(1 << 16);
+  #pending: Buffer | undefined;
+  /** The `\.` line ends a table's data: what follows (blank lines) is no row. */
+  #ended = false;
+
+  private constructor(private readonly md5: IHasher) {}
+
+  static async create(): Promise<CopyDigest> {
+    return new CopyDigest(await createMD5());
+  }
+
+  /** Feeds the next bytes of the data (any cut: a line may span chunks). */
+  update(chunk: Buffer): void {
+    let data = chunk;
+    if (this.#pending) {
+      data = Buffer.concat([this.#pending, chunk]);
+      this.#pending = undefined;
+    }
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl !== -1 && !this.#ended; nl = data.indexOf(10, start)) {
+      this.#line(data, start, nl);
+      start = nl + 1;
+    }
+    if (start < data.length && !this.#ended) this.#pending = Buffer.from(data.subarray(start));
+  }
+
+  /** The table's row count and digest (the data must have ended with its `\.` line). */
+  finish(): { rows: number; digest: string; complete: boolean } {
+    this.#flush();
+    return { rows: Number(this.#sums.rows), digest: digestOf(this.#sums), complete: this.#ended };
+  }
+
+  #line(data: Buffer, start: number, end: number): void {
+    if (end - start === 2 && data[start] === 0x5c && data[start + 1] === 0x2e) {
+      this.#ended = true;
+      return;
+    }
+    const length = this.#record(data, start, end);
+    this.md5.init();
+    this.md5.update(this.#out.subarray(0, length));
+    const m = this.md5.digest('binary');
+    // m::bit(64)::bigint is big-endian two's complement: the high word signed, the low unsigned.
+    this.#hiA += ((m[0] << 24) | (m[1] << 16) | (m[2] << 8) | m[3]);
+    this.#loA += ((m[4] << 24) | (m[5] << 16) | (m[6] << 8) | m[7]) >>> 0;
+    this.#hiB += ((m[8] << 24) | (m[9] << 16) | (m[10] << 8) | m[11]);
+    this.#loB += ((m[12] << 24) | (m[13] << 16) | (m[14] << 8) | m[15]) >>> 0;
+    // Exact in doubles up to 2^53: at most 2^21 rows of 2^32 each before moving them to bigint.
+    if (++this.#rows === 1 << 20) this.#flush();
+  }
+
+  #flush(): void {
+    const s = this.#sums;
+    s.rows += BigInt(this.#rows);
+    s.a += (BigInt(this.#hiA) << 32n) + BigInt(this.#loA);
+    s.b += (BigInt(this.#hiB) << 32n) + BigInt(this.#loB);
+    this.#rows = this.#hiA = this.#loA = this.#hiB = this.#loB = 0;
+  }
+
+  /** Writes the record text of the COPY line data[start, end) into #out; returns its length. */
+  #record(data: Buffer, start: number, end: number): number {
+    // Worst case: every byte doubled and quoted, plus parentheses and commas.
+    if (this.#out.length < 2 * (end - start) + 8) this.#out = Buffer.alloc(4 * (end - start) + 64);
+    const out = this.#out;
+    let o = 0;
+    out[o++] = 0x28; // (
+    let i = start;
+    for (;;) {
+      // One field: from i to the next tab (or the end). `\N` alone is NULL: nothing is written.
+      let fieldEnd = data.indexOf(9, i);
+      if (fieldEnd === -1 || fieldEnd > end) fieldEnd = end;
+      if (!(fieldEnd - i === 2 && data[i] === 0x5c && data[i + 1] === 0x4e)) o = this.#field(data, i, fieldEnd, out, o);
+      if (fieldEnd >= end) break;
+      out[o++] = 0x2c; // ,
+      i = fieldEnd + 1;
+    }
+    out[o++] = 0x29; // )
+    return o;
+  }
+
+  /** One field: COPY's escapes undone, then quoted as record_out quotes (rowtypes.c). */
+  #field(data: Buffer, i: number, end: number, out: Buffer, o: number): number {
+    const open = o;
+    out[o++] = 0x22; // a quote, kept only if the value needs it
+    let quote = i === end; // an empty string is quoted
+    while (i < end) {
+      let c = data[i++];
+      if (c === 0x5c && i < end) c = unescape(data, i, end, (n) => (i += n));
+      if (c === 0x22 || c === 0x5c) {
+        out[o++] = c;
+        quote = true;
+      } else if (c === 0x28 || c === 0x29 || c === 0x2c || c === 0x20 || (c >= 9 && c <= 13)) quote = true;
+      out[o++] = c;
+    }
+    if (quote) {
+      out[o++] = 0x22;
+      return o;
+    }
+    out.copyWithin(open, open + 1, o);
+    return o - 1;
+  }
+}
+
+const SIMPLE: Record<number, number> = { 0x62: 8, 0x66: 12, 0x6e: 10, 0x72: 13, 0x74: 9, 0x76: 11 };
+
+/** The byte a COPY escape (after its backslash, at data[i]) stands for; `advance` consumes its bytes. */
+function unescape(data: Buffer, i: number, end: number, advance: (n: number) => void): number {
+  const c = data[i];
+  const simple = SIMPLE[c];
+  if (simple !== undefined) {
+    advance(1);
+    return simple;
+  }
+  if (c >= 0x30 && c <= 0x37) {
+    let value = 0;
+    let n = 0;
+    while (n < 3 && i + n < end && data[i + n] >= 0x30 && data[i + n] <= 0x37) value = value * 8 + data[i + n++] - 0x30;
+    advance(n);
+    return value & 0xff;
+  }
+  if (c === 0x78 && i + 1 < end && isHex(data[i + 1])) {
+    let value = 0;
+    let n = 1;
+    while (n < 3 && i + n < end && isHex(data[i + n])) value = value * 16 + parseInt(String.fromCharCode(data[i + n++]), 16);
+    advance(n);
+    return value;
+  }
+  advance(1);
+  return c;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}

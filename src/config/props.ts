@@ -1,0 +1,52 @@
+import type { ResolvedConfig } from './resolve.js';
+
+/**
+ * The resolved config, cut into each capability's narrow props: a capability takes only what it
+ * uses, each with a default of its own, and never reads the whole config (as Kysely's Migrator
+ * takes `MigratorProps`). These are the only places that map config sections onto props:
+ * `new Migrator({ database, ...migratorConfig(config) })`, `runSeeds({ database, ...seedConfig(config) })`,
+ * `resetDatabase({ database, ...resetConfig(config) })`. The shapes are structural, so config/
+ * imports nothing from the capabilities above it.
+ */
+
+/** Where the migration bookkeeping lives (migrations.schema, .table, .lockTable, .historyTable). */
+function storeOf(config: ResolvedConfig): { schema: string; table: string; lockTable: string; historyTable: string } {
+  const { schema, table, lockTable, historyTable } = config.migrations;
+  return { schema, table, lockTable, historyTable };
+}
+
+/** The Migrator's settings (MigratorProps without the database). */
+export function migratorConfig(config: ResolvedConfig) {
+  return {
+    migrations: config.migrations.dir,
+    store: storeOf(config),
+    lockTimeoutMs: config.lockTimeoutMs,
+    ddlLockTimeoutMs: config.ddlLockTimeoutMs,
+    allowUnordered: config.migrations.allowUnordered,
+    cwd: config.cwd,
+    postgresVersion: config.postgres?.version,
+    placeholders: config.placeholders,
+  };
+}
+
+/** `runSeeds`'s settings: the seeds and fixtures folders, the environment, its scale and faker seed. */
+export function seedConfig(config: ResolvedConfig) {
+  return {
+    dir: config.seeds.dir,
+    env: config.env,
+    scale: config.seeds.scale,
+    seed: config.seeds.seed,
+    fixturesDir: config.fixtures.dir,
+    cwd: config.cwd,
+  };
+}
+
+/** `resetDatabase`'s settings: the schemas it empties, the tables it always keeps, the bookkeeping it never empties. */
+export function resetConfig(config: ResolvedConfig) {
+  return { schemas: config.reset.schemas, alwaysKeep: config.reset.keep, store: storeOf(config) };
+}
+
+/** `lintMigrations`'s settings: the Migrator's, lint's rule levels, and the database settings its throwaway database is made with. */
+export function lintConfig(config: ResolvedConfig) {
+  return { migrator: migratorConfig(config), rules: config.lint.rules, largeTableRows: config.lint.largeTableRows, scratch: config };
+}

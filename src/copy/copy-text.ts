@@ -1,0 +1,45 @@
+/**
+ * COPY's text format, one row a line: fields split by tabs, `\N` for NULL, backslash escapes.
+ * Only rows of tables with a masked column are parsed; the rest pass through as bytes.
+ */
+export function parseLine(line: string): Array<string | null> {
+  return line.split('\t').map((field) => (field === '\\N' ? null : field.includes('\\') ? unescape(field) : field));
+}
+
+export function formatLine(fields: Array<string | null>): string {
+  return fields.map((f) => (f === null ? '\\N' : /[\\\t\n\r]/.test(f) ? f.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]) : f)).join('\t') + '\n';
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const UNESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };
+
+function unescape(field: string): string {
+  return field.replace(/\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)/g, (_, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return UNESCAPES[e] ?? e;
+  });
+}
+
+/**
+ * Splits a byte stream into whole lines: COPY text escapes newlines inside values, so a raw 0x0A
+ * always ends a row, and splitting bytes there never cuts a UTF-8 character.
+ */
+export class LineSplitter {
+  #rest: Buffer = Buffer.alloc(0);
+  /** The whole lines in `chunk` (with what was left of the previous one), each ending in '\n'. */
+  push(chunk: Buffer): Buffer | null {
+    const end = chunk.lastIndexOf(0x0a);
+    if (end < 0) {
+      this.#rest = Buffer.concat([this.#rest, chunk]);
+      return null;
+    }
+    const whole = this.#rest.length ? Buffer.concat([this.#rest, chunk.subarray(0, end + 1)]) : chunk.subarray(0, end + 1);
+    this.#rest = Buffer.from(chunk.subarray(end + 1));
+    return whole;
+  }
+  /** A stream that did not end with a newline: what is left. */
+  get rest(): Buffer {
+    return this.#rest;
+  }
+}

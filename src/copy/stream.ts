@@ -1,0 +1,77 @@
+import type pg from 'pg';
+import type { Kysely } from 'kysely';
+import { copyIn } from '../driver/copy.js';
+import { quoteIdent } from '../sql/quote.js';
+import { LineSplitter } from './copy-text.js';
+import { qualified } from './graph.js';
+import type { Selection } from './subset.js';
+
+/** Lines are handed to the target in batches of about this many bytes (PGlite: one COPY per batch). */
+const BATCH_BYTES = 1 << 20;
+
+export interface StreamJob {
+  table: string;
+  /** The columns both sides have, in the target's order (generated ones left out). */
+  columns: string[];
+  selection: Selection;
+  transform: ((line: string) => string) | null;
+}
+
+export interface StreamProgress {
+  table: string;
+  rows: number;
+  bytes: number;
+}
+
+/**
+ * Streams one table: COPY … TO STDOUT on the source session, each line through the masking
+ * transform, COPY … FROM STDIN on the target. Memory stays bounded: the next chunk is read only
+ * once the target has taken the last batch (for await pulls, the sink's write waits on drain).
+ */
+export async function streamTable(source: pg.Client, target: Kysely<any>, job: StreamJob, options: { signal?: AbortSignal; onProgress?: (p: StreamProgress) => void }): Promise<StreamProgress> {
+  const { default: copyStreams } = await import('pg-copy-streams');
+  const list = job.columns.map(quoteIdent).join(', ');
+  const where = job.selection.whole ? '' : ` where ctid = any('{${job.selection.ctids.map((c) => `"${c}"`).join(',')}}'::tid[])`;
+  const out = source.query(copyStreams.to(`copy (select ${list} from ${qualified(job.table)}${where}) to stdout`));
+  const sink = await copyIn(target, `copy ${qualified(job.table)} (${list}) from stdin`);
+  const progress: StreamProgress = { table: job.table, rows: 0, bytes: 0 };
+  const splitter = new LineSplitter();
+  let batch: string[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (!batch.length) return;
+    const text = batch.join('');
+    batch = [];
+    batchBytes = 0;
+    await sink.write(text);
+    options.onProgress?.(progress);
+  };
+  // An abort ends a stream that waits (a lock on the source, a slow network) at once, not at its next chunk.
+  const onAbort = () => out.destroy(options.signal!.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for await (const chunk of out as AsyncIterable<Buffer>) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      const whole = splitter.push(chunk);
+      if (!whole) continue;
+      const text = whole.toString('utf8');
+      progress.bytes += whole.length;
+      const lines = text.split('\n');
+      lines.pop();
+      progress.rows += lines.length;
+      const written = job.transform ? lines.map(job.transform).join('') : text;
+      batch.push(written);
+      batchBytes += written.length;
+      if (batchBytes >= BATCH_BYTES) await flush();
+    }
+    await flush();
+    await sink.close();
+    return progress;
+  } catch (error) {
+    out.destroy();
+    await sink.abort();
+    throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,110 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openHostOf } from '../driver/host.js';
+import { connectServerClient } from '../driver/pg/client.js';
+import { MAINTENANCE_DATABASE } from '../driver/host.js';
+import { quoteIdent } from '../sql/quote.js';
+import { withDatabase, type Target } from '../driver/target.js';
+import { RefusedError, UsageError } from '../errors.js';
+
+/** A database being built beside its target, to replace it whole once it is complete. */
+export interface Replacement {
+  /** The new database's URL (postgres:// on the target's server, pglite:// beside its directory). */
+  url: string;
+  /** The database being replaced exists (its kept tables can be read). */
+  targetExists: boolean;
+  /** Puts the new database in the target's place; the old one is dropped. */
+  commit(): Promise<void>;
+  /** Removes the new database; the target stays as it was. */
+  discard(): Promise<void>;
+}
+
+interface Where {
+  cwd: string;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Creates an empty database next to `target` under a name of its own, so a long build (a copy)
+ * never leaves the target half filled: the target changes only in `commit`, by renames. On a
+ * server the target's sessions are ended then (a database in use cannot be renamed).
+ */
+export async function prepareReplacement(target: Target, where: Where): Promise<Replacement> {
+  if (target.kind === 'pglite' && target.dataDir === null) throw new UsageError('db copy: pglite://memory lives only inside one process; copy into a pglite:// folder or a server');
+  if (target.kind === 'pg' && target.database === MAINTENANCE_DATABASE) {
+    throw new UsageError(`db copy refused: "${MAINTENANCE_DATABASE}" is the maintenance database dbctl works through`, { hint: 'name another database to copy into' });
+  }
+  const tag = crypto.randomBytes(4).toString('hex');
+  const onHost = async <T>(fn: (host: Awaited<ReturnType<typeof openHostOf>>['host'], name: string) => Promise<T>) => {
+    const { host, name } = await openHostOf(target, { ...where, operation: 'db copy' });
+    try {
+      return await fn(host, name);
+    } finally {
+      await host.close();
+    }
+  };
+  const { building, url, targetExists } = await onHost(async (host, name) => {
+    // Hidden beside an embedded target (a leading dot): listings skip it while it is built.
+    const building = target.kind === 'pg' ? `${name.slice(0, 36)}_dbctl_copy_${tag}` : `.${name}.dbctl-copy-${tag}`;
+    const targetExists = await host.exists(name);
+    const { target: made } = await host.create(building);
+    return { building, url: made.url, targetExists };
+  });
+  return {
+    url,
+    targetExists,
+    commit: () => (target.kind === 'pg' ? serverSwap(target, building, tag) : embeddedSwap(target.dataDir!, building, tag, onHost)),
+    discard: () => onHost(async (host) => void (await host.drop(building, { force: true }))),
+  };
+}
+
+/** Renames the target away, the new database in, then drops the old one (sessions on it ended first). */
+async function serverSwap(target: Extract<Target, { kind: 'pg' }>, building: string, tag: string): Promise<void> {
+  const admin = await connectServerClient(withDatabase(target.url, MAINTENANCE_DATABASE), 'dbctl db copy');
+  const old = `${target.database.slice(0, 36)}_dbctl_old_${tag}`;
+  try {
+    const exists = (await admin.query('select 1 from pg_catalog.pg_database where datname = $1', [target.database])).rows.length > 0;
+    if (exists) {
+      // No new sessions while it is swapped, then end those there are (as `db drop --force` does).
+      await admin.query(`alter database ${quoteIdent(target.database)} allow_connections false`);
+      await admin.query('select pg_catalog.pg_terminate_backend(pid) from pg_catalog.pg_stat_activity where datname = $1 and pid <> pg_catalog.pg_backend_pid()', [target.database]);
+      await renameWithRetry(admin, target.database, old);
+    }
+    await admin.query(`alter database ${quoteIdent(building)} rename to ${quoteIdent(target.database)}`);
+    // A test template being replaced is a template: it must stop being one to be dropped.
+    if (exists) {
+      await admin.query(`alter database ${quoteIdent(old)} is_template false`);
+      await admin.query(`drop database ${quoteIdent(old)} with (force)`);
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A terminated session takes a moment to go: a rename refused for it (55006) is tried again. */
+async function renameWithRetry(admin: { query(text: string): Promise<unknown> }, from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.query(`alter database ${quoteIdent(from)} rename to ${quoteIdent(to)}`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+async function embeddedSwap(dataDir: string, building: string, tag: string, onHost: <T>(fn: (host: any, name: string) => Promise<T>) => Promise<T>): Promise<void> {
+  const root = path.dirname(dataDir);
+  const old = path.join(root, `.${path.basename(dataDir)}.dbctl-old-${tag}`);
+  await onHost(async (host, name) => {
+    const holders = await host.sessions(name);
+    if (holders.length) {
+      throw new RefusedError(`db copy refused: ${dataDir} is open in pid ${holders[0].pid}; the copy was not swapped in`, { hint: 'stop the process using it and run the copy again' }, 'database_in_use');
+    }
+  });
+  if (fs.existsSync(dataDir)) fs.renameSync(dataDir, old);
+  fs.renameSync(path.join(root, building), dataDir);
+  fs.rmSync(old, { recursive: true, force: true });
+}

@@ -1,0 +1,275 @@
+import type { CopyConfig, CopySubsetConfig } from '../config/copy.js';
+import { withUrl, type ResolvedConfig } from '../config/resolve.js';
+import { prepareReplacement, type Replacement } from '../database/replace.js';
+import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
+import { openDatabaseFor } from '../driver/open-for.js';
+import type { Database } from '../driver/database.js';
+import { describeTarget, type Target } from '../driver/target.js';
+import { ConnectionError, isDbctlError, RefusedError } from '../errors.js';
+import { keyOf, readGraph, tableKey, type Graph } from '../copy/graph.js';
+import { manifestOf, type CopyManifest } from '../copy/manifest.js';
+import { lineTransform, MaskKit, rulesByTable } from '../copy/mask-plan.js';
+import { openSource, sqlClientOf, type Source } from '../copy/source.js';
+import { assertAllRuled } from '../copy/strict.js';
+import { streamTable, type StreamJob, type StreamProgress } from '../copy/stream.js';
+import { computeSubset, known, withVirtualKeys, type Selection } from '../copy/subset.js';
+import { prepareTarget } from '../copy/target.js';
+import { copyKeptTables } from '../copy/keep.js';
+import { suggestRules, type Suggestion } from '../copy/suggest.js';
+import { schemaDriftLines } from '../copy/drift.js';
+
+export interface DbCopyOptions {
+  /** The target side's config: its migrations build the schema, its environment's protection guards it. */
+  config: ResolvedConfig;
+  /** The source: only read. */
+  from: Target;
+  /** The source is production (a protected environment, or a productionHosts match): strict masking by default. */
+  fromProtected?: boolean;
+  /** Where the copy goes: a server database or a pglite:// folder (default: config.target). */
+  into?: Target;
+  /** Instead of `into`: build the test-database template NAME (clone it with createTestDatabase({ copy: NAME })). */
+  testdb?: string;
+  /** Default: the config's `copy` section. */
+  copy?: CopyConfig;
+  /** Replaces copy.subset; null copies every row. */
+  subset?: CopySubsetConfig | null;
+  /** More tables whose target rows are kept. */
+  keep?: string[];
+  jobs?: number;
+  /** Copy the columns both sides share when the source's schema differs from what the migrations build. */
+  allowDrift?: boolean;
+  /** Default: copy.strict, else on when the source is protected. */
+  strict?: boolean;
+  /** The masking secret (default DBCTL_COPY_SECRET). */
+  secret?: string;
+  force?: boolean;
+  confirm?: string;
+  prompt?: (question: string) => Promise<string>;
+  /** Replaces the guard (the CLI adds its terminal prompt). */
+  guard?: () => Promise<void>;
+  signal?: AbortSignal;
+  onEvent?: (event: CopyEvent) => void;
+}
+
+export type CopyEvent =
+  | { type: 'planned'; tables: Array<{ table: string; rows: number | null; kept: boolean }> }
+  | { type: 'progress'; table: string; rows: number; bytes: number; expectedRows: number | null; milliseconds: number }
+  | { type: 'table'; table: string; rows: number; bytes: number; milliseconds: number }
+  | { type: 'verified' };
+
+export interface CopiedTable {
+  table: string;
+  /** `copied` (every row or the subset's), `kept` (the target's own rows), `empty`. */
+  mode: 'all' | 'subset' | 'kept' | 'empty';
+  rows: number;
+  bytes: number;
+  masked: string[];
+  milliseconds: number;
+}
+
+export interface CopyReport {
+  source: string;
+  target: string;
+  snapshot: string;
+  strict: boolean;
+  tables: CopiedTable[];
+  manifest: CopyManifest;
+  milliseconds: number;
+}
+
+/**
+ * `dbctl db copy`: the source read on one snapshot, the target's schema built from the migrations
+ * in a new database beside it, the rows (a foreign-key-closed subset, masked in this stream)
+ * copied in, every foreign key checked, a manifest taken, and only then the target replaced. Any
+ * failure, a lost connection or an abort removes the new database: the target stays as it was.
+ */
+export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> {
+  const started = performance.now();
+  const { config } = options;
+  const { copyTemplateTarget } = await import('../testdb/index.js');
+  const template = options.testdb === undefined ? undefined : copyTemplateTarget(config, options.testdb);
+  const into = template?.target ?? options.into ?? config.target;
+  const copy = options.copy ?? config.copy;
+  if (options.guard) await options.guard();
+  else {
+    const { assertDestructiveAllowed } = await import('../guard/index.js');
+    await assertDestructiveAllowed({ config, target: into, operation: 'db copy', force: options.force, confirm: options.confirm, prompt: options.prompt });
+  }
+  const { assertMigrationsFolder } = await import('../config/folders.js');
+  assertMigrationsFolder(config.migrations.dir);
+  const jobs = Math.max(1, options.jobs ?? copy.jobs ?? 1);
+  const source = await openSource(options.from, jobs).catch((error) => { throw lost(error, 'opening the source'); });
+  let replacement: Replacement | undefined;
+  let built: Database | undefined;
+  try {
+    replacement = await prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs });
+    built = await openDatabaseFor(withUrl(config, replacement.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 });
+    const report = await fill({ options, copy, source, built, replacement, jobs, into });
+    await built.close();
+    built = undefined;
+    await source.close();
+    checkAborted(options.signal);
+    await replacement.commit();
+    if (template) await markTemplate(into, config);
+    return { ...report, milliseconds: Math.round(performance.now() - started) };
+  } catch (error) {
+    await built?.close().catch(() => {});
+    await replacement?.discard().catch(() => {});
+    throw options.signal?.aborted ? interrupted(options.signal) : lost(error, 'the copy');
+  } finally {
+    await source.close();
+  }
+}
+
+/** The copy is a test-database template now: frozen, and cloned from. */
+async function markTemplate(into: Target, config: ResolvedConfig): Promise<void> {
+  const { openHostOf } = await import('../driver/host.js');
+  const { host, name } = await openHostOf(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, operation: 'db copy' });
+  try {
+    await host.markTemplate(name);
+  } finally {
+    await host.close();
+  }
+}
+
+interface Run {
+  options: DbCopyOptions;
+  copy: CopyConfig;
+  source: Source;
+  built: Database;
+  replacement: Replacement;
+  jobs: number;
+  into: Target;
+}
+
+async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds'>> {
+  const { options, copy, source, built } = run;
+  const { config } = options;
+  const bookkeeping = bookkeepingOf(config);
+  const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
+  await new Migrator({ database: built, ...migratorConfig(withUrl(config, run.replacement.url)) }).up();
+  const lead = sqlClientOf(source.lead);
+  const drift = await schemaDriftLines(lead, built, config);
+  if (drift.length && !options.allowDrift) {
+    throw new RefusedError(`db copy refused: the source's schema differs from what the migrations build; nothing was copied`, {
+      hint: `${drift.slice(0, 12).join('\n')}\nmigrate the source, or pass --allow-drift to copy the columns both sides share`,
+      data: { drift },
+    }, 'copy_drift');
+  }
+  const sourceGraph = withVirtualKeys(await readGraph(lead, bookkeeping), copy.virtualForeignKeys);
+  const targetGraph = await readGraph(built, bookkeeping);
+  const keep = [...(copy.keep ?? []), ...(options.keep ?? [])].map((t) => known(targetGraph, t, '--keep'));
+  const subset = options.subset === undefined ? copy.subset : options.subset ?? undefined;
+  const selections = subset ? await computeSubset(lead, sourceGraph, subset) : wholeTables(sourceGraph);
+  const strict = options.strict ?? copy.strict ?? !!options.fromProtected;
+  const rules = rulesByTable(copy.mask);
+  const jobsList = planJobs(sourceGraph, targetGraph, selections, keep);
+  if (strict) assertAllRuled(jobsList.map((j) => sourceGraph.tables.get(j.table)!).map((t) => ({ ...t, columns: t.columns.filter((c) => jobsList.find((j) => j.table === keyOf(t))!.columns.includes(c.name)) })), rules, copy.safe ?? [], config.migrations.dir);
+  const secret = options.secret ?? process.env.DBCTL_COPY_SECRET;
+  const kit = secret ? new MaskKit(secret) : null;
+  for (const j of jobsList) j.transform = lineTransform(j.table, j.columns, rules.get(j.table), kit);
+  options.onEvent?.({ type: 'planned', tables: [...jobsList.map((j) => ({ table: j.table, rows: j.selection.whole ? null : j.selection.ctids.length, kept: false })), ...keep.map((table) => ({ table, rows: null, kept: true }))] });
+
+  const all = [...targetGraph.tables.keys()];
+  const target = await built.session(async (client) => prepareTarget(client, all.map((k) => qualifiedKey(k))));
+  const tables = await runStreams(run, jobsList, rules);
+  if (keep.length && run.replacement.targetExists) tables.push(...(await copyKeptTables(config, run.into, built, keep)));
+  await built.session(async (client) => target.finish());
+  options.onEvent?.({ type: 'verified' });
+  const snapshotAt = (await source.lead.query<{ at: string }>(`select to_char(pg_catalog.now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at`)).rows[0].at;
+  const manifest: CopyManifest = { manifestVersion: 1, snapshotAt, tables: await manifestOf(built, bookkeeping) };
+  const copied = new Set(tables.map((t) => t.table));
+  for (const table of all) if (!copied.has(table)) tables.push({ table, mode: 'empty', rows: 0, bytes: 0, masked: [], milliseconds: 0 });
+  tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
+  return { source: describeTarget(options.from), target: describeTarget(run.into), snapshot: source.snapshot, strict, tables, manifest };
+}
+
+function qualifiedKey(key: string): string {
+  const dot = key.indexOf('.');
+  return `"${key.slice(0, dot).replace(/"/g, '""')}"."${key.slice(dot + 1).replace(/"/g, '""')}"`;
+}
+
+/** The migration history and dbctl's own tables: built by the migrations, never copied or hashed. */
+function bookkeepingOf(config: ResolvedConfig): (key: string) => boolean {
+  const m = config.migrations;
+  const names = new Set([m.table, m.lockTable, m.historyTable].map((t) => `${m.schema}.${t}`));
+  return (key) => names.has(key) || key.startsWith(`${m.schema}.dbctl_`);
+}
+
+function wholeTables(graph: Graph): Map<string, Selection> {
+  return new Map([...graph.tables.keys()].map((k) => [k, { whole: true } as Selection]));
+}
+
+/** A stream per table that has rows to copy and exists on both sides, with the columns both have. */
+function planJobs(source: Graph, target: Graph, selections: Map<string, Selection>, keep: string[]): StreamJob[] {
+  const jobs: StreamJob[] = [];
+  for (const [table, selection] of selections) {
+    const there = target.tables.get(table);
+    if (!there || keep.includes(table)) continue;
+    if (!selection.whole && !selection.ctids.length) continue;
+    const have = new Set(source.tables.get(table)!.columns.filter((c) => !c.generated).map((c) => c.name));
+    const columns = there.columns.filter((c) => !c.generated && have.has(c.name)).map((c) => c.name);
+    jobs.push({ table, columns, selection, transform: null });
+  }
+  return jobs;
+}
+
+/** Runs the streams, `jobs` at a time on a server target (one at a time into PGlite: one session). */
+async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Map<string, unknown>>): Promise<CopiedTable[]> {
+  const { built, source, options } = run;
+  const parallel = built.capabilities.concurrentSessions ? source.streams.length : 1;
+  const queue = [...jobsList];
+  const done: CopiedTable[] = [];
+  const worker = async (client: Source['streams'][number]) => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      checkAborted(options.signal);
+      const t0 = performance.now();
+      const expectedRows = job.selection.whole ? null : job.selection.ctids.length;
+      const onProgress = (p: StreamProgress) => options.onEvent?.({ type: 'progress', ...p, expectedRows, milliseconds: performance.now() - t0 });
+      const current = job;
+      const p = await built.transaction({ begin: TEXT_SETTINGS }, (trx) => streamTable(client, trx, current, { signal: options.signal, onProgress }));
+      const milliseconds = Math.round(performance.now() - t0);
+      const masked = [...(rules.get(job.table)?.entries() ?? [])].filter(([c, r]) => r !== 'keep' && job.columns.includes(c)).map(([c]) => c);
+      done.push({ table: job.table, mode: job.selection.whole ? 'all' : 'subset', rows: p.rows, bytes: p.bytes, masked, milliseconds });
+      options.onEvent?.({ type: 'table', table: job.table, rows: p.rows, bytes: p.bytes, milliseconds });
+    }
+  };
+  await Promise.all(source.streams.slice(0, parallel).map(worker));
+  return done;
+}
+
+/** How the target reads the text the source wrote (the source's sessions set the same). */
+const TEXT_SETTINGS = `set local datestyle = 'ISO, MDY'; set local intervalstyle = 'postgres'; set local timezone = 'UTC'`;
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason;
+}
+
+function interrupted(signal: AbortSignal): ConnectionError {
+  return copyInterrupted(signal.reason);
+}
+
+/** The one line an interrupted copy ends with (exit 3): `reason` is the abort's (its data names the signal). */
+export function copyInterrupted(why: unknown): ConnectionError {
+  const reason = why as { data?: { signal?: string } } | undefined;
+  const name = reason?.data?.signal ?? 'an abort';
+  return new ConnectionError(`db copy interrupted by ${name}: the target is unchanged and the partial copy was removed`, { data: { signal: name } }, 'copy_interrupted');
+}
+
+function lost(error: unknown, what: string): unknown {
+  if (isDbctlError(error) || !isConnectionLost(error)) return error;
+  return connectionLostError(`db copy (${what})`, error, 'the target is unchanged and the partial copy was removed');
+}
+
+export { tableKey, type Suggestion };
+
+/** `db copy --suggest`: rules proposed for every column of the source, read on one snapshot; nothing is copied. */
+export async function suggestCopyRules(options: { config: ResolvedConfig; from: Target }): Promise<Suggestion[]> {
+  const source = await openSource(options.from, 1).catch((error) => { throw lost(error, 'opening the source'); });
+  try {
+    const lead = sqlClientOf(source.lead);
+    return await suggestRules(lead, await readGraph(lead, bookkeepingOf(options.config)));
+  } finally {
+    await source.close();
+  }
+}

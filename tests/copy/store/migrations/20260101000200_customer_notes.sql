@@ -1,0 +1,5 @@
+-- migrate:up
+alter table customer add column notes text;
+
+-- migrate:down
+alter table customer drop column notes;

@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
+import { BIN, tempProject } from '../helpers/cli.js';
+
+const SERVER = process.env.TEST_DATABASE_URL;
+const MIGRATION = '-- migrate:up\ncreate table big (id int primary key, payload text not null);\n-- migrate:down\ndrop table big;\n';
+
+/**
+ * `db copy` killed or cut off mid-stream: exit 3, one line, the target as it was and no partial
+ * copy left on the server. The process is the thing under test, so the CLI is spawned.
+ */
+describe.runIf(SERVER)('db copy faults', () => {
+  let source: TestDatabase;
+  let target: TestDatabase;
+  let cwd: string;
+  const admin = new pg.Client({ connectionString: SERVER });
+
+  beforeAll(async () => {
+    await admin.connect();
+    cwd = tempProject({ 'migrations/001_big.sql': MIGRATION });
+    source = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copyf' });
+    target = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copyf' });
+    const s = new pg.Client({ connectionString: source.url });
+    await s.connect();
+    // Rows to copy; the test holds the copy mid-way with a lock on the table.
+    await s.query(`${MIGRATION.split('\n')[1]} insert into big select i, repeat(md5(i::text), 8) from generate_series(1, 20000) i;`);
+    await s.end();
+    const t = new pg.Client({ connectionString: target.url });
+    await t.connect();
+    await t.query(`create table marker (note text); insert into marker values ('the target as it was')`);
+    await t.end();
+  }, 60_000);
+  afterAll(async () => {
+    await admin.end();
+    await source?.drop();
+    await target?.drop();
+  });
+
+  function childEnv(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.DATABASE_URL;
+    return env;
+  }
+
+  /**
+   * Runs the copy while a lock on the source table holds its COPY, calls `act` once the COPY waits
+   * there (mid-copy, whatever the machine's speed), then lets go; returns the exit code and stderr.
+   */
+  async function interruptedCopy(act: (pid: number) => Promise<void>): Promise<{ code: number | null; stderr: string }> {
+    const blocker = new pg.Client({ connectionString: source.url });
+    await blocker.connect();
+    await blocker.query('begin; lock table big in access exclusive mode');
+    try {
+      return await runHeld(act);
+    } finally {
+      await blocker.query('rollback').catch(() => {});
+      await blocker.end();
+    }
+  }
+
+  async function runHeld(act: (pid: number) => Promise<void>): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn(process.execPath, [BIN, 'db', 'copy', '--from', source.url, '--into', target.url], { cwd, env: childEnv() });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let exited = false;
+    void closed.then(() => (exited = true));
+    for (let i = 0; i < 1200 && !exited; i++) {
+      const { rows } = await admin.query(`select 1 from pg_stat_activity where datname = $1 and query ilike 'copy (select%' and wait_event_type = 'Lock'`, [source.name]);
+      if (rows.length) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(exited, stderr).toBe(false);
+    await act(child.pid!);
+    const code = await Promise.race([closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 20_000))]);
+    return { code: code ?? (await closed.finally(() => {})), stderr };
+  }
+
+  async function assertUntouched(): Promise<void> {
+    const t = new pg.Client({ connectionString: target.url });
+    await t.connect();
+    try {
+      expect((await t.query('select note from marker')).rows).toEqual([{ note: 'the target as it was' }]);
+      expect((await t.query(`select 1 from pg_tables where tablename = 'big'`)).rows).toEqual([]);
+    } finally {
+      await t.end();
+    }
+    const { rows } = await admin.query(`select datname from pg_database where datname like $1`, [`${target.name.slice(0, 36)}_dbctl_copy_%`]);
+    expect(rows).toEqual([]);
+  }
+
+  it('SIGINT: exit 3, one line, the target unchanged, the partial copy removed', async () => {
+    const { code, stderr } = await interruptedCopy(async (pid) => void process.kill(pid, 'SIGINT'));
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^error: db copy interrupted by SIGINT: the target is unchanged and the partial copy was removed$/m);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    await assertUntouched();
+  }, 60_000);
+
+  it('the source connection terminated: exit 3, one line, the target unchanged', async () => {
+    const { code, stderr } = await interruptedCopy(async () => {
+      await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'dbctl db copy' and datname = $1`, [source.name]);
+    });
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^error: lost the connection to the database during db copy/m);
+    await assertUntouched();
+  }, 60_000);
+});
