@@ -22,6 +22,7 @@ const CASES = {
   10: './cases/10-fleet.mjs',
   11: './cases/11-lint.mjs',
   12: './cases/12-copy.mjs',
+  13: './cases/13-diff.mjs',
 };
 
 const { values } = parseArgs({

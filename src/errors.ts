@@ -166,8 +166,6 @@ export function exitCodeOf(code: DbctlErrorCode): ExitCodeValue {
   return EXIT[ERROR_CODES[code]];
 }
 
-/** The one SQLSTATE table lives in src/sql/sqlstate.ts; these stay importable from here. */
-export { SQLSTATE_CODES, codeForSqlstate } from './sql/sqlstate.js';
 
 export interface ErrorDetails {
   /** One more line telling the user what to do about it. */

@@ -1,5 +1,7 @@
 /** dbctl's library API: everything the CLI does, callable from code. Nothing here prints or exits. */
 export * from './errors.js';
+// The one SQLSTATE table (src/sql/sqlstate.ts), public as it was when it lived in errors.ts.
+export { SQLSTATE_CODES, codeForSqlstate } from './sql/sqlstate.js';
 export { defineConfig } from './config/define.js';
 export type { DbctlConfig, EnvironmentConfig, MigrationsConfig, TypegenConfig } from './config/define.js';
 export { resolveConfig, publicConfig, withUrl, type ResolvedConfig, type ConfigOverrides } from './config/resolve.js';

@@ -5,7 +5,7 @@ import { openDatabaseFor } from '../driver/open-for.js';
 import type { Database } from '../driver/database.js';
 import { quoteIdent } from '../sql/quote.js';
 import type { Target } from '../driver/target.js';
-import type { CopiedTable } from '../flows/db-copy.js';
+import type { CopiedTable } from './copied-table.js';
 import { formatLine } from './copy-text.js';
 import { qualified } from './graph.js';
 

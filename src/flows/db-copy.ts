@@ -1,4 +1,6 @@
 import type { CopyConfig, CopySubsetConfig } from '../config/copy.js';
+import type { CopiedTable } from '../copy/copied-table.js';
+export type { CopiedTable } from '../copy/copied-table.js';
 import { withUrl, type ResolvedConfig } from '../config/resolve.js';
 import { prepareReplacement, type Replacement } from '../database/replace.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
@@ -57,15 +59,6 @@ export type CopyEvent =
   | { type: 'table'; table: string; rows: number; bytes: number; milliseconds: number }
   | { type: 'verified' };
 
-export interface CopiedTable {
-  table: string;
-  /** `copied` (every row or the subset's), `kept` (the target's own rows), `empty`. */
-  mode: 'all' | 'subset' | 'kept' | 'empty';
-  rows: number;
-  bytes: number;
-  masked: string[];
-  milliseconds: number;
-}
 
 export interface CopyReport {
   source: string;
