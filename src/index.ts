@@ -23,12 +23,13 @@ export { backupDatabase, restoreBackup, verifyAgainstManifest, pruneBackups, rea
 export { resetConfig, resetDatabase, planReset, type ResetOptions, type ResetReport, type ResetPlan, type TableRef } from './reset/index.js';
 export { resetAndSeed, type ResetAndSeedOptions, type ResetAndSeedReport } from './flows/reset-and-seed.js';
 export { migrateUp, type MigrateUpOptions, type MigrateUpReport } from './flows/migrate-up.js';
-export { createDatabase, dropDatabase, type LifecycleOptions, type CreateReport, type DropReport, type Session } from './database/lifecycle.js';
+export { createDatabase, dropDatabase, type LifecycleOptions, type DropOptions, type CreateReport, type DropReport, type Session } from './database/lifecycle.js';
 export { recreateDatabase, type FreshOptions, type FreshReport, type FreshEvent } from './flows/fresh.js';
 export { restoreIntoNewDatabase, type RestoreIntoNewOptions } from './flows/restore-into-new.js';
 export { copyDatabase, suggestCopyRules, type DbCopyOptions, type CopyReport, type CopyEvent, type CopiedTable, type Suggestion } from './flows/db-copy.js';
 export type { CopyManifest } from './copy/manifest.js';
-export { assertDestructiveAllowed, confirmName, matchProductionHost, type GuardInput } from './guard/index.js';
+export { assertDestructiveAllowed, assertFleetDestructiveAllowed, alreadyAllowed, scratchProtection, confirmName, matchProductionHost, type GuardInput, type GuardOptions, type ConfirmPrompt, type Protection, type FleetGuardInput } from './guard/index.js';
+export type { Observer } from './driver/observe.js';
 export { createTestdb, listTestdbs, dropTestdb, removeTestdbs, type CreateTestdbOptions, type CreatedTestdb, type TestdbEntry, type TestdbEvent } from './testdb/index.js';
 export { runDoctor, type DoctorReport, type Section as DoctorSection } from './doctor/index.js';
 export { waitForDatabase, type WaitOptions } from './database/wait.js';

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
+import type { Observer } from '../driver/observe.js';
 import type { Database } from '../driver/database.js';
 import { backendOf, databaseName } from '../driver/target.js';
 import { UsageError } from '../errors.js';
@@ -21,8 +22,8 @@ export interface BackupOptions {
   schemaOnly?: boolean;
   dataOnly?: boolean;
   now?: Date;
-  /** What it is doing now, for a front end's progress line. */
-  onProgress?: (step: string) => void;
+  /** Told what it is doing now (`progress`), for a front end's progress line. */
+  observe?: Pick<Observer, 'progress'>;
   /** Aborting stops pg_dump and removes the partial dump; the backup fails with the signal's reason. */
   signal?: AbortSignal;
   /** pg_dump's parallel jobs (`-j`); more than 1 needs the directory format (the default then). */
@@ -85,7 +86,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
     side = Promise.all([migrationState(database, config), database.session((client) => referencedRoles(client))]);
     side.catch(() => {}); // awaited below; a failure here must not surface as an unhandled rejection first
   };
-  const job: DumpJob = { database, config, partial, format, content, jobs: options.jobs ?? 1, signal, progress: options.onProgress ?? (() => {}), onDumpStarted: startSide };
+  const job: DumpJob = { database, config, partial, format, content, jobs: options.jobs ?? 1, signal, progress: options.observe?.progress ?? (() => {}), onDumpStarted: startSide };
   let dumped: Dumped;
   try {
     dumped = await DUMPERS[database.capabilities.dump](job);

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
 import { describeTarget } from '../driver/target.js';
+import type { Observer } from '../driver/observe.js';
+import { assertDestructiveAllowed, type GuardOptions } from '../guard/index.js';
 import { OperationError, RefusedError, UsageError } from '../errors.js';
 import { compareTables, dumpChecksum, hashSessions, readManifest, type Manifest, type TableDifference } from './manifest.js';
 import { databaseContents, tableContentsEach } from '../catalog/parallel-contents.js';
@@ -9,19 +11,16 @@ import { anyRows, hasUserTables, listManifestTables, serverVersion, toSnapshot, 
 import { createMissingRoles } from './roles.js';
 import { assertToolSupportsServer, libpqConnection, runToolForServer, type Tool } from './tools.js';
 
-export interface RestoreOptions {
+/** `force` and `confirm` (src/guard): what `clean` needs in a protected environment. */
+export interface RestoreOptions extends GuardOptions {
   file: string;
   /** The database to restore into (already open). */
   database: Database;
   config: ResolvedConfig;
   /** Empty a non-empty target first (drops its user schemas; data-only: truncates the dump's tables). */
   clean?: boolean;
-  force?: boolean;
-  confirm?: string;
-  /** Replaces the default protected-environment check (the CLI adds its terminal prompt). */
-  guard?: (operation: string) => Promise<void>;
-  /** What it is doing now, for a front end's progress line. */
-  onProgress?: (step: string) => void;
+  /** Told what it is doing now (`progress`), for a front end's progress line. */
+  observe?: Pick<Observer, 'progress'>;
   /** Aborting stops pg_restore (or the loader between statements); its transaction rolls back. */
   signal?: AbortSignal;
   /** pg_restore's parallel jobs (`-j`; custom and directory dumps). More than 1 restores in sections, not in one transaction. */
@@ -94,18 +93,13 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
         hint: 'restore into a new database (--create NAME), or pass --clean to replace its contents',
       }, 'not_empty');
     }
-    const operation = 'restore --clean';
-    if (options.guard) await options.guard(operation);
-    else {
-      const { assertDestructiveAllowed } = await import('../guard/index.js');
-      await assertDestructiveAllowed({ config, target: database.target, operation, force: options.force, confirm: options.confirm });
-    }
+    await assertDestructiveAllowed({ config, target: database.target, operation: 'restore --clean', force: options.force, confirm: options.confirm });
     await serverRestore?.check();
     if (manifest.content === 'data-only') await truncateTables(database, manifest.tables);
     else await wipeSchemas(database);
   }
 
-  const progress = options.onProgress ?? (() => {});
+  const progress = options.observe?.progress ?? (() => {});
   const restoreStarted = performance.now();
   progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : method}`);
   const createdRoles = await createMissingRoles(database, manifest.roles ?? []);
@@ -130,7 +124,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
 /** Runs the restore and the verification: one after the other, or (in sections) overlapped. */
 async function restoreAndVerify(options: RestoreOptions, manifest: Manifest, serverRestore: ServerRestore | undefined): Promise<{ verification: Verification; times: { restored: number; verifyStarted: number } }> {
   const { database, config, file } = options;
-  const progress = options.onProgress ?? (() => {});
+  const progress = options.observe?.progress ?? (() => {});
   const verify = (eachTable: boolean) => {
     progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
     return verifyAgainstManifest(database, manifest, {

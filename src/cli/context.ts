@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { ConfigOverrides, ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
+import type { Observer } from '../driver/observe.js';
+import type { Target } from '../driver/target.js';
 import { Output } from './output.js';
 import { stdoutToStderr } from './stdout-to-stderr.js';
 import { withOpen } from '../with-open.js';
@@ -51,11 +53,28 @@ export async function commandContext(command: Command, extra: ConfigOverrides = 
 }
 
 /** Says which database the command is about to touch (see Output.target). */
-export async function announceTarget(ctx: CommandContext, url = ctx.config.url, source = ctx.config.urlOrigin): Promise<void> {
+export async function announceTarget(ctx: CommandContext, url: string | Target | undefined = ctx.config.url, source = ctx.config.urlOrigin): Promise<void> {
   const { parseTarget, describeTarget } = await import('../driver/target.js');
   const { redactUrl } = await import('../secrets.js');
-  const target = url === ctx.config.url ? ctx.config.target : parseTarget(url, ctx.config.cwd);
+  const target = typeof url === 'object' ? url : url === ctx.config.url ? ctx.config.target : parseTarget(url, ctx.config.cwd);
   ctx.out.target({ url: redactUrl(target.url), description: describeTarget(target), env: ctx.config.env, source });
+}
+
+/**
+ * The CLI's observer, handed to every core call that opens a database: it names the target
+ * (`source`: where its URL came from, default the config's), notes a first run and a lock wait,
+ * logs every query under -v, and shows a long operation's steps on the status line.
+ */
+export function observer(ctx: CommandContext, source?: string): Observer {
+  return {
+    opening: (target) => announceTarget(ctx, target, source),
+    lockWait: (holder) => ctx.out.info(ctx.out.color.yellow(`waiting for the embedded database, open in pid ${holder.pid} since ${holder.since}`) + ` (up to ${ctx.config.lockTimeoutMs / 1000} s)`),
+    firstRun: () => ctx.out.note('first run: preparing the embedded database (once per machine and PGlite version, a few seconds)'),
+    query: ctx.out.verbose
+      ? (event) => ctx.out.debug(`${event.level === 'error' ? 'failed' : 'sql'} (${event.queryDurationMillis.toFixed(1)} ms): ${event.query.sql.trim()}`)
+      : undefined,
+    progress: (step) => ctx.out.status(step),
+  };
 }
 
 let output: Output | undefined;
@@ -65,21 +84,8 @@ export function currentOutput(globals?: GlobalOptions): Output {
   return output;
 }
 
-/**
- * Opens the configured database, runs `fn`, and always closes it. `kysely: false` for commands
- * whose core loads Kysely only when it needs it (migrate, reset): they start faster.
- */
-export async function withDatabase<T>(ctx: CommandContext, fn: (database: Database) => Promise<T>, url = ctx.config.url, options: { kysely?: boolean; source?: string } = {}): Promise<T> {
-  await announceTarget(ctx, url, options.source);
-  const { openDatabaseFor } = await import('../driver/open-for.js');
-  const database = await openDatabaseFor(ctx.config, 'command', {
-    url,
-    onLockWait: (holder) => ctx.out.info(ctx.out.color.yellow(`waiting for the embedded database, open in pid ${holder.pid} since ${holder.since}`) + ` (up to ${ctx.config.lockTimeoutMs / 1000} s)`),
-    kysely: options.kysely,
-    onFirstRun: () => ctx.out.note('first run: preparing the embedded database (once per machine and PGlite version, a few seconds)'),
-    onQuery: ctx.out.verbose
-      ? (event) => ctx.out.debug(`${event.level === 'error' ? 'failed' : 'sql'} (${event.queryDurationMillis.toFixed(1)} ms): ${event.query.sql.trim()}`)
-      : undefined,
-  });
-  return withOpen(database, fn);
+/** Opens the configured database (or `url`; `source` says where it came from), runs `fn`, and always closes it. */
+export async function withDatabase<T>(ctx: CommandContext, fn: (database: Database) => Promise<T>, url = ctx.config.url, source?: string): Promise<T> {
+  const { withDatabaseFor } = await import('../driver/open-for.js');
+  return withDatabaseFor(ctx.config, 'command', fn, { url, observe: observer(ctx, source) });
 }

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { Target } from '../driver/target.js';
+import type { GuardOptions } from '../guard/index.js';
 import type { CommandContext } from './context.js';
 
 /** `--force` and `--confirm NAME`, the same on every destructive command. */
@@ -10,10 +11,30 @@ export function addGuardOptions(command: Command, force = 'allow in a protected 
     .option('--confirm <database>', 'the database name, confirming a forced destructive run');
 }
 
-/** The protected-environment guard (src/guard) with the CLI's terminal prompt. */
+/**
+ * What a destructive core function takes from the command line: --force, and --confirm NAME or
+ * else the terminal's prompt (the core asks src/guard itself).
+ */
+export function guardOptions(opts: { force?: boolean; confirm?: string }): GuardOptions {
+  return { force: opts.force, confirm: opts.confirm ?? terminalPrompt() };
+}
+
+/** The guard (src/guard) with the CLI's options, for a command that asks it itself (db copy's target). */
 export async function guardDestructive(ctx: CommandContext, target: Target, operation: string, opts: { force?: boolean; confirm?: string }): Promise<void> {
   const { assertDestructiveAllowed } = await import('../guard/index.js');
-  await assertDestructiveAllowed({ config: ctx.config, target, operation, force: opts.force, confirm: opts.confirm, prompt: terminalPrompt() });
+  await assertDestructiveAllowed({ config: ctx.config, target, operation, ...guardOptions(opts) });
+}
+
+/**
+ * The guard asked before a database is opened, for the commands whose core gets an open database
+ * (reset, seed, sql): a productionHosts host is refused without a connection, and an embedded
+ * directory is not created for a refusal. Returns what the core call then takes: allowed, so it
+ * does not ask (or prompt) again.
+ */
+export async function guardBeforeOpening(ctx: CommandContext, target: Target, operation: string, opts: { force?: boolean; confirm?: string }): Promise<GuardOptions> {
+  const { assertDestructiveAllowed, alreadyAllowed } = await import('../guard/index.js');
+  await assertDestructiveAllowed({ config: ctx.config, target, operation, ...guardOptions(opts) });
+  return alreadyAllowed(target);
 }
 
 /**

@@ -26,7 +26,13 @@ export function migratorConfig(config: ResolvedConfig) {
     cwd: config.cwd,
     postgresVersion: config.postgres?.version,
     placeholders: config.placeholders,
+    protection: protectionOf(config),
   };
+}
+
+/** What src/guard reads of the environment: destructive calls made with these props ask it themselves. */
+function protectionOf(config: ResolvedConfig) {
+  return { env: config.env, protected: config.protected, productionHosts: config.productionHosts };
 }
 
 /** `runSeeds`'s settings: the seeds and fixtures folders, the environment, its scale and faker seed. */
@@ -38,12 +44,13 @@ export function seedConfig(config: ResolvedConfig) {
     seed: config.seeds.seed,
     fixturesDir: config.fixtures.dir,
     cwd: config.cwd,
+    protection: protectionOf(config),
   };
 }
 
 /** `resetDatabase`'s settings: the schemas it empties, the tables it always keeps, the bookkeeping it never empties. */
 export function resetConfig(config: ResolvedConfig) {
-  return { schemas: config.reset.schemas, alwaysKeep: config.reset.keep, store: storeOf(config) };
+  return { schemas: config.reset.schemas, alwaysKeep: config.reset.keep, store: storeOf(config), protection: protectionOf(config) };
 }
 
 /** `lintMigrations`'s settings: the Migrator's, lint's rule levels, and the database settings its throwaway database is made with. */

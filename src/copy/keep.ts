@@ -14,7 +14,7 @@ import { qualified } from './graph.js';
  * database, unmasked (they never came from the source), before it replaces the target.
  */
 export async function copyKeptTables(config: ResolvedConfig, target: Target, built: Database, keep: string[]): Promise<CopiedTable[]> {
-  const old = await openDatabaseFor(withUrl(config, target.url), 'command', { poolSize: 1, kysely: false });
+  const old = await openDatabaseFor(withUrl(config, target.url), 'command', { poolSize: 1 });
   const out: CopiedTable[] = [];
   try {
     for (const table of keep) {

@@ -3,7 +3,7 @@ import { isPostgresError } from '../sql/sql-error.js';
 import { describeTarget, parseTarget, type Target } from '../driver/target.js';
 import { errorFor, isDbctlError, UsageError } from '../errors.js';
 import { codeForSqlstate, hasSqlstate } from '../sql/sqlstate.js';
-import { confirmName } from '../guard/index.js';
+import { assertDestructiveAllowed, confirmName, type GuardOptions, type Protection } from '../guard/index.js';
 import { withOpen } from '../with-open.js';
 
 export type { Session } from '../driver/host.js';
@@ -44,9 +44,18 @@ export async function createDatabase(options: LifecycleOptions): Promise<CreateR
   return { ...names(target), created };
 }
 
-/** Drops the database; one with open sessions is refused (exit 5) unless `force`. */
-export async function dropDatabase(options: LifecycleOptions & { force?: boolean }): Promise<DropReport> {
+export interface DropOptions extends LifecycleOptions, GuardOptions {
+  /** The environment the database belongs to (a ResolvedConfig is one); none: nothing is protected. */
+  config?: Protection;
+}
+
+/**
+ * Drops the database; one with open sessions is refused (exit 5) unless `force`. In a protected
+ * environment it also needs the name confirmed (src/guard), or nothing is dropped.
+ */
+export async function dropDatabase(options: DropOptions): Promise<DropReport> {
   const target = options.target ?? parseTarget(options.url, options.cwd ?? process.cwd());
+  if (options.config) await assertDestructiveAllowed({ config: options.config, target, operation: 'db drop', force: options.force, confirm: options.confirm });
   const result = await onHost(target, options, 'db drop', async (host, name) => {
     try {
       return await host.drop(name, { force: !!options.force });

@@ -25,7 +25,7 @@ export function configSection(config: ResolvedConfig): Section {
 }
 
 export async function connectionSection(database: Database, config?: ResolvedConfig): Promise<Section> {
-  const { db } = database;
+  const db = await database.kysely();
   const { rows } = await sql<{ server_version: string }>`show server_version`.execute(db);
   // Median of three round trips: the first pays for connection warm-up.
   const trips: number[] = [];
@@ -69,8 +69,8 @@ function productionNote(database: Database, serverVersion: string, configured: n
 /** pgvector: missing only matters when a migration creates it. */
 export async function extensionsSection(database: Database, config: ResolvedConfig): Promise<Section> {
   const { rows } = await sql<{ name: string; default_version: string; installed_version: string | null }>`
-    select name, default_version, installed_version from pg_available_extensions where name = 'vector'`.execute(database.db);
-  const installed = await sql<{ extname: string; extversion: string }>`select extname, extversion from pg_extension order by extname`.execute(database.db);
+    select name, default_version, installed_version from pg_available_extensions where name = 'vector'`.execute(await database.kysely());
+  const installed = await sql<{ extname: string; extversion: string }>`select extname, extversion from pg_extension order by extname`.execute(await database.kysely());
   // A missing migrations folder is the migrations section's finding, not this one's.
   const files = fs.existsSync(config.migrations.dir) ? listMigrationFiles(config.migrations.dir) : [];
   const needed = files.some((m) => /create\s+extension[^;]*\bvector\b/i.test(fs.readFileSync(m.file, 'utf8')));
@@ -123,7 +123,7 @@ export async function sessionsSection(database: Database, config: ResolvedConfig
       and (a.state like 'idle in transaction%'
            or (a.state = 'active' and now() - a.query_start > make_interval(secs => ${LONG_RUNNING_SECONDS})))
     group by a.pid, a.state, a.application_name, a.client_addr, a.xact_start, a.query_start, a.query
-    order by seconds desc`.execute(database.db);
+    order by seconds desc`.execute(await database.kysely());
   const sessions = rows.map((r: any) => ({ pid: r.pid, state: r.state, applicationName: r.application_name, client: r.client, seconds: r.seconds, query: r.query, tables: r.tables }));
   if (!sessions.length) return section('ok', 'no session idle in a transaction or running long on the managed tables', { sessions });
   const list = sessions.map((s: any) => `pid ${s.pid} ${s.state} for ${s.seconds} s on ${s.tables.join(', ')}`).join('; ');

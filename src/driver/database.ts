@@ -29,12 +29,6 @@ export interface OpenOptions {
   /** Called for every query Kysely runs (the CLI's -v). */
   onQuery?: (event: LogEvent) => void;
   /**
-   * Load Kysely while opening (default), so `db` is ready. `false` defers it to the first
-   * `kysely()` call: commands that only need raw SQL (status, reset) then never pay for loading
-   * Kysely's module graph, which is most of a short command's start-up.
-   */
-  kysely?: boolean;
-  /**
    * Embedded: how long to wait while another process has the directory open (ms), as a server run
    * waits for the run lock; then LockTimeoutError (exit 6) naming its pid. Default 0: refuse at once.
    */
@@ -81,9 +75,10 @@ export type { Capabilities } from './host.js';
 
 export interface Database {
   readonly target: Target;
-  /** Kysely over the pool. Throws if the database was opened with `kysely: false` and `kysely()` was not awaited yet. */
-  readonly db: Kysely<any>;
-  /** Kysely over the pool, loading it first if the database was opened without it. */
+  /**
+   * Kysely over the pool, loaded on first use: work that needs only raw SQL (status, reset) never
+   * pays for loading Kysely's module graph, which is most of a short command's start-up.
+   */
   kysely(): Promise<Kysely<any>>;
   /** Raw SQL on the pool (one pooled session per call). */
   query<R = any>(text: string, parameters?: readonly unknown[]): Promise<{ rows: R[] }>;
@@ -104,7 +99,7 @@ export interface Database {
   resetSession(session: Kysely<any>): Promise<void>;
   /** The script `resetSession` runs, for callers that send it in their own round trip (the migrator's SQL fast path). */
   readonly resetSql: string;
-  /** Observe every query run through `db` (dry runs capture SQL this way). Returns an unsubscribe. */
+  /** Observe every query run through the database (dry runs capture SQL this way). Returns an unsubscribe. */
   onQuery(listener: (event: LogEvent) => void): () => void;
   close(): Promise<void>;
 }
@@ -240,7 +235,7 @@ interface PgShapedPool {
 
 /**
  * The Database over a pool: raw SQL straight on the pool, and Kysely (its PostgresDialect on the
- * same pool) built now or on first use. Every query, raw or Kysely, reaches the `onQuery` listeners.
+ * same pool) built on first use. Every query, raw or Kysely, reaches the `onQuery` listeners.
  */
 async function databaseOnPool(
   options: OpenOptions,
@@ -260,7 +255,6 @@ async function databaseOnPool(
     }
     return db;
   };
-  if (options.kysely !== false) await kysely();
   const logged = (client: LoggableClient) => loggedClient(hub, client);
   const transaction = async <T>(scripts: TransactionScripts, fn: (trx: Kysely<any>) => Promise<T>): Promise<T> => {
     const k = await kysely();
@@ -296,10 +290,6 @@ async function databaseOnPool(
   };
   const database: Database = {
     target: parts.target,
-    get db(): Kysely<any> {
-      if (!db) throw new Error('internal: this database was opened without Kysely; await database.kysely() first');
-      return db;
-    },
     kysely,
     query: (text, parameters) => session((client) => client.query(text, parameters)),
     session,

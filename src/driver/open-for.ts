@@ -1,5 +1,6 @@
 import { openDatabase, type Database, type OpenOptions } from './database.js';
-import type { Target } from './target.js';
+import type { Observer } from './observe.js';
+import { parseTarget, type Target } from './target.js';
 import { withOpen } from '../with-open.js';
 
 /** What opening a database reads from a resolved config (ResolvedConfig has all of it). */
@@ -15,7 +16,7 @@ export interface DatabaseSettings {
 
 /**
  * Why a database is opened; each purpose fixes its pool size, its application_name (what
- * pg_stat_activity and `db drop`'s refusal show) and whether Kysely is loaded at once.
+ * pg_stat_activity and `db drop`'s refusal show).
  * - command: the CLI's connection to the configured database (and the library's default);
  * - doctor, wait: a short look (doctor gives up on connecting after 5 s at most);
  * - testdb: building a template; throwaway: `migrate lint` / `migrate test`'s scratch database;
@@ -31,32 +32,42 @@ const PURPOSES: Record<OpenPurpose, (settings: DatabaseSettings) => Partial<Open
   wait: () => ({ poolSize: 1, applicationName: 'dbctl db wait' }),
   testdb: () => ({ poolSize: 2, applicationName: 'dbctl testdb' }),
   throwaway: () => ({ applicationName: 'dbctl throwaway' }),
-  reference: () => ({ poolSize: 1, kysely: false }),
-  fleet: (s) => ({ poolSize: 2, applicationName: 'dbctl fleet', kysely: false, lockTimeoutMs: s.lockTimeoutMs }),
+  reference: () => ({ poolSize: 1 }),
+  fleet: (s) => ({ poolSize: 2, applicationName: 'dbctl fleet', lockTimeoutMs: s.lockTimeoutMs }),
   restore: (s) => ({ poolSize: s.poolSize, lockTimeoutMs: s.lockTimeoutMs }),
   typegen: () => ({}),
 };
 
+/** What a caller of openDatabaseFor adds: settings only it knows, and who observes the open. */
+export type OpenForOptions = Partial<Omit<OpenOptions, 'onQuery' | 'onLockWait' | 'onFirstRun'>> & { observe?: Observer };
+
 /**
- * Opens the configured database (or `options.url`, another database the purpose works on) with
- * every setting the config gives, statement_timeout included, whatever the purpose; `options`
- * adds what only the caller knows (a CLI's query log, a wait's remaining time).
+ * Opens the configured database (or another the purpose works on: `options.target`, or a URL)
+ * with every setting the config gives, statement_timeout included, whatever the purpose;
+ * `options` adds what only the caller knows (a wait's remaining time), and `observe` hears the
+ * open (the target, a lock wait, a first run) and every query.
  */
-export function openDatabaseFor(settings: DatabaseSettings, purpose: OpenPurpose, options: Partial<OpenOptions> = {}): Promise<Database> {
+export async function openDatabaseFor(settings: DatabaseSettings, purpose: OpenPurpose, options: OpenForOptions = {}): Promise<Database> {
+  const { observe, ...given } = options;
+  // Another database the purpose works on, given as a Target (parsed where it entered) or a URL.
+  const target = given.target ?? (given.url !== undefined ? parseTarget(given.url, settings.cwd) : settings.target);
+  await observe?.opening?.(target);
   return openDatabase({
-    // Another database the purpose works on, given as a Target (parsed where it entered) or a URL.
-    target: options.target ?? (options.url !== undefined ? undefined : settings.target),
-    url: options.url,
     cwd: settings.cwd,
     connectTimeoutMs: settings.connectTimeoutMs,
     statementTimeoutMs: settings.statementTimeoutMs,
     ...PURPOSES[purpose](settings),
     // An option given as undefined leaves the purpose's own.
-    ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
+    ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)),
+    target,
+    url: undefined,
+    onQuery: observe?.query,
+    onLockWait: observe?.lockWait,
+    onFirstRun: observe?.firstRun,
   });
 }
 
 /** Opens with openDatabaseFor, runs `fn`, and always closes the database. */
-export async function withDatabaseFor<T>(settings: DatabaseSettings, purpose: OpenPurpose, fn: (database: Database) => Promise<T>, options: Partial<OpenOptions> = {}): Promise<T> {
+export async function withDatabaseFor<T>(settings: DatabaseSettings, purpose: OpenPurpose, fn: (database: Database) => Promise<T>, options: OpenForOptions = {}): Promise<T> {
   return withOpen(openDatabaseFor(settings, purpose, options), fn);
 }

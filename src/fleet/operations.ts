@@ -1,6 +1,12 @@
 import type { DownOptions, RunReport, StatusReport, UpOptions } from '../migrate/migrator.js';
+import { alreadyAllowed } from '../guard/index.js';
 import type { MemberContext, FleetOperation, FleetVersion, MemberWork } from './run.js';
 import { seedConfig } from '../config/props.js';
+
+/** Marks an operation destructive: runFleet guards the fleet before it runs. */
+function destructive(operation: (context: MemberContext) => Promise<MemberWork>): FleetOperation {
+  return Object.assign(operation, { destructive: true });
+}
 
 /** Where the status says a database stands (applied = recorded in it, whether or not the file still exists). */
 export function versionOf(status: StatusReport): FleetVersion {
@@ -53,7 +59,8 @@ function migrate(direction: 'up' | 'down', options: UpOptions | DownOptions): Fl
     const before = versionOf(await m.status());
     let report: RunReport;
     try {
-      report = direction === 'up' ? await m.up(options as UpOptions) : await m.down(options as DownOptions);
+      // runFleet allowed the fleet as a whole: a member's down does not ask again.
+      report = direction === 'up' ? await m.up(options as UpOptions) : await m.down({ ...(options as DownOptions), ...alreadyAllowed(context.database.target) });
     } catch (error) {
       const results = (error as { data?: { results?: RunReport['results'] } }).data?.results ?? [];
       const done = results.filter((r) => r.status === 'success').length;
@@ -68,7 +75,7 @@ function migrate(direction: 'up' | 'down', options: UpOptions | DownOptions): Fl
 }
 
 export const fleetUp = (options: UpOptions = {}): FleetOperation => migrate('up', options);
-export const fleetDown = (options: DownOptions = {}): FleetOperation => migrate('down', options);
+export const fleetDown = (options: DownOptions = {}): FleetOperation => destructive(migrate('down', options));
 
 export interface FleetSeedOptions {
   only?: string[];
@@ -76,17 +83,17 @@ export interface FleetSeedOptions {
   seed?: number;
 }
 
-export const fleetSeed = (options: FleetSeedOptions = {}): FleetOperation => async (context) => {
+export const fleetSeed = (options: FleetSeedOptions = {}): FleetOperation => destructive(async (context) => {
   const { runSeeds } = await import('../seed/index.js');
   const props = seedConfig(context.config);
-  const report = await runSeeds({ ...props, database: context.database, only: options.only, scale: options.scale ?? props.scale, seed: options.seed ?? props.seed });
+  const report = await runSeeds({ ...props, database: context.database, only: options.only, scale: options.scale ?? props.scale, seed: options.seed ?? props.seed, ...alreadyAllowed(context.database.target) });
   const rows = Object.values(report.totals).reduce((n, t) => n + t.inserted + t.updated + t.deleted, 0);
   return { detail: { seeds: report.seeds.length, rows, totals: report.totals } };
-};
+});
 
 /** Runs one SQL script on each database, in one transaction per database. */
-export const fleetExec = (text: string): FleetOperation => async (context) => {
+export const fleetExec = (text: string): FleetOperation => destructive(async (context) => {
   const { sql } = await import('kysely');
   await context.database.transaction({ reset: true }, async (trx) => void (await sql.raw(text).execute(trx)));
   return {};
-};
+});

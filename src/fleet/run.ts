@@ -1,6 +1,8 @@
 import { withParsedTarget, type ResolvedConfig } from '../config/resolve.js';
 import { capabilitiesOf } from '../driver/host.js';
 import type { Database } from '../driver/database.js';
+import { assertFleetDestructiveAllowed } from '../guard/fleet.js';
+import type { GuardOptions } from '../guard/index.js';
 import { redact } from '../secrets.js';
 import { isDbctlError, UsageError } from '../errors.js';
 import { CONNECTIONS_PER_DATABASE, defaultConcurrency, serverHeadroom } from './servers.js';
@@ -28,8 +30,11 @@ export interface MemberContext {
   config: ResolvedConfig;
 }
 
-/** The work done on each database; it throws to fail that database (and only it). */
-export type FleetOperation = (context: MemberContext) => Promise<MemberWork>;
+/**
+ * The work done on each database; it throws to fail that database (and only it). `destructive`
+ * (migrate down, seed, exec): runFleet asks src/guard for the whole fleet before any database opens.
+ */
+export type FleetOperation = ((context: MemberContext) => Promise<MemberWork>) & { readonly destructive?: boolean };
 
 export interface FleetMemberResult {
   name: string;
@@ -51,7 +56,8 @@ export type FleetEvent =
   | { type: 'done'; member: FleetMember; result: FleetMemberResult }
   | { type: 'stopped'; reason: 'fail-fast' | 'canary' };
 
-export interface FleetRunOptions {
+/** `force` and `confirm` (the fleet's name): what a destructive operation needs in a protected environment. */
+export interface FleetRunOptions extends GuardOptions {
   fleet: Fleet;
   config: ResolvedConfig;
   /** A name for reports: `migrate up`, `status`, … */
@@ -88,12 +94,15 @@ export interface FleetReport {
  */
 export async function runFleet(options: FleetRunOptions): Promise<FleetReport> {
   const started = performance.now();
-  const { fleet } = options;
+  const { fleet, config } = options;
   if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency > 0)) {
     throw new UsageError(`--concurrency takes a positive whole number, got ${options.concurrency}`);
   }
   if (options.canary !== undefined && !(Number.isInteger(options.canary) && options.canary > 0)) {
     throw new UsageError(`--canary takes a positive whole number, got ${options.canary}`);
+  }
+  if (options.operation.destructive) {
+    await assertFleetDestructiveAllowed({ config, fleet, operation: options.operationName, force: options.force, confirm: options.confirm });
   }
   const concurrency = await concurrencyPerServer(fleet.members, options.concurrency);
   options.onEvent?.({ type: 'plan', total: fleet.members.length, concurrency });

@@ -86,7 +86,7 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   if (options.guard) await options.guard();
   else {
     const { assertDestructiveAllowed } = await import('../guard/index.js');
-    await assertDestructiveAllowed({ config, target: into, operation: 'db copy', force: options.force, confirm: options.confirm, prompt: options.prompt });
+    await assertDestructiveAllowed({ config, target: into, operation: 'db copy', force: options.force, confirm: options.confirm ?? options.prompt });
   }
   const { assertMigrationsFolder } = await import('../config/folders.js');
   assertMigrationsFolder(config.migrations.dir);

@@ -1,6 +1,8 @@
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
+import type { Observer } from '../driver/observe.js';
 import { withDatabaseFor } from '../driver/open-for.js';
+import { alreadyAllowed, assertDestructiveAllowed, type GuardOptions } from '../guard/index.js';
 import type { RunReport } from '../migrate/migrator.js';
 import type { SeedRunReport } from '../seed/seeder.js';
 import { seedConfig } from '../config/props.js';
@@ -12,20 +14,13 @@ export type FreshEvent =
   | { type: 'migrated'; report: RunReport }
   | { type: 'seeded'; report: SeedRunReport };
 
-export interface FreshOptions {
+/** `force` also disconnects open sessions when dropping, as `db drop --force` does. */
+export interface FreshOptions extends GuardOptions {
   config: ResolvedConfig;
-  /** Disconnect open sessions when dropping; in a protected environment, with `confirm`, allows it at all. */
-  force?: boolean;
-  confirm?: string;
   /** Seed after migrating (default true). */
   seed?: boolean;
-  /** Replaces the protected-environment check (the CLI adds its terminal prompt). */
-  guard?: () => Promise<void>;
-  /**
-   * Opens the new database and runs `fn` on it; default: openDatabaseFor(config, 'command'). A
-   * front end passes its own (the CLI announces the target and logs queries).
-   */
-  withDatabase?: <T>(fn: (database: Database) => Promise<T>) => Promise<T>;
+  /** Told what opening the new database does (the CLI announces the target and logs queries). */
+  observe?: Observer;
   /** Each step as it completes, for a front end to report as it goes. */
   onEvent?: (event: FreshEvent) => void;
 }
@@ -45,16 +40,14 @@ export interface FreshReport {
 export async function recreateDatabase(options: FreshOptions): Promise<FreshReport> {
   const { config } = options;
   const seed = options.seed ?? true;
-  if (options.guard) await options.guard();
-  else {
-    const { assertDestructiveAllowed } = await import('../guard/index.js');
-    await assertDestructiveAllowed({ config, target: config.target, operation: 'db fresh', force: options.force, confirm: options.confirm });
-  }
+  await assertDestructiveAllowed({ config, target: config.target, operation: 'db fresh', force: options.force, confirm: options.confirm });
   const { assertMigrationsFolder, assertSeedsFolder } = await import('../config/folders.js');
   assertMigrationsFolder(config.migrations.dir);
   if (seed) assertSeedsFolder(config.seeds.dir);
   const lifecycle = { url: config.url, target: config.target, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs };
-  const dropped = await dropDatabase({ ...lifecycle, force: options.force });
+  // Allowed once above: the drop and the seeds do not ask again (a prompt would ask twice).
+  const allowed = alreadyAllowed(config.target);
+  const dropped = await dropDatabase({ ...lifecycle, config, force: options.force, confirm: allowed.confirm });
   options.onEvent?.({ type: 'dropped', report: dropped });
   const created = await createDatabase(lifecycle);
   options.onEvent?.({ type: 'created', report: created });
@@ -64,9 +57,9 @@ export async function recreateDatabase(options: FreshOptions): Promise<FreshRepo
     options.onEvent?.({ type: 'migrated', report: migrated });
     if (!seed) return { dropped, created, migrated };
     const { runSeeds } = await import('../seed/index.js');
-    const seeded = await runSeeds({ database, ...seedConfig(config) });
+    const seeded = await runSeeds({ database, ...seedConfig(config), ...allowed });
     options.onEvent?.({ type: 'seeded', report: seeded });
     return { dropped, created, migrated, seeded };
   };
-  return options.withDatabase ? options.withDatabase(fill) : withDatabaseFor(config, 'command', fill);
+  return withDatabaseFor(config, 'command', fill, { observe: options.observe });
 }

@@ -115,7 +115,7 @@ async function withScratch<T>(config: ResolvedConfig, prefix: string, fn: (datab
  */
 async function withCurrent<T>(config: ResolvedConfig, fromUrl: string | undefined, fn: (current: SchemaSnapshot, scratch: Database) => Promise<T>): Promise<T> {
   if (fromUrl) {
-    const live = await openDatabaseFor(config, 'command', { url: fromUrl, kysely: false });
+    const live = await openDatabaseFor(config, 'command', { url: fromUrl });
     let current: SchemaSnapshot;
     try {
       current = await introspectSchema(live, { migrations: config.migrations });

@@ -1,4 +1,5 @@
 import { assertSeedsFolder } from '../config/folders.js';
+import { alreadyAllowed } from '../guard/index.js';
 import type { SeedRunOptions, SeedRunReport } from '../seed/index.js';
 import { resetDatabase, type ResetOptions, type ResetReport } from '../reset/index.js';
 
@@ -25,5 +26,6 @@ export async function resetAndSeed(options: ResetAndSeedOptions): Promise<ResetA
   options.onReset?.(report);
   if (!seed) return report;
   const { runSeeds } = await import('../seed/index.js');
-  return { ...report, seeded: await runSeeds({ ...options.seed!, database: options.database }) };
+  // The reset was allowed: the seeds do not ask again.
+  return { ...report, seeded: await runSeeds({ ...options.seed!, database: options.database, ...alreadyAllowed(options.database.target) }) };
 }

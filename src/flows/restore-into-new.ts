@@ -1,21 +1,17 @@
 import { readManifest } from '../backup/manifest.js';
 import type { RestoreOptions, RestoreReport } from '../backup/restore.js';
 import { createRestoreTarget } from '../database/restore-target.js';
+import type { Observer } from '../driver/observe.js';
 import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 
-export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' | 'guard'> {
+export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' | 'observe'> {
   /** NAME: a new database beside the configured one on its server; embedded, a new directory (relative to the project). */
   create: string;
-  /**
-   * Opens the new database and runs `fn` on it; default: openDatabaseFor(config, 'restore'). A
-   * front end passes its own (the CLI announces the target and logs queries).
-   */
-  withDatabase?: <T>(url: string, fn: (database: Database) => Promise<T>) => Promise<T>;
+  /** Told what opening the new database and restoring into it does (the CLI announces the target, shows progress). */
+  observe?: Observer;
   /** Told when a failed restore's new database was removed (`error` set: it could not be). */
   onDiscard?: (outcome: { name: string; error?: Error }) => void;
-  /** Replaces the protected-environment check, given the database it is about (the CLI adds its terminal prompt). */
-  guard?: (operation: string, database: Database) => Promise<void>;
 }
 
 /**
@@ -24,14 +20,14 @@ export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' |
  * its manifest (BackupVerificationError) keeps it: it is what the user needs to look at.
  */
 export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Promise<RestoreReport> {
-  const { config, create, withDatabase, onDiscard, guard, ...restore } = options;
+  const { config, create, observe, onDiscard, ...restore } = options;
   // The backup is checked before NAME is created: a missing file or manifest makes nothing.
   readManifest(restore.file);
   const created = await createRestoreTarget(create, { url: config.url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, target: config.target });
   const { restoreBackup, BackupVerificationError } = await import('../backup/restore.js');
-  const run = (database: Database) => restoreBackup({ ...restore, config, database, fresh: true, guard: guard && ((operation) => guard(operation, database)) });
+  const run = (database: Database) => restoreBackup({ ...restore, config, database, fresh: true, observe });
   try {
-    const report = await (withDatabase ? withDatabase(created.url, run) : withDatabaseFor(config, 'restore', run, { target: created.target }));
+    const report = await withDatabaseFor(config, 'restore', run, { target: created.target, observe });
     // Interrupted after the restore itself: what --create made goes all the same.
     options.signal?.throwIfAborted();
     return report;

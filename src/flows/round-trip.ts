@@ -51,7 +51,8 @@ export async function testMigrations(options: RoundTripOptions): Promise<RoundTr
   const [{ Migrator, migratorConfig }, { introspectSchema, diffSchemas }] = await Promise.all([import('../migrate/migrator.js'), import('../schema/index.js')]);
   const results: RoundTripResult[] = [];
   await withThrowawayDatabase(config, async (database: Database) => {
-    const migrator = new Migrator({ database, ...migratorConfig(config) });
+    // A throwaway database dbctl made for this run: nothing of the environment's is reverted there.
+    const migrator = new Migrator({ database, ...migratorConfig(config), protection: undefined });
     const snapshot = () => introspectSchema(database, { migrations: config.migrations });
     const record = (result: RoundTripResult) => {
       results.push(result);

@@ -1,18 +1,35 @@
-import type { ResolvedConfig } from '../config/resolve.js';
 import { databaseName, describeTarget, networkHostOf, type Target } from '../driver/target.js';
 import { RefusedError } from '../errors.js';
 import { findProductionHost, type HostLookup, type ProductionHostMatch } from './hosts.js';
 
 export { cachedLookup, findProductionHost, matchProductionHost, type HostLookup, type ProductionHostMatch } from './hosts.js';
+export { assertFleetDestructiveAllowed, type FleetGuardInput } from './fleet.js';
 
-export interface GuardInput {
-  config: ResolvedConfig;
+/** Asks for the name at an interactive prompt and returns what was typed (the CLI's terminal). */
+export type ConfirmPrompt = (question: string) => Promise<string>;
+
+/**
+ * What every destructive core function takes, so a library caller is stopped where the CLI is:
+ * in a protected environment, `force` and the name confirmed, or it is refused and nothing changes.
+ */
+export interface GuardOptions {
+  /** Allow the operation in a protected environment (the CLI's --force); the name must be confirmed too. */
+  force?: boolean;
+  /** The database's name (the CLI's --confirm NAME), or a prompt that asks for it (the CLI's terminal). */
+  confirm?: string | ConfirmPrompt;
+}
+
+/** What the guard reads of the environment; a ResolvedConfig is one. */
+export interface Protection {
+  env: string;
+  protected: boolean;
+  productionHosts: readonly string[];
+}
+
+export interface GuardInput extends GuardOptions {
+  config: Protection;
   target: Target;
   operation: string;
-  force?: boolean;
-  confirm?: string;
-  /** Asks for the database name at an interactive prompt (CLI only); undefined = no TTY. */
-  prompt?: (question: string) => Promise<string>;
   /** How host names resolve (default: the system's, as the connection resolves them). */
   lookup?: HostLookup;
 }
@@ -26,11 +43,27 @@ export function confirmName(target: Target): string {
 }
 
 /**
+ * For the steps of an operation the guard has already allowed on `target` (db fresh's drop, then
+ * its seeds; a fleet member's part of a fleet operation): the name is confirmed, so no step asks again.
+ */
+export function alreadyAllowed(target: Target): GuardOptions {
+  return { force: true, confirm: confirmName(target) };
+}
+
+/**
+ * An environment nothing is protected in: for a database dbctl has just made for this run (a test
+ * database, a scratch copy), which holds nothing of the environment's.
+ */
+export function scratchProtection<C extends Protection>(config: C): C {
+  return { ...config, protected: false, productionHosts: [] };
+}
+
+/**
  * Refuses a destructive operation (exit 5) when:
  * - the URL's host matches a `productionHosts` pattern but the environment is not protected: the
  *   environment is lying about where it points, so not even --force goes through;
- * - the environment is protected, unless --force is given and the database name is confirmed
- *   (`--confirm NAME`, or typed at the prompt when there is a terminal).
+ * - the environment is protected, unless `force` is given and the database name is confirmed
+ *   (`confirm` is the name, or a prompt that asks for it).
  */
 export async function assertDestructiveAllowed(input: GuardInput): Promise<void> {
   const { config, target, operation } = input;
@@ -56,7 +89,7 @@ export async function assertDestructiveAllowed(input: GuardInput): Promise<void>
       data,
     }, 'protected');
   }
-  const confirmed = input.confirm ?? (input.prompt ? (await input.prompt(`${protectedEnv}: ${operation} would change ${where}.\nType the database name to confirm: `)).trim() : undefined);
+  const confirmed = typeof input.confirm === 'function' ? (await input.confirm(`${protectedEnv}: ${operation} would change ${where}.\nType the database name to confirm: `)).trim() : input.confirm;
   if (confirmed === undefined) {
     throw new RefusedError(`${operation} refused: ${protectedEnv} and the name of ${where} was not confirmed`, {
       hint: `add --confirm ${name} (no terminal to ask on)`,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../driver/database.js';
 import { CheckFailedError, OperationError, RefusedError, UsageError } from '../errors.js';
+import { assertDestructiveAllowed, type GuardOptions, type Protection } from '../guard/index.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { checksumOfMigration, listMigrationFolder, listProvidedMigrations, type MigrationFile, type MigrationProvider } from './files.js';
 import { describeSession, LOCK_LOST_SQLSTATE, lockBlockers, lockHeldCheck, lockHolder, withRunLock, type LockHolder } from './lock.js';
@@ -65,7 +66,8 @@ export interface UpOptions {
   dryRun?: boolean;
 }
 
-export interface DownOptions {
+/** In a protected environment (`MigratorProps.protection`) a down that is not a dry run needs `force` and the name confirmed. */
+export interface DownOptions extends GuardOptions {
   step?: number;
   to?: string;
   all?: boolean;
@@ -102,6 +104,11 @@ export interface MigratorProps {
   cwd?: string;
   /** The production server's Postgres major: on the embedded database, SQL it would refuse is refused. */
   postgresVersion?: number;
+  /**
+   * The environment the database belongs to (a ResolvedConfig is one): down, redo and repair ask
+   * src/guard first. None: nothing is protected.
+   */
+  protection?: Protection;
   /** What `${env:…}` / `${config:…}` in SQL migrations read (placeholders.ts). Default: process.env, no config values. */
   placeholders?: PlaceholderSource;
   onEvent?: (event: MigrateEvent) => void;
@@ -257,6 +264,7 @@ export class Migrator {
   }
 
   async down(options: DownOptions = {}): Promise<RunReport> {
+    if (!options.dryRun) await this.#guard('migrate down', options);
     return this.#locked(!!options.dryRun, async () => {
       const entries = await this.#entries(!!options.dryRun);
       const applied = entries.filter((e) => e.state !== 'pending').reverse();
@@ -279,7 +287,8 @@ export class Migrator {
   }
 
   /** Reverts the last applied migration and applies it again. */
-  async redo(options: { allowDrift?: boolean } = {}): Promise<RunReport> {
+  async redo(options: { allowDrift?: boolean } & GuardOptions = {}): Promise<RunReport> {
+    await this.#guard('migrate redo', options);
     return this.#locked(false, async () => {
       const entries = await this.#entries(false);
       const last = entries.filter((e) => e.state !== 'pending').pop();
@@ -313,7 +322,8 @@ export class Migrator {
    * reviewed — Flyway's `repair` — so drift checks stop refusing them; `dbctl_migration` notes who and
    * when. Nothing runs: a changed migration is not applied again.
    */
-  async repair(names: string[] = []): Promise<{ repaired: string[]; checked: number }> {
+  async repair(names: string[] = [], options: GuardOptions = {}): Promise<{ repaired: string[]; checked: number }> {
+    await this.#guard('migrate repair', options);
     return this.#locked(false, async () => {
       const entries = await this.#entries(false);
       for (const name of names) {
@@ -337,6 +347,12 @@ export class Migrator {
       const checked = entries.filter((e) => e.state !== 'pending' && (!names.length || names.includes(e.name))).length;
       return { repaired: changed.map((e) => e.name), checked };
     });
+  }
+
+  /** The protected-environment guard (src/guard), before the run lock is taken or anything changes. */
+  async #guard(operation: string, options: GuardOptions): Promise<void> {
+    const protection = this.#props.protection;
+    if (protection) await assertDestructiveAllowed({ config: protection, target: this.#database.target, operation, force: options.force, confirm: options.confirm });
   }
 
   async #locked<T>(dryRun: boolean, fn: () => Promise<T>): Promise<T> {

@@ -1,6 +1,7 @@
 import { bookkeepingTables, DEFAULT_BOOKKEEPING, type BookkeepingNames } from '../catalog/bookkeeping.js';
 import type { Database } from '../driver/database.js';
 import { quoteIdent } from '../sql/quote.js';
+import { assertDestructiveAllowed, type GuardOptions, type Protection } from '../guard/index.js';
 import { listForeignKeys, listInheritance, listSequenceUses, listTables, type SequenceRef, type TableRef } from './catalog.js';
 import { planReset, type ResetPlan } from './plan.js';
 
@@ -11,7 +12,9 @@ export { planReset, type ResetPlan } from './plan.js';
  * What a reset needs, and nothing more; `resetConfig(config)` gives them as the resolved config has
  * them: `resetDatabase({ database, ...resetConfig(config) })`.
  */
-export interface ResetOptions {
+export interface ResetOptions extends GuardOptions {
+  /** The environment (resetConfig gives it): a reset asks src/guard first. None: nothing is protected. */
+  protection?: Protection;
   database: Database;
   /** The schemas emptied. Default `['public']`. */
   schemas?: string[];
@@ -48,6 +51,7 @@ export interface ResetReport {
  */
 export async function resetDatabase(options: ResetOptions): Promise<ResetReport> {
   const started = Date.now();
+  if (!options.dryRun && options.protection) await assertDestructiveAllowed({ config: options.protection, target: options.database.target, operation: 'reset', force: options.force, confirm: options.confirm });
   const schemas = options.schemas ?? ['public'];
   // One session for the catalog reads and the TRUNCATE: no second connection to open.
   const plan = await options.database.session(async (db) => {

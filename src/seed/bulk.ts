@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { UsageError } from '../errors.js';
 import { copyLine } from './copy-format.js';
+import type { Database } from '../driver/database.js';
 import { openCopySink, type BulkTarget, type CopySink } from './sinks.js';
 import { quoteIdent } from '../sql/quote.js';
 import { tableInfo, type ColumnInfo, type TableInfo } from './table-info.js';
@@ -42,7 +43,7 @@ const MAX_BATCH_CHARS = 8 * 1024 * 1024;
  * Streams rows into `table` with COPY, in batches, holding at most one batch of text in memory
  * whatever the number of rows (rows may be a generator). Plain insert: a duplicate key fails.
  */
-export async function bulkInsert(target: BulkTarget, table: string, rows: Rows, options: BulkOptions = {}): Promise<BulkResult> {
+export async function bulkInsert(target: BulkTarget | Database, table: string, rows: Rows, options: BulkOptions = {}): Promise<BulkResult> {
   return onOneSession(target, async (bound) => {
     const started = Date.now();
     const info = await tableInfo(bound.db, table);
@@ -67,7 +68,7 @@ export async function bulkInsert(target: BulkTarget, table: string, rows: Rows, 
  * temporary table and merged with INSERT … ON CONFLICT; a row whose values did not change is not
  * touched (no new row version, no updated_at trigger), so running a seed again changes nothing.
  */
-export async function bulkUpsert(target: BulkTarget, table: string, rows: Rows, options: UpsertOptions = {}): Promise<BulkResult> {
+export async function bulkUpsert(target: BulkTarget | Database, table: string, rows: Rows, options: UpsertOptions = {}): Promise<BulkResult> {
   return onOneSession(target, async (bound) => {
     const started = Date.now();
     const info = await tableInfo(bound.db, table);
@@ -90,7 +91,7 @@ export async function bulkUpsert(target: BulkTarget, table: string, rows: Rows, 
         await sink.abort();
         throw error;
       });
-      const merged = await merge(bound.db, info, stage, names, key, options.update, !!target.distributed);
+      const merged = await merge(bound.db, info, stage, names, key, options.update, !!bound.distributed);
       inserted += merged.inserted;
       updated += merged.updated;
       await sql.raw(`truncate pg_temp.${stage}`).execute(bound.db);
@@ -184,8 +185,12 @@ function columnList(columns: ColumnInfo[]): string {
   return columns.map((c) => quoteIdent(c.name)).join(', ');
 }
 
-/** COPY and temporary tables need one session throughout: the caller's transaction, or a reserved connection. */
-async function onOneSession<T>(target: BulkTarget, fn: (bound: BulkTarget) => Promise<T>): Promise<T> {
+/**
+ * COPY and temporary tables need one session throughout: the caller's transaction, or a reserved
+ * connection. A Database (docs/seeds.md's `bulkInsert(database, …)`) lends its Kysely, loaded now.
+ */
+async function onOneSession<T>(given: BulkTarget | Database, fn: (bound: BulkTarget) => Promise<T>): Promise<T> {
+  const target: BulkTarget = 'db' in given ? given : { db: await given.kysely(), distributed: given.capabilities.distributed };
   if (target.db.isTransaction) return fn(target);
   return target.db.connection().execute((db) => fn({ ...target, db }));
 }

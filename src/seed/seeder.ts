@@ -12,12 +12,15 @@ import { displayPath } from './fixtures.js';
 import { listSeedFolder, selectSeeds, type SeedFile } from './files.js';
 import { loadSeedModule } from './module.js';
 import { inUserCode } from '../user-code.js';
+import { assertDestructiveAllowed, type GuardOptions, type Protection } from '../guard/index.js';
 
 /**
  * What a seed run needs, and nothing more; `seedConfig(config)` gives them as the resolved config
  * has them: `runSeeds({ database, ...seedConfig(config) })`.
  */
-export interface SeedRunOptions {
+export interface SeedRunOptions extends GuardOptions {
+  /** The environment (seedConfig gives it): a run asks src/guard first. None: nothing is protected. */
+  protection?: Protection;
   database: Database;
   /** The seeds folder: `common/` runs first, then the environment's own folder. */
   dir: string;
@@ -82,6 +85,7 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
   const seed = options.seed ?? 42;
   if (!(scale > 0) || !Number.isFinite(scale)) throw new UsageError(`--scale must be a positive number, got ${scale}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got ${seed}`);
+  if (!options.dryRun && options.protection) await assertDestructiveAllowed({ config: options.protection, target: database.target, operation: 'seed', force: options.force, confirm: options.confirm });
   const listing = listSeedFolder(options.dir, env, (f) => displayPath(f, cwd));
   const files = selectSeeds(listing.files, options.only);
   const started = Date.now();

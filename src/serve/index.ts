@@ -4,6 +4,7 @@
  * held for as long as the server runs: no other process can open its directory meanwhile.
  */
 import { UsageError } from '../errors.js';
+import type { Observer } from '../driver/observe.js';
 import { openDatabase, type OpenOptions } from '../driver/database.js';
 import { serveEmbeddedOverWire, type WireOptions } from '../driver/pglite/wire.js';
 import { capabilitiesOf } from '../driver/host.js';
@@ -19,7 +20,9 @@ export interface ServedDatabase {
   close(): Promise<void>;
 }
 
-export interface ServeOptions extends WireOptions, Pick<OpenOptions, 'lockTimeoutMs' | 'onLockWait' | 'onFirstRun' | 'statementTimeoutMs'> {
+export interface ServeOptions extends WireOptions, Pick<OpenOptions, 'lockTimeoutMs' | 'statementTimeoutMs'> {
+  /** Told of a wait for the process that has the directory open, and of a first run. */
+  observe?: Pick<Observer, 'lockWait' | 'firstRun'>;
   /** The embedded database: a pglite:// URL or its parsed Target. */
   target: Target | string;
   cwd?: string;
@@ -32,11 +35,10 @@ export async function serveEmbedded(options: ServeOptions): Promise<ServedDataba
   }
   const database = await openDatabase({
     target,
-    kysely: false,
     poolSize: 1,
     lockTimeoutMs: options.lockTimeoutMs,
-    onLockWait: options.onLockWait,
-    onFirstRun: options.onFirstRun,
+    onLockWait: options.observe?.lockWait,
+    onFirstRun: options.observe?.firstRun,
     statementTimeoutMs: options.statementTimeoutMs,
   });
   let server;

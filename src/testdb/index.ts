@@ -117,7 +117,8 @@ async function fillTemplate(target: Target, options: CreateTestdbOptions): Promi
     if (options.seed) {
       // The seed capability loads only when a seeded template is built.
       const { runSeeds, seedConfig } = await import('../seed/index.js');
-      await runSeeds({ database, ...seedConfig(config) });
+      // The template dbctl is building holds nothing of the environment's: no guard to ask.
+      await runSeeds({ database, ...seedConfig(config), protection: undefined });
     }
   });
 }

@@ -52,7 +52,7 @@ export const TEST_ROWS = 700;
 export async function execSql<T = any>(url: string, text: string): Promise<T[]> {
   const database = await openDatabase({ url });
   try {
-    const { rows } = await sql.raw<T>(text).execute(database.db);
+    const { rows } = await sql.raw<T>(text).execute(await database.kysely());
     return rows;
   } finally {
     await database.close();

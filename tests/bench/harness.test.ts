@@ -81,7 +81,7 @@ describe.runIf(server)('the node + pg floors of case 1', () => {
       const floor = path.resolve('bench/fixtures', fixture);
       const r = spawnSync(process.execPath, [floor, 'migrations'], { cwd: dir, env: { ...process.env, DATABASE_URL: t.url }, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      const database = await openDatabase({ url: t.url, kysely: false });
+      const database = await openDatabase({ url: t.url });
       try {
         const status = await new Migrator({ database, migrations: path.join(dir, 'migrations') }).status();
         expect(status.summary).toMatchObject({ total: 3, applied: 3, pending: 0, modified: 0 });

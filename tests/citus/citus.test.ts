@@ -85,7 +85,7 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
     dropLater.push(name);
     cwd = tempProject({ ...MIGRATIONS, ...SEEDS, 'dbctl.config.json': JSON.stringify({ testdb: { prefix } }) });
     config = await resolveConfig({ cwd, url, environ: {} });
-    database = await openDatabase({ url, cwd, kysely: false });
+    database = await openDatabase({ url, cwd });
   });
   afterAll(async () => {
     await database?.close();
@@ -95,14 +95,14 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
 
   it('detects the cluster: capabilities.distributed is citus (and absent on a plain server)', async () => {
     expect(database.capabilities.distributed).toBe('citus');
-    const plain = await openDatabase({ url: CITUS!, kysely: false });
+    const plain = await openDatabase({ url: CITUS! });
     expect(plain.capabilities.distributed).toBeUndefined();
     await plain.close();
   });
 
   it('migrations distribute tables under the run lock on the coordinator, roll back whole on failure, and revert with undistribute_table', async () => {
     const events: MigrateEvent[] = [];
-    const other = await openDatabase({ url, cwd, kysely: false });
+    const other = await openDatabase({ url, cwd });
     try {
       const [a, b] = await Promise.all([
         new Migrator({ database, ...migratorConfig(config), onEvent: (e) => events.push(e) }).up(),
@@ -207,7 +207,7 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
       expect(await q(`postgres://postgres@127.0.0.1:${port}/postgres`, `select datname, datistemplate from pg_database where datname in ('${first.template}', '${first.name}') order by 2`))
         .toEqual([{ datname: first.name, datistemplate: false }, { datname: first.template, datistemplate: true }]);
     }
-    const clone = await openDatabase({ url: first.url, kysely: false });
+    const clone = await openDatabase({ url: first.url });
     try {
       expect(clone.capabilities.distributed).toBe('citus');
       await clone.query(`insert into events (tenant_id, kind) select g, 'x' from generate_series(1, 100) g`);

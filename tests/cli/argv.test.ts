@@ -23,8 +23,8 @@ vi.mock('../../src/cli/context.js', async (original) => {
   const { parseTarget } = await import('../../src/driver/target.js');
   return {
     ...real,
-    withDatabase: async (ctx: any, fn: (database: any) => Promise<unknown>, url = ctx.config.url) => {
-      await real.announceTarget(ctx, url);
+    withDatabase: async (ctx: any, fn: (database: any) => Promise<unknown>, url = ctx.config.url, source?: string) => {
+      await real.announceTarget(ctx, url, source);
       calls.push({ fn: 'openDatabase', options: { url } });
       return fn({ target: parseTarget(url, ctx.config.cwd), capabilities: {}, close: async () => {} });
     },
@@ -39,7 +39,7 @@ vi.mock('../../src/migrate/migrator.js', async (original) => ({
     down = record('Migrator.down', { ...RUN, direction: 'down' });
     redo = record('Migrator.redo', { ...RUN, direction: 'down' });
     baseline = record('Migrator.baseline', RUN);
-    repair = record('Migrator.repair', { repaired: [] });
+    repair = async (names: string[], options: object) => (calls.push({ fn: 'Migrator.repair', options: { names, ...options } }), { repaired: [], checked: 0 });
     verify = record('Migrator.verify', { summary: { applied: 0 } });
     status = record('Migrator.status', { migrations: [], summary: { total: 1, applied: 0, pending: 1, modified: 0, missing: 0 } });
   },
@@ -137,14 +137,24 @@ describe('argv → core call', () => {
     expect(r.json()).toMatchObject({ ok: false, summary: { pending: 1 }, error: { code: 'status_check' } });
   });
 
-  it('a destructive command asks the guard before the core: refused in a protected environment (exit 5)', async () => {
+  it('reset and seed ask the guard before opening the database: refused in a protected environment (exit 5)', async () => {
     const cwd = project({ 'dbctl.config.json': JSON.stringify({ environments: { production: { url: 'postgres://app@db.internal:5432/app' } } }) });
-    for (const args of [['reset'], ['seed'], ['migrate', 'down']]) {
+    for (const args of [['reset'], ['seed']]) {
       const r = await runArgv(['-e', 'production', ...args, '--json'], { cwd });
       expect(r.code, args.join(' ')).toBe(5);
       expect(r.json().error.code).toBe('protected');
     }
-    expect(calls.filter((c) => c.fn !== 'openDatabase')).toEqual([]);
+    expect(calls).toEqual([]);
+  });
+
+  it('the other destructive commands hand --force and --confirm to the core, which asks the guard', async () => {
+    const cwd = project();
+    const guard = { force: true, confirm: 'app' };
+    for (const [args, fn] of [[['migrate', 'down'], 'Migrator.down'], [['migrate', 'redo'], 'Migrator.redo'], [['migrate', 'repair'], 'Migrator.repair'], [['db', 'fresh'], 'recreateDatabase'], [['restore', 'b.dump', '--create', 'copy'], 'restoreIntoNewDatabase']] as const) {
+      const r = await runArgv([...args, '--force', '--confirm', 'app'], { cwd });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(called(fn), args.join(' ')).toEqual([expect.objectContaining(guard)]);
+    }
   });
 });
 

@@ -17,7 +17,7 @@ describe('isComplete', () => {
 describe.each(backends)('SQL console on $name', (backend) => {
   async function withConsole<T>(fn: Parameters<typeof withSqlConsole<T>>[2], readOnly = false): Promise<T> {
     const t = await freshDatabase(backend);
-    const database = await openDatabase({ url: t.url, kysely: false });
+    const database = await openDatabase({ url: t.url });
     try {
       return await withSqlConsole(database, { readOnly }, fn);
     } finally {

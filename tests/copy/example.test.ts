@@ -68,7 +68,7 @@ describe.runIf(SERVER)('db copy of the example database', () => {
   /** One open database per URL per test: opening an embedded one costs seconds. */
   const open = new Map<string, Promise<Database>>();
   const values = async (url: string, query: string): Promise<string[]> => {
-    if (!open.has(url)) open.set(url, openDatabase({ url, cwd: work, kysely: false }));
+    if (!open.has(url)) open.set(url, openDatabase({ url, cwd: work }));
     return (await (await open.get(url)!).query<{ v: string }>(query)).rows.map((r) => r.v);
   };
   const closeAll = async () => {

@@ -74,7 +74,7 @@ describe.runIf(SERVER)('db copy of a schema with cycles', () => {
   /** One open database per URL for the whole test (opening an embedded one costs a second or more). */
   const open = new Map<string, Promise<Database>>();
   const rows = async <R,>(url: string, query: string): Promise<R[]> => {
-    if (!open.has(url)) open.set(url, openDatabase({ url, cwd: work, kysely: false }));
+    if (!open.has(url)) open.set(url, openDatabase({ url, cwd: work }));
     return (await (await open.get(url)!).query<R>(query)).rows;
   };
   /** Closed before the next copy replaces what they have open. */

@@ -96,7 +96,7 @@ describe(`migrate diff corpus (${backends.map((b) => b.name).join(', ')})`, () =
     for (const backend of backends) {
       const made = [await createTestDatabase({ serverUrl: backend.serverUrl }), await createTestDatabase({ serverUrl: backend.serverUrl })];
       databases.push(...made);
-      pairs.push({ name: backend.name, a: await openDatabase({ url: made[0].url, kysely: false }), b: await openDatabase({ url: made[1].url, kysely: false }) });
+      pairs.push({ name: backend.name, a: await openDatabase({ url: made[0].url }), b: await openDatabase({ url: made[1].url }) });
     }
   }, 120_000);
   afterAll(async () => {

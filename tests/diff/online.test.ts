@@ -18,7 +18,7 @@ const DESIRED = `create table p (id int primary key);
   create index t_n on t (n) where n > 5;`;
 
 async function snapshotOf(sql: string, backend: (typeof backends)[number]) {
-  const db = await openDatabase({ url: (await freshDatabase(backend)).url, kysely: false });
+  const db = await openDatabase({ url: (await freshDatabase(backend)).url });
   try {
     await db.query(sql);
     return await introspectSchema(db);
@@ -34,7 +34,7 @@ async function run(db: Database, sql: string[]): Promise<void> {
 describe.each(backends)('online plans, for real ($name)', (backend) => {
   it('builds indexes concurrently and validates constraints on a table with rows', async () => {
     const desired = await snapshotOf(DESIRED, backend);
-    const db = await openDatabase({ url: (await freshDatabase(backend)).url, kysely: false });
+    const db = await openDatabase({ url: (await freshDatabase(backend)).url });
     try {
       await db.query(START);
       const plan = planMigration(await introspectSchema(db), desired);
@@ -57,7 +57,7 @@ describe.each(backends)('online plans, for real ($name)', (backend) => {
       [`update t set n = null where id <= 2`, /dbctl data check: 2 rows in public\.t where n is NULL/],
       [`update t set p_id = 99 where id = 1`, /dbctl data check: 1 rows in public\.t whose p_id has no match/],
     ] as const) {
-      const db = await openDatabase({ url: (await freshDatabase(backend)).url, kysely: false });
+      const db = await openDatabase({ url: (await freshDatabase(backend)).url });
       try {
         await db.query(`${START} ${bad}`);
         const plan = planMigration(await introspectSchema(db), desired);

@@ -39,7 +39,7 @@ describe.each(backends)('migrate diff on real schemas ($name)', (backend) => {
   const database = async () => {
     const created = await createTestDatabase({ serverUrl: backend.serverUrl });
     databases.push(created);
-    const db = await openDatabase({ url: created.url, kysely: false });
+    const db = await openDatabase({ url: created.url });
     open.push(db);
     return db;
   };

@@ -11,7 +11,7 @@ describe.each(backends)('copyIn ($name)', (backend) => {
     const database = await openDatabase({ url: t.url });
     try {
       await database.query('create table t (id int primary key, note text)');
-      await database.db.transaction().execute(async (trx) => {
+      await (await database.kysely()).transaction().execute(async (trx) => {
         const sink = await copyIn(trx, 'copy t (id, note) from stdin');
         await sink.write('1\ta\n2\t\\N\n');
         await sink.write('3\tline\\nbreak\n');
@@ -23,12 +23,12 @@ describe.each(backends)('copyIn ($name)', (backend) => {
       expect(rows).toEqual([{ id: 1, note: 'a' }, { id: 2, note: null }, { id: 3, note: 'line\nbreak' }, { id: 4, note: 'dump' }]);
 
       await expect(
-        database.db.transaction().execute(async (trx) => {
+        (await database.kysely()).transaction().execute(async (trx) => {
           await copyInAll(trx, 'copy t (id, note) from stdin', '5\tkept?\n');
           await sql`select 1/0`.execute(trx);
         }),
       ).rejects.toThrow(/division by zero/);
-      await expect(database.db.transaction().execute((trx) => copyInAll(trx, 'copy t (id, note) from stdin', '1\tduplicate\n'))).rejects.toThrow(/duplicate key/);
+      await expect((await database.kysely()).transaction().execute((trx) => copyInAll(trx, 'copy t (id, note) from stdin', '1\tduplicate\n'))).rejects.toThrow(/duplicate key/);
       expect((await database.query('select count(*)::int as n from t')).rows[0].n).toBe(4);
     } finally {
       await database.close();

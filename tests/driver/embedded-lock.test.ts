@@ -161,21 +161,20 @@ describe('embedded database directory lock (embedded only: a server has no direc
     children.push(holder);
     expect(await lines(holder)()).toBe('held');
 
-    const timedOut = await openDatabase({ url: `pglite://${dataDir}`, lockTimeoutMs: 200, kysely: false }).catch((error) => error);
+    const timedOut = await openDatabase({ url: `pglite://${dataDir}`, lockTimeoutMs: 200 }).catch((error) => error);
     expect(isDbctlError(timedOut) && timedOut.code).toBe('lock_timeout');
     expect(timedOut.exitCode).toBe(6);
     expect(timedOut.message).toMatch(new RegExp(`timed out after 0\\.2 s waiting for embedded database .*: in use by another process \\(pid ${holder.pid},`));
     expect(timedOut.data).toMatchObject({ pid: holder.pid });
 
     // Without a timeout a library open still refuses at once.
-    const refused = await openDatabase({ url: `pglite://${dataDir}`, kysely: false }).catch((error) => error);
+    const refused = await openDatabase({ url: `pglite://${dataDir}` }).catch((error) => error);
     expect(refused).toMatchObject({ code: 'database_in_use', exitCode: 5 });
 
     const waitedFor: number[] = [];
     const database = await openDatabase({
       url: `pglite://${dataDir}`,
       lockTimeoutMs: 60_000,
-      kysely: false,
       onLockWait: (h) => {
         waitedFor.push(h.pid);
         holder.stdin.write('release\n');

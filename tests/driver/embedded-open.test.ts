@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 async function systemIdentifier(url: string): Promise<string> {
-  const database = await openDatabase({ url, kysely: false });
+  const database = await openDatabase({ url });
   try {
     const { rows } = await database.query<{ id: string }>('select system_identifier::text as id from pg_control_system()');
     return rows[0].id;
@@ -29,13 +29,13 @@ describe('embedded database directories', () => {
     const b = await systemIdentifier(`pglite://${path.join(root, 'b', 'nested')}`);
     expect(a).toBe(b);
     // An existing directory is opened as it is, and keeps its data.
-    const database = await openDatabase({ url: `pglite://${path.join(root, 'a')}`, kysely: false });
+    const database = await openDatabase({ url: `pglite://${path.join(root, 'a')}` });
     try {
       await database.query('create table kept (id int); insert into kept values (1)');
     } finally {
       await database.close();
     }
-    const again = await openDatabase({ url: `pglite://${path.join(root, 'a')}`, kysely: false });
+    const again = await openDatabase({ url: `pglite://${path.join(root, 'a')}` });
     try {
       expect((await again.query('select id from kept')).rows).toEqual([{ id: 1 }]);
     } finally {

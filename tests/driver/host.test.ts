@@ -92,7 +92,7 @@ describe.each(backends)('Host ($name)', (backend) => {
     const { target } = await host.create(n);
     const held = await openDatabase({ target });
     await held.query('select 1');
-    const observer = await openDatabase({ url: backend.serverUrl!, kysely: false, poolSize: 1 });
+    const observer = await openDatabase({ url: backend.serverUrl!, poolSize: 1 });
     try {
       const dropping = host.drop(n);
       dropping.catch(() => {}); // awaited below

@@ -25,7 +25,7 @@ describe('extensions on the embedded database', () => {
   });
 
   it('pg_available_extensions lists every shipped extension before any is unpacked (the example checks it for vector)', async () => {
-    const database = await openDatabase({ url: 'pglite://memory', kysely: false });
+    const database = await openDatabase({ url: 'pglite://memory' });
     try {
       const { rows } = await database.query(`select name from pg_available_extensions where name <> 'plpgsql' order by name`);
       expect(rows.map((r) => r.name)).toEqual([...PGLITE_EXTENSIONS]);
@@ -44,7 +44,7 @@ describe('extensions on the embedded database', () => {
         create index t_trgm on t using gin (s gin_trgm_ops);
         insert into t values ('hello', '[1,2]', 'AbC');`),
     });
-    const first = await openDatabase({ url: t.url, cwd, kysely: false });
+    const first = await openDatabase({ url: t.url, cwd });
     try {
       await new Migrator({ database: first, ...migratorConfig(await resolveConfig({ cwd, url: t.url, environ: {} })) }).up();
       const { rows } = await first.query(`select extname from pg_extension where extname <> 'plpgsql'`);
@@ -53,7 +53,7 @@ describe('extensions on the embedded database', () => {
       await first.close();
     }
     // A new PGlite instance: nothing unpacked yet, so each library comes from its bundle on first use.
-    const again = await openDatabase({ url: t.url, kysely: false });
+    const again = await openDatabase({ url: t.url });
     try {
       const { rows } = await again.query(`select similarity(s, 'hallo') > 0 as trgm, e <-> '[1,3]' as dist, c = 'abc' as ci,
         digest('x', 'sha256') is not null as crypto, uuid_generate_v4() is not null as uuid from t`);
@@ -65,7 +65,7 @@ describe('extensions on the embedded database', () => {
 
   it('CREATE EXTENSION of one PGlite lacks names it and says how to get a server that has it', async () => {
     const t = await freshDatabase(pglite);
-    const database = await openDatabase({ url: t.url, kysely: false });
+    const database = await openDatabase({ url: t.url });
     try {
       const error = await database.query('create extension postgis').catch((e) => e);
       expect(error.message).toMatch(/^extension "postgis" is not available in the embedded database .*docker compose.*--url/);

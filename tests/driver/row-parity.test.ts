@@ -29,7 +29,7 @@ describe('row values are identical on PGlite and a real server', () => {
   });
 
   it('parses PGlite values the way node-postgres does', async () => {
-    const [row] = (await QUERY.execute(dbs[0].db)).rows;
+    const [row] = (await QUERY.execute(await dbs[0].kysely())).rows;
     expect(row).toMatchObject({ i4: 1, i8: '9007199254740993', num: '1.50', f8: 2.5, b: true, u: '00000000-0000-0000-0000-000000000001', jb: { a: [1, 2] }, tm: '12:00:01', ai: [1, 2], a8: ['1', '2'], at: ['a', 'b'] });
     expect(row.tz).toBeInstanceOf(Date);
     expect(row.tz.toISOString()).toBe('2024-02-29T12:34:56.789Z');
@@ -41,8 +41,8 @@ describe('row values are identical on PGlite and a real server', () => {
   it.skipIf(!server)('matches a real server value for value', async () => {
     const remote = await openDatabase({ url: server });
     dbs.push(remote);
-    const [a] = (await QUERY.execute(dbs[0].db)).rows;
-    const [b] = (await QUERY.execute(remote.db)).rows;
+    const [a] = (await QUERY.execute(await dbs[0].kysely())).rows;
+    const [b] = (await QUERY.execute(await remote.kysely())).rows;
     expect(JSON.parse(JSON.stringify(a))).toEqual(JSON.parse(JSON.stringify(b)));
     expect(Object.getPrototypeOf(a.iv)).toBe(Object.getPrototypeOf(b.iv));
   });

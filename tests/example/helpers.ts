@@ -43,7 +43,7 @@ export async function exampleDatabase(backend: Backend, options: { migrate?: boo
   return {
     test,
     database,
-    db: database.db,
+    db: await database.kysely(),
     migrator,
     hasVector,
     close: async () => {

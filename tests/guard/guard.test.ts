@@ -96,14 +96,15 @@ describe('assertDestructiveAllowed', () => {
     expect(await outcome({ config: production, target: app, force: true, confirm: 'app' })).toBe('allowed');
   });
 
-  it('asks at the prompt when there is one, and --confirm wins over it', async () => {
+  it('asks when `confirm` is a prompt, only once forced', async () => {
     const production = await config('production');
     const questions: string[] = [];
     const answer = (text: string) => async (q: string) => (questions.push(q), text);
-    expect(await outcome({ config: production, target: app, force: true, prompt: answer(' app\n') })).toBe('allowed');
+    expect(await outcome({ config: production, target: app, force: true, confirm: answer(' app\n') })).toBe('allowed');
     expect(questions[0]).toBe('environment "production" is protected: reset would change database "app" (db.internal:5432/app).\nType the database name to confirm: ');
-    expect(await outcome({ config: production, target: app, force: true, prompt: answer('nope') })).toBe('confirm_mismatch');
-    expect(await outcome({ config: production, target: app, force: true, confirm: 'app', prompt: answer('nope') })).toBe('allowed');
+    expect(await outcome({ config: production, target: app, force: true, confirm: answer('nope') })).toBe('confirm_mismatch');
+    // Without force the prompt is not asked: a protected environment refuses first.
+    expect(await outcome({ config: production, target: app, confirm: answer('app') })).toBe('protected');
     expect(questions).toHaveLength(2);
   });
 

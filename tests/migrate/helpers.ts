@@ -30,11 +30,10 @@ export async function migrationProject(
   backend: Backend,
   files: Record<string, string>,
   overrides: Parameters<typeof resolveConfig>[0] = {},
-  openOptions: { kysely?: boolean } = {},
 ): Promise<MigrationProject> {
   const t = await freshDatabase(backend);
   const cwd = tempProject(Object.fromEntries(Object.entries(files).map(([k, v]) => [`migrations/${k}`, v])));
-  const database = await openDatabase({ url: t.url, cwd, ...openOptions });
+  const database = await openDatabase({ url: t.url, cwd });
   open.push(database);
   const events: MigrateEvent[] = [];
   const make = async (o: Parameters<typeof resolveConfig>[0] = {}) =>

@@ -1,5 +1,5 @@
 import { Migrator as KyselyMigrator, type Migration } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
 import { MigrationFailedError } from '../../src/migrate/migrator.js';
 import { openDatabase } from '../../src/driver/database.js';
@@ -181,7 +181,7 @@ drop schema app cascade;
     const kyselyMigrations: Record<string, Migration> = {
       '001_a': { up: async (db) => void (await db.schema.createTable('a').addColumn('id', 'integer').execute()) },
     };
-    const kysely = new KyselyMigrator({ db: p.database.db, provider: { getMigrations: async () => kyselyMigrations } });
+    const kysely = new KyselyMigrator({ db: await p.database.kysely(), provider: { getMigrations: async () => kyselyMigrations } });
     const { error } = await kysely.migrateToLatest();
     expect(error).toBeUndefined();
     const report = await p.migrator.up();
@@ -197,7 +197,7 @@ drop schema app cascade;
 
   it('reports what it adopted when nothing else is pending', async () => {
     const p = await migrationProject(backend, { '001_a.sql': createTable('a') });
-    const kysely = new KyselyMigrator({ db: p.database.db, provider: { getMigrations: async () => ({ '001_a': { up: async () => {} } }) } });
+    const kysely = new KyselyMigrator({ db: await p.database.kysely(), provider: { getMigrations: async () => ({ '001_a': { up: async () => {} } }) } });
     expect((await kysely.migrateToLatest()).error).toBeUndefined();
     const report = await p.migrator.up();
     expect(report).toMatchObject({ results: [], adopted: ['001_a'] });
@@ -212,7 +212,7 @@ drop schema app cascade;
   });
 
   it('a no-op up loads neither Kysely nor a migration, and does not wait for the run lock', async () => {
-    const p = await migrationProject(backend, { '001_a.sql': createTable('a'), '002_b.ts': tsMigration(`throw new Error('must not be imported');`) }, {}, { kysely: false });
+    const p = await migrationProject(backend, { '001_a.sql': createTable('a'), '002_b.ts': tsMigration(`throw new Error('must not be imported');`) });
     await p.migrator.baseline('002_b');
     expect((await p.migrator.status()).summary).toMatchObject({ applied: 2, pending: 0 });
     let holder: Awaited<ReturnType<typeof openDatabase>> | undefined;
@@ -221,18 +221,20 @@ drop schema app cascade;
       holder = await openDatabase({ url: p.url });
       await holder.session((c) => c.query('select pg_advisory_lock($1::bigint)', [RUN_LOCK_KEY.toString()]));
     }
+    // Kysely loads on a database's first kysely() call: a no-op up makes none.
+    const loads = vi.spyOn(p.database, 'kysely');
     try {
       expect((await p.migrator.up()).results).toEqual([]);
       expect(p.events.some((e) => e.type === 'lock-wait')).toBe(false);
     } finally {
       await holder?.close();
     }
-    expect(() => p.database.db).toThrow(/without Kysely/);
+    expect(loads).not.toHaveBeenCalled();
     // Something pending: Kysely is loaded on demand and the migration runs.
     p.write({ '003_c.ts': tsMigration(`await db.schema.createTable('c').addColumn('id', 'integer').execute();`) });
     expect((await p.migrator.up()).results.map((r) => r.name)).toEqual(['003_c']);
     // Kysely was loaded on demand and works on the same pool: the table the migration made is there.
-    expect(await p.database.db.selectFrom('c').selectAll().execute()).toEqual([]);
+    expect(await (await p.database.kysely()).selectFrom('c').selectAll().execute()).toEqual([]);
     expect(names(await p.query(`select name from public.kysely_migration order by name`))).toEqual(['001_a', '002_b', '003_c']);
   });
 

@@ -27,7 +27,7 @@ afterEach(async () => {
 /** A fresh database built by `schema` (SQL), with reset.* from `resetConfig`. */
 export async function resetFixture(backend: Backend, schema: string, resetSection: object = {}): Promise<ResetFixture> {
   const t = await freshDatabase(backend);
-  const database = await openDatabase({ url: t.url, kysely: false });
+  const database = await openDatabase({ url: t.url });
   opened.push(database);
   await database.query(schema);
   const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ reset: resetSection }) });

@@ -30,8 +30,8 @@ describe.each(backends)('resetDatabase on $name', (backend) => {
     await t?.drop();
   });
   beforeEach(async () => {
-    await sql`truncate users, "Weird ""Name""", "CamelCase", extra.notes, audit.log restart identity`.execute(database.db);
-    await fill(database.db);
+    await sql`truncate users, "Weird ""Name""", "CamelCase", extra.notes, audit.log restart identity`.execute(await database.kysely());
+    await fill(await database.kysely());
   });
 
   it('empties the managed schema in one statement, keeping tables, migration history and other schemas', async () => {
@@ -44,22 +44,22 @@ describe.each(backends)('resetDatabase on $name', (backend) => {
     // audit.log references users: it is emptied too (named, not by CASCADE), and the report says so.
     expect(names(report.cascaded)).toEqual(['audit.log']);
     expect(statements.filter((s) => /truncate/i.test(s))).toEqual(['truncate table "public"."CamelCase", "public"."Weird ""Name""", "public"."users", "audit"."log" restart identity']);
-    expect(await counts(database.db)).toEqual({ users: 0, weird: 0, camel: 0, notes: 2, log: 0, migrations: 1, history: 1 });
+    expect(await counts(await database.kysely())).toEqual({ users: 0, weird: 0, camel: 0, notes: 2, log: 0, migrations: 1, history: 1 });
     expect((await new Migrator({ database, ...migratorConfig(config) }).status()).summary).toMatchObject({ applied: 1, pending: 0 });
   });
 
   it('restarts identities (identity, serial and bigserial)', async () => {
     await resetDatabase({ database, ...resetConfig(config) });
-    await fill(database.db);
-    const ids = await sql<{ u: number; w: number; c: string }>`select (select max(id) from users) as u, (select max(id) from "Weird ""Name""") as w, (select max(id) from "CamelCase") as c`.execute(database.db);
+    await fill(await database.kysely());
+    const ids = await sql<{ u: number; w: number; c: string }>`select (select max(id) from users) as u, (select max(id) from "Weird ""Name""") as w, (select max(id) from "CamelCase") as c`.execute(await database.kysely());
     expect(ids.rows[0]).toEqual({ u: 2, w: 2, c: '2' });
   });
 
   it('--keep leaves named tables (plain, quoted, qualified) as they are', async () => {
     const report = await resetDatabase({ database, ...resetConfig(config), keep: ['CamelCase', 'public.users'] });
     expect(names(report.truncated)).toEqual(['public.Weird "Name"']);
-    expect(await counts(database.db)).toMatchObject({ users: 2, weird: 0, camel: 2, log: 2 });
-    await fill(database.db);
+    expect(await counts(await database.kysely())).toMatchObject({ users: 2, weird: 0, camel: 2, log: 2 });
+    await fill(await database.kysely());
     const again = await resetDatabase({ database, ...resetConfig(config), keep: ['Weird "Name"', 'users'] });
     expect(names(again.truncated)).toEqual(['public.CamelCase']);
   });
@@ -72,7 +72,7 @@ describe.each(backends)('resetDatabase on $name', (backend) => {
     };
     expect(await refused(['nope'])).toMatch(/--keep nope: no such table/);
     expect(await refused(['Weird "Name"'])).toMatch(/cannot keep public\.Weird "Name": it references public\.users/);
-    expect(await counts(database.db)).toMatchObject({ users: 2, weird: 2, camel: 2 });
+    expect(await counts(await database.kysely())).toMatchObject({ users: 2, weird: 2, camel: 2 });
   });
 
   it('empties extra schemas from reset.schemas and always keeps reset.keep', async () => {
@@ -81,12 +81,12 @@ describe.each(backends)('resetDatabase on $name', (backend) => {
     expect(report.schemas).toEqual(['public', 'extra', 'audit']);
     expect(names(report.truncated)).toEqual(['audit.log', 'extra.notes', 'public.Weird "Name"', 'public.users']);
     expect(report.cascaded).toEqual([]);
-    expect(await counts(database.db)).toMatchObject({ users: 0, weird: 0, camel: 2, notes: 0, log: 0, migrations: 1 });
+    expect(await counts(await database.kysely())).toMatchObject({ users: 0, weird: 0, camel: 2, notes: 0, log: 0, migrations: 1 });
   });
 
   it('a dry run reports and changes nothing', async () => {
     const report = await resetDatabase({ database, ...resetConfig(config), dryRun: true });
     expect(report.truncated).toHaveLength(3);
-    expect(await counts(database.db)).toMatchObject({ users: 2, weird: 2, camel: 2 });
+    expect(await counts(await database.kysely())).toMatchObject({ users: 2, weird: 2, camel: 2 });
   });
 });

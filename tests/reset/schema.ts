@@ -60,7 +60,7 @@ export async function counts(db: Kysely<any>): Promise<Record<keyof typeof TABLE
 export async function withOpen<T>(url: string, fn: (db: Kysely<any>) => Promise<T>): Promise<T> {
   const database = await openDatabase({ url });
   try {
-    return await fn(database.db);
+    return await fn(await database.kysely());
   } finally {
     await database.close();
   }

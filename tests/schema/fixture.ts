@@ -75,7 +75,7 @@ export function fixtureProject(): string {
 /** Opens `url` and migrates it with the project at `cwd`; the caller closes it. */
 export async function migrated(url: string, cwd: string): Promise<{ database: Database; config: ResolvedConfig }> {
   const config = await resolveConfig({ cwd, url, environ: {} });
-  const database = await openDatabase({ url, cwd, kysely: false });
+  const database = await openDatabase({ url, cwd });
   try {
     await new Migrator({ database, ...migratorConfig(config) }).up();
   } catch (error) {

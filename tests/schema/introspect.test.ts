@@ -173,7 +173,7 @@ describe.each(backends)('schema introspection and diff ($name)', (backend) => {
     expect(dumpSchema(await introspectSchema(database, { migrations: config.migrations }))).toBe(dump);
     const target = await freshDatabase(backend);
     const { openDatabase } = await import('../../src/driver/database.js');
-    const restored = await openDatabase({ url: target.url, kysely: false });
+    const restored = await openDatabase({ url: target.url });
     try {
       await restored.query(dump);
       const again = await introspectSchema(restored, { migrations: config.migrations });

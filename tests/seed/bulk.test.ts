@@ -9,7 +9,7 @@ afterEach(closeAll);
 describe.each(backends)('bulk helper on $name', (backend) => {
   it('streams a generator in batches outside any transaction, then upserts by key', async () => {
     const p = await seedProject(backend, {});
-    const target = p.database; // { db, pglite? }: what bench/ passes
+    const target = p.database; // a Database, as docs/seeds.md shows
     const progress: number[] = [];
     function* countries(n: number, suffix = '') {
       for (let i = 0; i < n; i++) yield { code: `C${i}`, name: `Country ${i}${suffix}`, population: i };
@@ -27,7 +27,7 @@ describe.each(backends)('bulk helper on $name', (backend) => {
     expect(upserted).toMatchObject({ rows: 12_445, inserted: 100, updated: 6_172 });
     const ignored = await bulkUpsert(target, 'ref_countries', countries(10, ' again'), { update: false });
     expect(ignored).toMatchObject({ rows: 10, inserted: 0, updated: 0 });
-    const { rows } = await sql<{ n: string }>`select count(*) as n from ref_countries where name like '%(renamed)'`.execute(p.database.db);
+    const { rows } = await sql<{ n: string }>`select count(*) as n from ref_countries where name like '%(renamed)'`.execute(await p.database.kysely());
     expect(Number(rows[0].n)).toBe(6_222); // 6,172 updated + 50 of the new rows
   });
 

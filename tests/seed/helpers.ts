@@ -58,9 +58,9 @@ export async function seedProject(backend: Backend, files: Record<string, string
   const cwd = tempProject(files);
   const database = await openDatabase({ url: t.url, cwd });
   closers.push(() => database.close());
-  await sql.raw(schema).execute(database.db);
+  await sql.raw(schema).execute(await database.kysely());
   const config = await resolveConfig({ cwd, url: t.url, environ: {} });
-  const summary = () => summarizeTables(database.db, config, { digest: true });
+  const summary = async () => summarizeTables(await database.kysely(), config, { digest: true });
   return {
     cwd,
     url: t.url,

@@ -53,7 +53,7 @@ describe.each(backends)('seeds on $name', (backend) => {
     expect(await p.digests()).toEqual(once);
 
     // The values survive the round trip through COPY as written.
-    const { rows } = await sql<any>`select tags, meta->>'i' as i, "Value" from authors, "Odd ""Table""" where email = 'a3@example.org'`.execute(p.database.db);
+    const { rows } = await sql<any>`select tags, meta->>'i' as i, "Value" from authors, "Odd ""Table""" where email = 'a3@example.org'`.execute(await p.database.kysely());
     expect(rows[0].tags[1]).toBe('with "quotes", commas');
     expect(rows[0].i).toBe('3');
     expect(rows[0].Value).toBe('tab\there');

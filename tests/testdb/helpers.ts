@@ -39,7 +39,7 @@ export function testdbProject(backend: Backend, files: Record<string, string> = 
 export async function queryAt<T = any>(url: string, cwd: string, query: string): Promise<T[]> {
   const database = await openDatabase({ url, cwd });
   try {
-    return (await sql.raw<T>(query).execute(database.db)).rows;
+    return (await sql.raw<T>(query).execute(await database.kysely())).rows;
   } finally {
     await database.close();
   }

@@ -78,7 +78,7 @@ describe('createTestDatabase({ wire: true }) on embedded PGlite', () => {
     await pool.end();
     await db.drop();
     // Kept, and its directory free again: dbctl opens it through the embedded URL.
-    const database = await openDatabase({ url: db.embeddedUrl, kysely: false });
+    const database = await openDatabase({ url: db.embeddedUrl });
     try {
       const { rows } = await database.query(`select count(*)::int as n from pg_tables where tablename = 'kept'`);
       expect(rows[0].n).toBe(1);

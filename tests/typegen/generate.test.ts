@@ -20,7 +20,7 @@ describe.each(backends)('generateTypes on $name', (backend) => {
   beforeAll(async () => {
     t = await createTestDatabase({ serverUrl: backend.serverUrl });
     database = await openDatabase({ url: t.url });
-    await sql.raw(FIXTURE_SQL).execute(database.db);
+    await sql.raw(FIXTURE_SQL).execute(await database.kysely());
     config = await resolveConfig({ cwd: tempProject(), environ: {} });
   });
   afterAll(async () => {
@@ -84,13 +84,13 @@ describe.each(backends)('generateTypes on $name', (backend) => {
 
   it('leaves out dbctl and Kysely bookkeeping tables of the migrations schema', async () => {
     const tables = ['public.kysely_migration', 'public.kysely_migration_lock', 'public.dbctl_migration', 'public.dbctl_seed_run', 'audit.dbctl_note'];
-    await sql.raw(tables.map((t) => `create table ${t} (id int);`).join('\n')).execute(database.db);
+    await sql.raw(tables.map((t) => `create table ${t} (id int);`).join('\n')).execute(await database.kysely());
     try {
       const db = block(await generateTypes(database, config), 'interface DB');
       expect(db).not.toMatch(/kysely_migration|"?dbctl_(migration|seed_run)/);
       expect(db).toContain('"audit.dbctl_note": AuditDbctlNote;'); // another schema: the application's own
     } finally {
-      await sql.raw(`drop table ${tables.join(', ')};`).execute(database.db);
+      await sql.raw(`drop table ${tables.join(', ')};`).execute(await database.kysely());
     }
   });
 
@@ -122,7 +122,7 @@ describe.each(backends)('generateTypes on $name', (backend) => {
     const v = await createTestDatabase({ serverUrl: backend.serverUrl });
     const vdb = await openDatabase({ url: v.url });
     try {
-      await sql`create extension if not exists vector; create table items (id int primary key, embedding vector(3), half halfvec(2), history vector[]); create view item_vectors as select id, embedding from items`.execute(vdb.db);
+      await sql`create extension if not exists vector; create table items (id int primary key, embedding vector(3), half halfvec(2), history vector[]); create view item_vectors as select id, embedding from items`.execute(await vdb.kysely());
       const text = await generateTypes(vdb, config);
       expect(text).toContain('export type Vector = ColumnType<number[], string, string>;');
       expect(block(text, 'interface Items')).toContain('embedding: Vector | null;');

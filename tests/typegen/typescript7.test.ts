@@ -23,7 +23,7 @@ it('typegen gives the same types when the installed TypeScript has no JS API (Ty
   require.cache[id] = { id, filename: id, loaded: true, exports: ts7 } as unknown as NodeJS.Module;
   const database = await openDatabase({ url: 'pglite://memory' });
   try {
-    await sql.raw(FIXTURE_SQL).execute(database.db);
+    await sql.raw(FIXTURE_SQL).execute(await database.kysely());
     const text = await generateTypes(database, await resolveConfig({ cwd: tempProject(), environ: {} }));
     expect(read).toContain('__esModule'); // kysely-codegen loaded the stand-in …
     expect(read.filter((k) => k !== '__esModule')).toEqual([]); // … and never used it

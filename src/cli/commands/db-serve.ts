@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { wholeNumber } from '../options.js';
-import { announceTarget, commandContext } from '../context.js';
+import { announceTarget, commandContext, observer } from '../context.js';
 
 export function registerDbServe(db: Command): void {
   db.command('serve')
@@ -17,7 +17,7 @@ export function registerDbServe(db: Command): void {
         keepAlive: true,
         lockTimeoutMs: ctx.config.lockTimeoutMs,
         statementTimeoutMs: ctx.config.statementTimeoutMs,
-        onFirstRun: () => ctx.out.note('first run: preparing the embedded database (once per machine and PGlite version, a few seconds)'),
+        observe: { firstRun: observer(ctx).firstRun },
       });
       // The URL is the one line on stdout (a script reads it); the rest is for the person watching.
       ctx.out.line(served.url);

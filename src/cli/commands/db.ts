@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CreateReport, DropReport } from '../../database/lifecycle.js';
-import { announceTarget, commandContext, withDatabase, type CommandContext } from '../context.js';
-import { addGuardOptions, guardDestructive } from '../guard.js';
+import { announceTarget, commandContext, observer, type CommandContext } from '../context.js';
+import { addGuardOptions, guardOptions } from '../guard.js';
 import { renderSeededAfter } from '../render/seed.js';
 
 const FORCE_DROP = 'disconnect open sessions; in a protected environment also needs --confirm';
@@ -21,9 +21,8 @@ export function registerDbLifecycle(db: Command): void {
   addGuardOptions(db.command('drop').description('drop the database (embedded: remove its directory)'), FORCE_DROP).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
     await announceTarget(ctx);
-    await guardDestructive(ctx, ctx.config.target, 'db drop', opts);
     const { dropDatabase } = await import('../../database/lifecycle.js');
-    const report = await dropDatabase({ ...lifecycleOptions(ctx), force: opts.force });
+    const report = await dropDatabase({ ...lifecycleOptions(ctx), config: ctx.config, ...guardOptions(opts) });
     ctx.out.result({ ok: true, ...report });
     renderDrop(ctx, report);
   });
@@ -35,10 +34,9 @@ export function registerDbLifecycle(db: Command): void {
       const { recreateDatabase } = await import('../../flows/fresh.js');
       const report = await recreateDatabase({
         config: ctx.config,
-        force: opts.force,
+        ...guardOptions(opts),
         seed: opts.seed,
-        guard: () => guardDestructive(ctx, ctx.config.target, 'db fresh', opts),
-        withDatabase: (fn) => withDatabase(ctx, fn),
+        observe: observer(ctx),
         onEvent: (event) => {
           if (event.type === 'dropped') renderDrop(ctx, event.report);
           else if (event.type === 'created') renderCreate(ctx, event.report);

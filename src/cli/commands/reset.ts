@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { commandContext, withDatabase } from '../context.js';
 import { resetConfig, seedConfig } from '../../config/props.js';
-import { addGuardOptions, guardDestructive } from '../guard.js';
+import { addGuardOptions, guardBeforeOpening } from '../guard.js';
 import { renderReset } from '../render/reset.js';
 import { renderSeededAfter } from '../render/seed.js';
 
@@ -15,14 +15,14 @@ export function registerReset(program: Command): void {
       .option('--dry-run', 'list the tables that would be emptied; change nothing'),
   ).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
-    if (!opts.dryRun) await guardDestructive(ctx, ctx.config.target, 'reset', opts);
+    const allowed = opts.dryRun ? {} : await guardBeforeOpening(ctx, ctx.config.target, 'reset', opts);
     const [{ resetAndSeed }, { assertSeedsFolder }] = await Promise.all([import('../../flows/reset-and-seed.js'), import('../../config/folders.js')]);
     // Before the database is opened: a wrong folder must not even create an embedded database.
     if (opts.seed) assertSeedsFolder(ctx.config.seeds.dir);
     await withDatabase(ctx, async (database) => {
-      const report = await resetAndSeed({ database, ...resetConfig(ctx.config), keep: opts.keep, dryRun: opts.dryRun, seed: opts.seed ? seedConfig(ctx.config) : undefined, onReset: (r) => renderReset(ctx, r) });
+      const report = await resetAndSeed({ database, ...resetConfig(ctx.config), ...allowed, keep: opts.keep, dryRun: opts.dryRun, seed: opts.seed ? seedConfig(ctx.config) : undefined, onReset: (r) => renderReset(ctx, r) });
       if (report.seeded) renderSeededAfter(ctx, report.seeded);
       ctx.out.result({ ok: true, ...report });
-    }, undefined, { kysely: false });
+    });
   });
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { ConsoleOutcome, SqlConsole } from '../../console/index.js';
 import { OperationError, UsageError } from '../../errors.js';
 import { commandContext, withDatabase, type CommandContext } from '../context.js';
-import { addGuardOptions, guardDestructive } from '../guard.js';
+import { addGuardOptions, guardBeforeOpening } from '../guard.js';
 import { errorLine, outcomeJson, renderOutcome } from '../render/sql.js';
 
 const HISTORY_SIZE = 500;
@@ -24,7 +24,7 @@ export function registerSql(program: Command): void {
     const ctx = await commandContext(command);
     if (query !== undefined && opts.file) throw new UsageError('give a query or --file, not both');
     // Every write goes through here: in a protected environment, confirm it as any destructive command, or stay read-only.
-    if (!opts.readOnly) await guardDestructive(ctx, ctx.config.target, 'sql', opts);
+    if (!opts.readOnly) await guardBeforeOpening(ctx, ctx.config.target, 'sql', opts);
     if (opts.psql) return psql(ctx, query, opts);
     const script = query ?? (opts.file ? readScript(opts.file) : !opts.interactive && !process.stdin.isTTY ? await readStdin() : undefined);
     const results: unknown[] = [];
@@ -32,7 +32,7 @@ export function registerSql(program: Command): void {
       const { withSqlConsole } = await import('../../console/index.js');
       await withSqlConsole(database, { readOnly: opts.readOnly }, (sqlConsole) =>
         script === undefined ? interactive(ctx, sqlConsole, results) : runScript(ctx, sqlConsole, script, results, opts.file));
-    }, undefined, { kysely: false });
+    });
     ctx.out.result({ ok: true, results });
   });
 }

@@ -24,6 +24,6 @@ export function registerSummary(program: Command): void {
         for (const t of tables) rows.push([qualify ? `${t.schema}.${t.table}` : t.table, String(t.rows), ...(opts.digest ? [t.digest!] : [])]);
         out.line(table(rows, out.color));
         out.line(out.color.dim(`${tables.length} table(s), ${total} row(s)`));
-      }, undefined, { kysely: false });
+      });
     });
 }

@@ -49,11 +49,15 @@ export async function fleetProgress(ctx: CommandContext, fleet: Fleet): Promise<
     for (const [name, t] of running) if (t < since) [slowest, since] = [name, t];
     return { failed, running: running.size, slowest: slowest ? ` | slowest: ${slowest} (${((Date.now() - since) / 1000).toFixed(1)} s)` : '' };
   };
-  bar.start(fleet.members.length, 0, payload());
-  const timer = setInterval(() => bar.update(done, payload()), 250);
-  timer.unref();
+  // Started at the run's plan: after runFleet's guard, and after the members are listed.
+  let timer: NodeJS.Timeout | undefined;
   return {
     update(e) {
+      if (e.type === 'plan' && !timer) {
+        bar.start(fleet.members.length, 0, payload());
+        timer = setInterval(() => bar.update(done, payload()), 250);
+        timer.unref();
+      }
       if (e.type === 'start') running.set(e.member.name, Date.now());
       if (e.type === 'done') {
         running.delete(e.member.name);
@@ -63,6 +67,7 @@ export async function fleetProgress(ctx: CommandContext, fleet: Fleet): Promise<
       bar.update(done, payload());
     },
     stop() {
+      if (!timer) return;
       clearInterval(timer);
       bar.stop();
     },

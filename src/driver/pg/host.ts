@@ -161,7 +161,6 @@ async function openMaintenance(target: ServerTarget, options: HostOptions): Prom
       cwd: options.cwd,
       connectTimeoutMs: options.connectTimeoutMs,
       poolSize: 2,
-      kysely: false,
       applicationName: options.applicationName ?? 'dbctl',
     });
   try {

@@ -12,7 +12,7 @@ import { ok } from '../../backup/helpers.js';
 async function catalogOf(url: string) {
   const database = await openDatabase({ url });
   try {
-    return await catalogSnapshot(database.db);
+    return await catalogSnapshot(await database.kysely());
   } finally {
     await database.close();
   }

@@ -25,7 +25,7 @@ describe('schema commands, end to end (embedded)', () => {
     expect(diagnostics(up.stderr)).toContain('schema dump: wrote schema.sql');
     expect(fs.readFileSync(path.join(cwd, 'schema.sql'), 'utf8')).toContain('CREATE TABLE public.books (');
 
-    const database = await openDatabase({ url: `pglite://${path.join(cwd, '.dbctl/pglite')}`, kysely: false });
+    const database = await openDatabase({ url: `pglite://${path.join(cwd, '.dbctl/pglite')}` });
     await database.query('alter table books add column isbn text');
     await database.close();
 
@@ -87,7 +87,7 @@ describe.each(backends)('a schema filter that matches nothing is an error, not "
     expect(erd.stderr).toContain('--tables: "nosuchtable" matches no table or view');
 
     // Dropped by hand, the schema is still in what the migrations build: drift (exit 4), not a usage error.
-    const database = await openDatabase({ url: t.url, cwd, kysely: false });
+    const database = await openDatabase({ url: t.url, cwd });
     await database.query('drop schema billing cascade');
     await database.close();
     const dropped = await cli('schema', 'drift', '--schema', 'billing', '--json');

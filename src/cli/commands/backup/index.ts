@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { commandContext, withDatabase } from '../../context.js';
+import { commandContext, observer, withDatabase } from '../../context.js';
 import { withInterrupts } from '../../interrupt.js';
 import { positiveInt } from '../../options.js';
 import { renderBackup } from '../../render/backup.js';
@@ -20,10 +20,10 @@ export function registerBackup(program: Command): void {
       const { backupDatabase, checkBackupOptions } = await import('../../../backup/index.js');
       checkBackupOptions(opts, ctx.config.cwd); // before the database opens: a mistake touches nothing
       await withInterrupts((signal) => withDatabase(ctx, async (database) => {
-        const report = await backupDatabase({ database, config: ctx.config, out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly, jobs: opts.jobs, onProgress: (step) => ctx.out.status(step), signal });
+        const report = await backupDatabase({ database, config: ctx.config, out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly, jobs: opts.jobs, observe: observer(ctx), signal });
         ctx.out.status(undefined);
         renderBackup(ctx, report);
-      }, undefined, { kysely: false }));
+      }));
     });
   registerBackupPrune(backup);
   registerBackupVerify(backup);

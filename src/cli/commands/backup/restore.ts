@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../../errors.js';
-import { commandContext, withDatabase } from '../../context.js';
+import { commandContext, observer, withDatabase } from '../../context.js';
 import { withInterrupts } from '../../interrupt.js';
-import { addGuardOptions, guardDestructive } from '../../guard.js';
+import { addGuardOptions, guardOptions } from '../../guard.js';
 import { positiveInt } from '../../options.js';
 import { renderRestore } from '../../render/backup.js';
 
@@ -32,10 +32,9 @@ export function registerRestore(program: Command): void {
             config: ctx.config,
             clean: opts.clean,
             jobs: opts.jobs,
-            guard: (operation, database) => guardDestructive(ctx, database.target, operation, opts),
-            onProgress: (step) => ctx.out.status(step),
+            ...guardOptions(opts),
             signal,
-            withDatabase: (url, fn) => withDatabase(ctx, fn, url, { kysely: false, source: '--create' }),
+            observe: observer(ctx, '--create'),
             onDiscard: ({ name, error }) => (error ? ctx.out.warn(`could not remove ${name} after the failed restore: ${error.message}`) : ctx.out.info(`removed ${name}, which --create had made for this restore`)),
           }).catch((error) => {
             if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
@@ -47,15 +46,14 @@ export function registerRestore(program: Command): void {
         }
         await withDatabase(ctx, async (database) => {
           try {
-            const guard = (operation: string) => guardDestructive(ctx, database.target, operation, opts);
-            const report = await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, jobs: opts.jobs, guard, onProgress: (step) => ctx.out.status(step), signal });
+            const report = await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, jobs: opts.jobs, ...guardOptions(opts), observe: observer(ctx), signal });
             ctx.out.status(undefined);
             renderRestore(ctx, report);
           } catch (error) {
             if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
             throw error;
           }
-        }, opts.into ?? ctx.config.url, { kysely: false, source: opts.into ? '--into' : undefined });
+        }, opts.into ?? ctx.config.url, opts.into ? '--into' : undefined);
       });
     });
 }

@@ -20,6 +20,6 @@ export function registerBackupVerify(backup: Command): void {
         renderVerification(ctx, verification, { durationMs });
         ctx.out.line(`time: verify ${seconds(durationMs.verify)}`);
         if (verification.differences.length) throw new BackupVerificationError(verification);
-      }, undefined, { kysely: false });
+      });
     });
 }

@@ -40,7 +40,6 @@ export function registerFleetMigrate(fleet: Command): void {
     assertOneRevertChoice(opts);
     const { fleetDown } = await import('../../../fleet/index.js');
     await runOnFleet(command, 'migrate down', () => fleetDown({ step: opts.step, to: opts.to, all: opts.all, batch: opts.batch, allowDrift: opts.allowDrift }), {
-      destructive: true,
       overrides: { lockTimeout: opts.lockTimeout, ddlLockTimeout: opts.ddlLockTimeout },
     });
   });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ConfigOverrides } from '../../../config/resolve.js';
-import type { FleetOperation } from '../../../fleet/index.js';
+import type { FleetEvent, FleetOperation } from '../../../fleet/index.js';
 import { commandContext, type CommandContext } from '../../context.js';
 import { announceFleet, fleetProgress, listFleetMembers, renderFleetReport } from '../../render/fleet.js';
 
@@ -16,8 +16,7 @@ interface FleetOptions {
 
 export interface RunSettings {
   check?: boolean;
-  destructive?: boolean;
-  /** The command changes the databases (the members are listed before it runs). Default: destructive. */
+  /** The command changes the databases: the members are listed before it runs (a destructive operation is guarded by runFleet). */
   writes?: boolean;
   /** The command reads the migrations folder (default true). */
   migrations?: boolean;
@@ -34,11 +33,15 @@ export async function runOnFleet(command: Command, operationName: string, operat
   const fleet = await fleets.resolveFleet(ctx.config, { fleet: opts.fleet, allDatabases: opts.allDatabases });
   announceFleet(ctx, fleet, opts.allDatabases ? '--all-databases' : `fleets.${fleet.name}`);
   fleets.assertFleetNotEmpty(fleet, opts);
-  if (settings.destructive) await fleets.assertFleetDestructiveAllowed({ config: ctx.config, fleet, operation: operationName, force: opts.force, confirm: opts.confirm });
-  if (settings.writes ?? settings.destructive) listFleetMembers(ctx, fleet, operationName);
   const progress = await fleetProgress(ctx, fleet);
+  // Listed once runFleet has guarded the fleet and planned the run ('plan'), before any database changes.
+  const onEvent = (e: FleetEvent) => {
+    if (e.type === 'plan' && (settings.writes ?? op.destructive)) listFleetMembers(ctx, fleet, operationName);
+    progress?.update(e);
+  };
+  // Fleets confirm by --confirm FLEET only: no terminal prompt.
   const report = await fleets
-    .runFleet({ fleet, config: ctx.config, operationName, operation: op, concurrency: opts.concurrency, failFast: opts.failFast, canary: opts.canary, onEvent: (e) => progress?.update(e) })
+    .runFleet({ fleet, config: ctx.config, operationName, operation: op, force: opts.force, confirm: opts.confirm, concurrency: opts.concurrency, failFast: opts.failFast, canary: opts.canary, onEvent })
     .finally(() => progress?.stop());
   renderFleetReport(ctx, report);
   const error = fleets.fleetOutcome(report, { check: settings.check });

@@ -23,7 +23,7 @@ export function registerFleetWrite(fleet: Command): void {
     await runOnFleet(command, 'seed', (ctx) => {
       assertSeedsFolder(ctx.config.seeds.dir);
       return fleetSeed({ only: opts.only, scale: opts.scale, seed: opts.seed });
-    }, { destructive: true, migrations: false });
+    }, { migrations: false });
   });
 
   addGuardOptions(fleet.command('exec <file>').description('run a SQL file on every database, in one transaction per database'), FORCE).action(async (file: string, _opts, command: Command) => {
@@ -32,6 +32,6 @@ export function registerFleetWrite(fleet: Command): void {
       const text = fs.readFileSync(path.resolve(ctx.config.cwd, file), 'utf8');
       if (!text.trim()) throw new UsageError(`${file} is empty`);
       return fleetExec(text);
-    }, { destructive: true, migrations: false });
+    }, { migrations: false });
   });
 }

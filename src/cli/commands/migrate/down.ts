@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { commandContext } from '../../context.js';
-import { addGuardOptions, guardDestructive } from '../../guard.js';
+import { addGuardOptions, guardOptions } from '../../guard.js';
 import { assertOneRevertChoice, ddlTimeoutOption, lockTimeoutOption, positiveInt } from '../../options.js';
 import { renderRun } from '../../render/migrate.js';
 import { withMigrator } from './shared.js';
@@ -24,10 +24,7 @@ export function registerMigrateDown(migrate: Command): void {
     .action(async (opts, command: Command) => {
       assertOneRevertChoice(opts);
       const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout, ddlLockTimeout: opts.ddlLockTimeout });
-      await withMigrator(ctx, async (migrator, database) => {
-        if (!opts.dryRun) await guardDestructive(ctx, database.target, 'migrate down', opts);
-        renderRun(ctx, await migrator.down(opts));
-      });
+      await withMigrator(ctx, async (migrator) => renderRun(ctx, await migrator.down({ ...opts, ...guardOptions(opts) })));
     });
 
   addGuardOptions(
@@ -40,9 +37,6 @@ export function registerMigrateDown(migrate: Command): void {
     .addOption(ddlTimeoutOption())
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout, ddlLockTimeout: opts.ddlLockTimeout });
-      await withMigrator(ctx, async (migrator, database) => {
-        await guardDestructive(ctx, database.target, 'migrate redo', opts);
-        renderRun(ctx, await migrator.redo(opts));
-      });
+      await withMigrator(ctx, async (migrator) => renderRun(ctx, await migrator.redo({ ...opts, ...guardOptions(opts) })));
     });
 }

@@ -17,6 +17,6 @@ export function registerMigrateLint(migrate: Command): void {
         renderLint(ctx, report);
         ctx.out.result(report);
         if (!report.ok) throw lintFailedError(report);
-      }, undefined, { kysely: false });
+      });
     });
 }

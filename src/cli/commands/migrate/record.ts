@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { commandContext } from '../../context.js';
-import { addGuardOptions, guardDestructive } from '../../guard.js';
+import { addGuardOptions, guardOptions } from '../../guard.js';
 import { lockTimeoutOption } from '../../options.js';
 import { renderRun } from '../../render/migrate.js';
 import { withMigrator } from './shared.js';
@@ -14,9 +14,8 @@ export function registerMigrateRecord(migrate: Command): void {
       .addOption(lockTimeoutOption()),
   ).action(async (names: string[], opts, command: Command) => {
     const ctx = await commandContext(command, { lockTimeout: opts.lockTimeout });
-    await withMigrator(ctx, async (migrator, database) => {
-      await guardDestructive(ctx, database.target, 'migrate repair', opts);
-      const { repaired, checked } = await migrator.repair(names);
+    await withMigrator(ctx, async (migrator) => {
+      const { repaired, checked } = await migrator.repair(names, guardOptions(opts));
       ctx.out.result({ ok: true, repaired, checked });
       ctx.out.line(repaired.length ? `recorded the current checksum of ${repaired.join(', ')}`
         : checked ? `nothing to repair: ${names.length ? 'the named migration(s) match their files' : `every applied migration matches its file (${checked} checked)`}`

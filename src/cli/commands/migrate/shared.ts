@@ -10,7 +10,7 @@ import { renderMigrateEvent } from '../../render/migrate.js';
 export async function withMigrationsDatabase<T>(ctx: CommandContext, fn: (database: Database) => Promise<T>): Promise<T> {
   const { assertMigrationsFolder } = await import('../../../config/folders.js');
   assertMigrationsFolder(ctx.config.migrations.dir);
-  return withDatabase(ctx, fn, undefined, { kysely: false });
+  return withDatabase(ctx, fn);
 }
 
 /** A Migrator on the configured database, its events rendered as they come. */

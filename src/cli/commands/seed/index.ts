@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { commandContext, withDatabase } from '../../context.js';
 import { seedConfig } from '../../../config/props.js';
-import { addGuardOptions, guardDestructive } from '../../guard.js';
+import { addGuardOptions, guardBeforeOpening } from '../../guard.js';
 import { positiveInt, wholeNumber } from '../../options.js';
 import { renderSeedEvent, renderSeedReport, seedProgress } from '../../render/seed.js';
 import { registerSeedNew } from './new.js';
@@ -17,13 +17,13 @@ export function registerSeed(program: Command): void {
       .option('--dry-run', 'run every seed and report its rows, then roll back'),
   ).action(async (opts, command: Command) => {
     const ctx = await commandContext(command);
-    if (!opts.dryRun) await guardDestructive(ctx, ctx.config.target, 'seed', opts);
+    const allowed = opts.dryRun ? {} : await guardBeforeOpening(ctx, ctx.config.target, 'seed', opts);
     const [{ runSeeds }, { assertSeedsFolder }] = await Promise.all([import('../../../seed/index.js'), import('../../../config/folders.js')]);
     assertSeedsFolder(ctx.config.seeds.dir);
     const progress = await seedProgress(ctx);
     await withDatabase(ctx, async (database) => {
       try {
-        const report = await runSeeds({ database, ...seedConfig(ctx.config), only: opts.only, scale: opts.scale ?? ctx.config.seeds.scale, seed: opts.seed ?? ctx.config.seeds.seed, dryRun: opts.dryRun, onEvent: (e) => renderSeedEvent(ctx, e, progress) });
+        const report = await runSeeds({ database, ...seedConfig(ctx.config), ...allowed, only: opts.only, scale: opts.scale ?? ctx.config.seeds.scale, seed: opts.seed ?? ctx.config.seeds.seed, dryRun: opts.dryRun, onEvent: (e) => renderSeedEvent(ctx, e, progress) });
         renderSeedReport(ctx, report);
       } finally {
         progress?.stop();

@@ -1,20 +1,26 @@
-import type { ResolvedConfig } from '../config/resolve.js';
-import { networkHostOf } from '../driver/target.js';
+import { networkHostOf, type Target } from '../driver/target.js';
 import { RefusedError } from '../errors.js';
-import { cachedLookup, findProductionHost, type HostLookup } from '../guard/hosts.js';
-import { resolvedVia } from '../guard/index.js';
-import type { Fleet } from './targets.js';
+import { cachedLookup, findProductionHost, type HostLookup } from './hosts.js';
+import { resolvedVia, type GuardOptions, type Protection } from './index.js';
+
+export interface FleetGuardInput extends GuardOptions {
+  config: Protection;
+  /** The fleet as the guard needs it: its name (what is confirmed) and where each member is. */
+  fleet: { name: string; members: readonly { name: string; target: Target }[] };
+  operation: string;
+  lookup?: HostLookup;
+}
 
 /**
  * The protected-environment guard for a whole fleet (`migrate down`, `seed`, `exec`): in a
  * protected environment it needs `force` and the fleet's name confirmed; a member on a
  * `productionHosts` host from an unprotected environment is refused outright, as for one database.
  */
-export async function assertFleetDestructiveAllowed(input: { config: ResolvedConfig; fleet: Fleet; operation: string; force?: boolean; confirm?: string; lookup?: HostLookup }): Promise<void> {
+export async function assertFleetDestructiveAllowed(input: FleetGuardInput): Promise<void> {
   const { config, fleet, operation } = input;
   const data = { operation, env: config.env, fleet: fleet.name };
   if (!config.protected) {
-    // The members share a few hosts: each is resolved once (src/guard matches spelling and addresses).
+    // The members share a few hosts: each is resolved once (hosts.ts matches spelling and addresses).
     const lookup = cachedLookup(input.lookup);
     for (const m of fleet.members) {
       const host = networkHostOf(m.target);
@@ -36,10 +42,11 @@ export async function assertFleetDestructiveAllowed(input: { config: ResolvedCon
       data,
     }, 'protected');
   }
-  if (input.confirm !== fleet.name) {
-    throw new RefusedError(`fleet ${operation} refused: ${input.confirm === undefined ? 'the fleet name was not confirmed' : `"${input.confirm}" does not match the fleet name "${fleet.name}"`} (environment "${config.env}" is protected)`, {
+  const confirmed = typeof input.confirm === 'function' ? (await input.confirm(`environment "${config.env}" is protected: fleet ${operation} would change ${where}.\nType the fleet name to confirm: `)).trim() : input.confirm;
+  if (confirmed !== fleet.name) {
+    throw new RefusedError(`fleet ${operation} refused: ${confirmed === undefined ? 'the fleet name was not confirmed' : `"${confirmed}" does not match the fleet name "${fleet.name}"`} (environment "${config.env}" is protected)`, {
       hint: `confirm with --confirm ${fleet.name}`,
       data,
-    }, input.confirm === undefined ? 'not_confirmed' : 'confirm_mismatch');
+    }, confirmed === undefined ? 'not_confirmed' : 'confirm_mismatch');
   }
 }
