@@ -17,8 +17,8 @@ describe.each(backends)('TS migrations loaded as one bundle, on $name', (backend
     });
     const error = await p.migrator.up().catch((e) => e);
     expect(error.failure).toMatchObject({ name: '002_b', message: 'helper failed', line: 8, col: 9 });
-    expect(error.data.report).toContain('migrations/002_b.ts:8:9');
-    expect(error.data.report).toContain('throw new Error("helper failed")');
+    expect(error.failureReport).toContain('migrations/002_b.ts:8:9');
+    expect(error.failureReport).toContain('throw new Error("helper failed")');
     const status = await p.migrator.status();
     expect(status.migrations.map((m) => [m.name, m.state])).toEqual([['001_a', 'applied'], ['002_b', 'pending'], ['003_c', 'pending']]);
     expect(status.summary.modified).toBe(0);
