@@ -103,15 +103,7 @@ export async function expandPlaceholders(text: string, file: string, source: Pla
     }, 'migration_invalid');
   }
   const pieces = (render: (p: Placeholder, value: string) => string) => {
-    const edits = [...placeholders.map((p, k) => ({ start: p.start, end: p.end, with: render(p, values[k]) })), ...escapes.map((e) => ({ start: e.start, end: e.start + 1, with: '' }))]
-      .sort((a, b) => a.start - b.start);
-    let out = '';
-    let at = 0;
-    for (const e of edits) {
-      out += text.slice(at, e.start) + e.with;
-      at = e.end;
-    }
-    return out + text.slice(at);
+    return applyEdits(text, [...placeholders.map((p, k) => ({ start: p.start, end: p.end, with: render(p, values[k]) })), ...escapes.map((e) => ({ start: e.start, end: e.start + 1, with: '' }))]);
   };
   const secret = (p: Placeholder) => p.from === 'env' && p.quoting !== 'ident';
   const quote = (p: Placeholder, value: string) => (p.quoting === 'literal' ? quoteLiteral(value) : p.quoting === 'ident' ? quoteIdent(value) : value);
@@ -226,13 +218,17 @@ export function maskSecrets(text: string, secrets: string[]): string {
 export async function withStandIns(text: string, file: string): Promise<string> {
   if (!mayHavePlaceholders(text)) return text;
   const { placeholders, escapes } = await findPlaceholders(text, file);
-  const edits = [
+  return applyEdits(text, [
     ...placeholders.map((p) => ({ start: p.start, end: p.end, with: p.quoting === 'literal' ? quoteLiteral(p.name) : p.quoting === 'ident' ? quoteIdent(p.name) : 'NULL' })),
     ...escapes.map((e) => ({ start: e.start, end: e.start + 1, with: '' })),
-  ].sort((a, b) => a.start - b.start);
+  ]);
+}
+
+/** `text` with each [start, end) span replaced, the spans taken in order of where they start. */
+function applyEdits(text: string, edits: { start: number; end: number; with: string }[]): string {
   let out = '';
   let at = 0;
-  for (const e of edits) {
+  for (const e of [...edits].sort((a, b) => a.start - b.start)) {
     out += text.slice(at, e.start) + e.with;
     at = e.end;
   }
