@@ -57,3 +57,17 @@ export function resetConfig(config: ResolvedConfig) {
 export function lintConfig(config: ResolvedConfig) {
   return { migrator: migratorConfig(config), rules: config.lint.rules, largeTableRows: config.lint.largeTableRows, scratch: config };
 }
+
+/** `backupDatabase`'s and `restoreBackup`'s settings: where dumps go, the client programs, how they connect, the manifest's migration state. */
+export function backupConfig(config: ResolvedConfig) {
+  return {
+    cwd: config.cwd,
+    dir: config.backups.dir,
+    pgDump: config.backups.pgDump,
+    pgRestore: config.backups.pgRestore,
+    connectTimeoutMs: config.connectTimeoutMs,
+    poolSize: config.poolSize,
+    migrator: migratorConfig(config),
+    protection: protectionOf(config),
+  };
+}

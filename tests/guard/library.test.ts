@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreBackup } from '../../src/backup/restore.js';
 import { backupDatabase } from '../../src/backup/backup.js';
-import { resetConfig, seedConfig } from '../../src/config/props.js';
+import { backupConfig, resetConfig, seedConfig } from '../../src/config/props.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { recreateDatabase } from '../../src/flows/fresh.js';
 import { dropDatabase } from '../../src/database/lifecycle.js';
@@ -58,7 +58,7 @@ describe.each(backends)('destructive library functions refuse a protected enviro
     await onDatabase(async (database) => {
       await migrator(database).up();
       await fill(await database.kysely());
-      backup = (await backupDatabase({ database, config: production, out: path.join(cwd, 'backups', 'b') })).file;
+      backup = (await backupDatabase({ database, ...backupConfig(production), out: path.join(cwd, 'backups', 'b') })).file;
     });
   });
   afterAll(async () => t?.drop());
@@ -73,7 +73,7 @@ describe.each(backends)('destructive library functions refuse a protected enviro
         down: await refusal(migrator(database).down({ confirm })),
         redo: await refusal(migrator(database).redo()),
         repair: await refusal(migrator(database).repair()),
-        restore: await refusal(restoreBackup({ file: backup, database, config: production, clean: true })),
+        restore: await refusal(restoreBackup({ file: backup, database, ...backupConfig(production), clean: true })),
       };
       expect(refused).toEqual({ reset: 'protected 5', resetAndSeed: 'protected 5', seed: 'protected 5', down: 'protected 5', redo: 'protected 5', repair: 'protected 5', restore: 'protected 5' });
       // Forced, but the prompt answers a wrong name: refused too.
@@ -106,7 +106,7 @@ describe.each(backends)('destructive library functions refuse a protected enviro
       expect((await migrator(database).redo(forced)).results).toHaveLength(2);
       expect((await migrator(database).down(forced)).results).toHaveLength(1);
       await migrator(database).up();
-      expect((await restoreBackup({ file: backup, database, config: production, clean: true, ...forced })).differences).toEqual([]);
+      expect((await restoreBackup({ file: backup, database, ...backupConfig(production), clean: true, ...forced })).differences).toEqual([]);
     });
     expect(await rowCounts()).toEqual(FILLED);
     const exec = await fleetRun(fleetExec('delete from extra.notes where id = 1'), { force: true, confirm: 'ops' });
