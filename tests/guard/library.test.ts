@@ -4,6 +4,7 @@ import { restoreBackup } from '../../src/backup/restore.js';
 import { backupDatabase } from '../../src/backup/backup.js';
 import { backupConfig, resetConfig, seedConfig } from '../../src/config/props.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
+import { copyDatabase } from '../../src/flows/db-copy.js';
 import { recreateDatabase } from '../../src/flows/fresh.js';
 import { dropDatabase } from '../../src/database/lifecycle.js';
 import { openDatabase, type Database } from '../../src/driver/database.js';
@@ -89,6 +90,14 @@ describe.each(backends)('destructive library functions refuse a protected enviro
       // A fleet confirms with its own name, not a database's.
       fleetExec: await refusal(fleetRun(fleetExec('delete from extra.notes'), { force: true, confirm: name })),
     }).toEqual({ drop: 'protected 5', fresh: 'protected 5', fleetSeed: 'protected 5', fleetDown: 'protected 5', fleetExec: 'confirm_mismatch 5' });
+    expect(await rowCounts()).toEqual(FILLED);
+  });
+
+  // db copy reads its source on a server snapshot (PGlite cannot be a source): on PGlite this case is skipped.
+  it.skipIf(backend.name === 'pglite')('copyDatabase into a protected target refuses without force and changes nothing (server only: the source must be a server)', async () => {
+    const from = parseTarget(t.url, cwd);
+    expect(await refusal(copyDatabase({ config: production, from, secret: 's', confirm: name }))).toBe('protected 5');
+    expect(await refusal(copyDatabase({ config: production, from, secret: 's', force: true, confirm: async () => 'other' }))).toBe('confirm_mismatch 5');
     expect(await rowCounts()).toEqual(FILLED);
   });
 
