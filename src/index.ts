@@ -17,9 +17,9 @@ export type { MigrationStatusEntry, MigrationState, StatusSummary } from './migr
 export { VERSION } from './version.js';
 export { generateTypes, writeTypes, checkTypes, type TypegenOptions, type WriteResult, type TypesCheck } from './typegen/index.js';
 export { withMigratedDatabase } from './database/migrated-scratch.js';
-export { runSeeds, seedConfig, bulkInsert, bulkUpsert, loadFixture, seedId, createSeedFile, summarizeTables } from './seed/index.js';
+export { runSeeds, seedConfig, bulkInsert, bulkUpsert, loadFixture, seedId, createSeedFile, summarizeTables, summaryConfig } from './seed/index.js';
 export type { SeedContext, SeedRunOptions, SeedRunReport, SeedReport, SeedEvent, BulkOptions, UpsertOptions, BulkResult, BulkTarget, FixtureUpsert, TableSummary } from './seed/index.js';
-export { backupDatabase, restoreBackup, verifyAgainstManifest, pruneBackups, readManifest, BackupVerificationError, type BackupOptions, type BackupReport, type RestoreOptions, type RestoreReport, type Verification, type PruneOptions, type PruneReport, type Manifest, type TableDifference } from './backup/index.js';
+export { backupConfig, backupDatabase, restoreBackup, verifyAgainstManifest, pruneBackups, readManifest, BackupVerificationError, type BackupOptions, type BackupReport, type BackupSettings, type RestoreOptions, type RestoreReport, type Verification, type PruneOptions, type PruneReport, type Manifest, type TableDifference } from './backup/index.js';
 export { resetConfig, resetDatabase, planReset, type ResetOptions, type ResetReport, type ResetPlan, type TableRef } from './reset/index.js';
 export { resetAndSeed, type ResetAndSeedOptions, type ResetAndSeedReport } from './flows/reset-and-seed.js';
 export { migrateUp, type MigrateUpOptions, type MigrateUpReport } from './flows/migrate-up.js';

@@ -71,3 +71,8 @@ export function backupConfig(config: ResolvedConfig) {
     protection: protectionOf(config),
   };
 }
+
+/** `summarizeTables`'s scope: the schemas reset empties, less the migration bookkeeping. */
+export function summaryConfig(config: ResolvedConfig) {
+  return { schemas: config.reset.schemas, store: storeOf(config) };
+}

@@ -1,4 +1,4 @@
-import { backupConfig } from '../../src/config/props.js';
+import { backupConfig, summaryConfig } from '../../src/config/props.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -77,7 +77,7 @@ describe.each(backends)('one content digest on $name: summary --digest and a bac
     const { rows: [shown] } = await database.query<{ style: string; date: string }>(`select current_setting('datestyle') as style, date '2026-02-03'::text as date`);
     expect(shown).toEqual({ style: 'SQL, DMY', date: '03/02/2026' });
 
-    const summary = await summarizeTables(database, config, { digest: true });
+    const summary = await summarizeTables(database, summaryConfig(config), { digest: true });
     const { manifest } = await backupDatabase({ database, ...backupConfig(config), out: path.join(cwd, 'digest.dump') });
 
     const manifested = new Map(manifest.tables.map((t) => [`${t.schema}.${t.name}`, t]));

@@ -1,4 +1,4 @@
-import { backupConfig } from '../../src/config/props.js';
+import { backupConfig, summaryConfig } from '../../src/config/props.js';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -145,7 +145,7 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
     expect(second.totals).toEqual({});
 
     const perShard = async (table: string) => Number((await database.query(`select sum(result::bigint) as n from run_command_on_shards('${table}', 'select count(*) from %s')`)).rows[0].n);
-    const summary = await summarizeTables(await database.kysely(), config, { digest: true, distributed: 'citus' });
+    const summary = await summarizeTables(await database.kysely(), summaryConfig(config), { digest: true, distributed: 'citus' });
     expect(summary.map((t) => [t.table, t.rows])).toEqual([['countries', 5], ['events', 19600], ['pages', 0]]);
     expect(await perShard('events')).toBe(19600);
 
