@@ -35,7 +35,7 @@ export { runDoctor, type DoctorReport, type Section as DoctorSection } from './d
 export { waitForDatabase, type WaitOptions } from './database/wait.js';
 export { resolveFleet, runFleet, fleetStatus, fleetVerify, fleetUp, fleetDown, fleetSeed, fleetExec, withSearchPath, type Fleet, type FleetMember, type FleetSelection, type FleetRunOptions, type FleetReport, type FleetMemberResult, type FleetEvent, type FleetOperation } from './fleet/index.js';
 export type { FleetConfig, FleetTarget } from './config/define.js';
-export { introspectSchema, diffSchemas, describeSchemaDiff, detectDrift, dumpSchema, writeSchemaDump, checkSchemaDump, renderMermaid, renderDot, type SchemaSnapshot, type SchemaDiff, type IntrospectOptions, type DriftReport } from './schema/index.js';
+export { introspectSchema, diffSchemas, describeSchemaDiff, detectDrift, dumpSchema, writeSchemaDump, checkSchemaDump, schemaOutputConfig, renderMermaid, renderDot, type SchemaSnapshot, type SchemaDiff, type IntrospectOptions, type DriftReport } from './schema/index.js';
 export { planMigration, renderMigration, HAZARDS, type Plan, type PlanOptions, type Hazard, type Step as PlanStep, type Rename, type Hints } from './diff/index.js';
 export { migrateDiff, type MigrateDiffOptions, type MigrateDiffResult } from './flows/migrate-diff.js';
 export { distributeTable, createReferenceTable, undistributeTable, citusNodes, citusTableShards, type DistributeOptions, type CitusNode, type CitusTableShards } from './citus/index.js';

@@ -76,3 +76,8 @@ export function backupConfig(config: ResolvedConfig) {
 export function summaryConfig(config: ResolvedConfig) {
   return { schemas: config.reset.schemas, store: storeOf(config) };
 }
+
+/** The schema outputs' settings (`schema dump`, `schema erd`, the dump `migrate up` refreshes). */
+export function schemaOutputConfig(config: ResolvedConfig) {
+  return { cwd: config.cwd, file: config.schema.out, store: storeOf(config), migrationsDir: config.migrations.dir, placeholders: config.placeholders };
+}
