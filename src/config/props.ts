@@ -81,3 +81,8 @@ export function summaryConfig(config: ResolvedConfig) {
 export function schemaOutputConfig(config: ResolvedConfig) {
   return { cwd: config.cwd, file: config.schema.out, store: storeOf(config), migrationsDir: config.migrations.dir, placeholders: config.placeholders };
 }
+
+/** What a test-database template is built from, and so what its name hashes: migrations, the environment's seeds, fixtures. */
+export function templateSources(config: ResolvedConfig) {
+  return { migrationsDir: config.migrations.dir, seedsDir: config.seeds.dir, env: config.env, fixturesDir: config.fixtures.dir };
+}
