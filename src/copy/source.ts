@@ -4,6 +4,7 @@ import { connectServerClient } from '../driver/pg/client.js';
 import type { SqlClient } from '../driver/database.js';
 import { UsageError } from '../errors.js';
 import type { Target } from '../driver/target.js';
+import { capabilitiesOf } from '../driver/host.js';
 
 /**
  * The source's sessions: all in REPEATABLE READ, READ ONLY transactions on one snapshot (the lead's,
@@ -22,7 +23,8 @@ export interface Source {
 const SETTINGS = CANONICAL_SETTINGS.map((s) => s.replace('extra_float_digits = 1', 'extra_float_digits = 3')).join('; ');
 
 export async function openSource(target: Target, jobs: number): Promise<Source> {
-  if (target.kind !== 'pg') throw new UsageError('db copy: the source must be a server (postgres://); an embedded database is copied with `dbctl backup` and `restore`', {}, 'copy_source');
+  // One exported snapshot shared by several sessions: a backend of one session cannot serve it.
+  if (!capabilitiesOf(target).concurrentSessions) throw new UsageError('db copy: the source must be a server (postgres://); an embedded database is copied with `dbctl backup` and `restore`', {}, 'copy_source');
   const clients: pg.Client[] = [];
   const close = async () => {
     await Promise.all(clients.map((c) => c.end().catch(() => {})));

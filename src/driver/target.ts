@@ -158,3 +158,12 @@ export function restoreTargetBeside(configured: Target, name: string, cwd: strin
   }
   return parseTarget(`pglite://${path.join(root, name)}`, cwd);
 }
+
+/**
+ * A database named `name` where test databases live beside `configured`: on its server, or in the
+ * embedded test folder `embeddedDir` (relative to `cwd`).
+ */
+export function testTargetBeside(configured: Target, name: string, cwd: string, embeddedDir: string): Target {
+  if (configured.kind === 'pg') return siblingTarget(configured, name, cwd);
+  return parseTarget(`pglite://${path.resolve(cwd, embeddedDir, name)}`, cwd);
+}

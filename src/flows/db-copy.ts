@@ -2,7 +2,7 @@ import type { CopyConfig, CopySubsetConfig } from '../config/copy.js';
 import type { CopiedTable } from '../copy/copied-table.js';
 export type { CopiedTable } from '../copy/copied-table.js';
 import { withUrl, type ResolvedConfig } from '../config/resolve.js';
-import { prepareReplacement, type Replacement } from '../database/replace.js';
+import { prepareReplacement, type Replacement } from '../driver/replace.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { openDatabaseFor } from '../driver/open-for.js';
 import type { Database } from '../driver/database.js';

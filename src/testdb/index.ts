@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { withParsedTarget, type ResolvedConfig } from '../config/resolve.js';
 import { hostKeyBeside, openHostBeside } from '../driver/host.js';
-import { backendOf, parseTarget, serverOf, withDatabase as withDatabaseName, type Backend, type Target } from '../driver/target.js';
+import { backendOf, testTargetBeside, type Backend, type Target } from '../driver/target.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { templateSources } from '../config/props.js';
 import { templateHash } from './hash.js';
@@ -131,8 +131,7 @@ async function fillTemplate(target: Target, options: CreateTestdbOptions): Promi
 export function copyTemplateTarget(config: ResolvedConfig, name: string): { target: Target; template: string } {
   if (!COPY_TEMPLATE_NAME.test(name)) throw new UsageError(`--testdb "${name}": a template name is 1 to 30 lowercase letters, digits or underscores`);
   const template = copyTemplateName(config.testdb.prefix, name);
-  const server = serverOf(config.target);
-  const target = server ? parseTarget(withDatabaseName(server.url, template), config.cwd) : parseTarget(`pglite://${path.resolve(config.cwd, EMBEDDED_TESTDB_DIR, template)}`, config.cwd);
+  const target = testTargetBeside(config.target, template, config.cwd, EMBEDDED_TESTDB_DIR);
   return { target, template };
 }
 

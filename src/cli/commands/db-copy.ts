@@ -74,7 +74,8 @@ async function sideOf(ctx: CommandContext, value: string, option: string) {
   if (/^[a-z]+:/i.test(value)) {
     const config = withUrl(ctx.config, value);
     const { findProductionHost } = await import('../../guard/index.js');
-    const host = config.target.kind === 'pg' ? config.target.host : undefined;
+    const { networkHostOf } = await import('../../driver/target.js');
+    const host = networkHostOf(config.target);
     const match = host === undefined ? undefined : await findProductionHost(host, config.productionHosts);
     return { config, protected: match !== undefined || ctx.config.protected };
   }

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openHostOf } from '../driver/host.js';
-import { connectServerClient } from '../driver/pg/client.js';
-import { MAINTENANCE_DATABASE } from '../driver/host.js';
+import { openHostOf } from './host.js';
+import { connectServerClient } from './pg/client.js';
+import { MAINTENANCE_DATABASE } from './host.js';
 import { quoteIdent } from '../sql/quote.js';
-import { withDatabase, type Target } from '../driver/target.js';
+import { withDatabase, type Target } from './target.js';
 import { RefusedError, UsageError } from '../errors.js';
 
 /** A database being built beside its target, to replace it whole once it is complete. */
