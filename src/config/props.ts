@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { redactUrl } from '../secrets.js';
 import type { ResolvedConfig } from './resolve.js';
 
 /**
@@ -86,3 +88,17 @@ export function schemaOutputConfig(config: ResolvedConfig) {
 export function templateSources(config: ResolvedConfig) {
   return { migrationsDir: config.migrations.dir, seedsDir: config.seeds.dir, env: config.env, fixturesDir: config.fixtures.dir };
 }
+
+/** Where the config came from, as `doctor` reports it: the file (relative), the environment and URL and what chose them; the URL redacted. */
+export function configOrigin(config: ResolvedConfig) {
+  return {
+    file: config.configFile ? path.relative(config.cwd, config.configFile) || config.configFile : null,
+    env: config.env,
+    envSource: config.envSource,
+    url: config.url === undefined ? null : redactUrl(config.url),
+    urlSource: config.urlSource,
+    protected: config.protected,
+  };
+}
+
+export type ConfigOrigin = ReturnType<typeof configOrigin>;
