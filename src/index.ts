@@ -17,9 +17,9 @@ export type { MigrationStatusEntry, MigrationState, StatusSummary } from './migr
 export { VERSION } from './version.js';
 export { generateTypes, writeTypes, checkTypes, type TypegenOptions, type WriteResult, type TypesCheck } from './typegen/index.js';
 export { withMigratedDatabase } from './database/migrated-scratch.js';
-export { runSeeds, seedConfig, bulkInsert, bulkUpsert, loadFixture, seedId, createSeedFile, summarizeTables } from './seed/index.js';
+export { runSeeds, seedConfig, bulkInsert, bulkUpsert, loadFixture, seedId, createSeedFile, summarizeTables, summaryConfig } from './seed/index.js';
 export type { SeedContext, SeedRunOptions, SeedRunReport, SeedReport, SeedEvent, BulkOptions, UpsertOptions, BulkResult, BulkTarget, FixtureUpsert, TableSummary } from './seed/index.js';
-export { backupDatabase, restoreBackup, verifyAgainstManifest, pruneBackups, readManifest, BackupVerificationError, type BackupOptions, type BackupReport, type RestoreOptions, type RestoreReport, type Verification, type PruneOptions, type PruneReport, type Manifest, type TableDifference } from './backup/index.js';
+export { backupConfig, backupDatabase, restoreBackup, verifyAgainstManifest, pruneBackups, readManifest, BackupVerificationError, type BackupOptions, type BackupReport, type BackupSettings, type RestoreOptions, type RestoreReport, type Verification, type PruneOptions, type PruneReport, type Manifest, type TableDifference } from './backup/index.js';
 export { resetConfig, resetDatabase, planReset, type ResetOptions, type ResetReport, type ResetPlan, type TableRef } from './reset/index.js';
 export { resetAndSeed, type ResetAndSeedOptions, type ResetAndSeedReport } from './flows/reset-and-seed.js';
 export { migrateUp, type MigrateUpOptions, type MigrateUpReport } from './flows/migrate-up.js';
@@ -35,7 +35,7 @@ export { runDoctor, type DoctorReport, type Section as DoctorSection } from './d
 export { waitForDatabase, type WaitOptions } from './database/wait.js';
 export { resolveFleet, runFleet, fleetStatus, fleetVerify, fleetUp, fleetDown, fleetSeed, fleetExec, withSearchPath, type Fleet, type FleetMember, type FleetSelection, type FleetRunOptions, type FleetReport, type FleetMemberResult, type FleetEvent, type FleetOperation } from './fleet/index.js';
 export type { FleetConfig, FleetTarget } from './config/define.js';
-export { introspectSchema, diffSchemas, describeSchemaDiff, detectDrift, dumpSchema, writeSchemaDump, checkSchemaDump, renderMermaid, renderDot, type SchemaSnapshot, type SchemaDiff, type IntrospectOptions, type DriftReport } from './schema/index.js';
+export { introspectSchema, diffSchemas, describeSchemaDiff, detectDrift, dumpSchema, writeSchemaDump, checkSchemaDump, schemaOutputConfig, renderMermaid, renderDot, type SchemaSnapshot, type SchemaDiff, type IntrospectOptions, type DriftReport } from './schema/index.js';
 export { planMigration, renderMigration, HAZARDS, type Plan, type PlanOptions, type Hazard, type Step as PlanStep, type Rename, type Hints } from './diff/index.js';
 export { migrateDiff, type MigrateDiffOptions, type MigrateDiffResult } from './flows/migrate-diff.js';
 export { distributeTable, createReferenceTable, undistributeTable, citusNodes, citusTableShards, type DistributeOptions, type CitusNode, type CitusTableShards } from './citus/index.js';

@@ -1,20 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ResolvedConfig } from '../config/resolve.js';
 import type { Observer } from '../driver/observe.js';
 import type { Database } from '../driver/database.js';
 import { backendOf, databaseName } from '../driver/target.js';
 import { UsageError } from '../errors.js';
-import { Migrator, migratorConfig } from '../migrate/migrator.js';
+import { Migrator } from '../migrate/migrator.js';
+import { BACKUP_DEFAULTS, type BackupSettings } from './settings.js';
 import { VERSION } from '../version.js';
 import { CITUS_CAPTURE_NOTE, directoryChecksum, dumpBytes, sha256File, writeManifest, type BackupContent, type BackupFormat, type DistributedManifest, type Manifest, type ManifestMigrations } from './manifest.js';
 import { dumpWithPgDump, dumpWithPglite, type DumpJob, type Dumped } from './dumpers.js';
 import { referencedRoles } from './roles.js';
 import { startPartialDump } from './partial-dump.js';
 
-export interface BackupOptions {
+export interface BackupOptions extends BackupSettings {
   database: Database;
-  config: ResolvedConfig;
   /** Dump file; default `<backups.dir>/<database>-<UTC timestamp>.<dump|sql>`. */
   out?: string;
   /** Default: custom on a server, plain on PGlite (its pg_dump writes SQL only). */
@@ -67,13 +66,14 @@ export function checkBackupOptions(options: Pick<BackupOptions, 'schemaOnly' | '
  * counts and hashes come from one exported snapshot, so they agree even while writes go on.
  */
 export async function backupDatabase(options: BackupOptions): Promise<BackupReport> {
-  const { database, config, signal } = options;
-  checkBackupOptions(options, config.cwd);
+  const { database, signal } = options;
+  const cwd = options.cwd ?? process.cwd();
+  checkBackupOptions(options, cwd);
   const format = backupFormat(options, database.capabilities.dump);
   const content: BackupContent = options.schemaOnly ? 'schema-only' : options.dataOnly ? 'data-only' : 'full';
   const now = options.now ?? new Date();
   const name = backupName(database);
-  const file = path.resolve(config.cwd, options.out ?? path.join(config.backups.dir, `${name}-${stamp(now)}${EXTENSION[format]}`));
+  const file = path.resolve(cwd, options.out ?? path.join(options.dir ?? BACKUP_DEFAULTS.dir, `${name}-${stamp(now)}${EXTENSION[format]}`));
   if (fs.existsSync(file)) throw new UsageError(`backup file already exists: ${file}`, { hint: 'choose another --out, or remove the file' });
   // The dump is written under a temporary name and takes its own only once its manifest is
   // written: a dump that exists under its name always has one (see partial-dump.ts).
@@ -83,10 +83,10 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
   // pooled sessions while the dump runs (PGlite has one session: afterwards).
   let side: Promise<[ManifestMigrations | { error: string }, string[]]> | undefined;
   const startSide = () => {
-    side = Promise.all([migrationState(database, config), database.session((client) => referencedRoles(client))]);
+    side = Promise.all([migrationState(database, options.migrator), database.session((client) => referencedRoles(client))]);
     side.catch(() => {}); // awaited below; a failure here must not surface as an unhandled rejection first
   };
-  const job: DumpJob = { database, config, partial, format, content, jobs: options.jobs ?? 1, signal, progress: options.observe?.progress ?? (() => {}), onDumpStarted: startSide };
+  const job: DumpJob = { database, settings: options, partial, format, content, jobs: options.jobs ?? 1, signal, progress: options.observe?.progress ?? (() => {}), onDumpStarted: startSide };
   let dumped: Dumped;
   try {
     dumped = await DUMPERS[database.capabilities.dump](job);
@@ -163,9 +163,10 @@ async function citusManifest(database: Database): Promise<DistributedManifest> {
   return { extension: 'citus', captured: CITUS_CAPTURE_NOTE, tables };
 }
 
-async function migrationState(database: Database, config: ResolvedConfig): Promise<ManifestMigrations | { error: string }> {
+async function migrationState(database: Database, migrator: BackupSettings['migrator']): Promise<ManifestMigrations | { error: string }> {
+  if (!migrator) return { error: 'no migrations were given to the backup' };
   try {
-    const status = await new Migrator({ database, ...migratorConfig(config) }).status();
+    const status = await new Migrator({ database, ...migrator }).status();
     return { applied: status.migrations.filter((m) => m.state !== 'pending').map((m) => m.name), summary: status.summary };
   } catch (error) {
     // A broken migrations folder must not stop a backup; the manifest says why the status is absent.

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { ResolvedConfig } from '../config/resolve.js';
+import { BACKUP_DEFAULTS, type BackupSettings } from './settings.js';
 import { tableContents } from '../catalog/contents.js';
 import { onExportedSnapshot, tableContentsParallel } from '../catalog/parallel-contents.js';
 import type { Database, SqlClient } from '../driver/database.js';
@@ -13,7 +13,7 @@ import { assertClientSupportsServer, assertToolSupportsServer, libpqConnection, 
 /** What a dumper is given: where to write, what to dump, and how to report. */
 export interface DumpJob {
   database: Database;
-  config: ResolvedConfig;
+  settings: BackupSettings;
   /** The temporary name the dump is written under (a file; a folder for the directory format). */
   partial: string;
   format: BackupFormat;
@@ -66,14 +66,14 @@ export async function dumpWithPglite(job: DumpJob): Promise<Dumped> {
  * snapshot by other sessions at the same time (custom and plain, one file that is not read while written).
  */
 export async function dumpWithPgDump(job: DumpJob): Promise<Dumped> {
-  const tool: Tool = { name: 'pg_dump', bin: job.config.backups.pgDump };
+  const tool: Tool = { name: 'pg_dump', bin: job.settings.pgDump ?? BACKUP_DEFAULTS.pgDump };
   let dumpMs = 0;
   const { version, tables, files } = await onExportedSnapshot(job.database, async (lead, snapshot) => {
     // pg_dump starts first; the server's version (only needed to explain a failure, and for the
     // manifest) is read while it runs.
     const serverVersionRead = serverVersion(lead);
     serverVersionRead.catch(() => {}); // awaited below
-    const conn = libpqConnection(job.database.target.url, job.config.connectTimeoutMs);
+    const conn = libpqConnection(job.database.target.url, job.settings.connectTimeoutMs);
     const directory = job.format === 'directory';
     const env = directory ? { ...conn.env, ...canonicalDumpEnv(await serverEncoding(lead)) } : conn.env;
     const args = ['--format', job.format, '--file', job.partial, '--snapshot', snapshot, ...(job.jobs > 1 ? ['--jobs', String(job.jobs)] : []), ...contentArgs(job.content), '--dbname', conn.dbname];
@@ -105,7 +105,7 @@ async function hashOnSnapshot(job: DumpJob, lead: SqlClient, snapshot: string): 
   // Two hashing sessions, not more: pg_dump's backend and its compression want cores too.
   const contents = await tableContentsParallel(job.database, lead, snapshot, listed, {
     distributed: job.database.capabilities.distributed,
-    sessions: Math.min(2, hashSessions(job.config)),
+    sessions: Math.min(2, hashSessions(job.settings)),
     onTable: (done, total) => job.progress(`${dumping}: ${done} of ${total} table(s) hashed`),
   });
   return { tables: contents.map(toSnapshot) };
@@ -120,7 +120,7 @@ async function hashDirectory(job: DumpJob, lead: SqlClient, dumping: Promise<unk
     lead,
     dir: job.partial,
     tables: job.content === 'schema-only' ? [] : listed,
-    restoreTool: { name: 'pg_restore', bin: job.config.backups.pgRestore },
+    restoreTool: { name: 'pg_restore', bin: job.settings.pgRestore ?? BACKUP_DEFAULTS.pgRestore },
     distributed: job.database.capabilities.distributed,
     onTable: (done, total) => job.progress(`${step}: ${done} of ${total} table(s) hashed`),
   }, dumping).then((r) => ({ files: r.files, tables: job.content === 'schema-only' ? schemaOnlySnapshot(listed) : r.tables }));

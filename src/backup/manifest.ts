@@ -155,6 +155,6 @@ export function compareTables(manifest: Manifest, actual: TableSnapshot[]): Tabl
 }
 
 /** Sessions that hash tables at once on a server: the pool's size, at most 4. */
-export function hashSessions(config: { poolSize: number }): number {
-  return Math.max(1, Math.min(config.poolSize, 4));
+export function hashSessions(settings: { poolSize?: number }): number {
+  return Math.max(1, Math.min(settings.poolSize ?? 4, 4));
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import type { ResolvedConfig } from '../config/resolve.js';
+import { BACKUP_DEFAULTS, type BackupSettings } from './settings.js';
 import type { Database } from '../driver/database.js';
 import { describeTarget } from '../driver/target.js';
 import type { Observer } from '../driver/observe.js';
-import { assertDestructiveAllowed, type GuardOptions } from '../guard/index.js';
+import { assertDestructiveAllowed, type GuardOptions, type Protection } from '../guard/index.js';
 import { OperationError, RefusedError, UsageError } from '../errors.js';
 import { compareTables, dumpChecksum, hashSessions, readManifest, type Manifest, type TableDifference } from './manifest.js';
 import { databaseContents, tableContentsEach } from '../catalog/parallel-contents.js';
@@ -12,11 +12,12 @@ import { createMissingRoles } from './roles.js';
 import { assertToolSupportsServer, libpqConnection, runToolForServer, type Tool } from './tools.js';
 
 /** `force` and `confirm` (src/guard): what `clean` needs in a protected environment. */
-export interface RestoreOptions extends GuardOptions {
+export interface RestoreOptions extends GuardOptions, Pick<BackupSettings, 'pgRestore' | 'connectTimeoutMs' | 'poolSize'> {
   file: string;
   /** The database to restore into (already open). */
   database: Database;
-  config: ResolvedConfig;
+  /** The environment the target belongs to: `clean` asks src/guard first. None: nothing is protected. */
+  protection?: Protection;
   /** Empty a non-empty target first (drops its user schemas; data-only: truncates the dump's tables). */
   clean?: boolean;
   /** Told what it is doing now (`progress`), for a front end's progress line. */
@@ -60,7 +61,7 @@ export class BackupVerificationError extends OperationError {
  * unless `clean` (and the protected-environment guard agrees).
  */
 export async function restoreBackup(options: RestoreOptions): Promise<RestoreReport> {
-  const { database, config, file } = options;
+  const { database, file } = options;
   const started = performance.now();
   const manifest = readManifest(file);
   // Read-only checks at once: the file's checksum, whether the target is empty, the client tool's
@@ -75,7 +76,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   const [sha, occupiedCheck, prepared] = await Promise.allSettled([
     dumpChecksum(file),
     manifest.content === 'data-only' ? anyRows(database, manifest.tables) : hasUserTables(database),
-    method instanceof Error || method === 'sql-loader' ? undefined : prepareServerRestore(file, database, config, options),
+    method instanceof Error || method === 'sql-loader' ? undefined : prepareServerRestore(file, database, options),
   ]);
   const actualSha = settled(sha);
   if (actualSha !== manifest.sha256) {
@@ -93,7 +94,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
         hint: 'restore into a new database (--create NAME), or pass --clean to replace its contents',
       }, 'not_empty');
     }
-    await assertDestructiveAllowed({ config, target: database.target, operation: 'restore --clean', force: options.force, confirm: options.confirm });
+    if (options.protection) await assertDestructiveAllowed({ config: options.protection, target: database.target, operation: 'restore --clean', force: options.force, confirm: options.confirm });
     await serverRestore?.check();
     if (manifest.content === 'data-only') await truncateTables(database, manifest.tables);
     else await wipeSchemas(database);
@@ -123,12 +124,12 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
 
 /** Runs the restore and the verification: one after the other, or (in sections) overlapped. */
 async function restoreAndVerify(options: RestoreOptions, manifest: Manifest, serverRestore: ServerRestore | undefined): Promise<{ verification: Verification; times: { restored: number; verifyStarted: number } }> {
-  const { database, config, file } = options;
+  const { database, file } = options;
   const progress = options.observe?.progress ?? (() => {});
   const verify = (eachTable: boolean) => {
     progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
     return verifyAgainstManifest(database, manifest, {
-      sessions: hashSessions(config),
+      sessions: hashSessions(options),
       eachTable,
       onTable: (done, total) => progress(`verifying against the manifest: ${done} of ${total} table(s) hashed`),
     });
@@ -220,10 +221,10 @@ function readPlainDump(file: string): string {
 }
 
 /** Checks the client tool against the server, then returns the restore itself, to run once allowed. */
-async function prepareServerRestore(file: string, database: Database, config: ResolvedConfig, options: Pick<RestoreOptions, 'signal' | 'jobs'>): Promise<ServerRestore> {
-  const tool: Tool = { name: 'pg_restore', bin: config.backups.pgRestore };
+async function prepareServerRestore(file: string, database: Database, options: Pick<RestoreOptions, 'signal' | 'jobs' | 'pgRestore' | 'connectTimeoutMs'>): Promise<ServerRestore> {
+  const tool: Tool = { name: 'pg_restore', bin: options.pgRestore ?? BACKUP_DEFAULTS.pgRestore };
   const version = await serverVersion(database);
-  const conn = libpqConnection(database.target.url, config.connectTimeoutMs);
+  const conn = libpqConnection(database.target.url, options.connectTimeoutMs);
   // Into an empty database, pg_restore runs without a `--version` round first (a Perl wrapper on
   // Debian, as slow as a small restore): one older than the server is named when it fails.
   const pgRestore = async (args: string[]) => void (await runToolForServer(tool, ['--no-owner', '--exit-on-error', ...args, '--dbname', conn.dbname, file], conn.env, 'pg_restore', Promise.resolve(version), { signal: options.signal }));

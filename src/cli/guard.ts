@@ -19,12 +19,6 @@ export function guardOptions(opts: { force?: boolean; confirm?: string }): Guard
   return { force: opts.force, confirm: opts.confirm ?? terminalPrompt() };
 }
 
-/** The guard (src/guard) with the CLI's options, for a command that asks it itself (db copy's target). */
-export async function guardDestructive(ctx: CommandContext, target: Target, operation: string, opts: { force?: boolean; confirm?: string }): Promise<void> {
-  const { assertDestructiveAllowed } = await import('../guard/index.js');
-  await assertDestructiveAllowed({ config: ctx.config, target, operation, ...guardOptions(opts) });
-}
-
 /**
  * The guard asked before a database is opened, for the commands whose core gets an open database
  * (reset, seed, sql): a productionHosts host is refused without a connection, and an embedded

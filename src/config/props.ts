@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { redactUrl } from '../secrets.js';
 import type { ResolvedConfig } from './resolve.js';
 
 /**
@@ -57,3 +59,46 @@ export function resetConfig(config: ResolvedConfig) {
 export function lintConfig(config: ResolvedConfig) {
   return { migrator: migratorConfig(config), rules: config.lint.rules, largeTableRows: config.lint.largeTableRows, scratch: config };
 }
+
+/** `backupDatabase`'s and `restoreBackup`'s settings: where dumps go, the client programs, how they connect, the manifest's migration state. */
+export function backupConfig(config: ResolvedConfig) {
+  return {
+    cwd: config.cwd,
+    dir: config.backups.dir,
+    pgDump: config.backups.pgDump,
+    pgRestore: config.backups.pgRestore,
+    connectTimeoutMs: config.connectTimeoutMs,
+    poolSize: config.poolSize,
+    migrator: migratorConfig(config),
+    protection: protectionOf(config),
+  };
+}
+
+/** `summarizeTables`'s scope: the schemas reset empties, less the migration bookkeeping. */
+export function summaryConfig(config: ResolvedConfig) {
+  return { schemas: config.reset.schemas, store: storeOf(config) };
+}
+
+/** The schema outputs' settings (`schema dump`, `schema erd`, the dump `migrate up` refreshes). */
+export function schemaOutputConfig(config: ResolvedConfig) {
+  return { cwd: config.cwd, file: config.schema.out, store: storeOf(config), migrationsDir: config.migrations.dir, placeholders: config.placeholders };
+}
+
+/** What a test-database template is built from, and so what its name hashes: migrations, the environment's seeds, fixtures. */
+export function templateSources(config: ResolvedConfig) {
+  return { migrationsDir: config.migrations.dir, seedsDir: config.seeds.dir, env: config.env, fixturesDir: config.fixtures.dir };
+}
+
+/** Where the config came from, as `doctor` reports it: the file (relative), the environment and URL and what chose them; the URL redacted. */
+export function configOrigin(config: ResolvedConfig) {
+  return {
+    file: config.configFile ? path.relative(config.cwd, config.configFile) || config.configFile : null,
+    env: config.env,
+    envSource: config.envSource,
+    url: config.url === undefined ? null : redactUrl(config.url),
+    urlSource: config.urlSource,
+    protected: config.protected,
+  };
+}
+
+export type ConfigOrigin = ReturnType<typeof configOrigin>;

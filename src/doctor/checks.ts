@@ -1,27 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
+import type { ConfigOrigin } from '../config/props.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { embeddedDirOf } from '../driver/pglite/inspect.js';
 import type { Database } from '../driver/database.js';
 import { backendOf, type Target } from '../driver/target.js';
-import { redactUrl } from '../secrets.js';
 import { listMigrationFiles } from '../migrate/files.js';
 import { section, type Section } from './report.js';
 
 /** Sessions running longer than this are reported (they would block a migration's DDL). */
 export const LONG_RUNNING_SECONDS = 60;
 
-export function configSection(config: ResolvedConfig): Section {
-  const file = config.configFile ? path.relative(config.cwd, config.configFile) || config.configFile : null;
-  return section('ok', `${file ?? 'no config file (defaults)'}; environment ${config.env} (from ${config.envSource}); URL from ${config.urlSource}`, {
-    file,
-    env: config.env,
-    envSource: config.envSource,
-    url: config.url === undefined ? null : redactUrl(config.url),
-    urlSource: config.urlSource,
-    protected: config.protected,
-  });
+export function configSection(origin: ConfigOrigin): Section {
+  return section('ok', `${origin.file ?? 'no config file (defaults)'}; environment ${origin.env} (from ${origin.envSource}); URL from ${origin.urlSource}`, { ...origin });
 }
 
 export async function connectionSection(database: Database, config?: ResolvedConfig): Promise<Section> {

@@ -1,3 +1,4 @@
+import { configOrigin } from '../config/props.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
 import { openDatabaseFor } from '../driver/open-for.js';
@@ -14,7 +15,7 @@ export type { DoctorReport, Section, SectionName, SectionStatus } from './report
  */
 export async function runDoctor(config: ResolvedConfig): Promise<DoctorReport> {
   const sections = {} as Record<SectionName, Section>;
-  sections.config = configSection(config);
+  sections.config = configSection(configOrigin(config));
   const embedded = pgliteSection(config.target);
   sections.pglite = embedded;
   // Opening a missing embedded directory would create it (initdb): report instead of repairing.

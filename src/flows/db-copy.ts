@@ -8,6 +8,7 @@ import { openDatabaseFor } from '../driver/open-for.js';
 import type { Database } from '../driver/database.js';
 import { describeTarget, type Target } from '../driver/target.js';
 import { ConnectionError, isDbctlError, RefusedError } from '../errors.js';
+import type { GuardOptions } from '../guard/index.js';
 import { keyOf, readGraph, tableKey, type Graph } from '../copy/graph.js';
 import { manifestOf, type CopyManifest } from '../copy/manifest.js';
 import { lineTransform, MaskKit, rulesByTable } from '../copy/mask-plan.js';
@@ -20,7 +21,8 @@ import { copyKeptTables } from '../copy/keep.js';
 import { suggestRules, type Suggestion } from '../copy/suggest.js';
 import { schemaDriftLines } from '../copy/drift.js';
 
-export interface DbCopyOptions {
+/** `force` and `confirm` (src/guard): what a protected target needs; the copy asks the guard itself. */
+export interface DbCopyOptions extends GuardOptions {
   /** The target side's config: its migrations build the schema, its environment's protection guards it. */
   config: ResolvedConfig;
   /** The source: only read. */
@@ -44,11 +46,6 @@ export interface DbCopyOptions {
   strict?: boolean;
   /** The masking secret (default DBCTL_COPY_SECRET). */
   secret?: string;
-  force?: boolean;
-  confirm?: string;
-  prompt?: (question: string) => Promise<string>;
-  /** Replaces the guard (the CLI adds its terminal prompt). */
-  guard?: () => Promise<void>;
   signal?: AbortSignal;
   onEvent?: (event: CopyEvent) => void;
 }
@@ -83,11 +80,8 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const template = options.testdb === undefined ? undefined : copyTemplateTarget(config, options.testdb);
   const into = template?.target ?? options.into ?? config.target;
   const copy = options.copy ?? config.copy;
-  if (options.guard) await options.guard();
-  else {
-    const { assertDestructiveAllowed } = await import('../guard/index.js');
-    await assertDestructiveAllowed({ config, target: into, operation: 'db copy', force: options.force, confirm: options.confirm ?? options.prompt });
-  }
+  const { assertDestructiveAllowed } = await import('../guard/index.js');
+  await assertDestructiveAllowed({ config, target: into, operation: 'db copy', force: options.force, confirm: options.confirm });
   const { assertMigrationsFolder } = await import('../config/folders.js');
   assertMigrationsFolder(config.migrations.dir);
   const jobs = Math.max(1, options.jobs ?? copy.jobs ?? 1);

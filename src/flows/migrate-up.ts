@@ -58,8 +58,8 @@ export async function migrateUp(options: MigrateUpOptions): Promise<MigrateUpRep
     result.types = await writeTypes(database, config);
   }
   if (options.dumpSchema) {
-    const { writeSchemaDump } = await import('../schema/index.js');
-    result.schemaDump = await writeSchemaDump(database, config);
+    const { writeSchemaDump, schemaOutputConfig } = await import('../schema/index.js');
+    result.schemaDump = await writeSchemaDump(database, schemaOutputConfig(config));
   }
   return result;
 }

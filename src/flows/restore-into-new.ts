@@ -1,3 +1,5 @@
+import { backupConfig } from '../config/props.js';
+import type { ResolvedConfig } from '../config/resolve.js';
 import { readManifest } from '../backup/manifest.js';
 import type { RestoreOptions, RestoreReport } from '../backup/restore.js';
 import { createRestoreTarget } from '../database/restore-target.js';
@@ -5,7 +7,8 @@ import type { Observer } from '../driver/observe.js';
 import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 
-export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' | 'observe'> {
+export interface RestoreIntoNewOptions extends Omit<RestoreOptions, 'database' | 'observe' | 'protection' | 'pgRestore' | 'connectTimeoutMs' | 'poolSize'> {
+  config: ResolvedConfig;
   /** NAME: a new database beside the configured one on its server; embedded, a new directory (relative to the project). */
   create: string;
   /** Told what opening the new database and restoring into it does (the CLI announces the target, shows progress). */
@@ -25,7 +28,7 @@ export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Pr
   readManifest(restore.file);
   const created = await createRestoreTarget(create, { url: config.url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, target: config.target });
   const { restoreBackup, BackupVerificationError } = await import('../backup/restore.js');
-  const run = (database: Database) => restoreBackup({ ...restore, config, database, fresh: true, observe });
+  const run = (database: Database) => restoreBackup({ ...backupConfig(config), ...restore, database, fresh: true, observe });
   try {
     const report = await withDatabaseFor(config, 'restore', run, { target: created.target, observe });
     // Interrupted after the restore itself: what --create made goes all the same.

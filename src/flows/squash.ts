@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { summaryConfig } from '../config/props.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
 import { CheckFailedError, UsageError } from '../errors.js';
@@ -143,7 +144,7 @@ async function built(config: ResolvedConfig, before: ((database: Database, migra
     const migrator = new Migrator({ database, ...migratorConfig(config) });
     if (before) await before(database, migrator);
     await migrator.up();
-    return { snapshot: await introspectSchema(database, { migrations: config.migrations }), digests: await summarizeTables(database, config, { digest: true }) };
+    return { snapshot: await introspectSchema(database, { migrations: config.migrations }), digests: await summarizeTables(database, summaryConfig(config), { digest: true }) };
   });
 }
 

@@ -10,6 +10,7 @@ export { dumpSchema } from './dump.js';
 export { detectDrift, type DriftOptions, type DriftReport } from './drift.js';
 export { renderMermaid, renderDot, mermaidMarkdown, shortType, type ErdFormat, type ErdOptions } from './erd.js';
 export { renderSvg } from './svg.js';
+export { schemaOutputConfig } from '../config/props.js';
 export { checkFile, writeFileIfChanged, type FileCheck } from './file.js';
 export {
   schemaFileOf,
@@ -20,6 +21,7 @@ export {
   generateErd,
   erdFormatOf,
   type SchemaOutputOptions,
+  type SchemaOutputSettings,
   type GeneratedFile,
   type StaleCheck,
   type ErdRequest,

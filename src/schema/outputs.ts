@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ResolvedConfig } from '../config/resolve.js';
+import type { BookkeepingNames } from '../catalog/bookkeeping.js';
+import type { PlaceholderSource } from '../migrate/placeholders.js';
 import type { Database } from '../driver/database.js';
 import { UsageError } from '../errors.js';
 import { lineDiff } from './diff-text.js';
@@ -17,18 +18,31 @@ export interface SchemaOutputOptions {
   schemas?: string[];
 }
 
+/** What the schema outputs read of the project (`schemaOutputConfig(config)` gives them). */
+export interface SchemaOutputSettings {
+  /** A relative `out` resolves against it. */
+  cwd: string;
+  /** The schema dump's file (`schema.out`), absolute. */
+  file: string;
+  /** The migration bookkeeping, left out of dumps and diagrams. */
+  store: BookkeepingNames;
+  /** The migrations folder and what its placeholders read: values they expand to are masked in the dump. */
+  migrationsDir: string;
+  placeholders: PlaceholderSource;
+}
+
 /** `schema.out` from the config (default `schema.sql`), absolute. */
-export function schemaFileOf(config: ResolvedConfig, out?: string): string {
-  return out === undefined ? config.schema.out : path.resolve(config.cwd, out);
+export function schemaFileOf(settings: SchemaOutputSettings, out?: string): string {
+  return out === undefined ? settings.file : path.resolve(settings.cwd, out);
 }
 
 /** The `schema dump` text of a database. */
-export async function generateSchemaDump(database: Database, config: ResolvedConfig, options: SchemaOutputOptions = {}): Promise<string> {
-  const snapshot = await introspectSchema(database, { schemas: options.schemas, migrations: config.migrations });
+export async function generateSchemaDump(database: Database, settings: SchemaOutputSettings, options: SchemaOutputOptions = {}): Promise<string> {
+  const snapshot = await introspectSchema(database, { schemas: options.schemas, migrations: settings.store });
   assertSchemasExist(options.schemas, [snapshot], 'the database');
   // A value a migration's placeholder expanded to (a column default, a comment) is a secret here too.
   const { registerMigrationSecrets, maskSecrets } = await import('../migrate/placeholders.js');
-  return maskSecrets(dumpSchema(snapshot), await registerMigrationSecrets(config.migrations.dir, config.placeholders));
+  return maskSecrets(dumpSchema(snapshot), await registerMigrationSecrets(settings.migrationsDir, settings.placeholders));
 }
 
 export interface GeneratedFile {
@@ -39,9 +53,9 @@ export interface GeneratedFile {
 }
 
 /** Writes the schema dump to `schema.out` (or `out`) unless it is already current. */
-export async function writeSchemaDump(database: Database, config: ResolvedConfig, options: SchemaOutputOptions & { out?: string } = {}): Promise<GeneratedFile> {
-  const file = schemaFileOf(config, options.out);
-  return { file, changed: writeFileIfChanged(file, await generateSchemaDump(database, config, options)) };
+export async function writeSchemaDump(database: Database, settings: SchemaOutputSettings, options: SchemaOutputOptions & { out?: string } = {}): Promise<GeneratedFile> {
+  const file = schemaFileOf(settings, options.out);
+  return { file, changed: writeFileIfChanged(file, await generateSchemaDump(database, settings, options)) };
 }
 
 export interface StaleCheck {
@@ -60,8 +74,8 @@ export function compareWithFile(file: string, generated: string): StaleCheck {
 }
 
 /** Whether the committed schema dump is what the database gives now. */
-export async function checkSchemaDump(database: Database, config: ResolvedConfig, options: SchemaOutputOptions & { out?: string } = {}): Promise<StaleCheck> {
-  return compareWithFile(schemaFileOf(config, options.out), await generateSchemaDump(database, config, options));
+export async function checkSchemaDump(database: Database, settings: SchemaOutputSettings, options: SchemaOutputOptions & { out?: string } = {}): Promise<StaleCheck> {
+  return compareWithFile(schemaFileOf(settings, options.out), await generateSchemaDump(database, settings, options));
 }
 
 export interface ErdRequest extends SchemaOutputOptions {
@@ -83,8 +97,8 @@ export function erdFormatOf(request: Pick<ErdRequest, 'format' | 'out'>): ErdFor
 }
 
 /** The ERD of a database in the requested format (Mermaid in a Markdown page for a `.md` file). */
-export async function generateErd(database: Database, config: ResolvedConfig, request: ErdRequest = {}): Promise<string> {
-  const snapshot = await introspectSchema(database, { schemas: request.schemas, migrations: config.migrations });
+export async function generateErd(database: Database, settings: SchemaOutputSettings, request: ErdRequest = {}): Promise<string> {
+  const snapshot = await introspectSchema(database, { schemas: request.schemas, migrations: settings.store });
   assertSchemasExist(request.schemas, [snapshot], 'the database');
   const format = erdFormatOf(request);
   const options = { tables: request.tables };

@@ -6,6 +6,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
 import { createTestdb, dropTestdb, EMBEDDED_TESTDB_DIR, testdbHostKey, type TestdbEvent } from '../testdb/index.js';
+import { templateSources } from '../config/props.js';
 import { templateHash } from '../testdb/hash.js';
 import { templateName } from '../database/names.js';
 import { VERSION } from '../version.js';
@@ -32,7 +33,7 @@ export interface Reference {
  * dropped template, another server, another dbctl version or bookkeeping config miss the cache.
  */
 export async function referenceSnapshot(live: Database, config: ResolvedConfig, onEvent?: (event: TestdbEvent) => void): Promise<Reference> {
-  const template = templateName(config.testdb.prefix, templateHash(config, false));
+  const template = templateName(config.testdb.prefix, templateHash(templateSources(config), false));
   const key = createHash('sha256')
     .update(JSON.stringify({ VERSION, host: testdbHostKey(config), template, migrations: config.migrations }))
     .digest('hex')

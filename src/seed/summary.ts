@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
-import { bookkeepingTables } from '../catalog/bookkeeping.js';
+import { bookkeepingTables, type BookkeepingNames } from '../catalog/bookkeeping.js';
 import { tableContents } from '../catalog/contents.js';
 import { listTables } from '../catalog/tables.js';
-import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database, SqlClient } from '../driver/database.js';
 import { quoteIdent } from '../sql/quote.js';
 
@@ -17,6 +16,12 @@ export interface TableSummary {
   digest?: string;
 }
 
+/** Which tables a summary covers (`summaryConfig(config)`): the managed schemas, less the migration bookkeeping. */
+export interface SummaryScope {
+  schemas: string[];
+  store: BookkeepingNames;
+}
+
 /**
  * The tables of the managed schemas (those `dbctl reset` empties) minus migration bookkeeping,
  * with exact row counts and, on request, a content digest, all read on one snapshot. The digest
@@ -26,12 +31,12 @@ export interface TableSummary {
  */
 export async function summarizeTables(
   db: Kysely<any> | Pick<Database, 'session'>,
-  config: ResolvedConfig,
+  scope: SummaryScope,
   options: { digest?: boolean; distributed?: 'citus' } = {},
 ): Promise<TableSummary[]> {
-  const bookkeeping = new Set(bookkeepingTables(config.migrations).map((t) => `${t.schema}.${t.table}`));
+  const bookkeeping = new Set(bookkeepingTables(scope.store).map((t) => `${t.schema}.${t.table}`));
   return inReadTransaction(db, async (client) => {
-    const tables = (await listTables(client, config.reset.schemas)).filter((t) => !bookkeeping.has(`${t.schema}.${t.table}`));
+    const tables = (await listTables(client, scope.schemas)).filter((t) => !bookkeeping.has(`${t.schema}.${t.table}`));
     if (options.digest) return tableContents(client, tables, { distributed: options.distributed });
     const out: TableSummary[] = [];
     for (const t of tables) {

@@ -3,6 +3,7 @@ import { withParsedTarget, type ResolvedConfig } from '../config/resolve.js';
 import { hostKeyBeside, openHostBeside } from '../driver/host.js';
 import { backendOf, testTargetBeside, type Backend, type Target } from '../driver/target.js';
 import { RefusedError, UsageError } from '../errors.js';
+import { templateSources } from '../config/props.js';
 import { templateHash } from './hash.js';
 import { testdbHost, type TestdbHost } from './host.js';
 import { cloneName, COPY_TEMPLATE_NAME, copyTemplateName, parseTestdbName, templateName, type TestdbKind } from '../database/names.js';
@@ -80,7 +81,7 @@ export async function createTestdb(options: CreateTestdbOptions): Promise<Create
     let template: string | null = null;
     let built = false;
     if (!options.empty) {
-      template = templateName(prefix, templateHash(config, !!options.seed));
+      template = templateName(prefix, templateHash(templateSources(config), !!options.seed));
       built = await ensureTemplate(host, template, options);
     }
     const name = cloneName(prefix);
@@ -150,7 +151,7 @@ export async function cloneCopyTemplate(config: ResolvedConfig, name: string): P
 
 /** Test databases and templates with the configured prefix. */
 export async function listTestdbs(config: ResolvedConfig): Promise<TestdbEntry[]> {
-  const currentNames = [false, true].map((seeded) => templateName(config.testdb.prefix, templateHash(config, seeded)));
+  const currentNames = [false, true].map((seeded) => templateName(config.testdb.prefix, templateHash(templateSources(config), seeded)));
   return withHost(config, async (host) => entriesOf(config, await host.list(), currentNames));
 }
 
@@ -190,7 +191,7 @@ export async function dropTestdb(config: ResolvedConfig, name: string, options: 
  * project and clones created before `olderThanMs` ago (prune). Returns the dropped names.
  */
 export async function removeTestdbs(config: ResolvedConfig, selection: { all: true } | { olderThanMs: number }): Promise<string[]> {
-  const currentNames = [false, true].map((seeded) => templateName(config.testdb.prefix, templateHash(config, seeded)));
+  const currentNames = [false, true].map((seeded) => templateName(config.testdb.prefix, templateHash(templateSources(config), seeded)));
   const cutoff = 'all' in selection ? Infinity : Date.now() - selection.olderThanMs;
   return withHost(config, async (host) => {
     const doomed = entriesOf(config, await host.list(), currentNames).filter((e) =>

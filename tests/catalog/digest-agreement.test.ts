@@ -1,3 +1,4 @@
+import { backupConfig, summaryConfig } from '../../src/config/props.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -76,8 +77,8 @@ describe.each(backends)('one content digest on $name: summary --digest and a bac
     const { rows: [shown] } = await database.query<{ style: string; date: string }>(`select current_setting('datestyle') as style, date '2026-02-03'::text as date`);
     expect(shown).toEqual({ style: 'SQL, DMY', date: '03/02/2026' });
 
-    const summary = await summarizeTables(database, config, { digest: true });
-    const { manifest } = await backupDatabase({ database, config, out: path.join(cwd, 'digest.dump') });
+    const summary = await summarizeTables(database, summaryConfig(config), { digest: true });
+    const { manifest } = await backupDatabase({ database, ...backupConfig(config), out: path.join(cwd, 'digest.dump') });
 
     const manifested = new Map(manifest.tables.map((t) => [`${t.schema}.${t.name}`, t]));
     const tables = ['users', 'courses', 'enrollments', 'documents', 'interactions', 'document_chunks', 'more_types'];

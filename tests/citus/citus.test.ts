@@ -1,3 +1,4 @@
+import { backupConfig, summaryConfig } from '../../src/config/props.js';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -144,7 +145,7 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
     expect(second.totals).toEqual({});
 
     const perShard = async (table: string) => Number((await database.query(`select sum(result::bigint) as n from run_command_on_shards('${table}', 'select count(*) from %s')`)).rows[0].n);
-    const summary = await summarizeTables(await database.kysely(), config, { digest: true, distributed: 'citus' });
+    const summary = await summarizeTables(await database.kysely(), summaryConfig(config), { digest: true, distributed: 'citus' });
     expect(summary.map((t) => [t.table, t.rows])).toEqual([['countries', 5], ['events', 19600], ['pages', 0]]);
     expect(await perShard('events')).toBe(19600);
 
@@ -175,7 +176,7 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
 
   it('backup says what a coordinator dump captures; a restore verifies the rows and warns that the tables are local now', async () => {
     await runSeeds({ database, ...seedConfig(config), only: ['01_countries', '02_events'] });
-    const report = await backupDatabase({ database: database, config, out: path.join(cwd, 'backups/citus.dump') });
+    const report = await backupDatabase({ database: database, ...backupConfig(config), out: path.join(cwd, 'backups/citus.dump') });
     expect(report.warnings).toEqual([expect.stringContaining('Citus: 3 distributed or reference table(s) backed up as a coordinator pg_dump')]);
     expect(report.manifest.distributed).toMatchObject({ extension: 'citus', tables: [{ table: 'countries', type: 'reference' }, { table: 'events', type: 'distributed', distributionColumn: 'tenant_id' }, { table: 'pages', type: 'distributed' }] });
     expect(report.manifest.tables.find((t) => t.name === 'events')?.rows).toBe(20000);
@@ -186,7 +187,7 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
     dropLater.push(target);
     const into = await openDatabase({ url: restoredUrl, cwd });
     try {
-      const restored = await restoreBackup({ file: report.file, database: into, config });
+      const restored = await restoreBackup({ file: report.file, database: into, ...backupConfig(config) });
       expect(restored.differences).toEqual([]);
       expect(restored.warnings).toEqual([expect.stringMatching(/^3 table\(s\) were Citus reference\/distributed tables when backed up and are not here: countries \(reference\), events \(distributed by tenant_id\), pages/)]);
       expect(await citusTableShards(into)).toEqual([]);

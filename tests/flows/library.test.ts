@@ -1,3 +1,4 @@
+import { backupConfig } from '../../src/config/props.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -47,7 +48,7 @@ describe.each(backends)('database workflows as library functions ($name)', (back
     const source = await freshDatabase(backend);
     const config = await resolveConfig({ cwd, url: source.url, environ: {} });
     await withDatabaseFor(config, 'command', (db) => db.query(`create table t (id int primary key, note text); insert into t values (1, 'a'), (2, null)`));
-    const { file } = await withDatabaseFor(config, 'command', (database) => backupDatabase({ database, config }));
+    const { file } = await withDatabaseFor(config, 'command', (database) => backupDatabase({ database, ...backupConfig(config) }));
 
     const name = `dbctl_tmp_restore_${crypto.randomBytes(4).toString('hex')}`;
     // Embedded, restore --create makes NAME beside the configured database (never in the project root).

@@ -2,8 +2,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restoreBackup } from '../../src/backup/restore.js';
 import { backupDatabase } from '../../src/backup/backup.js';
-import { resetConfig, seedConfig } from '../../src/config/props.js';
+import { backupConfig, resetConfig, seedConfig } from '../../src/config/props.js';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
+import { copyDatabase } from '../../src/flows/db-copy.js';
 import { recreateDatabase } from '../../src/flows/fresh.js';
 import { dropDatabase } from '../../src/database/lifecycle.js';
 import { openDatabase, type Database } from '../../src/driver/database.js';
@@ -58,7 +59,7 @@ describe.each(backends)('destructive library functions refuse a protected enviro
     await onDatabase(async (database) => {
       await migrator(database).up();
       await fill(await database.kysely());
-      backup = (await backupDatabase({ database, config: production, out: path.join(cwd, 'backups', 'b') })).file;
+      backup = (await backupDatabase({ database, ...backupConfig(production), out: path.join(cwd, 'backups', 'b') })).file;
     });
   });
   afterAll(async () => t?.drop());
@@ -73,7 +74,7 @@ describe.each(backends)('destructive library functions refuse a protected enviro
         down: await refusal(migrator(database).down({ confirm })),
         redo: await refusal(migrator(database).redo()),
         repair: await refusal(migrator(database).repair()),
-        restore: await refusal(restoreBackup({ file: backup, database, config: production, clean: true })),
+        restore: await refusal(restoreBackup({ file: backup, database, ...backupConfig(production), clean: true })),
       };
       expect(refused).toEqual({ reset: 'protected 5', resetAndSeed: 'protected 5', seed: 'protected 5', down: 'protected 5', redo: 'protected 5', repair: 'protected 5', restore: 'protected 5' });
       // Forced, but the prompt answers a wrong name: refused too.
@@ -92,6 +93,14 @@ describe.each(backends)('destructive library functions refuse a protected enviro
     expect(await rowCounts()).toEqual(FILLED);
   });
 
+  // db copy reads its source on a server snapshot (PGlite cannot be a source): on PGlite this case is skipped.
+  it.skipIf(backend.name === 'pglite')('copyDatabase into a protected target refuses without force and changes nothing (server only: the source must be a server)', async () => {
+    const from = parseTarget(t.url, cwd);
+    expect(await refusal(copyDatabase({ config: production, from, secret: 's', confirm: name }))).toBe('protected 5');
+    expect(await refusal(copyDatabase({ config: production, from, secret: 's', force: true, confirm: async () => 'other' }))).toBe('confirm_mismatch 5');
+    expect(await rowCounts()).toEqual(FILLED);
+  });
+
   it('each proceeds when forced and confirmed, by name or by a prompt that answers it', async () => {
     const asked: string[] = [];
     const prompt = async (question: string) => (asked.push(question), name);
@@ -106,7 +115,7 @@ describe.each(backends)('destructive library functions refuse a protected enviro
       expect((await migrator(database).redo(forced)).results).toHaveLength(2);
       expect((await migrator(database).down(forced)).results).toHaveLength(1);
       await migrator(database).up();
-      expect((await restoreBackup({ file: backup, database, config: production, clean: true, ...forced })).differences).toEqual([]);
+      expect((await restoreBackup({ file: backup, database, ...backupConfig(production), clean: true, ...forced })).differences).toEqual([]);
     });
     expect(await rowCounts()).toEqual(FILLED);
     const exec = await fleetRun(fleetExec('delete from extra.notes where id = 1'), { force: true, confirm: 'ops' });

@@ -68,9 +68,9 @@ describe.each(backends)('placeholders in migrations on $name', (backend) => {
     await (await run('tok-1234')).up();
     expect(await p.query("select column_default from information_schema.columns where table_schema = 'acme' and table_name = 'secrets'")).toEqual([{ column_default: "'tok-1234'::text" }]);
     expect(await p.query("select obj_description('a'::regclass) as c")).toEqual([{ c: "it's noted" }]);
-    const { generateSchemaDump } = await import('../../src/schema/outputs.js');
+    const { generateSchemaDump, schemaOutputConfig } = await import('../../src/schema/index.js');
     const { resolveConfig } = await import('../../src/config/resolve.js');
-    const dump = await generateSchemaDump(p.database, await resolveConfig({ cwd: p.cwd, url: p.url, env: 'test', environ: { TENANT: 'acme', TOKEN: 'tok-1234' } }));
+    const dump = await generateSchemaDump(p.database, schemaOutputConfig(await resolveConfig({ cwd: p.cwd, url: p.url, env: 'test', environ: { TENANT: 'acme', TOKEN: 'tok-1234' } })));
     expect(dump).toContain("DEFAULT '***'::text");
     expect(dump).not.toContain('tok-1234');
     const status = await (await run('another')).status();

@@ -1,3 +1,4 @@
+import { summaryConfig } from '../../src/config/props.js';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +16,8 @@ describe.each(backends)('example seeds on $name', (backend) => {
   let ex: ExampleDatabase;
   let config: ResolvedConfig;
   const seed = (options: Partial<SeedRunOptions> = {}) => runSeeds({ database: ex.database, ...seedConfig(config), ...options });
-  const counts = async () => Object.fromEntries((await summarizeTables(ex.db, config)).map((t) => [t.table, t.rows]));
-  const digests = async () => Object.fromEntries((await summarizeTables(ex.db, config, { digest: true })).map((t) => [t.table, t.digest]));
+  const counts = async () => Object.fromEntries((await summarizeTables(ex.db, summaryConfig(config))).map((t) => [t.table, t.rows]));
+  const digests = async () => Object.fromEntries((await summarizeTables(ex.db, summaryConfig(config), { digest: true })).map((t) => [t.table, t.digest]));
   const reset = () => resetDatabase({ database: ex.database, ...resetConfig(config) });
 
   beforeAll(async () => {

@@ -1,3 +1,4 @@
+import { summaryConfig } from '../../src/config/props.js';
 import fs from 'node:fs';
 import { sql } from 'kysely';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
@@ -60,7 +61,7 @@ export async function seedProject(backend: Backend, files: Record<string, string
   closers.push(() => database.close());
   await sql.raw(schema).execute(await database.kysely());
   const config = await resolveConfig({ cwd, url: t.url, environ: {} });
-  const summary = async () => summarizeTables(await database.kysely(), config, { digest: true });
+  const summary = async () => summarizeTables(await database.kysely(), summaryConfig(config), { digest: true });
   return {
     cwd,
     url: t.url,

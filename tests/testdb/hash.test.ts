@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/config/resolve.js';
+import { templateSources } from '../../src/config/props.js';
 import { templateHash } from '../../src/testdb/hash.js';
 import { tempProject } from '../helpers/cli.js';
 import { migration } from './helpers.js';
@@ -17,7 +18,7 @@ describe('template hash', () => {
       'README.md': 'hello',
     });
     const config = await resolveConfig({ cwd, env: 'test', environ: {} });
-    const hash = () => templateHash(config, false);
+    const hash = () => templateHash(templateSources(config), false);
     const write = (rel: string, text: string) => {
       fs.mkdirSync(path.dirname(path.join(cwd, rel)), { recursive: true });
       fs.writeFileSync(path.join(cwd, rel), text);
@@ -41,7 +42,7 @@ describe('template hash', () => {
     expect(changes('seeds/test/01.sql', 'select 22;')).toBe(true);
     expect(changes('seeds/common/02.sql', 'select 5;')).toBe(true);
     expect(changes('fixtures/courses.json', '[{"id":1}]')).toBe(true);
-    expect(templateHash(config, true)).not.toBe(hash());
+    expect(templateHash(templateSources(config), true)).not.toBe(hash());
     // Stable: the same files give the same hash.
     expect(hash()).toBe(hash());
   });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { isDbctlError, UsageError } from '../../errors.js';
 import { commandContext, type CommandContext } from '../context.js';
-import { addGuardOptions, guardDestructive } from '../guard.js';
+import { addGuardOptions, guardOptions } from '../guard.js';
 import { withInterrupts } from '../interrupt.js';
 import { renderCopy, renderCopyEvent, renderSuggestions } from '../render/copy.js';
 
@@ -46,7 +46,7 @@ export function registerDbCopy(db: Command): void {
       jobs: opts.jobs,
       allowDrift: opts.allowDrift,
       strict,
-      guard: () => guardDestructive(into.config === ctx.config ? ctx : { ...ctx, config: into.config }, into.config.target, 'db copy', opts),
+      ...guardOptions(opts),
       signal,
       onEvent: (event) => renderCopyEvent(ctx, event),
     })).catch((error) => {

@@ -1,3 +1,4 @@
+import { summaryConfig } from '../../config/props.js';
 import type { Command } from 'commander';
 import { describeTarget } from '../../driver/target.js';
 import { commandContext, withDatabase } from '../context.js';
@@ -12,7 +13,7 @@ export function registerSummary(program: Command): void {
       const ctx = await commandContext(command);
       const { summarizeTables } = await import('../../seed/summary.js');
       await withDatabase(ctx, async (database) => {
-        const tables = await summarizeTables(database, ctx.config, { digest: opts.digest, distributed: database.capabilities.distributed });
+        const tables = await summarizeTables(database, summaryConfig(ctx.config), { digest: opts.digest, distributed: database.capabilities.distributed });
         const total = tables.reduce((n, t) => n + t.rows, 0);
         const where = describeTarget(database.target);
         ctx.out.result({ database: where, env: ctx.config.env, tables, totalRows: total });

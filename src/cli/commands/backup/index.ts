@@ -1,4 +1,5 @@
 import { Option, type Command } from 'commander';
+import { backupConfig } from '../../../config/props.js';
 import { commandContext, observer, withDatabase } from '../../context.js';
 import { withInterrupts } from '../../interrupt.js';
 import { positiveInt } from '../../options.js';
@@ -20,7 +21,7 @@ export function registerBackup(program: Command): void {
       const { backupDatabase, checkBackupOptions } = await import('../../../backup/index.js');
       checkBackupOptions(opts, ctx.config.cwd); // before the database opens: a mistake touches nothing
       await withInterrupts((signal) => withDatabase(ctx, async (database) => {
-        const report = await backupDatabase({ database, config: ctx.config, out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly, jobs: opts.jobs, observe: observer(ctx), signal });
+        const report = await backupDatabase({ database, ...backupConfig(ctx.config), out: opts.out, format: opts.format, schemaOnly: opts.schemaOnly, dataOnly: opts.dataOnly, jobs: opts.jobs, observe: observer(ctx), signal });
         ctx.out.status(undefined);
         renderBackup(ctx, report);
       }));

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../../errors.js';
+import { backupConfig } from '../../../config/props.js';
 import { commandContext, observer, withDatabase } from '../../context.js';
 import { withInterrupts } from '../../interrupt.js';
 import { addGuardOptions, guardOptions } from '../../guard.js';
@@ -46,7 +47,7 @@ export function registerRestore(program: Command): void {
         }
         await withDatabase(ctx, async (database) => {
           try {
-            const report = await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, config: ctx.config, clean: opts.clean, jobs: opts.jobs, ...guardOptions(opts), observe: observer(ctx), signal });
+            const report = await restoreBackup({ file: path.resolve(ctx.config.cwd, file), database, ...backupConfig(ctx.config), clean: opts.clean, jobs: opts.jobs, ...guardOptions(opts), observe: observer(ctx), signal });
             ctx.out.status(undefined);
             renderRestore(ctx, report);
           } catch (error) {

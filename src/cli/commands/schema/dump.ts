@@ -13,14 +13,15 @@ export function registerSchemaDump(schema: Command): void {
     .action(async (opts, command: Command) => {
       const ctx = await commandContext(command);
       const s = await import('../../../schema/index.js');
+      const settings = s.schemaOutputConfig(ctx.config);
       await withSource(ctx, opts.fromMigrations, async (database) => {
         if (opts.out === '-') {
-          const sql = await s.generateSchemaDump(database, ctx.config, { schemas: opts.schema });
+          const sql = await s.generateSchemaDump(database, settings, { schemas: opts.schema });
           return ctx.out.json ? ctx.out.result({ ok: true, sql }) : process.stdout.write(sql); // --json: one document
         }
-        const file = s.schemaFileOf(ctx.config, opts.out);
-        if (opts.check) return reportCheck(ctx, s.compareWithFile(file, await s.generateSchemaDump(database, ctx.config, { schemas: opts.schema })), 'schema dump', opts.fromMigrations);
-        const { changed } = await s.writeSchemaDump(database, ctx.config, { out: file, schemas: opts.schema });
+        const file = s.schemaFileOf(settings, opts.out);
+        if (opts.check) return reportCheck(ctx, s.compareWithFile(file, await s.generateSchemaDump(database, settings, { schemas: opts.schema })), 'schema dump', opts.fromMigrations);
+        const { changed } = await s.writeSchemaDump(database, settings, { out: file, schemas: opts.schema });
         reportWrite(ctx, file, changed);
       });
     });

@@ -20,7 +20,7 @@ export function registerSchemaErd(schema: Command): void {
       const s = await import('../../../schema/index.js');
       s.erdFormatOf(opts); // a bad --format is refused before any database is opened
       await withSource(ctx, opts.fromMigrations, async (database) => {
-        const content = await s.generateErd(database, ctx.config, { format: opts.format, out: opts.out, schemas: opts.schema, tables: opts.tables });
+        const content = await s.generateErd(database, s.schemaOutputConfig(ctx.config), { format: opts.format, out: opts.out, schemas: opts.schema, tables: opts.tables });
         // Under --json the diagram is a field of the one document, not raw text on stdout.
         if (!opts.out) return ctx.out.json ? ctx.out.result({ ok: true, format: s.erdFormatOf(opts), content }) : process.stdout.write(content);
         const file = path.resolve(ctx.config.cwd, opts.out);
