@@ -63,15 +63,32 @@ export async function prepareReplacement(target: Target, where: Where): Promise<
 async function serverSwap(target: Extract<Target, { kind: 'pg' }>, building: string, tag: string): Promise<void> {
   const admin = await connectServerClient(withDatabase(target.url, MAINTENANCE_DATABASE), 'dbctl db copy');
   const old = `${target.database.slice(0, 36)}_dbctl_old_${tag}`;
+  const name = quoteIdent(target.database);
   try {
     const exists = (await admin.query('select 1 from pg_catalog.pg_database where datname = $1', [target.database])).rows.length > 0;
     if (exists) {
       // No new sessions while it is swapped, then end those there are (as `db drop --force` does).
-      await admin.query(`alter database ${quoteIdent(target.database)} allow_connections false`);
+      await admin.query(`alter database ${name} allow_connections false`);
       await admin.query('select pg_catalog.pg_terminate_backend(pid) from pg_catalog.pg_stat_activity where datname = $1 and pid <> pg_catalog.pg_backend_pid()', [target.database]);
-      await renameWithRetry(admin, target.database, old);
     }
-    await admin.query(`alter database ${quoteIdent(building)} rename to ${quoteIdent(target.database)}`);
+    try {
+      // Both renames in one transaction (ALTER DATABASE RENAME is transactional): the target is
+      // either the old database or the new one, never missing, whatever fails in between.
+      await withRetry(async () => {
+        await admin.query('begin');
+        try {
+          if (exists) await admin.query(`alter database ${name} rename to ${quoteIdent(old)}`);
+          await admin.query(`alter database ${quoteIdent(building)} rename to ${name}`);
+          await admin.query('commit');
+        } catch (error) {
+          await admin.query('rollback').catch(() => {});
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (exists) await admin.query(`alter database ${name} allow_connections true`).catch(() => {});
+      throw error;
+    }
     // A test template being replaced is a template: it must stop being one to be dropped.
     if (exists) {
       await admin.query(`alter database ${quoteIdent(old)} is_template false`);
@@ -83,11 +100,10 @@ async function serverSwap(target: Extract<Target, { kind: 'pg' }>, building: str
 }
 
 /** A terminated session takes a moment to go: a rename refused for it (55006) is tried again. */
-async function renameWithRetry(admin: { query(text: string): Promise<unknown> }, from: string, to: string): Promise<void> {
+async function withRetry(fn: () => Promise<void>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await admin.query(`alter database ${quoteIdent(from)} rename to ${quoteIdent(to)}`);
-      return;
+      return await fn();
     } catch (error) {
       if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
