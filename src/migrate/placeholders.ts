@@ -97,7 +97,7 @@ export async function expandPlaceholders(text: string, file: string, source: Pla
   });
   if (unset.length) {
     const names = unset.map((p) => `${path.basename(file)}:${p.line}: ${p.from === 'env' ? `environment variable ${p.name}` : `config value placeholders.${p.name}`}`);
-    throw new UsageError(`${names[0]} is not set${names.length > 1 ? ` (and ${names.slice(1).join(', ')})` : ''}; nothing was run`, {
+    throw new UsageError(`${names[0]} is not set (or is empty)${names.length > 1 ? ` (and ${names.slice(1).join(', ')})` : ''}; nothing was run`, {
       hint: unset[0].from === 'env' ? `set ${unset[0].name} in the environment or a .env file` : 'set it under `placeholders` in the config (or environments.<env>.placeholders)',
       data: { file, unset: unset.map((p) => ({ line: p.line, from: p.from, name: p.name })) },
     }, 'migration_invalid');
@@ -124,10 +124,15 @@ export async function expandPlaceholders(text: string, file: string, source: Pla
 }
 
 function valueOf(p: Placeholder, source: PlaceholderSource): string | undefined {
-  if (p.from === 'env') return (source.env ?? process.env)[p.name];
+  // Set but blank is read as unset, as dbctl reads a blank option or DATABASE_URL: an empty role
+  // password or schema name is a mistake to name, not a value to run.
+  if (p.from === 'env') {
+    const value = (source.env ?? process.env)[p.name];
+    return value === undefined || value.trim() === '' ? undefined : value;
+  }
   let value: unknown = source.config ?? {};
   for (const key of p.name.split('.')) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-  if (value === undefined || value === null) return undefined;
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
   if (typeof value === 'object') throw new UsageError(`placeholders.${p.name} is an object; a placeholder takes a string, number or boolean`, {}, 'migration_invalid');
   return String(value);
 }

@@ -40,7 +40,9 @@ describe('placeholders: where Postgres\'s scanner says they are', () => {
 
   it('an unset value or a malformed placeholder names file, line and what is missing', async () => {
     const text = 'select 1;\nselect ${env:ONE}, ${config:two};\n';
-    await expect(expandPlaceholders(text, file, { env: {} })).rejects.toThrow(/^001_p\.sql:2: environment variable ONE is not set \(and 001_p\.sql:2: config value placeholders\.two\)/);
+    await expect(expandPlaceholders(text, file, { env: {} })).rejects.toThrow(/^001_p\.sql:2: environment variable ONE is not set \(or is empty\) \(and 001_p\.sql:2: config value placeholders\.two\)/);
+    // Set but blank is a mistake too: an empty role or schema name would reach Postgres as "".
+    await expect(expandPlaceholders('create schema ${env:S:ident};', file, { env: { S: ' ' } })).rejects.toThrow(/^001_p\.sql:1: environment variable S is not set \(or is empty\)/);
     await expect(expandPlaceholders('select ${env:X:quoted};', file, { env: { X: '1' } })).rejects.toMatchObject({ exitCode: ExitCode.usage, message: expect.stringMatching(/^001_p\.sql:1: malformed placeholder/) });
     expect(await expandPlaceholders('select 1; -- ${env:X}', file, {})).toBeUndefined();
     // What lint reads: stand-ins, no value needed.
@@ -57,7 +59,7 @@ describe.each(backends)('placeholders in migrations on $name', (backend) => {
     const p = await migrationProject(backend, files, { environ: { TENANT: 'acme' } });
     const error = await p.migrator.up().catch((e) => e);
     expect(error.exitCode).toBe(ExitCode.usage);
-    expect(error.message).toMatch(/^002_p\.sql:3: environment variable TOKEN is not set \(and 002_p\.sql:4: config value placeholders\.note\)/);
+    expect(error.message).toMatch(/^002_p\.sql:3: environment variable TOKEN is not set \(or is empty\) \(and 002_p\.sql:4: config value placeholders\.note\)/);
     expect((await p.migrator.status()).summary.applied).toBe(0);
 
     p.write({ '../dbctl.config.json': JSON.stringify({ placeholders: { note: 'not this' }, environments: { test: { placeholders: { note: "it's noted" } } } }) });
