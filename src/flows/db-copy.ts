@@ -6,8 +6,8 @@ import { prepareReplacement, type Replacement } from '../driver/replace.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { openDatabaseFor } from '../driver/open-for.js';
 import type { Database } from '../driver/database.js';
-import { describeTarget, type Target } from '../driver/target.js';
-import { ConnectionError, isDbctlError, RefusedError } from '../errors.js';
+import { databaseKeyOf, describeTarget, networkHostOf, type Target } from '../driver/target.js';
+import { ConnectionError, isDbctlError, RefusedError, UsageError } from '../errors.js';
 import type { GuardOptions } from '../guard/index.js';
 import { keyOf, readGraph, tableKey, type Graph } from '../copy/graph.js';
 import { manifestOf, type CopyManifest } from '../copy/manifest.js';
@@ -79,6 +79,10 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const { copyTemplateTarget } = await import('../testdb/index.js');
   const template = options.testdb === undefined ? undefined : copyTemplateTarget(config, options.testdb);
   const into = template?.target ?? options.into ?? config.target;
+  // The target is replaced whole: copying a database onto itself would put a masked subset in its place.
+  if (databaseKeyOf(into) !== undefined && databaseKeyOf(into) === databaseKeyOf(options.from) && networkHostOf(into) === networkHostOf(options.from)) {
+    throw new UsageError(`db copy: the source and the target are the same database (${describeTarget(into)}); nothing was copied`, { hint: 'name another database with --into' });
+  }
   const copy = options.copy ?? config.copy;
   const { assertDestructiveAllowed } = await import('../guard/index.js');
   await assertDestructiveAllowed({ config, target: into, operation: 'db copy', force: options.force, confirm: options.confirm });

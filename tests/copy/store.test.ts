@@ -144,6 +144,8 @@ describe.runIf(SERVER)('db copy of a schema with cycles', () => {
   it('refuses a protected target without confirmation, and a drifted source unless --allow-drift', async () => {
     const url = await serverTarget();
     await expect(copyDatabase({ config: await configFor(url, { protected: true, env: 'production' }), from: parseTarget(source.url, work), copy: COPY, secret: 's' })).rejects.toMatchObject({ code: 'protected' });
+    // The source named as the target too: refused before anything is made or read.
+    await expect(copyDatabase({ config: await configFor(source.url), from: parseTarget(source.url, work), copy: COPY, secret: 's' })).rejects.toMatchObject({ message: expect.stringContaining('the source and the target are the same database') });
     await closeAll();
     await sourceDb.query('alter table film add column rating text');
     try {
