@@ -79,13 +79,13 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const { copyTemplateTarget } = await import('../testdb/index.js');
   const template = options.testdb === undefined ? undefined : copyTemplateTarget(config, options.testdb);
   const into = template?.target ?? options.into ?? config.target;
+  const copy = options.copy ?? config.copy;
+  const { assertDestructiveAllowed } = await import('../guard/index.js');
+  await assertDestructiveAllowed({ config, target: into, operation: 'db copy', force: options.force, confirm: options.confirm });
   // The target is replaced whole: copying a database onto itself would put a masked subset in its place.
   if (databaseKeyOf(into) !== undefined && databaseKeyOf(into) === databaseKeyOf(options.from) && networkHostOf(into) === networkHostOf(options.from)) {
     throw new UsageError(`db copy: the source and the target are the same database (${describeTarget(into)}); nothing was copied`, { hint: 'name another database with --into' });
   }
-  const copy = options.copy ?? config.copy;
-  const { assertDestructiveAllowed } = await import('../guard/index.js');
-  await assertDestructiveAllowed({ config, target: into, operation: 'db copy', force: options.force, confirm: options.confirm });
   const { assertMigrationsFolder } = await import('../config/folders.js');
   assertMigrationsFolder(config.migrations.dir);
   const jobs = Math.max(1, options.jobs ?? copy.jobs ?? 1);
