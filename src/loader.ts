@@ -104,18 +104,8 @@ export async function importUserModule(file: string, kind: 'migration' | 'seed',
   return loadUserFile(file, {
     load: () => importWithJiti(file, { fresh: options.fresh }),
     fail: (failure, cause) => {
-      const shown = shownName(file, kind);
-      const where = failure.line ? `${shown}:${failure.line}:${failure.col}` : shown;
+      const where = failure.line ? `${path.basename(file)}:${failure.line}:${failure.col}` : path.basename(file);
       return new UsageError(`${where}: cannot load ${kind}: ${failure.reason}`, { cause, data: { file, line: failure.line, col: failure.col }, failureReport: failure.excerpt }, `${kind}_load`);
     },
   });
-}
-
-/**
- * How an error names a migration or seed file: a migration by its file name (unique: its
- * timestamp), a seed with its folder (`common/01_users.ts`), as seed runs name them, since
- * seeds/common/ and seeds/<env>/ may hold files of the same name.
- */
-export function shownName(file: string, kind: 'migration' | 'seed'): string {
-  return kind === 'seed' ? `${path.basename(path.dirname(file))}/${path.basename(file)}` : path.basename(file);
 }

@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { importUserModule, shownName } from '../loader.js';
+import { importUserModule } from '../loader.js';
 import type { SeedContext } from './context.js';
 import type { FixtureUpsert } from './context.js';
 
@@ -16,7 +17,7 @@ export async function loadSeedModule(file: string): Promise<SeedModule> {
   const seed = typeof mod?.seed === 'function' ? mod.seed : typeof mod?.default === 'function' ? mod.default : mod?.default?.seed;
   const fixtures = mod?.fixtures ?? mod?.default?.fixtures;
   if (typeof seed !== 'function' && fixtures === undefined) {
-    throw new UsageError(`${shownName(file, 'seed')}: a seed file must export a function seed(ctx) (or fixtures)`, {}, 'seed_invalid');
+    throw new UsageError(`${path.basename(file)}: a seed file must export a function seed(ctx) (or fixtures)`, {}, 'seed_invalid');
   }
   return { seed, fixtures };
 }
