@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { commandContext, type CommandContext } from '../../context.js';
 import type { MigrateDiffResult } from '../../../flows/migrate-diff.js';
 
@@ -18,6 +18,7 @@ export function registerMigrateDiff(migrate: Command): void {
     .option('--hints <file>', 'renames and intended drops as JSON: {"renames": [{"kind", "from", "to", "table"}], "drops": [{"kind", "name"}]}')
     .option('--allow-data-loss', 'allow steps that delete data (dropped tables and columns, narrowed types, recreated enums)')
     .option('--allow <hazard...>', 'allow steps with these hazards (DELETES_DATA)')
+    .addOption(new Option('--scratch <where>', 'where the schemas are built and the plan verified: embedded (PGlite, default; the server when the schema needs an extension PGlite lacks) or server (throwaway databases on the configured server)').choices(['embedded', 'server']))
     .action(async (name: string | undefined, opts, command: Command) => {
       const ctx = await commandContext(command, { database: false });
       const { migrateDiff } = await import('../../../flows/migrate-diff.js');
@@ -30,6 +31,7 @@ export function registerMigrateDiff(migrate: Command): void {
         hintsFile: opts.hints,
         allowDataLoss: opts.allowDataLoss,
         allow: opts.allow?.map((h: string) => h.toUpperCase()),
+        scratch: opts.scratch,
       });
       render(ctx, result, !!opts.check);
     });
