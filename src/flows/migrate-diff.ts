@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, type Hazard, type Step } from '../diff/index.js';
+import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, sizeSteps, type Hazard, type Step } from '../diff/index.js';
+import { DEFAULT_LARGE_TABLE_ROWS } from '../lint/rules.js';
 import { readSchemaSource, type SchemaSource } from '../diff/source.js';
-import { openDatabaseFor } from '../driver/open-for.js';
+import { openDatabaseFor, withDatabaseFor } from '../driver/open-for.js';
 import { scratchEmbedded, withMigratedDatabase } from '../database/migrated-scratch.js';
 import { assertServerConfigured, lackedExtension, withServerMigrated, withServerScratch, type ScratchPlace } from '../database/server-scratch.js';
 import type { Database } from '../driver/database.js';
@@ -68,9 +69,10 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
     assertPlannable(down.unplannable);
     if (!up.steps.length) return { up: [], down: [], text: '' };
     await verify(config, scratch, current, desired, up.steps, down.steps);
-    const text = renderMigration(up.steps, down.steps, source.shown);
+    const [upSteps, downSteps] = options.fromUrl ? await sizedFromLive(config, options.fromUrl, up.steps, down.steps) : [up.steps, down.steps];
+    const text = renderMigration(upSteps, downSteps, source.shown);
     const file = mode === 'write' ? writeMigration(config, options.name!, text, options.now) : undefined;
-    return { file, up: up.steps, down: down.steps, text };
+    return { file, up: upSteps, down: downSteps, text };
   });
 }
 
@@ -181,6 +183,12 @@ async function verify(config: ResolvedConfig, scratch: Database, current: Schema
   await expectSame(desired, 'up');
   await run(down, 'down');
   await expectSame(current, 'down');
+}
+
+/** Each hazard sized from the live database's catalog, as `migrate lint` sizes the tables a migration locks. */
+async function sizedFromLive(config: ResolvedConfig, url: string, up: Step[], down: Step[]): Promise<[Step[], Step[]]> {
+  const sized = await withDatabaseFor(config, 'command', (live) => sizeSteps(live, [...up, ...down], config.lint.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS), { url });
+  return [sized.slice(0, up.length), sized.slice(up.length)];
 }
 
 function writeMigration(config: ResolvedConfig, name: string, text: string, now?: Date): string {

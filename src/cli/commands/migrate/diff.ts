@@ -38,7 +38,7 @@ export function registerMigrateDiff(migrate: Command): void {
 }
 
 function render(ctx: CommandContext, result: MigrateDiffResult, check: boolean): void {
-  const steps = (list: MigrateDiffResult['up']) => list.map((s) => ({ sql: s.sql, hazards: s.hazards, transaction: s.transaction, object: s.object }));
+  const steps = (list: MigrateDiffResult['up']) => list.map((s) => ({ sql: s.sql, hazards: s.hazards, transaction: s.transaction, object: s.object, size: s.size ?? null }));
   ctx.out.result({ file: result.file ?? null, empty: !result.up.length, up: steps(result.up), down: steps(result.down), hazards: [...new Set(result.up.flatMap((s) => s.hazards))] });
   if (check || !result.up.length) return ctx.out.line(check ? 'migrate diff --check: the schema and the migrations agree' : 'migrate diff: nothing to do, the migrations build the schema');
   if (result.file) return ctx.out.line(`wrote ${result.file} (${result.up.length} statement(s), verified up and down)`);
