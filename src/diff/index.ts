@@ -10,4 +10,5 @@ export { assertAllowed, assertPlannable, assertUnambiguous, ambiguities, type Am
 export { renamesInSql, readHints, invert, type Rename, type Hints } from './renames.js';
 export { HAZARDS, type Hazard, type Step, type StepSize } from './step.js';
 export { sizeSteps } from './sizes.js';
+export { settleAmbiguities, type SettleAnswer } from './settle.js';
 export type { Unplannable } from './context.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, sizeSteps, type Hazard, type Step } from '../diff/index.js';
+import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, settleAmbiguities, sizeSteps, type Ambiguity, type Hazard, type SettleAnswer, type Step } from '../diff/index.js';
 import { DEFAULT_LARGE_TABLE_ROWS } from '../lint/rules.js';
 import { readSchemaSource, type SchemaSource } from '../diff/source.js';
 import { openDatabaseFor, withDatabaseFor } from '../driver/open-for.js';
@@ -31,6 +31,11 @@ export interface MigrateDiffOptions {
    * PGlite lacks and a server is configured.
    */
   scratch?: ScratchPlace;
+  /**
+   * Asked about each drop + add pair no hint settles (the CLI asks on a terminal only): a rename,
+   * a meant drop, or nothing (then the pairs are an error, exit 4, as without it).
+   */
+  settle?: (pair: Ambiguity) => Promise<SettleAnswer>;
   now?: Date;
 }
 
@@ -61,7 +66,12 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
   const { snapshot: desired, place } = await desiredSnapshot(config, source, options.scratch);
   return withCurrent(config, options.fromUrl, place, async (current, scratch) => {
     if (mode === 'check') return check(current, desired, source);
-    const up = planMigration(current, desired, { renames, drops: hints.drops });
+    let up = planMigration(current, desired, { renames, drops: hints.drops });
+    if (up.ambiguous.length && options.settle) {
+      const answered = await settleAmbiguities(up.ambiguous, options.settle);
+      renames.push(...answered.renames);
+      up = planMigration(current, desired, { renames, drops: [...hints.drops, ...answered.drops] });
+    }
     assertPlannable(up.unplannable);
     assertUnambiguous(up.ambiguous);
     assertAllowed(up.steps, options.allowDataLoss ? 'all' : new Set(options.allow ?? []));

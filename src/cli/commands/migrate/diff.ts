@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { commandContext, type CommandContext } from '../../context.js';
+import type { Ambiguity, SettleAnswer } from '../../../diff/index.js';
 import type { MigrateDiffResult } from '../../../flows/migrate-diff.js';
 
 /**
@@ -32,9 +33,24 @@ export function registerMigrateDiff(migrate: Command): void {
         allowDataLoss: opts.allowDataLoss,
         allow: opts.allow?.map((h: string) => h.toUpperCase()),
         scratch: opts.scratch,
+        settle: ctx.out.json || opts.check ? undefined : await renamePrompt(),
       });
       render(ctx, result, !!opts.check);
     });
+}
+
+/**
+ * On a terminal, an ambiguous drop + add pair is asked about instead of being an error; without
+ * one (CI, a pipe) there is no prompt and the pairs are listed with their hints, exit 4.
+ */
+async function renamePrompt(): Promise<((pair: Ambiguity) => Promise<SettleAnswer>) | undefined> {
+  const { terminalPrompt } = await import('../../guard.js');
+  const prompt = terminalPrompt();
+  if (!prompt) return undefined;
+  return async (pair) => {
+    const answer = await prompt(`${pair.kind} ${pair.dropped} dropped and ${pair.added} added: [r]ename it, [d]rop it (its data is lost), or Enter to stop? `);
+    return /^r/i.test(answer.trim()) ? 'rename' : /^d/i.test(answer.trim()) ? 'drop' : undefined;
+  };
 }
 
 function render(ctx: CommandContext, result: MigrateDiffResult, check: boolean): void {
