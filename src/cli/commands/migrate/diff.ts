@@ -13,7 +13,7 @@ export function registerMigrateDiff(migrate: Command): void {
     .command('diff [name]')
     .description('write the next migration from the desired schema (schema/ or schema.dir), verified up and down on a scratch database')
     .option('--schema-dir <path>', 'the desired schema: a folder of .sql files or one file (default: schema.dir, else schema/)')
-    .option('--from-url <url>', 'diff against this live database instead of what the migrations build')
+    .option('--from-url <url>', 'diff against this live database instead of what the migrations build; its catalog sizes each hazard (rows, bytes)')
     .option('--dry-run', 'print the plan (verified) and write nothing')
     .option('--check', 'exit 4 when the schema and the migrations differ, naming the differences (for CI)')
     .option('--hints <file>', 'renames and intended drops as JSON: {"renames": [{"kind", "from", "to", "table"}], "drops": [{"kind", "name"}]}')
