@@ -1,4 +1,5 @@
 import { CheckFailedError, RefusedError } from '../errors.js';
+import { sizeText } from '../lint/large-tables.js';
 import type { SchemaSnapshot } from '../schema/model.js';
 import { byName, keyOf, type Unplannable } from './context.js';
 import type { Hints, Rename } from './renames.js';
@@ -65,8 +66,9 @@ export function assertAllowed(steps: Step[], allow: Set<Hazard> | 'all'): void {
   if (allow === 'all') return;
   const refused = steps.filter((s) => s.hazards.includes('DELETES_DATA') && !allow.has('DELETES_DATA'));
   if (!refused.length) return;
-  throw new RefusedError(`migrate diff: ${refused.length} step(s) delete data:\n  ${refused.map((s) => `${s.object}: ${s.sql.split('\n')[0]}`).join('\n  ')}`, {
+  const size = (s: Step) => (s.size ? ` (${s.size.relation}: ${sizeText(s.size)})` : '');
+  throw new RefusedError(`migrate diff: ${refused.length} step(s) delete data:\n  ${refused.map((s) => `${s.object}${size(s)}: ${s.sql.split('\n')[0]}`).join('\n  ')}`, {
     hint: 'if that is meant, run again with --allow-data-loss (or --allow DELETES_DATA); for a rename, declare it with -- dbctl:renamed-from',
-    data: { steps: refused.map((s) => ({ object: s.object, sql: s.sql })) },
+    data: { steps: refused.map((s) => ({ object: s.object, sql: s.sql, size: s.size ?? null })) },
   }, 'data_loss');
 }

@@ -74,12 +74,13 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
     }
     assertPlannable(up.unplannable);
     assertUnambiguous(up.ambiguous);
-    assertAllowed(up.steps, options.allowDataLoss ? 'all' : new Set(options.allow ?? []));
     const down = planMigration(desired, current, { renames: invert(renames) });
     assertPlannable(down.unplannable);
     if (!up.steps.length) return { up: [], down: [], text: '' };
-    await verify(config, scratch, current, desired, up.steps, down.steps);
+    // Sized before the data-loss refusal, so that it says how much each step would delete.
     const [upSteps, downSteps] = options.fromUrl ? await sizedFromLive(config, options.fromUrl, up.steps, down.steps) : [up.steps, down.steps];
+    assertAllowed(upSteps, options.allowDataLoss ? 'all' : new Set(options.allow ?? []));
+    await verify(config, scratch, current, desired, up.steps, down.steps);
     const text = renderMigration(upSteps, downSteps, source.shown);
     const file = mode === 'write' ? writeMigration(config, options.name!, text, options.now) : undefined;
     return { file, up: upSteps, down: downSteps, text };

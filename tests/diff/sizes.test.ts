@@ -47,6 +47,21 @@ describe.each(backends)('migrate diff hazard sizes from the live database ($name
     expect(result.down.find((s) => s.sql.includes('ADD COLUMN nickname'))?.size).toMatchObject({ relation: 'users', rows: 1200 });
   }, 300_000);
 
+  it('the data-loss refusal says how much each step would delete', async () => {
+    const t = await freshDatabase(backend);
+    const live = await openDatabase({ url: t.url });
+    try {
+      await live.session((client) => client.script("create table users (id int primary key, nickname text); insert into users select g, 'n' from generate_series(1, 300) g; analyze users;"));
+    } finally {
+      await live.close();
+    }
+    const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ migrations: { dir: 'migrations' } }), 'schema.sql': 'create table users (id int primary key);\n' });
+    const config = await resolveConfig({ cwd, url: t.url, environ: {}, database: false });
+    const error = await migrateDiff(config, { mode: 'dry-run', schemaPath: 'schema.sql', fromUrl: t.url }).catch((e) => e);
+    expect(error.exitCode).toBe(5);
+    expect(error.message).toMatch(/column public\.users\.nickname \(users: ~300 rows, \d+ kB\): ALTER TABLE public\.users DROP COLUMN nickname;/);
+  }, 300_000);
+
   it('without a live database nothing is sized', async () => {
     const cwd = tempProject({
       'dbctl.config.json': JSON.stringify({ migrations: { dir: 'migrations' } }),
