@@ -53,9 +53,9 @@ export interface MigrateDiffResult {
 /**
  * `dbctl migrate diff`: loads the desired schema into a scratch database (embedded, or on the
  * server: see ScratchPlace), builds the current one from the migrations on another (or reads a
- * live database), plans the migration and
- * its down, verifies both on the scratch database (drift against the desired schema, then against
- * the start, must be empty), and only then writes the file. Nothing is written unless verified.
+ * live database, whose catalog then sizes each hazard), plans the migration and its down, verifies
+ * both on the scratch database (drift against the desired schema, then against the start, must be
+ * empty), and only then writes the file. Nothing is written unless verified.
  */
 export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOptions = {}): Promise<MigrateDiffResult> {
   const mode = options.mode ?? 'write';
