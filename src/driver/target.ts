@@ -51,20 +51,30 @@ export function parseTarget(url: string | undefined, cwd: string): Target {
       hint: 'percent-encode special characters in the user name and password (e.g. @ as %40)',
     });
   }
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
-  const port = parsed.port ? Number(parsed.port) : 5432;
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    throw new UsageError(`invalid database URL "${redactUrl(url)}": bad port "${parsed.port}"`);
+  // What the connection will reach, read as the driver (node-postgres) reads the URL: a query
+  // parameter (?host=, ?port=, ?user=) over the URL's own part, then PGHOST/PGPORT/PGDATABASE/PGUSER,
+  // then the defaults. The target line, the guard and --confirm name this database, so they must not
+  // name another one than the connection opens (PGPORT=5441 with a URL without a port reached 5441
+  // while the target line said 5432).
+  const query = parsed.searchParams;
+  const environ = process.env;
+  const pathName = parsed.pathname.replace(/^\//, '');
+  if (parsed.pathname === '/') {
+    // `postgres://host:5432/$DB` with DB unset: a database name read from an unset variable is not
+    // "the default database", which would be the user's own.
+    throw new UsageError(`invalid database URL "${redactUrl(url)}": the database name after the last "/" is empty: is the variable it was read from unset?`, {
+      hint: 'name the database (postgres://host:5432/NAME), or leave out the "/" for the server\'s default (the user\'s name)',
+    });
   }
-  return {
-    kind: 'pg',
-    url,
-    host: parsed.hostname || parsed.searchParams.get('host') || 'localhost',
-    port,
-    database,
-    user: decodeURIComponent(parsed.username) || process.env.PGUSER || process.env.USER || 'postgres',
-    sslmode: parsed.searchParams.get('sslmode') ?? undefined,
-  };
+  const user = query.get('user') || decodeURIComponent(parsed.username) || environ.PGUSER || environ.USER || 'postgres';
+  const host = query.get('host') || parsed.hostname.replace(/^\[(.*)\]$/, '$1') || environ.PGHOST || 'localhost';
+  const portText = query.get('port') || parsed.port || environ.PGPORT || '5432';
+  const database = decodeURIComponent(pathName) || environ.PGDATABASE || user;
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port <= 0 || port > 65535) {
+    throw new UsageError(`invalid database URL "${redactUrl(url)}": bad port "${portText}"`);
+  }
+  return { kind: 'pg', url, host, port, database, user, sslmode: query.get('sslmode') ?? undefined };
 }
 
 /** Same server, another database: used for test databases and `db create`. */
