@@ -84,10 +84,15 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/** `host:port` of a server, an IPv6 address in brackets (`[::1]:5432`), for messages. */
+export function serverAddress(target: ServerTarget): string {
+  return `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+}
+
 /** `host:port/database`, for messages. */
 export function describeTarget(target: Target): string {
   return target.kind === 'pg'
-    ? `${target.host}:${target.port}/${target.database}`
+    ? `${serverAddress(target)}/${target.database}`
     : target.dataDir === null
       ? 'embedded PGlite (in memory)'
       : `embedded PGlite at ${target.dataDir}`;
@@ -105,7 +110,7 @@ export function embeddedOf(target: Target): EmbeddedTarget | undefined {
 
 /** `host:port` of a server; for an embedded database, the same as describeTarget. */
 export function hostLabel(target: Target): string {
-  return target.kind === 'pg' ? `${target.host}:${target.port}` : describeTarget(target);
+  return target.kind === 'pg' ? serverAddress(target) : describeTarget(target);
 }
 
 /**
