@@ -33,6 +33,15 @@ export function parseTarget(url: string | undefined, cwd: string): Target {
   if (/^pglite:/i.test(url)) {
     const rest = url.replace(/^pglite:(\/\/)?/i, '');
     if (rest === '' ) throw new UsageError(`invalid database URL "${url}": pglite:// needs a directory or "memory"`);
+    // A directory name is taken as written, so `pglite://devdb\r` (a value from a file with Windows
+    // line endings, or a secret with a trailing newline) would open a new, empty database beside the
+    // real one and report it "pending" or migrate it. (A postgres:// URL is trimmed by the URL parser
+    // the driver uses too, so there both sides read the same name.)
+    if (/[\u0000-\u001f\u007f]/.test(rest) || rest !== rest.trim()) {
+      throw new UsageError(`invalid database URL ${JSON.stringify(url)}: the directory name holds a control character or leading/trailing space`, {
+        hint: 'a value read from a file with Windows line endings or a trailing newline? remove it',
+      });
+    }
     if (rest === 'memory' || rest === ':memory:') {
       return { kind: 'pglite', url: 'pglite://memory', dataDir: null, database: 'postgres' };
     }

@@ -79,3 +79,15 @@ describe('a postgres URL names the database the driver connects to', () => {
     }
   });
 });
+
+describe('an embedded directory with a control character or outer space is refused, not a new database beside the real one', () => {
+  it.each(['pglite://devdb\r', 'pglite://devdb\n', 'pglite://dev\tdb', 'pglite://devdb ', 'pglite:// devdb'])('%j', (url) => {
+    expect(() => parseTarget(url, '/p')).toThrow(expect.objectContaining({ code: 'usage', message: expect.stringContaining('control character or leading/trailing space') }));
+  });
+
+  it('a postgres:// URL is read as the driver reads it: the URL parser trims the same characters on both sides', async () => {
+    const { default: ConnectionParameters } = await import('pg/lib/connection-parameters.js' as string);
+    const url = 'postgres://u@h:5432/app\r\n';
+    expect(parseTarget(url, '/')).toMatchObject({ database: new ConnectionParameters({ connectionString: url }).database });
+  });
+});
