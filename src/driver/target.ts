@@ -19,9 +19,10 @@ export { redact } from '../secrets.js';
 /**
  * Parses `postgres://`, `postgresql://`, `pglite://PATH`, `pglite://memory`, or nothing (undefined:
  * the embedded default). An empty string is not nothing: it is a URL read from a variable that is
- * not set, and taking it for the embedded default would act on a database nobody named.
+ * not set, and taking it for the embedded default would act on a database nobody named. `server`:
+ * the URL names a server (a fleet's `server`, a test server), where an empty database name is fine.
  */
-export function parseTarget(url: string | undefined, cwd: string): Target {
+export function parseTarget(url: string | undefined, cwd: string, options: { server?: boolean } = {}): Target {
   registerUrlSecrets(url);
   if (url !== undefined && url.trim() === '') {
     throw new UsageError('empty database URL: is the variable it was read from unset?', { hint: 'give a postgres:// or pglite:// URL, or none at all for the embedded database' });
@@ -68,7 +69,9 @@ export function parseTarget(url: string | undefined, cwd: string): Target {
   const query = parsed.searchParams;
   const environ = process.env;
   const pathName = parsed.pathname.replace(/^\//, '');
-  if (parsed.pathname === '/') {
+  // (Not for a URL that names a server, a fleet's `server` or a test server: its database is only
+  // where dbctl connects to list or make others, and `postgres://host:5432/` is a natural way to write it.)
+  if (parsed.pathname === '/' && !options.server) {
     // `postgres://host:5432/$DB` with DB unset: a database name read from an unset variable is not
     // "the default database", which would be the user's own.
     throw new UsageError(`invalid database URL "${redactUrl(url)}": the database name after the last "/" is empty: is the variable it was read from unset?`, {

@@ -76,6 +76,8 @@ describe('a postgres URL names the database the driver connects to', () => {
     for (const url of ['postgres://u:S3cretPW@h:5432/', 'postgres://h/', 'postgres://h/?sslmode=require']) {
       expect(() => parseTarget(url, '/')).toThrow(expect.objectContaining({ code: 'usage', message: expect.stringContaining('the database name after the last "/" is empty') }));
       try { parseTarget(url, '/'); } catch (e) { expect((e as Error).message).not.toContain('S3cretPW'); }
+      // A URL that names a server (a fleet's `server`, a test server) may end in a bare "/".
+      expect(parseTarget(url, '/', { server: true })).toMatchObject({ kind: 'pg' });
     }
   });
 });
