@@ -155,6 +155,26 @@ describe('assertDestructiveAllowed', () => {
     expect(await outcome({ config: await config('development', { productionHosts: ['primary.prod'] }), target: app, lookup })).toBe('production_host');
   });
 
+  it('refuses a URL given by hand that reaches a protected environment\'s database, even forced and spelled otherwise', async () => {
+    // `dbctl --url "$PROD_URL" reset` with the environment left at development: the URL is the
+    // one environments.production declares, so the run is production's, whatever the env says.
+    const file = { environments: { development: {}, production: { url: 'postgres://u:secret@127.0.0.1:5432/app' }, staging: { url: 'postgres://u@127.0.0.1:5432/staging', protected: false } } };
+    const dev = await config('development', file);
+    const error = await assertDestructiveAllowed({ config: dev, target: parseTarget('postgres://other:pw@localhost:5432/app', '/'), operation: 'reset', force: true, confirm: 'app' }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'protected_database', exitCode: 5 });
+    expect(error.message).toBe('reset refused: database "app" (localhost:5432/app) is environment "production"\'s database, which is protected, but environment "development" is not');
+    expect(error.hint).toBe('if you really mean it, run with --env production and --force --confirm app');
+    expect(error.message + error.hint).not.toContain('secret');
+    // Another database on that server, an unprotected environment's database, and production itself go their usual ways.
+    expect(await outcome({ config: dev, target: parseTarget('postgres://u@127.0.0.1:5432/app_dev', '/') })).toBe('allowed');
+    expect(await outcome({ config: dev, target: parseTarget('postgres://u@127.0.0.1:5432/staging', '/') })).toBe('allowed');
+    expect(await outcome({ config: dev, target: parseTarget('postgres://u@127.0.0.1:5433/app', '/') })).toBe('allowed');
+    expect(await outcome({ config: await config('production', file), target: parseTarget('postgres://u@localhost:5432/app', '/'), force: true, confirm: 'app' })).toBe('allowed');
+    // Embedded: a protected environment's directory is guarded the same way.
+    const embedded = await config('development', { environments: { production: { url: 'pglite://.dbctl/prod' } } });
+    expect(await outcome({ config: embedded, target: parseTarget('pglite://.dbctl/prod', embedded.cwd) })).toBe('protected_database');
+  });
+
   it('names an embedded database by its directory', () => {
     expect(confirmName(parseTarget('pglite://data/shop', '/srv'))).toBe('shop');
     expect(confirmName(parseTarget(undefined, '/srv'))).toBe('pglite');
