@@ -83,11 +83,14 @@ describe.runIf(SERVER)('db copy faults', () => {
     } finally {
       await t.end();
     }
-    const { rows } = await admin.query(`select datname from pg_database where datname like $1`, [`${target.name.slice(0, 36)}_dbctl_copy_%`]);
+    const { rows } = await admin.query(`select datname from pg_database where datname like $1 or datname like $2`, [`${target.name.slice(0, 36)}_dbctl_copy_%`, `${target.name.slice(0, 36)}_dbctl_old_%`]);
     expect(rows).toEqual([]);
   }
 
   it('SIGINT: exit 3, one line, the target unchanged, the partial copy removed', async () => {
+    // What a copy killed with kill -9 leaves (no time to drop it): the next copy removes it.
+    await admin.query(`create database "${target.name.slice(0, 36)}_dbctl_copy_0badf00d"`);
+    await admin.query(`create database "${target.name.slice(0, 36)}_dbctl_old_0badf00d"`);
     const { code, stderr } = await interruptedCopy(async (pid) => void process.kill(pid, 'SIGINT'));
     expect(code).toBe(3);
     expect(stderr).toMatch(/^error: db copy interrupted by SIGINT: the target is unchanged and the partial copy was removed$/m);
