@@ -97,6 +97,7 @@ export const ERROR_CODES = {
   check_failed: 'check',
   status_check: 'check',
   verify_failed: 'check',
+  never_migrated: 'check',
   copy_verify_failed: 'check',
   lint_failed: 'check',
   migrate_test_failed: 'check',

@@ -1,5 +1,6 @@
 import type { DownOptions, RunReport, StatusReport, UpOptions } from '../migrate/migrator.js';
 import { alreadyAllowed } from '../guard/index.js';
+import { CheckFailedError } from '../errors.js';
 import type { MemberContext, FleetOperation, FleetVersion, MemberWork } from './run.js';
 import { seedConfig } from '../config/props.js';
 
@@ -37,11 +38,25 @@ export const fleetVerify: FleetOperation = async (context) => {
   const before = versionOf(status);
   try {
     await m.verify();
+    refuseNeverMigrated(status);
   } catch (error) {
     failing(error, { before });
   }
   return { before, detail: { ...status.summary } };
 };
+
+/**
+ * A member with migrations to apply and none applied passes `verify` on its own (nothing applied
+ * differs from its file), but in a fleet it is the sign of a database that was never migrated: a
+ * pattern that picked up the wrong one, or a tenant that was added and forgotten.
+ */
+function refuseNeverMigrated(status: StatusReport): void {
+  if (status.summary.applied > 0 || status.summary.pending === 0) return;
+  throw new CheckFailedError(`no migration is applied here (${status.summary.pending} pending): was this database ever migrated?`, {
+    hint: 'run `dbctl fleet … migrate up` for it, or leave it out of the fleet if it is not one of its databases',
+    data: { pending: status.summary.pending },
+  }, 'never_migrated');
+}
 
 function lastOf(last: string | null, report: RunReport): string | null {
   for (const r of report.results) if (r.status === 'success' && (last === null || r.name > last)) last = r.name;

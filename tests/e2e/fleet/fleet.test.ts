@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../../src/config/define.js';
 import { resolveConfig, type ResolvedConfig } from '../../../src/config/resolve.js';
 import { parseTarget } from '../../../src/driver/target.js';
-import { assertFleetDestructiveAllowed, fleetDown, fleetExec, fleetSeed, fleetStatus, fleetUp, resolveFleet, runFleet, type Fleet, type FleetOperation, type FleetReport } from '../../../src/fleet/index.js';
+import { assertFleetDestructiveAllowed, fleetDown, fleetExec, fleetSeed, fleetStatus, fleetUp, fleetVerify, resolveFleet, runFleet, type Fleet, type FleetOperation, type FleetReport } from '../../../src/fleet/index.js';
 import { runArgv } from '../../helpers/argv.js';
 import { BIN, diagnostics, runCli, tempProject, writeFiles } from '../../helpers/cli.js';
 import { until } from '../../helpers/poll.js';
@@ -295,6 +295,18 @@ describe.runIf(SERVER)('fleet on a server', () => {
     expect(doc).toMatchObject({ ok: false, fleet: 'pair', operation: 'verify', summary: { total: 2, ok: 1, failed: 1 }, error: { code: 'fleet_check_failed' } });
     expect(doc.results[1]).toMatchObject({ name: `${p}_b`, status: 'failed', error: { code: 'verify_failed', exitCode: 4 } });
     expect(JSON.stringify(doc)).not.toContain('password');
+  });
+
+  it('fleet verify fails a member that was never migrated (a pattern that picked up the wrong database passes nothing)', async () => {
+    const p = `${prefix}_never`;
+    const urls = await createDatabases(SERVER!, ['a', 'b'].map((x) => `${p}_${x}`));
+    const cwd = tempProject(MIGRATIONS);
+    const config = await configFor(cwd, { pair: urls });
+    const fleet = await resolveFleet(config, { fleet: 'pair' });
+    await runFleet({ fleet: { ...fleet, members: fleet.members.slice(0, 1) }, config, operationName: 'migrate up', operation: fleetUp({}) });
+    const report = await runFleet({ fleet, config, operationName: 'verify', operation: fleetVerify });
+    expect(byName(report)[`${p}_a`]).toMatchObject({ status: 'ok' });
+    expect(byName(report)[`${p}_b`]).toMatchObject({ status: 'failed', error: { code: 'never_migrated', exitCode: 4, message: 'no migration is applied here (4 pending): was this database ever migrated?' } });
   });
 });
 
