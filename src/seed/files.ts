@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { closest } from '../config/closest.js';
 import { assertSeedsFolder } from '../config/folders.js';
 import { UsageError } from '../errors.js';
 import { listSourceFiles, type SourceFile } from '../source-files.js';
@@ -26,7 +27,9 @@ export function listSeedFiles(dir: string, env: string): SeedFile[] {
 /**
  * The seed files for `env` and a note for every entry that is not read: a non-seed file in
  * `common/` or `<env>/`, a subfolder of them, or a file at the top of the seeds folder (where it
- * is no environment's seed). Other environments' folders are passed over in silence.
+ * is no environment's seed). Other environments' folders are passed over in silence, except one
+ * whose name is a typo of this environment's or of `common/` (`seeds/developmnet`): its seeds would
+ * never run, and the run would look complete.
  */
 export function listSeedFolder(dir: string, env: string, show?: (file: string) => string): { files: SeedFile[]; notes: string[] } {
   assertSeedsFolder(dir);
@@ -34,7 +37,7 @@ export function listSeedFolder(dir: string, env: string, show?: (file: string) =
   const top = listSourceFiles(dir, { what: 'seed', extensions: SEED_EXTENSIONS, show }, { folders: 'skip' });
   const shown = show ?? ((f: string) => f);
   const notes = top.files.map((f) => `${shown(f.file)} is not in a seed folder: seeds are read from ${shown(path.join(dir, COMMON_FOLDER))} and ${shown(path.join(dir, '<environment>'))}`);
-  notes.push(...top.notes);
+  notes.push(...top.notes, ...mistypedFolders(dir, folders, shown));
   const files: SeedFile[] = [];
   for (const folder of folders) {
     const listed = filesIn(path.join(dir, folder), folder, show);
@@ -42,6 +45,14 @@ export function listSeedFolder(dir: string, env: string, show?: (file: string) =
     notes.push(...listed.notes);
   }
   return { files, notes };
+}
+
+function mistypedFolders(dir: string, folders: string[], shown: (file: string) => string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (folders.includes(entry.name) || !(entry.isDirectory() || entry.isSymbolicLink())) return [];
+    const meant = closest(entry.name, folders);
+    return meant === undefined ? [] : [`${shown(path.join(dir, entry.name))} looks like a misspelling of ${shown(path.join(dir, meant))}: its seeds are not read`];
+  });
 }
 
 function filesIn(dir: string, folder: string, show?: (file: string) => string): { files: SeedFile[]; notes: string[] } {

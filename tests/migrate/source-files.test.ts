@@ -71,6 +71,23 @@ describe('the source-file lister', () => {
     expect(listSeedFolder(path.join(cwd, 'seeds'), 'staging').files.map((f) => f.name)).toEqual(['common/01_a', 'common/02_b', 'staging/09_p']);
   });
 
+  it('seeds: a folder whose name is a typo of the environment\'s or of common/ is named; other environments\' folders are not', () => {
+    const cwd = tempProject({
+      'seeds/common/01_a.sql': 'select 1;',
+      'seeds/developmnet/02_b.sql': 'select 1;',
+      'seeds/comon/03_c.sql': 'select 1;',
+      'seeds/production/04_p.sql': 'select 1;',
+      'seeds/test/05_t.sql': 'select 1;',
+    });
+    const { files, notes } = listSeedFolder(path.join(cwd, 'seeds'), 'development', (f) => path.relative(cwd, f));
+    expect(files.map((f) => f.name)).toEqual(['common/01_a']);
+    expect(notes.sort()).toEqual([
+      'seeds/comon looks like a misspelling of seeds/common: its seeds are not read',
+      'seeds/developmnet looks like a misspelling of seeds/development: its seeds are not read',
+    ]);
+    expect(listSeedFolder(path.join(cwd, 'seeds'), 'production', (f) => path.relative(cwd, f)).notes).toEqual(['seeds/comon looks like a misspelling of seeds/common: its seeds are not read']);
+  });
+
   it('an entry named as a migration or seed that cannot be read is an error naming it, not a note', () => {
     // The class: whatever makes a `NNN_x.sql` unreadable (a symlink a broken build left dangling, a
     // loop, a pipe, a folder so named), `up` must not apply the files around it and say "up to date".
