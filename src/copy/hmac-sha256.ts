@@ -30,28 +30,45 @@ export class HmacSha256 {
     const room = message.length * 3 + 72;
     if (this.#block.length < room) this.#block = Buffer.alloc(room * 2);
     const block = this.#block;
-    const length = typeof message === 'string' ? block.write(message, 0, 'utf8') : message.copy(block, 0);
-    this.#finish(this.#inner, length);
+    const length = typeof message === 'string' ? writeUtf8(block, message) : message.copy(block, 0);
     const state = this.#state;
-    for (let i = 0; i < 8; i++) block.writeInt32BE(state[i], i * 4);
+    this.#finish(this.#inner, length);
+    for (let i = 0, at = 0; i < 8; i++, at += 4) put(block, at, state[i]);
     this.#finish(this.#outer, 32);
     const out = Buffer.allocUnsafe(32);
-    for (let i = 0; i < 8; i++) out.writeInt32BE(state[i], i * 4);
+    for (let i = 0, at = 0; i < 8; i++, at += 4) put(out, at, state[i]);
     return out;
   }
 
   /** Pads the `length` bytes at the start of the block (after one 64-byte key block) and hashes them from `from`. */
   #finish(from: Int32Array, length: number): void {
     const block = this.#block;
-    const end = Math.ceil((length + 9) / 64) * 64;
-    block.fill(0, length, end);
+    const end = (((length + 9 + 63) / 64) | 0) * 64;
     block[length] = 0x80;
-    const bits = (length + 64) * 8;
-    block.writeUInt32BE(Math.floor(bits / 2 ** 32), end - 8);
-    block.writeUInt32BE(bits >>> 0, end - 4);
-    this.#state.set(from);
-    for (let at = 0; at < end; at += 64) compress(this.#state, this.#w, block, at);
+    for (let i = length + 1; i < end - 4; i++) block[i] = 0;
+    put(block, end - 4, (length + 64) * 8);
+    const state = this.#state;
+    for (let i = 0; i < 8; i++) state[i] = from[i];
+    for (let at = 0; at < end; at += 64) compress(state, this.#w, block, at);
   }
+}
+
+/** ASCII byte by byte (Buffer#write costs more than a short value's whole hash); anything else as UTF-8. */
+function writeUtf8(block: Buffer, text: string): number {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return block.write(text, 0, 'utf8');
+    block[i] = c;
+  }
+  return n;
+}
+
+function put(bytes: Uint8Array, at: number, word: number): void {
+  bytes[at] = word >>> 24;
+  bytes[at + 1] = word >>> 16;
+  bytes[at + 2] = word >>> 8;
+  bytes[at + 3] = word;
 }
 
 const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
@@ -64,8 +81,8 @@ const K = new Int32Array([
 ]);
 
 /** One SHA-256 compression (FIPS 180-4) of the 64 bytes at `at` into `state`. */
-function compress(state: Int32Array, w: Int32Array, bytes: Buffer, at: number): void {
-  for (let i = 0; i < 16; i++) w[i] = bytes.readInt32BE(at + i * 4);
+function compress(state: Int32Array, w: Int32Array, bytes: Uint8Array, at: number): void {
+  for (let i = 0, o = at; i < 16; i++, o += 4) w[i] = (bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3];
   for (let i = 16; i < 64; i++) {
     const a = w[i - 15];
     const b = w[i - 2];
