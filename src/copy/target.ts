@@ -4,6 +4,7 @@ import { CheckFailedError } from '../errors.js';
 
 interface ForeignKeyDef {
   table: string;
+  relname: string;
   name: string;
   definition: string;
 }
@@ -17,7 +18,7 @@ interface ForeignKeyDef {
  */
 export async function prepareTarget(client: SqlClient, tables: string[]): Promise<{ finish(): Promise<void> }> {
   const { rows: fks } = await client.query<ForeignKeyDef>(`
-    select format('%I.%I', n.nspname, c.relname) as table, k.conname as name, pg_catalog.pg_get_constraintdef(k.oid) as definition
+    select format('%I.%I', n.nspname, c.relname) as table, c.relname, k.conname as name, pg_catalog.pg_get_constraintdef(k.oid) as definition
     from pg_catalog.pg_constraint k
     join pg_catalog.pg_class c on c.oid = k.conrelid
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
@@ -30,17 +31,19 @@ export async function prepareTarget(client: SqlClient, tables: string[]): Promis
   if (script.length) await client.query(script.join(';\n'));
   return {
     async finish() {
-      for (const f of fks) {
-        try {
-          await client.query(`alter table ${f.table} add constraint ${quoteIdent(f.name)} ${f.definition}`);
-        } catch (error) {
-          const e = error as { code?: string; message?: string; detail?: string };
-          if (e.code !== '23503') throw error;
-          throw new CheckFailedError(`db copy: foreign key ${f.name} on ${f.table} is violated by the copied rows: ${e.detail ?? e.message}`, {
-            hint: 'a reference the subset does not follow (declare it in copy.virtualForeignKeys), or a masked key column: mask both sides with the same rule',
-            data: { constraint: f.name, table: f.table },
-          }, 'copy_verify_failed');
-        }
+      // One script, one round trip: a subset leaves most of a big schema's tables empty, and a
+      // statement each was most of the time of re-adding their keys.
+      try {
+        if (fks.length) await client.query(fks.map((f) => `alter table ${f.table} add constraint ${quoteIdent(f.name)} ${f.definition}`).join(';\n'));
+      } catch (error) {
+        const e = error as { code?: string; message?: string; detail?: string; constraint?: string; table?: string };
+        if (e.code !== '23503') throw error;
+        const name = e.constraint ?? /foreign key constraint "([^"]+)"/.exec(e.message ?? '')?.[1];
+        const f = fks.find((k) => k.name === name && k.relname === e.table) ?? fks.find((k) => k.name === name);
+        throw new CheckFailedError(`db copy: foreign key ${f?.name ?? name} on ${f?.table ?? e.table} is violated by the copied rows: ${e.detail ?? e.message}`, {
+          hint: 'a reference the subset does not follow (declare it in copy.virtualForeignKeys), or a masked key column: mask both sides with the same rule',
+          data: { constraint: f?.name ?? name, table: f?.table ?? e.table },
+        }, 'copy_verify_failed');
       }
       if (tables.length) await client.query(tables.map((t) => `alter table ${t} enable trigger user`).join(';\n'));
       await resetSequences(client);
