@@ -141,6 +141,17 @@ describe.runIf(SERVER)('db copy of a schema with cycles', () => {
     expect(await rows(url, `select 1 from pg_tables where tablename = 'customer'`)).toEqual([]);
   }, 30_000);
 
+  it('a copied row that breaks a foreign key fails the copy naming the key and its table; the target is left as it was', async () => {
+    const url = await serverTarget();
+    // A key column masked on one side only: every rental now points at a customer that is not there.
+    const mask = { ...COPY.mask, 'rental.customer_id': { constant: '999999' } };
+    await expect(copy(url, { copy: { ...COPY, mask } })).rejects.toMatchObject({
+      code: 'copy_verify_failed',
+      message: expect.stringContaining('foreign key rental_customer_id_fkey on public.rental is violated by the copied rows'),
+    });
+    expect(await rows(url, `select 1 from pg_tables where tablename = 'rental'`)).toEqual([]);
+  }, 30_000);
+
   it('refuses a protected target without confirmation, and a drifted source unless --allow-drift', async () => {
     const url = await serverTarget();
     await expect(copyDatabase({ config: await configFor(url, { protected: true, env: 'production' }), from: parseTarget(source.url, work), copy: COPY, secret: 's' })).rejects.toMatchObject({ code: 'protected' });
