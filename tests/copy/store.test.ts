@@ -103,6 +103,15 @@ describe.runIf(SERVER)('db copy of a schema with cycles', () => {
       + (select count(*) from comment c where c.subject_type = 'customer' and not exists (select 1 from customer u where u.id = c.subject_id)) as n`);
     expect(Number(orphans[0].n)).toBe(0);
     expect(await ids(url, 'staff')).toContain(1); // every boss chain ends at Ann
+    // Indexes and keys dropped for the load are back as the migrations made them, not-nulls and comments too
+    // (not-null constraints compared as nullability: PGlite's PostgreSQL lists them as constraints, a 15 does not).
+    const schema = async (u: string) => (await rows<{ d: string }>(u, `
+      select tablename || ': ' || indexdef as d from pg_indexes where schemaname = 'public'
+      union all select conrelid::regclass::text || ': ' || conname || ' ' || pg_get_constraintdef(oid) from pg_constraint where connamespace = 'public'::regnamespace and contype <> 'n'
+      union all select table_name || '.' || column_name || ' nullable ' || is_nullable from information_schema.columns where table_schema = 'public'
+      union all select 'comment ' || coalesce(obj_description('customer_created_idx'::regclass, 'pg_class'), 'none')
+      order by 1`)).map((r) => r.d);
+    expect(await schema(url)).toEqual(await schema(source.url));
     // Tables outside the subset's reach: audit_log copied whole (configured), the rest as reached.
     expect((await rows<{ note: string }>(url, 'select note from audit_log')).map((r) => r.note)).toEqual(['source audit row']);
     // No masked column holds a source value.
