@@ -126,6 +126,21 @@ describe('assertDestructiveAllowed', () => {
     expect(await outcome({ config: await config('production', file), target: app, force: true, confirm: 'app' })).toBe('allowed');
   });
 
+  it('checks the host the connection opens: ?host= over the URL\'s host, PGHOST when the URL has none', async () => {
+    // `postgres://u@elsewhere/app?host=db.internal` connects to db.internal: the guard once checked
+    // "elsewhere" and let a seed through to the production host.
+    const dev = await config('development', { productionHosts: ['*.internal'] });
+    expect(await outcome({ config: dev, target: parseTarget('postgres://u:secret@elsewhere.example:5432/app?host=db.internal', '/'), force: true, confirm: 'app' })).toBe('production_host');
+    const saved = process.env.PGHOST;
+    process.env.PGHOST = 'db.internal';
+    try {
+      expect(await outcome({ config: dev, target: parseTarget('postgres:///app', '/'), force: true, confirm: 'app' })).toBe('production_host');
+    } finally {
+      if (saved === undefined) delete process.env.PGHOST;
+      else process.env.PGHOST = saved;
+    }
+  });
+
   it('refuses `localhost` when productionHosts names 127.0.0.1 (and the other way round), saying why', async () => {
     const dev = await config('development', { productionHosts: ['127.0.0.1'] });
     const local = parseTarget('postgres://u:secret@localhost:5432/app', '/');
