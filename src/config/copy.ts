@@ -62,7 +62,7 @@ export interface SubsetStart {
   table: string;
   /** SQL condition on the table's rows, e.g. `created_at > now() - interval '30 days'`. */
   where?: string;
-  /** Take this percentage of its rows (0 < percent <= 100), picked by a hash of each row: the same rows each run. */
+  /** Take this percentage of its rows (0 < percent <= 100), picked by a hash of each row's primary key (the whole row without one): the same rows each run. */
   percent?: number;
 }
 

@@ -1,6 +1,6 @@
 import type { CopyConfig, MaskRule } from '../config/copy.js';
 import { ConfigError } from '../errors.js';
-import { formatLine, parseLine } from './copy-text.js';
+import { formatField, parseField, parseLine } from './copy-text.js';
 import { tableKey } from './graph.js';
 import { MaskKit, type Masker } from './maskers.js';
 
@@ -34,12 +34,16 @@ export function lineTransform(table: string, columns: string[], rules: Map<strin
   if (!masked.length) return null;
   if (!kit) throw new ConfigError('masking needs a secret: set DBCTL_COPY_SECRET (or pass secret to copyDatabase)', { hint: 'any long random string, the same every run, kept out of the repository: the same secret gives the same fakes' });
   const maskers: Array<[number, Masker]> = masked.map(([i, rule]) => [i, kit.masker(rule!, table, columns[i])]);
+  // Only the masked fields are unescaped and escaped again: the others are already COPY text.
   return (line) => {
-    const fields = parseLine(line);
-    const original = fields.slice();
-    const row = () => Object.fromEntries(columns.map((c, i) => [c, original[i]]));
-    for (const [i, mask] of maskers) fields[i] = mask(original[i], row);
-    return formatLine(fields);
+    const raw = line.split('\t');
+    let original: Array<string | null> | undefined;
+    const row = () => {
+      original ??= parseLine(line);
+      return Object.fromEntries(columns.map((c, i) => [c, original![i]]));
+    };
+    for (const [i, mask] of maskers) raw[i] = formatField(mask(parseField(raw[i]), row));
+    return raw.join('\t') + '\n';
   };
 }
 

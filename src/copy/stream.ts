@@ -36,14 +36,14 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
   const sink = await copyIn(target, `copy ${qualified(job.table)} (${list}) from stdin`);
   const progress: StreamProgress = { table: job.table, rows: 0, bytes: 0 };
   const splitter = new LineSplitter();
-  let batch: string[] = [];
+  let batch: Buffer[] = [];
   let batchBytes = 0;
   const flush = async () => {
     if (!batch.length) return;
-    const text = batch.join('');
+    const data = batch.length === 1 ? batch[0] : Buffer.concat(batch, batchBytes);
     batch = [];
     batchBytes = 0;
-    await sink.write(text);
+    await sink.write(data);
     options.onProgress?.(progress);
   };
   // An abort ends a stream that waits (a lock on the source, a slow network) at once, not at its next chunk.
@@ -52,14 +52,21 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
   try {
     for await (const chunk of out as AsyncIterable<Buffer>) {
       if (options.signal?.aborted) throw options.signal.reason;
+      // Whole lines only: PGlite loads each batch as a COPY of its own.
       const whole = splitter.push(chunk);
       if (!whole) continue;
-      const text = whole.toString('utf8');
       progress.bytes += whole.length;
-      const lines = text.split('\n');
-      lines.pop();
-      progress.rows += lines.length;
-      const written = job.transform ? lines.map(job.transform).join('') : text;
+      let written: Buffer;
+      if (job.transform) {
+        const lines = whole.toString('utf8').split('\n');
+        lines.pop();
+        progress.rows += lines.length;
+        written = Buffer.from(lines.map(job.transform).join(''), 'utf8');
+      } else {
+        // Nothing masked: the bytes pass through as they came, only their rows counted.
+        progress.rows += countLines(whole);
+        written = whole;
+      }
       batch.push(written);
       batchBytes += written.length;
       if (batchBytes >= BATCH_BYTES) await flush();
@@ -74,4 +81,10 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+function countLines(bytes: Buffer): number {
+  let n = 0;
+  for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) n++;
+  return n;
 }

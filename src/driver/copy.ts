@@ -4,7 +4,7 @@ import { BLOB_COPY, type BlobCopyRequest } from './pglite/copy.js';
 
 /** Where COPY text goes: written a batch at a time, then closed (which waits for the server). */
 export interface CopyIn {
-  write(text: string): Promise<void>;
+  write(text: string | Uint8Array): Promise<void>;
   close(): Promise<void>;
   /** Cancels an unfinished COPY (CopyFail), so the session is usable again for the rollback. */
   abort(): Promise<void>;

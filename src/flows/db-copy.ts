@@ -157,7 +157,7 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds'>> {
   const selections = subset ? await computeSubset(lead, sourceGraph, subset) : wholeTables(sourceGraph);
   const strict = options.strict ?? copy.strict ?? !!options.fromProtected;
   const rules = rulesByTable(copy.mask);
-  const jobsList = planJobs(sourceGraph, targetGraph, selections, keep);
+  const jobsList = await largestFirst(lead, planJobs(sourceGraph, targetGraph, selections, keep));
   if (strict) assertAllRuled(jobsList.map((j) => sourceGraph.tables.get(j.table)!).map((t) => ({ ...t, columns: t.columns.filter((c) => jobsList.find((j) => j.table === keyOf(t))!.columns.includes(c.name)) })), rules, copy.safe ?? [], config.migrations.dir);
   const secret = options.secret ?? process.env.DBCTL_COPY_SECRET;
   const kit = secret ? new MaskKit(secret) : null;
@@ -171,7 +171,7 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds'>> {
   await built.session(async (client) => target.finish());
   options.onEvent?.({ type: 'verified' });
   const snapshotAt = (await source.lead.query<{ at: string }>(`select to_char(pg_catalog.now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at`)).rows[0].at;
-  const manifest: CopyManifest = { manifestVersion: 1, snapshotAt, tables: await manifestOf(built, bookkeeping) };
+  const manifest: CopyManifest = { manifestVersion: 1, snapshotAt, tables: await manifestOf(built, bookkeeping, Math.min(run.jobs, 8)) };
   const copied = new Set(tables.map((t) => t.table));
   for (const table of all) if (!copied.has(table)) tables.push({ table, mode: 'empty', rows: 0, bytes: 0, masked: [], milliseconds: 0 });
   tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
@@ -206,6 +206,24 @@ function planJobs(source: Graph, target: Graph, selections: Map<string, Selectio
     jobs.push({ table, columns, selection, transform: null });
   }
   return jobs;
+}
+
+/**
+ * The streams, the biggest first (by the source's table sizes, a subset's scaled by its share of
+ * rows): with --jobs, a big table started last would leave every other stream idle at the end.
+ */
+async function largestFirst(lead: ReturnType<typeof sqlClientOf>, jobs: StreamJob[]): Promise<StreamJob[]> {
+  if (jobs.length < 2) return jobs;
+  const { rows } = await lead.query<{ key: string; bytes: string; tuples: string }>(`
+    select format('%s.%s', n.nspname, c.relname) as key,
+      (select coalesce(sum(pg_catalog.pg_relation_size(p.relid)), 0) from pg_catalog.pg_partition_tree(c.oid) p)::text as bytes,
+      greatest(c.reltuples, 1)::text as tuples
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where c.relkind in ('r', 'p') and format('%s.%s', n.nspname, c.relname) = any($1::text[])`, [jobs.map((j) => j.table)]);
+  const size = new Map(rows.map((r) => [r.key, Number(r.bytes) / Number(r.tuples)] as const));
+  const bytes = new Map(rows.map((r) => [r.key, Number(r.bytes)] as const));
+  const estimate = (j: StreamJob) => (j.selection.whole ? bytes.get(j.table) ?? 0 : (size.get(j.table) ?? 0) * j.selection.ctids.length);
+  return [...jobs].sort((a, b) => estimate(b) - estimate(a));
 }
 
 /** Runs the streams, `jobs` at a time on a server target (one at a time into PGlite: one session). */

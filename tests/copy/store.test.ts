@@ -103,6 +103,15 @@ describe.runIf(SERVER)('db copy of a schema with cycles', () => {
       + (select count(*) from comment c where c.subject_type = 'customer' and not exists (select 1 from customer u where u.id = c.subject_id)) as n`);
     expect(Number(orphans[0].n)).toBe(0);
     expect(await ids(url, 'staff')).toContain(1); // every boss chain ends at Ann
+    // Indexes and keys dropped for the load are back as the migrations made them, not-nulls and comments too
+    // (not-null constraints compared as nullability: PGlite's PostgreSQL lists them as constraints, a 15 does not).
+    const schema = async (u: string) => (await rows<{ d: string }>(u, `
+      select tablename || ': ' || indexdef as d from pg_indexes where schemaname = 'public'
+      union all select conrelid::regclass::text || ': ' || conname || ' ' || pg_get_constraintdef(oid) from pg_constraint where connamespace = 'public'::regnamespace and contype <> 'n'
+      union all select table_name || '.' || column_name || ' nullable ' || is_nullable from information_schema.columns where table_schema = 'public'
+      union all select 'comment ' || coalesce(obj_description('customer_created_idx'::regclass, 'pg_class'), 'none')
+      order by 1`)).map((r) => r.d);
+    expect(await schema(url)).toEqual(await schema(source.url));
     // Tables outside the subset's reach: audit_log copied whole (configured), the rest as reached.
     expect((await rows<{ note: string }>(url, 'select note from audit_log')).map((r) => r.note)).toEqual(['source audit row']);
     // No masked column holds a source value.
@@ -139,6 +148,17 @@ describe.runIf(SERVER)('db copy of a schema with cycles', () => {
       message: expect.stringContaining('column customer.notes (added by migration 20260101000200_customer_notes.sql) has no masking rule'),
     });
     expect(await rows(url, `select 1 from pg_tables where tablename = 'customer'`)).toEqual([]);
+  }, 30_000);
+
+  it('a copied row that breaks a foreign key fails the copy naming the key and its table; the target is left as it was', async () => {
+    const url = await serverTarget();
+    // A key column masked on one side only: every rental now points at a customer that is not there.
+    const mask = { ...COPY.mask, 'rental.customer_id': { constant: '999999' } };
+    await expect(copy(url, { copy: { ...COPY, mask } })).rejects.toMatchObject({
+      code: 'copy_verify_failed',
+      message: expect.stringContaining('foreign key rental_customer_id_fkey on public.rental is violated by the copied rows'),
+    });
+    expect(await rows(url, `select 1 from pg_tables where tablename = 'rental'`)).toEqual([]);
   }, 30_000);
 
   it('refuses a protected target without confirmation, and a drifted source unless --allow-drift', async () => {

@@ -30,6 +30,11 @@ create table payment (id serial primary key, rental_id int references rental (id
 -- Polymorphic: subject_type says which table subject_id points into (declared as virtual keys in the config).
 create table comment (id serial primary key, subject_type text not null, subject_id int not null, body text not null);
 create table audit_log (id serial primary key, note text not null);
+-- Indexes the copy builds after loading (a partial one, an expression one) and one it leaves in place (it has a comment).
+create index rental_staff_idx on rental (staff_id) where staff_id > 0;
+create index film_title_idx on film (lower(title));
+create index customer_created_idx on customer (created_at);
+comment on index customer_created_idx is 'left in place while the copy loads: it has a comment';
 
 -- migrate:down
 drop table audit_log, comment, payment, rental, inventory, film, customer;
