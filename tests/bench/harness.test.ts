@@ -23,7 +23,7 @@ describe('bench harness', () => {
     const rows = await interleave([variant('a'), variant('b')], { runs: 2 });
     expect(order.filter((o) => !o.startsWith('setup'))).toEqual(['b', 'a', 'a', 'b', 'b', 'a']);
     expect(order.filter((o) => o.startsWith('setup'))).toHaveLength(6);
-    expect(rows.map((r) => [r.name, r.samples.length, r.median])).toEqual([['a', 2, 10], ['b', 2, 30]]);
+    expect(rows.map((r: { name: string; samples: unknown[]; median: number }) => [r.name, r.samples.length, r.median])).toEqual([['a', 2, 10], ['b', 2, 30]]);
   });
 
   it('checks targets as time ratios against the floor or a named row', () => {
@@ -37,7 +37,7 @@ describe('bench harness', () => {
       ],
     };
     const checks = checkTargets(group);
-    expect(checks.map((c) => c.ok)).toEqual([true, false]);
+    expect(checks.map((c: { ok: boolean }) => c.ok)).toEqual([true, false]);
     expect(checks[1].ratio).toBeCloseTo(140 / 600);
     const results = [{ id: 1, title: 't', groups: [group] }, { id: 3, title: 'testdb', unavailable: '`dbctl testdb create` is not in this build' }];
     expect(renderTable(results)).toContain('| 1. g | dbctl | 140 ms | 1.40× |');

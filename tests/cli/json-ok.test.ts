@@ -37,7 +37,7 @@ describe('`ok` in every --json document', () => {
     // `db serve` runs until it is interrupted (tests/e2e/cli/db-serve.test.ts stops it with SIGINT); its
     // --json document goes through the same Output.flush checked above.
     const walked = leafCommands().filter((name) => name !== 'db serve');
-    expect([...new Set(runs.map(([name]: [string]) => name))].sort()).toEqual(walked.sort());
+    expect([...new Set(runs.map((run: unknown[]) => run[0] as string))].sort()).toEqual(walked.sort());
     const failures = await walk(runs, state, (args: string[]) => runArgv(args, { cwd }));
     expect(failures).toEqual([]);
   }, 300_000);

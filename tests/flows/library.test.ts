@@ -52,7 +52,7 @@ describe.each(backends)('database workflows as library functions ($name)', (back
 
     const name = `dbctl_tmp_restore_${crypto.randomBytes(4).toString('hex')}`;
     // Embedded, restore --create makes NAME beside the configured database (never in the project root).
-    const where = (n: string) => (backend.serverUrl ? withDatabaseName(source.url, n) : `pglite://${path.join(path.dirname(config.target.dataDir!), n)}`);
+    const where = (n: string) => (backend.serverUrl ? withDatabaseName(source.url, n) : `pglite://${path.join(path.dirname((config.target as { dataDir: string }).dataDir), n)}`);
     try {
       const report = await restoreIntoNewDatabase({ create: name, file, config });
       expect(report).toMatchObject({ differences: [], rows: 2 });
@@ -68,7 +68,7 @@ describe.each(backends)('database workflows as library functions ($name)', (back
       expect(discarded).toEqual([{ name: `${name}_b` }]);
       const gone = await resolveConfig({ cwd, url: where(`${name}_b`), environ: {} });
       if (backend.serverUrl) await expect(withDatabaseFor(gone, 'command', async () => {}, { connectTimeoutMs: 0 })).rejects.toMatchObject({ code: 'database_missing' });
-      else expect(fs.existsSync(path.join(path.dirname(config.target.dataDir!), `${name}_b`))).toBe(false);
+      else expect(fs.existsSync(path.join(path.dirname((config.target as { dataDir: string }).dataDir), `${name}_b`))).toBe(false);
     } finally {
       const made = await resolveConfig({ cwd, url: where(name), environ: {} });
       const { dropDatabase } = await import('../../src/database/lifecycle.js');

@@ -54,7 +54,7 @@ describe('seeded faker', () => {
 });
 
 describe('COPY text format', () => {
-  const col = (name: string, type: string, category = 'S'): ColumnInfo => ({ name, type, category });
+  const col = (name: string, type: string, category = 'S'): ColumnInfo => ({ name, type, category, equality: true });
 
   it('escapes, writes nulls, and writes arrays by column type', () => {
     const columns = [col('t', 'text'), col('n', 'integer', 'N'), col('b', 'boolean', 'B'), col('tags', 'text[]', 'A'), col('j', 'jsonb', 'U'), col('v', 'vector(3)', 'U'), col('d', 'timestamp with time zone', 'D'), col('x', 'text')];

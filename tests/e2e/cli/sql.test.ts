@@ -72,7 +72,7 @@ describe('dbctl sql (spawned)', () => {
     // clears the line): the watchdog's SIGINT (cancel the query) does not end it; its SIGTERM does.
     const fake = path.join(cwd, 'fake-psql.sh');
     fs.writeFileSync(fake, `#!/bin/sh\ntrap '' INT\necho $$ > "${cwd}/pid.txt"\nexec sleep 300\n`, { mode: 0o755 });
-    const env = { ...process.env, PSQL: fake, NO_COLOR: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PSQL: fake, NO_COLOR: '1' };
     delete env.DATABASE_URL;
     const dbctl = spawn(process.execPath, [BIN, 'sql', '--psql', '--url', server!], { cwd, env, stdio: 'ignore' });
     const pidFile = path.join(cwd, 'pid.txt');

@@ -47,7 +47,7 @@ describe.each(backends)('dbctl db wait on $name', (backend) => {
     }
     // Embedded: the directory stays held by another process (this one) for the whole wait.
     const t = await freshDatabase(backend);
-    const release = lockDataDir(parseTarget(t.url, cwd).dataDir as string);
+    const release = lockDataDir((parseTarget(t.url, cwd) as { dataDir: string }).dataDir);
     try {
       const r = await runCli(['db', 'wait', '--timeout', '1s'], { cwd, env: { DATABASE_URL: t.url } });
       expect(r.code).toBe(3);
