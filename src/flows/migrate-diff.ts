@@ -3,8 +3,9 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, type Hazard, type Step } from '../diff/index.js';
 import { readSchemaSource, type SchemaSource } from '../diff/source.js';
+import { currentKey, desiredKey, readSnapshot, writeSnapshot, type CacheKey } from '../diff/snapshot-cache.js';
 import { openDatabaseFor } from '../driver/open-for.js';
-import { scratchEmbedded, withMigratedDatabase } from '../database/migrated-scratch.js';
+import { scratchInMemory, withMigratedDatabase } from '../database/migrated-scratch.js';
 import type { Database } from '../driver/database.js';
 import { describeSqlError } from '../sql/sql-error.js';
 import { CheckFailedError, UsageError } from '../errors.js';
@@ -35,6 +36,11 @@ export interface MigrateDiffResult {
   text: string;
   /** `check`: what differs (expected = what the migrations build, actual = the schema folder). */
   diff?: SchemaDiff;
+  /**
+   * Where each side's schema came from: a scratch database built now, the project's cache
+   * (.dbctl/schema-cache, diff/snapshot-cache.ts), or the live database (--from-url).
+   */
+  sources: { desired: 'built' | 'cached'; current: 'built' | 'cached' | 'live' };
 }
 
 /**
@@ -50,19 +56,33 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
   const hints = options.hintsFile ? readHints(path.resolve(config.cwd, options.hintsFile)) : { renames: [], drops: [] };
   const renames = [...source.renames, ...hints.renames];
   const desired = await desiredSnapshot(config, source);
-  return withCurrent(config, options.fromUrl, async (current, scratch) => {
-    if (mode === 'check') return check(current, desired, source);
-    const up = planMigration(current, desired, { renames, drops: hints.drops });
+  const plan = (current: SchemaSnapshot) => {
+    const up = planMigration(current, desired.snapshot, { renames, drops: hints.drops });
     assertPlannable(up.unplannable);
     assertUnambiguous(up.ambiguous);
     assertAllowed(up.steps, options.allowDataLoss ? 'all' : new Set(options.allow ?? []));
-    const down = planMigration(desired, current, { renames: invert(renames) });
+    const down = planMigration(desired.snapshot, current, { renames: invert(renames) });
     assertPlannable(down.unplannable);
-    if (!up.steps.length) return { up: [], down: [], text: '' };
-    await verify(config, scratch, current, desired, up.steps, down.steps);
-    const text = renderMigration(up.steps, down.steps, source.shown);
+    return { up: up.steps, down: down.steps };
+  };
+  // What the migrations build, from the cache: enough for --check and for a plan with nothing to
+  // do. A plan with steps is always verified on a scratch database built afresh below.
+  const currentCache = options.fromUrl ? undefined : currentKey(config);
+  const cachedCurrent = currentCache && readSnapshot(config, currentCache);
+  if (cachedCurrent) {
+    const sources = { desired: desired.source, current: 'cached' } as const;
+    if (mode === 'check') return { ...check(cachedCurrent, desired.snapshot, source), sources };
+    if (!plan(cachedCurrent).up.length) return { up: [], down: [], text: '', sources };
+  }
+  return withCurrent(config, options.fromUrl ?? currentCache!, async (current, scratch) => {
+    const sources = { desired: desired.source, current: options.fromUrl ? 'live' : 'built' } as const;
+    if (mode === 'check') return { ...check(current, desired.snapshot, source), sources };
+    const { up, down } = plan(current);
+    if (!up.length) return { up: [], down: [], text: '', sources };
+    await verify(config, scratch, current, desired.snapshot, up, down);
+    const text = renderMigration(up, down, source.shown);
     const file = mode === 'write' ? writeMigration(config, options.name!, text, options.now) : undefined;
-    return { file, up: up.steps, down: down.steps, text };
+    return { file, up, down, text, sources };
   });
 }
 
@@ -70,7 +90,7 @@ function schemaDirOf(config: ResolvedConfig): string {
   return config.schema.dir;
 }
 
-function check(current: SchemaSnapshot, desired: SchemaSnapshot, source: SchemaSource): MigrateDiffResult {
+function check(current: SchemaSnapshot, desired: SchemaSnapshot, source: SchemaSource): Omit<MigrateDiffResult, 'sources'> {
   const diff = diffSchemas(current, desired);
   if (diff.equal) return { up: [], down: [], text: '', diff };
   throw new CheckFailedError(`migrate diff --check: ${source.shown} and the migrations differ:\n${describeSchemaDiff(diff, { missing: 'only in the migrations', extra: `only in ${source.shown}` }).join('\n')}`, {
@@ -79,9 +99,19 @@ function check(current: SchemaSnapshot, desired: SchemaSnapshot, source: SchemaS
   }, 'diff_pending');
 }
 
+/** The desired schema's snapshot: from the cache when its files are unchanged, else loaded into a scratch database. */
+async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource): Promise<{ snapshot: SchemaSnapshot; source: 'built' | 'cached' }> {
+  const key = desiredKey(config, source);
+  const cached = readSnapshot(config, key);
+  if (cached) return { snapshot: cached, source: 'cached' };
+  const snapshot = await loadDesired(config, source);
+  writeSnapshot(config, key, snapshot);
+  return { snapshot, source: 'built' };
+}
+
 /** Loads the schema's files, one by one so that an error names its file, into a scratch embedded database. */
-async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource): Promise<SchemaSnapshot> {
-  return withScratch(config, 'dbctl-diff-desired-', async (database) => {
+async function loadDesired(config: ResolvedConfig, source: SchemaSource): Promise<SchemaSnapshot> {
+  return withScratch(config, async (database) => {
     for (const { file, sql } of source.files) {
       try {
         await database.session((client) => client.script(sql));
@@ -94,40 +124,40 @@ async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource): Pr
   });
 }
 
-async function withScratch<T>(config: ResolvedConfig, prefix: string, fn: (database: Database) => Promise<T>): Promise<T> {
-  const scratch = await scratchEmbedded(prefix);
+async function withScratch<T>(config: ResolvedConfig, fn: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabaseFor(config, 'throwaway', { target: scratchInMemory(config.cwd) });
   try {
-    const database = await openDatabaseFor(config, 'throwaway', { target: scratch.target });
-    try {
-      return await fn(database);
-    } finally {
-      await database.close();
-    }
+    return await fn(database);
   } finally {
-    scratch.remove();
+    await database.close();
   }
 }
 
 /**
  * The current schema and a scratch database holding it, for verification: the migrations applied
- * to a scratch embedded database, or (--from-url) the live database's schema, read and then
+ * to a scratch embedded database (its snapshot cached under `from`'s key), or (`from` a URL,
+ * --from-url) the live database's schema, read and then
  * loaded into a scratch database from its dump.
  */
-async function withCurrent<T>(config: ResolvedConfig, fromUrl: string | undefined, fn: (current: SchemaSnapshot, scratch: Database) => Promise<T>): Promise<T> {
-  if (fromUrl) {
-    const live = await openDatabaseFor(config, 'command', { url: fromUrl });
+async function withCurrent<T>(config: ResolvedConfig, from: string | CacheKey, fn: (current: SchemaSnapshot, scratch: Database) => Promise<T>): Promise<T> {
+  if (typeof from === 'string') {
+    const live = await openDatabaseFor(config, 'command', { url: from });
     let current: SchemaSnapshot;
     try {
       current = await introspectSchema(live, { migrations: config.migrations });
     } finally {
       await live.close();
     }
-    return withScratch(config, 'dbctl-diff-current-', async (scratch) => {
+    return withScratch(config, async (scratch) => {
       await scratch.session((client) => client.script(dumpSchema(current)));
       return fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch);
     });
   }
-  return withMigratedDatabase(config, async (scratch) => fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch));
+  return withMigratedDatabase(config, async (scratch) => {
+    const current = await introspectSchema(scratch, { migrations: config.migrations });
+    writeSnapshot(config, from, current);
+    return fn(current, scratch);
+  });
 }
 
 /** Up, drift against the desired schema; down, drift against the start. Either non-empty: nothing is written. */
