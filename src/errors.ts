@@ -53,6 +53,7 @@ export const ERROR_CODES = {
   testdb_missing: 'usage',
   schema_missing: 'usage',
   schema_source_missing: 'usage',
+  schema_source_invalid: 'usage',
   hints_invalid: 'usage',
   reset_keep_conflict: 'usage',
   reset_keep_partition: 'usage',

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, type Hazard, type Step } from '../diff/index.js';
+import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, settleAmbiguities, sizeSteps, type Ambiguity, type Hazard, type SettleAnswer, type Step } from '../diff/index.js';
+import { DEFAULT_LARGE_TABLE_ROWS } from '../lint/rules.js';
 import { readSchemaSource, type SchemaSource } from '../diff/source.js';
-import { currentKey, desiredKey, readSnapshot, writeSnapshot, type CacheKey } from '../diff/snapshot-cache.js';
-import { openDatabaseFor } from '../driver/open-for.js';
+import { openDatabaseFor, withDatabaseFor } from '../driver/open-for.js';
 import { scratchInMemory, withMigratedDatabase } from '../database/migrated-scratch.js';
+import { currentKey, desiredKey, readSnapshot, writeSnapshot, type CacheKey } from '../diff/snapshot-cache.js';
+import { assertServerConfigured, lackedExtension, withServerMigrated, withServerScratch, type ScratchPlace } from '../database/server-scratch.js';
 import type { Database } from '../driver/database.js';
 import { describeSqlError } from '../sql/sql-error.js';
 import { CheckFailedError, UsageError } from '../errors.js';
@@ -24,6 +26,17 @@ export interface MigrateDiffOptions {
   hintsFile?: string;
   allowDataLoss?: boolean;
   allow?: Hazard[];
+  /**
+   * Where the scratch databases are: `embedded` (PGlite, in-process), `server` (throwaway
+   * databases on the configured server). Default: embedded, unless the schema needs an extension
+   * PGlite lacks and a server is configured.
+   */
+  scratch?: ScratchPlace;
+  /**
+   * Asked about each drop + add pair no hint settles (the CLI asks on a terminal only): a rename,
+   * a meant drop, or nothing (then the pairs are an error, exit 4, as without it).
+   */
+  settle?: (pair: Ambiguity) => Promise<SettleAnswer>;
   now?: Date;
 }
 
@@ -44,10 +57,11 @@ export interface MigrateDiffResult {
 }
 
 /**
- * `dbctl migrate diff`: loads the desired schema into a scratch embedded database, builds the
- * current one from the migrations on another (or reads a live database), plans the migration and
- * its down, verifies both on the scratch database (drift against the desired schema, then against
- * the start, must be empty), and only then writes the file. Nothing is written unless verified.
+ * `dbctl migrate diff`: loads the desired schema into a scratch database (embedded, or on the
+ * server: see ScratchPlace), builds the current one from the migrations on another (or reads a
+ * live database, whose catalog then sizes each hazard), plans the migration and its down, verifies
+ * both on the scratch database (drift against the desired schema, then against the start, must be
+ * empty), and only then writes the file. Nothing is written unless verified.
  */
 export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOptions = {}): Promise<MigrateDiffResult> {
   const mode = options.mode ?? 'write';
@@ -55,34 +69,41 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
   const source = readSchemaSource(config.cwd, options.schemaPath ?? schemaDirOf(config));
   const hints = options.hintsFile ? readHints(path.resolve(config.cwd, options.hintsFile)) : { renames: [], drops: [] };
   const renames = [...source.renames, ...hints.renames];
-  const desired = await desiredSnapshot(config, source);
-  const plan = (current: SchemaSnapshot) => {
-    const up = planMigration(current, desired.snapshot, { renames, drops: hints.drops });
-    assertPlannable(up.unplannable);
-    assertUnambiguous(up.ambiguous);
-    assertAllowed(up.steps, options.allowDataLoss ? 'all' : new Set(options.allow ?? []));
-    const down = planMigration(desired.snapshot, current, { renames: invert(renames) });
-    assertPlannable(down.unplannable);
-    return { up: up.steps, down: down.steps };
-  };
-  // What the migrations build, from the cache: enough for --check and for a plan with nothing to
-  // do. A plan with steps is always verified on a scratch database built afresh below.
-  const currentCache = options.fromUrl ? undefined : currentKey(config);
+  const { snapshot: desired, place, from } = await desiredSnapshot(config, source, options.scratch);
+  // What the migrations build, from the cache (embedded scratch databases only): enough for
+  // --check and for a clean empty plan. Any other plan goes the whole way below, on a scratch
+  // database built afresh, and is verified there.
+  const currentCache = options.fromUrl || place !== 'embedded' ? undefined : currentKey(config);
   const cachedCurrent = currentCache && readSnapshot(config, currentCache);
   if (cachedCurrent) {
-    const sources = { desired: desired.source, current: 'cached' } as const;
-    if (mode === 'check') return { ...check(cachedCurrent, desired.snapshot, source), sources };
-    if (!plan(cachedCurrent).up.length) return { up: [], down: [], text: '', sources };
+    const sources = { desired: from, current: 'cached' } as const;
+    if (mode === 'check') return { ...check(cachedCurrent, desired, source), sources };
+    const up = planMigration(cachedCurrent, desired, { renames, drops: hints.drops });
+    const down = planMigration(desired, cachedCurrent, { renames: invert(renames) });
+    const clean = (p: typeof up) => !p.steps.length && !p.ambiguous.length && !p.unplannable.length;
+    if (clean(up) && clean(down)) return { up: [], down: [], text: '', sources };
   }
-  return withCurrent(config, options.fromUrl ?? currentCache!, async (current, scratch) => {
-    const sources = { desired: desired.source, current: options.fromUrl ? 'live' : 'built' } as const;
-    if (mode === 'check') return { ...check(current, desired.snapshot, source), sources };
-    const { up, down } = plan(current);
-    if (!up.length) return { up: [], down: [], text: '', sources };
-    await verify(config, scratch, current, desired.snapshot, up, down);
-    const text = renderMigration(up, down, source.shown);
+  return withCurrent(config, options.fromUrl ?? currentCache, place, async (current, scratch) => {
+    const sources = { desired: from, current: options.fromUrl ? 'live' : 'built' } as const;
+    if (mode === 'check') return { ...check(current, desired, source), sources };
+    let up = planMigration(current, desired, { renames, drops: hints.drops });
+    if (up.ambiguous.length && options.settle) {
+      const answered = await settleAmbiguities(up.ambiguous, options.settle);
+      renames.push(...answered.renames);
+      up = planMigration(current, desired, { renames, drops: [...hints.drops, ...answered.drops] });
+    }
+    assertPlannable(up.unplannable);
+    assertUnambiguous(up.ambiguous);
+    const down = planMigration(desired, current, { renames: invert(renames) });
+    assertPlannable(down.unplannable);
+    if (!up.steps.length) return { up: [], down: [], text: '', sources };
+    // Sized before the data-loss refusal, so that it says how much each step would delete.
+    const [upSteps, downSteps] = options.fromUrl ? await sizedFromLive(config, options.fromUrl, up.steps, down.steps) : [up.steps, down.steps];
+    assertAllowed(upSteps, options.allowDataLoss ? 'all' : new Set(options.allow ?? []));
+    await verify(config, scratch, current, desired, up.steps, down.steps);
+    const text = renderMigration(upSteps, downSteps, source.shown);
     const file = mode === 'write' ? writeMigration(config, options.name!, text, options.now) : undefined;
-    return { file, up, down, text, sources };
+    return { file, up: upSteps, down: downSteps, text, sources };
   });
 }
 
@@ -99,32 +120,44 @@ function check(current: SchemaSnapshot, desired: SchemaSnapshot, source: SchemaS
   }, 'diff_pending');
 }
 
-/** The desired schema's snapshot: from the cache when its files are unchanged, else loaded into a scratch database. */
-async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource): Promise<{ snapshot: SchemaSnapshot; source: 'built' | 'cached' }> {
-  const key = desiredKey(config, source);
-  const cached = readSnapshot(config, key);
-  if (cached) return { snapshot: cached, source: 'cached' };
-  const snapshot = await loadDesired(config, source);
-  writeSnapshot(config, key, snapshot);
-  return { snapshot, source: 'built' };
+/**
+ * Loads the schema's files, one by one so that an error names its file, into a scratch database:
+ * embedded unless asked otherwise, or on the server when the schema needs an extension PGlite
+ * does not ship and a server is configured (then the current schema is built there too).
+ */
+async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource, asked: ScratchPlace | undefined): Promise<{ snapshot: SchemaSnapshot; place: ScratchPlace; from: 'built' | 'cached' }> {
+  if (asked === 'server') assertServerConfigured(config, 'migrate diff --scratch server');
+  const place = asked ?? 'embedded';
+  // Only embedded snapshots are cached: the key holds PGlite's version, not a server's.
+  const key = place === 'embedded' ? desiredKey(config, source) : undefined;
+  const cached = key && readSnapshot(config, key);
+  if (cached) return { snapshot: cached, place, from: 'cached' };
+  try {
+    const snapshot = await withScratch(config, (database) => loadSchema(config, database, source), place);
+    if (key) writeSnapshot(config, key, snapshot);
+    return { snapshot, place, from: 'built' };
+  } catch (error) {
+    const extension = asked ? undefined : lackedExtension((error as UsageError).cause);
+    if (extension === undefined) throw error;
+    assertServerConfigured(config, `${source.shown} needs the extension "${extension}", which the embedded database does not ship, so it must load on a server`);
+    return { snapshot: await withScratch(config, (database) => loadSchema(config, database, source), 'server'), place: 'server', from: 'built' };
+  }
 }
 
-/** Loads the schema's files, one by one so that an error names its file, into a scratch embedded database. */
-async function loadDesired(config: ResolvedConfig, source: SchemaSource): Promise<SchemaSnapshot> {
-  return withScratch(config, async (database) => {
-    for (const { file, sql } of source.files) {
-      try {
-        await database.session((client) => client.script(sql));
-      } catch (error) {
-        const info = describeSqlError(error, { text: sql, offset: 0 });
-        throw new UsageError(`${file}${info.line ? `:${info.line}:${info.col}` : ''}: ${info.message}`, { hint: 'the schema folder must load on an empty database, file by file in name order', data: { file, ...info } }, 'schema_source_missing');
-      }
+async function loadSchema(config: ResolvedConfig, database: Database, source: SchemaSource): Promise<SchemaSnapshot> {
+  for (const { file, sql } of source.files) {
+    try {
+      await database.session((client) => client.script(sql));
+    } catch (error) {
+      const info = describeSqlError(error, { text: sql, offset: 0 });
+      throw new UsageError(`${file}${info.line ? `:${info.line}:${info.col}` : ''}: ${info.message}`, { hint: 'the schema folder must load on an empty database, file by file in name order', data: { file, ...info }, cause: error }, 'schema_source_missing');
     }
-    return introspectSchema(database, { migrations: config.migrations });
-  });
+  }
+  return introspectSchema(database, { migrations: config.migrations });
 }
 
-async function withScratch<T>(config: ResolvedConfig, fn: (database: Database) => Promise<T>): Promise<T> {
+async function withScratch<T>(config: ResolvedConfig, fn: (database: Database) => Promise<T>, place: ScratchPlace = 'embedded'): Promise<T> {
+  if (place === 'server') return withServerScratch(config, fn);
   const database = await openDatabaseFor(config, 'throwaway', { target: scratchInMemory(config.cwd) });
   try {
     return await fn(database);
@@ -135,11 +168,10 @@ async function withScratch<T>(config: ResolvedConfig, fn: (database: Database) =
 
 /**
  * The current schema and a scratch database holding it, for verification: the migrations applied
- * to a scratch embedded database (its snapshot cached under `from`'s key), or (`from` a URL,
- * --from-url) the live database's schema, read and then
- * loaded into a scratch database from its dump.
+ * to a scratch database (embedded: its snapshot cached under `from`'s key), or (`from` a URL,
+ * --from-url) the live database's schema, read and then loaded into a scratch database from its dump.
  */
-async function withCurrent<T>(config: ResolvedConfig, from: string | CacheKey, fn: (current: SchemaSnapshot, scratch: Database) => Promise<T>): Promise<T> {
+async function withCurrent<T>(config: ResolvedConfig, from: string | CacheKey | undefined, place: ScratchPlace, fn: (current: SchemaSnapshot, scratch: Database) => Promise<T>): Promise<T> {
   if (typeof from === 'string') {
     const live = await openDatabaseFor(config, 'command', { url: from });
     let current: SchemaSnapshot;
@@ -151,11 +183,12 @@ async function withCurrent<T>(config: ResolvedConfig, from: string | CacheKey, f
     return withScratch(config, async (scratch) => {
       await scratch.session((client) => client.script(dumpSchema(current)));
       return fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch);
-    });
+    }, place);
   }
-  return withMigratedDatabase(config, async (scratch) => {
+  const migrated = place === 'server' ? withServerMigrated : withMigratedDatabase;
+  return migrated(config, async (scratch) => {
     const current = await introspectSchema(scratch, { migrations: config.migrations });
-    writeSnapshot(config, from, current);
+    if (from) writeSnapshot(config, from, current);
     return fn(current, scratch);
   });
 }
@@ -207,6 +240,12 @@ async function verify(config: ResolvedConfig, scratch: Database, current: Schema
   await expectSame(desired, 'up');
   await run(down, 'down');
   await expectSame(current, 'down');
+}
+
+/** Each hazard sized from the live database's catalog, as `migrate lint` sizes the tables a migration locks. */
+async function sizedFromLive(config: ResolvedConfig, url: string, up: Step[], down: Step[]): Promise<[Step[], Step[]]> {
+  const sized = await withDatabaseFor(config, 'command', (live) => sizeSteps(live, [...up, ...down], config.lint.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS), { url });
+  return [sized.slice(0, up.length), sized.slice(up.length)];
 }
 
 function writeMigration(config: ResolvedConfig, name: string, text: string, now?: Date): string {
