@@ -195,37 +195,43 @@ async function withCurrent<T>(config: ResolvedConfig, from: string | CacheKey | 
 
 /**
  * Up, drift against the desired schema; down, drift against the start. Either non-empty: nothing
- * is written. A section whose steps all run in a transaction runs as the migration file will run
- * it, as one transaction, in one script (at 1,000 tables a round trip per statement is most of a
- * create plan's time); when that fails, the steps run again one by one to name the one that fails,
- * and if none does alone, the section's failure as one transaction is the error.
+ * is written. Runs of steps that can run in a transaction go in scripts of CHUNK steps (at 1,000
+ * tables a round trip per statement was most of a create plan's time); a script is one implicit
+ * transaction, so when one fails nothing of it stays and its steps run again one by one, which
+ * names the failing step, exactly as running every step alone does. Not the whole section in one
+ * transaction: dropping 1,000 tables in one runs out of PGlite's lock table ("out of shared memory").
  */
+const CHUNK = 50;
+
 async function verify(config: ResolvedConfig, scratch: Database, current: SchemaSnapshot, desired: SchemaSnapshot, up: Step[], down: Step[]): Promise<void> {
-  const failed = (direction: string, s: Step, error: unknown) =>
-    new CheckFailedError(`migrate diff: the plan failed on a scratch database (${direction}) at ${s.object}: ${describeSqlError(error).message}\n  ${s.sql.split('\n').join('\n  ')}`, {
-      hint: 'nothing was written; write this change by hand (dbctl migrate new) and report the case',
-      data: { direction, object: s.object, sql: s.sql },
-    }, 'diff_unverified');
   const oneByOne = async (steps: Step[], direction: string) => {
     for (const s of steps) {
       try {
         await scratch.query(s.sql);
       } catch (error) {
-        throw failed(direction, s, error);
+        throw new CheckFailedError(`migrate diff: the plan failed on a scratch database (${direction}) at ${s.object}: ${describeSqlError(error).message}\n  ${s.sql.split('\n').join('\n  ')}`, {
+          hint: 'nothing was written; write this change by hand (dbctl migrate new) and report the case',
+          data: { direction, object: s.object, sql: s.sql },
+        }, 'diff_unverified');
       }
     }
   };
   const run = async (steps: Step[], direction: string) => {
-    if (!steps.every((s) => s.transaction)) return oneByOne(steps, direction);
-    try {
-      // A multi-statement script is one implicit transaction: a failure leaves nothing applied.
-      await scratch.session((client) => client.script(steps.map((s) => s.sql).join('\n;\n')));
-    } catch (error) {
-      await oneByOne(steps, direction);
-      throw new CheckFailedError(`migrate diff: the plan's ${direction} section failed on a scratch database as one transaction, as the migration file runs it, though each step alone succeeds: ${describeSqlError(error).message}`, {
-        hint: 'nothing was written; write this change by hand (dbctl migrate new) and report the case',
-        data: { direction },
-      }, 'diff_unverified');
+    for (let i = 0; i < steps.length; ) {
+      if (!steps[i].transaction) {
+        await oneByOne([steps[i]], direction);
+        i++;
+        continue;
+      }
+      let end = i;
+      while (end < steps.length && end - i < CHUNK && steps[end].transaction) end++;
+      const chunk = steps.slice(i, end);
+      try {
+        await scratch.session((client) => client.script(chunk.map((s) => s.sql).join('\n;\n')));
+      } catch {
+        await oneByOne(chunk, direction);
+      }
+      i = end;
     }
   };
   const expectSame = async (expected: SchemaSnapshot, direction: string) => {
