@@ -9,7 +9,8 @@ import { scratchInMemory, withMigratedDatabase } from '../database/migrated-scra
 import { currentKey, desiredKey, readSnapshot, writeSnapshot, type CacheKey } from '../diff/snapshot-cache.js';
 import { assertServerConfigured, lackedExtension, withServerMigrated, withServerScratch, type ScratchPlace } from '../database/server-scratch.js';
 import type { Database } from '../driver/database.js';
-import { describeSqlError } from '../sql/sql-error.js';
+import { describeSqlError, locate } from '../sql/sql-error.js';
+import { EMBEDDED_MAJOR, versionProblems } from '../migrate/server-version.js';
 import { CheckFailedError, UsageError } from '../errors.js';
 import { timestampPrefix } from '../migrate/new.js';
 import { describeSchemaDiff, diffSchemas, dumpSchema, introspectSchema, type SchemaDiff, type SchemaSnapshot } from '../schema/index.js';
@@ -69,6 +70,7 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
   const source = readSchemaSource(config.cwd, options.schemaPath ?? schemaDirOf(config));
   const hints = options.hintsFile ? readHints(path.resolve(config.cwd, options.hintsFile)) : { renames: [], drops: [] };
   const renames = [...source.renames, ...hints.renames];
+  await refuseForProduction(source, config.postgres.version);
   const { snapshot: desired, place, from } = await desiredSnapshot(config, source, options.scratch);
   // What the migrations build, from the cache (embedded scratch databases only): enough for
   // --check and for a clean empty plan. Any other plan goes the whole way below, on a scratch
@@ -118,6 +120,26 @@ function check(current: SchemaSnapshot, desired: SchemaSnapshot, source: SchemaS
     hint: 'run `dbctl migrate diff NAME` to write the migration, then commit it',
     data: { diff },
   }, 'diff_pending');
+}
+
+/**
+ * The desired schema is loaded on a scratch database, the embedded engine (Postgres 18) or a
+ * server, neither of which need run production's major (`postgres.version`): what that major
+ * refuses would load, and the plan would carry it into a migration `migrate up` refuses. The
+ * schema's files are checked first, as migrations are, naming file:line:col and the version.
+ */
+async function refuseForProduction(source: SchemaSource, major: number | undefined): Promise<void> {
+  if (!major || major >= EMBEDDED_MAJOR) return;
+  const userFunctions = new Set<string>();
+  for (const { file, sql } of source.files) {
+    const [first, ...more] = await versionProblems(sql, major, { userFunctions });
+    if (!first) continue;
+    const { line, col } = locate(sql, 1, first.offset);
+    throw new UsageError(`${file}:${line}:${col}: ${first.message}; production runs PostgreSQL ${major} (postgres.version)${more.length ? ` (and ${more.length} more in this file)` : ''}`, {
+      hint: `the embedded database is PostgreSQL ${EMBEDDED_MAJOR} and would accept it, the production server would not: write it the PostgreSQL ${major} way, or raise postgres.version if production is newer`,
+      data: { file, line, col, problems: [first, ...more].map((p) => p.message) },
+    }, 'schema_source_invalid');
+  }
 }
 
 /**
