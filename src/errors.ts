@@ -120,6 +120,7 @@ export const ERROR_CODES = {
   no_down: 'refused',
   protected: 'refused',
   production_host: 'refused',
+  protected_database: 'refused',
   not_confirmed: 'refused',
   confirm_mismatch: 'refused',
   not_a_database: 'refused',

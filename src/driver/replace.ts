@@ -36,6 +36,7 @@ export async function prepareReplacement(target: Target, where: Where): Promise<
     throw new UsageError(`db copy refused: "${MAINTENANCE_DATABASE}" is the maintenance database dbctl works through`, { hint: 'name another database to copy into' });
   }
   const tag = crypto.randomBytes(4).toString('hex');
+  if (target.kind === 'pg') await removeAbandoned(target).catch(() => {}); // best effort: the copy itself needs none of it
   const onHost = async <T>(fn: (host: Awaited<ReturnType<typeof openHostOf>>['host'], name: string) => Promise<T>) => {
     const { host, name } = await openHostOf(target, { ...where, operation: 'db copy' });
     try {
@@ -57,6 +58,29 @@ export async function prepareReplacement(target: Target, where: Where): Promise<
     commit: () => (target.kind === 'pg' ? serverSwap(target, building, tag) : embeddedSwap(target.dataDir!, building, tag, onHost)),
     discard: () => onHost(async (host) => void (await host.drop(building, { force: true }))),
   };
+}
+
+/**
+ * Drops what a killed copy left beside the target (`kill -9` gives it no time to): a database still
+ * being built (`…_dbctl_copy_<tag>`) or one swapped out but not yet dropped (`…_dbctl_old_<tag>`).
+ * Without FORCE, and only without sessions: a copy running now keeps its own.
+ */
+async function removeAbandoned(target: Extract<Target, { kind: 'pg' }>): Promise<void> {
+  const admin = await connectServerClient(withDatabase(target.url, MAINTENANCE_DATABASE), 'dbctl db copy');
+  try {
+    const { rows } = await admin.query<{ datname: string }>(
+      `select d.datname from pg_catalog.pg_database d
+        where left(d.datname, length($1)) = $1 and substr(d.datname, length($1) + 1) ~ '^(copy|old)_[0-9a-f]{8}$'
+          and not exists (select 1 from pg_catalog.pg_stat_activity a where a.datname = d.datname)`,
+      [`${target.database.slice(0, 36)}_dbctl_`],
+    );
+    for (const { datname } of rows) {
+      await admin.query(`alter database ${quoteIdent(datname)} is_template false`).catch(() => {});
+      await admin.query(`drop database ${quoteIdent(datname)}`).catch(() => {});
+    }
+  } finally {
+    await admin.end();
+  }
 }
 
 /** Renames the target away, the new database in, then drops the old one (sessions on it ended first). */
