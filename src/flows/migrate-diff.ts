@@ -5,7 +5,8 @@ import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigratio
 import { DEFAULT_LARGE_TABLE_ROWS } from '../lint/rules.js';
 import { readSchemaSource, type SchemaSource } from '../diff/source.js';
 import { openDatabaseFor, withDatabaseFor } from '../driver/open-for.js';
-import { scratchEmbedded, withMigratedDatabase } from '../database/migrated-scratch.js';
+import { scratchInMemory, withMigratedDatabase } from '../database/migrated-scratch.js';
+import { currentKey, desiredKey, readSnapshot, writeSnapshot, type CacheKey } from '../diff/snapshot-cache.js';
 import { assertServerConfigured, lackedExtension, withServerMigrated, withServerScratch, type ScratchPlace } from '../database/server-scratch.js';
 import type { Database } from '../driver/database.js';
 import { describeSqlError, locate } from '../sql/sql-error.js';
@@ -49,6 +50,11 @@ export interface MigrateDiffResult {
   text: string;
   /** `check`: what differs (expected = what the migrations build, actual = the schema folder). */
   diff?: SchemaDiff;
+  /**
+   * Where each side's schema came from: a scratch database built now, the project's cache
+   * (.dbctl/schema-cache, diff/snapshot-cache.ts), or the live database (--from-url).
+   */
+  sources: { desired: 'built' | 'cached'; current: 'built' | 'cached' | 'live' };
 }
 
 /**
@@ -65,9 +71,23 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
   const hints = options.hintsFile ? readHints(path.resolve(config.cwd, options.hintsFile)) : { renames: [], drops: [] };
   const renames = [...source.renames, ...hints.renames];
   await refuseForProduction(source, config.postgres.version);
-  const { snapshot: desired, place } = await desiredSnapshot(config, source, options.scratch);
-  return withCurrent(config, options.fromUrl, place, async (current, scratch) => {
-    if (mode === 'check') return check(current, desired, source);
+  const { snapshot: desired, place, from } = await desiredSnapshot(config, source, options.scratch);
+  // What the migrations build, from the cache (embedded scratch databases only): enough for
+  // --check and for a clean empty plan. Any other plan goes the whole way below, on a scratch
+  // database built afresh, and is verified there.
+  const currentCache = options.fromUrl || place !== 'embedded' ? undefined : currentKey(config);
+  const cachedCurrent = currentCache && readSnapshot(config, currentCache);
+  if (cachedCurrent) {
+    const sources = { desired: from, current: 'cached' } as const;
+    if (mode === 'check') return { ...check(cachedCurrent, desired, source), sources };
+    const up = planMigration(cachedCurrent, desired, { renames, drops: hints.drops });
+    const down = planMigration(desired, cachedCurrent, { renames: invert(renames) });
+    const clean = (p: typeof up) => !p.steps.length && !p.ambiguous.length && !p.unplannable.length;
+    if (clean(up) && clean(down)) return { up: [], down: [], text: '', sources };
+  }
+  return withCurrent(config, options.fromUrl ?? currentCache, place, async (current, scratch) => {
+    const sources = { desired: from, current: options.fromUrl ? 'live' : 'built' } as const;
+    if (mode === 'check') return { ...check(current, desired, source), sources };
     let up = planMigration(current, desired, { renames, drops: hints.drops });
     if (up.ambiguous.length && options.settle) {
       const answered = await settleAmbiguities(up.ambiguous, options.settle);
@@ -78,14 +98,14 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
     assertUnambiguous(up.ambiguous);
     const down = planMigration(desired, current, { renames: invert(renames) });
     assertPlannable(down.unplannable);
-    if (!up.steps.length) return { up: [], down: [], text: '' };
+    if (!up.steps.length) return { up: [], down: [], text: '', sources };
     // Sized before the data-loss refusal, so that it says how much each step would delete.
     const [upSteps, downSteps] = options.fromUrl ? await sizedFromLive(config, options.fromUrl, up.steps, down.steps) : [up.steps, down.steps];
     assertAllowed(upSteps, options.allowDataLoss ? 'all' : new Set(options.allow ?? []));
     await verify(config, scratch, current, desired, up.steps, down.steps);
     const text = renderMigration(upSteps, downSteps, source.shown);
     const file = mode === 'write' ? writeMigration(config, options.name!, text, options.now) : undefined;
-    return { file, up: upSteps, down: downSteps, text };
+    return { file, up: upSteps, down: downSteps, text, sources };
   });
 }
 
@@ -93,7 +113,7 @@ function schemaDirOf(config: ResolvedConfig): string {
   return config.schema.dir;
 }
 
-function check(current: SchemaSnapshot, desired: SchemaSnapshot, source: SchemaSource): MigrateDiffResult {
+function check(current: SchemaSnapshot, desired: SchemaSnapshot, source: SchemaSource): Omit<MigrateDiffResult, 'sources'> {
   const diff = diffSchemas(current, desired);
   if (diff.equal) return { up: [], down: [], text: '', diff };
   throw new CheckFailedError(`migrate diff --check: ${source.shown} and the migrations differ:\n${describeSchemaDiff(diff, { missing: 'only in the migrations', extra: `only in ${source.shown}` }).join('\n')}`, {
@@ -127,16 +147,22 @@ async function refuseForProduction(source: SchemaSource, major: number | undefin
  * embedded unless asked otherwise, or on the server when the schema needs an extension PGlite
  * does not ship and a server is configured (then the current schema is built there too).
  */
-async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource, asked: ScratchPlace | undefined): Promise<{ snapshot: SchemaSnapshot; place: ScratchPlace }> {
+async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource, asked: ScratchPlace | undefined): Promise<{ snapshot: SchemaSnapshot; place: ScratchPlace; from: 'built' | 'cached' }> {
   if (asked === 'server') assertServerConfigured(config, 'migrate diff --scratch server');
   const place = asked ?? 'embedded';
+  // Only embedded snapshots are cached: the key holds PGlite's version, not a server's.
+  const key = place === 'embedded' ? desiredKey(config, source) : undefined;
+  const cached = key && readSnapshot(config, key);
+  if (cached) return { snapshot: cached, place, from: 'cached' };
   try {
-    return { snapshot: await withScratch(config, 'dbctl-diff-desired-', (database) => loadSchema(config, database, source), place), place };
+    const snapshot = await withScratch(config, (database) => loadSchema(config, database, source), place);
+    if (key) writeSnapshot(config, key, snapshot);
+    return { snapshot, place, from: 'built' };
   } catch (error) {
     const extension = asked ? undefined : lackedExtension((error as UsageError).cause);
     if (extension === undefined) throw error;
     assertServerConfigured(config, `${source.shown} needs the extension "${extension}", which the embedded database does not ship, so it must load on a server`);
-    return { snapshot: await withScratch(config, 'dbctl-diff-desired-', (database) => loadSchema(config, database, source), 'server'), place: 'server' };
+    return { snapshot: await withScratch(config, (database) => loadSchema(config, database, source), 'server'), place: 'server', from: 'built' };
   }
 }
 
@@ -152,47 +178,55 @@ async function loadSchema(config: ResolvedConfig, database: Database, source: Sc
   return introspectSchema(database, { migrations: config.migrations });
 }
 
-async function withScratch<T>(config: ResolvedConfig, prefix: string, fn: (database: Database) => Promise<T>, place: ScratchPlace = 'embedded'): Promise<T> {
+async function withScratch<T>(config: ResolvedConfig, fn: (database: Database) => Promise<T>, place: ScratchPlace = 'embedded'): Promise<T> {
   if (place === 'server') return withServerScratch(config, fn);
-  const scratch = await scratchEmbedded(prefix);
+  const database = await openDatabaseFor(config, 'throwaway', { target: scratchInMemory(config.cwd) });
   try {
-    const database = await openDatabaseFor(config, 'throwaway', { target: scratch.target });
-    try {
-      return await fn(database);
-    } finally {
-      await database.close();
-    }
+    return await fn(database);
   } finally {
-    scratch.remove();
+    await database.close();
   }
 }
 
 /**
  * The current schema and a scratch database holding it, for verification: the migrations applied
- * to a scratch embedded database, or (--from-url) the live database's schema, read and then
- * loaded into a scratch database from its dump.
+ * to a scratch database (embedded: its snapshot cached under `from`'s key), or (`from` a URL,
+ * --from-url) the live database's schema, read and then loaded into a scratch database from its dump.
  */
-async function withCurrent<T>(config: ResolvedConfig, fromUrl: string | undefined, place: ScratchPlace, fn: (current: SchemaSnapshot, scratch: Database) => Promise<T>): Promise<T> {
-  if (fromUrl) {
-    const live = await openDatabaseFor(config, 'command', { url: fromUrl });
+async function withCurrent<T>(config: ResolvedConfig, from: string | CacheKey | undefined, place: ScratchPlace, fn: (current: SchemaSnapshot, scratch: Database) => Promise<T>): Promise<T> {
+  if (typeof from === 'string') {
+    const live = await openDatabaseFor(config, 'command', { url: from });
     let current: SchemaSnapshot;
     try {
       current = await introspectSchema(live, { migrations: config.migrations });
     } finally {
       await live.close();
     }
-    return withScratch(config, 'dbctl-diff-current-', async (scratch) => {
+    return withScratch(config, async (scratch) => {
       await scratch.session((client) => client.script(dumpSchema(current)));
       return fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch);
     }, place);
   }
   const migrated = place === 'server' ? withServerMigrated : withMigratedDatabase;
-  return migrated(config, async (scratch) => fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch));
+  return migrated(config, async (scratch) => {
+    const current = await introspectSchema(scratch, { migrations: config.migrations });
+    if (from) writeSnapshot(config, from, current);
+    return fn(current, scratch);
+  });
 }
 
-/** Up, drift against the desired schema; down, drift against the start. Either non-empty: nothing is written. */
+/**
+ * Up, drift against the desired schema; down, drift against the start. Either non-empty: nothing
+ * is written. Runs of steps that can run in a transaction go in scripts of CHUNK steps (at 1,000
+ * tables a round trip per statement was most of a create plan's time); a script is one implicit
+ * transaction, so when one fails nothing of it stays and its steps run again one by one, which
+ * names the failing step, exactly as running every step alone does. Not the whole section in one
+ * transaction: dropping 1,000 tables in one runs out of PGlite's lock table ("out of shared memory").
+ */
+const CHUNK = 50;
+
 async function verify(config: ResolvedConfig, scratch: Database, current: SchemaSnapshot, desired: SchemaSnapshot, up: Step[], down: Step[]): Promise<void> {
-  const run = async (steps: Step[], direction: string) => {
+  const oneByOne = async (steps: Step[], direction: string) => {
     for (const s of steps) {
       try {
         await scratch.query(s.sql);
@@ -202,6 +236,24 @@ async function verify(config: ResolvedConfig, scratch: Database, current: Schema
           data: { direction, object: s.object, sql: s.sql },
         }, 'diff_unverified');
       }
+    }
+  };
+  const run = async (steps: Step[], direction: string) => {
+    for (let i = 0; i < steps.length; ) {
+      if (!steps[i].transaction) {
+        await oneByOne([steps[i]], direction);
+        i++;
+        continue;
+      }
+      let end = i;
+      while (end < steps.length && end - i < CHUNK && steps[end].transaction) end++;
+      const chunk = steps.slice(i, end);
+      try {
+        await scratch.session((client) => client.script(chunk.map((s) => s.sql).join('\n;\n')));
+      } catch {
+        await oneByOne(chunk, direction);
+      }
+      i = end;
     }
   };
   const expectSame = async (expected: SchemaSnapshot, direction: string) => {

@@ -59,3 +59,35 @@ describe('embedded database directories', () => {
     expect(await pgliteBaseImage()).toBe(image);
   });
 });
+
+describe('embedded databases in memory', () => {
+  it('start as the base image (no initdb), each with files of its own', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-open-'));
+    dirs.push(root);
+    // The same system identifier as a directory database: both are the one base image.
+    expect(await systemIdentifier('pglite://memory')).toBe(await systemIdentifier(`pglite://${path.join(root, 'a')}`));
+    // Every memory database gets its own copy of the image's bytes: what one writes (a table,
+    // its rows, the catalog and control files) is not in the next one opened, nor in one open beside it.
+    const first = await openDatabase({ url: 'pglite://memory' });
+    const second = await openDatabase({ url: 'pglite://memory' });
+    try {
+      await first.query('create table only_here (id int primary key, note text)');
+      await first.query(`insert into only_here select g, repeat('x', 500) from generate_series(1, 2000) g`);
+      await first.query('checkpoint');
+      const exists = async (database: typeof first) => (await database.query<{ t: string | null }>(`select to_regclass('public.only_here')::text as t`)).rows[0].t;
+      expect(await exists(first)).toBe('only_here');
+      expect(await exists(second)).toBeNull();
+      await second.query('create table only_here (id int)'); // no clash: its own catalog
+      const third = await openDatabase({ url: 'pglite://memory' });
+      try {
+        expect(await exists(third)).toBeNull();
+      } finally {
+        await third.close();
+      }
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  }, 120_000);
+});
+

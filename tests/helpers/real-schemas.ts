@@ -3,16 +3,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /**
- * Large public schemas for the migrate diff tests (tests/diff/real-schemas.test.ts). Their files are
- * not in the repository (GitLab's is 2 MB under its own licence): they are fetched once, pinned to a
- * tag or commit so a test never changes under us, and cached outside the tree (node_modules/.cache). Where they cannot be
- * fetched (no network, as in CI here), `loadRealSchema` says why and the test skips with that reason.
- * The cached file is `<name>-<hash of its URL>.sql`, so a new pin fetches anew; set
- * DBCTL_REAL_SCHEMAS_DIR to keep the cache elsewhere.
+ * Large public schemas for the migrate diff tests (tests/diff/real-schemas.test.ts).
+ * - pagila (52 KB, MIT-style licence) is vendored in tests/fixtures/real-schemas/pagila/ with its
+ *   licence, so its test runs in CI, which has no network.
+ * - GitLab's structure.sql (2 MB, under its own licence) stays out of the repository: it is fetched
+ *   once, pinned to a commit so a test never changes under us, and cached outside the tree
+ *   (node_modules/.cache). Where it cannot be fetched, `loadRealSchema` says why and the test skips
+ *   with that reason. The cached file is `<name>-<hash of its URL>.sql`, so a new pin fetches anew;
+ *   set DBCTL_REAL_SCHEMAS_DIR to keep the cache elsewhere.
  */
 export interface RealSchema {
   name: string;
-  url: string;
+  /** Where the file is fetched from (pinned), when it is not vendored. */
+  url?: string;
+  /** The vendored file, relative to tests/fixtures/real-schemas/. */
+  file?: string;
   /** Turns the file into SQL both backends load on an empty database (see each strip's comment). */
   prepare: (sql: string) => string;
 }
@@ -20,9 +25,9 @@ export interface RealSchema {
 export const REAL_SCHEMAS: RealSchema[] = [
   {
     name: 'pagila',
-    // Tag pagila-v3.1.0 (2022-12): later commits need Postgres 18 (virtual generated columns, uuidv7())
-    // and pgvector, and the server here is 15.
-    url: 'https://raw.githubusercontent.com/devrimgunduz/pagila/pagila-v3.1.0/pagila-schema.sql',
+    // pagila-schema.sql at tag pagila-v3.1.0 (2022-12) of github.com/devrimgunduz/pagila: later
+    // commits need Postgres 18 (virtual generated columns, uuidv7()) and pgvector, and the server here is 15.
+    file: 'pagila/pagila-schema.sql',
     prepare: stripDump,
   },
   {
@@ -55,10 +60,15 @@ function dropStatements(sql: string, pattern: RegExp): string {
 // Not os.tmpdir(): vitest.config.ts gives each run a TMPDIR of its own, removed after it.
 export const CACHE_DIR = process.env.DBCTL_REAL_SCHEMAS_DIR ?? path.join(import.meta.dirname, '../../node_modules/.cache/dbctl-real-schemas');
 
+const FIXTURES_DIR = path.join(import.meta.dirname, '../fixtures/real-schemas');
+
 export type Loaded = { sql: string } | { skip: string };
 
-/** The schema's SQL, ready to load, from the cache or fetched into it; or why it cannot be had. */
+/** The schema's SQL, ready to load: vendored, or from the cache or fetched into it; or why it cannot be had. */
 export async function loadRealSchema(schema: RealSchema): Promise<Loaded> {
+  const wrap = (file: string) => ({ sql: `SET check_function_bodies = false;\n${schema.prepare(fs.readFileSync(file, 'utf8'))}\nRESET check_function_bodies;\n` });
+  if (schema.file) return wrap(path.join(FIXTURES_DIR, schema.file));
+  if (!schema.url) throw new Error(`${schema.name}: neither a vendored file nor a URL`);
   const file = path.join(CACHE_DIR, `${schema.name}-${createHash('sha1').update(schema.url).digest('hex').slice(0, 8)}.sql`);
   if (!fs.existsSync(file)) {
     try {
@@ -71,5 +81,5 @@ export async function loadRealSchema(schema: RealSchema): Promise<Loaded> {
       return { skip: `${schema.name}: cannot fetch ${schema.url} (${(error as Error).message}); place it at ${file} to run this test` };
     }
   }
-  return { sql: `SET check_function_bodies = false;\n${schema.prepare(fs.readFileSync(file, 'utf8'))}\nRESET check_function_bodies;\n` };
+  return wrap(file);
 }

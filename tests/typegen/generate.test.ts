@@ -139,20 +139,19 @@ describe.each(backends)('generateTypes on $name', (backend) => {
 });
 
 describe('withMigratedDatabase (embedded by design: no server involved)', () => {
-  it('applies the migrations to a throwaway database, generates from it, and deletes it', async () => {
+  it('applies the migrations to a throwaway database in memory (nothing on disk to delete), generates from it', async () => {
     const cwd = tempProject({ 'migrations/001_fixture.sql': `-- migrate:up\n${FIXTURE_SQL}\n-- migrate:down\n` });
     // A server URL that cannot answer: --from-migrations must never touch it.
     const config = await resolveConfig({ cwd, environ: { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' } });
-    let dataDir = '';
+    let url = '';
     const text = await withMigratedDatabase(config, async (database, report) => {
       expect(report.results.map((r) => r.name)).toEqual(['001_fixture']);
-      dataDir = database.target.kind === 'pglite' ? database.target.dataDir ?? '' : '';
+      url = database.target.url;
       return generateTypes(database, config);
     });
     expect(text).toBe(fs.readFileSync(SNAPSHOT_FILE, 'utf8'));
     expect(text).not.toMatch(/kysely_migration|dbctl_migration/);
-    expect(dataDir).not.toBe('');
-    expect(fs.existsSync(path.dirname(dataDir))).toBe(false);
+    expect(url).toBe('pglite://memory');
   });
 });
 

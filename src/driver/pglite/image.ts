@@ -15,9 +15,7 @@ const require = createRequire(import.meta.url);
  * made private, and one that another user owns or could write to is never used.
  */
 export async function pgliteBaseImage(options: { onBuild?: () => void } = {}): Promise<string> {
-  // The package does not export its package.json: find it beside the resolved entry point.
-  const entry = require.resolve('@electric-sql/pglite');
-  const version: string = JSON.parse(fs.readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')).version;
+  const version = pgliteVersion();
   const uid = process.getuid?.();
   const dir = path.join(os.tmpdir(), `dbctl-pglite-base-${version}${uid === undefined ? '' : `-${uid}`}`);
   if (inspectPgliteDir(dir).pgVersion) {
@@ -37,6 +35,12 @@ export async function pgliteBaseImage(options: { onBuild?: () => void } = {}): P
     fs.rmSync(building, { recursive: true, force: true });
   }
   return dir;
+}
+
+/** The installed PGlite's version (the package does not export its package.json: found beside its entry point). */
+export function pgliteVersion(): string {
+  const entry = require.resolve('@electric-sql/pglite');
+  return JSON.parse(fs.readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')).version;
 }
 
 async function initialise(dir: string): Promise<string> {
