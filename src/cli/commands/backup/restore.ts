@@ -36,7 +36,14 @@ export function registerRestore(program: Command): void {
             ...guardOptions(opts),
             signal,
             observe: observer(ctx, '--create'),
-            onDiscard: ({ name, error }) => (error ? ctx.out.warn(`could not remove ${name} after the failed restore: ${error.message}`) : ctx.out.info(`removed ${name}, which --create had made for this restore`)),
+            onDiscard: ({ name, building, error }) =>
+              error
+                ? ctx.out.warn(`could not remove ${building}, the unfinished restore into ${name}: ${error.message} (drop it with dbctl db drop)`)
+                : ctx.out.info(`removed ${building}, the unfinished restore into ${name}; ${name} was not created`),
+            onLeftover: ({ name, error }) =>
+              error
+                ? ctx.out.warn(`${name} is left from an interrupted build and could not be removed: ${error.message} (drop it with dbctl db drop)`)
+                : ctx.out.info(`removed ${name}, left by an interrupted build`),
           }).catch((error) => {
             if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
             throw error;
