@@ -4,7 +4,7 @@ import { digestOf, type ContentSums } from '../catalog/contents.js';
 /**
  * The catalog's content digest (src/catalog/contents.ts) computed from COPY text rows as pg_dump
  * writes them, so a backup reads the data once: each COPY line is turned back into the row's text
- * form (`r::text`, record_out's quoting) and md5-hashed; the two signed 64-bit halves are summed.
+ * form (`(r.*)::text`, record_out's quoting) and md5-hashed; the two signed 64-bit halves are summed.
  * The same rows give the same digest as the server's query, which a restore verifies with.
  *
  * It holds only when the COPY lists every column of the row (pg_dump leaves generated columns out:
