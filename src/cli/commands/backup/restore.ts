@@ -13,7 +13,7 @@ export function registerRestore(program: Command): void {
     .command('restore <file>')
     .description('restore a backup, then verify row counts and content hashes against its manifest (exit 1 on a difference)')
     .option('--into <url>', 'restore into this database instead of the configured one')
-    .option('--create <name>', 'create a new database NAME on the configured server (PGlite: a new directory) and restore into it')
+    .option('--create <name>', 'create a new database NAME on the configured server (PGlite: a new directory) and restore into it (built beside it, named NAME once verified)')
     .option('--clean', 'replace the contents of a non-empty database (drops its schemas first)')
     .option('--jobs <n>', 'restore N tables at once (pg_restore -j; custom and directory dumps; not in one transaction)', positiveInt('--jobs'));
   addGuardOptions(restore, 'allow --clean in a protected environment (with --confirm)')
