@@ -38,10 +38,12 @@ interface Where {
   /** Who builds it (names the building database and messages). Default `db copy`. */
   operation?: 'db copy' | 'restore --create';
   /**
-   * `false`: the target must not exist (`restore --create` never overwrites): `commit` refuses one
-   * that appeared meanwhile. Default true (db copy replaces it).
+   * `false`: the target must not exist (`restore --create` never overwrites): one that does is
+   * refused with `refused()` before anything is made, and `commit` refuses one that appeared
+   * meanwhile. Default true (db copy replaces it).
    */
   replace?: boolean;
+  refused?: () => Error;
 }
 
 /** What each operation calls what it builds, in the names it gives (`_dbctl_copy_…`, `.NAME.dbctl-restore-…`). */
@@ -83,16 +85,24 @@ export async function prepareReplacement(target: Target, where: Where): Promise<
       const leftovers = target.kind === 'pg' ? await sweepServer(host, name, lock!) : sweepEmbedded(target.dataDir!);
       // Hidden beside an embedded target (a leading dot): listings skip it while it is built.
       const building = target.kind === 'pg' ? `${name.slice(0, 36)}_dbctl_${kind}_${tag}` : `.${name}.dbctl-${kind}-${tag}`;
-      const targetExists = await host.exists(name);
+      // Embedded, anything in the way counts: a directory that is no database is not ours to fill.
+      const targetExists = target.kind === 'pglite' ? fs.existsSync(target.dataDir!) && !isEmptyDir(target.dataDir!) : await host.exists(name);
+      if (targetExists && where.replace === false) throw (where.refused ?? (() => appeared(name)))();
       const { target: made } = await host.create(building);
       return { building, url: made.url, targetExists, leftovers };
     });
-    const release = async () => void (await lock?.end().catch(() => {}));
+    // Once: commit can fail and be followed by discard.
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await lock?.end().catch(() => {});
+    };
     const replace = where.replace ?? true;
     return {
       ...made,
       commit: () =>
-        (target.kind === 'pg' ? serverSwap(target, made.building, hex, replace) : embeddedSwap(target.dataDir!, made.building, tag, replace, onHost)).finally(release),
+        (target.kind === 'pg' ? serverSwap(lock!, target, made.building, hex, replace) : embeddedSwap(target.dataDir!, made.building, tag, replace, onHost)).finally(release),
       discard: () => onHost(async (host) => void (await host.drop(made.building, { force: true }))).finally(release),
     };
   } catch (error) {
@@ -100,6 +110,8 @@ export async function prepareReplacement(target: Target, where: Where): Promise<
     throw error;
   }
 }
+
+const isEmptyDir = (dir: string) => fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length === 0;
 
 /** A session on the maintenance database holding the build's advisory lock: the server lets it go when the process dies. */
 async function holdBuildLock(target: Extract<Target, { kind: 'pg' }>, hex: string): Promise<pg.Client> {
@@ -158,44 +170,40 @@ function sweepEmbedded(dataDir: string): Leftover[] {
 }
 
 /** Renames the target away, the new database in, then drops the old one (sessions on it ended first). */
-async function serverSwap(target: Extract<Target, { kind: 'pg' }>, building: string, tag: string, replace: boolean): Promise<void> {
-  const admin = await connectServerClient(withDatabase(target.url, MAINTENANCE_DATABASE), 'dbctl db copy');
+async function serverSwap(admin: pg.Client, target: Extract<Target, { kind: 'pg' }>, building: string, tag: string, replace: boolean): Promise<void> {
+  // On the session that holds the build's lock (the maintenance database): no connection of its own.
   const old = `${target.database.slice(0, 36)}_dbctl_old_${tag}`;
   const name = quoteIdent(target.database);
+  const exists = replace && (await admin.query('select 1 from pg_catalog.pg_database where datname = $1', [target.database])).rows.length > 0;
+  if (exists) {
+    // No new sessions while it is swapped, then end those there are (as `db drop --force` does).
+    await admin.query(`alter database ${name} allow_connections false`);
+    await admin.query('select pg_catalog.pg_terminate_backend(pid) from pg_catalog.pg_stat_activity where datname = $1 and pid <> pg_catalog.pg_backend_pid()', [target.database]);
+  }
   try {
-    const exists = replace && (await admin.query('select 1 from pg_catalog.pg_database where datname = $1', [target.database])).rows.length > 0;
-    if (exists) {
-      // No new sessions while it is swapped, then end those there are (as `db drop --force` does).
-      await admin.query(`alter database ${name} allow_connections false`);
-      await admin.query('select pg_catalog.pg_terminate_backend(pid) from pg_catalog.pg_stat_activity where datname = $1 and pid <> pg_catalog.pg_backend_pid()', [target.database]);
-    }
-    try {
-      // Both renames in one transaction (ALTER DATABASE RENAME is transactional): the target is
-      // either the old database or the new one, never missing, whatever fails in between.
-      await withRetry(async () => {
-        await admin.query('begin');
-        try {
-          if (exists) await admin.query(`alter database ${name} rename to ${quoteIdent(old)}`);
-          await admin.query(`alter database ${quoteIdent(building)} rename to ${name}`);
-          await admin.query('commit');
-        } catch (error) {
-          await admin.query('rollback').catch(() => {});
-          // Not replacing: a database that took the name meanwhile is not ours to touch.
-          if (!replace && hasSqlstate(error, 'duplicate_database')) throw appeared(target.database);
-          throw error;
-        }
-      });
-    } catch (error) {
-      if (exists) await admin.query(`alter database ${name} allow_connections true`).catch(() => {});
-      throw error;
-    }
-    // A test template being replaced is a template: it must stop being one to be dropped.
-    if (exists) {
-      await admin.query(`alter database ${quoteIdent(old)} is_template false`);
-      await admin.query(`drop database ${quoteIdent(old)} with (force)`);
-    }
-  } finally {
-    await admin.end();
+    // Both renames in one transaction (ALTER DATABASE RENAME is transactional): the target is
+    // either the old database or the new one, never missing, whatever fails in between.
+    await withRetry(async () => {
+      await admin.query('begin');
+      try {
+        if (exists) await admin.query(`alter database ${name} rename to ${quoteIdent(old)}`);
+        await admin.query(`alter database ${quoteIdent(building)} rename to ${name}`);
+        await admin.query('commit');
+      } catch (error) {
+        await admin.query('rollback').catch(() => {});
+        // Not replacing: a database that took the name meanwhile is not ours to touch.
+        if (!replace && hasSqlstate(error, 'duplicate_database')) throw appeared(target.database);
+        throw error;
+      }
+    });
+  } catch (error) {
+    if (exists) await admin.query(`alter database ${name} allow_connections true`).catch(() => {});
+    throw error;
+  }
+  // A test template being replaced is a template: it must stop being one to be dropped.
+  if (exists) {
+    await admin.query(`alter database ${quoteIdent(old)} is_template false`);
+    await admin.query(`drop database ${quoteIdent(old)} with (force)`);
   }
 }
 

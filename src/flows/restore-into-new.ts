@@ -2,7 +2,7 @@ import { backupConfig } from '../config/props.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import { readManifest } from '../backup/manifest.js';
 import type { RestoreOptions, RestoreReport } from '../backup/restore.js';
-import { newRestoreTarget } from '../database/restore-target.js';
+import { newRestoreTarget, restoreTargetTaken } from '../database/restore-target.js';
 import type { Observer } from '../driver/observe.js';
 import type { Database } from '../driver/database.js';
 import { withDatabaseFor } from '../driver/open-for.js';
@@ -35,8 +35,8 @@ export async function restoreIntoNewDatabase(options: RestoreIntoNewOptions): Pr
   const { config, create, observe, onDiscard, onLeftover, ...restore } = options;
   // The backup is checked before anything is made: a missing file or manifest makes nothing.
   readManifest(restore.file);
-  const target = await newRestoreTarget(create, { url: config.url, cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, target: config.target });
-  const replacement = await prepareReplacement(target, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, operation: 'restore --create', replace: false });
+  const target = newRestoreTarget(create, { url: config.url, cwd: config.cwd, target: config.target });
+  const replacement = await prepareReplacement(target, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, operation: 'restore --create', replace: false, refused: () => restoreTargetTaken(create, target) });
   for (const leftover of replacement.leftovers) onLeftover?.(leftover);
   // The user is told of NAME, not of the name it is built under.
   await observe?.opening?.(target);
