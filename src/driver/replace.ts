@@ -85,9 +85,10 @@ export async function prepareReplacement(target: Target, where: Where): Promise<
       const leftovers = target.kind === 'pg' ? await sweepServer(host, name, lock!) : sweepEmbedded(target.dataDir!);
       // Hidden beside an embedded target (a leading dot): listings skip it while it is built.
       const building = target.kind === 'pg' ? `${name.slice(0, 36)}_dbctl_${kind}_${tag}` : `.${name}.dbctl-${kind}-${tag}`;
-      // Embedded, anything in the way counts: a directory that is no database is not ours to fill.
-      const targetExists = target.kind === 'pglite' ? fs.existsSync(target.dataDir!) && !isEmptyDir(target.dataDir!) : await host.exists(name);
-      if (targetExists && where.replace === false) throw (where.refused ?? (() => appeared(name)))();
+      const targetExists = await host.exists(name);
+      // Not replacing, anything in the way counts (embedded, a directory that is no database is not ours to fill).
+      const inTheWay = targetExists || (target.kind === 'pglite' && fs.existsSync(target.dataDir!) && !isEmptyDir(target.dataDir!));
+      if (inTheWay && where.replace === false) throw (where.refused ?? (() => appeared(name)))();
       const { target: made } = await host.create(building);
       return { building, url: made.url, targetExists, leftovers };
     });
