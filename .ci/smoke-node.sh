@@ -5,8 +5,9 @@
 # none may report ERESOLVE), then under Node 22 and 24: dbctl init, migrate, seed, typegen and a Vitest
 # run that uses the README's `dbctl/testing` setup on the embedded database; db create, migrate and
 # the same Vitest run on the server. Also:
-# the library's types under `tsc --strict` without skipLibCheck (node16, bundler, node10) and the
-# ESM-only message of require('dbctl').
+# the library's types under `tsc --strict` without skipLibCheck (node16, bundler, node10),
+# require('dbctl') from CommonJS, and every command (scripts/command-walk.mjs) on the kysely
+# installed.
 #
 #   .ci/smoke-node.sh                       # Node 22 and 24, server from TEST_DATABASE_URL
 #   DBCTL_SMOKE_HOST=1 .ci/smoke-node.sh    # the host's Node (20 in CI) as well
@@ -198,6 +199,14 @@ run_on() { # NODE-BINARY
     DATABASE_URL="$url" "$nodebin" node_modules/vitest/vitest.mjs run || fail "vitest with the README's setup, server ($v)"
     DATABASE_URL="$url" "${dbctl[@]}" -e test testdb drop --all >/dev/null || fail "testdb drop --all, server ($v)"
     "${dbctl[@]}" --url "$url" db drop || fail "db drop, server ($v)"
+  fi
+  # Every command once, from the installed package with the kysely npm picked (0.29 where the Node
+  # is 22+): the peer range admits it, so each command is run on it, not only the ones above. Once:
+  # the tree is the same under every Node smoked.
+  if [[ -z "${walked:-}" ]]; then
+    "$nodebin" "$root/scripts/command-walk.mjs" . || fail "a command failed on kysely $(installed kysely) ($v)"
+    summary+=("every command (--json) on kysely $(installed kysely), Node $v")
+    walked=1
   fi
   summary+=("Node $v ok ($((SECONDS - t0)) s)")
 }

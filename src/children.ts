@@ -101,11 +101,18 @@ export function runChild(bin: string, args: string[], options: ChildOptions = {}
  * the terminal as its stdin (saved on fd 4 first: sh gives a background job /dev/null otherwise),
  * the pipe dbctl holds is fd 3, and Ctrl-C is left to the program (psql cancels its query; the
  * shell's own trap is a no-op, and caught signals are not inherited across exec).
+ *
+ * Stopping it (dbctl gone, or TERM/HUP) sends SIGINT first: psql then cancels the query it is
+ * running on the server, which SIGTERM alone would leave running there, orphaned, until it ends.
+ * SIGTERM follows if it is still there 2 s later (at its prompt, SIGINT only clears the line).
+ * SIGUSR1 is dbctl passing on a SIGINT that did not come from the terminal.
  */
 const INTERACTIVE_WATCHDOG = [
-  'child=',
+  'child=; timer=',
   "trap ':' INT",
-  'trap \'[ -n "$child" ] && kill -TERM "$child" 2>/dev/null\' TERM HUP',
+  'stop() { [ -n "$child" ] && [ -z "$timer" ] || return 0; kill -INT "$child" 2>/dev/null; (sleep 2; kill -TERM "$child" 2>/dev/null) >/dev/null 2>&1 & timer=$!; }',
+  'trap stop TERM HUP',
+  'trap \'[ -n "$child" ] && kill -INT "$child" 2>/dev/null\' USR1',
   'exec 4<&0',
   '"$@" <&4 3<&- 4<&- &',
   'child=$!',
@@ -120,22 +127,28 @@ const INTERACTIVE_WATCHDOG = [
   // KILL, not TERM: until the watcher's subshell has reset the traps it inherits, a TERM runs the
   // trap above instead of ending it, and a watcher left reading holds the pipe dbctl waits on.
   'kill -KILL "$watcher" 2>/dev/null',
+  '[ -n "$timer" ] && kill -KILL "$timer" 2>/dev/null',
   'exit "$code"',
 ].join('\n');
 
 /**
  * Runs `bin` on the terminal (stdio inherited) under the interactive watchdog and resolves with its
- * exit code; it dies with dbctl, `kill -9` included. dbctl itself ignores SIGINT meanwhile: Ctrl-C
- * reaches the whole foreground group, and it is the program's to handle.
+ * exit code; it dies with dbctl, `kill -9` included. dbctl itself survives SIGINT meanwhile: Ctrl-C
+ * reaches the whole foreground group, and it is the program's to handle. Without a terminal (a
+ * script's `kill -INT` reaches dbctl alone), dbctl passes it on, so psql cancels its query.
  */
 export function runInteractiveChild(bin: string, args: string[], options: { env?: Record<string, string> } = {}): Promise<number> {
   const env = { ...process.env, ...options.env };
-  const ignore = () => {};
-  process.on('SIGINT', ignore);
+  let child: ReturnType<typeof spawn> | undefined;
+  const onInterrupt = () => {
+    if (!process.stdin.isTTY) child?.kill(WATCHED ? 'SIGUSR1' : 'SIGINT');
+  };
+  process.on('SIGINT', onInterrupt);
   return new Promise<number>((resolve, reject) => {
-    const child = WATCHED
+    const started = WATCHED
       ? spawn('/bin/sh', ['-c', INTERACTIVE_WATCHDOG, 'dbctl-child', bin, ...args], { env, stdio: ['inherit', 'inherit', 'inherit', 'pipe'] })
       : spawn(bin, args, { env, stdio: 'inherit' });
+    child = started;
     let failed: Error | undefined;
     child.on('error', (error: NodeJS.ErrnoException) => void (failed = new ChildStartError(bin, error.code ?? error.message)));
     (child.stdio[3] as NodeJS.WritableStream | null)?.on('error', () => {});
@@ -145,7 +158,7 @@ export function runInteractiveChild(bin: string, args: string[], options: { env?
     const settle = (code: number | null) => {
       if (settled) return;
       settled = true;
-      (child.stdio[3] as { destroy?: () => void } | null)?.destroy?.();
+      (started.stdio[3] as { destroy?: () => void } | null)?.destroy?.();
       if (failed) return reject(failed);
       // The shell's own "not found" / "cannot execute" (its stderr went to the terminal).
       if (WATCHED && (code === 127 || code === 126)) return reject(new ChildStartError(bin, code === 127 ? 'ENOENT' : 'EACCES'));
@@ -153,7 +166,7 @@ export function runInteractiveChild(bin: string, args: string[], options: { env?
     };
     child.on('exit', settle);
     child.on('close', settle);
-  }).finally(() => process.off('SIGINT', ignore));
+  }).finally(() => process.off('SIGINT', onInterrupt));
 }
 
 function escapeRegExp(text: string): string {

@@ -100,11 +100,12 @@ export function stackPlace(error: unknown, file: string): { line: number; col: n
  * Imports a user's migration or seed. A file that does not load is the user's mistake: one line
  * naming it at `file:line:col`, the code frame in `failureReport`, exit 2.
  */
-export async function importUserModule(file: string, kind: 'migration' | 'seed', options: { fresh?: boolean } = {}): Promise<any> {
+export async function importUserModule(file: string, kind: 'migration' | 'seed', options: { fresh?: boolean; shown?: string } = {}): Promise<any> {
   return loadUserFile(file, {
     load: () => importWithJiti(file, { fresh: options.fresh }),
     fail: (failure, cause) => {
-      const where = failure.line ? `${path.basename(file)}:${failure.line}:${failure.col}` : path.basename(file);
+      const shown = options.shown ?? path.basename(file);
+      const where = failure.line ? `${shown}:${failure.line}:${failure.col}` : shown;
       return new UsageError(`${where}: cannot load ${kind}: ${failure.reason}`, { cause, data: { file, line: failure.line, col: failure.col }, failureReport: failure.excerpt }, `${kind}_load`);
     },
   });

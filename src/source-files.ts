@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { UsageError } from './errors.js';
 
 /**
  * The one lister of the folders users write source files into (migrations, seeds, the trees a
@@ -51,7 +52,8 @@ function typeOf(full: string, entry: fs.Dirent): EntryType {
  * The source files directly in `dir` (not below it), sorted by name in code-point order. Hidden
  * entries (`.gitkeep`, editor files) are passed over in silence; every other entry that is not a
  * source file of this kind (another extension, `.SQL`, a `.d.ts`, a subfolder, a dangling symlink)
- * gets a note.
+ * gets a note. An entry named as a source file that cannot be read as one (a dangling symlink, a
+ * pipe, a folder called `002_x.sql`) is an error (file_error).
  */
 export function listSourceFiles(dir: string, kind: SourceKind, options: { folders?: 'note' | 'skip' } = {}): SourceListing {
   const show = kind.show ?? ((f: string) => f);
@@ -63,6 +65,16 @@ export function listSourceFiles(dir: string, kind: SourceKind, options: { folder
     const full = path.join(dir, entry.name);
     const type = typeOf(full, entry);
     const ext = path.extname(entry.name);
+    if (type !== 'file' && kind.extensions.includes(ext) && !entry.name.endsWith('.d.ts')) {
+      // Named as a source file but not one that can be read (a symlink whose target a broken build
+      // left out, a loop, a pipe, a folder): a note would let `up` apply the files around it and
+      // `status --check` pass with it never run. The folder is broken; say which entry.
+      const what = type === 'dangling' ? `a symlink to ${readLink(full)}, which does not exist (or loops)` : type === 'dir' ? 'a folder' : 'not a regular file';
+      throw new UsageError(`${show(full)} is named as a ${kind.what} but is ${what}: it cannot be read`, {
+        hint: `fix or remove it: every ${kind.what} in ${show(dir)} must be readable, or a run would pass over it`,
+        data: { file: show(full) },
+      }, 'file_error');
+    }
     if (type === 'dangling') {
       notes.push(`${show(full)} is a symlink to ${readLink(full)}, which does not exist: not read`);
     } else if (type === 'dir') {

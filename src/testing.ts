@@ -78,6 +78,11 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
   if (options.serverUrl !== undefined && options.serverUrl.trim() === '') {
     throw new UsageError('serverUrl is empty: is the variable it was read from (TEST_DATABASE_URL?) unset?', { hint: 'pass a postgres:// URL, or leave serverUrl out for an embedded test database' });
   }
+  // A server URL may end in a bare "/" (`postgres://h:5432/`): it names the server, where the
+  // database is only the one connected to first, which parseTarget refuses in a URL that names a target.
+  if (options.serverUrl !== undefined && /^postgres(ql)?:\/\/[^/?#]*\/(?=$|\?)/i.test(options.serverUrl)) {
+    options = { ...options, serverUrl: options.serverUrl.replace(/^(postgres(?:ql)?:\/\/[^/?#]*)\//i, '$1') };
+  }
   const keep = options.keep ?? keepFromEnv(process.env.DBCTL_KEEP_TEST_DB);
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
   const made = options.copy !== undefined ? await fromCopy(options, options.copy) : options.migrate || options.seed ? await fromTemplate(options) : await empty(options);
@@ -141,7 +146,7 @@ async function fromCopy(options: CreateTestDatabaseOptions, name: string): Promi
 async function empty(options: CreateTestDatabaseOptions): Promise<Made> {
   const name = cloneName(options.prefix ?? 'dbctl_tmp');
   // No server: embedded, in a folder of the temp directory shared by every run.
-  const target = parseTarget(options.serverUrl ?? `pglite://${path.join(os.tmpdir(), 'dbctl-test-dbs', name)}`, process.cwd());
+  const target = parseTarget(options.serverUrl ?? `pglite://${path.join(os.tmpdir(), 'dbctl-test-dbs', name)}`, process.cwd(), { server: true });
   const onHost = <T>(fn: (host: TestdbHost) => Promise<T>): Promise<T> =>
     withHostBeside(target, path.join(os.tmpdir(), 'dbctl-test-dbs'), { applicationName: 'dbctl testdb' }, (host) => fn(testdbHost(host, 0)));
   const made = (await onHost((host) => host.clone(name))).target;

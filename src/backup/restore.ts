@@ -12,6 +12,7 @@ import type { TableRef } from '../catalog/tables.js';
 import { quoteIdent } from '../sql/quote.js';
 import { anyRows, hasUserTables, listManifestTables, serverVersion, toSnapshot, truncateTables, wipeSchemas } from './snapshot.js';
 import { createMissingRoles } from './roles.js';
+import { restoreStopped, type RestoreLeft } from './restore-left.js';
 import { assertToolSupportsServer, libpqConnection, runToolForServer, type Tool } from './tools.js';
 
 /** `force` and `confirm` (src/guard): what `clean` needs in a protected environment. */
@@ -102,12 +103,19 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
     if (manifest.content === 'data-only') await truncateTables(database, manifest.tables);
     else await wipeSchemas(database);
   }
+  // What the target holds if the run stops from here on (--create's target is removed instead).
+  const partial = !options.fresh && serverRestore !== undefined && (options.jobs ?? 1) > 1;
+  const left: RestoreLeft = partial ? 'partial' : occupied ? 'emptied' : 'untouched';
 
   const progress = options.observe?.progress ?? (() => {});
   const restoreStarted = performance.now();
   progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : method}`);
-  const createdRoles = await createMissingRoles(database, manifest.roles ?? []);
-  const { verification, times } = await restoreAndVerify(options, manifest, serverRestore);
+  const { createdRoles, verification, times } = await (async () => {
+    const createdRoles = await createMissingRoles(database, manifest.roles ?? []);
+    return { createdRoles, ...await restoreAndVerify(options, manifest, serverRestore) };
+  })().catch((error) => {
+    throw restoreStopped(error, left, describeTarget(database.target), options.signal);
+  });
   const done = performance.now();
   const report: RestoreReport = {
     ...verification,

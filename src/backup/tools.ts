@@ -50,6 +50,11 @@ const LOST_OUTCOME: Record<ToolName, string> = {
   psql: 'the restore runs in one transaction, which the server rolled back',
 };
 
+/** pg_restore without --single-transaction (`--jobs`, or one section of several) commits as it goes: the rollback is not the whole story. */
+function lostOutcome(name: ToolName, args: string[]): string {
+  return name === 'pg_restore' && !args.includes('--single-transaction') ? 'pg_restore commits as it goes (not one transaction): what it wrote before stays' : LOST_OUTCOME[name];
+}
+
 /**
  * Runs a tool and turns a non-zero exit into an error carrying its first error lines: a session
  * lost under it is `connection_lost` (exit 3), one that could not connect `unreachable` (exit 3),
@@ -62,7 +67,7 @@ export async function runToolOrFail(tool: Tool, args: string[], env: Record<stri
     const first = lines.find((l) => /error|fatal/i.test(l)) ?? lines[0] ?? `exit code ${result.code}`;
     const data = { tool: tool.name, exitCode: result.code, stderr: redact(result.stderr.slice(0, 4000)) };
     const lost = lines.find((l) => LOST.test(l));
-    if (lost) throw connectionLostError(what, new Error(stripPrefix(lost)), LOST_OUTCOME[tool.name], data);
+    if (lost) throw connectionLostError(what, new Error(stripPrefix(lost)), lostOutcome(tool.name, args), data);
     if (UNREACHABLE.test(first)) throw new ConnectionError(`${what} cannot connect: ${redact(stripPrefix(first))}`, { hint: 'check that the server is up (dbctl db wait) and the URL', data }, 'unreachable');
     const denied = lines.find((l) => /permission denied/i.test(l));
     if (denied) {

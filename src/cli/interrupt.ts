@@ -1,4 +1,4 @@
-import { OperationError } from '../errors.js';
+import { isDbctlError, OperationError } from '../errors.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const NUMBER: Record<(typeof SIGNALS)[number], number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
@@ -27,8 +27,9 @@ export async function withInterrupts<T>(fn: (signal: AbortSignal) => Promise<T>)
     // Work that completed before the core looked at the signal again is complete: it stands.
     return await fn(controller.signal);
   } catch (error) {
-    // Whatever the abort made fail (a killed pg_restore, a closed session) is reported as the interruption.
-    if (controller.signal.aborted) throw controller.signal.reason;
+    // Whatever the abort made fail (a killed pg_restore, a closed session) is reported as the
+    // interruption, unless the core already described it (what an interrupted restore left).
+    if (controller.signal.aborted) throw isDbctlError(error) && error.code === 'interrupted' ? error : controller.signal.reason;
     throw error;
   } finally {
     for (const [name, handler] of handlers) process.off(name, handler);

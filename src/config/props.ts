@@ -34,7 +34,7 @@ export function migratorConfig(config: ResolvedConfig) {
 
 /** What src/guard reads of the environment: destructive calls made with these props ask it themselves. */
 function protectionOf(config: ResolvedConfig) {
-  return { env: config.env, protected: config.protected, productionHosts: config.productionHosts };
+  return { env: config.env, protected: config.protected, productionHosts: config.productionHosts, protectedDatabases: config.protectedDatabases };
 }
 
 /** `runSeeds`'s settings: the seeds and fixtures folders, the environment, its scale and faker seed. */

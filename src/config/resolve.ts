@@ -49,6 +49,11 @@ export interface ResolvedConfig {
   target: Target;
   protected: boolean;
   productionHosts: string[];
+  /**
+   * The databases of the other protected environments the config names by URL, so a URL given by
+   * hand (`--url "$PROD_URL"` under `development`) that reaches one of them is still guarded.
+   */
+  protectedDatabases: ProtectedDatabase[];
   connectTimeoutMs: number;
   statementTimeoutMs: number;
   lockTimeoutMs: number;
@@ -141,10 +146,30 @@ export async function resolveConfig(overrides: ConfigOverrides = {}): Promise<Re
     urlOrigin,
     protected: isProtected,
     productionHosts: config.productionHosts ?? [],
+    protectedDatabases: protectedDatabasesOf(config, env, cwd),
     ...timeoutsOf({ overrides, envConfig, env, read, config, shown }),
     ...sectionsOf({ overrides, envConfig, read, config, cwd, environ }),
   };
   return withTarget(resolved);
+}
+
+/** What a protected environment's database is, for the guard of a run under another environment. */
+export interface ProtectedDatabase {
+  env: string;
+  target: Target;
+}
+
+/** The declared protected environments, other than `env`, whose `url` parses; one that does not is its own run's error. */
+function protectedDatabasesOf(config: DbctlConfig, env: string, cwd: string): ProtectedDatabase[] {
+  return Object.entries(config.environments ?? {}).flatMap(([name, e]) => {
+    const isProtected = e.protected ?? (DEFAULT_PROTECTED.includes(name) || PRODUCTION_LIKE.test(name));
+    if (name === env || !isProtected || typeof e.url !== 'string' || !e.url.trim()) return [];
+    try {
+      return [{ env: name, target: parseTarget(e.url, cwd) }];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** The environment's name: --env > DBCTL_ENV > NODE_ENV > `development`; one the config does not declare is refused. */
@@ -188,7 +213,7 @@ function timeoutsOf(i: { overrides: ConfigOverrides; envConfig: EnvironmentConfi
   };
 }
 
-type Sections = Omit<ResolvedConfig, 'target' | 'cwd' | 'configFile' | 'env' | 'envSource' | 'url' | 'urlSource' | 'urlOrigin' | 'protected' | 'productionHosts' | 'connectTimeoutMs' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'ddlLockTimeoutMs'>;
+type Sections = Omit<ResolvedConfig, 'target' | 'cwd' | 'configFile' | 'env' | 'envSource' | 'url' | 'urlSource' | 'urlOrigin' | 'protected' | 'productionHosts' | 'protectedDatabases' | 'connectTimeoutMs' | 'statementTimeoutMs' | 'lockTimeoutMs' | 'ddlLockTimeoutMs'>;
 
 /** Every capability's section with its defaults, paths made absolute against the project folder. */
 function sectionsOf(i: { overrides: ConfigOverrides; envConfig: EnvironmentConfig; read: (key: string) => string | undefined; config: DbctlConfig; cwd: string; environ: Record<string, string | undefined> }): Sections {

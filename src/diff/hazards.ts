@@ -1,7 +1,8 @@
 import { CheckFailedError, RefusedError } from '../errors.js';
+import { sizeText } from '../lint/large-tables.js';
 import type { SchemaSnapshot } from '../schema/model.js';
 import { byName, keyOf, type Unplannable } from './context.js';
-import type { Hints } from './renames.js';
+import type { Hints, Rename } from './renames.js';
 import type { Hazard, Step } from './step.js';
 
 /** A drop and an add that may be one rename: the plan will not guess. */
@@ -11,6 +12,8 @@ export interface Ambiguity {
   added: string;
   /** The hint that makes it a rename. */
   hint: string;
+  /** The rename that settles it as one (what a `--hints` entry would say). */
+  rename: Rename;
 }
 
 /** Drops and adds of the same kind side by side (tables in one schema, columns in one table) that no hint settles. */
@@ -22,7 +25,8 @@ export function ambiguities(from: SchemaSnapshot, to: SchemaSnapshot, drops: Hin
   const droppedTables = from.tables.filter((t) => !toTables.has(keyOf(t)) && !meant.has(`table ${keyOf(t)}`));
   for (const t of droppedTables) {
     for (const n of to.tables.filter((x) => x.schema === t.schema && !fromTables.has(keyOf(x)))) {
-      out.push({ kind: 'table', dropped: keyOf(t), added: keyOf(n), hint: `-- dbctl:renamed-from ${t.name} (above CREATE TABLE ${keyOf(n)})` });
+      const rename: Rename = { kind: 'table', from: keyOf(t), to: keyOf(n) };
+      out.push({ kind: 'table', dropped: keyOf(t), added: keyOf(n), hint: `-- dbctl:renamed-from ${t.name} (above CREATE TABLE ${keyOf(n)})`, rename });
     }
   }
   for (const t of from.tables) {
@@ -31,7 +35,10 @@ export function ambiguities(from: SchemaSnapshot, to: SchemaSnapshot, drops: Hin
     const gone = t.columns.filter((c) => !next.columns.some((x) => x.name === c.name) && !meant.has(`column ${keyOf(t)}.${c.name}`));
     const added = next.columns.filter((c) => !t.columns.some((x) => x.name === c.name));
     for (const c of gone) {
-      for (const n of added) out.push({ kind: 'column', dropped: `${keyOf(t)}.${c.name}`, added: `${keyOf(t)}.${n.name}`, hint: `-- dbctl:renamed-from ${c.name} (on the line of column ${n.name})` });
+      for (const n of added) {
+        const rename: Rename = { kind: 'column', table: keyOf(t), from: c.name, to: n.name };
+        out.push({ kind: 'column', dropped: `${keyOf(t)}.${c.name}`, added: `${keyOf(t)}.${n.name}`, hint: `-- dbctl:renamed-from ${c.name} (on the line of column ${n.name})`, rename });
+      }
     }
   }
   return out;
@@ -59,8 +66,9 @@ export function assertAllowed(steps: Step[], allow: Set<Hazard> | 'all'): void {
   if (allow === 'all') return;
   const refused = steps.filter((s) => s.hazards.includes('DELETES_DATA') && !allow.has('DELETES_DATA'));
   if (!refused.length) return;
-  throw new RefusedError(`migrate diff: ${refused.length} step(s) delete data:\n  ${refused.map((s) => `${s.object}: ${s.sql.split('\n')[0]}`).join('\n  ')}`, {
+  const size = (s: Step) => (s.size ? ` (${s.size.relation}: ${sizeText(s.size)})` : '');
+  throw new RefusedError(`migrate diff: ${refused.length} step(s) delete data:\n  ${refused.map((s) => `${s.object}${size(s)}: ${s.sql.split('\n')[0]}`).join('\n  ')}`, {
     hint: 'if that is meant, run again with --allow-data-loss (or --allow DELETES_DATA); for a rename, declare it with -- dbctl:renamed-from',
-    data: { steps: refused.map((s) => ({ object: s.object, sql: s.sql })) },
+    data: { steps: refused.map((s) => ({ object: s.object, sql: s.sql, size: s.size ?? null })) },
   }, 'data_loss');
 }

@@ -8,5 +8,7 @@ export { planMigration, type Plan, type PlanOptions } from './plan.js';
 export { renderMigration } from './render.js';
 export { assertAllowed, assertPlannable, assertUnambiguous, ambiguities, type Ambiguity } from './hazards.js';
 export { renamesInSql, readHints, invert, type Rename, type Hints } from './renames.js';
-export { HAZARDS, type Hazard, type Step } from './step.js';
+export { HAZARDS, type Hazard, type Step, type StepSize } from './step.js';
+export { sizeSteps } from './sizes.js';
+export { settleAmbiguities, type SettleAnswer } from './settle.js';
 export type { Unplannable } from './context.js';

@@ -1,9 +1,11 @@
+import { sizeText } from '../lint/large-tables.js';
 import { declaredRules } from './lint-declared.js';
 import type { Step } from './step.js';
 
 /** One statement with its hazards in a comment above it, and the lint rules those hazards answer for. */
 function statement(s: Step): string {
-  const hazards = s.hazards.length ? `-- hazards: ${s.hazards.join(', ')}\n` : '';
+  const size = s.size ? ` on ${s.size.relation} (${sizeText(s.size)})` : '';
+  const hazards = s.hazards.length ? `-- hazards: ${s.hazards.join(', ')}${size}\n` : '';
   const rules = declaredRules(s);
   const ignore = rules.length ? `-- dbctl-lint-ignore ${rules.join(', ')} -- planned by migrate diff${s.hazards.length ? ' (hazards above)' : ''}\n` : '';
   return `${hazards}${ignore}${s.sql}`;

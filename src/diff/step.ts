@@ -26,6 +26,16 @@ export interface Step {
   transaction: boolean;
   /** The object the step is about, for messages (`table public.users`). */
   object: string;
+  /** The size of the table the step works on, when the plan was sized from a live database (`--url`, `-e ENV`). */
+  size?: StepSize;
+}
+
+/** As `migrate lint` sizes a table (lint/large-tables.ts): rows (estimated, or counted up to a limit: `atLeast`), bytes on disk. */
+export interface StepSize {
+  relation: string;
+  rows: number;
+  bytes: number;
+  atLeast: boolean;
 }
 
 /** Phases in execution order: drops of dependents first, creates of dependencies first, type/schema drops last. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { Target } from './target.js';
+import { serverAddress, type Target } from './target.js';
 import { withOpen } from '../with-open.js';
 
 /** Someone connected to a database (a server's pg_stat_activity; embedded: the process holding the directory). */
@@ -166,12 +166,12 @@ export function isMaintenanceDatabase(target: Target): boolean {
 
 /** Where a database made beside `target` lives, for messages: `on the server host:port`, or `(embedded PGlite)`. */
 export function throwawayWhere(target: Target): string {
-  return target.kind === 'pg' ? `on the server ${target.host}:${target.port}` : '(embedded PGlite)';
+  return target.kind === 'pg' ? `on the server ${serverAddress(target)}` : '(embedded PGlite)';
 }
 
 /** Which host openHostBeside would open, as a key: the server's `host:port`, or the embedded folder. */
 export function hostKeyBeside(target: Target, embeddedRoot: string): string {
-  return target.kind === 'pg' ? `${target.host}:${target.port}` : path.resolve(embeddedRoot);
+  return target.kind === 'pg' ? `${serverAddress(target)}` : path.resolve(embeddedRoot);
 }
 
 /** Opens the host, runs `fn`, and always closes it. */

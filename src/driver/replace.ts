@@ -139,8 +139,9 @@ async function sweepServer(host: Awaited<ReturnType<typeof openHostOf>>['host'],
     const free = (await lock.query('select pg_catalog.pg_try_advisory_lock(pg_catalog.hashtext($1), $2::int) as free', [BUILD_LOCK, key])).rows[0].free;
     if (!free) continue;
     try {
-      // An `old` one may be a test template that was being replaced.
-      await host.drop(left, { force: true, template: true });
+      // An `old` one may be a test template that was being replaced. Without FORCE: a session on it
+      // (a build by a dbctl that takes no lock) keeps it, and it is named instead.
+      await host.drop(left, { template: true });
       leftovers.push({ name: left });
     } catch (error) {
       leftovers.push({ name: left, error: error as Error });

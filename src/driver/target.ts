@@ -19,9 +19,10 @@ export { redact } from '../secrets.js';
 /**
  * Parses `postgres://`, `postgresql://`, `pglite://PATH`, `pglite://memory`, or nothing (undefined:
  * the embedded default). An empty string is not nothing: it is a URL read from a variable that is
- * not set, and taking it for the embedded default would act on a database nobody named.
+ * not set, and taking it for the embedded default would act on a database nobody named. `server`:
+ * the URL names a server (a fleet's `server`, a test server), where an empty database name is fine.
  */
-export function parseTarget(url: string | undefined, cwd: string): Target {
+export function parseTarget(url: string | undefined, cwd: string, options: { server?: boolean } = {}): Target {
   registerUrlSecrets(url);
   if (url !== undefined && url.trim() === '') {
     throw new UsageError('empty database URL: is the variable it was read from unset?', { hint: 'give a postgres:// or pglite:// URL, or none at all for the embedded database' });
@@ -33,6 +34,15 @@ export function parseTarget(url: string | undefined, cwd: string): Target {
   if (/^pglite:/i.test(url)) {
     const rest = url.replace(/^pglite:(\/\/)?/i, '');
     if (rest === '' ) throw new UsageError(`invalid database URL "${url}": pglite:// needs a directory or "memory"`);
+    // A directory name is taken as written, so `pglite://devdb\r` (a value from a file with Windows
+    // line endings, or a secret with a trailing newline) would open a new, empty database beside the
+    // real one and report it "pending" or migrate it. (A postgres:// URL is trimmed by the URL parser
+    // the driver uses too, so there both sides read the same name.)
+    if (/[\u0000-\u001f\u007f]/.test(rest) || rest !== rest.trim()) {
+      throw new UsageError(`invalid database URL ${JSON.stringify(url)}: the directory name holds a control character or leading/trailing space`, {
+        hint: 'a value read from a file with Windows line endings or a trailing newline? remove it',
+      });
+    }
     if (rest === 'memory' || rest === ':memory:') {
       return { kind: 'pglite', url: 'pglite://memory', dataDir: null, database: 'postgres' };
     }
@@ -51,20 +61,32 @@ export function parseTarget(url: string | undefined, cwd: string): Target {
       hint: 'percent-encode special characters in the user name and password (e.g. @ as %40)',
     });
   }
-  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
-  const port = parsed.port ? Number(parsed.port) : 5432;
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    throw new UsageError(`invalid database URL "${redactUrl(url)}": bad port "${parsed.port}"`);
+  // What the connection will reach, read as the driver (node-postgres) reads the URL: a query
+  // parameter (?host=, ?port=, ?user=) over the URL's own part, then PGHOST/PGPORT/PGDATABASE/PGUSER,
+  // then the defaults. The target line, the guard and --confirm name this database, so they must not
+  // name another one than the connection opens (PGPORT=5441 with a URL without a port reached 5441
+  // while the target line said 5432).
+  const query = parsed.searchParams;
+  const environ = process.env;
+  const pathName = parsed.pathname.replace(/^\//, '');
+  // (Not for a URL that names a server, a fleet's `server` or a test server: its database is only
+  // where dbctl connects to list or make others, and `postgres://host:5432/` is a natural way to write it.)
+  if (parsed.pathname === '/' && !options.server) {
+    // `postgres://host:5432/$DB` with DB unset: a database name read from an unset variable is not
+    // "the default database", which would be the user's own.
+    throw new UsageError(`invalid database URL "${redactUrl(url)}": the database name after the last "/" is empty: is the variable it was read from unset?`, {
+      hint: 'name the database (postgres://host:5432/NAME), or leave out the "/" for the server\'s default (the user\'s name)',
+    });
   }
-  return {
-    kind: 'pg',
-    url,
-    host: parsed.hostname || parsed.searchParams.get('host') || 'localhost',
-    port,
-    database,
-    user: decodeURIComponent(parsed.username) || process.env.PGUSER || process.env.USER || 'postgres',
-    sslmode: parsed.searchParams.get('sslmode') ?? undefined,
-  };
+  const user = query.get('user') || decodeURIComponent(parsed.username) || environ.PGUSER || environ.USER || 'postgres';
+  const host = query.get('host') || parsed.hostname.replace(/^\[(.*)\]$/, '$1') || environ.PGHOST || 'localhost';
+  const portText = query.get('port') || parsed.port || environ.PGPORT || '5432';
+  const database = decodeURIComponent(pathName) || environ.PGDATABASE || user;
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port <= 0 || port > 65535) {
+    throw new UsageError(`invalid database URL "${redactUrl(url)}": bad port "${portText}"`);
+  }
+  return { kind: 'pg', url, host, port, database, user, sslmode: query.get('sslmode') ?? undefined };
 }
 
 /** Same server, another database: used for test databases and `db create`. */
@@ -74,10 +96,15 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+/** `host:port` of a server, an IPv6 address in brackets (`[::1]:5432`), for messages. */
+export function serverAddress(target: ServerTarget): string {
+  return `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+}
+
 /** `host:port/database`, for messages. */
 export function describeTarget(target: Target): string {
   return target.kind === 'pg'
-    ? `${target.host}:${target.port}/${target.database}`
+    ? `${serverAddress(target)}/${target.database}`
     : target.dataDir === null
       ? 'embedded PGlite (in memory)'
       : `embedded PGlite at ${target.dataDir}`;
@@ -95,7 +122,7 @@ export function embeddedOf(target: Target): EmbeddedTarget | undefined {
 
 /** `host:port` of a server; for an embedded database, the same as describeTarget. */
 export function hostLabel(target: Target): string {
-  return target.kind === 'pg' ? `${target.host}:${target.port}` : describeTarget(target);
+  return target.kind === 'pg' ? serverAddress(target) : describeTarget(target);
 }
 
 /**

@@ -1,7 +1,6 @@
-import net from 'node:net';
-import { databaseKeyOf, describeTarget, networkHostOf, type Target } from '../driver/target.js';
+import { databaseKeyOf, describeTarget, type Target } from '../driver/target.js';
 import { ConfigError } from '../errors.js';
-import { cachedLookup, canonicalAddress, normalizeHost, type HostLookup } from '../guard/hosts.js';
+import { cachedLookup, serverKeys, type HostLookup } from '../guard/hosts.js';
 import type { FleetMember } from './targets.js';
 
 /**
@@ -22,7 +21,7 @@ export async function assertDistinctMembers(fleetName: string, members: FleetMem
   });
   for (const indexes of groups.values()) {
     if (indexes.length < 2) continue;
-    const hosts = await hostKeys(indexes.map((i) => targets[i]), lookup);
+    const hosts = await serverKeys(indexes.map((i) => targets[i]), lookup);
     const first = new Map<string, number>();
     indexes.forEach((i, k) => {
       const seen = first.get(hosts[k]);
@@ -35,18 +34,4 @@ export async function assertDistinctMembers(fleetName: string, members: FleetMem
       }, 'fleet_duplicate');
     });
   }
-}
-
-/** For targets with the same port and database: a key per target that is equal when the host is the same server. */
-async function hostKeys(targets: Target[], lookup: HostLookup): Promise<string[]> {
-  const spelled = targets.map((t) => normalizeHost(networkHostOf(t) ?? ''));
-  if (new Set(spelled).size === 1) return spelled;
-  const literals = new Set(spelled.filter((h) => net.isIP(h)).map(canonicalAddress));
-  return Promise.all(spelled.map(async (h) => {
-    if (!h || h.startsWith('/')) return h;
-    if (net.isIP(h)) return canonicalAddress(h);
-    const addresses = (await lookup(h))?.map(canonicalAddress) ?? [];
-    if (addresses.length && addresses.every((a) => a === 'loopback')) return 'loopback';
-    return addresses.find((a) => literals.has(a)) ?? h;
-  }));
 }

@@ -178,7 +178,7 @@ function member(url: string, target: Target, name: string, schema: string | unde
 /** Every database on `serverUrl`'s server whose name matches the glob `pattern` (and not `exclude`), connectable, by name. */
 async function databasesMatching(serverUrl: string, pattern: string, exclude?: string): Promise<FleetMember[]> {
   registerUrlSecrets(serverUrl);
-  const target = parseTarget(serverUrl, process.cwd());
+  const target = parseTarget(serverUrl, process.cwd(), { server: true });
   if (!capabilitiesOf(target).wire) throw new ConfigError('a { server, databases } fleet needs a postgres:// server URL', {}, 'fleet_target');
   const names = await withServerClient(serverUrl, async (c) =>
     (await c.query<{ datname: string }>(

@@ -105,6 +105,9 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     return { ...report, milliseconds: Math.round(performance.now() - started) };
   } catch (error) {
     await built?.close().catch(() => {});
+    // The source first: a COPY stopped mid-stream leaves its backend blocked writing to a socket
+    // no one reads, where it cannot answer the barrier DROP DATABASE waits for (discard would hang).
+    await source.close();
     await replacement?.discard().catch(() => {});
     throw options.signal?.aborted ? interrupted(options.signal) : lost(error, 'the copy');
   } finally {

@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, type Hazard, type Step } from '../diff/index.js';
+import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, settleAmbiguities, sizeSteps, type Ambiguity, type Hazard, type SettleAnswer, type Step } from '../diff/index.js';
+import { DEFAULT_LARGE_TABLE_ROWS } from '../lint/rules.js';
 import { readSchemaSource, type SchemaSource } from '../diff/source.js';
-import { openDatabaseFor } from '../driver/open-for.js';
+import { openDatabaseFor, withDatabaseFor } from '../driver/open-for.js';
 import { scratchEmbedded, withMigratedDatabase } from '../database/migrated-scratch.js';
+import { assertServerConfigured, lackedExtension, withServerMigrated, withServerScratch, type ScratchPlace } from '../database/server-scratch.js';
 import type { Database } from '../driver/database.js';
-import { describeSqlError } from '../sql/sql-error.js';
+import { describeSqlError, locate } from '../sql/sql-error.js';
+import { EMBEDDED_MAJOR, versionProblems } from '../migrate/server-version.js';
 import { CheckFailedError, UsageError } from '../errors.js';
 import { timestampPrefix } from '../migrate/new.js';
 import { describeSchemaDiff, diffSchemas, dumpSchema, introspectSchema, type SchemaDiff, type SchemaSnapshot } from '../schema/index.js';
@@ -23,6 +26,17 @@ export interface MigrateDiffOptions {
   hintsFile?: string;
   allowDataLoss?: boolean;
   allow?: Hazard[];
+  /**
+   * Where the scratch databases are: `embedded` (PGlite, in-process), `server` (throwaway
+   * databases on the configured server). Default: embedded, unless the schema needs an extension
+   * PGlite lacks and a server is configured.
+   */
+  scratch?: ScratchPlace;
+  /**
+   * Asked about each drop + add pair no hint settles (the CLI asks on a terminal only): a rename,
+   * a meant drop, or nothing (then the pairs are an error, exit 4, as without it).
+   */
+  settle?: (pair: Ambiguity) => Promise<SettleAnswer>;
   now?: Date;
 }
 
@@ -38,10 +52,11 @@ export interface MigrateDiffResult {
 }
 
 /**
- * `dbctl migrate diff`: loads the desired schema into a scratch embedded database, builds the
- * current one from the migrations on another (or reads a live database), plans the migration and
- * its down, verifies both on the scratch database (drift against the desired schema, then against
- * the start, must be empty), and only then writes the file. Nothing is written unless verified.
+ * `dbctl migrate diff`: loads the desired schema into a scratch database (embedded, or on the
+ * server: see ScratchPlace), builds the current one from the migrations on another (or reads a
+ * live database, whose catalog then sizes each hazard), plans the migration and its down, verifies
+ * both on the scratch database (drift against the desired schema, then against the start, must be
+ * empty), and only then writes the file. Nothing is written unless verified.
  */
 export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOptions = {}): Promise<MigrateDiffResult> {
   const mode = options.mode ?? 'write';
@@ -49,20 +64,28 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
   const source = readSchemaSource(config.cwd, options.schemaPath ?? schemaDirOf(config));
   const hints = options.hintsFile ? readHints(path.resolve(config.cwd, options.hintsFile)) : { renames: [], drops: [] };
   const renames = [...source.renames, ...hints.renames];
-  const desired = await desiredSnapshot(config, source);
-  return withCurrent(config, options.fromUrl, async (current, scratch) => {
+  await refuseForProduction(source, config.postgres.version);
+  const { snapshot: desired, place } = await desiredSnapshot(config, source, options.scratch);
+  return withCurrent(config, options.fromUrl, place, async (current, scratch) => {
     if (mode === 'check') return check(current, desired, source);
-    const up = planMigration(current, desired, { renames, drops: hints.drops });
+    let up = planMigration(current, desired, { renames, drops: hints.drops });
+    if (up.ambiguous.length && options.settle) {
+      const answered = await settleAmbiguities(up.ambiguous, options.settle);
+      renames.push(...answered.renames);
+      up = planMigration(current, desired, { renames, drops: [...hints.drops, ...answered.drops] });
+    }
     assertPlannable(up.unplannable);
     assertUnambiguous(up.ambiguous);
-    assertAllowed(up.steps, options.allowDataLoss ? 'all' : new Set(options.allow ?? []));
     const down = planMigration(desired, current, { renames: invert(renames) });
     assertPlannable(down.unplannable);
     if (!up.steps.length) return { up: [], down: [], text: '' };
+    // Sized before the data-loss refusal, so that it says how much each step would delete.
+    const [upSteps, downSteps] = options.fromUrl ? await sizedFromLive(config, options.fromUrl, up.steps, down.steps) : [up.steps, down.steps];
+    assertAllowed(upSteps, options.allowDataLoss ? 'all' : new Set(options.allow ?? []));
     await verify(config, scratch, current, desired, up.steps, down.steps);
-    const text = renderMigration(up.steps, down.steps, source.shown);
+    const text = renderMigration(upSteps, downSteps, source.shown);
     const file = mode === 'write' ? writeMigration(config, options.name!, text, options.now) : undefined;
-    return { file, up: up.steps, down: down.steps, text };
+    return { file, up: upSteps, down: downSteps, text };
   });
 }
 
@@ -79,22 +102,58 @@ function check(current: SchemaSnapshot, desired: SchemaSnapshot, source: SchemaS
   }, 'diff_pending');
 }
 
-/** Loads the schema's files, one by one so that an error names its file, into a scratch embedded database. */
-async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource): Promise<SchemaSnapshot> {
-  return withScratch(config, 'dbctl-diff-desired-', async (database) => {
-    for (const { file, sql } of source.files) {
-      try {
-        await database.session((client) => client.script(sql));
-      } catch (error) {
-        const info = describeSqlError(error, { text: sql, offset: 0 });
-        throw new UsageError(`${file}${info.line ? `:${info.line}:${info.col}` : ''}: ${info.message}`, { hint: 'the schema folder must load on an empty database, file by file in name order', data: { file, ...info } }, 'schema_source_missing');
-      }
-    }
-    return introspectSchema(database, { migrations: config.migrations });
-  });
+/**
+ * The desired schema is loaded on a scratch database, the embedded engine (Postgres 18) or a
+ * server, neither of which need run production's major (`postgres.version`): what that major
+ * refuses would load, and the plan would carry it into a migration `migrate up` refuses. The
+ * schema's files are checked first, as migrations are, naming file:line:col and the version.
+ */
+async function refuseForProduction(source: SchemaSource, major: number | undefined): Promise<void> {
+  if (!major || major >= EMBEDDED_MAJOR) return;
+  const userFunctions = new Set<string>();
+  for (const { file, sql } of source.files) {
+    const [first, ...more] = await versionProblems(sql, major, { userFunctions });
+    if (!first) continue;
+    const { line, col } = locate(sql, 1, first.offset);
+    throw new UsageError(`${file}:${line}:${col}: ${first.message}; production runs PostgreSQL ${major} (postgres.version)${more.length ? ` (and ${more.length} more in this file)` : ''}`, {
+      hint: `the embedded database is PostgreSQL ${EMBEDDED_MAJOR} and would accept it, the production server would not: write it the PostgreSQL ${major} way, or raise postgres.version if production is newer`,
+      data: { file, line, col, problems: [first, ...more].map((p) => p.message) },
+    }, 'schema_source_invalid');
+  }
 }
 
-async function withScratch<T>(config: ResolvedConfig, prefix: string, fn: (database: Database) => Promise<T>): Promise<T> {
+/**
+ * Loads the schema's files, one by one so that an error names its file, into a scratch database:
+ * embedded unless asked otherwise, or on the server when the schema needs an extension PGlite
+ * does not ship and a server is configured (then the current schema is built there too).
+ */
+async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource, asked: ScratchPlace | undefined): Promise<{ snapshot: SchemaSnapshot; place: ScratchPlace }> {
+  if (asked === 'server') assertServerConfigured(config, 'migrate diff --scratch server');
+  const place = asked ?? 'embedded';
+  try {
+    return { snapshot: await withScratch(config, 'dbctl-diff-desired-', (database) => loadSchema(config, database, source), place), place };
+  } catch (error) {
+    const extension = asked ? undefined : lackedExtension((error as UsageError).cause);
+    if (extension === undefined) throw error;
+    assertServerConfigured(config, `${source.shown} needs the extension "${extension}", which the embedded database does not ship, so it must load on a server`);
+    return { snapshot: await withScratch(config, 'dbctl-diff-desired-', (database) => loadSchema(config, database, source), 'server'), place: 'server' };
+  }
+}
+
+async function loadSchema(config: ResolvedConfig, database: Database, source: SchemaSource): Promise<SchemaSnapshot> {
+  for (const { file, sql } of source.files) {
+    try {
+      await database.session((client) => client.script(sql));
+    } catch (error) {
+      const info = describeSqlError(error, { text: sql, offset: 0 });
+      throw new UsageError(`${file}${info.line ? `:${info.line}:${info.col}` : ''}: ${info.message}`, { hint: 'the schema folder must load on an empty database, file by file in name order', data: { file, ...info }, cause: error }, 'schema_source_missing');
+    }
+  }
+  return introspectSchema(database, { migrations: config.migrations });
+}
+
+async function withScratch<T>(config: ResolvedConfig, prefix: string, fn: (database: Database) => Promise<T>, place: ScratchPlace = 'embedded'): Promise<T> {
+  if (place === 'server') return withServerScratch(config, fn);
   const scratch = await scratchEmbedded(prefix);
   try {
     const database = await openDatabaseFor(config, 'throwaway', { target: scratch.target });
@@ -113,7 +172,7 @@ async function withScratch<T>(config: ResolvedConfig, prefix: string, fn: (datab
  * to a scratch embedded database, or (--from-url) the live database's schema, read and then
  * loaded into a scratch database from its dump.
  */
-async function withCurrent<T>(config: ResolvedConfig, fromUrl: string | undefined, fn: (current: SchemaSnapshot, scratch: Database) => Promise<T>): Promise<T> {
+async function withCurrent<T>(config: ResolvedConfig, fromUrl: string | undefined, place: ScratchPlace, fn: (current: SchemaSnapshot, scratch: Database) => Promise<T>): Promise<T> {
   if (fromUrl) {
     const live = await openDatabaseFor(config, 'command', { url: fromUrl });
     let current: SchemaSnapshot;
@@ -125,9 +184,10 @@ async function withCurrent<T>(config: ResolvedConfig, fromUrl: string | undefine
     return withScratch(config, 'dbctl-diff-current-', async (scratch) => {
       await scratch.session((client) => client.script(dumpSchema(current)));
       return fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch);
-    });
+    }, place);
   }
-  return withMigratedDatabase(config, async (scratch) => fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch));
+  const migrated = place === 'server' ? withServerMigrated : withMigratedDatabase;
+  return migrated(config, async (scratch) => fn(await introspectSchema(scratch, { migrations: config.migrations }), scratch));
 }
 
 /** Up, drift against the desired schema; down, drift against the start. Either non-empty: nothing is written. */
@@ -156,6 +216,12 @@ async function verify(config: ResolvedConfig, scratch: Database, current: Schema
   await expectSame(desired, 'up');
   await run(down, 'down');
   await expectSame(current, 'down');
+}
+
+/** Each hazard sized from the live database's catalog, as `migrate lint` sizes the tables a migration locks. */
+async function sizedFromLive(config: ResolvedConfig, url: string, up: Step[], down: Step[]): Promise<[Step[], Step[]]> {
+  const sized = await withDatabaseFor(config, 'command', (live) => sizeSteps(live, [...up, ...down], config.lint.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS), { url });
+  return [sized.slice(0, up.length), sized.slice(up.length)];
 }
 
 function writeMigration(config: ResolvedConfig, name: string, text: string, now?: Date): string {

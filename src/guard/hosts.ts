@@ -1,5 +1,6 @@
 import dns from 'node:dns';
 import net from 'node:net';
+import { databaseKeyOf, networkHostOf, type Target } from '../driver/target.js';
 
 /**
  * `productionHosts` patterns: a whole host name, case-insensitive, where `*` matches any run of
@@ -105,6 +106,32 @@ export async function findProductionHost(host: string, patterns: readonly string
     const theirs = (await lookup(pattern)) ?? [normalizeHost(pattern)];
     const shared = theirs.find((a) => mine.has(canonicalAddress(a)));
     if (shared !== undefined) return { pattern, address: canonicalAddress(shared) === 'loopback' ? 'loopback' : shared };
+  }
+  return undefined;
+}
+
+/** For targets with the same port and database: a key per target that is equal when the host is the same server. */
+export async function serverKeys(targets: Target[], lookup: HostLookup): Promise<string[]> {
+  const spelled = targets.map((t) => normalizeHost(networkHostOf(t) ?? ''));
+  if (new Set(spelled).size === 1) return spelled;
+  const literals = new Set(spelled.filter((h) => net.isIP(h)).map(canonicalAddress));
+  return Promise.all(spelled.map(async (h) => {
+    if (!h || h.startsWith('/')) return h;
+    if (net.isIP(h)) return canonicalAddress(h);
+    const addresses = (await lookup(h))?.map(canonicalAddress) ?? [];
+    if (addresses.length && addresses.every((a) => a === 'loopback')) return 'loopback';
+    return addresses.find((a) => literals.has(a)) ?? h;
+  }));
+}
+
+/** The first of `databases` that is `target` (same port and database, and the same server by spelling or address; the same directory embedded). */
+export async function findSameDatabase<D extends { target: Target }>(target: Target, databases: readonly D[], lookup: HostLookup): Promise<D | undefined> {
+  const key = databaseKeyOf(target);
+  if (key === undefined) return undefined;
+  for (const database of databases) {
+    if (databaseKeyOf(database.target) !== key) continue;
+    const [mine, theirs] = await serverKeys([target, database.target], lookup);
+    if (mine === theirs) return database;
   }
   return undefined;
 }

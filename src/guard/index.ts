@@ -1,6 +1,6 @@
 import { databaseName, describeTarget, networkHostOf, type Target } from '../driver/target.js';
 import { RefusedError } from '../errors.js';
-import { findProductionHost, type HostLookup, type ProductionHostMatch } from './hosts.js';
+import { cachedLookup, findProductionHost, findSameDatabase, type HostLookup, type ProductionHostMatch } from './hosts.js';
 
 export { cachedLookup, findProductionHost, matchProductionHost, type HostLookup, type ProductionHostMatch } from './hosts.js';
 export { assertFleetDestructiveAllowed, type FleetGuardInput } from './fleet.js';
@@ -24,6 +24,8 @@ export interface Protection {
   env: string;
   protected: boolean;
   productionHosts: readonly string[];
+  /** The other protected environments' databases (a ResolvedConfig's protectedDatabases): reaching one by URL is guarded too. */
+  protectedDatabases?: readonly { env: string; target: Target }[];
 }
 
 export interface GuardInput extends GuardOptions {
@@ -80,7 +82,10 @@ export async function assertDestructiveAllowed(input: GuardInput): Promise<void>
       data: { ...data, host, pattern },
     }, 'production_host');
   }
-  if (!config.protected) return;
+  if (!config.protected) {
+    await refuseProtectedDatabase(input, where, data);
+    return;
+  }
 
   const protectedEnv = `environment "${config.env}" is protected`;
   if (!input.force) {
@@ -102,6 +107,23 @@ export async function assertDestructiveAllowed(input: GuardInput): Promise<void>
       data,
     }, 'confirm_mismatch');
   }
+}
+
+/**
+ * A URL given by hand under an unprotected environment (`--url "$PROD_URL"` with the environment
+ * left at `development`) that reaches a database a protected environment declares is refused as
+ * productionHosts refuses a host: the environment is wrong about where it points, so not even --force.
+ */
+async function refuseProtectedDatabase(input: GuardInput, where: string, data: Record<string, unknown>): Promise<void> {
+  const databases = input.config.protectedDatabases ?? [];
+  if (!databases.length) return;
+  const same = await findSameDatabase(input.target, databases, input.lookup ?? cachedLookup());
+  if (same === undefined) return;
+  const name = confirmName(input.target);
+  throw new RefusedError(`${input.operation} refused: ${where} is environment "${same.env}"'s database, which is protected, but environment "${input.config.env}" is not`, {
+    hint: `if you really mean it, run with --env ${same.env} and --force --confirm ${name}`,
+    data: { ...data, protectedEnv: same.env },
+  }, 'protected_database');
 }
 
 /** ` (both resolve to 10.0.4.2)` when the match was by address, for the refusal's message. */

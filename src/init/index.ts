@@ -5,7 +5,7 @@ import path from 'node:path';
 import { CONFIG_FILES } from '../config/load.js';
 import { timestampPrefix } from '../migrate/new.js';
 import { composeMajor, majorOfImage } from './postgres-version.js';
-import { COMPOSE_TEMPLATE, ENV_EXAMPLE_HEADER, ENV_HEADER, FIRST_MIGRATION, FIRST_SEED, configTemplate, envLines } from './templates.js';
+import { COMPOSE_TEMPLATE, ENV_EXAMPLE_HEADER, ENV_HEADER, FIRST_MIGRATION, FIRST_SCHEMA, FIRST_SEED, configTemplate, envLines } from './templates.js';
 
 export interface InitOptions {
   /** The project folder. */
@@ -15,6 +15,13 @@ export interface InitOptions {
   /** Folders, absolute or relative to `cwd` (default `migrations`, `seeds`: an existing config's). */
   migrationsDir?: string;
   seedsDir?: string;
+  /**
+   * Also the schema folder `dbctl migrate diff` reads (default `schema`, an existing config's
+   * `schema.dir`): the first migration's schema when init writes that migration; else the command
+   * that seeds it from the migrations.
+   */
+  schema?: boolean;
+  schemaDir?: string;
   /** Also a compose file for a local server, and `.env` / `.env.example` for its password. */
   docker?: boolean;
   /** The production server's Postgres major (asked, or `--postgres-version`); else read from the compose file. */
@@ -78,10 +85,19 @@ export function initProject(options: InitOptions): InitReport {
   else if (firstMigration) write(path.join(common, '01_users.ts'), FIRST_SEED);
   else write(path.join(common, '.gitkeep'), '');
 
+  const next: string[] = [];
+  if (options.schema) {
+    const dir = path.resolve(cwd, options.schemaDir ?? 'schema');
+    const sql = listFiles(dir).filter((f) => f.endsWith('.sql'));
+    if (sql.length) files.push({ path: rel(dir) + '/', action: 'skipped', detail: `has ${sql.length} file(s)` });
+    else if (firstMigration) write(path.join(dir, 'schema.sql'), FIRST_SCHEMA);
+    // The migrations are the project's own: their schema comes from running them, which init does not do.
+    else next.push(`npx dbctl schema dump --from-migrations --out ${rel(dir)}/`);
+  }
+
   files.push(ensureLines(cwd, '.gitignore', ['.dbctl/', 'backups/', ...(options.docker ? ['.env'] : [])], '# dbctl: the embedded database and backups'));
 
-  const next: string[] = [];
-  if (!isInstalled(cwd)) next.push('npm install --save-dev dbctl kysely');
+  if (!isInstalled(cwd)) next.unshift('npm install --save-dev dbctl kysely');
   if (options.docker) {
     const compose = COMPOSE_FILES.map((f) => path.join(cwd, f)).find((f) => fs.existsSync(f));
     if (compose) files.push({ path: rel(compose), action: 'skipped', detail: 'exists' });

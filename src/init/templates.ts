@@ -41,6 +41,21 @@ export async function down(db: Kysely<any>): Promise<void> {
 }
 `;
 
+/**
+ * The desired schema that the first migration builds, for `init --schema`: `dbctl migrate diff
+ * --check` agrees with the migrations from the start (Postgres normalises both, so the constraint
+ * names Kysely and this DDL give are the same: users_pkey, users_email_key).
+ */
+export const FIRST_SCHEMA = `-- The schema you want, as SQL. Edit it, then \`dbctl migrate diff NAME\` writes the migration
+-- that gets there (verified, with its hazards); \`dbctl migrate diff --check\` in CI says when they disagree.
+-- Every .sql file in this folder is loaded, in path order.
+CREATE TABLE public.users (
+    id uuid DEFAULT gen_random_uuid() PRIMARY KEY,
+    email text NOT NULL UNIQUE,
+    created_at timestamptz DEFAULT now() NOT NULL
+);
+`;
+
 export const FIRST_SEED = `import type { SeedContext } from 'dbctl';
 
 // Stable ids (ctx.id) and upserts make the seed idempotent: running \`dbctl seed\` twice changes nothing.

@@ -82,7 +82,12 @@ const EFFECT: Record<Work, string> = {
 };
 
 export function describeHazard(hazard: LockHazard, size: TableSize): string {
-  return `${hazard.action} on ${size.relation} (${formatRows(size)}, ${formatBytes(size.bytes)}) ${EFFECT[hazard.work]}`;
+  return `${hazard.action} on ${size.relation} (${sizeText(size)}) ${EFFECT[hazard.work]}`;
+}
+
+/** `~1.2M rows, 80 MB` (`≥ 100k rows` for a table never analyzed whose count stopped at the limit). */
+export function sizeText(size: TableSize): string {
+  return `${formatRows(size)}, ${formatBytes(size.bytes)}`;
 }
 
 function formatRows(size: TableSize): string {

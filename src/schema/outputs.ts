@@ -31,9 +31,23 @@ export interface SchemaOutputSettings {
   placeholders: PlaceholderSource;
 }
 
-/** `schema.out` from the config (default `schema.sql`), absolute. */
+/**
+ * `schema.out` from the config (default `schema.sql`), absolute; `out` instead when given. A folder
+ * (`schema/`, or one that exists) gets `schema.sql` inside it: `schema dump --out schema/` seeds
+ * the schema folder `migrate diff` reads.
+ */
 export function schemaFileOf(settings: SchemaOutputSettings, out?: string): string {
-  return out === undefined ? settings.file : path.resolve(settings.cwd, out);
+  if (out === undefined) return settings.file;
+  const file = path.resolve(settings.cwd, out);
+  return /[\\/]$/.test(out) || isDirectory(file) ? path.join(file, 'schema.sql') : file;
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The `schema dump` text of a database. */

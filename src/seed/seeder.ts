@@ -99,7 +99,7 @@ export async function runSeeds(options: SeedRunOptions): Promise<SeedRunReport> 
     for (const file of files) {
       const shown = displayPath(file.file, cwd);
       options.onEvent?.({ type: 'start', seed: file.name, file: shown });
-      const body = await prepareSeed(file);
+      const body = await prepareSeed(file, shown);
       const seedStarted = Date.now();
       const savepoint = dryRun && (await dryRun.savepoint(SAVEPOINT).execute());
       const trx = savepoint || (await db.startTransaction().execute());
@@ -141,13 +141,13 @@ const SAVEPOINT = 'dbctl_seed';
 
 type SeedBody = (ctx: SeedContext) => Promise<void>;
 
-async function prepareSeed(file: SeedFile): Promise<SeedBody> {
+async function prepareSeed(file: SeedFile, shown: string): Promise<SeedBody> {
   if (file.kind === 'sql') {
     const text = fs.readFileSync(file.file, 'utf8');
     // One script, as written: the driver runs multi-statement text on both backends.
     return async (ctx) => void (await sql.raw(text).execute(ctx.db));
   }
-  const mod = await loadSeedModule(file.file);
+  const mod = await loadSeedModule(file.file, shown);
   const fixtures: Array<[string, FixtureUpsert]> = Array.isArray(mod.fixtures)
     ? mod.fixtures.map((name) => [name, {}])
     : Object.entries(mod.fixtures ?? {});

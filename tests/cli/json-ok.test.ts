@@ -4,6 +4,7 @@ import { Output } from '../../src/cli/output.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { runArgv } from '../helpers/argv.js';
 import { tempProject } from '../helpers/cli.js';
+import { commandRuns, walk } from '../../scripts/command-walk.mjs';
 
 describe('`ok` in every --json document', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -21,7 +22,8 @@ describe('`ok` in every --json document', () => {
 
   // Every command, run with --json on a small embedded project: one JSON object on stdout whose
   // `ok` is true exactly when the exit code is 0 (a command that fails here, e.g. a fleet command
-  // with no fleet declared, still says ok: false). A new command must be added to this walk.
+  // with no fleet declared, still says ok: false). A new command must be added to the walk
+  // (scripts/command-walk.mjs).
   it('every command on an embedded project', async () => {
     const cwd = tempProject({
       'dbctl.config.json': JSON.stringify({ migrations: { dir: 'migrations' }, seeds: { dir: 'seeds' }, typegen: { out: 'src/db/types.ts' } }),
@@ -29,75 +31,14 @@ describe('`ok` in every --json document', () => {
       'seeds/common/01_notes.sql': "insert into notes values (1, 'a') on conflict do nothing;\n",
       'run.sql': 'select 1;\n',
     });
-    let backupFile = '';
-    const runs: Array<[string, () => string[]]> = [
-      ['config', () => ['config']],
-      ['doctor', () => ['doctor']],
-      ['migrate status', () => ['migrate', 'status']],
-      ['migrate lint', () => ['migrate', 'lint']],
-      ['migrate up', () => ['migrate', 'up']],
-      ['migrate verify', () => ['migrate', 'verify']],
-      ['migrate redo', () => ['migrate', 'redo']],
-      ['migrate repair', () => ['migrate', 'repair']],
-      ['migrate baseline', () => ['migrate', 'baseline', '0001_notes']],
-      ['migrate test', () => ['migrate', 'test']],
-      ['migrate new', () => ['migrate', 'new', 'later']],
-      ['migrate diff', () => ['migrate', 'diff', '--check', '--schema-dir', 'run.sql']],
-      ['seed', () => ['seed']],
-      ['seed new', () => ['seed', 'new', 'more']],
-      ['summary', () => ['summary']],
-      ['typegen', () => ['typegen']],
-      ['schema dump', () => ['schema', 'dump']],
-      ['schema dump', () => ['schema', 'dump', '--out', '-']],
-      ['schema drift', () => ['schema', 'drift']],
-      ['schema erd', () => ['schema', 'erd']],
-      ['backup', () => ['backup']],
-      ['backup verify', () => ['backup', 'verify', backupFile]],
-      ['backup prune', () => ['backup', 'prune']],
-      ['restore', () => ['restore', backupFile, '--clean']],
-      ['testdb create', () => ['testdb', 'create']],
-      ['testdb list', () => ['testdb', 'list']],
-      ['testdb drop', () => ['testdb', 'drop', 'nothing_here']],
-      ['testdb prune', () => ['testdb', 'prune']],
-      ['reset', () => ['reset']],
-      ['migrate down', () => ['migrate', 'down']],
-      ['db wait', () => ['db', 'wait']],
-      ['db create', () => ['db', 'create']],
-      ['db fresh', () => ['db', 'fresh']],
-      ['db drop', () => ['db', 'drop']],
-      // The source must be a server: refused at once here (ok: false); tests/copy/ copies for real.
-      ['db copy', () => ['db', 'copy', '--from', 'pglite://elsewhere']],
-      ['fleet status', () => ['fleet', 'status']],
-      ['fleet verify', () => ['fleet', 'verify']],
-      ['fleet migrate up', () => ['fleet', 'migrate', 'up']],
-      ['fleet migrate down', () => ['fleet', 'migrate', 'down']],
-      ['fleet seed', () => ['fleet', 'seed']],
-      ['fleet exec', () => ['fleet', 'exec', 'run.sql']],
-      ['init', () => ['init']],
-      ['completion', () => ['completion', 'bash']],
-      ['sql', () => ['sql', 'select 1 as one']],
-      ['migrate check', () => ['migrate', 'check', '--base', 'HEAD']],
-      ['migrate squash', () => ['migrate', 'squash', '--to', '0001_notes']],
-    ];
+    // The walk is shared with .ci/smoke-node.sh, which runs it from the installed package.
+    const state = { backupFile: '', checkExit: true };
+    const runs = commandRuns('0001_notes', state);
     // `db serve` runs until it is interrupted (tests/e2e/cli/db-serve.test.ts stops it with SIGINT); its
     // --json document goes through the same Output.flush checked above.
     const walked = leafCommands().filter((name) => name !== 'db serve');
-    expect([...new Set(runs.map(([name]) => name))].sort()).toEqual(walked.sort());
-    const failures: string[] = [];
-    for (const [name, args] of runs) {
-      const result = await runArgv(['--json', ...args()], { cwd });
-      let doc: any;
-      try {
-        doc = result.json();
-      } catch {
-        failures.push(`${name}: stdout is not one JSON document: ${result.stdout.slice(0, 200)}`);
-        continue;
-      }
-      if (name === 'backup') backupFile = doc.file;
-      if (typeof doc !== 'object' || Array.isArray(doc) || doc.ok !== (result.code === 0)) {
-        failures.push(`${name}: exit ${result.code}, ok ${JSON.stringify(doc?.ok)}`);
-      }
-    }
+    expect([...new Set(runs.map(([name]: [string]) => name))].sort()).toEqual(walked.sort());
+    const failures = await walk(runs, state, (args: string[]) => runArgv(args, { cwd }));
     expect(failures).toEqual([]);
   }, 300_000);
 });
@@ -105,12 +46,12 @@ describe('`ok` in every --json document', () => {
 /** `migrate up`, `fleet exec`, …: every command that runs (hidden ones aside). */
 function leafCommands(): string[] {
   const names: string[] = [];
-  const walk = (command: Command, path: string[]) => {
+  const visit = (command: Command, path: string[]) => {
     const visible = command.commands.filter((c) => !(c as unknown as { _hidden?: boolean })._hidden);
     const runs = (command as unknown as { _actionHandler?: unknown })._actionHandler;
     if (path.length && (runs || !visible.length)) names.push(path.join(' '));
-    for (const c of visible) walk(c, [...path, c.name()]);
+    for (const c of visible) visit(c, [...path, c.name()]);
   };
-  walk(buildProgram(), []);
+  visit(buildProgram(), []);
   return names;
 }

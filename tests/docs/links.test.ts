@@ -79,3 +79,32 @@ describe('links in the docs', () => {
     expect(dead).toEqual([]);
   });
 });
+
+/**
+ * The README is the user's first page (it was 13.5k words, guide, reference and benchmarks in one):
+ * it stays short, its contents line links every section, and every guide under docs/ is reachable
+ * from it.
+ */
+describe('README.md: short and navigable', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+
+  it('is under 3,000 words', () => {
+    expect(readme.split(/\s+/).filter(Boolean).length).toBeLessThan(3000);
+  });
+
+  it('its contents line links every section', () => {
+    const contents = prose(readme).find((l) => l.text.startsWith('**Contents:**'));
+    expect(contents).toBeDefined();
+    // The paragraph: from the contents line to the next blank line.
+    const lines = readme.split('\n').slice(contents!.line - 1);
+    const block = lines.slice(0, lines.findIndex((t) => !t.trim())).join(' ');
+    const linked = [...block.matchAll(/\]\(#([^)]+)\)/g)].map((m) => m[1]);
+    const sections = prose(readme).flatMap(({ text }) => (/^## /.test(text) ? [slug(text.replace(/^##\s+/, ''))] : []));
+    expect(linked).toEqual(sections);
+  });
+
+  it('links every guide under docs/', () => {
+    const guides = fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md'));
+    expect(guides.filter((f) => !readme.includes(`](docs/${f}`))).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { BIN, tempProject } from '../helpers/cli.js';
+import { until } from '../helpers/poll.js';
 
 const SERVER = process.env.TEST_DATABASE_URL;
 const MIGRATION = '-- migrate:up\ncreate table big (id int primary key, payload text not null);\n-- migrate:down\ndrop table big;\n';
@@ -67,15 +68,10 @@ describe.runIf(SERVER)('db copy faults', () => {
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     let exited = false;
     void closed.then(() => (exited = true));
-    for (let i = 0; i < 1200 && !exited; i++) {
-      const { rows } = await admin.query(`select 1 from pg_stat_activity where datname = $1 and query ilike 'copy (select%' and wait_event_type = 'Lock'`, [source.name]);
-      if (rows.length) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await until(async () => exited || (await admin.query(`select 1 from pg_stat_activity where datname = $1 and query ilike 'copy (select%' and wait_event_type = 'Lock'`, [source.name])).rows.length > 0, 'the COPY waited for the lock');
     expect(exited, stderr).toBe(false);
     await act(child.pid!);
-    const code = await Promise.race([closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 20_000))]);
-    return { code: code ?? (await closed.finally(() => {})), stderr };
+    return { code: await closed, stderr };
   }
 
   async function assertUntouched(): Promise<void> {
@@ -87,11 +83,14 @@ describe.runIf(SERVER)('db copy faults', () => {
     } finally {
       await t.end();
     }
-    const { rows } = await admin.query(`select datname from pg_database where datname like $1`, [`${target.name.slice(0, 36)}_dbctl_copy_%`]);
+    const { rows } = await admin.query(`select datname from pg_database where datname like $1 or datname like $2`, [`${target.name.slice(0, 36)}_dbctl_copy_%`, `${target.name.slice(0, 36)}_dbctl_old_%`]);
     expect(rows).toEqual([]);
   }
 
   it('SIGINT: exit 3, one line, the target unchanged, the partial copy removed', async () => {
+    // What a copy killed with kill -9 leaves (no time to drop it): the next copy removes it.
+    await admin.query(`create database "${target.name.slice(0, 36)}_dbctl_copy_0badf00d"`);
+    await admin.query(`create database "${target.name.slice(0, 36)}_dbctl_old_0badf00d"`);
     const { code, stderr } = await interruptedCopy(async (pid) => void process.kill(pid, 'SIGINT'));
     expect(code).toBe(3);
     expect(stderr).toMatch(/^error: db copy interrupted by SIGINT: the target is unchanged and the partial copy was removed$/m);
@@ -107,4 +106,37 @@ describe.runIf(SERVER)('db copy faults', () => {
     expect(stderr).toMatch(/^error: lost the connection to the database during db copy/m);
     await assertUntouched();
   }, 60_000);
+  it('SIGINT while the source is blocked writing a COPY nobody reads: the copy still ends (exit 3), the partial copy removed', async () => {
+    // The target takes no row while a session named `hold` exists, so dbctl stops reading the
+    // source, whose backend then blocks writing (ClientWrite). Such a backend cannot answer the
+    // barrier DROP DATABASE waits for: removing the partial copy before closing the source hung.
+    const hold = `dbctl-copy-hold-${process.pid}`;
+    const held = `create function public.held() returns boolean language plpgsql as $$ begin while exists (select 1 from pg_stat_activity where application_name = '${hold}') loop perform pg_sleep(0.01); end loop; return true; end $$;`;
+    const schema = `${held} create table slow (id int primary key, payload text not null check (public.held()));`;
+    const dir = tempProject({ 'migrations/001_slow.sql': `-- migrate:up\n${schema}\n-- migrate:down\ndrop table slow; drop function public.held();\n` });
+    const from = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copyw' });
+    const into = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copyw' });
+    const s = new pg.Client({ connectionString: from.url });
+    await s.connect();
+    await s.query(`${schema} insert into slow select i, repeat(md5(i::text), 4) from generate_series(1, 200000) i;`);
+    await s.end();
+    const holder = new pg.Client({ connectionString: SERVER, application_name: hold });
+    await holder.connect();
+    try {
+      const child = spawn(process.execPath, [BIN, 'db', 'copy', '--from', from.url, '--into', into.url], { cwd: dir, env: childEnv() });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+      await until(async () => (await admin.query(`select 1 from pg_stat_activity where datname = $1 and query ilike 'copy (select%' and wait_event = 'ClientWrite'`, [from.name])).rows.length > 0, 'the source COPY was blocked writing');
+      child.kill('SIGINT');
+      expect(await closed, stderr).toBe(3);
+      expect(stderr).toMatch(/^error: db copy interrupted by SIGINT: the target is unchanged and the partial copy was removed$/m);
+      const { rows } = await admin.query(`select datname from pg_database where datname like $1`, [`${into.name.slice(0, 36)}_dbctl_copy_%`]);
+      expect(rows).toEqual([]);
+    } finally {
+      await holder.end();
+      await from.drop();
+      await into.drop();
+    }
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/driver/database.js';
 import { runCli, tempProject } from '../helpers/cli.js';
 
 /**
@@ -54,5 +55,27 @@ describe('migrate diff, end to end (embedded)', () => {
     const allowed = await runCli(['migrate', 'diff', 'drop_body', '--schema-dir', 'schema.sql', '--allow-data-loss'], { cwd });
     expect(allowed.code, allowed.stderr).toBe(0);
     expect(fs.readdirSync(path.join(cwd, 'migrations'))).toHaveLength(2);
+  }, 300_000);
+
+  it('--scratch server with no server configured exits 2 naming what to configure', async () => {
+    const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ migrations: { dir: 'migrations' } }), 'migrations/.keep': '', 'schema.sql': 'create table notes (id int);\n' });
+    const result = await runCli(['migrate', 'diff', 'notes', '--schema-dir', 'schema.sql', '--scratch', 'server'], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--scratch server, but no server is configured');
+    expect(fs.readdirSync(path.join(cwd, 'migrations'))).toEqual(['.keep']);
+  }, 120_000);
+
+  it('--url: the live database is the current state and sizes each hazard in --json', async () => {
+    const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ migrations: { dir: 'migrations' } }), 'migrations/.keep': '', 'schema.sql': 'create table users (id int primary key);\n' });
+    const live = await openDatabase({ url: 'pglite://live', cwd });
+    try {
+      await live.session((client) => client.script("create table users (id int primary key, nickname text); insert into users select g, 'n' from generate_series(1, 300) g; analyze users;"));
+    } finally {
+      await live.close();
+    }
+    const result = await runCli(['migrate', 'diff', '--schema-dir', 'schema.sql', '--url', 'pglite://live', '--allow-data-loss', '--json'], { cwd });
+    expect(result.code, result.stderr).toBe(0);
+    const [drop] = result.json().up;
+    expect(drop).toMatchObject({ object: 'column public.users.nickname', hazards: expect.arrayContaining(['DELETES_DATA']), size: { relation: 'users', rows: 300, atLeast: false } });
   }, 300_000);
 });

@@ -126,6 +126,21 @@ describe('assertDestructiveAllowed', () => {
     expect(await outcome({ config: await config('production', file), target: app, force: true, confirm: 'app' })).toBe('allowed');
   });
 
+  it('checks the host the connection opens: ?host= over the URL\'s host, PGHOST when the URL has none', async () => {
+    // `postgres://u@elsewhere/app?host=db.internal` connects to db.internal: the guard once checked
+    // "elsewhere" and let a seed through to the production host.
+    const dev = await config('development', { productionHosts: ['*.internal'] });
+    expect(await outcome({ config: dev, target: parseTarget('postgres://u:secret@elsewhere.example:5432/app?host=db.internal', '/'), force: true, confirm: 'app' })).toBe('production_host');
+    const saved = process.env.PGHOST;
+    process.env.PGHOST = 'db.internal';
+    try {
+      expect(await outcome({ config: dev, target: parseTarget('postgres:///app', '/'), force: true, confirm: 'app' })).toBe('production_host');
+    } finally {
+      if (saved === undefined) delete process.env.PGHOST;
+      else process.env.PGHOST = saved;
+    }
+  });
+
   it('refuses `localhost` when productionHosts names 127.0.0.1 (and the other way round), saying why', async () => {
     const dev = await config('development', { productionHosts: ['127.0.0.1'] });
     const local = parseTarget('postgres://u:secret@localhost:5432/app', '/');
@@ -138,6 +153,26 @@ describe('assertDestructiveAllowed', () => {
     expect(await outcome({ config: await config('production', { productionHosts: ['127.0.0.1'] }), target: local, force: true, confirm: 'app' })).toBe('allowed');
     const lookup = table({ 'db.internal': ['10.1.1.1'], 'primary.prod': ['10.1.1.1'] });
     expect(await outcome({ config: await config('development', { productionHosts: ['primary.prod'] }), target: app, lookup })).toBe('production_host');
+  });
+
+  it('refuses a URL given by hand that reaches a protected environment\'s database, even forced and spelled otherwise', async () => {
+    // `dbctl --url "$PROD_URL" reset` with the environment left at development: the URL is the
+    // one environments.production declares, so the run is production's, whatever the env says.
+    const file = { environments: { development: {}, production: { url: 'postgres://u:secret@127.0.0.1:5432/app' }, staging: { url: 'postgres://u@127.0.0.1:5432/staging', protected: false } } };
+    const dev = await config('development', file);
+    const error = await assertDestructiveAllowed({ config: dev, target: parseTarget('postgres://other:pw@localhost:5432/app', '/'), operation: 'reset', force: true, confirm: 'app' }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'protected_database', exitCode: 5 });
+    expect(error.message).toBe('reset refused: database "app" (localhost:5432/app) is environment "production"\'s database, which is protected, but environment "development" is not');
+    expect(error.hint).toBe('if you really mean it, run with --env production and --force --confirm app');
+    expect(error.message + error.hint).not.toContain('secret');
+    // Another database on that server, an unprotected environment's database, and production itself go their usual ways.
+    expect(await outcome({ config: dev, target: parseTarget('postgres://u@127.0.0.1:5432/app_dev', '/') })).toBe('allowed');
+    expect(await outcome({ config: dev, target: parseTarget('postgres://u@127.0.0.1:5432/staging', '/') })).toBe('allowed');
+    expect(await outcome({ config: dev, target: parseTarget('postgres://u@127.0.0.1:5433/app', '/') })).toBe('allowed');
+    expect(await outcome({ config: await config('production', file), target: parseTarget('postgres://u@localhost:5432/app', '/'), force: true, confirm: 'app' })).toBe('allowed');
+    // Embedded: a protected environment's directory is guarded the same way.
+    const embedded = await config('development', { environments: { production: { url: 'pglite://.dbctl/prod' } } });
+    expect(await outcome({ config: embedded, target: parseTarget('pglite://.dbctl/prod', embedded.cwd) })).toBe('protected_database');
   });
 
   it('names an embedded database by its directory', () => {

@@ -46,4 +46,25 @@ describe.each(backends)('a failing statement runs once, on $name', (backend) => 
     expect(error.failure).toMatchObject({ name: '002_slow', sqlstate: '57014', line: 4, col: 1 });
     expect(await lastValue(p)).toEqual({ v: 1, is_called: true });
   });
+  // A lock the test holds throughout: every attempt gives up on lock_timeout (55P03).
+  it.runIf(backend.name === 'pg')('a lock_timeout is located from the attempt that failed: each attempt runs once, none more to find the statement', async () => {
+    const p = await migrationProject(backend, { '001_s.sql': sqlMigration('create sequence s; create table t (id int);', 'drop table t; drop sequence s;') });
+    await p.migrator.up();
+    p.write({ '002_lock.sql': sqlMigration(["select nextval('s');", 'select 1;', '', 'lock table t in access exclusive mode;'].join('\n')) });
+    await p.reload({ ddlLockTimeout: '50ms' });
+    const pg = (await import('pg')).default;
+    const blocker = new pg.Client({ connectionString: p.url });
+    await blocker.connect();
+    try {
+      await blocker.query('begin; lock table t in access share mode');
+      const error = await p.migrator.up().catch((e) => e);
+      expect(error.failure).toMatchObject({ name: '002_lock', sqlstate: '55P03', line: 5, col: 1 });
+    } finally {
+      await blocker.end();
+    }
+    const attempts = 1 + p.events.filter((e) => e.type === 'retry').length;
+    expect(attempts).toBeGreaterThan(1);
+    // nextval once per attempt (the retries are the lock policy's): none to locate the failure.
+    expect(await lastValue(p)).toEqual({ v: attempts, is_called: true });
+  });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +25,6 @@ function linkedProject(): string {
   fs.symlinkSync(path.join(cwd, 'elsewhere/002_b.sql'), path.join(cwd, 'migrations/002_b.sql'));
   fs.symlinkSync('../elsewhere/more/003_c.sql', path.join(cwd, 'migrations/003_c.sql'));
   fs.symlinkSync(path.join(cwd, 'elsewhere/more'), path.join(cwd, 'migrations/linked_dir'));
-  fs.symlinkSync(path.join(cwd, 'nowhere.sql'), path.join(cwd, 'migrations/006_gone.sql'));
   return cwd;
 }
 
@@ -41,7 +41,6 @@ describe('the source-file lister', () => {
     expect(notes.sort()).toEqual([
       'migrations/001_a.d.ts is not a migration (a type declaration): not read',
       'migrations/004_shout.SQL is not a migration (extensions are lower case: .sql): not read',
-      expect.stringMatching(/^migrations\/006_gone\.sql is a symlink to .*nowhere\.sql, which does not exist: not read$/),
       'migrations/README.txt is not a migration (a migration ends in .ts, .mts, .js, .mjs, .sql): not read',
       'migrations/linked_dir is a folder: migrations are read from migrations itself, not from subfolders',
       'migrations/old is a folder: migrations are read from migrations itself, not from subfolders',
@@ -70,6 +69,25 @@ describe('the source-file lister', () => {
     expect(listSeedFolder(path.join(cwd, 'seeds'), 'test', (f) => path.relative(cwd, f)).notes).toContain('seeds/test is not a folder: no test seeds are read');
     // A symlinked environment folder is read like a real one.
     expect(listSeedFolder(path.join(cwd, 'seeds'), 'staging').files.map((f) => f.name)).toEqual(['common/01_a', 'common/02_b', 'staging/09_p']);
+  });
+
+  it('an entry named as a migration or seed that cannot be read is an error naming it, not a note', () => {
+    // The class: whatever makes a `NNN_x.sql` unreadable (a symlink a broken build left dangling, a
+    // loop, a pipe, a folder so named), `up` must not apply the files around it and say "up to date".
+    const broken: Array<[string, (file: string, cwd: string) => void, RegExp]> = [
+      ['dangling symlink', (f, cwd) => fs.symlinkSync(path.join(cwd, 'nowhere.sql'), f), /is a symlink to .*nowhere\.sql, which does not exist/],
+      ['symlink loop', (f) => fs.symlinkSync(f, f), /is a symlink to .*, which does not exist \(or loops\)/],
+      ['folder', (f) => fs.mkdirSync(f), /is a folder/],
+      ['pipe', (f) => execFileSync('mkfifo', [f]), /is not a regular file/],
+    ];
+    for (const [what, make, message] of broken) {
+      const cwd = tempProject({ 'migrations/001_a.sql': createTable('a'), 'seeds/common/01_a.sql': 'select 1;' });
+      make(path.join(cwd, 'migrations/002_b.sql'), cwd);
+      expect(() => listMigrationFolder(path.join(cwd, 'migrations'), (f) => path.relative(cwd, f)), what).toThrow(expect.objectContaining({ code: 'file_error', exitCode: 2, message: expect.stringMatching(/^migrations\/002_b\.sql is named as a migration but /) }));
+      expect(() => listMigrationFolder(path.join(cwd, 'migrations')), what).toThrow(message);
+      make(path.join(cwd, 'seeds/common/02_b.ts'), cwd);
+      expect(() => listSeedFolder(path.join(cwd, 'seeds'), 'development', (f) => path.relative(cwd, f)), what).toThrow(/^seeds\/common\/02_b\.ts is named as a seed but /);
+    }
   });
 
   it('a tree walk (the template hash) follows symlinked files and folders, and a loop ends', () => {
@@ -102,7 +120,6 @@ describe.each(backends)('symlinked migrations on $name', (backend) => {
   it('status --check fails on a pending symlinked migration and names the skipped file on stderr and in --json', async () => {
     const t = await freshDatabase(backend);
     const cwd = linkedProject();
-    fs.rmSync(path.join(cwd, 'migrations/006_gone.sql'));
     const env = { DATABASE_URL: t.url };
     const pending = await runArgv(['migrate', 'status', '--check', '--json'], { cwd, env });
     expect(pending.code).toBe(4);
@@ -114,6 +131,20 @@ describe.each(backends)('symlinked migrations on $name', (backend) => {
     const status = await runArgv(['migrate', 'status', '--check'], { cwd, env });
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/003_c\s+applied/);
+  });
+
+  it('a migration named in the folder but unreadable (a dangling symlink) stops up and status --check: nothing applied', async () => {
+    const t = await freshDatabase(backend);
+    const cwd = tempProject({ 'migrations/001_a.sql': createTable('a'), 'migrations/003_c.sql': createTable('c') });
+    fs.symlinkSync('../bazel-out/002_b.sql', path.join(cwd, 'migrations/002_b.sql'));
+    const env = { DATABASE_URL: t.url };
+    for (const argv of [['migrate', 'up'], ['migrate', 'status', '--check']]) {
+      const r = await runArgv([...argv, '--json'], { cwd, env });
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.json().error).toMatchObject({ code: 'file_error', message: 'migrations/002_b.sql is named as a migration but is a symlink to ../bazel-out/002_b.sql, which does not exist (or loops): it cannot be read' });
+    }
+    fs.rmSync(path.join(cwd, 'migrations/002_b.sql'));
+    expect((await runArgv(['migrate', 'status', '--json'], { cwd, env })).json().summary).toMatchObject({ applied: 0, pending: 2 });
   });
 
   it('status --check of a folder with no migrations (and none applied) checked nothing: exit 4, not a pass', async () => {

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { until } from '../helpers/poll.js';
 import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { migrationProject, tsMigration } from './helpers.js';
@@ -44,7 +45,7 @@ describe.each(backends)('a run of TS migrations on $name', (backend) => {
       const run = migrator.up();
       // The lock is let go once 003 has hit lock_timeout and is being retried (its 'retry' event),
       // not after a fixed 900 ms a slow machine might not reach 003 in.
-      for (let i = 0; i < 600 && !p.events.some((e) => e.type === 'retry'); i++) await new Promise((r) => setTimeout(r, 50));
+      await until(() => p.events.some((e) => e.type === 'retry'), "003's retry after lock_timeout");
       await blocker.query('commit');
       const report = await run;
       expect(report.results.map((r) => [r.name, r.status])).toEqual([['002_log', 'success'], ['003_alter', 'success']]);

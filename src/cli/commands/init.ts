@@ -7,6 +7,8 @@ export function registerInit(program: Command): void {
     .command('init')
     .description('set up this folder for dbctl: config, a first migration and seed, .gitignore entries (never overwrites)')
     .option('--docker', 'also a compose file for a local PostgreSQL (pgvector), its password in .env')
+    .option('--schema', 'also the schema folder (schema.dir, default schema/) that `migrate diff` writes migrations from; asked on a terminal')
+    .option('--no-schema', 'no schema folder, and no question about it')
     .option('--postgres-version <major>', "production's PostgreSQL major (postgres.version); default: the compose file's image, else asked on a terminal")
     .action(async (opts, command: Command) => {
       const globals = globalsOf(command);
@@ -18,20 +20,22 @@ export function registerInit(program: Command): void {
       const existing = globals.config
         ? path.resolve(cwd, globals.config)
         : CONFIG_FILES.flatMap((f) => [path.join(cwd, f), path.join(cwd, '.config', f)]).find((f) => fs.existsSync(f));
-      let dirs: { migrationsDir?: string; seedsDir?: string } = {};
+      let dirs: { migrationsDir?: string; seedsDir?: string; schemaDir?: string } = {};
       if (existing && fs.existsSync(existing)) {
         const { resolveConfig } = await import('../../config/resolve.js');
         try {
           const { stdoutToStderr } = await import('../stdout-to-stderr.js');
           const config = await stdoutToStderr(() => resolveConfig({ cwd, configFile: existing, env: globals.env, database: false }));
-          dirs = { migrationsDir: config.migrations.dir, seedsDir: config.seeds.dir };
+          dirs = { migrationsDir: config.migrations.dir, seedsDir: config.seeds.dir, schemaDir: config.schema.dir };
         } catch (error) {
           // Typically 'dbctl/config' before `npm install`: init still completes what is missing.
           out.warn(`${(error as Error).message}; assuming the default folders (migrations/, seeds/)`);
         }
       }
-      const postgresVersion = await askPostgresVersion(cwd, opts, !!(existing && fs.existsSync(existing)) || !!globals.json);
-      const report = initProject({ cwd, configFile: existing && fs.existsSync(existing) ? existing : undefined, ...dirs, docker: opts.docker, postgresVersion });
+      const noQuestion = !!(existing && fs.existsSync(existing)) || !!globals.json;
+      const postgresVersion = await askPostgresVersion(cwd, opts, noQuestion);
+      const schema = opts.schema ?? (noQuestion ? false : await askSchema(dirs.schemaDir ?? 'schema'));
+      const report = initProject({ cwd, configFile: existing && fs.existsSync(existing) ? existing : undefined, ...dirs, docker: opts.docker, postgresVersion, schema });
       out.result({ ok: true, ...report });
       const c = out.color;
       const label = { created: c.green('created '), appended: c.green('appended'), skipped: c.dim('skipped ') };
@@ -39,6 +43,13 @@ export function registerInit(program: Command): void {
       if (report.postgres) out.line(c.dim(`postgres.version ${report.postgres.version} (${report.postgres.from}): migrate up and lint refuse on the embedded database what it lacks`));
       out.line(`next: ${report.next.join('\n      ')}`);
     });
+}
+
+/** Whether to write the schema folder, asked on a terminal (no in scripts). */
+async function askSchema(dir: string): Promise<boolean> {
+  const { terminalPrompt } = await import('../guard.js');
+  const answer = await terminalPrompt()?.(`Keep the schema as SQL in ${dir}/ and let \`dbctl migrate diff\` write the migrations (y/N)? `);
+  return /^y(es)?$/i.test(answer?.trim() ?? '');
 }
 
 /**

@@ -51,6 +51,11 @@ export function renderMigrateEvent(ctx: CommandContext, event: MigrateEvent): vo
 export function renderRun(ctx: CommandContext, report: RunReport): void {
   const { out } = ctx;
   out.result({ ok: true, ...report });
+  // A baseline runs nothing, so no event names its migrations: name each one it marked here, as up
+  // names each one it applied (the summary alone said how many, not which).
+  if (report.kind === 'baseline' && !report.dryRun) {
+    for (const r of report.results) out.line(`${out.color.green('= baselined')} ${r.name} ${out.color.dim('(marked applied, not run)')}`);
+  }
   out.line(runSummary(report, out.color.dim));
 }
 

@@ -14,7 +14,7 @@ export async function connectServerClient(url: string, applicationName: string):
   try {
     await client.connect();
   } catch (error) {
-    const server = serverOf(parseTarget(url, process.cwd()));
+    const server = serverOf(parseTarget(url, process.cwd(), { server: true }));
     throw server ? connectionErrorFor(error, server, 0) : error;
   }
   return client;

@@ -1,7 +1,7 @@
 import { ConnectionError } from '../../errors.js';
 import { codeForSqlstate } from '../../sql/sqlstate.js';
 import { connectionLostError, isLostSession } from '../connection-lost.js';
-import { describeTarget, redact, type Target } from '../target.js';
+import { describeTarget, redact, serverAddress, type Target } from '../target.js';
 
 /** A server not reachable yet: nothing listens, the network or DNS is not there yet, or it is slow. */
 const UNREACHABLE = ['ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'];
@@ -39,7 +39,7 @@ export function connectionErrorFor(error: unknown, target: Extract<Target, { kin
         data,
       }, 'auth_failed');
     case 'database_missing':
-      return new ConnectionError(`database "${target.database}" does not exist on ${target.host}:${target.port}`, {
+      return new ConnectionError(`database "${target.database}" does not exist on ${serverAddress(target)}`, {
         hint: 'create it with `dbctl db create`, or fix the database name in the URL',
         data,
       }, 'database_missing');

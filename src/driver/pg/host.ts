@@ -3,7 +3,7 @@ import { capabilitiesOf, MAINTENANCE_DATABASE, type Host, type HostOptions, type
 import { openDatabase, type Database } from '../database.js';
 import { quoteIdent } from '../../sql/quote.js';
 import { hasSqlstate } from '../../sql/sqlstate.js';
-import { siblingTarget, type Target } from '../target.js';
+import { serverAddress, siblingTarget, type Target } from '../target.js';
 import { pollUntil } from '../../poll-until.js';
 
 type ServerTarget = Extract<Target, { kind: 'pg' }>;
@@ -64,7 +64,7 @@ async function plainServerHost(target: ServerTarget, options: HostOptions): Prom
 
   return {
     capabilities: capabilitiesOf(target),
-    label: `${target.host}:${target.port}`,
+    label: `${serverAddress(target)}`,
     preload: settings.preload,
     role: target.user,
     urlOf,

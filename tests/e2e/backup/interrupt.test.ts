@@ -10,7 +10,7 @@ import { ok, project } from '../../backup/helpers.js';
 
 /**
  * Killing dbctl mid-backup or mid-restore (issue 29, item 7): pg_dump / pg_restore die with it,
- * `kill -9` included; SIGTERM drops what `restore --create` built and removes the partial dump; no
+ * `kill -9` included; SIGINT/SIGTERM drop what `restore --create` built and remove the partial dump; no
  * dump is ever left without its manifest. Server only: PGlite's dump and loader run inside dbctl.
  *
  * Nothing here waits on a clock: each test blocks the program on the server (a lock, or a CHECK
@@ -38,8 +38,8 @@ async function sessions(admin: pg.Client, where: string): Promise<number> {
 }
 
 describe.runIf(server)('killing dbctl during backup and restore (server)', () => {
-  describe.each(['SIGTERM', 'SIGKILL'] as const)('%s', (signal) => {
-    it('during a backup: pg_dump dies with dbctl, no dump without a manifest is left', async () => {
+  describe.each(['SIGTERM', 'SIGINT', 'SIGKILL'] as const)('%s', (signal) => {
+    it.each(['custom', 'directory'])('during a %s-format backup: pg_dump dies with dbctl, no dump without a manifest is left', async (format) => {
       const t = await freshDatabase(server!);
       const admin = new pg.Client({ connectionString: t.url });
       await admin.connect();
@@ -48,13 +48,13 @@ describe.runIf(server)('killing dbctl during backup and restore (server)', () =>
       try {
         await admin.query('create table t (id int); insert into t select generate_series(1, 1000)');
         const p = project();
-        const out = path.join(p.cwd, 'backups', 'b.dump');
+        const out = path.join(p.cwd, 'backups', format === 'custom' ? 'b.dump' : 'b.dir');
         // pg_dump waits for this lock (so does dbctl's hashing of t).
         await blocker.query('begin; lock table t in access exclusive mode');
-        const run = start(['--url', t.url, 'backup', '--out', out], p.cwd);
+        const run = start(['--url', t.url, 'backup', '--format', format, '--out', out], p.cwd);
         await until(async () => (await sessions(admin, `application_name = 'pg_dump' and wait_event_type = 'Lock'`)) > 0, 'pg_dump waited for the lock');
         // pg_dump writes under a temporary name (only it and its watchdog have it on their command line).
-        const partial = path.join(p.cwd, 'backups', '.b.dump.partial-');
+        const partial = path.join(p.cwd, 'backups', `.${path.basename(out)}.partial-`);
         expect(processesWith(partial)).not.toEqual([]);
         run.child.kill(signal);
         // Gone while the lock is still held: it was stopped, it did not finish.
@@ -62,24 +62,24 @@ describe.runIf(server)('killing dbctl during backup and restore (server)', () =>
         await until(async () => (await sessions(admin, `application_name = 'pg_dump'`)) === 0, "pg_dump's session was gone");
         await blocker.query('rollback');
         const result = await run.result;
-        if (signal === 'SIGTERM') {
+        if (signal !== 'SIGKILL') {
           expect(result.code, result.stderr).toBe(1);
-          expect(result.stderr).toMatch(/^error: interrupted by SIGTERM/m);
+          expect(result.stderr).toMatch(new RegExp(`^error: interrupted by ${signal}`, 'm'));
           expect(result.stderr).not.toMatch(/\n\s+at /);
         }
         // Neither the dump nor its partial file: nothing that looks like a backup without a manifest.
         expect(p.backups()).toEqual([]);
         expect(fs.existsSync(out)).toBe(false);
         // The next backup works (and would remove any partial file a dead dbctl left).
-        ok(await p.run(['--url', t.url, 'backup', '--out', out, '--json']));
-        expect(p.backups()).toEqual(['b.dump', 'b.dump.manifest.json']);
+        ok(await p.run(['--url', t.url, 'backup', '--format', format, '--out', out, '--json']));
+        expect(p.backups()).toEqual([path.basename(out), `${path.basename(out)}.manifest.json`]);
       } finally {
         await blocker.end();
         await admin.end();
       }
     });
 
-    it('during restore --create: pg_restore dies with dbctl; NAME never exists unverified; the unfinished build is removed (SIGTERM) or by the next run (kill -9)', async () => {
+    it('during restore --create: pg_restore dies with dbctl; NAME never exists unverified; the unfinished build is removed (SIGINT/SIGTERM) or by the next run (kill -9)', async () => {
       const t = await freshDatabase(server!);
       const hold = `dbctl-hold-${process.pid}-${signal}`;
       const admin = new pg.Client({ connectionString: t.url });
@@ -113,9 +113,9 @@ describe.runIf(server)('killing dbctl during backup and restore (server)', () =>
         const result = await run.result;
         // Whatever the signal: no NAME (the schema is committed before the rows, but never under NAME).
         expect(await databases()).not.toContain(name);
-        if (signal === 'SIGTERM') {
+        if (signal !== 'SIGKILL') {
           expect(result.code, result.stderr).toBe(1);
-          expect(result.stderr).toMatch(/^error: interrupted by SIGTERM/m);
+          expect(result.stderr).toMatch(new RegExp(`^error: interrupted by ${signal}`, 'm'));
           expect(result.stdout + result.stderr).toMatch(new RegExp(`removed ${building}[0-9a-f]{8}, the unfinished restore into ${name}; ${name} was not created`));
           expect(await databases()).toEqual([]);
         } else {
@@ -133,6 +133,62 @@ describe.runIf(server)('killing dbctl during backup and restore (server)', () =>
         }
       } finally {
         if (held) await holder.end();
+        await admin.end();
+      }
+    });
+  });
+  /**
+   * A restore into a database dbctl did not make cannot drop it: the interruption says what is
+   * left there (emptied by --clean, or part of the backup with --jobs), never "nothing was left
+   * half-done", and the advice it gives works.
+   */
+  describe.each(['SIGTERM', 'SIGINT'] as const)('%s during a restore into an existing database', (signal) => {
+    it.each([
+      { how: '--clean', args: ['--clean'], says: 'was emptied by --clean and the restore rolled back', retry: [] as string[] },
+      { how: '--jobs 2', args: ['--jobs', '2'], says: 'may hold part of the backup \\(with --jobs, pg_restore commits table by table\\)', retry: ['--clean'] },
+    ])('$how: the error names what the target holds; the retry it advises works', async ({ how, args, says, retry }) => {
+      const t = await freshDatabase(server!);
+      const into = await freshDatabase(server!);
+      const hold = `dbctl-hold-${process.pid}-${signal}-${how.replace(/\W/g, '')}`;
+      const admin = new pg.Client({ connectionString: t.url });
+      await admin.connect();
+      await admin.query(`create function public.held() returns boolean language plpgsql as $$
+        begin
+          while exists (select 1 from pg_stat_activity where application_name = '${hold}') loop perform pg_sleep(0.01); end loop;
+          return true;
+        end $$;
+        create table t (id int check (public.held()));
+        create table u (id int primary key);
+        insert into t select generate_series(1, 100);
+        insert into u select generate_series(1, 100)`);
+      const target = new pg.Client({ connectionString: into.url });
+      await target.connect();
+      if (how === '--clean') await target.query('create table keepme (id int); insert into keepme values (1)');
+      const p = project();
+      const backup = ok(await p.run(['--url', t.url, 'backup', '--json']));
+      const holder = new pg.Client({ connectionString: t.url, application_name: hold });
+      await holder.connect();
+      let holding = true;
+      try {
+        const run = start(['--url', t.url, 'restore', backup.file, '--into', into.url, ...args], p.cwd);
+        await until(async () => (await sessions(admin, `datname = '${into.name}' and application_name = 'pg_restore' and wait_event = 'PgSleep'`)) > 0, 'pg_restore was held in its COPY');
+        run.child.kill(signal);
+        const dumpPath = path.join(p.cwd, backup.file);
+        await until(() => processesWith(dumpPath).length === 0, 'pg_restore was gone');
+        const result = await run.result;
+        expect(result.code, result.stderr).toBe(1);
+        expect(result.stderr).toMatch(new RegExp(`^error: restore interrupted by ${signal}: \\S+/${into.name} ${says}$`, 'm'));
+        expect(result.stderr).not.toMatch(/nothing was left half-done|\n\s+at /);
+        const tables = (await target.query(`select relname from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1`)).rows.map((r) => r.relname);
+        // --clean: its one transaction rolled back over an emptied database; --jobs: the schema committed first.
+        expect(tables).toEqual(how === '--clean' ? [] : ['t', 'u']);
+        await holder.end();
+        holding = false;
+        const again = await p.run(['--url', t.url, 'restore', backup.file, '--into', into.url, '--json', ...retry]);
+        expect(again.code, again.stderr).toBe(0);
+      } finally {
+        if (holding) await holder.end();
+        await target.end();
         await admin.end();
       }
     });

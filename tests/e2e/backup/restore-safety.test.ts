@@ -123,4 +123,43 @@ describe.runIf(server)('backup on a server: what the server refuses or loses', (
       await admin.end();
     }
   });
+  it.each([
+    { how: 'one transaction', args: [] as string[], says: 'the restore runs in one transaction, which the server rolled back', tables: [] as string[] },
+    { how: '--jobs 2', args: ['--jobs', '2'], says: 'pg_restore commits as it goes \\(not one transaction\\): what it wrote before stays', tables: ['t'] },
+  ])("a lost connection in pg_restore's own session ($how) is exit 3, naming what the target holds", async ({ args, says, tables }) => {
+    const t = await freshDatabase(server!);
+    const into = await freshDatabase(server!);
+    const hold = `dbctl-hold-${process.pid}-${args.length}`;
+    // Every row restored waits while a session named `hold` exists: pg_restore is held in its COPY.
+    await execSql(t.url, `create function public.held() returns boolean language plpgsql as $$
+      begin
+        while exists (select 1 from pg_stat_activity where application_name = '${hold}') loop perform pg_sleep(0.01); end loop;
+        return true;
+      end $$;
+      create table t (id int check (public.held()));
+      insert into t select generate_series(1, 10)`);
+    const p = project();
+    const backup = ok(await p.run(['--url', t.url, 'backup', '--json']));
+    const holder = new pg.Client({ connectionString: t.url, application_name: hold });
+    await holder.connect();
+    const admin = new pg.Client({ connectionString: t.url });
+    await admin.connect();
+    try {
+      const run = p.spawn(['--url', t.url, 'restore', backup.file, '--into', into.url, '--json', ...args]);
+      await until(async () => {
+        const { rows } = await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = 'pg_restore' and wait_event = 'PgSleep'`, [into.name]);
+        return rows.length > 0;
+      }, "pg_restore's session was terminated");
+      const r = await run;
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.json().error.code).toBe('connection_lost');
+      expect(r.stderr).toMatch(new RegExp(`^error: lost the connection to the database during pg_restore: .*; ${says}$`, 'm'));
+      if (tables.length) expect(r.stderr).toMatch(new RegExp(`^hint: .*${into.name} may hold part of the backup .*: run the restore again with --clean`, 'm'));
+      const there = await execSql(into.url, `select relname from pg_class where relnamespace = 'public'::regnamespace and relkind = 'r' order by 1`);
+      expect(there.map((row) => row.relname)).toEqual(tables);
+    } finally {
+      await holder.end();
+      await admin.end();
+    }
+  });
 });

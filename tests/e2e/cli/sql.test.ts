@@ -68,9 +68,10 @@ describe('dbctl sql (spawned)', () => {
 
   it.skipIf(!server)('--psql: the psql dbctl hands over to dies with dbctl, kill -9 included (needs TEST_DATABASE_URL)', async () => {
     const cwd = tempProject();
-    // A fake psql that says its pid and then waits: what an interactive session looks like from here.
+    // A fake psql that says its pid and then waits, deaf to SIGINT as psql at its prompt is (it
+    // clears the line): the watchdog's SIGINT (cancel the query) does not end it; its SIGTERM does.
     const fake = path.join(cwd, 'fake-psql.sh');
-    fs.writeFileSync(fake, `#!/bin/sh\necho $$ > "${cwd}/pid.txt"\nexec sleep 300\n`, { mode: 0o755 });
+    fs.writeFileSync(fake, `#!/bin/sh\ntrap '' INT\necho $$ > "${cwd}/pid.txt"\nexec sleep 300\n`, { mode: 0o755 });
     const env = { ...process.env, PSQL: fake, NO_COLOR: '1' };
     delete env.DATABASE_URL;
     const dbctl = spawn(process.execPath, [BIN, 'sql', '--psql', '--url', server!], { cwd, env, stdio: 'ignore' });
@@ -87,5 +88,30 @@ describe('dbctl sql (spawned)', () => {
     const r = await runCli(['sql', '--psql', 'select 40 + 2 as answer', '--url', server!], { cwd });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('42');
+  });
+  describe.skipIf(!server || psqlMissing).each(['SIGTERM', 'SIGINT', 'SIGKILL'] as const)('--psql, %s to dbctl (needs TEST_DATABASE_URL and psql)', (signal) => {
+    it("the query psql was running is cancelled on the server, not left running there, and psql's session ends", async () => {
+      const cwd = tempProject();
+      const app = `dbctl-psql-${process.pid}-${signal}`;
+      const env: NodeJS.ProcessEnv = { ...process.env, PGAPPNAME: app, NO_COLOR: '1' };
+      delete env.DATABASE_URL;
+      // stdin is not a terminal: a SIGINT reaches dbctl alone, as a script's `kill -INT` does.
+      const dbctl = spawn(process.execPath, [BIN, 'sql', '--psql', 'select pg_sleep(600)', '--url', server!], { cwd, env, stdio: 'ignore' });
+      const exited = new Promise((resolve) => dbctl.on('exit', resolve));
+      const pg = (await import('pg')).default;
+      const admin = new pg.Client({ connectionString: server });
+      await admin.connect();
+      try {
+        const active = async () => (await admin.query(`select count(*)::int as n from pg_stat_activity where application_name = $1 and state = 'active'`, [app])).rows[0].n;
+        await until(async () => (await active()) > 0, "psql's query was running");
+        dbctl.kill(signal);
+        await exited;
+        // No session of psql's at all: the query was cancelled and psql closed its connection.
+        await until(async () => (await admin.query(`select count(*)::int as n from pg_stat_activity where application_name = $1`, [app])).rows[0].n === 0, "psql's query and session were gone");
+      } finally {
+        dbctl.kill('SIGKILL');
+        await admin.end();
+      }
+    });
   });
 });

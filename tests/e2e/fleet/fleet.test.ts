@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetConfig } from '../../../src/config/define.js';
 import { resolveConfig, type ResolvedConfig } from '../../../src/config/resolve.js';
@@ -7,6 +8,7 @@ import { parseTarget } from '../../../src/driver/target.js';
 import { assertFleetDestructiveAllowed, fleetDown, fleetExec, fleetSeed, fleetStatus, fleetUp, resolveFleet, runFleet, type Fleet, type FleetOperation, type FleetReport } from '../../../src/fleet/index.js';
 import { runArgv } from '../../helpers/argv.js';
 import { BIN, diagnostics, runCli, tempProject, writeFiles } from '../../helpers/cli.js';
+import { until } from '../../helpers/poll.js';
 import { admin, createDatabases, dropDatabases, fleetPrefix, query, SECOND_SERVER, SERVER } from '../../fleet/helpers.js';
 
 const sql = (up: string, down = '') => `-- migrate:up\n${up}\n-- migrate:down\n${down}\n`;
@@ -140,25 +142,41 @@ describe.runIf(SERVER)('fleet on a server', () => {
   it('a killed run resumes where each database stands (CLI: fleet migrate up, killed)', async () => {
     const p = `${prefix}_kill`;
     const urls = await createDatabases(SERVER!, ['a', 'b', 'c'].map((x) => `${p}_${x}`));
-    const slow = (n: number) => sql(`select pg_sleep(0.3);\ncreate table k${n} (id int);`, `drop table k${n};`);
-    const cwd = tempProject({ 'migrations/0001_k.sql': slow(1), 'migrations/0002_k.sql': slow(2), 'migrations/0003_k.sql': slow(3) });
-    const child = spawn(process.execPath, [BIN, '--url', SERVER!, 'fleet', '--all-databases', `${p}_*`, '--concurrency', '1', 'migrate', 'up'], { cwd, stdio: 'ignore' });
-    const exited = new Promise((resolve) => child.on('close', resolve));
-    const applied = async () => (await query<{ n: number }>(urls[0], `select count(*)::int as n from pg_tables where tablename = 'kysely_migration'`))[0].n
-      ? (await query<{ n: number }>(urls[0], 'select count(*)::int as n from kysely_migration'))[0].n
-      : 0;
-    for (let i = 0; i < 300 && (await applied()) < 1; i++) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGKILL');
-    await exited;
-    const config = await configFor(cwd, {});
-    const fleet = await resolveFleet(config, { allDatabases: `${p}_*` });
-    const report = await runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp() });
-    expect(report.summary.failed).toBe(0);
-    const first = report.results[0];
-    expect(first.before!.applied).toBeGreaterThanOrEqual(1);
-    expect(first.before!.applied + first.applied).toBe(3);
-    expect(report.results.slice(1).every((r) => r.before!.applied + r.applied === 3)).toBe(true);
-    for (const url of urls) expect(await query(url, 'select count(*)::int as n, count(distinct name)::int as d from kysely_migration')).toEqual([{ n: 3, d: 3 }]);
+    // 0002 waits for an advisory lock the test holds on the first database: the run is killed there
+    // for certain (0001 applied, 0002 under way), however fast or slow the machine is.
+    const gate = 29_16;
+    const cwd = tempProject({
+      'migrations/0001_k.sql': sql('create table k1 (id int);', 'drop table k1;'),
+      'migrations/0002_k.sql': sql(`select pg_advisory_xact_lock(${gate});\ncreate table k2 (id int);`, 'drop table k2;'),
+      'migrations/0003_k.sql': sql('create table k3 (id int);', 'drop table k3;'),
+    });
+    const holder = new pg.Client({ connectionString: urls[0] });
+    await holder.connect();
+    await holder.query('select pg_advisory_lock($1)', [gate]);
+    let holding = true;
+    try {
+      const child = spawn(process.execPath, [BIN, '--url', SERVER!, 'fleet', '--all-databases', `${p}_*`, '--concurrency', '1', 'migrate', 'up'], { cwd, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('close', resolve));
+      const waiting = async () => (await query<{ n: number }>(urls[0], `select count(*)::int as n from pg_stat_activity where datname = current_database() and query like '%pg_advisory_xact_lock(${gate})%' and pid <> pg_backend_pid()`))[0].n;
+      await until(async () => (await waiting()) > 0, '0002 waited for the gate on the first database');
+      child.kill('SIGKILL');
+      await exited;
+      // The killed run's session must be ended by the server before the gate opens, or 0002 would commit.
+      await until(async () => (await waiting()) === 0, "the server ended the killed run's session");
+      await holder.end();
+      holding = false;
+      const config = await configFor(cwd, {});
+      const fleet = await resolveFleet(config, { allDatabases: `${p}_*` });
+      const report = await runFleet({ fleet, config, operationName: 'migrate up', operation: fleetUp() });
+      expect(report.summary.failed).toBe(0);
+      const first = report.results[0];
+      expect(first.before!.applied).toBe(1);
+      expect(first.applied).toBe(2);
+      expect(report.results.slice(1).map((r) => [r.before!.applied, r.applied])).toEqual([[0, 3], [0, 3]]);
+      for (const url of urls) expect(await query(url, 'select count(*)::int as n, count(distinct name)::int as d from kysely_migration')).toEqual([{ n: 3, d: 3 }]);
+    } finally {
+      if (holding) await holder.end();
+    }
   });
 
   it('seed, exec and migrate down run on every database; guarded in a protected environment', async () => {

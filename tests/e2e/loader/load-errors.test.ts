@@ -59,7 +59,7 @@ describe('a file that does not load is named at file:line:col with a code frame'
       const config = await resolveConfig({ cwd, url: 'pglite://memory', environ: {} });
       const error = await failure(runSeeds({ database, ...seedConfig(config) }));
       expect(error.code).toBe('seed_load');
-      expect(error.message).toMatch(/^01_broken\.ts:3:1: cannot load seed: ParseError: Unexpected token/);
+      expect(error.message).toMatch(/^seeds\/common\/01_broken\.ts:3:1: cannot load seed: ParseError: Unexpected token/);
       expect(error.failureReport).toContain('3 | }');
     } finally {
       await database.close();

@@ -106,6 +106,7 @@ describe('the names the CLI prints for a mixed run (spawned, embedded)', () => {
     expect(baseline.code, baseline.stderr).toBe(0);
     expect(baseline.stdout).toMatch(/^baselined 2 migration\(s\) up to 002_b: marked applied without running them/m);
     expect(baseline.stdout).not.toMatch(/applied 2/);
+    expect(applied(baseline.stdout, '=')).toEqual(['001_a', '002_b']);
 
     const rest = await runCli(['migrate', 'up', '--json'], { cwd });
     expect(rest.json().results.map((r: { name: string }) => r.name)).toEqual(all.slice(2));

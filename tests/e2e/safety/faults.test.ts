@@ -1,5 +1,6 @@
 import net from 'node:net';
 import pg from 'pg';
+import { until } from '../../helpers/poll.js';
 import { describe, expect, it } from 'vitest';
 import { connectionErrorFor, isTransientConnectError } from '../../../src/driver/pg/connect-error.js';
 import { parseTarget } from '../../../src/driver/target.js';
@@ -22,14 +23,12 @@ describe.runIf(native)('a lost connection mid-run (server)', () => {
     await admin.connect();
     try {
       const run = runCli([...args, '--json'], { cwd, env: { DATABASE_URL: url, ...env } });
-      let killed = 0;
-      for (let i = 0; i < 300 && !killed; i++) {
-        await new Promise((r) => setTimeout(r, 50));
+      // Polled until the work is seen (a bound, not a clock: until() fails only after its tries).
+      await until(async () => {
         const { rows } = await admin.query(`select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and (${where})`);
-        killed = rows.length;
-      }
+        return rows.length > 0;
+      }, `a session matching ${where} was terminated`);
       onKilled?.();
-      expect(killed, `nothing matched ${where}`).toBeGreaterThan(0);
       return await run;
     } finally {
       await admin.end();

@@ -6,7 +6,7 @@ export function registerSchemaDump(schema: Command): void {
   schema
     .command('dump')
     .description('write the schema as a deterministic SQL file (schema.out, default schema.sql) to commit beside the migrations')
-    .option('--out <file>', 'write this file instead of schema.out; - for stdout')
+    .option('--out <file>', 'write this file instead of schema.out (a folder, schema/, gets schema.sql: seeds the schema folder migrate diff reads); - for stdout')
     .option('--check', 'write nothing; exit 4 if the file is missing or stale')
     .option('--from-migrations', 'use a throwaway embedded database with every migration applied (no server needed)')
     .option('--schema <name...>', 'only these schemas')
