@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { Migrator } from '../migrate/migrator.js';
 import { BACKUP_DEFAULTS, type BackupSettings } from './settings.js';
 import { VERSION } from '../version.js';
+import { DIGEST_VERSION } from '../catalog/contents.js';
 import { CITUS_CAPTURE_NOTE, directoryChecksum, dumpBytes, sha256File, writeManifest, type BackupContent, type BackupFormat, type DistributedManifest, type Manifest, type ManifestMigrations } from './manifest.js';
 import { dumpWithPgDump, dumpWithPglite, type DumpJob, type Dumped } from './dumpers.js';
 import { referencedRoles } from './roles.js';
@@ -102,6 +103,7 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupRepo
     const [[migrations, roles], sha256] = await Promise.all([side!, dumped.files ? directoryChecksum(dumped.files) : sha256File(partial)]);
     const manifest: Manifest = {
       manifestVersion: 1,
+      digestVersion: DIGEST_VERSION,
       dbctlVersion: VERSION,
       createdAt: now.toISOString(),
       file: path.basename(file),

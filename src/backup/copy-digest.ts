@@ -4,7 +4,7 @@ import { digestOf, type ContentSums } from '../catalog/contents.js';
 /**
  * The catalog's content digest (src/catalog/contents.ts) computed from COPY text rows as pg_dump
  * writes them, so a backup reads the data once: each COPY line is turned back into the row's text
- * form (`r::text`, record_out's quoting) and md5-hashed; the two signed 64-bit halves are summed.
+ * form (`(r.*)::text`, record_out's quoting) and md5-hashed; the two signed 64-bit halves are summed.
  * The same rows give the same digest as the server's query, which a restore verifies with.
  *
  * It holds only when the COPY lists every column of the row (pg_dump leaves generated columns out:
@@ -86,10 +86,16 @@ export class CopyDigest {
     out[o++] = 0x28; // (
     let i = start;
     for (;;) {
-      // One field: from i to the next tab (or the end). `\N` alone is NULL: nothing is written.
-      let fieldEnd = data.indexOf(9, i);
-      if (fieldEnd === -1 || fieldEnd > end) fieldEnd = end;
-      if (!(fieldEnd - i === 2 && data[i] === 0x5c && data[i + 1] === 0x4e)) o = this.#field(data, i, fieldEnd, out, o);
+      // One field: from i to the next tab (or the end), noting on the way whether any byte needs
+      // more than copying (an escape, or a byte record_out quotes for): most fields need none.
+      let fieldEnd = i;
+      let plain = true;
+      for (let c: number; fieldEnd < end && (c = data[fieldEnd]) !== 9; fieldEnd++) if (SPECIAL[c]) plain = false;
+      const length = fieldEnd - i;
+      // `\N` alone is NULL: nothing is written. An empty string is quoted (#field).
+      if (plain && length > 0) {
+        for (let k = i; k < fieldEnd; k++) out[o++] = data[k];
+      } else if (!(length === 2 && data[i] === 0x5c && data[i + 1] === 0x4e)) o = this.#field(data, i, fieldEnd, out, o);
       if (fieldEnd >= end) break;
       out[o++] = 0x2c; // ,
       i = fieldEnd + 1;
@@ -120,6 +126,10 @@ export class CopyDigest {
     return o - 1;
   }
 }
+
+/** Bytes a field cannot just be copied with: COPY's escape, and what record_out quotes for (rowtypes.c; 9–13 come escaped). */
+const SPECIAL = new Uint8Array(256);
+for (const c of [0x5c, 0x22, 0x28, 0x29, 0x2c, 0x20, 9, 10, 11, 12, 13]) SPECIAL[c] = 1;
 
 const SIMPLE: Record<number, number> = { 0x62: 8, 0x66: 12, 0x6e: 10, 0x72: 13, 0x74: 9, 0x76: 11 };
 

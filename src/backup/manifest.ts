@@ -12,6 +12,11 @@ export type BackupContent = 'full' | 'schema-only' | 'data-only';
 /** What `dbctl backup` writes next to every dump, and what `dbctl restore` verifies against. */
 export interface Manifest {
   manifestVersion: 1;
+  /**
+   * How the tables' `hash` was computed (src/catalog/contents.ts DIGEST_VERSION); absent: 1, whose
+   * digest of a table with a column named `r` was that column's alone (restore allows for it).
+   */
+  digestVersion?: number;
   dbctlVersion: string;
   createdAt: string;
   /** The dump's file name (the manifest sits next to it). */

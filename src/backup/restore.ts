@@ -7,6 +7,9 @@ import { assertDestructiveAllowed, type GuardOptions, type Protection } from '..
 import { OperationError, RefusedError, UsageError } from '../errors.js';
 import { compareTables, dumpChecksum, hashSessions, readManifest, type Manifest, type TableDifference } from './manifest.js';
 import { databaseContents, tableContentsEach } from '../catalog/parallel-contents.js';
+import { canonicalSettingsScript, digestOf, DIGEST_VERSION, querySums } from '../catalog/contents.js';
+import type { TableRef } from '../catalog/tables.js';
+import { quoteIdent } from '../sql/quote.js';
 import { anyRows, hasUserTables, listManifestTables, serverVersion, toSnapshot, truncateTables, wipeSchemas } from './snapshot.js';
 import { createMissingRoles } from './roles.js';
 import { restoreStopped, type RestoreLeft } from './restore-left.js';
@@ -183,8 +186,38 @@ export async function verifyAgainstManifest(database: Database, manifest: Manife
     manifest: { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion },
     tables: manifest.tables.length,
     rows: manifest.tables.reduce((n, t) => n + (t.rows ?? 0), 0),
-    differences: compareTables(manifest, actual),
+    differences: await allowLegacyDigests(database, manifest, compareTables(manifest, actual)),
   };
+}
+
+/**
+ * A manifest written before digest version 2 hashed a table with a column named `r` by that
+ * column alone (src/catalog/contents.ts sumsQuery): such a table's content difference is looked at
+ * again with that digest, so old backups still verify. Every other table's digest is unchanged.
+ */
+async function allowLegacyDigests(database: Database, manifest: Manifest, differences: TableDifference[]): Promise<TableDifference[]> {
+  if ((manifest.digestVersion ?? 1) >= DIGEST_VERSION || !differences.some((d) => d.problem === 'content')) return differences;
+  const out: TableDifference[] = [];
+  for (const difference of differences) {
+    const table = difference.problem === 'content' ? manifest.tables.find((t) => `${t.schema}.${t.name}` === difference.table) : undefined;
+    if (table && (await legacyDigest(database, { schema: table.schema, table: table.name })) === difference.expected) continue;
+    out.push(difference);
+  }
+  return out;
+}
+
+/** The version-1 digest of a table that has a column named `r` (undefined for any other table: it hashed as now). */
+async function legacyDigest(database: Database, table: TableRef): Promise<string | undefined> {
+  const { rows } = await database.query(`select 1 from pg_catalog.pg_attribute where attrelid = $1::regclass and attname = 'r' and attnum > 0 and not attisdropped`, [`${quoteIdent(table.schema)}.${quoteIdent(table.table)}`]);
+  if (!rows.length) return undefined;
+  return database.session(async (client) => {
+    await client.query(`begin read only; ${canonicalSettingsScript({ distributed: database.capabilities.distributed })}`);
+    try {
+      return digestOf(await querySums(client, table, undefined, true));
+    } finally {
+      await client.query('rollback').catch(() => {});
+    }
+  });
 }
 
 /** Tables the manifest says were distributed and that are not (or not the same way) in `database`. */

@@ -35,6 +35,12 @@ export function canonicalSettingsScript(options: { distributed?: 'citus' } = {})
   return [...(options.distributed === 'citus' ? [`set local citus.propagate_set_commands = 'local'`] : []), ...CANONICAL_SETTINGS].join('; ');
 }
 
+/**
+ * The digest's version, recorded in backup manifests (`digestVersion`). 2: the row is a whole-row
+ * reference (sumsQuery). A manifest without one was hashed by version 1.
+ */
+export const DIGEST_VERSION = 2;
+
 /** The partial sums of a table or a block range of it; `combine` turns them into the digest. */
 export interface ContentSums {
   rows: bigint;
@@ -48,17 +54,22 @@ export interface ContentSums {
  * right 64 bits are the two halves, read as signed bigints (the same numbers as casting each hex
  * half, for less work). `offset 0` keeps the planner from inlining the subquery, which would
  * compute every row's md5 once per sum.
+ *
+ * The row is `(r.*)`, a whole-row reference whatever the table's columns are called. Digests
+ * before version 2 (DIGEST_VERSION) wrote `r`, which a column named `r` takes over: such a table
+ * was hashed by that column alone. `legacy` is that query, to verify old manifests with; for
+ * every other table both give the same digest.
  */
-export function sumsQuery(table: TableRef, range: { from?: number; to?: number } = {}): string {
+export function sumsQuery(table: TableRef, range: { from?: number; to?: number } = {}, legacy = false): string {
   const where = [range.from ? `ctid >= '(${range.from},0)'::tid` : '', range.to !== undefined ? `ctid < '(${range.to},0)'::tid` : ''].filter(Boolean);
   return `select count(*)::text as rows,
       coalesce(sum(m::bit(64)::bigint), 0)::text as a,
       coalesce(sum((m << 64)::bit(64)::bigint), 0)::text as b
-    from (select ('x' || md5(r::text))::bit(128) as m from ${quoteIdent(table.schema)}.${quoteIdent(table.table)} as r${where.length ? ` where ${where.join(' and ')}` : ''} offset 0) h`;
+    from (select ('x' || md5(${legacy ? 'r' : '(r.*)'}::text))::bit(128) as m from ${quoteIdent(table.schema)}.${quoteIdent(table.table)} as r${where.length ? ` where ${where.join(' and ')}` : ''} offset 0) h`;
 }
 
-export async function querySums(client: SqlClient, table: TableRef, range?: { from?: number; to?: number }): Promise<ContentSums> {
-  const { rows } = await client.query<{ rows: string; a: string; b: string }>(sumsQuery(table, range));
+export async function querySums(client: SqlClient, table: TableRef, range?: { from?: number; to?: number }, legacy = false): Promise<ContentSums> {
+  const { rows } = await client.query<{ rows: string; a: string; b: string }>(sumsQuery(table, range, legacy));
   return { rows: BigInt(rows[0].rows), a: BigInt(rows[0].a), b: BigInt(rows[0].b) };
 }
 

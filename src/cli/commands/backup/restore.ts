@@ -13,7 +13,7 @@ export function registerRestore(program: Command): void {
     .command('restore <file>')
     .description('restore a backup, then verify row counts and content hashes against its manifest (exit 1 on a difference)')
     .option('--into <url>', 'restore into this database instead of the configured one')
-    .option('--create <name>', 'create a new database NAME on the configured server (PGlite: a new directory) and restore into it')
+    .option('--create <name>', 'create a new database NAME on the configured server (PGlite: a new directory) and restore into it (built beside it, named NAME once verified)')
     .option('--clean', 'replace the contents of a non-empty database (drops its schemas first)')
     .option('--jobs <n>', 'restore N tables at once (pg_restore -j; custom and directory dumps; not in one transaction)', positiveInt('--jobs'));
   addGuardOptions(restore, 'allow --clean in a protected environment (with --confirm)')
@@ -36,7 +36,14 @@ export function registerRestore(program: Command): void {
             ...guardOptions(opts),
             signal,
             observe: observer(ctx, '--create'),
-            onDiscard: ({ name, error }) => (error ? ctx.out.warn(`could not remove ${name} after the failed restore: ${error.message}`) : ctx.out.info(`removed ${name}, which --create had made for this restore`)),
+            onDiscard: ({ name, building, error }) =>
+              error
+                ? ctx.out.warn(`could not remove ${building}, the unfinished restore into ${name}: ${error.message} (drop it with dbctl db drop)`)
+                : ctx.out.info(`removed ${building}, the unfinished restore into ${name}; ${name} was not created`),
+            onLeftover: ({ name, error }) =>
+              error
+                ? ctx.out.warn(`${name} is left from an interrupted build and could not be removed: ${error.message} (drop it with dbctl db drop)`)
+                : ctx.out.info(`removed ${name}, left by an interrupted build`),
           }).catch((error) => {
             if (error instanceof BackupVerificationError && 'method' in error.report) renderRestore(ctx, error.report);
             throw error;
