@@ -16,7 +16,13 @@ export interface Source {
   /** `jobs` sessions for the streams (the lead is the first). */
   streams: pg.Client[];
   snapshot: string;
-  close(): Promise<void>;
+  /**
+   * Ends the sessions. `abort` (a failed or interrupted copy) first destroys their sockets: a
+   * session whose COPY was stopped mid-stream has a backend blocked writing to a socket no one
+   * reads, which would never read a polite Terminate (pg's end() then waits for good), and which
+   * cannot answer the barrier every DROP DATABASE on the server waits for until its socket is gone.
+   */
+  close(options?: { abort?: boolean }): Promise<void>;
 }
 
 /** Text output every session agrees on, so the target reads back exactly what the source wrote. */
@@ -26,7 +32,8 @@ export async function openSource(target: Target, jobs: number): Promise<Source> 
   // One exported snapshot shared by several sessions: a backend of one session cannot serve it.
   if (!capabilitiesOf(target).concurrentSessions) throw new UsageError('db copy: the source must be a server (postgres://); an embedded database is copied with `dbctl backup` and `restore`', {}, 'copy_source');
   const clients: pg.Client[] = [];
-  const close = async () => {
+  const close = async (options: { abort?: boolean } = {}) => {
+    if (options.abort) for (const c of clients) socketOf(c)?.destroy();
     await Promise.all(clients.map((c) => c.end().catch(() => {})));
   };
   try {
@@ -44,6 +51,11 @@ export async function openSource(target: Target, jobs: number): Promise<Source> 
     await close();
     throw error;
   }
+}
+
+/** pg keeps a client's socket private; it has no public way to drop a connection without a goodbye. */
+function socketOf(client: pg.Client): { destroy(): void } | undefined {
+  return (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream;
 }
 
 /** The lead session as the SqlClient that catalog and subset queries take. */

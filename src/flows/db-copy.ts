@@ -104,11 +104,16 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     if (template) await markTemplate(into, config);
     return { ...report, milliseconds: Math.round(performance.now() - started) };
   } catch (error) {
-    await built?.close().catch(() => {});
-    // The source first: a COPY stopped mid-stream leaves its backend blocked writing to a socket
-    // no one reads, where it cannot answer the barrier DROP DATABASE waits for (discard would hang).
-    await source.close();
+    // The source first, its sockets dropped: a COPY stopped mid-stream leaves its backend blocked
+    // writing to a socket no one reads, where it cannot answer the barrier DROP DATABASE waits for.
+    await source.close({ abort: true });
+    // The new database's pool ends only once its sessions are back, and a session stuck mid-COPY
+    // (the target slow, a trigger waiting) never comes back by itself: give it a moment, then the
+    // forced drop of the partial copy ends its sessions, and so the pool.
+    const closing = built?.close().catch(() => {});
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     await replacement?.discard().catch(() => {});
+    await closing;
     throw options.signal?.aborted ? interrupted(options.signal) : lost(error, 'the copy');
   } finally {
     await source.close();
