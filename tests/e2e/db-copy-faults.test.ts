@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
+import { heldFunctionSql } from '../helpers/hold.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { BIN, tempProject } from '../helpers/cli.js';
@@ -111,7 +112,7 @@ describe.runIf(SERVER)('db copy faults', () => {
     // source, whose backend then blocks writing (ClientWrite). Such a backend cannot answer the
     // barrier DROP DATABASE waits for: removing the partial copy before closing the source hung.
     const hold = `dbctl-copy-hold-${process.pid}`;
-    const held = `create function public.held() returns boolean language plpgsql as $$ begin while exists (select 1 from pg_stat_activity where application_name = '${hold}') and clock_timestamp() < statement_timestamp() + interval '60 s' loop perform pg_sleep(0.01); perform pg_stat_clear_snapshot(); end loop; return true; end $$;`;
+    const held = heldFunctionSql(hold);
     const schema = `${held} create table slow (id int primary key, payload text not null check (public.held()));`;
     const dir = tempProject({ 'migrations/001_slow.sql': `-- migrate:up\n${schema}\n-- migrate:down\ndrop table slow; drop function public.held();\n` });
     const from = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copyw' });

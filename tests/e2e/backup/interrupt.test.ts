@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { heldFunctionSql } from '../../helpers/hold.js';
 import { describe, expect, it } from 'vitest';
 import { backends, freshDatabase } from '../../helpers/backends.js';
 import { BIN, type CliResult } from '../../helpers/cli.js';
@@ -86,11 +87,7 @@ describe.runIf(server)('killing dbctl during backup and restore (server)', () =>
       await admin.connect();
       // Every row restored waits while a session named `hold` exists (cluster-wide, so the new
       // database sees it): pg_restore is held in its COPY for as long as the test wants.
-      await admin.query(`create function public.held() returns boolean language plpgsql as $$
-        begin
-          while exists (select 1 from pg_stat_activity where application_name = '${hold}') loop perform pg_sleep(0.01); end loop;
-          return true;
-        end $$;
+      await admin.query(`${heldFunctionSql(hold)}
         create table t (id int check (public.held()));
         insert into t select generate_series(1, 100)`);
       const p = project();
@@ -152,11 +149,7 @@ describe.runIf(server)('killing dbctl during backup and restore (server)', () =>
       const hold = `dbctl-hold-${process.pid}-${signal}-${how.replace(/\W/g, '')}`;
       const admin = new pg.Client({ connectionString: t.url });
       await admin.connect();
-      await admin.query(`create function public.held() returns boolean language plpgsql as $$
-        begin
-          while exists (select 1 from pg_stat_activity where application_name = '${hold}') loop perform pg_sleep(0.01); end loop;
-          return true;
-        end $$;
+      await admin.query(`${heldFunctionSql(hold)}
         create table t (id int check (public.held()));
         create table u (id int primary key);
         insert into t select generate_series(1, 100);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { heldFunctionSql } from '../../helpers/hold.js';
 import { describe, expect, it } from 'vitest';
 import { backends, freshDatabase } from '../../helpers/backends.js';
 import { until } from '../../helpers/poll.js';
@@ -131,11 +132,7 @@ describe.runIf(server)('backup on a server: what the server refuses or loses', (
     const into = await freshDatabase(server!);
     const hold = `dbctl-hold-${process.pid}-${args.length}`;
     // Every row restored waits while a session named `hold` exists: pg_restore is held in its COPY.
-    await execSql(t.url, `create function public.held() returns boolean language plpgsql as $$
-      begin
-        while exists (select 1 from pg_stat_activity where application_name = '${hold}') loop perform pg_sleep(0.01); end loop;
-        return true;
-      end $$;
+    await execSql(t.url, `${heldFunctionSql(hold)}
       create table t (id int check (public.held()));
       insert into t select generate_series(1, 10)`);
     const p = project();
