@@ -285,7 +285,7 @@ add(
 // ---- schema, typegen ----
 add(
   { name: 'schema erd --format png', args: ['schema', 'erd', '--format', 'png'], files: OK, code: 2, error: /--format|png/ },
-  { name: 'schema dump --out an existing folder', args: ['schema', 'dump', '--out', 'odir'], files: { ...OK, 'odir/x': '' }, code: 2, error: /odir/ },
+  { name: 'schema dump --out a path under a file', args: ['schema', 'dump', '--out', 'ofile/schema.sql'], files: { ...OK, 'ofile': '' }, code: 2, error: /ofile/ },
   { name: 'schema dump --check of a missing file', args: ['schema', 'dump', '--check', '--out', 'nosuch.sql'], files: OK, code: 4, error: /nosuch\.sql/ },
   { name: 'typegen --out an existing folder', args: ['typegen', '--out', 'odir'], files: { ...OK, 'odir/x': '' }, code: 2, error: /odir/ },
   { name: 'typegen --schema of a missing schema', args: ['typegen', '--schema', 'public', 'nosuchschema', '--out', 't.ts'], files: OK, code: 2, error: /nosuchschema/ },
@@ -387,7 +387,7 @@ const OPENS_DB = new Set([
   'seeds: a missing fixture',
   'seeds: malformed JSON fixture',
   'seeds: malformed CSV fixture',
-  'schema dump --out an existing folder',
+  'schema dump --out a path under a file',
   'schema dump --check of a missing file',
   'typegen --check of a missing file',
   'seeds: a seed with a syntax error',
@@ -409,7 +409,7 @@ const OPENS_DB = new Set([
   'migrations: TS syntax error',
   'migrations: TS without up',
   'migrations: redo with nothing applied']);
-const ALWAYS_EMBEDDED = new Set(['migrations: TS without up', 'migrations: .sql without markers', 'seeds: malformed CSV fixture', 'restore garbage', 'schema dump --out an existing folder', 'reset --keep a missing table']);
+const ALWAYS_EMBEDDED = new Set(['migrations: TS without up', 'migrations: .sql without markers', 'seeds: malformed CSV fixture', 'restore garbage', 'schema dump --out a path under a file', 'reset --keep a missing table']);
 for (const c of cases) {
   if (OPENS_DB.has(c.name)) c.db = true;
   if (ALWAYS_EMBEDDED.has(c.name)) c.embedded = true;

@@ -65,7 +65,7 @@ describe.each(backends)('database workflows as library functions ($name)', (back
       fs.writeFileSync(garbage, 'this is not a dump\n');
       const discarded: Array<{ name: string; error?: Error }> = [];
       await expect(restoreIntoNewDatabase({ create: `${name}_b`, file: garbage, config, onDiscard: (o) => discarded.push(o) })).rejects.toThrow();
-      expect(discarded).toEqual([{ name: `${name}_b` }]);
+      expect(discarded).toEqual([{ name: `${name}_b`, building: expect.stringContaining(`${name}_b`) }]);
       const gone = await resolveConfig({ cwd, url: where(`${name}_b`), environ: {} });
       if (backend.serverUrl) await expect(withDatabaseFor(gone, 'command', async () => {}, { connectTimeoutMs: 0 })).rejects.toMatchObject({ code: 'database_missing' });
       else expect(fs.existsSync(path.join(path.dirname((config.target as { dataDir: string }).dataDir), `${name}_b`))).toBe(false);
