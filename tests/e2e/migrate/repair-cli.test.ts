@@ -29,7 +29,10 @@ describe.each(backends)('dbctl migrate repair on $name', (backend) => {
 
     const status = await cli('migrate', 'status');
     expect(status.json().migrations.map((m: any) => m.state)).toEqual(['applied']);
-    const again = await runCli(['migrate', 'repair'], { cwd });
+    // Under development, whose url is production's database too, a repair is refused: the database is a protected environment's.
+    const viaDevelopment = await cli('migrate', 'repair');
+    expect({ code: viaDevelopment.code, error: viaDevelopment.json().error.code }).toEqual({ code: 5, error: 'protected_database' });
+    const again = await runCli(['--env', 'production', 'migrate', 'repair', '--force', '--confirm', confirmName(parseTarget(t.url, cwd))], { cwd });
     expect(again.stdout).toContain('nothing to repair: every applied migration matches its file');
   });
 });
