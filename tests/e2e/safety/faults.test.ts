@@ -25,7 +25,10 @@ describe.runIf(native)('a lost connection mid-run (server)', () => {
       const run = runCli([...args, '--json'], { cwd, env: { DATABASE_URL: url, ...env } });
       // Polled until the work is seen (a bound, not a clock: until() fails only after its tries).
       await until(async () => {
-        const { rows } = await admin.query(`select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and (${where})`);
+        // With a timeout, pg_terminate_backend returns once the backend has exited: its locks (the
+        // run lock among them) are gone before onKilled lets the work go on. Without it, a migration
+        // released at once could still see the dying session's advisory lock and commit.
+        const { rows } = await admin.query(`select pg_terminate_backend(pid, 30000) as ok from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and (${where})`);
         return rows.length > 0;
       }, `a session matching ${where} was terminated`);
       onKilled?.();
