@@ -7,7 +7,8 @@ import { assertDestructiveAllowed, type GuardOptions, type Protection } from '..
 import { OperationError, RefusedError, UsageError } from '../errors.js';
 import { compareTables, dumpChecksum, hashSessions, readManifest, type Manifest, type TableDifference } from './manifest.js';
 import { databaseContents, tableContentsEach } from '../catalog/parallel-contents.js';
-import { canonicalSettingsScript, digestOf, DIGEST_VERSION, querySums } from '../catalog/contents.js';
+import { canonicalSettingsScript, digestOf, DIGEST_VERSION, querySums, type TableContents } from '../catalog/contents.js';
+import { copyContentsEach, copyHashable } from './copy-contents.js';
 import type { TableRef } from '../catalog/tables.js';
 import { quoteIdent } from '../sql/quote.js';
 import { anyRows, hasUserTables, listManifestTables, serverVersion, toSnapshot, truncateTables, wipeSchemas } from './snapshot.js';
@@ -178,7 +179,7 @@ export async function verifyAgainstManifest(database: Database, manifest: Manife
   const contents = { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed, sessions: options.sessions ?? 4, onTable: options.onTable };
   // On a server several sessions share one snapshot (as consistent as one transaction, and faster);
   // or, while a restore alters the tables, each table is read in a transaction of its own.
-  const actual = (options.eachTable && contents.content ? await tableContentsEach(database, await listManifestTables(database), contents) : await databaseContents(database, contents)).map(toSnapshot);
+  const actual = (options.eachTable && contents.content ? await eachTable(database, await listManifestTables(database), contents) : await databaseContents(database, contents)).map(toSnapshot);
   const { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion } = manifest;
   return {
     warnings: await distributionWarnings(database, manifest),
@@ -188,6 +189,20 @@ export async function verifyAgainstManifest(database: Database, manifest: Manife
     rows: manifest.tables.reduce((n, t) => n + (t.rows ?? 0), 0),
     differences: await allowLegacyDigests(database, manifest, compareTables(manifest, actual)),
   };
+}
+
+/**
+ * Each table read in a transaction of its own (a restore is building indexes meanwhile). On a
+ * server, the rows are read with COPY and hashed in this process, so the backend only prints them
+ * (copy-contents.ts: measured faster than the server's md5 of every row); on PGlite, Citus (a
+ * distributed table's rows come from its workers) or a server whose encoding is not UTF8, the
+ * server hashes them.
+ */
+async function eachTable(database: Database, tables: TableRef[], contents: { sessions: number; distributed?: 'citus'; onTable?: (done: number, total: number) => void }): Promise<TableContents[]> {
+  if (database.target.kind === 'pg' && database.capabilities.concurrentSessions && !contents.distributed && (await copyHashable(database))) {
+    return copyContentsEach(database, tables, contents);
+  }
+  return tableContentsEach(database, tables, contents);
 }
 
 /**
