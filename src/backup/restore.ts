@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { BACKUP_DEFAULTS, type BackupSettings } from './settings.js';
 import type { Database } from '../driver/database.js';
 import { describeTarget } from '../driver/target.js';
@@ -15,6 +17,7 @@ import { anyRows, hasUserTables, listManifestTables, serverVersion, toSnapshot, 
 import { createMissingRoles } from './roles.js';
 import { restoreStopped, type RestoreLeft } from './restore-left.js';
 import { assertToolSupportsServer, libpqConnection, runToolForServer, type Tool } from './tools.js';
+import { postDataLists } from './toc.js';
 
 /** `force` and `confirm` (src/guard): what `clean` needs in a protected environment. */
 export interface RestoreOptions extends GuardOptions, Pick<BackupSettings, 'pgRestore' | 'connectTimeoutMs' | 'poolSize'> {
@@ -293,12 +296,26 @@ async function prepareServerRestore(file: string, database: Database, options: P
     runInSections: async (verify) => {
       await pgRestore(['--section=pre-data', '--single-transaction']);
       await pgRestore(['--section=data', ...jobs]);
-      // The rows are all in: they are read while pg_restore builds the indexes and constraints.
-      const verifyStarted = performance.now();
-      let restored = 0;
-      const [post, verified] = await Promise.allSettled([pgRestore(['--section=post-data', ...jobs]).then(() => void (restored = performance.now())), verify()]);
-      if (post.status === 'rejected') throw post.reason;
-      return { verification: settled(verified), times: { restored, verifyStarted } };
+      // The rows are all in. What locks a table against its readers (a primary key or unique
+      // constraint is ACCESS EXCLUSIVE) goes first: run beside the verification, it would wait for
+      // the table's whole read, and every index build after it with it. Then the index builds and
+      // foreign keys run while the verification reads the tables (measured: docs/benchmarks.md).
+      const lists = await postDataLists(tool, file);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-restore-'));
+      try {
+        const list = (name: string, text: string) => {
+          fs.writeFileSync(path.join(dir, name), text);
+          return ['--section=post-data', '--use-list', path.join(dir, name), ...jobs];
+        };
+        await pgRestore(list('first.list', lists.first));
+        const verifyStarted = performance.now();
+        let restored = 0;
+        const [post, verified] = await Promise.allSettled([pgRestore(list('then.list', lists.then)).then(() => void (restored = performance.now())), verify()]);
+        if (post.status === 'rejected') throw post.reason;
+        return { verification: settled(verified), times: { restored, verifyStarted } };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }
