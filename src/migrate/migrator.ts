@@ -481,7 +481,8 @@ export class Migrator {
     const { prepareCached: prepare } = await import('./prepared-cache.js');
     const prepared: Prepared[] = [];
     // Load everything first: a syntax error in the third file must not leave the first two applied.
-    const modules = files.filter((f) => f.kind === 'module').map((f) => f.file);
+    // With their checksums, already computed: a warm bundle then reads none of the files again.
+    const modules = files.filter((f) => f.kind === 'module').map((f) => ({ file: f.file, checksum: checksumOfMigration(f) }));
     // Many TS/JS migrations load faster as one module than one by one (src/migrate/bundle.ts).
     if (modules.length >= BUNDLE_FROM) await (await import('./module.js')).preloadModuleMigrations(modules);
     for (const file of files) prepared.push(await prepare(file, direction, this.#props.placeholders));
