@@ -18,7 +18,10 @@ interface ForeignKeyDef {
  * (0 violations, or the copy fails naming the key), then sequences are set past the copied keys
  * and materialized views refreshed.
  */
-export async function prepareTarget(client: SqlClient, tables: string[]): Promise<{ finish(): Promise<void> }> {
+/** Times a step of `finish` (the copy's phase clock); by default it only runs it. */
+export type Timed = <T>(phase: string, fn: () => Promise<T>) => Promise<T>;
+
+export async function prepareTarget(client: SqlClient, tables: string[]): Promise<{ finish(time?: Timed): Promise<void> }> {
   const { rows: fks } = await client.query<ForeignKeyDef>(`
     select format('%I.%I', n.nspname, c.relname) as table, c.relname, k.conname as name, pg_catalog.pg_get_constraintdef(k.oid) as definition
     from pg_catalog.pg_constraint k
@@ -33,25 +36,29 @@ export async function prepareTarget(client: SqlClient, tables: string[]): Promis
   if (script.length) await client.query(script.join(';\n'));
   const deferred = await deferIndexes(client, tables);
   return {
-    async finish() {
-      await deferred.rebuild();
+    async finish(time: Timed = (_, fn) => fn()) {
+      await time('indexes', () => deferred.rebuild());
       // One script, one round trip: a subset leaves most of a big schema's tables empty, and a
       // statement each was most of the time of re-adding their keys.
-      try {
-        if (fks.length) await client.query(fks.map((f) => `alter table ${f.table} add constraint ${quoteIdent(f.name)} ${f.definition}`).join(';\n'));
-      } catch (error) {
-        const e = error as { code?: string; message?: string; detail?: string; constraint?: string; table?: string };
-        if (e.code !== '23503') throw error;
-        const name = e.constraint ?? /foreign key constraint "([^"]+)"/.exec(e.message ?? '')?.[1];
-        const f = fks.find((k) => k.name === name && k.relname === e.table) ?? fks.find((k) => k.name === name);
-        throw new CheckFailedError(`db copy: foreign key ${f?.name ?? name} on ${f?.table ?? e.table} is violated by the copied rows: ${e.detail ?? e.message}`, {
-          hint: 'a reference the subset does not follow (declare it in copy.virtualForeignKeys), or a masked key column: mask both sides with the same rule',
-          data: { constraint: f?.name ?? name, table: f?.table ?? e.table },
-        }, 'copy_verify_failed');
-      }
-      if (tables.length) await client.query(tables.map((t) => `alter table ${t} enable trigger user`).join(';\n'));
-      await resetSequences(client);
-      await refreshViews(client);
+      await time('foreign keys', async () => {
+        try {
+          if (fks.length) await client.query(fks.map((f) => `alter table ${f.table} add constraint ${quoteIdent(f.name)} ${f.definition}`).join(';\n'));
+        } catch (error) {
+          const e = error as { code?: string; message?: string; detail?: string; constraint?: string; table?: string };
+          if (e.code !== '23503') throw error;
+          const name = e.constraint ?? /foreign key constraint "([^"]+)"/.exec(e.message ?? '')?.[1];
+          const f = fks.find((k) => k.name === name && k.relname === e.table) ?? fks.find((k) => k.name === name);
+          throw new CheckFailedError(`db copy: foreign key ${f?.name ?? name} on ${f?.table ?? e.table} is violated by the copied rows: ${e.detail ?? e.message}`, {
+            hint: 'a reference the subset does not follow (declare it in copy.virtualForeignKeys), or a masked key column: mask both sides with the same rule',
+            data: { constraint: f?.name ?? name, table: f?.table ?? e.table },
+          }, 'copy_verify_failed');
+        }
+      });
+      await time('triggers, sequences, views', async () => {
+        if (tables.length) await client.query(tables.map((t) => `alter table ${t} enable trigger user`).join(';\n'));
+        await resetSequences(client);
+        await refreshViews(client);
+      });
     },
   };
 }

@@ -10,7 +10,8 @@ import { databaseKeyOf, describeTarget, networkHostOf, type Target } from '../dr
 import { ConnectionError, isDbctlError, RefusedError, UsageError } from '../errors.js';
 import type { GuardOptions } from '../guard/index.js';
 import { keyOf, readGraph, tableKey, type Graph } from '../copy/graph.js';
-import { manifestOf, type CopyManifest } from '../copy/manifest.js';
+import { manifestOf, type CopyManifest, type StreamedContents } from '../copy/manifest.js';
+import { emptyContents, planStreamDigests } from '../copy/stream-digest.js';
 import { lineTransform, MaskKit, rulesByTable } from '../copy/mask-plan.js';
 import { openSource, sqlClientOf, type Source } from '../copy/source.js';
 import { assertAllRuled } from '../copy/strict.js';
@@ -64,7 +65,30 @@ export interface CopyReport {
   strict: boolean;
   tables: CopiedTable[];
   manifest: CopyManifest;
+  /** Where the time went, phase by phase (phases that overlap run side by side). */
+  phases: CopyPhase[];
   milliseconds: number;
+}
+
+export interface CopyPhase {
+  phase: string;
+  /** When it started, from the start of the copy. */
+  atMs: number;
+  milliseconds: number;
+}
+
+/** Times the copy's phases for the report: what a profile of a copy starts from. */
+class PhaseClock {
+  readonly phases: CopyPhase[] = [];
+  constructor(private readonly started: number) {}
+  async time<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+    const at = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.phases.push({ phase, atMs: Math.round(at - this.started), milliseconds: Math.round(performance.now() - at) });
+    }
+  }
 }
 
 /**
@@ -75,6 +99,7 @@ export interface CopyReport {
  */
 export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> {
   const started = performance.now();
+  const clock = new PhaseClock(started);
   const { config } = options;
   const { copyTemplateTarget } = await import('../testdb/index.js');
   const template = options.testdb === undefined ? undefined : copyTemplateTarget(config, options.testdb);
@@ -89,20 +114,26 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const { assertMigrationsFolder } = await import('../config/folders.js');
   assertMigrationsFolder(config.migrations.dir);
   const jobs = Math.max(1, options.jobs ?? copy.jobs ?? 1);
-  const source = await openSource(options.from, jobs).catch((error) => { throw lost(error, 'opening the source'); });
+  const source = await clock.time('open source', () => openSource(options.from, jobs)).catch((error) => { throw lost(error, 'opening the source'); });
   let replacement: Replacement | undefined;
   let built: Database | undefined;
   try {
-    replacement = await prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs });
-    built = await openDatabaseFor(withUrl(config, replacement.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 });
-    const report = await fill({ options, copy, source, built, replacement, jobs, into });
-    await built.close();
+    replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs }));
+    const made = replacement;
+    built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
+    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock });
+    const open = built;
     built = undefined;
-    await source.close();
+    await clock.time('close', async () => {
+      await open.close();
+      await source.close();
+    });
     checkAborted(options.signal);
-    await replacement.commit();
-    if (template) await markTemplate(into, config);
-    return { ...report, milliseconds: Math.round(performance.now() - started) };
+    await clock.time('rename', async () => {
+      await made.commit();
+      if (template) await markTemplate(into, config);
+    });
+    return { ...report, phases: clock.phases, milliseconds: Math.round(performance.now() - started) };
   } catch (error) {
     // The source first, its sockets dropped: a COPY stopped mid-stream leaves its backend blocked
     // writing to a socket no one reads, where it cannot answer the barrier DROP DATABASE waits for.
@@ -139,44 +170,49 @@ interface Run {
   replacement: Replacement;
   jobs: number;
   into: Target;
+  clock: PhaseClock;
 }
 
-async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds'>> {
-  const { options, copy, source, built } = run;
+async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases'>> {
+  const { options, copy, source, built, clock } = run;
   const { config } = options;
   const bookkeeping = bookkeepingOf(config);
   const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
-  await new Migrator({ database: built, ...migratorConfig(withUrl(config, run.replacement.url)) }).up();
+  await clock.time('migrate', () => new Migrator({ database: built, ...migratorConfig(withUrl(config, run.replacement.url)) }).up());
   const lead = sqlClientOf(source.lead);
-  const drift = await schemaDriftLines(lead, built, config);
+  const drift = await clock.time('drift check', () => schemaDriftLines(lead, built, config));
   if (drift.length && !options.allowDrift) {
     throw new RefusedError(`db copy refused: the source's schema differs from what the migrations build; nothing was copied`, {
       hint: `${drift.slice(0, 12).join('\n')}\nmigrate the source, or pass --allow-drift to copy the columns both sides share`,
       data: { drift },
     }, 'copy_drift');
   }
-  const sourceGraph = withVirtualKeys(await readGraph(lead, bookkeeping), copy.virtualForeignKeys);
-  const targetGraph = await readGraph(built, bookkeeping);
+  const sourceGraph = withVirtualKeys(await clock.time('source graph', () => readGraph(lead, bookkeeping)), copy.virtualForeignKeys);
+  const targetGraph = await clock.time('target graph', () => readGraph(built, bookkeeping));
   const keep = [...(copy.keep ?? []), ...(options.keep ?? [])].map((t) => known(targetGraph, t, '--keep'));
   const subset = options.subset === undefined ? copy.subset : options.subset ?? undefined;
-  const selections = subset ? await computeSubset(lead, sourceGraph, subset) : wholeTables(sourceGraph);
+  const selections = subset ? await clock.time('subset', () => computeSubset(lead, sourceGraph, subset)) : wholeTables(sourceGraph);
   const strict = options.strict ?? copy.strict ?? !!options.fromProtected;
   const rules = rulesByTable(copy.mask);
-  const jobsList = await largestFirst(lead, planJobs(sourceGraph, targetGraph, selections, keep));
+  const jobsList = await clock.time('plan', () => largestFirst(lead, planJobs(sourceGraph, targetGraph, selections, keep)));
   if (strict) assertAllRuled(jobsList.map((j) => sourceGraph.tables.get(j.table)!).map((t) => ({ ...t, columns: t.columns.filter((c) => jobsList.find((j) => j.table === keyOf(t))!.columns.includes(c.name)) })), rules, copy.safe ?? [], config.migrations.dir);
   const secret = options.secret ?? process.env.DBCTL_COPY_SECRET;
   const kit = secret ? new MaskKit(secret) : null;
   for (const j of jobsList) j.transform = lineTransform(j.table, j.columns, rules.get(j.table), kit);
+  const digests = await clock.time('digest plan', () => planStreamDigests({ source: lead, target: built, graph: targetGraph, jobs: jobsList, rules, drift: drift.length > 0 }));
+  for (const j of jobsList) j.digest = digests.streamed.has(j.table);
   options.onEvent?.({ type: 'planned', tables: [...jobsList.map((j) => ({ table: j.table, rows: j.selection.whole ? null : j.selection.ctids.length, kept: false })), ...keep.map((table) => ({ table, rows: null, kept: true }))] });
 
   const all = [...targetGraph.tables.keys()];
-  const target = await built.session(async (client) => prepareTarget(client, all.map((k) => qualifiedKey(k))));
-  const tables = await runStreams(run, jobsList, rules);
-  if (keep.length && run.replacement.targetExists) tables.push(...(await copyKeptTables(config, run.into, built, keep)));
-  await built.session(async (client) => target.finish());
+  const target = await clock.time('prepare target', () => built.session(async (client) => prepareTarget(client, all.map((k) => qualifiedKey(k)))));
+  const streamed: StreamedContents = new Map();
+  const tables = await clock.time('streams', () => runStreams(run, jobsList, rules, streamed));
+  if (keep.length && run.replacement.targetExists) tables.push(...(await clock.time('kept tables', () => copyKeptTables(config, run.into, built, keep))));
+  await built.session(async () => target.finish((phase, fn) => clock.time(phase, fn)));
   options.onEvent?.({ type: 'verified' });
   const snapshotAt = (await source.lead.query<{ at: string }>(`select to_char(pg_catalog.now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at`)).rows[0].at;
-  const manifest: CopyManifest = { manifestVersion: 1, snapshotAt, tables: await manifestOf(built, bookkeeping, Math.min(run.jobs, 8)) };
+  const hashed = new Map([...emptyContents(digests, new Set(tables.map((t) => t.table))), ...streamed]);
+  const manifest: CopyManifest = { manifestVersion: 1, snapshotAt, tables: await clock.time('manifest', () => manifestOf(built, bookkeeping, Math.min(run.jobs, 8), hashed)) };
   const copied = new Set(tables.map((t) => t.table));
   for (const table of all) if (!copied.has(table)) tables.push({ table, mode: 'empty', rows: 0, bytes: 0, masked: [], milliseconds: 0 });
   tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
@@ -232,7 +268,7 @@ async function largestFirst(lead: ReturnType<typeof sqlClientOf>, jobs: StreamJo
 }
 
 /** Runs the streams, `jobs` at a time on a server target (one at a time into PGlite: one session). */
-async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Map<string, unknown>>): Promise<CopiedTable[]> {
+async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Map<string, unknown>>, streamed: StreamedContents): Promise<CopiedTable[]> {
   const { built, source, options } = run;
   const parallel = built.capabilities.concurrentSessions ? source.streams.length : 1;
   const queue = [...jobsList];
@@ -246,6 +282,8 @@ async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Ma
       const current = job;
       const p = await built.transaction({ begin: TEXT_SETTINGS }, (trx) => streamTable(client, trx, current, { signal: options.signal, onProgress }));
       const milliseconds = Math.round(performance.now() - t0);
+      // The stream's digest stands for the table only if the target loaded every row it was sent.
+      if (p.contents && p.loaded === p.rows && p.contents.rows === p.rows) streamed.set(job.table, p.contents);
       const masked = [...(rules.get(job.table)?.entries() ?? [])].filter(([c, r]) => r !== 'keep' && job.columns.includes(c)).map(([c]) => c);
       done.push({ table: job.table, mode: job.selection.whole ? 'all' : 'subset', rows: p.rows, bytes: p.bytes, masked, milliseconds });
       options.onEvent?.({ type: 'table', table: job.table, rows: p.rows, bytes: p.bytes, milliseconds });

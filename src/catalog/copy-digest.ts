@@ -1,5 +1,5 @@
 import { createMD5, type IHasher } from 'hash-wasm';
-import { digestOf, type ContentSums } from '../catalog/contents.js';
+import { digestOf, type ContentSums } from './contents.js';
 
 /**
  * The catalog's content digest (src/catalog/contents.ts) computed from COPY text rows as pg_dump
