@@ -22,6 +22,8 @@ export interface StreamJob {
    * (stream-digest.ts decides).
    */
   digest?: boolean;
+  /** What the source holds for it (catalog estimates): how the target readies the table. */
+  estimate?: { rows: number; bytes: number };
 }
 
 export interface StreamProgress {

@@ -17,7 +17,7 @@ import { openSource, sqlClientOf, type Source } from '../copy/source.js';
 import { assertAllRuled } from '../copy/strict.js';
 import { streamTable, type StreamJob, type StreamProgress } from '../copy/stream.js';
 import { computeSubset, known, withVirtualKeys, type Selection } from '../copy/subset.js';
-import { prepareTarget } from '../copy/target.js';
+import { prepareTarget, uniqueViolated } from '../copy/target.js';
 import { copyKeptTables } from '../copy/keep.js';
 import { suggestRules, type Suggestion } from '../copy/suggest.js';
 import { schemaDriftLines } from '../copy/drift.js';
@@ -204,7 +204,9 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   options.onEvent?.({ type: 'planned', tables: [...jobsList.map((j) => ({ table: j.table, rows: j.selection.whole ? null : j.selection.ctids.length, kept: false })), ...keep.map((table) => ({ table, rows: null, kept: true }))] });
 
   const all = [...targetGraph.tables.keys()];
-  const target = await clock.time('prepare target', () => built.session(async (client) => prepareTarget(client, all.map((k) => qualifiedKey(k)))));
+  const loaded = [...jobsList.map((j) => j.table), ...(run.replacement.targetExists ? keep : [])];
+  const bulky = jobsList.filter((j) => (j.estimate?.rows ?? Infinity) >= DEFER_INDEXES_ROWS).map((j) => j.table);
+  const target = await clock.time('prepare target', () => built.session(async (client) => prepareTarget(client, loaded, bulky)));
   const streamed: StreamedContents = new Map();
   const tables = await clock.time('streams', () => runStreams(run, jobsList, rules, streamed));
   if (keep.length && run.replacement.targetExists) tables.push(...(await clock.time('kept tables', () => copyKeptTables(config, run.into, built, keep))));
@@ -217,11 +219,6 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   for (const table of all) if (!copied.has(table)) tables.push({ table, mode: 'empty', rows: 0, bytes: 0, masked: [], milliseconds: 0 });
   tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
   return { source: describeTarget(options.from), target: describeTarget(run.into), snapshot: source.snapshot, strict, tables, manifest };
-}
-
-function qualifiedKey(key: string): string {
-  const dot = key.indexOf('.');
-  return `"${key.slice(0, dot).replace(/"/g, '""')}"."${key.slice(dot + 1).replace(/"/g, '""')}"`;
 }
 
 /** The migration history and dbctl's own tables: built by the migrations, never copied or hashed. */
@@ -252,19 +249,26 @@ function planJobs(source: Graph, target: Graph, selections: Map<string, Selectio
 /**
  * The streams, the biggest first (by the source's table sizes, a subset's scaled by its share of
  * rows): with --jobs, a big table started last would leave every other stream idle at the end.
+ * Each job gets its estimated rows (the target's indexes are deferred only for the big ones).
  */
 async function largestFirst(lead: ReturnType<typeof sqlClientOf>, jobs: StreamJob[]): Promise<StreamJob[]> {
-  if (jobs.length < 2) return jobs;
+  if (!jobs.length) return jobs;
+  // A plain table is its own tree (pg_partition_tree lists nothing for it); a partitioned one sums its leaves.
   const { rows } = await lead.query<{ key: string; bytes: string; tuples: string }>(`
-    select format('%s.%s', n.nspname, c.relname) as key,
-      (select coalesce(sum(pg_catalog.pg_relation_size(p.relid)), 0) from pg_catalog.pg_partition_tree(c.oid) p)::text as bytes,
-      greatest(c.reltuples, 1)::text as tuples
+    select format('%s.%s', n.nspname, c.relname) as key, sum(pg_catalog.pg_relation_size(t.oid))::text as bytes, sum(greatest(t.reltuples, 0))::text as tuples
     from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p') and format('%s.%s', n.nspname, c.relname) = any($1::text[])`, [jobs.map((j) => j.table)]);
-  const size = new Map(rows.map((r) => [r.key, Number(r.bytes) / Number(r.tuples)] as const));
+    join pg_catalog.pg_class t on t.oid = c.oid or t.oid in (select p.relid from pg_catalog.pg_partition_tree(c.oid) p where p.isleaf)
+    where c.relkind in ('r', 'p') and format('%s.%s', n.nspname, c.relname) = any($1::text[])
+    group by 1`, [jobs.map((j) => j.table)]);
   const bytes = new Map(rows.map((r) => [r.key, Number(r.bytes)] as const));
-  const estimate = (j: StreamJob) => (j.selection.whole ? bytes.get(j.table) ?? 0 : (size.get(j.table) ?? 0) * j.selection.ctids.length);
-  return [...jobs].sort((a, b) => estimate(b) - estimate(a));
+  // A table never analyzed has no row estimate: its size says how many rows it may hold (64 bytes a row at least).
+  const tuples = new Map(rows.map((r) => [r.key, Number(r.tuples) || Number(r.bytes) / 64] as const));
+  for (const j of jobs) {
+    const all = tuples.get(j.table) ?? 0;
+    const perRow = all ? (bytes.get(j.table) ?? 0) / all : 0;
+    j.estimate = j.selection.whole ? { rows: all, bytes: bytes.get(j.table) ?? 0 } : { rows: j.selection.ctids.length, bytes: perRow * j.selection.ctids.length };
+  }
+  return [...jobs].sort((a, b) => b.estimate!.bytes - a.estimate!.bytes);
 }
 
 /** Runs the streams, `jobs` at a time on a server target (one at a time into PGlite: one session). */
@@ -280,7 +284,9 @@ async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Ma
       const expectedRows = job.selection.whole ? null : job.selection.ctids.length;
       const onProgress = (p: StreamProgress) => options.onEvent?.({ type: 'progress', ...p, expectedRows, milliseconds: performance.now() - t0 });
       const current = job;
-      const p = await built.transaction({ begin: TEXT_SETTINGS }, (trx) => streamTable(client, trx, current, { signal: options.signal, onProgress }));
+      const p = await built.transaction({ begin: TEXT_SETTINGS }, (trx) => streamTable(client, trx, current, { signal: options.signal, onProgress })).catch((error) => {
+        throw uniqueViolated(error);
+      });
       const milliseconds = Math.round(performance.now() - t0);
       // The stream's digest stands for the table only if the target loaded every row it was sent.
       if (p.contents && p.loaded === p.rows && p.contents.rows === p.rows) streamed.set(job.table, p.contents);
@@ -292,6 +298,13 @@ async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Ma
   await Promise.all(source.streams.slice(0, parallel).map(worker));
   return done;
 }
+
+/**
+ * A table expected to get at least this many rows has its indexes dropped while it loads and built
+ * once after; a smaller one keeps them (maintaining them row by row costs less than a drop and a
+ * build: a schema of hundreds of small tables spent seconds on that).
+ */
+const DEFER_INDEXES_ROWS = 10_000;
 
 /** How the target reads the text the source wrote (the source's sessions set the same). */
 const TEXT_SETTINGS = `set local datestyle = 'ISO, MDY'; set local intervalstyle = 'postgres'; set local timezone = 'UTC'`;
