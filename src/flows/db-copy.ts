@@ -1,7 +1,7 @@
 import type { CopyConfig, CopySubsetConfig } from '../config/copy.js';
 import type { CopiedTable } from '../copy/copied-table.js';
 export type { CopiedTable } from '../copy/copied-table.js';
-import { withUrl, type ResolvedConfig } from '../config/resolve.js';
+import { withParsedTarget, withUrl, type ResolvedConfig } from '../config/resolve.js';
 import { prepareReplacement, type Replacement } from '../driver/replace.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { openDatabaseFor } from '../driver/open-for.js';
@@ -20,7 +20,8 @@ import { computeSubset, known, withVirtualKeys, type Selection } from '../copy/s
 import { prepareTarget, uniqueViolated } from '../copy/target.js';
 import { copyKeptTables } from '../copy/keep.js';
 import { suggestRules, type Suggestion } from '../copy/suggest.js';
-import { schemaDriftLines } from '../copy/drift.js';
+import { builtSchema, schemaDriftLines, sourceSchema } from '../copy/drift.js';
+import type { SchemaSnapshot } from '../schema/model.js';
 
 /** `force` and `confirm` (src/guard): what a protected target needs; the copy asks the guard itself. */
 export interface DbCopyOptions extends GuardOptions {
@@ -117,11 +118,18 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const source = await clock.time('open source', () => openSource(options.from, jobs)).catch((error) => { throw lost(error, 'opening the source'); });
   let replacement: Replacement | undefined;
   let built: Database | undefined;
+  // The source is read (its schema, graph and subset) on its session while the target is made
+  // and migrated beside it: neither waits for the other until the streams are planned.
+  const reading = readSource(options, copy, source, clock);
+  reading.catch(() => {}); // awaited in fill; a failure meanwhile is the copy's
   try {
-    replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs }));
+    const { migratedTemplate } = await import('../testdb/index.js');
+    // A server target is created from the project's migrated test template (built once, shared with testdb).
+    const migrated = await clock.time('template', () => migratedTemplate(withParsedTarget(config, into)));
+    replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, template: migrated }));
     const made = replacement;
     built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
-    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock });
+    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading });
     const open = built;
     built = undefined;
     await clock.time('close', async () => {
@@ -171,6 +179,25 @@ interface Run {
   jobs: number;
   into: Target;
   clock: PhaseClock;
+  reading: Promise<SourceRead>;
+}
+
+interface SourceRead {
+  schema: SchemaSnapshot;
+  graph: Graph;
+  /** undefined: every table whole. */
+  selections: Map<string, Selection> | undefined;
+}
+
+/** What the copy reads of the source before any row moves, on the lead session (one query at a time). */
+async function readSource(options: DbCopyOptions, copy: CopyConfig, source: Source, clock: PhaseClock): Promise<SourceRead> {
+  const { config } = options;
+  const lead = sqlClientOf(source.lead);
+  const schema = await clock.time('source schema', () => sourceSchema(lead, config));
+  const graph = withVirtualKeys(await clock.time('source graph', () => readGraph(lead, bookkeepingOf(config))), copy.virtualForeignKeys);
+  const subset = options.subset === undefined ? copy.subset : options.subset ?? undefined;
+  const selections = subset ? await clock.time('subset', () => computeSubset(lead, graph, subset)) : undefined;
+  return { schema, graph, selections };
 }
 
 async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases'>> {
@@ -180,18 +207,19 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
   await clock.time('migrate', () => new Migrator({ database: built, ...migratorConfig(withUrl(config, run.replacement.url)) }).up());
   const lead = sqlClientOf(source.lead);
-  const drift = await clock.time('drift check', () => schemaDriftLines(lead, built, config));
+  const targetGraph = await clock.time('target graph', () => readGraph(built, bookkeeping));
+  const expected = await clock.time('target schema', () => builtSchema(built, config));
+  const read = await clock.time('wait for the source', () => run.reading);
+  const drift = schemaDriftLines(read.schema, expected);
   if (drift.length && !options.allowDrift) {
     throw new RefusedError(`db copy refused: the source's schema differs from what the migrations build; nothing was copied`, {
       hint: `${drift.slice(0, 12).join('\n')}\nmigrate the source, or pass --allow-drift to copy the columns both sides share`,
       data: { drift },
     }, 'copy_drift');
   }
-  const sourceGraph = withVirtualKeys(await clock.time('source graph', () => readGraph(lead, bookkeeping)), copy.virtualForeignKeys);
-  const targetGraph = await clock.time('target graph', () => readGraph(built, bookkeeping));
+  const sourceGraph = read.graph;
   const keep = [...(copy.keep ?? []), ...(options.keep ?? [])].map((t) => known(targetGraph, t, '--keep'));
-  const subset = options.subset === undefined ? copy.subset : options.subset ?? undefined;
-  const selections = subset ? await clock.time('subset', () => computeSubset(lead, sourceGraph, subset)) : wholeTables(sourceGraph);
+  const selections = read.selections ?? wholeTables(sourceGraph);
   const strict = options.strict ?? copy.strict ?? !!options.fromProtected;
   const rules = rulesByTable(copy.mask);
   const jobsList = await clock.time('plan', () => largestFirst(lead, planJobs(sourceGraph, targetGraph, selections, keep)));
@@ -253,16 +281,20 @@ function planJobs(source: Graph, target: Graph, selections: Map<string, Selectio
  */
 async function largestFirst(lead: ReturnType<typeof sqlClientOf>, jobs: StreamJob[]): Promise<StreamJob[]> {
   if (!jobs.length) return jobs;
-  // A plain table is its own tree (pg_partition_tree lists nothing for it); a partitioned one sums its leaves.
+  // Catalog and statistics only: pg_relation_size would wait on a table someone holds locked, before
+  // the copy's own COPY does. A plain table is its own tree (pg_partition_tree lists nothing for it).
   const { rows } = await lead.query<{ key: string; bytes: string; tuples: string }>(`
-    select format('%s.%s', n.nspname, c.relname) as key, sum(pg_catalog.pg_relation_size(t.oid))::text as bytes, sum(greatest(t.reltuples, 0))::text as tuples
+    select format('%s.%s', n.nspname, c.relname) as key,
+      sum(pc.relpages::bigint * current_setting('block_size')::bigint)::text as bytes,
+      sum(greatest(pc.reltuples, pg_catalog.pg_stat_get_live_tuples(pc.oid)))::text as tuples
     from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-    join pg_catalog.pg_class t on t.oid = c.oid or t.oid in (select p.relid from pg_catalog.pg_partition_tree(c.oid) p where p.isleaf)
+    cross join lateral (select c.oid as relid union select p.relid from pg_catalog.pg_partition_tree(c.oid) p where p.isleaf) t
+    join pg_catalog.pg_class pc on pc.oid = t.relid
     where c.relkind in ('r', 'p') and format('%s.%s', n.nspname, c.relname) = any($1::text[])
     group by 1`, [jobs.map((j) => j.table)]);
-  const bytes = new Map(rows.map((r) => [r.key, Number(r.bytes)] as const));
-  // A table never analyzed has no row estimate: its size says how many rows it may hold (64 bytes a row at least).
-  const tuples = new Map(rows.map((r) => [r.key, Number(r.tuples) || Number(r.bytes) / 64] as const));
+  // A table not vacuumed or analyzed since it was filled has stale counts: its live rows (statistics) stand in.
+  const tuples = new Map(rows.map((r) => [r.key, Number(r.tuples)] as const));
+  const bytes = new Map(rows.map((r) => [r.key, Number(r.bytes) || Number(r.tuples) * 100] as const));
   for (const j of jobs) {
     const all = tuples.get(j.table) ?? 0;
     const perRow = all ? (bytes.get(j.table) ?? 0) / all : 0;
