@@ -4,7 +4,7 @@ import type { TableRef } from '../catalog/tables.js';
 import type { Database } from '../driver/database.js';
 import { connectServerClient } from '../driver/pg/client.js';
 import { quoteIdent } from '../sql/quote.js';
-import { CopyDigest } from './copy-digest.js';
+import { CopyDigest } from '../catalog/copy-digest.js';
 
 /**
  * The counts and digests of `tableContentsEach` (src/catalog/parallel-contents.ts), read with

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { tableContents } from '../catalog/contents.js';
 import type { TableRef } from '../catalog/tables.js';
 import type { SqlClient } from '../driver/database.js';
-import { CopyDigest } from './copy-digest.js';
+import { CopyDigest } from '../catalog/copy-digest.js';
 import { decompressingSink, followFile } from './follow-file.js';
 import { toSnapshot, type TableSnapshot } from './snapshot.js';
 import { tableDataEntries } from './toc.js';

@@ -4,6 +4,7 @@ import { copyIn } from '../driver/copy.js';
 import { quoteIdent } from '../sql/quote.js';
 import { LineSplitter } from './copy-text.js';
 import { qualified } from './graph.js';
+import { CopyDigest } from '../catalog/copy-digest.js';
 import type { Selection } from './subset.js';
 
 /** Lines are handed to the target in batches of about this many bytes (PGlite: one COPY per batch). */
@@ -15,6 +16,14 @@ export interface StreamJob {
   columns: string[];
   selection: Selection;
   transform: ((line: string) => string) | null;
+  /**
+   * Hash the lines as they are written (the manifest's digest of this table, without reading it
+   * back): only when they are the whole of the target's rows, exactly as the target prints them
+   * (stream-digest.ts decides).
+   */
+  digest?: boolean;
+  /** What the source holds for it (catalog estimates): how the target readies the table. */
+  estimate?: { rows: number; bytes: number };
 }
 
 export interface StreamProgress {
@@ -23,12 +32,19 @@ export interface StreamProgress {
   bytes: number;
 }
 
+export interface StreamResult extends StreamProgress {
+  /** The rows the target said it loaded (undefined when it does not say). */
+  loaded?: number;
+  /** With `job.digest`: the row count and content digest of the lines written. */
+  contents?: { rows: number; digest: string };
+}
+
 /**
  * Streams one table: COPY … TO STDOUT on the source session, each line through the masking
  * transform, COPY … FROM STDIN on the target. Memory stays bounded: the next chunk is read only
  * once the target has taken the last batch (for await pulls, the sink's write waits on drain).
  */
-export async function streamTable(source: pg.Client, target: Kysely<any>, job: StreamJob, options: { signal?: AbortSignal; onProgress?: (p: StreamProgress) => void }): Promise<StreamProgress> {
+export async function streamTable(source: pg.Client, target: Kysely<any>, job: StreamJob, options: { signal?: AbortSignal; onProgress?: (p: StreamProgress) => void }): Promise<StreamResult> {
   const { default: copyStreams } = await import('pg-copy-streams');
   const list = job.columns.map(quoteIdent).join(', ');
   const where = job.selection.whole ? '' : ` where ctid = any('{${job.selection.ctids.map((c) => `"${c}"`).join(',')}}'::tid[])`;
@@ -36,6 +52,7 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
   const sink = await copyIn(target, `copy ${qualified(job.table)} (${list}) from stdin`);
   const progress: StreamProgress = { table: job.table, rows: 0, bytes: 0 };
   const splitter = new LineSplitter();
+  const digest = job.digest ? await CopyDigest.create() : undefined;
   let batch: Buffer[] = [];
   let batchBytes = 0;
   const flush = async () => {
@@ -67,13 +84,15 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
         progress.rows += countLines(whole);
         written = whole;
       }
+      digest?.update(written);
       batch.push(written);
       batchBytes += written.length;
       if (batchBytes >= BATCH_BYTES) await flush();
     }
     await flush();
-    await sink.close();
-    return progress;
+    const loaded = await sink.close();
+    const contents = digest?.finish();
+    return { ...progress, loaded, contents: contents && { rows: contents.rows, digest: contents.digest } };
   } catch (error) {
     out.destroy();
     await sink.abort();

@@ -1,8 +1,11 @@
 import type { SqlClient } from '../driver/database.js';
 import { quoteIdent } from '../sql/quote.js';
 import { CheckFailedError } from '../errors.js';
+import { qualified } from './graph.js';
 
 interface ForeignKeyDef {
+  /** `schema.table`, as the copy's keys go. */
+  key: string;
   table: string;
   relname: string;
   name: string;
@@ -10,48 +13,61 @@ interface ForeignKeyDef {
 }
 
 /**
- * Readies the new database for loading in any order (cycles included): its foreign keys are
- * dropped and noted, its user triggers disabled (an audit or updated_at trigger must not rewrite
- * copied rows), and its plain tables' indexes (primary keys and unique constraints included) dropped
- * to be built once over the loaded rows, as pg_restore does. `finish` puts them back: the indexes
+ * Readies the new database for loading in any order (cycles included): the foreign keys of the
+ * tables that get rows (`loaded`, by `schema.table` key) are dropped and noted, their user
+ * triggers disabled (an audit or updated_at trigger must not rewrite copied rows), and the indexes
+ * of the big ones (`bulky`: primary keys and unique constraints included) dropped to be built
+ * once over the loaded rows, as pg_restore does. A table that gets a few rows keeps its indexes
+ * (dropping and building them again costs more than the rows do), and one that gets none keeps
+ * everything: its keys hold whatever is loaded elsewhere. `finish` puts them back: the indexes
  * from their own definitions, then each foreign key is re-added, which checks every row
  * (0 violations, or the copy fails naming the key), then sequences are set past the copied keys
  * and materialized views refreshed.
  */
-export async function prepareTarget(client: SqlClient, tables: string[]): Promise<{ finish(): Promise<void> }> {
-  const { rows: fks } = await client.query<ForeignKeyDef>(`
-    select format('%I.%I', n.nspname, c.relname) as table, c.relname, k.conname as name, pg_catalog.pg_get_constraintdef(k.oid) as definition
+/** Times a step of `finish` (the copy's phase clock); by default it only runs it. */
+export type Timed = <T>(phase: string, fn: () => Promise<T>) => Promise<T>;
+
+export async function prepareTarget(client: SqlClient, loaded: string[], bulky: string[]): Promise<{ finish(time?: Timed): Promise<void> }> {
+  const loading = new Set(loaded);
+  const tables = loaded.map(qualified);
+  const { rows: all } = await client.query<ForeignKeyDef>(`
+    select format('%s.%s', n.nspname, c.relname) as key, format('%I.%I', n.nspname, c.relname) as table, c.relname, k.conname as name, pg_catalog.pg_get_constraintdef(k.oid) as definition
     from pg_catalog.pg_constraint k
     join pg_catalog.pg_class c on c.oid = k.conrelid
     join pg_catalog.pg_namespace n on n.oid = c.relnamespace
     where k.contype = 'f' and k.conparentid = 0 and n.nspname not in ('pg_catalog', 'information_schema')
-    order by 1, 2`);
+    order by 2, 3`);
+  const fks = all.filter((f) => loading.has(f.key));
   const script = [
     ...fks.map((f) => `alter table ${f.table} drop constraint ${quoteIdent(f.name)}`),
     ...tables.map((t) => `alter table ${t} disable trigger user`),
   ];
   if (script.length) await client.query(script.join(';\n'));
-  const deferred = await deferIndexes(client, tables);
+  const deferred = await deferIndexes(client, bulky.map(qualified));
   return {
-    async finish() {
-      await deferred.rebuild();
+    async finish(time: Timed = (_, fn) => fn()) {
+      await time('indexes', () => deferred.rebuild());
       // One script, one round trip: a subset leaves most of a big schema's tables empty, and a
       // statement each was most of the time of re-adding their keys.
-      try {
-        if (fks.length) await client.query(fks.map((f) => `alter table ${f.table} add constraint ${quoteIdent(f.name)} ${f.definition}`).join(';\n'));
-      } catch (error) {
-        const e = error as { code?: string; message?: string; detail?: string; constraint?: string; table?: string };
-        if (e.code !== '23503') throw error;
-        const name = e.constraint ?? /foreign key constraint "([^"]+)"/.exec(e.message ?? '')?.[1];
-        const f = fks.find((k) => k.name === name && k.relname === e.table) ?? fks.find((k) => k.name === name);
-        throw new CheckFailedError(`db copy: foreign key ${f?.name ?? name} on ${f?.table ?? e.table} is violated by the copied rows: ${e.detail ?? e.message}`, {
-          hint: 'a reference the subset does not follow (declare it in copy.virtualForeignKeys), or a masked key column: mask both sides with the same rule',
-          data: { constraint: f?.name ?? name, table: f?.table ?? e.table },
-        }, 'copy_verify_failed');
-      }
-      if (tables.length) await client.query(tables.map((t) => `alter table ${t} enable trigger user`).join(';\n'));
-      await resetSequences(client);
-      await refreshViews(client);
+      await time('foreign keys', async () => {
+        try {
+          if (fks.length) await client.query(fks.map((f) => `alter table ${f.table} add constraint ${quoteIdent(f.name)} ${f.definition}`).join(';\n'));
+        } catch (error) {
+          const e = error as { code?: string; message?: string; detail?: string; constraint?: string; table?: string };
+          if (e.code !== '23503') throw error;
+          const name = e.constraint ?? /foreign key constraint "([^"]+)"/.exec(e.message ?? '')?.[1];
+          const f = fks.find((k) => k.name === name && k.relname === e.table) ?? fks.find((k) => k.name === name);
+          throw new CheckFailedError(`db copy: foreign key ${f?.name ?? name} on ${f?.table ?? e.table} is violated by the copied rows: ${e.detail ?? e.message}`, {
+            hint: 'a reference the subset does not follow (declare it in copy.virtualForeignKeys), or a masked key column: mask both sides with the same rule',
+            data: { constraint: f?.name ?? name, table: f?.table ?? e.table },
+          }, 'copy_verify_failed');
+        }
+      });
+      await time('triggers, sequences, views', async () => {
+        if (tables.length) await client.query(tables.map((t) => `alter table ${t} enable trigger user`).join(';\n'));
+        await resetSequences(client);
+        await refreshViews(client);
+      });
     },
   };
 }
@@ -129,14 +145,22 @@ async function deferIndexes(client: SqlClient, tables: string[]): Promise<{ rebu
       try {
         await client.query(rows.map((r) => r.create).join(';\n'));
       } catch (error) {
-        const e = error as { code?: string; message?: string; detail?: string; constraint?: string; table?: string };
-        if (e.code !== '23505') throw error;
-        const name = e.constraint ?? /could not create unique index "([^"]+)"/.exec(e.message ?? '')?.[1];
-        throw new CheckFailedError(`db copy: unique index ${name} on ${rows.find((r) => r.name === name)?.table ?? e.table} is violated by the copied rows: ${e.detail ?? e.message}`, {
-          hint: 'a masked column under a unique index: two source values were given one fake (mask it with hash, or keep it)',
-          data: { constraint: name, table: e.table },
-        }, 'copy_verify_failed');
+        throw uniqueViolated(error, (name) => rows.find((r) => r.name === name)?.table);
       }
     },
   };
+}
+
+/**
+ * A unique index the copied rows break (23505: building a deferred index, or loading a table that
+ * kept its indexes) as the copy's verification failure; any other error as it is.
+ */
+export function uniqueViolated(error: unknown, tableOf: (index: string) => string | undefined = () => undefined): unknown {
+  const e = error as { code?: string; message?: string; detail?: string; constraint?: string; table?: string };
+  if (e?.code !== '23505') return error;
+  const name = e.constraint ?? /could not create unique index "([^"]+)"/.exec(e.message ?? '')?.[1];
+  return new CheckFailedError(`db copy: unique index ${name} on ${tableOf(name ?? '') ?? e.table} is violated by the copied rows: ${e.detail ?? e.message}`, {
+    hint: 'a masked column under a unique index: two source values were given one fake (mask it with hash, or keep it)',
+    data: { constraint: name, table: e.table },
+  }, 'copy_verify_failed');
 }

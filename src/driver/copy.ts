@@ -5,7 +5,8 @@ import { BLOB_COPY, type BlobCopyRequest } from './pglite/copy.js';
 /** Where COPY text goes: written a batch at a time, then closed (which waits for the server). */
 export interface CopyIn {
   write(text: string | Uint8Array): Promise<void>;
-  close(): Promise<void>;
+  /** Ends the COPY; resolves to the rows the target says it loaded (undefined when it does not say). */
+  close(): Promise<number | undefined>;
   /** Cancels an unfinished COPY (CopyFail), so the session is usable again for the rollback. */
   abort(): Promise<void>;
 }
@@ -31,7 +32,15 @@ export async function copyIn(db: Kysely<any>, statement: string): Promise<CopyIn
   const blob = (stream as unknown as BlobCopyRequest)[BLOB_COPY]!.write;
   if (blob) {
     const fromBlob = toBlobStatement(statement);
-    return { write: (text) => blob(fromBlob, text), close: async () => {}, abort: async () => {} };
+    let rows: number | undefined = 0;
+    return {
+      write: async (text) => {
+        const loaded = await blob(fromBlob, text);
+        rows = loaded === undefined || rows === undefined ? undefined : rows + loaded;
+      },
+      close: async () => rows,
+      abort: async () => {},
+    };
   }
   let settled = false;
   const finished = new Promise<void>((resolve, reject) => {
@@ -46,6 +55,9 @@ export async function copyIn(db: Kysely<any>, statement: string): Promise<CopyIn
     close: async () => {
       stream.end();
       await finished;
+      // pg-copy-streams reads it from the server's CommandComplete (`COPY n`).
+      const rows = (stream as unknown as { rowCount?: number }).rowCount;
+      return typeof rows === 'number' ? rows : undefined;
     },
     abort: async () => {
       if (settled) return; // the server already ended the COPY (it failed): nothing to cancel

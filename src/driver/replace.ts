@@ -44,6 +44,8 @@ interface Where {
    */
   replace?: boolean;
   refused?: () => Error;
+  /** Create the new database from this template (a server's), instead of empty. */
+  template?: string;
 }
 
 /** What each operation calls what it builds, in the names it gives (`_dbctl_copy_…`, `.NAME.dbctl-restore-…`). */
@@ -89,7 +91,7 @@ export async function prepareReplacement(target: Target, where: Where): Promise<
       // Not replacing, anything in the way counts (embedded, a directory that is no database is not ours to fill).
       const inTheWay = targetExists || (target.kind === 'pglite' && fs.existsSync(target.dataDir!) && !isEmptyDir(target.dataDir!));
       if (inTheWay && where.replace === false) throw (where.refused ?? (() => appeared(name)))();
-      const { target: made } = await host.create(building);
+      const { target: made } = await host.create(building, { template: where.template });
       return { building, url: made.url, targetExists, leftovers };
     });
     // Once: commit can fail and be followed by discard.

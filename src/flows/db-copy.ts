@@ -1,7 +1,7 @@
 import type { CopyConfig, CopySubsetConfig } from '../config/copy.js';
 import type { CopiedTable } from '../copy/copied-table.js';
 export type { CopiedTable } from '../copy/copied-table.js';
-import { withUrl, type ResolvedConfig } from '../config/resolve.js';
+import { withParsedTarget, withUrl, type ResolvedConfig } from '../config/resolve.js';
 import { prepareReplacement, type Replacement } from '../driver/replace.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { openDatabaseFor } from '../driver/open-for.js';
@@ -10,16 +10,18 @@ import { databaseKeyOf, describeTarget, networkHostOf, type Target } from '../dr
 import { ConnectionError, isDbctlError, RefusedError, UsageError } from '../errors.js';
 import type { GuardOptions } from '../guard/index.js';
 import { keyOf, readGraph, tableKey, type Graph } from '../copy/graph.js';
-import { manifestOf, type CopyManifest } from '../copy/manifest.js';
+import { manifestOf, type CopyManifest, type StreamedContents } from '../copy/manifest.js';
+import { emptyContents, planStreamDigests } from '../copy/stream-digest.js';
 import { lineTransform, MaskKit, rulesByTable } from '../copy/mask-plan.js';
 import { openSource, sqlClientOf, type Source } from '../copy/source.js';
 import { assertAllRuled } from '../copy/strict.js';
 import { streamTable, type StreamJob, type StreamProgress } from '../copy/stream.js';
 import { computeSubset, known, withVirtualKeys, type Selection } from '../copy/subset.js';
-import { prepareTarget } from '../copy/target.js';
+import { prepareTarget, uniqueViolated } from '../copy/target.js';
 import { copyKeptTables } from '../copy/keep.js';
 import { suggestRules, type Suggestion } from '../copy/suggest.js';
-import { schemaDriftLines } from '../copy/drift.js';
+import { builtSchema, schemaDriftLines, sourceSchema } from '../copy/drift.js';
+import type { SchemaSnapshot } from '../schema/model.js';
 
 /** `force` and `confirm` (src/guard): what a protected target needs; the copy asks the guard itself. */
 export interface DbCopyOptions extends GuardOptions {
@@ -64,7 +66,30 @@ export interface CopyReport {
   strict: boolean;
   tables: CopiedTable[];
   manifest: CopyManifest;
+  /** Where the time went, phase by phase (phases that overlap run side by side). */
+  phases: CopyPhase[];
   milliseconds: number;
+}
+
+export interface CopyPhase {
+  phase: string;
+  /** When it started, from the start of the copy. */
+  atMs: number;
+  milliseconds: number;
+}
+
+/** Times the copy's phases for the report: what a profile of a copy starts from. */
+class PhaseClock {
+  readonly phases: CopyPhase[] = [];
+  constructor(private readonly started: number) {}
+  async time<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+    const at = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.phases.push({ phase, atMs: Math.round(at - this.started), milliseconds: Math.round(performance.now() - at) });
+    }
+  }
 }
 
 /**
@@ -75,6 +100,7 @@ export interface CopyReport {
  */
 export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> {
   const started = performance.now();
+  const clock = new PhaseClock(started);
   const { config } = options;
   const { copyTemplateTarget } = await import('../testdb/index.js');
   const template = options.testdb === undefined ? undefined : copyTemplateTarget(config, options.testdb);
@@ -89,20 +115,33 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const { assertMigrationsFolder } = await import('../config/folders.js');
   assertMigrationsFolder(config.migrations.dir);
   const jobs = Math.max(1, options.jobs ?? copy.jobs ?? 1);
-  const source = await openSource(options.from, jobs).catch((error) => { throw lost(error, 'opening the source'); });
+  const source = await clock.time('open source', () => openSource(options.from, jobs)).catch((error) => { throw lost(error, 'opening the source'); });
   let replacement: Replacement | undefined;
   let built: Database | undefined;
+  // The source is read (its schema, graph and subset) on its session while the target is made
+  // and migrated beside it: neither waits for the other until the streams are planned.
+  const reading = readSource(options, copy, source, clock);
+  reading.catch(() => {}); // awaited in fill; a failure meanwhile is the copy's
   try {
-    replacement = await prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs });
-    built = await openDatabaseFor(withUrl(config, replacement.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 });
-    const report = await fill({ options, copy, source, built, replacement, jobs, into });
-    await built.close();
+    const { migratedTemplate } = await import('../testdb/index.js');
+    // A server target is created from the project's migrated test template (built once, shared with testdb).
+    const migrated = await clock.time('template', () => migratedTemplate(withParsedTarget(config, into)));
+    replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, template: migrated }));
+    const made = replacement;
+    built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
+    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading });
+    const open = built;
     built = undefined;
-    await source.close();
+    await clock.time('close', async () => {
+      await open.close();
+      await source.close();
+    });
     checkAborted(options.signal);
-    await replacement.commit();
-    if (template) await markTemplate(into, config);
-    return { ...report, milliseconds: Math.round(performance.now() - started) };
+    await clock.time('rename', async () => {
+      await made.commit();
+      if (template) await markTemplate(into, config);
+    });
+    return { ...report, phases: clock.phases, milliseconds: Math.round(performance.now() - started) };
   } catch (error) {
     // The source first, its sockets dropped: a COPY stopped mid-stream leaves its backend blocked
     // writing to a socket no one reads, where it cannot answer the barrier DROP DATABASE waits for.
@@ -139,53 +178,75 @@ interface Run {
   replacement: Replacement;
   jobs: number;
   into: Target;
+  clock: PhaseClock;
+  reading: Promise<SourceRead>;
 }
 
-async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds'>> {
-  const { options, copy, source, built } = run;
+interface SourceRead {
+  schema: SchemaSnapshot;
+  graph: Graph;
+  /** undefined: every table whole. */
+  selections: Map<string, Selection> | undefined;
+}
+
+/** What the copy reads of the source before any row moves, on the lead session (one query at a time). */
+async function readSource(options: DbCopyOptions, copy: CopyConfig, source: Source, clock: PhaseClock): Promise<SourceRead> {
+  const { config } = options;
+  const lead = sqlClientOf(source.lead);
+  const schema = await clock.time('source schema', () => sourceSchema(lead, config));
+  const graph = withVirtualKeys(await clock.time('source graph', () => readGraph(lead, bookkeepingOf(config))), copy.virtualForeignKeys);
+  const subset = options.subset === undefined ? copy.subset : options.subset ?? undefined;
+  const selections = subset ? await clock.time('subset', () => computeSubset(lead, graph, subset)) : undefined;
+  return { schema, graph, selections };
+}
+
+async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases'>> {
+  const { options, copy, source, built, clock } = run;
   const { config } = options;
   const bookkeeping = bookkeepingOf(config);
   const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
-  await new Migrator({ database: built, ...migratorConfig(withUrl(config, run.replacement.url)) }).up();
+  await clock.time('migrate', () => new Migrator({ database: built, ...migratorConfig(withUrl(config, run.replacement.url)) }).up());
   const lead = sqlClientOf(source.lead);
-  const drift = await schemaDriftLines(lead, built, config);
+  const targetGraph = await clock.time('target graph', () => readGraph(built, bookkeeping));
+  const expected = await clock.time('target schema', () => builtSchema(built, config));
+  const read = await clock.time('wait for the source', () => run.reading);
+  const drift = schemaDriftLines(read.schema, expected);
   if (drift.length && !options.allowDrift) {
     throw new RefusedError(`db copy refused: the source's schema differs from what the migrations build; nothing was copied`, {
       hint: `${drift.slice(0, 12).join('\n')}\nmigrate the source, or pass --allow-drift to copy the columns both sides share`,
       data: { drift },
     }, 'copy_drift');
   }
-  const sourceGraph = withVirtualKeys(await readGraph(lead, bookkeeping), copy.virtualForeignKeys);
-  const targetGraph = await readGraph(built, bookkeeping);
+  const sourceGraph = read.graph;
   const keep = [...(copy.keep ?? []), ...(options.keep ?? [])].map((t) => known(targetGraph, t, '--keep'));
-  const subset = options.subset === undefined ? copy.subset : options.subset ?? undefined;
-  const selections = subset ? await computeSubset(lead, sourceGraph, subset) : wholeTables(sourceGraph);
+  const selections = read.selections ?? wholeTables(sourceGraph);
   const strict = options.strict ?? copy.strict ?? !!options.fromProtected;
   const rules = rulesByTable(copy.mask);
-  const jobsList = await largestFirst(lead, planJobs(sourceGraph, targetGraph, selections, keep));
+  const jobsList = await clock.time('plan', () => largestFirst(lead, planJobs(sourceGraph, targetGraph, selections, keep)));
   if (strict) assertAllRuled(jobsList.map((j) => sourceGraph.tables.get(j.table)!).map((t) => ({ ...t, columns: t.columns.filter((c) => jobsList.find((j) => j.table === keyOf(t))!.columns.includes(c.name)) })), rules, copy.safe ?? [], config.migrations.dir);
   const secret = options.secret ?? process.env.DBCTL_COPY_SECRET;
   const kit = secret ? new MaskKit(secret) : null;
   for (const j of jobsList) j.transform = lineTransform(j.table, j.columns, rules.get(j.table), kit);
+  const digests = await clock.time('digest plan', () => planStreamDigests({ source: lead, target: built, graph: targetGraph, jobs: jobsList, rules, drift: drift.length > 0 }));
+  for (const j of jobsList) j.digest = digests.streamed.has(j.table);
   options.onEvent?.({ type: 'planned', tables: [...jobsList.map((j) => ({ table: j.table, rows: j.selection.whole ? null : j.selection.ctids.length, kept: false })), ...keep.map((table) => ({ table, rows: null, kept: true }))] });
 
   const all = [...targetGraph.tables.keys()];
-  const target = await built.session(async (client) => prepareTarget(client, all.map((k) => qualifiedKey(k))));
-  const tables = await runStreams(run, jobsList, rules);
-  if (keep.length && run.replacement.targetExists) tables.push(...(await copyKeptTables(config, run.into, built, keep)));
-  await built.session(async (client) => target.finish());
+  const loaded = [...jobsList.map((j) => j.table), ...(run.replacement.targetExists ? keep : [])];
+  const bulky = jobsList.filter((j) => (j.estimate?.rows ?? Infinity) >= DEFER_INDEXES_ROWS).map((j) => j.table);
+  const target = await clock.time('prepare target', () => built.session(async (client) => prepareTarget(client, loaded, bulky)));
+  const streamed: StreamedContents = new Map();
+  const tables = await clock.time('streams', () => runStreams(run, jobsList, rules, streamed));
+  if (keep.length && run.replacement.targetExists) tables.push(...(await clock.time('kept tables', () => copyKeptTables(config, run.into, built, keep))));
+  await built.session(async () => target.finish((phase, fn) => clock.time(phase, fn)));
   options.onEvent?.({ type: 'verified' });
   const snapshotAt = (await source.lead.query<{ at: string }>(`select to_char(pg_catalog.now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at`)).rows[0].at;
-  const manifest: CopyManifest = { manifestVersion: 1, snapshotAt, tables: await manifestOf(built, bookkeeping, Math.min(run.jobs, 8)) };
+  const hashed = new Map([...emptyContents(digests, new Set(tables.map((t) => t.table))), ...streamed]);
+  const manifest: CopyManifest = { manifestVersion: 1, snapshotAt, tables: await clock.time('manifest', () => manifestOf(built, bookkeeping, Math.min(run.jobs, 8), hashed)) };
   const copied = new Set(tables.map((t) => t.table));
   for (const table of all) if (!copied.has(table)) tables.push({ table, mode: 'empty', rows: 0, bytes: 0, masked: [], milliseconds: 0 });
   tables.sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
   return { source: describeTarget(options.from), target: describeTarget(run.into), snapshot: source.snapshot, strict, tables, manifest };
-}
-
-function qualifiedKey(key: string): string {
-  const dot = key.indexOf('.');
-  return `"${key.slice(0, dot).replace(/"/g, '""')}"."${key.slice(dot + 1).replace(/"/g, '""')}"`;
 }
 
 /** The migration history and dbctl's own tables: built by the migrations, never copied or hashed. */
@@ -216,23 +277,34 @@ function planJobs(source: Graph, target: Graph, selections: Map<string, Selectio
 /**
  * The streams, the biggest first (by the source's table sizes, a subset's scaled by its share of
  * rows): with --jobs, a big table started last would leave every other stream idle at the end.
+ * Each job gets its estimated rows (the target's indexes are deferred only for the big ones).
  */
 async function largestFirst(lead: ReturnType<typeof sqlClientOf>, jobs: StreamJob[]): Promise<StreamJob[]> {
-  if (jobs.length < 2) return jobs;
+  if (!jobs.length) return jobs;
+  // Catalog and statistics only: pg_relation_size would wait on a table someone holds locked, before
+  // the copy's own COPY does. A plain table is its own tree (pg_partition_tree lists nothing for it).
   const { rows } = await lead.query<{ key: string; bytes: string; tuples: string }>(`
     select format('%s.%s', n.nspname, c.relname) as key,
-      (select coalesce(sum(pg_catalog.pg_relation_size(p.relid)), 0) from pg_catalog.pg_partition_tree(c.oid) p)::text as bytes,
-      greatest(c.reltuples, 1)::text as tuples
+      sum(pc.relpages::bigint * current_setting('block_size')::bigint)::text as bytes,
+      sum(greatest(pc.reltuples, pg_catalog.pg_stat_get_live_tuples(pc.oid)))::text as tuples
     from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p') and format('%s.%s', n.nspname, c.relname) = any($1::text[])`, [jobs.map((j) => j.table)]);
-  const size = new Map(rows.map((r) => [r.key, Number(r.bytes) / Number(r.tuples)] as const));
-  const bytes = new Map(rows.map((r) => [r.key, Number(r.bytes)] as const));
-  const estimate = (j: StreamJob) => (j.selection.whole ? bytes.get(j.table) ?? 0 : (size.get(j.table) ?? 0) * j.selection.ctids.length);
-  return [...jobs].sort((a, b) => estimate(b) - estimate(a));
+    cross join lateral (select c.oid as relid union select p.relid from pg_catalog.pg_partition_tree(c.oid) p where p.isleaf) t
+    join pg_catalog.pg_class pc on pc.oid = t.relid
+    where c.relkind in ('r', 'p') and format('%s.%s', n.nspname, c.relname) = any($1::text[])
+    group by 1`, [jobs.map((j) => j.table)]);
+  // A table not vacuumed or analyzed since it was filled has stale counts: its live rows (statistics) stand in.
+  const tuples = new Map(rows.map((r) => [r.key, Number(r.tuples)] as const));
+  const bytes = new Map(rows.map((r) => [r.key, Number(r.bytes) || Number(r.tuples) * 100] as const));
+  for (const j of jobs) {
+    const all = tuples.get(j.table) ?? 0;
+    const perRow = all ? (bytes.get(j.table) ?? 0) / all : 0;
+    j.estimate = j.selection.whole ? { rows: all, bytes: bytes.get(j.table) ?? 0 } : { rows: j.selection.ctids.length, bytes: perRow * j.selection.ctids.length };
+  }
+  return [...jobs].sort((a, b) => b.estimate!.bytes - a.estimate!.bytes);
 }
 
 /** Runs the streams, `jobs` at a time on a server target (one at a time into PGlite: one session). */
-async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Map<string, unknown>>): Promise<CopiedTable[]> {
+async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Map<string, unknown>>, streamed: StreamedContents): Promise<CopiedTable[]> {
   const { built, source, options } = run;
   const parallel = built.capabilities.concurrentSessions ? source.streams.length : 1;
   const queue = [...jobsList];
@@ -244,8 +316,12 @@ async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Ma
       const expectedRows = job.selection.whole ? null : job.selection.ctids.length;
       const onProgress = (p: StreamProgress) => options.onEvent?.({ type: 'progress', ...p, expectedRows, milliseconds: performance.now() - t0 });
       const current = job;
-      const p = await built.transaction({ begin: TEXT_SETTINGS }, (trx) => streamTable(client, trx, current, { signal: options.signal, onProgress }));
+      const p = await built.transaction({ begin: TEXT_SETTINGS }, (trx) => streamTable(client, trx, current, { signal: options.signal, onProgress })).catch((error) => {
+        throw uniqueViolated(error);
+      });
       const milliseconds = Math.round(performance.now() - t0);
+      // The stream's digest stands for the table only if the target loaded every row it was sent.
+      if (p.contents && p.loaded === p.rows && p.contents.rows === p.rows) streamed.set(job.table, p.contents);
       const masked = [...(rules.get(job.table)?.entries() ?? [])].filter(([c, r]) => r !== 'keep' && job.columns.includes(c)).map(([c]) => c);
       done.push({ table: job.table, mode: job.selection.whole ? 'all' : 'subset', rows: p.rows, bytes: p.bytes, masked, milliseconds });
       options.onEvent?.({ type: 'table', table: job.table, rows: p.rows, bytes: p.bytes, milliseconds });
@@ -254,6 +330,13 @@ async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Ma
   await Promise.all(source.streams.slice(0, parallel).map(worker));
   return done;
 }
+
+/**
+ * A table expected to get at least this many rows has its indexes dropped while it loads and built
+ * once after; a smaller one keeps them (maintaining them row by row costs less than a drop and a
+ * build: a schema of hundreds of small tables spent seconds on that).
+ */
+const DEFER_INDEXES_ROWS = 10_000;
 
 /** How the target reads the text the source wrote (the source's sessions set the same). */
 const TEXT_SETTINGS = `set local datestyle = 'ISO, MDY'; set local intervalstyle = 'postgres'; set local timezone = 'UTC'`;

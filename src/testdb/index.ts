@@ -125,6 +125,21 @@ async function fillTemplate(target: Target, options: CreateTestdbOptions): Promi
 }
 
 /**
+ * The migrated (unseeded) test template of the project as it is now, on the server of `config`'s
+ * target, built first if it is missing (as `testdb create` would, under the same lock): a database
+ * created from it is migrated already, at the cost of copying files instead of running every
+ * migration. Its name, or undefined where templates are directory copies (PGlite: creating from a
+ * template there copies a whole data directory, more than migrating an empty one costs).
+ */
+export async function migratedTemplate(config: ResolvedConfig): Promise<string | undefined> {
+  const { capabilitiesOf } = await import('../driver/host.js');
+  if (capabilitiesOf(config.target).templates !== 'create-database') return undefined;
+  const template = templateName(config.testdb.prefix, templateHash(templateSources(config), false));
+  await withHost(config, (host) => ensureTemplate(host, template, { config }));
+  return template;
+}
+
+/**
  * Where `db copy --testdb NAME` builds its template: beside the configured database's test
  * databases (its server, or the embedded test folder).
  */

@@ -6,5 +6,5 @@
 export const BLOB_COPY = Symbol.for('dbctl.blobCopy');
 
 export interface BlobCopyRequest {
-  [BLOB_COPY]?: { statement: string; write?: (statement: string, data: string | Uint8Array) => Promise<void> };
+  [BLOB_COPY]?: { statement: string; write?: (statement: string, data: string | Uint8Array) => Promise<number | undefined> };
 }

@@ -83,7 +83,7 @@ export class PgliteClient {
     if (!copy) throw new Error('internal: PGlite runs SQL text only');
     copy.write = async (statement, data) => {
       try {
-        await this.pglite.query(statement, [], { blob: new Blob([data]) });
+        return (await this.pglite.query(statement, [], { blob: new Blob([data]) })).affectedRows;
       } catch (error) {
         throw explainMissingExtension(error);
       }

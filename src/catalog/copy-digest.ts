@@ -1,4 +1,4 @@
-import { digestOf, type ContentSums } from '../catalog/contents.js';
+import { digestOf, type ContentSums } from './contents.js';
 import { Md5Buffer } from './md5-block.js';
 
 /**
