@@ -69,15 +69,22 @@ export const CONFIG_SHAPE: Shape = {
   placeholders: 'values',
 };
 
-/** Throws a ConfigError naming `file` and the first key that does not fit the shape. */
+/**
+ * Throws a ConfigError naming `file` and what does not fit the shape: every unknown key of a level
+ * at once (fixing one typo should not reveal the next), else the first key of the wrong type.
+ */
 export function validateConfig(value: Record<string, unknown>, file: string, shape: Shape = CONFIG_SHAPE, prefix = ''): void {
+  const unknown = Object.keys(value).filter((key) => !shape[key]);
+  if (unknown.length) {
+    const named = unknown.map((key) => {
+      const meant = closest(key, Object.keys(shape));
+      return `"${prefix}${key}"${meant ? ` (did you mean "${prefix}${meant}"?)` : ''}`;
+    });
+    throw new ConfigError(`${file}: unknown option${unknown.length > 1 ? 's' : ''} ${named.join(', ')}`, { hint: `known options${prefix ? ` in ${prefix.slice(0, -1)}` : ''}: ${Object.keys(shape).join(', ')}`, data: { unknown: unknown.map((key) => `${prefix}${key}`) } });
+  }
   for (const [key, v] of Object.entries(value)) {
     const name = `${prefix}${key}`;
     const check = shape[key];
-    if (!check) {
-      const meant = closest(key, Object.keys(shape));
-      throw new ConfigError(`${file}: unknown option "${name}"${meant ? ` (did you mean "${prefix}${meant}"?)` : ''}`, { hint: `known options${prefix ? ` in ${prefix.slice(0, -1)}` : ''}: ${Object.keys(shape).join(', ')}` });
-    }
     if (v === undefined) continue;
     const wrong = (expected: string) => new ConfigError(`${file}: ${name} must be ${expected}, got ${describe(v)}`);
     if (check === 'fleets') {

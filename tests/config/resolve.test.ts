@@ -59,6 +59,8 @@ describe('resolveConfig', () => {
       [{ lockTimeOut: 5 }, /unknown option "lockTimeOut" \(did you mean "lockTimeout"\?\)$/],
       [{ typegen: { camelcase: true } }, /unknown option "typegen\.camelcase" \(did you mean "typegen\.camelCase"\?\)$/],
       [{ migrations: { color: 'x' } }, /unknown option "migrations\.color"$/],
+      // Every unknown key of a level in one line, not the first only (fixing one showed the next).
+      [{ migratons: {}, lockTimeOut: 5, colour: 1 }, /unknown options "migratons" \(did you mean "migrations"\?\), "lockTimeOut" \(did you mean "lockTimeout"\?\), "colour"$/],
       [{ seeds: { seed: '42' } }, /seeds\.seed must be a whole number, got "42"$/],
       [{ environments: { staging: { protected: 'yes' } } }, /environments\.staging\.protected must be true or false, got "yes"$/],
       [{ environments: { staging: 'postgres://x' } }, /environments\.staging must be an object, got "postgres:\/\/x"$/],
