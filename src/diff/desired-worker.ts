@@ -31,5 +31,13 @@ async function run(job: DesiredJob): Promise<DesiredReply> {
 
 if (parentPort && workerData?.desiredJob) {
   const port = parentPort;
-  void run(workerData.desiredJob as DesiredJob).then((reply) => port.postMessage(reply));
+  void run(workerData.desiredJob as DesiredJob).then((reply) => {
+    try {
+      port.postMessage(reply);
+    } catch (error) {
+      // A field that cannot be cloned: the message and class still cross.
+      const e = 'error' in reply ? reply.error : { name: 'Error', message: (error as Error).message };
+      port.postMessage({ error: { name: e.name, message: e.message, code: e.code, hint: e.hint } });
+    }
+  });
 }
