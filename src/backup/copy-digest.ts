@@ -1,5 +1,5 @@
-import { createMD5, type IHasher } from 'hash-wasm';
 import { digestOf, type ContentSums } from '../catalog/contents.js';
+import { Md5Buffer } from './md5-block.js';
 
 /**
  * The catalog's content digest (src/catalog/contents.ts) computed from COPY text rows as pg_dump
@@ -19,15 +19,16 @@ export class CopyDigest {
   #hiB = 0;
   #loB = 0;
   #sums: ContentSums = { rows: 0n, a: 0n, b: 0n };
-  #out = Buffer.alloc(1 << 16);
+  /** The row's record text is written into the hasher's own buffer: hashed where it lies. */
+  #md5 = new Md5Buffer(1 << 16);
   #pending: Buffer | undefined;
   /** The `\.` line ends a table's data: what follows (blank lines) is no row. */
   #ended = false;
 
-  private constructor(private readonly md5: IHasher) {}
+  private constructor() {}
 
   static async create(): Promise<CopyDigest> {
-    return new CopyDigest(await createMD5());
+    return new CopyDigest();
   }
 
   /** Feeds the next bytes of the data (any cut: a line may span chunks). */
@@ -56,15 +57,14 @@ export class CopyDigest {
       this.#ended = true;
       return;
     }
-    const length = this.#record(data, start, end);
-    this.md5.init();
-    this.md5.update(this.#out.subarray(0, length));
-    const m = this.md5.digest('binary');
-    // m::bit(64)::bigint is big-endian two's complement: the high word signed, the low unsigned.
-    this.#hiA += ((m[0] << 24) | (m[1] << 16) | (m[2] << 8) | m[3]);
-    this.#loA += ((m[4] << 24) | (m[5] << 16) | (m[6] << 8) | m[7]) >>> 0;
-    this.#hiB += ((m[8] << 24) | (m[9] << 16) | (m[10] << 8) | m[11]);
-    this.#loB += ((m[12] << 24) | (m[13] << 16) | (m[14] << 8) | m[15]) >>> 0;
+    this.#md5.hash(this.#record(data, start, end));
+    const m = this.#md5.state;
+    // md5's bytes are its state words, each little-endian; m::bit(64)::bigint reads them
+    // big-endian, as two's complement: the high word signed, the low one unsigned.
+    this.#hiA += swap(m[0]);
+    this.#loA += swap(m[1]) >>> 0;
+    this.#hiB += swap(m[2]);
+    this.#loB += swap(m[3]) >>> 0;
     // Exact in doubles up to 2^53: at most 2^21 rows of 2^32 each before moving them to bigint.
     if (++this.#rows === 1 << 20) this.#flush();
   }
@@ -77,11 +77,11 @@ export class CopyDigest {
     this.#rows = this.#hiA = this.#loA = this.#hiB = this.#loB = 0;
   }
 
-  /** Writes the record text of the COPY line data[start, end) into #out; returns its length. */
+  /** Writes the record text of the COPY line data[start, end) into the hasher's buffer; returns its length. */
   #record(data: Buffer, start: number, end: number): number {
-    // Worst case: every byte doubled and quoted, plus parentheses and commas.
-    if (this.#out.length < 2 * (end - start) + 8) this.#out = Buffer.alloc(4 * (end - start) + 64);
-    const out = this.#out;
+    // Worst case: every byte doubled, every field quoted (an empty one: 3 bytes for its tab), parentheses.
+    this.#md5.ensure(3 * (end - start) + 8);
+    const out = this.#md5.bytes;
     let o = 0;
     out[o++] = 0x28; // (
     let i = start;
@@ -94,7 +94,9 @@ export class CopyDigest {
       const length = fieldEnd - i;
       // `\N` alone is NULL: nothing is written. An empty string is quoted (#field).
       if (plain && length > 0) {
-        for (let k = i; k < fieldEnd; k++) out[o++] = data[k];
+        // Long fields by memcpy; a loop is cheaper than the call for a few bytes.
+        if (length > 16) o += data.copy(out, o, i, fieldEnd);
+        else for (let k = i; k < fieldEnd; k++) out[o++] = data[k];
       } else if (!(length === 2 && data[i] === 0x5c && data[i + 1] === 0x4e)) o = this.#field(data, i, fieldEnd, out, o);
       if (fieldEnd >= end) break;
       out[o++] = 0x2c; // ,
@@ -125,6 +127,11 @@ export class CopyDigest {
     out.copyWithin(open, open + 1, o);
     return o - 1;
   }
+}
+
+/** A 32-bit word's bytes reversed (signed). */
+function swap(x: number): number {
+  return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
 }
 
 /** Bytes a field cannot just be copied with: COPY's escape, and what record_out quotes for (rowtypes.c; 9–13 come escaped). */

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { BACKUP_DEFAULTS, type BackupSettings } from './settings.js';
 import type { Database } from '../driver/database.js';
 import { describeTarget } from '../driver/target.js';
@@ -7,13 +9,15 @@ import { assertDestructiveAllowed, type GuardOptions, type Protection } from '..
 import { OperationError, RefusedError, UsageError } from '../errors.js';
 import { compareTables, dumpChecksum, hashSessions, readManifest, type Manifest, type TableDifference } from './manifest.js';
 import { databaseContents, tableContentsEach } from '../catalog/parallel-contents.js';
-import { canonicalSettingsScript, digestOf, DIGEST_VERSION, querySums } from '../catalog/contents.js';
+import { canonicalSettingsScript, digestOf, DIGEST_VERSION, querySums, type TableContents } from '../catalog/contents.js';
+import { copyContentsEach, copyHashable } from './copy-contents.js';
 import type { TableRef } from '../catalog/tables.js';
 import { quoteIdent } from '../sql/quote.js';
 import { anyRows, hasUserTables, listManifestTables, serverVersion, toSnapshot, truncateTables, wipeSchemas } from './snapshot.js';
 import { createMissingRoles } from './roles.js';
 import { restoreStopped, type RestoreLeft } from './restore-left.js';
 import { assertToolSupportsServer, libpqConnection, runToolForServer, type Tool } from './tools.js';
+import { postDataLists } from './toc.js';
 
 /** `force` and `confirm` (src/guard): what `clean` needs in a protected environment. */
 export interface RestoreOptions extends GuardOptions, Pick<BackupSettings, 'pgRestore' | 'connectTimeoutMs' | 'poolSize'> {
@@ -178,7 +182,7 @@ export async function verifyAgainstManifest(database: Database, manifest: Manife
   const contents = { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed, sessions: options.sessions ?? 4, onTable: options.onTable };
   // On a server several sessions share one snapshot (as consistent as one transaction, and faster);
   // or, while a restore alters the tables, each table is read in a transaction of its own.
-  const actual = (options.eachTable && contents.content ? await tableContentsEach(database, await listManifestTables(database), contents) : await databaseContents(database, contents)).map(toSnapshot);
+  const actual = (options.eachTable && contents.content ? await eachTable(database, await listManifestTables(database), contents) : await databaseContents(database, contents)).map(toSnapshot);
   const { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion } = manifest;
   return {
     warnings: await distributionWarnings(database, manifest),
@@ -188,6 +192,20 @@ export async function verifyAgainstManifest(database: Database, manifest: Manife
     rows: manifest.tables.reduce((n, t) => n + (t.rows ?? 0), 0),
     differences: await allowLegacyDigests(database, manifest, compareTables(manifest, actual)),
   };
+}
+
+/**
+ * Each table read in a transaction of its own (a restore is building indexes meanwhile). On a
+ * server, the rows are read with COPY and hashed in this process, so the backend only prints them
+ * (copy-contents.ts: measured faster than the server's md5 of every row); on PGlite, Citus (a
+ * distributed table's rows come from its workers) or a server whose encoding is not UTF8, the
+ * server hashes them.
+ */
+async function eachTable(database: Database, tables: TableRef[], contents: { sessions: number; distributed?: 'citus'; onTable?: (done: number, total: number) => void }): Promise<TableContents[]> {
+  if (database.target.kind === 'pg' && database.capabilities.concurrentSessions && !contents.distributed && (await copyHashable(database))) {
+    return copyContentsEach(database, tables, contents);
+  }
+  return tableContentsEach(database, tables, contents);
 }
 
 /**
@@ -278,12 +296,26 @@ async function prepareServerRestore(file: string, database: Database, options: P
     runInSections: async (verify) => {
       await pgRestore(['--section=pre-data', '--single-transaction']);
       await pgRestore(['--section=data', ...jobs]);
-      // The rows are all in: they are read while pg_restore builds the indexes and constraints.
-      const verifyStarted = performance.now();
-      let restored = 0;
-      const [post, verified] = await Promise.allSettled([pgRestore(['--section=post-data', ...jobs]).then(() => void (restored = performance.now())), verify()]);
-      if (post.status === 'rejected') throw post.reason;
-      return { verification: settled(verified), times: { restored, verifyStarted } };
+      // The rows are all in. What locks a table against its readers (a primary key or unique
+      // constraint is ACCESS EXCLUSIVE) goes first: run beside the verification, it would wait for
+      // the table's whole read, and every index build after it with it. Then the index builds and
+      // foreign keys run while the verification reads the tables (measured: docs/benchmarks.md).
+      const lists = await postDataLists(tool, file);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-restore-'));
+      try {
+        const list = (name: string, text: string) => {
+          fs.writeFileSync(path.join(dir, name), text);
+          return ['--section=post-data', '--use-list', path.join(dir, name), ...jobs];
+        };
+        await pgRestore(list('first.list', lists.first));
+        const verifyStarted = performance.now();
+        let restored = 0;
+        const [post, verified] = await Promise.allSettled([pgRestore(list('then.list', lists.then)).then(() => void (restored = performance.now())), verify()]);
+        if (post.status === 'rejected') throw post.reason;
+        return { verification: settled(verified), times: { restored, verifyStarted } };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Dialect, Kysely, LogEvent, PostgresPool } from 'kysely';
+import type { DatabaseConnection, Dialect, Kysely, LogEvent, PostgresPool, QueryExecutor } from 'kysely';
 import { ConfigError, ConnectionError } from '../errors.js';
 import { connectionErrorFor, isTransientConnectError } from './pg/connect-error.js';
 import { waitForDataDirLock, type DirLockHolder } from './pglite/dir-lock.js';
@@ -68,6 +68,8 @@ export interface TransactionScripts {
   beforeCommit?: () => string;
   /** Undo the session's settings after COMMIT/ROLLBACK, in the same round trip. */
   reset?: boolean;
+  /** The session as `fn`'s Transaction uses it (the migrator's deferred DDL, src/migrate/deferred-ddl.ts). */
+  connection?: (conn: DatabaseConnection) => DatabaseConnection;
 }
 
 /** What differs between the two backends, as flags the rest of dbctl reads instead of `if (pglite)` (one type: host.ts). */
@@ -272,7 +274,7 @@ async function databaseOnPool(
         await run(scripts.begin ? `begin; ${scripts.begin}` : 'begin');
         // Kysely's own Transaction class over this session (its driver is never used: a
         // Transaction refuses transaction(), connection() and destroy()).
-        const trx = new Transaction<any>({ config: { dialect: dialect!, log: hub.log }, dialect: dialect!, driver: dialect!.createDriver(), executor: conn.getExecutor() });
+        const trx = new Transaction<any>({ config: { dialect: dialect!, log: hub.log }, dialect: dialect!, driver: dialect!.createDriver(), executor: executorOf(conn.getExecutor(), scripts.connection) });
         const result = await fn(trx);
         const before = scripts.beforeCommit?.();
         await run(`${before ? `${before}; ` : ''}commit${after}`);
@@ -310,6 +312,12 @@ async function databaseOnPool(
   };
   if (parts.pglite) registerEmbedded(database, parts.pglite);
   return database;
+}
+
+/** The executor with its connection seen through `wrap`, when there is one. */
+function executorOf(executor: QueryExecutor, wrap: TransactionScripts['connection']): QueryExecutor {
+  if (!wrap) return executor;
+  return executor.withConnectionProvider({ provideConnection: (consumer) => executor.provideConnection((conn) => consumer(wrap(conn))) });
 }
 
 type LoggableClient = { query(text: string, parameters?: readonly unknown[]): Promise<{ rows: any[] }>; runScript?(text: string): Promise<void>; on?: EventSource['on']; off?: EventSource['off'] };

@@ -33,32 +33,46 @@ const PLACE_BOUND = /\bimport\.meta\b|\b__dirname\b|\b__filename\b|\brequire\s*\
 const bundles = new Map<string, Bundled>();
 const inFlight = new Map<string, Promise<Bundled | undefined>>();
 
-/** Bundles (or finds the cached bundle of) `files` and imports it; undefined when it cannot be used. */
-export async function loadBundled(files: string[]): Promise<Bundled | undefined> {
-  const sources = files.map((file) => ({ file, text: fs.readFileSync(file, 'utf8') }));
-  const movable = sources.filter((s) => !PLACE_BOUND.test(s.text));
-  if (movable.length < 2) return undefined;
-  const cacheDir = cacheDirFor(path.dirname(movable[0].file));
+/** A migration file and its checksum (files.ts), which the run has already computed. */
+export interface BundleInput {
+  file: string;
+  checksum: string;
+}
+
+/**
+ * Bundles (or finds the cached bundle of) `files` and imports it; undefined when it cannot be used.
+ * The migrations are the cache's key by their checksums, so a warm run reads none of them again.
+ */
+export async function loadBundled(files: BundleInput[]): Promise<Bundled | undefined> {
+  if (files.length < 2) return undefined;
+  const cacheDir = cacheDirFor(path.dirname(files[0].file));
   if (!cacheDir) return undefined;
   const key = createHash('sha256').update(`${VERSION}\0`);
-  for (const s of movable) key.update(`${s.file}\0${s.text}\0`);
+  for (const f of files) key.update(`${f.file}\0${f.checksum}\0`);
   const name = `migrations-${key.digest('hex').slice(0, 24)}`;
   const bundleFile = path.join(cacheDir, `${name}.mjs`);
   // One load per bundle in a process, even when several runs (a fleet's databases) ask at once.
   let loading = inFlight.get(bundleFile);
   if (!loading) {
-    loading = importBundle(cacheDir, name, bundleFile, movable.map((s) => s.file));
+    loading = importBundle(cacheDir, name, bundleFile, files);
     inFlight.set(bundleFile, loading);
     void loading.then((b) => b || inFlight.delete(bundleFile));
   }
   return loading;
 }
 
-async function importBundle(cacheDir: string, name: string, bundleFile: string, files: string[]): Promise<Bundled | undefined> {
+/** What the cache keeps beside a bundle: the files bundled (`m0`, `m1`, … in order) and each helper's hash. */
+interface BundleMeta {
+  movable: string[];
+  inputs: Record<string, string>;
+}
+
+async function importBundle(cacheDir: string, name: string, bundleFile: string, files: BundleInput[]): Promise<Bundled | undefined> {
   try {
-    if (!cachedBundleValid(bundleFile)) await writeBundle(files, bundleFile);
+    const meta = cachedBundle(bundleFile, files) ?? (await writeBundle(files, bundleFile));
+    if (!meta) return undefined;
     const namespace = (await import(pathToFileURL(bundleFile).href)) as Record<string, unknown>;
-    const bundled = { modules: new Map(files.map((file, i) => [file, namespace[`m${i}`]])), file: bundleFile };
+    const bundled = { modules: new Map(meta.movable.map((file, i) => [file, namespace[`m${i}`]])), file: bundleFile };
     bundles.set(bundleFile, bundled);
     prune(cacheDir, name);
     return bundled;
@@ -69,7 +83,10 @@ async function importBundle(cacheDir: string, name: string, bundleFile: string, 
   }
 }
 
-async function writeBundle(files: string[], bundleFile: string): Promise<void> {
+/** Bundles the files that can move; undefined (and nothing cached) when fewer than two can. */
+async function writeBundle(all: BundleInput[], bundleFile: string): Promise<BundleMeta | undefined> {
+  const files = all.filter((f) => !PLACE_BOUND.test(fs.readFileSync(f.file, 'utf8'))).map((f) => f.file);
+  if (files.length < 2) return undefined;
   const { build } = await import('rolldown');
   const entry = files.map((f, i) => `export * as m${i} from ${JSON.stringify(f)};`).join('\n');
   const ENTRY = '\0dbctl-migrations';
@@ -89,24 +106,34 @@ async function writeBundle(files: string[], bundleFile: string): Promise<void> {
   if (chunks.length !== 1 || chunks[0].type !== 'chunk') throw new Error('not one chunk');
   const chunk = chunks[0];
   // The files that went in, with their hashes: a helper changed since makes the bundle stale.
-  const inputs = Object.fromEntries(chunk.moduleIds.filter((id) => path.isAbsolute(id)).map((id) => [id, sha256(fs.readFileSync(id))]));
+  // The migrations are in the key by their checksums: one changed while it was bundled is not cached.
+  const { checksumOf } = await import('./files.js');
+  if (all.some((f) => checksumOf(f.file) !== f.checksum)) throw new Error('changed while bundled');
+  const own = new Set(all.map((f) => f.file));
+  const inputs = Object.fromEntries(chunk.moduleIds.filter((id) => path.isAbsolute(id) && !own.has(id)).map((id) => [id, sha256(fs.readFileSync(id))]));
   const map = chunk.map ? { ...chunk.map, sources: chunk.map.sources.map((s) => path.resolve(path.dirname(bundleFile), s)) } : undefined;
   // Written under temporary names and renamed: a concurrent run never reads half a bundle.
   const tmp = `${bundleFile}.${process.pid}`;
   fs.writeFileSync(`${tmp}.map`, JSON.stringify(map ?? {}));
-  fs.writeFileSync(`${tmp}.json`, JSON.stringify({ inputs }));
+  const meta: BundleMeta = { movable: files, inputs };
+  fs.writeFileSync(`${tmp}.json`, JSON.stringify(meta));
   fs.writeFileSync(tmp, `${chunk.code}\n//# sourceMappingURL=${path.basename(bundleFile)}.map\n`);
   fs.renameSync(`${tmp}.map`, `${bundleFile}.map`);
   fs.renameSync(`${tmp}.json`, `${bundleFile}.json`);
   fs.renameSync(tmp, bundleFile);
+  return meta;
 }
 
-function cachedBundleValid(bundleFile: string): boolean {
+/** The cached bundle's meta, when the bundle is there and no helper it holds has changed (the migrations are its key). */
+function cachedBundle(bundleFile: string, files: BundleInput[]): BundleMeta | undefined {
   try {
-    const { inputs } = JSON.parse(fs.readFileSync(`${bundleFile}.json`, 'utf8')) as { inputs: Record<string, string> };
-    return fs.existsSync(bundleFile) && Object.entries(inputs).every(([file, hash]) => sha256(fs.readFileSync(file)) === hash);
+    const meta = JSON.parse(fs.readFileSync(`${bundleFile}.json`, 'utf8')) as BundleMeta;
+    const own = new Set(files.map((f) => f.file));
+    const valid = Array.isArray(meta.movable) && meta.movable.every((f) => own.has(f)) && fs.existsSync(bundleFile)
+      && Object.entries(meta.inputs).every(([file, hash]) => own.has(file) || sha256(fs.readFileSync(file)) === hash);
+    return valid ? meta : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

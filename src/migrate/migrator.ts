@@ -9,11 +9,12 @@ import { describeSession, LOCK_LOST_SQLSTATE, lockBlockers, lockHeldCheck, lockH
 import { planStatus, summarize, type MigrationStatusEntry, type StatusSummary } from './plan.js';
 import { formatFailure } from './report.js';
 import type { Direction, FailureInfo, Prepared, RetryEvent } from './runner.js';
+import type { Batch } from './deferred-ddl.js';
 import type { PeerAdoption } from './adopt-peers.js';
 import type { PlaceholderSource } from './placeholders.js';
 import { dryRunFacts } from './artifacts-facts.js';
 import { recogniseSquashes } from './squash-baseline.js';
-import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, type AppliedMigration, type StoreNames } from './store.js';
+import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, type AppliedMigration, type Duration, type StoreNames } from './store.js';
 
 /** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
 const LOCK_NOT_AVAILABLE_SQLSTATE = '55P03';
@@ -144,6 +145,8 @@ interface Run {
   prepared: Prepared[];
   report: RunReport;
   runner: typeof import('./runner.js');
+  /** Where round trips cost (a server over the wire): TS/JS migrations' DDL is deferred (deferred-ddl.ts). */
+  deferring?: typeof import('./deferred-ddl.js');
   /** The migration in progress (what a failure is about). */
   k: number;
   /** `--single-transaction`. */
@@ -448,8 +451,9 @@ export class Migrator {
     const prepared = await this.#prepare(direction, files, !!options.singleTransaction);
     if (options.dryRun) return this.#dryRun(prepared, report);
     report.batch = direction === 'up' ? await this.#store.nextBatch(this.#database) : null;
+    const deferring = this.#database.capabilities.wire && prepared.some((p) => !p.script && p.transaction) ? await import('./deferred-ddl.js') : undefined;
     const run: Run = {
-      direction, prepared, report, runner, k: 0, single: !!options.singleTransaction,
+      direction, prepared, report, runner, deferring, k: 0, single: !!options.singleTransaction,
       lockTimeout: `lock_timeout = ${Math.max(0, Math.floor(this.#ddlLockTimeoutMs))}`,
       onRetry: (retry) => this.#emit({ type: 'retry', retry }),
     };
@@ -477,7 +481,8 @@ export class Migrator {
     const { prepareCached: prepare } = await import('./prepared-cache.js');
     const prepared: Prepared[] = [];
     // Load everything first: a syntax error in the third file must not leave the first two applied.
-    const modules = files.filter((f) => f.kind === 'module').map((f) => f.file);
+    // With their checksums, already computed: a warm bundle then reads none of the files again.
+    const modules = files.filter((f) => f.kind === 'module').map((f) => ({ file: f.file, checksum: checksumOfMigration(f) }));
     // Many TS/JS migrations load faster as one module than one by one (src/migrate/bundle.ts).
     if (modules.length >= BUNDLE_FROM) await (await import('./module.js')).preloadModuleMigrations(modules);
     for (const file of files) prepared.push(await prepare(file, direction, this.#props.placeholders));
@@ -505,7 +510,7 @@ export class Migrator {
   }
 
   /** The bookkeeping for `p`, as SQL that commits together with its work (after checking the run lock is still held). */
-  #bookkeeping(run: Run, p: Prepared, durationMs: number): string {
+  #bookkeeping(run: Run, p: Prepared, durationMs: Duration): string {
     this.#assertLockHeld();
     return run.direction === 'up'
       ? this.#store.recordScript({ name: p.file.name, checksum: checksumOfMigration(p.file), durationMs, batch: run.report.batch! })
@@ -525,13 +530,23 @@ export class Migrator {
   /** `--single-transaction`: every migration and its bookkeeping in one transaction. */
   async #inOneTransaction(run: Run): Promise<RunReport> {
     const { prepared } = run;
-    await run.runner.withLockRetry('all', () =>
-      this.#database.transaction({ begin: `set local ${run.lockTimeout}`, reset: true }, async (trx) => {
-        for (run.k = 0; run.k < prepared.length; run.k++) {
-          this.#emitStart(run);
-          await run.runner.execScript(trx, this.#bookkeeping(run, prepared[run.k], await this.#body(run, trx, run.k)));
-        }
-      }), run.onRetry);
+    await run.runner.withLockRetry('all', async () => {
+      const deferred = run.deferring && new run.deferring.DeferredDdl();
+      let sent: Batch | undefined;
+      try {
+        await this.#database.transaction({ begin: `set local ${run.lockTimeout}`, reset: true, connection: deferred?.wrap }, async (trx) => {
+          for (run.k = 0; run.k < prepared.length; run.k++) {
+            this.#emitStart(run);
+            const durationMs = await this.#body(run, trx, run.k);
+            sent = deferred?.take();
+            await this.#sendDeferred(run, sent, (front, duration) => run.runner.execScript(trx, `${front}${this.#bookkeeping(run, prepared[run.k], duration)}`), durationMs);
+            sent = undefined;
+          }
+        });
+      } catch (error) {
+        throw this.#deferredFailure(run, sent, error);
+      }
+    }, run.onRetry);
     run.report.results.forEach((r, n) => this.#emit(this.#done(prepared[n], r)));
     return run.report;
   }
@@ -549,20 +564,63 @@ export class Migrator {
     let last = run.k;
     while (last + 1 < prepared.length && !prepared[last + 1].script && prepared[last + 1].transaction) last++;
     let durationMs = 0;
-    await runner.withLockRetry(() => prepared[run.k].file.name, () =>
-      database.transaction(
-        { begin: `set local ${run.lockTimeout}`, beforeCommit: () => this.#bookkeeping(run, prepared[run.k], durationMs), reset: true },
-        async (trx) => {
-          for (;;) {
-            durationMs = await this.#body(run, trx, run.k);
-            if (run.k === last) return;
-            await runner.execScript(trx, `${this.#bookkeeping(run, prepared[run.k], durationMs)}; commit; ${database.resetSql}; begin; set local ${run.lockTimeout}`);
-            this.#emit(this.#done(prepared[run.k], run.report.results[run.k]));
-            run.k++;
-            this.#emitStart(run);
-          }
-        },
-      ), run.onRetry);
+    await runner.withLockRetry(() => prepared[run.k].file.name, async () => {
+      const deferred = run.deferring && new run.deferring.DeferredDdl();
+      // The deferred statements at the front of the message in flight (what its failure may be about).
+      let sent: Batch | undefined;
+      let committing = 0;
+      try {
+        await database.transaction(
+          {
+            begin: `set local ${run.lockTimeout}`,
+            beforeCommit: () => {
+              sent = deferred?.take();
+              committing = performance.now();
+              return `${sent?.sql ?? ''}${this.#bookkeeping(run, prepared[run.k], sent?.count ? { plusServer: durationMs } : durationMs)}`;
+            },
+            reset: true,
+            connection: deferred?.wrap,
+          },
+          async (trx) => {
+            for (;;) {
+              durationMs = await this.#body(run, trx, run.k);
+              if (run.k === last) return;
+              sent = deferred?.take();
+              await this.#sendDeferred(run, sent, (front, duration) => runner.execScript(trx, `${front}${this.#bookkeeping(run, prepared[run.k], duration)}; commit; ${database.resetSql}; begin; set local ${run.lockTimeout}`), durationMs);
+              sent = undefined;
+              this.#emit(this.#done(prepared[run.k], run.report.results[run.k]));
+              run.k++;
+              this.#emitStart(run);
+            }
+          },
+        );
+      } catch (error) {
+        throw this.#deferredFailure(run, sent, error);
+      }
+      if (sent?.count) this.#addDuration(run, committing);
+    }, run.onRetry);
+  }
+
+  /**
+   * Sends migration k's bookkeeping message, with its deferred statements (if any) at the front and
+   * their time in its duration: the server's in the bookkeeping, the round trip's in the report.
+   */
+  async #sendDeferred(run: Run, sent: Batch | undefined, send: (front: string, duration: Duration) => Promise<void>, durationMs: number): Promise<void> {
+    if (!sent?.count) return send('', durationMs);
+    const started = performance.now();
+    await send(sent.sql, { plusServer: durationMs });
+    this.#addDuration(run, started);
+  }
+
+  #addDuration(run: Run, since: number): void {
+    const result = run.report.results[run.k];
+    result.durationMs = (result.durationMs ?? 0) + Math.round(performance.now() - since);
+  }
+
+  /** A failure of a message that carried deferred statements: the failing statement's, reported as the migration body's. */
+  #deferredFailure(run: Run, sent: Batch | undefined, error: unknown): unknown {
+    const own = sent?.failure(error);
+    return own ? run.runner.moduleBodyError(run.prepared[run.k].file, own) : error;
   }
 
   /** Outside a transaction (CREATE INDEX CONCURRENTLY): statement by statement on one session. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { UsageError } from '../errors.js';
 import { importUserModule, stackPlace } from '../loader.js';
-import { loadBundled, originalFrame } from './bundle.js';
+import { loadBundled, originalFrame, type BundleInput } from './bundle.js';
 
 /** What a TS/JS migration exports. */
 export interface ModuleMigration {
@@ -18,8 +18,8 @@ const preloaded = new Map<string, unknown>();
  * Loads a run's pending TS/JS migrations as one bundle, so `loadModuleMigration` finds them ready.
  * Files the bundle does not cover are loaded one by one as before.
  */
-export async function preloadModuleMigrations(files: string[]): Promise<void> {
-  for (const file of files) preloaded.delete(file);
+export async function preloadModuleMigrations(files: BundleInput[]): Promise<void> {
+  for (const { file } of files) preloaded.delete(file);
   const bundled = await loadBundled(files);
   for (const [file, mod] of bundled?.modules ?? []) preloaded.set(file, mod);
 }

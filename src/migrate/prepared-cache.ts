@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { MigrationFile } from './files.js';
+import { checksumOfMigration, type MigrationFile } from './files.js';
 import type { Direction, Prepared } from './runner.js';
 import type { PlaceholderSource } from './placeholders.js';
 
@@ -9,23 +9,24 @@ import type { PlaceholderSource } from './placeholders.js';
  * migration once instead of 1,000 times. A Prepared is stateless (its `run` takes the session), so
  * sharing it between databases is safe; a file changed since it was prepared is prepared again.
  */
-const cache = new Map<string, { bytes: Buffer; prepared: Promise<Prepared> }>();
+const cache = new Map<string, { stamp: Buffer | string; prepared: Promise<Prepared> }>();
 
 export async function prepareCached(file: MigrationFile, direction: Direction, placeholders?: PlaceholderSource): Promise<Prepared> {
   if (file.kind === 'provided') return (await import('./runner.js')).prepare(file, direction);
   const key = `${direction}\0${file.file}`;
-  const bytes = fs.readFileSync(file.file);
+  // A module is known by its checksum, which the run has computed already (no second read).
+  const stamp = file.kind === 'module' ? checksumOfMigration(file) : fs.readFileSync(file.file);
   // What a file with placeholders runs depends on its environment (a fleet's tenants differ): never shared.
-  if (file.kind === 'sql' && bytes.includes('${')) return (await import('./runner.js')).prepare(file, direction, placeholders);
+  if (typeof stamp !== 'string' && stamp.includes('${')) return (await import('./runner.js')).prepare(file, direction, placeholders);
   const hit = cache.get(key);
-  if (hit?.bytes.equals(bytes)) {
+  if (hit && (typeof stamp === 'string' ? hit.stamp === stamp : typeof hit.stamp !== 'string' && hit.stamp.equals(stamp))) {
     const prepared = await hit.prepared;
     // The same file under another name cannot happen (name = file name), but keep `file` the caller's.
     return prepared.file === file ? prepared : { ...prepared, file };
   }
   const { prepare } = await import('./runner.js');
   const prepared = prepare(file, direction);
-  cache.set(key, { bytes, prepared });
+  cache.set(key, { stamp, prepared });
   // A file that fails to load is not remembered: the next run reports it afresh.
   prepared.catch(() => cache.delete(key));
   return prepared;

@@ -245,6 +245,11 @@ export function statementLocation(text: string, offset: number): { line: number;
   return { line, col, excerpt: excerptAt(text, line, col) };
 }
 
+/** A TS/JS migration's failure seen after its body returned (a deferred statement's, deferred-ddl.ts), reported as its body's. */
+export function moduleBodyError(file: MigrationFile, error: unknown): MigrationBodyError {
+  return new MigrationBodyError(moduleFailure(file, error), error);
+}
+
 function moduleFailure(file: MigrationFile, error: unknown): FailureInfo {
   const info: SqlErrorInfo = isPostgresError(error) ? describeSqlError(error) : { message: String((error as Error)?.message ?? error) };
   const frame = frameIn(error, file.file);

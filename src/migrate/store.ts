@@ -40,6 +40,12 @@ export function storeNames(config: ResolvedConfig): StoreNames {
 export const SERVER_DURATION_MS = `round(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::int`;
 
 /**
+ * A migration's duration: measured by dbctl (ms), by the server (its message so far), or both
+ * (`plusServer`: the client-side part, then the server's for deferred statements sent with the bookkeeping).
+ */
+export type Duration = number | typeof SERVER_DURATION_MS | { plusServer: number };
+
+/**
  * Bookkeeping in Kysely's own tables, so a database migrated by Kysely's Migrator or kysely-ctl is
  * adopted as it is (and they can read ours), plus dbctl's history table. Every query names the
  * schema, so a migration that changes `search_path` cannot misdirect them. Plain SQL rather than
@@ -112,7 +118,7 @@ export class MigrationStore {
    * Both rows as one statement with the values written in (a data-modifying CTE, no parameters),
    * so the migrator can send it in the same round trip as the COMMIT.
    */
-  recordScript(entry: { name: string; checksum: string; durationMs: number | typeof SERVER_DURATION_MS; batch: number }): string {
+  recordScript(entry: { name: string; checksum: string; durationMs: Duration; batch: number }): string {
     const kysely = `insert into ${this.#t(this.names.table)} (name, timestamp) values (${quoteLiteral(entry.name)}, ${quoteLiteral(new Date().toISOString())})`;
     return `with applied as (${kysely}) ${this.#historyInsert(entry, appliedBy())}`;
   }
@@ -144,8 +150,9 @@ export class MigrationStore {
     return `with applied as (${kysely}) ${this.#historyInsert({ ...entry, durationMs: null, batch: null }, `adopted from ${entry.tool}`)}`;
   }
 
-  #historyInsert(e: { name: string; checksum: string; durationMs: number | typeof SERVER_DURATION_MS | null; batch: number | null }, by: string): string {
-    const duration = e.durationMs === SERVER_DURATION_MS ? SERVER_DURATION_MS : sqlNumber(e.durationMs as number | null);
+  #historyInsert(e: { name: string; checksum: string; durationMs: Duration | null; batch: number | null }, by: string): string {
+    const duration = e.durationMs === SERVER_DURATION_MS ? SERVER_DURATION_MS
+      : typeof e.durationMs === 'object' && e.durationMs ? `${sqlNumber(e.durationMs.plusServer)} + ${SERVER_DURATION_MS}` : sqlNumber(e.durationMs as number | null);
     const values = [quoteLiteral(e.name), quoteLiteral(e.checksum), duration, sqlNumber(e.batch), quoteLiteral(by), quoteLiteral(VERSION)];
     return `insert into ${this.#t(this.names.historyTable)} (name, checksum, duration_ms, batch, applied_by, dbctl_version)
       values (${values.join(', ')})
