@@ -1,13 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.js';
-import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, settleAmbiguities, sizeSteps, type Ambiguity, type Hazard, type SettleAnswer, type Step } from '../diff/index.js';
+import { assertAllowed, assertPlannable, assertUnambiguous, invert, planMigration, readHints, renderMigration, settleAmbiguities, sizeSteps, type Ambiguity, type Hazard, type Hints, type Rename, type SettleAnswer, type Step } from '../diff/index.js';
 import { DEFAULT_LARGE_TABLE_ROWS } from '../lint/rules.js';
 import { readSchemaSource, type SchemaSource } from '../diff/source.js';
+import { loadSchemaSnapshot } from '../diff/load-schema.js';
+import { desiredInWorker, desiredWorkerAvailable } from '../diff/desired-in-worker.js';
 import { openDatabaseFor, withDatabaseFor } from '../driver/open-for.js';
 import { scratchInMemory, withMigratedDatabase } from '../database/migrated-scratch.js';
 import { currentKey, desiredKey, readSnapshot, writeSnapshot, type CacheKey } from '../diff/snapshot-cache.js';
-import { assertServerConfigured, lackedExtension, withServerMigrated, withServerScratch, type ScratchPlace } from '../database/server-scratch.js';
+import { assertServerConfigured, lackedExtension, withServerMigrated, withServerScratch, withServerScratchEarly, type ScratchPlace } from '../database/server-scratch.js';
 import type { Database } from '../driver/database.js';
 import { describeSqlError, locate } from '../sql/sql-error.js';
 import { EMBEDDED_MAJOR, versionProblems } from '../migrate/server-version.js';
@@ -71,21 +73,54 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
   const hints = options.hintsFile ? readHints(path.resolve(config.cwd, options.hintsFile)) : { renames: [], drops: [] };
   const renames = [...source.renames, ...hints.renames];
   await refuseForProduction(source, config.postgres.version);
-  const { snapshot: desired, place, from } = await desiredSnapshot(config, source, options.scratch);
+  // The desired schema's server scratch database is dropped while the work goes on (see
+  // withServerScratchEarly); the command ends when it is gone.
+  const drops: Promise<void>[] = [];
+  try {
+    const result = await planAndVerify(config, options, mode, source, hints, renames, drops);
+    await Promise.all(drops);
+    return result;
+  } catch (error) {
+    await Promise.allSettled(drops);
+    throw error;
+  }
+}
+
+async function planAndVerify(config: ResolvedConfig, options: MigrateDiffOptions, mode: NonNullable<MigrateDiffOptions['mode']>, source: SchemaSource, hints: Hints, renames: Rename[], drops: Promise<void>[]): Promise<MigrateDiffResult> {
+  // The two sides are built at once on embedded scratch databases: the desired schema in a worker
+  // thread (its own PGlite), the current one in this thread; at 1,000 tables each is seconds of
+  // Postgres work on a core of its own, and they share nothing until the plan. On a server, one
+  // after the other: a 1,000-table schema loads in one transaction that takes most of the
+  // server's lock table (max_locks_per_transaction × max_connections), two of them overflow it
+  // ("out of shared memory"), for everyone on that server.
+  const guessed = options.scratch ?? 'embedded';
+  const desiredBuild = desiredSnapshot(config, source, options.scratch, drops);
+  desiredBuild.catch(() => {}); // awaited below, whichever way the current side goes
   // What the migrations build, from the cache (embedded scratch databases only): enough for
   // --check and for a clean empty plan. Any other plan goes the whole way below, on a scratch
   // database built afresh, and is verified there.
-  const currentCache = options.fromUrl || place !== 'embedded' ? undefined : currentKey(config);
+  const currentCache = options.fromUrl || guessed !== 'embedded' ? undefined : currentKey(config);
   const cachedCurrent = currentCache && readSnapshot(config, currentCache);
   if (cachedCurrent) {
-    const sources = { desired: from, current: 'cached' } as const;
-    if (mode === 'check') return { ...check(cachedCurrent, desired, source), sources };
-    const up = planMigration(cachedCurrent, desired, { renames, drops: hints.drops });
-    const down = planMigration(desired, cachedCurrent, { renames: invert(renames) });
-    const clean = (p: typeof up) => !p.steps.length && !p.ambiguous.length && !p.unplannable.length;
-    if (clean(up) && clean(down)) return { up: [], down: [], text: '', sources };
+    const { snapshot: desired, place, from } = await desiredBuild;
+    if (place === 'embedded') {
+      const sources = { desired: from, current: 'cached' } as const;
+      if (mode === 'check') return { ...check(cachedCurrent, desired, source), sources };
+      const up = planMigration(cachedCurrent, desired, { renames, drops: hints.drops });
+      const down = planMigration(desired, cachedCurrent, { renames: invert(renames) });
+      const clean = (p: typeof up) => !p.steps.length && !p.ambiguous.length && !p.unplannable.length;
+      if (clean(up) && clean(down)) return { up: [], down: [], text: '', sources };
+    }
   }
-  return withCurrent(config, options.fromUrl ?? currentCache, place, async (current, scratch) => {
+  // Undefined when the current side was built where the desired schema could not load (it needed
+  // an extension the embedded database lacks): then it is built again where the desired one was.
+  const planned = async (place: ScratchPlace) => {
+    if (place === 'server') await desiredBuild;
+    return withCurrent(config, options.fromUrl ?? (place === 'embedded' ? currentCache : undefined), place, (current, scratch) => onCurrent(current, scratch, place));
+  };
+  const onCurrent = async (current: SchemaSnapshot, scratch: Database, place: ScratchPlace): Promise<MigrateDiffResult | undefined> => {
+    const { snapshot: desired, place: desiredPlace, from } = await desiredBuild;
+    if (desiredPlace !== place) return undefined;
     const sources = { desired: from, current: options.fromUrl ? 'live' : 'built' } as const;
     if (mode === 'check') return { ...check(current, desired, source), sources };
     let up = planMigration(current, desired, { renames, drops: hints.drops });
@@ -106,7 +141,17 @@ export async function migrateDiff(config: ResolvedConfig, options: MigrateDiffOp
     const text = renderMigration(upSteps, downSteps, source.shown);
     const file = mode === 'write' ? writeMigration(config, options.name!, text, options.now) : undefined;
     return { file, up: upSteps, down: downSteps, text, sources };
-  });
+  };
+  try {
+    const result = await planned(guessed);
+    if (result) return result;
+  } catch (error) {
+    // The desired side's error first (as when it was built first), and a current side that failed
+    // where the desired schema could not load either is built again where it did.
+    const { place } = await desiredBuild;
+    if (place === guessed) throw error;
+  }
+  return (await planned((await desiredBuild).place))!;
 }
 
 function schemaDirOf(config: ResolvedConfig): string {
@@ -144,38 +189,35 @@ async function refuseForProduction(source: SchemaSource, major: number | undefin
 
 /**
  * Loads the schema's files, one by one so that an error names its file, into a scratch database:
- * embedded unless asked otherwise, or on the server when the schema needs an extension PGlite
- * does not ship and a server is configured (then the current schema is built there too).
+ * embedded unless asked otherwise (in a worker thread when it can be: desired-in-worker.ts), or on
+ * the server when the schema needs an extension PGlite does not ship and a server is configured
+ * (then the current schema is built there too). A server's scratch database is dropped after the
+ * snapshot is returned: `drops` settles when it is gone.
  */
-async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource, asked: ScratchPlace | undefined): Promise<{ snapshot: SchemaSnapshot; place: ScratchPlace; from: 'built' | 'cached' }> {
+async function desiredSnapshot(config: ResolvedConfig, source: SchemaSource, asked: ScratchPlace | undefined, drops: Promise<void>[]): Promise<{ snapshot: SchemaSnapshot; place: ScratchPlace; from: 'built' | 'cached' }> {
   if (asked === 'server') assertServerConfigured(config, 'migrate diff --scratch server');
   const place = asked ?? 'embedded';
+  const load = (database: Database) => loadSchemaSnapshot(database, source.files, config.migrations);
+  const onServer = () => {
+    const { result, dropped } = withServerScratchEarly(config, load);
+    dropped.catch(() => {}); // awaited at the end of the command
+    drops.push(dropped);
+    return result;
+  };
   // Only embedded snapshots are cached: the key holds PGlite's version, not a server's.
   const key = place === 'embedded' ? desiredKey(config, source) : undefined;
   const cached = key && readSnapshot(config, key);
   if (cached) return { snapshot: cached, place, from: 'cached' };
   try {
-    const snapshot = await withScratch(config, (database) => loadSchema(config, database, source), place);
+    const snapshot = place === 'server' ? await onServer() : desiredWorkerAvailable() ? await desiredInWorker(config, source.files, config.migrations) : await withScratch(config, load);
     if (key) writeSnapshot(config, key, snapshot);
     return { snapshot, place, from: 'built' };
   } catch (error) {
     const extension = asked ? undefined : lackedExtension((error as UsageError).cause);
     if (extension === undefined) throw error;
     assertServerConfigured(config, `${source.shown} needs the extension "${extension}", which the embedded database does not ship, so it must load on a server`);
-    return { snapshot: await withScratch(config, (database) => loadSchema(config, database, source), 'server'), place: 'server', from: 'built' };
+    return { snapshot: await onServer(), place: 'server', from: 'built' };
   }
-}
-
-async function loadSchema(config: ResolvedConfig, database: Database, source: SchemaSource): Promise<SchemaSnapshot> {
-  for (const { file, sql } of source.files) {
-    try {
-      await database.session((client) => client.script(sql));
-    } catch (error) {
-      const info = describeSqlError(error, { text: sql, offset: 0 });
-      throw new UsageError(`${file}${info.line ? `:${info.line}:${info.col}` : ''}: ${info.message}`, { hint: 'the schema folder must load on an empty database, file by file in name order', data: { file, ...info }, cause: error }, 'schema_source_missing');
-    }
-  }
-  return introspectSchema(database, { migrations: config.migrations });
 }
 
 async function withScratch<T>(config: ResolvedConfig, fn: (database: Database) => Promise<T>, place: ScratchPlace = 'embedded'): Promise<T> {

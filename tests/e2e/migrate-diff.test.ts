@@ -57,6 +57,20 @@ describe('migrate diff, end to end (embedded)', () => {
     expect(fs.readdirSync(path.join(cwd, 'migrations'))).toHaveLength(2);
   }, 300_000);
 
+  it('a schema file that does not load is named by file:line:col, before a migration that fails too (both sides build at once)', async () => {
+    const cwd = tempProject({
+      'dbctl.config.json': JSON.stringify({ migrations: { dir: 'migrations' } }),
+      'migrations/001_notes.sql': '-- migrate:up\ncreate table notes (id int primary key, body txt);\n-- migrate:down\ndrop table notes;\n',
+      'schema/01_notes.sql': 'create table notes (id int primary key);\n\ncreate index notes_x on notes (id) wher id > 0;\n',
+    });
+    const failed = await runCli(['migrate', 'diff', 'x'], { cwd });
+    expect(failed.code, failed.stderr).toBe(2);
+    expect(failed.stderr).toContain('schema/01_notes.sql:3:36: syntax error at or near "wher"');
+    const json = await runCli(['migrate', 'diff', 'x', '--json'], { cwd });
+    expect(json.json().error).toMatchObject({ code: 'schema_source_missing', file: path.join('schema', '01_notes.sql'), line: 3, col: 36, sqlstate: '42601' });
+    expect(fs.readdirSync(path.join(cwd, 'migrations'))).toEqual(['001_notes.sql']);
+  }, 300_000);
+
   it('--scratch server with no server configured exits 2 naming what to configure', async () => {
     const cwd = tempProject({ 'dbctl.config.json': JSON.stringify({ migrations: { dir: 'migrations' } }), 'migrations/.keep': '', 'schema.sql': 'create table notes (id int);\n' });
     const result = await runCli(['migrate', 'diff', 'notes', '--schema-dir', 'schema.sql', '--scratch', 'server'], { cwd });
