@@ -38,7 +38,10 @@ union all select 'clustered ' || indexrelid::regclass::text from pg_index where 
 union all select 'matview rows ' || count(*) from part_count
 order by 1`;
 
-describe.each(backends.filter((b) => b.name === 'pg'))('a restore in sections restores every post-data object ($name)', (backend) => {
+// Without a server the suite is skipped, not absent: `describe.each([])` is "No test suite found", a failed file.
+const native = backends.find((b) => b.name === 'pg');
+describe.runIf(native)('a restore in sections restores every post-data object (server; skipped without TEST_DATABASE_URL)', () => {
+  const backend = native!;
   it.each([
     ['custom', ['--format', 'custom'], []],
     ['directory, --jobs 2', ['--jobs', '2'], ['--jobs', '2']],
