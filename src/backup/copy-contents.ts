@@ -5,6 +5,7 @@ import type { Database } from '../driver/database.js';
 import { connectServerClient } from '../driver/pg/client.js';
 import { quoteIdent } from '../sql/quote.js';
 import { CopyDigest } from '../catalog/copy-digest.js';
+import { largestFirst } from '../catalog/parallel-contents.js';
 
 /**
  * The counts and digests of `tableContentsEach` (src/catalog/parallel-contents.ts), read with
@@ -19,10 +20,7 @@ import { CopyDigest } from '../catalog/copy-digest.js';
  */
 export async function copyContentsEach(database: Pick<Database, 'target' | 'session'>, tables: TableRef[], options: { sessions: number; onTable?: (done: number, total: number) => void }): Promise<TableContents[]> {
   if (!tables.length) return [];
-  const sizes = await database.session(async (client) => (await client.query<{ bytes: string }>(`
-    select pg_relation_size(format('%I.%I', s, t)::regclass) as bytes
-    from unnest($1::text[], $2::text[]) with ordinality as x(s, t, i) order by i`, [tables.map((t) => t.schema), tables.map((t) => t.table)])).rows.map((r) => Number(r.bytes)));
-  const order = tables.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a]);
+  const order = await largestFirst(database, tables);
   const out: TableContents[] = new Array(tables.length);
   let next = 0;
   let done = 0;

@@ -126,6 +126,14 @@ export async function databaseContents(
   });
 }
 
+/** The indexes of `tables`, largest relation first: the longest reads start first when they are shared out. */
+export async function largestFirst(database: Pick<Database, 'session'>, tables: TableRef[]): Promise<number[]> {
+  const sizes = await database.session(async (client) => (await client.query<{ bytes: string }>(`
+    select pg_relation_size(format('%I.%I', s, t)::regclass) as bytes
+    from unnest($1::text[], $2::text[]) with ordinality as x(s, t, i) order by i`, [tables.map((t) => t.schema), tables.map((t) => t.table)])).rows.map((r) => Number(r.bytes)));
+  return tables.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a]);
+}
+
 /**
  * Every table's count and digest, each table read whole in a transaction of its own, on up to
  * `sessions` sessions (largest tables first). For a database nothing writes rows to but that may be
@@ -134,10 +142,7 @@ export async function databaseContents(
  */
 export async function tableContentsEach(database: Pick<Database, 'session' | 'capabilities'>, tables: TableRef[], options: ParallelOptions): Promise<TableContents[]> {
   if (!tables.length) return [];
-  const sizes = await database.session(async (client) => (await client.query<{ bytes: string }>(`
-    select pg_relation_size(format('%I.%I', s, t)::regclass) as bytes
-    from unnest($1::text[], $2::text[]) with ordinality as x(s, t, i) order by i`, [tables.map((t) => t.schema), tables.map((t) => t.table)])).rows.map((r) => Number(r.bytes)));
-  const order = tables.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a]);
+  const order = await largestFirst(database, tables);
   const out: TableContents[] = new Array(tables.length);
   let next = 0;
   let done = 0;
