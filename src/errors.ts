@@ -146,6 +146,7 @@ export const ERROR_CODES = {
   create_failed: 'failed',
   drop_failed: 'failed',
   disk_full: 'failed',
+  server_out_of_memory: 'failed',
   manifest_mismatch: 'failed',
   corrupt_backup: 'failed',
   restore_failed: 'failed',

@@ -43,6 +43,13 @@ export function classify(error: unknown, command: string): unknown {
       cause: error,
     });
   }
+  if (known === 'server_out_of_memory') {
+    return errorFor(known, `the server ran out of shared memory: ${redact(String(e.message))} (SQLSTATE ${e.code})`, {
+      hint: 'most often its lock table is full (one transaction touching thousands of objects, or many sessions holding locks at once): raise max_locks_per_transaction on the server, or run less at once',
+      data: { sqlstate: e.code },
+      cause: error,
+    });
+  }
   if (known) return errorFor(known, `${redact(String(e.message))} (SQLSTATE ${e.code})`, { data: { sqlstate: e.code }, cause: error });
   return error;
 }

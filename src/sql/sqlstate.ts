@@ -21,6 +21,9 @@ export const SQLSTATES = {
   '42P01': { name: 'undefined_table' },
   '42P04': { name: 'duplicate_database' },
   '53100': { name: 'disk_full', code: 'disk_full', creating: 'disk_full' },
+  // "out of shared memory": most often the lock table (max_locks_per_transaction), full with one
+  // big transaction's locks (a 1,000-table schema) or with every session's together.
+  '53200': { name: 'out_of_memory', code: 'server_out_of_memory' },
   '55006': { name: 'object_in_use', code: 'database_in_use', creating: 'template_in_use' },
   '55P03': { name: 'lock_not_available' },
   '57P01': { name: 'admin_shutdown', code: 'connection_lost' }, // pg_terminate_backend
