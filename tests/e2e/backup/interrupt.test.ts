@@ -53,14 +53,16 @@ describe.runIf(server)('killing dbctl during backup and restore (server)', () =>
         // pg_dump waits for this lock (so does dbctl's hashing of t).
         await blocker.query('begin; lock table t in access exclusive mode');
         const run = start(['--url', t.url, 'backup', '--format', format, '--out', out], p.cwd);
-        await until(async () => (await sessions(admin, `application_name = 'pg_dump' and wait_event_type = 'Lock'`)) > 0, 'pg_dump waited for the lock');
+        // This database's pg_dump only: pg_stat_activity lists every database's sessions, and other
+        // files' tests hold a pg_dump on a lock too (CI once saw theirs before this one had started).
+        await until(async () => (await sessions(admin, `datname = current_database() and application_name = 'pg_dump' and wait_event_type = 'Lock'`)) > 0, 'pg_dump waited for the lock');
         // pg_dump writes under a temporary name (only it and its watchdog have it on their command line).
         const partial = path.join(p.cwd, 'backups', `.${path.basename(out)}.partial-`);
         expect(processesWith(partial)).not.toEqual([]);
         run.child.kill(signal);
         // Gone while the lock is still held: it was stopped, it did not finish.
         await until(() => processesWith(partial).length === 0, 'pg_dump was gone');
-        await until(async () => (await sessions(admin, `application_name = 'pg_dump'`)) === 0, "pg_dump's session was gone");
+        await until(async () => (await sessions(admin, `datname = current_database() and application_name = 'pg_dump'`)) === 0, "pg_dump's session was gone");
         await blocker.query('rollback');
         const result = await run.result;
         if (signal !== 'SIGKILL') {
