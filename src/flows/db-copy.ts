@@ -9,14 +9,14 @@ import type { Database } from '../driver/database.js';
 import { databaseKeyOf, describeTarget, networkHostOf, type Target } from '../driver/target.js';
 import { ConnectionError, isDbctlError, RefusedError, UsageError } from '../errors.js';
 import type { GuardOptions } from '../guard/index.js';
-import { keyOf, readGraph, tableKey, type Graph } from '../copy/graph.js';
+import { keyOf, qualified, readGraph, tableKey, type Graph } from '../copy/graph.js';
 import { manifestOf, type CopyManifest, type StreamedContents } from '../copy/manifest.js';
 import { emptyContents, planStreamDigests } from '../copy/stream-digest.js';
 import { lineTransform, MaskKit, rulesByTable } from '../copy/mask-plan.js';
 import { openSource, sqlClientOf, type Source } from '../copy/source.js';
 import { assertAllRuled } from '../copy/strict.js';
 import { streamTable, type StreamJob, type StreamProgress } from '../copy/stream.js';
-import { computeSubset, known, withVirtualKeys, type Selection } from '../copy/subset.js';
+import { computeSubset, known, selectedRows, withVirtualKeys, type Selection } from '../copy/subset.js';
 import { prepareTarget, uniqueViolated } from '../copy/target.js';
 import { copyKeptTables } from '../copy/keep.js';
 import { suggestRules, type Suggestion } from '../copy/suggest.js';
@@ -229,7 +229,7 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   for (const j of jobsList) j.transform = lineTransform(j.table, j.columns, rules.get(j.table), kit);
   const digests = await clock.time('digest plan', () => planStreamDigests({ source: lead, target: built, graph: targetGraph, jobs: jobsList, rules, drift: drift.length > 0 }));
   for (const j of jobsList) j.digest = digests.streamed.has(j.table);
-  options.onEvent?.({ type: 'planned', tables: [...jobsList.map((j) => ({ table: j.table, rows: j.selection.whole ? null : j.selection.ctids.length, kept: false })), ...keep.map((table) => ({ table, rows: null, kept: true }))] });
+  options.onEvent?.({ type: 'planned', tables: [...jobsList.map((j) => ({ table: j.table, rows: selectedRows(j.selection), kept: false })), ...keep.map((table) => ({ table, rows: null, kept: true }))] });
 
   const all = [...targetGraph.tables.keys()];
   const loaded = [...jobsList.map((j) => j.table), ...(run.replacement.targetExists ? keep : [])];
@@ -266,7 +266,7 @@ function planJobs(source: Graph, target: Graph, selections: Map<string, Selectio
   for (const [table, selection] of selections) {
     const there = target.tables.get(table);
     if (!there || keep.includes(table)) continue;
-    if (!selection.whole && !selection.ctids.length) continue;
+    if (selectedRows(selection) === 0) continue;
     const have = new Set(source.tables.get(table)!.columns.filter((c) => !c.generated).map((c) => c.name));
     const columns = there.columns.filter((c) => !c.generated && have.has(c.name)).map((c) => c.name);
     jobs.push({ table, columns, selection, transform: null });
@@ -298,9 +298,19 @@ async function largestFirst(lead: ReturnType<typeof sqlClientOf>, jobs: StreamJo
   for (const j of jobs) {
     const all = tuples.get(j.table) ?? 0;
     const perRow = all ? (bytes.get(j.table) ?? 0) / all : 0;
-    j.estimate = j.selection.whole ? { rows: all, bytes: bytes.get(j.table) ?? 0 } : { rows: j.selection.ctids.length, bytes: perRow * j.selection.ctids.length };
+    const rows = await estimatedRows(lead, j.table, j.selection, all);
+    j.estimate = { rows, bytes: perRow * rows };
   }
   return [...jobs].sort((a, b) => b.estimate!.bytes - a.estimate!.bytes);
+}
+
+/** The rows a selection takes of a table of `all` rows: counted, a percentage's share, or the planner's estimate (EXPLAIN reads no row). */
+async function estimatedRows(lead: ReturnType<typeof sqlClientOf>, table: string, selection: Selection, all: number): Promise<number> {
+  if (selection.whole) return all;
+  if ('ctids' in selection) return selection.ctids.length;
+  if (selection.share !== undefined) return Math.round(all * selection.share);
+  const { rows } = await lead.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(`explain (format json) select from ${qualified(table)} as t where ${selection.where}`);
+  return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
 }
 
 /** Runs the streams, `jobs` at a time on a server target (one at a time into PGlite: one session). */
@@ -313,7 +323,7 @@ async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Ma
     for (let job = queue.shift(); job; job = queue.shift()) {
       checkAborted(options.signal);
       const t0 = performance.now();
-      const expectedRows = job.selection.whole ? null : job.selection.ctids.length;
+      const expectedRows = job.selection.whole ? null : selectedRows(job.selection) ?? job.estimate?.rows ?? null;
       const onProgress = (p: StreamProgress) => options.onEvent?.({ type: 'progress', ...p, expectedRows, milliseconds: performance.now() - t0 });
       const current = job;
       const p = await built.transaction({ begin: TEXT_SETTINGS }, (trx) => streamTable(client, trx, current, { signal: options.signal, onProgress })).catch((error) => {
