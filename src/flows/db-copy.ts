@@ -12,13 +12,13 @@ import type { GuardOptions } from '../guard/index.js';
 import { keyOf, qualified, readGraph, tableKey, type Graph } from '../copy/graph.js';
 import { manifestOf, type CopyManifest, type StreamedContents } from '../copy/manifest.js';
 import { emptyContents, planStreamDigests } from '../copy/stream-digest.js';
-import { lineTransform, MaskKit, rulesByTable } from '../copy/mask-plan.js';
 import { openSource, sqlClientOf, type Source } from '../copy/source.js';
 import { assertAllRuled } from '../copy/strict.js';
 import { streamTable, type StreamJob, type StreamProgress } from '../copy/stream.js';
 import { computeSubset, known, selectedRows, withVirtualKeys, type Selection } from '../copy/subset.js';
 import { prepareTarget, uniqueViolated } from '../copy/target.js';
 import { copyKeptTables } from '../copy/keep.js';
+import { lineTransform, rulesByTable } from '../copy/mask-plan.js';
 import { suggestRules, type Suggestion } from '../copy/suggest.js';
 import { builtSchema, schemaDriftLines, sourceSchema } from '../copy/drift.js';
 import type { SchemaSnapshot } from '../schema/model.js';
@@ -115,6 +115,10 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const { assertMigrationsFolder } = await import('../config/folders.js');
   assertMigrationsFolder(config.migrations.dir);
   const jobs = Math.max(1, options.jobs ?? copy.jobs ?? 1);
+  // The maskers (faker's word lists) are first needed once the rows are planned: they load while
+  // the source is read and the target made, not before the first connection.
+  const masking = import('../copy/maskers.js');
+  masking.catch(() => {}); // awaited in fill
   const source = await clock.time('open source', () => openSource(options.from, jobs)).catch((error) => { throw lost(error, 'opening the source'); });
   let replacement: Replacement | undefined;
   let built: Database | undefined;
@@ -129,7 +133,7 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, template: migrated }));
     const made = replacement;
     built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
-    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading });
+    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, masking });
     const open = built;
     built = undefined;
     await clock.time('close', async () => {
@@ -180,6 +184,7 @@ interface Run {
   into: Target;
   clock: PhaseClock;
   reading: Promise<SourceRead>;
+  masking: Promise<typeof import('../copy/maskers.js')>;
 }
 
 interface SourceRead {
@@ -221,6 +226,7 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   const keep = [...(copy.keep ?? []), ...(options.keep ?? [])].map((t) => known(targetGraph, t, '--keep'));
   const selections = read.selections ?? wholeTables(sourceGraph);
   const strict = options.strict ?? copy.strict ?? !!options.fromProtected;
+  const { MaskKit } = await run.masking;
   const rules = rulesByTable(copy.mask);
   const jobsList = await clock.time('plan', () => largestFirst(lead, planJobs(sourceGraph, targetGraph, selections, keep)));
   if (strict) assertAllRuled(jobsList.map((j) => sourceGraph.tables.get(j.table)!).map((t) => ({ ...t, columns: t.columns.filter((c) => jobsList.find((j) => j.table === keyOf(t))!.columns.includes(c.name)) })), rules, copy.safe ?? [], config.migrations.dir);
