@@ -115,13 +115,10 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const { assertMigrationsFolder } = await import('../config/folders.js');
   assertMigrationsFolder(config.migrations.dir);
   const jobs = Math.max(1, options.jobs ?? copy.jobs ?? 1);
-  // The maskers (faker's word lists) are first needed once the rows are planned: they load while
-  // the source is read and the target made, not before the first connection.
-  const masking = import('../copy/maskers.js');
-  masking.catch(() => {}); // awaited in fill
   const source = await clock.time('open source', () => openSource(options.from, jobs)).catch((error) => { throw lost(error, 'opening the source'); });
   let replacement: Replacement | undefined;
   let built: Database | undefined;
+  let masking: Run['masking'] | undefined;
   // The source is read (its schema, graph and subset) on its session while the target is made
   // and migrated beside it: neither waits for the other until the streams are planned.
   const reading = readSource(options, copy, source, clock);
@@ -130,10 +127,16 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     const { migratedTemplate } = await import('../testdb/index.js');
     // A server target is created from the project's migrated test template (built once, shared with testdb).
     const migrated = await clock.time('template', () => migratedTemplate(withParsedTarget(config, into)));
+    // The maskers (faker's word lists, ~40 ms to load) and Kysely (~150 ms), first used once the
+    // streams are planned, load while the server creates the database (0.1-1 s): loaded before the
+    // first connection, or beside it, they held up the CREATE DATABASE by as much.
+    masking = import('../copy/maskers.js');
+    masking.catch(() => {}); // awaited in fill
+    import('kysely').catch(() => {});
     replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, template: migrated }));
     const made = replacement;
     built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
-    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, masking });
+    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, masking: masking! });
     const open = built;
     built = undefined;
     await clock.time('close', async () => {
