@@ -13,7 +13,7 @@ const FLOOR = 'pg_dump -Fc -Z0 | pg_restore';
 const FULL = 'dbctl db copy (every row)';
 const MASKED = 'dbctl db copy (six masked columns)';
 const SUBSET = 'dbctl db copy --subset people:5%';
-const SUBSET_FLOOR = 'createdb -T (schema) + psql COPY 5 % | psql COPY';
+const SUBSET_FLOOR = 'createdb -T (schema) + COPY of the same 5 % (psql to psql)';
 /** The rows `--subset people:5%` picks: dbctl's own predicate for a bigint key (src/copy/subset.ts, percentWhere). */
 const FIVE_PERCENT = 'abs(pg_catalog.hashint8(t.id)::bigint) % 10000 < 500';
 
@@ -68,18 +68,22 @@ export default {
       streamRates.push(people.rows / (people.milliseconds / 1000));
       return result;
     };
-    const results = await interleave([
-      { name: FLOOR, setup: noTarget, run: () => timeProcess('sh', ['-c', `createdb --maintenance-db "$SRV" ${TARGET} && pg_dump -Fc -Z0 --dbname "$SRC" | pg_restore --no-owner --exit-on-error --dbname "$DST"`], { cwd: dir, env: { ...env, SRV: serverUrl, SRC: source, DST: target } }) },
-      { name: FULL, setup: noTarget, run: copy([]) },
-      { name: MASKED, setup: noTarget, run: maskedCopy },
-      { name: SUBSET, setup: noTarget, run: copy(['--subset', 'people:5%']) },
-      // The subset's floor for any tool that builds a new database holding this schema: a clone of
-      // the schema (the same CREATE DATABASE … TEMPLATE dbctl makes its target with) and one COPY of
-      // the same rows, without masking, foreign-key checks or a manifest.
-      { name: SUBSET_FLOOR, setup: noTarget, run: () => timeProcess('sh', ['-c', `createdb --maintenance-db "$SRV" -T ${TEMPLATE} ${TARGET} && psql -X -q -v ON_ERROR_STOP=1 --dbname "$SRC" -c "copy (select * from people t where $PRED) to stdout" | psql -X -q -v ON_ERROR_STOP=1 --dbname "$DST" -c 'copy people from stdin'`], { cwd: dir, env: { ...env, SRV: serverUrl, SRC: source, DST: target, PRED: FIVE_PERCENT } }) },
-    ], { runs: runs ?? 3, log });
-    await noTarget();
-    await dropDatabase(serverUrl, TEMPLATE);
+    let results;
+    try {
+      results = await interleave([
+        { name: FLOOR, setup: noTarget, run: () => timeProcess('sh', ['-c', `createdb --maintenance-db "$SRV" ${TARGET} && pg_dump -Fc -Z0 --dbname "$SRC" | pg_restore --no-owner --exit-on-error --dbname "$DST"`], { cwd: dir, env: { ...env, SRV: serverUrl, SRC: source, DST: target } }) },
+        { name: FULL, setup: noTarget, run: copy([]) },
+        { name: MASKED, setup: noTarget, run: maskedCopy },
+        { name: SUBSET, setup: noTarget, run: copy(['--subset', 'people:5%']) },
+        // The subset's floor for any tool that builds a new database holding this schema: a clone of
+        // the schema (the same CREATE DATABASE … TEMPLATE dbctl makes its target with) and one COPY of
+        // the same rows, without masking, foreign-key checks or a manifest.
+        { name: SUBSET_FLOOR, setup: noTarget, run: () => timeProcess('bash', ['-o', 'pipefail', '-c', `createdb --maintenance-db "$SRV" -T ${TEMPLATE} ${TARGET} && psql -X -q -v ON_ERROR_STOP=1 --dbname "$SRC" -c "copy (select * from people t where $PRED) to stdout" | psql -X -q -v ON_ERROR_STOP=1 --dbname "$DST" -c 'copy people from stdin'`], { cwd: dir, env: { ...env, SRV: serverUrl, SRC: source, DST: target, PRED: FIVE_PERCENT } }) },
+      ], { runs: runs ?? 3, log });
+    } finally {
+      await noTarget();
+      await dropDatabase(serverUrl, TEMPLATE);
+    }
     const masked = results.find((r) => r.name === MASKED);
     const peak = Math.max(...results.filter((r) => r.peakMb !== undefined).map((r) => r.peakMb));
     return {
