@@ -115,14 +115,21 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const { assertMigrationsFolder } = await import('../config/folders.js');
   assertMigrationsFolder(config.migrations.dir);
   const jobs = Math.max(1, options.jobs ?? copy.jobs ?? 1);
-  const source = await clock.time('open source', () => openSource(options.from, jobs)).catch((error) => { throw lost(error, 'opening the source'); });
+  // The source opens while the target's database is created (its CREATE DATABASE is most of a
+  // small copy's time): a source that cannot be opened fails the copy once that database is made,
+  // and it is removed again, as after any failure.
+  const opening = clock.time('open source', () => openSource(options.from, jobs)).catch((error) => { throw lost(error, 'opening the source'); });
+  opening.catch(() => {}); // awaited below; a failure meanwhile is the copy's
+  let source: Source | undefined;
   let replacement: Replacement | undefined;
   let built: Database | undefined;
   let masking: Run['masking'] | undefined;
   // The source is read (its schema, graph and subset) on its session while the target is made
   // and migrated beside it: neither waits for the other until the streams are planned.
-  const reading = readSource(options, copy, source, clock);
+  const reading = opening.then((opened) => readSource(options, copy, opened, clock));
   reading.catch(() => {}); // awaited in fill; a failure meanwhile is the copy's
+  /** The source once it has opened (undefined if it could not be). */
+  const opened = async () => source ?? (await opening.catch(() => undefined));
   try {
     const { migratedTemplate } = await import('../testdb/index.js');
     // A server target is created from the project's migrated test template (built once, shared with testdb).
@@ -135,13 +142,15 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     import('kysely').catch(() => {});
     replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, template: migrated }));
     const made = replacement;
+    source = await opening;
     built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
     const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, masking: masking! });
     const open = built;
     built = undefined;
+    const read = source;
     await clock.time('close', async () => {
       await open.close();
-      await source.close();
+      await read.close();
     });
     checkAborted(options.signal);
     await clock.time('rename', async () => {
@@ -152,7 +161,7 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   } catch (error) {
     // The source first, its sockets dropped: a COPY stopped mid-stream leaves its backend blocked
     // writing to a socket no one reads, where it cannot answer the barrier DROP DATABASE waits for.
-    await source.close({ abort: true });
+    await (await opened())?.close({ abort: true });
     // The new database's pool ends only once its sessions are back, and a session stuck mid-COPY
     // (the target slow, a trigger waiting) never comes back by itself: give it a moment, then the
     // forced drop of the partial copy ends its sessions, and so the pool.
@@ -162,7 +171,7 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     await closing;
     throw options.signal?.aborted ? interrupted(options.signal) : lost(error, 'the copy');
   } finally {
-    await source.close();
+    await (await opened())?.close();
   }
 }
 
