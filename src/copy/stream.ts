@@ -47,7 +47,7 @@ export interface StreamResult extends StreamProgress {
 export async function streamTable(source: pg.Client, target: Kysely<any>, job: StreamJob, options: { signal?: AbortSignal; onProgress?: (p: StreamProgress) => void }): Promise<StreamResult> {
   const { default: copyStreams } = await import('pg-copy-streams');
   const list = job.columns.map(quoteIdent).join(', ');
-  const out = source.query(copyStreams.to(`copy (select ${list} from ${qualified(job.table)} as t${whereOf(job.selection)}) to stdout`));
+  const out = source.query(copyStreams.to(`copy (${selectOf(job, list)}) to stdout`));
   const sink = await copyIn(target, `copy ${qualified(job.table)} (${list}) from stdin`);
   const progress: StreamProgress = { table: job.table, rows: 0, bytes: 0 };
   const splitter = new LineSplitter();
@@ -101,11 +101,19 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
   }
 }
 
-/** The selection as the stream's WHERE: a predicate is evaluated here, on the copy's one snapshot. */
-function whereOf(selection: Selection): string {
-  if (selection.whole) return '';
-  if ('where' in selection) return ` where ${selection.where}`;
-  return ` where t.ctid = any('{${selection.ctids.map((c) => `"${c}"`).join(',')}}'::tid[])`;
+/**
+ * The query the stream copies out: a predicate is evaluated here, on the copy's one snapshot; rows
+ * picked by ctid are read from the relation holding them (a partition, for a partitioned table),
+ * with `only` (an inheritance parent's scan would add its children's rows at those ctids), one
+ * relation after another.
+ */
+function selectOf(job: StreamJob, list: string): string {
+  const { selection } = job;
+  if (selection.whole) return `select ${list} from ${qualified(job.table)} as t`;
+  if ('where' in selection) return `select ${list} from ${qualified(job.table)} as t where ${selection.where}`;
+  return selection.tids
+    .map((s) => `select ${list} from only ${s.relation} as t where t.ctid = any('{${s.ctids.map((c) => `"${c}"`).join(',')}}'::tid[])`)
+    .join(' union all ');
 }
 
 function countLines(bytes: Buffer): number {

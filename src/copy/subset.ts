@@ -5,20 +5,32 @@ import { UsageError } from '../errors.js';
 import { qualified, tableKey, type Graph, type Reference } from './graph.js';
 
 /**
- * What is taken of a table: every row; the rows at these ctids (stable inside the one snapshot); or
- * the rows a predicate on `t` picks, evaluated by the stream itself on the same snapshot (a start
- * table nothing else can add rows to: its rows need not be fetched to be copied). `share`, when
- * known (a percentage), is the fraction of the table's rows the predicate picks.
+ * What is taken of a table: every row; the rows at these ctids (stable inside the one snapshot),
+ * relation by relation; or the rows a predicate on `t` picks, evaluated by the stream itself on the
+ * same snapshot (a start table nothing else can add rows to: its rows need not be fetched to be
+ * copied). `share`, when known (a percentage), is the fraction of the table's rows the predicate picks.
  */
-export type Selection = { whole: true } | { whole: false; ctids: string[] } | { whole: false; where: string; share?: number };
+export type Selection = { whole: true } | { whole: false; tids: TidSet[] } | { whole: false; where: string; share?: number };
+
+/**
+ * Rows of one relation by ctid. A ctid is a place in one relation's heap: a partitioned table's
+ * partitions (and an inheritance parent and its children) each count from (0,1), so a row is told
+ * apart by (tableoid, ctid), and is read back from the relation that holds it, never through the
+ * parent (whose scan would also return another partition's row at that ctid).
+ */
+export interface TidSet {
+  /** The relation holding the rows, as SQL (`"public"."events_2024"`): the table or one of its partitions. */
+  relation: string;
+  ctids: string[];
+}
 
 /** Rows per lookup query (each a list of key tuples sent as arrays). */
 const BATCH = 5000;
 const DEFAULT_CHILD_LIMIT = 10;
 
-/** A row's reference columns as text; the ctid identifies a picked row (a predicate-streamed table's rows carry none). */
+/** A row's reference columns as text; `tid` (`tableoid/ctid`) identifies a picked row (a predicate-streamed table's rows carry none). */
 interface Row {
-  ctid?: string;
+  tid?: string;
   values: Record<string, string | null>;
 }
 
@@ -42,7 +54,7 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
   const queue: Found[] = [];
   const take = (table: string, rows: Row[], down: boolean) => {
     const set = picked.get(table) ?? picked.set(table, new Set()).get(table)!;
-    const fresh = rows.filter((r) => !set.has(r.ctid!) && set.add(r.ctid!));
+    const fresh = rows.filter((r) => !set.has(r.tid!) && set.add(r.tid!));
     if (fresh.length) queue.push({ table, rows: fresh, down });
   };
   const drain = async () => {
@@ -76,13 +88,37 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
     if (graph.references.some((r) => r.from === table)) take(table, await fetchRows(client, graph, table, 'true'), false);
     await drain();
   }
+  const names = await relationNames(client, picked);
   const out = new Map<string, Selection>();
   for (const table of graph.tables.keys()) {
     if (whole.has(table)) out.set(table, { whole: true });
     else if (byPredicate.has(table)) out.set(table, byPredicate.get(table)!);
-    else if (picked.has(table)) out.set(table, { whole: false, ctids: [...picked.get(table)!] });
+    else if (picked.has(table)) out.set(table, { whole: false, tids: tidSets(picked.get(table)!, names) });
   }
   return out;
+}
+
+/** The picked `tableoid/ctid`s of a table, by relation (in the order of their oids, each set's in the order they were taken). */
+function tidSets(tids: Set<string>, names: Map<string, string>): TidSet[] {
+  const byOid = new Map<string, string[]>();
+  for (const tid of tids) {
+    const slash = tid.indexOf('/');
+    const oid = tid.slice(0, slash);
+    (byOid.get(oid) ?? byOid.set(oid, []).get(oid)!).push(tid.slice(slash + 1));
+  }
+  return [...byOid].sort(([a], [b]) => Number(a) - Number(b)).map(([oid, ctids]) => ({ relation: names.get(oid)!, ctids }));
+}
+
+/** The SQL names of the relations picked rows are in (one catalog query for them all). */
+async function relationNames(client: SqlClient, picked: Map<string, Set<string>>): Promise<Map<string, string>> {
+  const oids = new Set<string>();
+  for (const tids of picked.values()) for (const tid of tids) oids.add(tid.slice(0, tid.indexOf('/')));
+  if (!oids.size) return new Map();
+  const { rows } = await client.query<{ oid: string; name: string }>(`
+    select c.oid::text as oid, pg_catalog.format('%I.%I', n.nspname, c.relname) as name
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where c.oid = any($1::oid[])`, [[...oids]]);
+  return new Map(rows.map((r) => [r.oid, r.name]));
 }
 
 interface Start {
@@ -174,7 +210,7 @@ export function withVirtualKeys(graph: Graph, virtual: VirtualForeignKey[] = [])
 
 /** The rows a selection takes, when it knows them without reading the table (a predicate's are counted by its stream). */
 export function selectedRows(selection: Selection): number | null {
-  return !selection.whole && 'ctids' in selection ? selection.ctids.length : null;
+  return !selection.whole && 'tids' in selection ? selection.tids.reduce((n, s) => n + s.ctids.length, 0) : null;
 }
 
 /** The columns of `table` any reference reads (its own references' columns and what others reference). */
@@ -197,15 +233,16 @@ async function fetchValues(client: SqlClient, graph: Graph, table: string, where
 
 async function fetchRows(client: SqlClient, graph: Graph, table: string, where: string, parameters: unknown[] = [], limit?: { partition: string[]; limit: number }): Promise<Row[]> {
   const columns = referenceColumns(graph, table);
-  const select = ['t.ctid::text as "ctid"', ...columns.map((c, i) => `t.${quoteIdent(c)}::text as "c${i}"`)];
+  // The tableoid with the ctid: a partitioned table's rows come from several heaps (see TidSet).
+  const select = [`t.tableoid::text || '/' || t.ctid::text as "tid"`, ...columns.map((c, i) => `t.${quoteIdent(c)}::text as "c${i}"`)];
   let sql = `select ${select.join(', ')} from ${qualified(table)} as t where ${where}`;
   if (limit) {
-    const order = graph.tables.get(table)!.primaryKey.map((c) => `t.${quoteIdent(c)}`).join(', ') || 't.ctid';
+    const order = graph.tables.get(table)!.primaryKey.map((c) => `t.${quoteIdent(c)}`).join(', ') || 't.tableoid, t.ctid';
     const rank = `row_number() over (partition by ${limit.partition.map((c) => `t.${quoteIdent(c)}`).join(', ')} order by ${order}) as "rank"`;
     sql = `select * from (select ${[...select, rank].join(', ')} from ${qualified(table)} as t where ${where}) ranked where "rank" <= ${limit.limit}`;
   }
   const { rows } = await client.query<Record<string, string | null>>(sql, parameters);
-  return rows.map((r) => ({ ctid: r.ctid!, values: Object.fromEntries(columns.map((c, i) => [c, r[`c${i}`]])) }));
+  return rows.map((r) => ({ tid: r.tid!, values: Object.fromEntries(columns.map((c, i) => [c, r[`c${i}`]])) }));
 }
 
 /** Distinct non-null tuples of `columns` among `rows`, in batches. */

@@ -325,7 +325,7 @@ async function largestFirst(lead: ReturnType<typeof sqlClientOf>, jobs: StreamJo
 /** The rows a selection takes of a table of `all` rows: counted, a percentage's share, or the planner's estimate (EXPLAIN reads no row). */
 async function estimatedRows(lead: ReturnType<typeof sqlClientOf>, table: string, selection: Selection, all: number): Promise<number> {
   if (selection.whole) return all;
-  if ('ctids' in selection) return selection.ctids.length;
+  if ('tids' in selection) return selectedRows(selection)!;
   if (selection.share !== undefined) return Math.round(all * selection.share);
   const { rows } = await lead.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(`explain (format json) select from ${qualified(table)} as t where ${selection.where}`);
   return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];

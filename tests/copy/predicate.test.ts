@@ -76,9 +76,9 @@ describe.runIf(SERVER)('db copy: a start table only its predicate picks rows of 
 
   it('picks the predicate path only for a start table nothing else can add rows to', async () => {
     const chosen = await selections();
-    const kind = (t: string) => { const s = chosen.get(`public.${t}`); return !s ? 'none' : s.whole ? 'whole' : 'where' in s ? 'where' : 'ctids'; };
+    const kind = (t: string) => { const s = chosen.get(`public.${t}`); return !s ? 'none' : s.whole ? 'whole' : 'where' in s ? 'where' : 'tids'; };
     expect({ people: kind('people'), lonely: kind('lonely'), account: kind('account'), invoice: kind('invoice'), org: kind('org') })
-      .toEqual({ people: 'where', lonely: 'where', account: 'ctids', invoice: 'ctids', org: 'ctids' });
+      .toEqual({ people: 'where', lonely: 'where', account: 'tids', invoice: 'tids', org: 'tids' });
     const people = chosen.get('public.people') as { where: string; share?: number };
     expect(people.share).toBe(0.3);
     expect(people.where).toContain('hashint8'); // a bigint key is hashed as the integer
