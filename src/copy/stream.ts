@@ -5,7 +5,7 @@ import { quoteIdent } from '../sql/quote.js';
 import { LineSplitter } from './copy-text.js';
 import { qualified } from './graph.js';
 import { CopyDigest } from '../catalog/copy-digest.js';
-import type { Selection } from './subset.js';
+import { whereError, type Selection } from './subset.js';
 
 /** Lines are handed to the target in batches of about this many bytes (PGlite: one COPY per batch). */
 const BATCH_BYTES = 1 << 20;
@@ -64,6 +64,9 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
   };
   // An abort ends a stream that waits (a lock on the source, a slow network) at once, not at its next chunk.
   const onAbort = () => out.destroy(options.signal!.reason);
+  // The source's own error (a user's predicate failing on some row) tells apart from the target's.
+  let sourceError: unknown;
+  out.on('error', (error) => (sourceError ??= error));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const chunk of out as AsyncIterable<Buffer>) {
@@ -95,7 +98,7 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
   } catch (error) {
     out.destroy();
     await sink.abort();
-    throw error;
+    throw error === sourceError && 'where' in job.selection ? whereError(error, job.selection.given, job.table) : error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }

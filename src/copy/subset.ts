@@ -2,15 +2,17 @@ import type { CopySubsetConfig, VirtualForeignKey } from '../config/copy.js';
 import type { SqlClient } from '../driver/database.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { UsageError } from '../errors.js';
+import { redact } from '../secrets.js';
 import { qualified, tableKey, type Graph, type Reference } from './graph.js';
 
 /**
  * What is taken of a table: every row; the rows at these ctids (stable inside the one snapshot),
  * relation by relation; or the rows a predicate on `t` picks, evaluated by the stream itself on the
  * same snapshot (a start table nothing else can add rows to: its rows need not be fetched to be
- * copied). `share`, when known (a percentage), is the fraction of the table's rows the predicate picks.
+ * copied). `share`, when known (a percentage), is the fraction of the table's rows the predicate picks;
+ * `given` names where a user's `where` in it came from (an error it raises is reported against that).
  */
-export type Selection = { whole: true } | { whole: false; tids: TidSet[] } | { whole: false; where: string; share?: number };
+export type Selection = { whole: true } | { whole: false; tids: TidSet[] } | { whole: false; where: string; share?: number; given?: string };
 
 /**
  * Rows of one relation by ctid. A ctid is a place in one relation's heap: a partitioned table's
@@ -66,6 +68,7 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
     }
   };
   const starts = startsOf(graph, subset);
+  await checkWheres(client, graph, starts);
   const byPredicate = new Map<string, Selection & { where: string }>();
   const pure = onlyByPredicate(graph, new Set(starts.keys()), childLimit);
   for (const [table, start] of starts) {
@@ -73,12 +76,12 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
     // A user's `where` may be volatile (now(), random()): evaluated twice, once here for the
     // parents and once in the stream, it could pick rows whose parents were not taken.
     if (!pure.has(table) || (out && !start.immutable)) {
-      take(table, await fetchRows(client, graph, table, start.where), true);
+      take(table, await userWhere(start, table, () => fetchRows(client, graph, table, start.where)), true);
       continue;
     }
-    byPredicate.set(table, { whole: false, where: start.where, share: start.share });
+    byPredicate.set(table, { whole: false, where: start.where, share: start.share, given: start.given });
     // Only its parents are left to find: the distinct values of its reference columns, no ctids.
-    if (out) queue.push({ table, rows: await fetchValues(client, graph, table, start.where), down: true });
+    if (out) queue.push({ table, rows: await userWhere(start, table, () => fetchValues(client, graph, table, start.where)), down: true });
   }
   await drain();
   const whole = new Set<string>();
@@ -127,25 +130,79 @@ interface Start {
   /** Picks the same rows wherever and however often it is evaluated on one snapshot (a percentage). */
   immutable: boolean;
   share?: number;
+  /** The user's `where`s in it, each with where it came from (--subset "…", copy.subset.start[N].where (table)). */
+  wheres: Array<{ sql: string; given: string }>;
+  /** Those, named together: a failure of the whole predicate is reported against them. */
+  given?: string;
 }
 
 /** Each start table's predicate: several starts of one table pick the rows any of them picks. */
 function startsOf(graph: Graph, subset: CopySubsetConfig): Map<string, Start> {
-  const byTable = new Map<string, { wheres: string[]; percent?: number }>();
-  for (const start of subset.start) {
-    const table = known(graph, start.table, 'copy.subset.start');
-    const s = byTable.get(table) ?? byTable.set(table, { wheres: [] }).get(table)!;
-    if (start.where !== undefined) s.wheres.push(`(${start.where})`);
+  const byTable = new Map<string, { wheres: string[]; given: Start['wheres']; percent?: number }>();
+  subset.start.forEach((start, i) => {
+    const table = known(graph, start.table, start.given ?? `copy.subset.start[${i}]`);
+    const s = byTable.get(table) ?? byTable.set(table, { wheres: [], given: [] }).get(table)!;
+    if (start.where !== undefined) {
+      s.wheres.push(`(${start.where})`);
+      s.given.push({ sql: start.where, given: start.given ?? `copy.subset.start[${i}].where (${start.table})` });
+    }
     // One hash for every percentage of a table: the larger picks every row the smaller does.
     else s.percent = Math.max(s.percent ?? 0, start.percent ?? 100);
-  }
+  });
   const out = new Map<string, Start>();
   for (const [table, s] of byTable) {
     const wheres = s.percent === undefined ? s.wheres : [...s.wheres, percentWhere(graph, table, s.percent)];
     const where = wheres.length === 1 ? wheres[0] : wheres.map((w) => `(${w})`).join(' or ');
-    out.set(table, { where, immutable: !s.wheres.length, share: s.wheres.length ? undefined : s.percent! / 100 });
+    const given = s.given.length ? s.given.map((g) => g.given).join(', ') : undefined;
+    out.set(table, { where, immutable: !s.wheres.length, share: s.wheres.length ? undefined : s.percent! / 100, wheres: s.given, given });
   }
   return out;
+}
+
+/**
+ * Each user's `where`, planned on its table before any row is read (EXPLAIN runs nothing): SQL
+ * that does not parse, a column, table or function that does not exist, a constant of the wrong
+ * type, each is reported against the option or config key it came from, before any data moves.
+ * What only running it shows (a division by zero on some row) is reported the same way where it
+ * runs: in the subset's fetch or the table's stream.
+ */
+async function checkWheres(client: SqlClient, graph: Graph, starts: Map<string, Start>): Promise<void> {
+  for (const [table, start] of starts) {
+    for (const w of start.wheres) {
+      await client.query(`explain select from ${qualified(table)} as t where (${w.sql})`).catch((error) => {
+        throw whereError(error, w.given, table);
+      });
+    }
+  }
+}
+
+/** Runs a read with a start's predicate in it, its failure reported against the user's `where`s. */
+async function userWhere<T>(start: Start, table: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw whereError(error, start.given, table);
+  }
+}
+
+/**
+ * SQLSTATE classes a user's `where` raises: its SQL (42: syntax, undefined column, table or
+ * function, wrong types), the data it meets (22), a subquery of many rows (21), what it calls
+ * (0A, 2F, 38, 39, P0), a function writing in the read-only snapshot (25006). Not 42501: the
+ * role's privileges are the permission_denied error's.
+ */
+function raisedByWhere(sqlstate: string): boolean {
+  return sqlstate !== '42501' && (['42', '22', '21', '0A', '2F', '38', '39', 'P0'].includes(sqlstate.slice(0, 2)) || sqlstate === '25006');
+}
+
+/**
+ * A server error a user's `where` raised, as a one-line usage error naming where it was given
+ * (`--subset "people:nosuch = 1": column "nosuch" does not exist`); any other error as it is.
+ */
+export function whereError(error: unknown, given: string | undefined, table?: string): unknown {
+  const e = error as { code?: unknown; severity?: unknown; message?: unknown } | null;
+  if (!given || typeof e?.severity !== 'string' || typeof e.code !== 'string' || !raisedByWhere(e.code)) return error;
+  return new UsageError(`${given}: ${redact(String(e.message))}`, { data: { option: given, table, sqlstate: e.code }, cause: error }, 'copy_subset_where');
 }
 
 /**
