@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { copyIn } from '../driver/copy.js';
 import { quoteIdent } from '../sql/quote.js';
 import { LineSplitter } from './copy-text.js';
-import { qualified } from './graph.js';
+import { qualified, rowsOf } from './graph.js';
 import { CopyDigest } from '../catalog/copy-digest.js';
 import { whereError, type Selection } from './subset.js';
 
@@ -22,6 +22,8 @@ export interface StreamJob {
    * (stream-digest.ts decides).
    */
   digest?: boolean;
+  /** Partitioned: read with its partitions (any other table is read without its inheritance children: see rowsOf). */
+  partitioned?: boolean;
   /** What the source holds for it (catalog estimates): how the target readies the table. */
   estimate?: { rows: number; bytes: number };
 }
@@ -112,8 +114,9 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
  */
 function selectOf(job: StreamJob, list: string): string {
   const { selection } = job;
-  if (selection.whole) return `select ${list} from ${qualified(job.table)} as t`;
-  if ('where' in selection) return `select ${list} from ${qualified(job.table)} as t where ${selection.where}`;
+  const from = rowsOf(job.table, job);
+  if (selection.whole) return `select ${list} from ${from} as t`;
+  if ('where' in selection) return `select ${list} from ${from} as t where ${selection.where}`;
   return selection.tids
     .map((s) => `select ${list} from only ${s.relation} as t where t.ctid = any('{${s.ctids.map((c) => `"${c}"`).join(',')}}'::tid[])`)
     .join(' union all ');

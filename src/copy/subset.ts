@@ -3,7 +3,7 @@ import type { SqlClient } from '../driver/database.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { UsageError } from '../errors.js';
 import { redact } from '../secrets.js';
-import { qualified, tableKey, type Graph, type Reference } from './graph.js';
+import { qualified, rowsOf, tableKey, type Graph, type Reference } from './graph.js';
 
 /**
  * What is taken of a table: every row; the rows at these ctids (stable inside the one snapshot),
@@ -169,7 +169,7 @@ function startsOf(graph: Graph, subset: CopySubsetConfig): Map<string, Start> {
 async function checkWheres(client: SqlClient, graph: Graph, starts: Map<string, Start>): Promise<void> {
   for (const [table, start] of starts) {
     for (const w of start.wheres) {
-      await client.query(`explain select from ${qualified(table)} as t where (${w.sql})`).catch((error) => {
+      await client.query(`explain select from ${rowsOf(table, graph.tables.get(table))} as t where (${w.sql})`).catch((error) => {
         throw whereError(error, w.given, table);
       });
     }
@@ -284,7 +284,7 @@ function referenceColumns(graph: Graph, table: string): string[] {
 async function fetchValues(client: SqlClient, graph: Graph, table: string, where: string): Promise<Row[]> {
   const columns = referenceColumns(graph, table);
   const select = columns.map((c, i) => `t.${quoteIdent(c)}::text as "c${i}"`);
-  const { rows } = await client.query<Record<string, string | null>>(`select distinct ${select.join(', ')} from ${qualified(table)} as t where ${where}`);
+  const { rows } = await client.query<Record<string, string | null>>(`select distinct ${select.join(', ')} from ${rowsOf(table, graph.tables.get(table))} as t where ${where}`);
   return rows.map((r) => ({ values: Object.fromEntries(columns.map((c, i) => [c, r[`c${i}`]])) }));
 }
 
@@ -292,11 +292,12 @@ async function fetchRows(client: SqlClient, graph: Graph, table: string, where: 
   const columns = referenceColumns(graph, table);
   // The tableoid with the ctid: a partitioned table's rows come from several heaps (see TidSet).
   const select = [`t.tableoid::text || '/' || t.ctid::text as "tid"`, ...columns.map((c, i) => `t.${quoteIdent(c)}::text as "c${i}"`)];
-  let sql = `select ${select.join(', ')} from ${qualified(table)} as t where ${where}`;
+  const from = rowsOf(table, graph.tables.get(table));
+  let sql = `select ${select.join(', ')} from ${from} as t where ${where}`;
   if (limit) {
     const order = graph.tables.get(table)!.primaryKey.map((c) => `t.${quoteIdent(c)}`).join(', ') || 't.tableoid, t.ctid';
     const rank = `row_number() over (partition by ${limit.partition.map((c) => `t.${quoteIdent(c)}`).join(', ')} order by ${order}) as "rank"`;
-    sql = `select * from (select ${[...select, rank].join(', ')} from ${qualified(table)} as t where ${where}) ranked where "rank" <= ${limit.limit}`;
+    sql = `select * from (select ${[...select, rank].join(', ')} from ${from} as t where ${where}) ranked where "rank" <= ${limit.limit}`;
   }
   const { rows } = await client.query<Record<string, string | null>>(sql, parameters);
   return rows.map((r) => ({ tid: r.tid!, values: Object.fromEntries(columns.map((c, i) => [c, r[`c${i}`]])) }));

@@ -8,4 +8,6 @@ insert into events values (101, 'us', 1);
 insert into events values (102, 'us', 4);
 insert into events values (103, 'us', 2);
 insert into events values (104, 'us', 4);
+insert into ledger values (1, 1), (2, 2);
+insert into ledger_old values (11, 1), (12, 3);
 insert into notes values (1, 3, 'eu'), (2, 104, 'us'), (3, 4, 'eu'), (4, 101, 'us');
