@@ -30,7 +30,10 @@ export interface TidSet {
 const BATCH = 5000;
 const DEFAULT_CHILD_LIMIT = 10;
 
-/** A row's reference columns as text; `tid` (`tableoid/ctid`) identifies a picked row (a predicate-streamed table's rows carry none). */
+/**
+ * A row's reference columns as text; `tid` identifies a picked row: its ctid, and in a partitioned
+ * table `tableoid/ctid` (a predicate-streamed table's rows carry none).
+ */
 interface Row {
   tid?: string;
   values: Record<string, string | null>;
@@ -91,17 +94,20 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
     if (graph.references.some((r) => r.from === table)) take(table, await fetchRows(client, graph, table, 'true'), false);
     await drain();
   }
-  const names = await relationNames(client, picked);
+  const names = await relationNames(client, graph, picked);
   const out = new Map<string, Selection>();
   for (const table of graph.tables.keys()) {
     if (whole.has(table)) out.set(table, { whole: true });
     else if (byPredicate.has(table)) out.set(table, byPredicate.get(table)!);
-    else if (picked.has(table)) out.set(table, { whole: false, tids: tidSets(picked.get(table)!, names) });
+    else if (!picked.has(table)) continue;
+    else if (graph.tables.get(table)!.partitioned) out.set(table, { whole: false, tids: tidSets(picked.get(table)!, names) });
+    // Any other table is read without its inheritance children (rowsOf): one heap, its own.
+    else out.set(table, { whole: false, tids: [{ relation: qualified(table), ctids: [...picked.get(table)!] }] });
   }
   return out;
 }
 
-/** The picked `tableoid/ctid`s of a table, by relation (in the order of their oids, each set's in the order they were taken). */
+/** The picked `tableoid/ctid`s of a partitioned table, by partition (in the order of their oids, each set's in the order they were taken). */
 function tidSets(tids: Set<string>, names: Map<string, string>): TidSet[] {
   const byOid = new Map<string, string[]>();
   for (const tid of tids) {
@@ -112,10 +118,10 @@ function tidSets(tids: Set<string>, names: Map<string, string>): TidSet[] {
   return [...byOid].sort(([a], [b]) => Number(a) - Number(b)).map(([oid, ctids]) => ({ relation: names.get(oid)!, ctids }));
 }
 
-/** The SQL names of the relations picked rows are in (one catalog query for them all). */
-async function relationNames(client: SqlClient, picked: Map<string, Set<string>>): Promise<Map<string, string>> {
+/** The SQL names of the partitions picked rows are in (one catalog query for them all). */
+async function relationNames(client: SqlClient, graph: Graph, picked: Map<string, Set<string>>): Promise<Map<string, string>> {
   const oids = new Set<string>();
-  for (const tids of picked.values()) for (const tid of tids) oids.add(tid.slice(0, tid.indexOf('/')));
+  for (const [table, tids] of picked) if (graph.tables.get(table)!.partitioned) for (const tid of tids) oids.add(tid.slice(0, tid.indexOf('/')));
   if (!oids.size) return new Map();
   const { rows } = await client.query<{ oid: string; name: string }>(`
     select c.oid::text as oid, pg_catalog.format('%I.%I', n.nspname, c.relname) as name
@@ -290,12 +296,13 @@ async function fetchValues(client: SqlClient, graph: Graph, table: string, where
 
 async function fetchRows(client: SqlClient, graph: Graph, table: string, where: string, parameters: unknown[] = [], limit?: { partition: string[]; limit: number }): Promise<Row[]> {
   const columns = referenceColumns(graph, table);
-  // The tableoid with the ctid: a partitioned table's rows come from several heaps (see TidSet).
-  const select = [`t.tableoid::text || '/' || t.ctid::text as "tid"`, ...columns.map((c, i) => `t.${quoteIdent(c)}::text as "c${i}"`)];
+  // A partitioned table's rows come from several heaps: the tableoid with the ctid (see TidSet).
+  const partitioned = graph.tables.get(table)!.partitioned;
+  const select = [partitioned ? `t.tableoid::text || '/' || t.ctid::text as "tid"` : 't.ctid::text as "tid"', ...columns.map((c, i) => `t.${quoteIdent(c)}::text as "c${i}"`)];
   const from = rowsOf(table, graph.tables.get(table));
   let sql = `select ${select.join(', ')} from ${from} as t where ${where}`;
   if (limit) {
-    const order = graph.tables.get(table)!.primaryKey.map((c) => `t.${quoteIdent(c)}`).join(', ') || 't.tableoid, t.ctid';
+    const order = graph.tables.get(table)!.primaryKey.map((c) => `t.${quoteIdent(c)}`).join(', ') || (partitioned ? 't.tableoid, t.ctid' : 't.ctid');
     const rank = `row_number() over (partition by ${limit.partition.map((c) => `t.${quoteIdent(c)}`).join(', ')} order by ${order}) as "rank"`;
     sql = `select * from (select ${[...select, rank].join(', ')} from ${from} as t where ${where}) ranked where "rank" <= ${limit.limit}`;
   }
