@@ -64,8 +64,13 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
     await sink.write(data);
     options.onProgress?.(progress);
   };
-  // An abort ends a stream that waits (a lock on the source, a slow network) at once, not at its next chunk.
-  const onAbort = () => out.destroy(options.signal!.reason);
+  // An abort ends a stream that waits at once, not at its next chunk: on the source (a lock, a slow
+  // network) or on the target (a slow trigger: the write waits for it to drain, and a CopyFail would
+  // be read only once it is done). The target's session is dropped: its database is thrown away.
+  const onAbort = () => {
+    out.destroy(options.signal!.reason);
+    sink.sever();
+  };
   // The source's own error (a user's predicate failing on some row) tells apart from the target's.
   let sourceError: unknown;
   out.on('error', (error) => (sourceError ??= error));

@@ -9,6 +9,12 @@ export interface CopyIn {
   close(): Promise<number | undefined>;
   /** Cancels an unfinished COPY (CopyFail), so the session is usable again for the rollback. */
   abort(): Promise<void>;
+  /**
+   * Drops the session's connection at once, for a COPY whose database is thrown away: `abort`'s
+   * CopyFail is answered only when the backend next reads, and a backend held up (a slow trigger,
+   * a lock) would keep the caller waiting for it. Whatever waits on the COPY then fails.
+   */
+  sever(): void;
 }
 
 /**
@@ -41,6 +47,7 @@ export async function copyIn(db: Kysely<any>, statement: string): Promise<CopyIn
       },
       close: async () => rows,
       abort: async () => {},
+      sever: () => {},
     };
   }
   let settled = false;
@@ -64,6 +71,10 @@ export async function copyIn(db: Kysely<any>, statement: string): Promise<CopyIn
       if (settled) return; // the server already ended the COPY (it failed): nothing to cancel
       stream.destroy(new Error('bulk load aborted'));
       await finished.catch(() => {});
+    },
+    sever: () => {
+      // pg-copy-streams keeps the session's pg Connection; its `stream` is the socket.
+      (stream as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
     },
   };
 }

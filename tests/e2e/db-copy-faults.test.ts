@@ -111,8 +111,10 @@ describe.runIf(SERVER)('db copy faults', () => {
     // The target takes no row while a session named `hold` exists, so dbctl stops reading the
     // source, whose backend then blocks writing (ClientWrite). Such a backend cannot answer the
     // barrier DROP DATABASE waits for: removing the partial copy before closing the source hung.
+    // The target's backend is held too, and CopyFail is read only once the hold ends: an interrupted
+    // copy drops that session rather than wait (the hold outlasts this test's timeout: waiting fails it).
     const hold = `dbctl-copy-hold-${process.pid}`;
-    const held = heldFunctionSql(hold);
+    const held = heldFunctionSql(hold, 300);
     const schema = `${held} create table slow (id int primary key, payload text not null check (public.held()));`;
     const dir = tempProject({ 'migrations/001_slow.sql': `-- migrate:up\n${schema}\n-- migrate:down\ndrop table slow; drop function public.held();\n` });
     const from = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copyw' });
