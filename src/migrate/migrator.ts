@@ -14,7 +14,7 @@ import type { PeerAdoption } from './adopt-peers.js';
 import type { PlaceholderSource } from './placeholders.js';
 import { dryRunFacts } from './artifacts-facts.js';
 import { recogniseSquashes } from './squash-baseline.js';
-import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, type AppliedMigration, type Duration, type StoreNames } from './store.js';
+import { DEFAULT_STORE_NAMES, MARK, MigrationStore, SERVER_DURATION_MS, type AppliedMigration, type Duration, type StoreNames } from './store.js';
 
 /** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
 const LOCK_NOT_AVAILABLE_SQLSTATE = '55P03';
@@ -535,6 +535,7 @@ export class Migrator {
       let sent: Batch | undefined;
       try {
         await this.#database.transaction({ begin: `set local ${run.lockTimeout}`, reset: true, connection: deferred?.wrap }, async (trx) => {
+          if (deferred && run.direction === 'up') return this.#pipelined(run, trx, deferred);
           for (run.k = 0; run.k < prepared.length; run.k++) {
             this.#emitStart(run);
             const durationMs = await this.#body(run, trx, run.k);
@@ -544,11 +545,51 @@ export class Migrator {
           }
         });
       } catch (error) {
+        if (run.deferring && error instanceof run.deferring.DeferredFailure) throw this.#sentAhead(run, error);
         throw this.#deferredFailure(run, sent, error);
       }
     }, run.onRetry);
     run.report.results.forEach((r, n) => this.#emit(this.#done(prepared[n], r)));
     return run.report;
+  }
+
+  /**
+   * `--single-transaction` up on a server: nothing waits for the server between migrations. Each
+   * migration's deferred statements and bookkeeping are sent when no message is in flight
+   * (DeferredDdl.pump), so the next migrations' bodies run while the server runs them, and what
+   * piles up meanwhile goes in one message: the server is not idle while dbctl builds statements,
+   * and dbctl is not idle while the server runs them. All of it is one transaction, so a failure
+   * anywhere rolls back everything, as before; it is reported as its own migration's (its
+   * statement's file:line), whichever later migration was running when it was seen. Each
+   * migration's server time is measured from the previous one's MARK and read back before COMMIT.
+   */
+  async #pipelined(run: Run, trx: Kysely<any>, deferred: import('./deferred-ddl.js').DeferredDdl): Promise<void> {
+    const { prepared } = run;
+    for (run.k = 0; run.k < prepared.length; run.k++) {
+      this.#emitStart(run);
+      let durationMs: number;
+      try {
+        durationMs = await this.#body(run, trx, run.k);
+      } catch (error) {
+        // An earlier migration's failure, seen by a query of this one, is the one to report.
+        throw deferred.failed ?? error;
+      }
+      deferred.append(`${this.#bookkeeping(run, prepared[run.k], { plusServer: durationMs, sinceMark: true })};\n${MARK}`, run.k, 2);
+      await deferred.pump();
+      // Lets the reply of the message in flight be read before the next body runs.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await deferred.finish();
+    const { sql } = await import('kysely');
+    const { rows } = await sql.raw<{ name: string; duration_ms: number | null }>(this.#store.durationsQuery(run.report.batch!)).execute(trx);
+    const took = new Map(rows.map((r) => [r.name, r.duration_ms]));
+    for (const result of run.report.results) result.durationMs = took.get(result.name) ?? result.durationMs;
+  }
+
+  /** A failure of a message sent ahead: its own migration's, as the failing statement's (or dbctl's bookkeeping's). */
+  #sentAhead(run: Run, failure: import('./deferred-ddl.js').DeferredFailure): unknown {
+    if (failure.k !== undefined) run.k = failure.k;
+    return failure.own ? failure.error : run.runner.moduleBodyError(run.prepared[run.k].file, failure.error);
   }
 
   /**
