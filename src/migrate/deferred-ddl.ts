@@ -79,7 +79,7 @@ export class DeferredDdl {
   /** The session (set by `wrap`): where `pump` sends. */
   #conn: DatabaseConnection | undefined;
   /** A message sent ahead and not yet awaited (`pump`). */
-  #inflight: { promise: Promise<void>; done: boolean } | undefined;
+  #inflight: { promise: Promise<void>; done: boolean; took: number } | undefined;
   /** The first failure of a message sent ahead: once seen, every later wait throws it again. */
   #failed: DeferredFailure | undefined;
 
@@ -121,23 +121,26 @@ export class DeferredDdl {
   }
 
   /**
-   * `--single-transaction`: sends what is kept when no message is in flight, without waiting for
-   * it, so the next migrations' bodies run while the server runs these; while one is in flight,
-   * what is kept waits for it (and goes with the next). Every statement keeps its order: any other
-   * query waits for the message in flight and then sends what is kept first. A failure of a message
-   * sent ahead is thrown by the next wait, as a DeferredFailure naming its migration.
+   * Sends what is kept, without waiting for the server, so the next migration's body runs while the
+   * server runs it. With `wait` (a transaction each: one migration's COMMIT per message, so that
+   * what a failure leaves applied is known), the message in flight is awaited first; without it
+   * (`--single-transaction`), nothing is sent while one is in flight, and what is kept meanwhile
+   * goes with the next. Every statement keeps its order: any other query waits for the message in
+   * flight, then sends what is kept first. The failure of a message sent ahead is thrown by the
+   * next wait (and every one after it, so nothing more is sent), as a DeferredFailure naming its
+   * migration. Returns the round trip of the message it waited for, in ms.
    */
-  async pump(): Promise<void> {
-    if (this.#inflight && !this.#inflight.done) return;
-    await this.#settle();
+  async pump(options: { wait?: boolean } = {}): Promise<number | undefined> {
+    if (!options.wait && this.#inflight && !this.#inflight.done) return undefined;
+    const took = await this.settle();
     const conn = this.#conn;
     const batch = this.take();
-    if (!batch.count || !conn) {
-      if (batch.count) throw new Error('deferred statements without a session');
-      return;
-    }
+    if (!batch.count) return took;
+    if (!conn) throw new Error('deferred statements without a session');
     const inflight = {
       done: false,
+      sent: performance.now(),
+      took: 0,
       promise: conn.executeQuery(CompiledQuery.raw(batch.sql)).then(
         () => undefined,
         (error) => {
@@ -145,13 +148,18 @@ export class DeferredDdl {
         },
       ),
     };
-    inflight.promise.then(() => (inflight.done = true), () => (inflight.done = true));
+    const settled = () => {
+      inflight.done = true;
+      inflight.took = performance.now() - inflight.sent;
+    };
+    inflight.promise.then(settled, settled);
     this.#inflight = inflight;
+    return took;
   }
 
   /** Sends everything kept and waits for it (and for any message in flight). */
   async finish(): Promise<void> {
-    await this.#settle();
+    await this.settle();
     if (this.#conn) await this.#flush(this.#conn);
   }
 
@@ -160,7 +168,8 @@ export class DeferredDdl {
     return this.#failed;
   }
 
-  async #settle(): Promise<void> {
+  /** Waits for the message sent ahead, if any: its round trip (ms), or its failure thrown. */
+  async settle(): Promise<number | undefined> {
     const inflight = this.#inflight;
     this.#inflight = undefined;
     if (this.#failed) throw this.#failed;
@@ -169,10 +178,11 @@ export class DeferredDdl {
     } catch (error) {
       throw (this.#failed = error as DeferredFailure);
     }
+    return inflight?.took;
   }
 
   async #flush(conn: DatabaseConnection): Promise<void> {
-    await this.#settle();
+    await this.settle();
     const batch = this.take();
     if (!batch.count) return;
     try {
