@@ -2,7 +2,8 @@ import type { CopyConfig, MaskRule } from '../config/copy.js';
 import { ConfigError } from '../errors.js';
 import { formatField, parseField, parseLine } from './copy-text.js';
 import { tableKey } from './graph.js';
-import { MaskKit, type Masker } from './maskers.js';
+// Types only: the maskers (faker's word lists) load when a copy needs them (db-copy.ts).
+import type { MaskKit, Masker } from './maskers.js';
 
 /** The rule for each column (by `schema.table` then column), as the config's keys name them. */
 export function rulesByTable(mask: CopyConfig['mask'] = {}): Map<string, Map<string, MaskRule>> {
@@ -46,5 +47,3 @@ export function lineTransform(table: string, columns: string[], rules: Map<strin
     return raw.join('\t') + '\n';
   };
 }
-
-export { MaskKit };

@@ -47,8 +47,7 @@ export interface StreamResult extends StreamProgress {
 export async function streamTable(source: pg.Client, target: Kysely<any>, job: StreamJob, options: { signal?: AbortSignal; onProgress?: (p: StreamProgress) => void }): Promise<StreamResult> {
   const { default: copyStreams } = await import('pg-copy-streams');
   const list = job.columns.map(quoteIdent).join(', ');
-  const where = job.selection.whole ? '' : ` where ctid = any('{${job.selection.ctids.map((c) => `"${c}"`).join(',')}}'::tid[])`;
-  const out = source.query(copyStreams.to(`copy (select ${list} from ${qualified(job.table)}${where}) to stdout`));
+  const out = source.query(copyStreams.to(`copy (select ${list} from ${qualified(job.table)} as t${whereOf(job.selection)}) to stdout`));
   const sink = await copyIn(target, `copy ${qualified(job.table)} (${list}) from stdin`);
   const progress: StreamProgress = { table: job.table, rows: 0, bytes: 0 };
   const splitter = new LineSplitter();
@@ -100,6 +99,13 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** The selection as the stream's WHERE: a predicate is evaluated here, on the copy's one snapshot. */
+function whereOf(selection: Selection): string {
+  if (selection.whole) return '';
+  if ('where' in selection) return ` where ${selection.where}`;
+  return ` where t.ctid = any('{${selection.ctids.map((c) => `"${c}"`).join(',')}}'::tid[])`;
 }
 
 function countLines(bytes: Buffer): number {

@@ -4,17 +4,27 @@ import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { UsageError } from '../errors.js';
 import { qualified, tableKey, type Graph, type Reference } from './graph.js';
 
-/** What is taken of a table: every row, or the rows at these ctids (stable inside the one snapshot). */
-export type Selection = { whole: true } | { whole: false; ctids: string[] };
+/**
+ * What is taken of a table: every row; the rows at these ctids (stable inside the one snapshot); or
+ * the rows a predicate on `t` picks, evaluated by the stream itself on the same snapshot (a start
+ * table nothing else can add rows to: its rows need not be fetched to be copied). `share`, when
+ * known (a percentage), is the fraction of the table's rows the predicate picks.
+ */
+export type Selection = { whole: true } | { whole: false; ctids: string[] } | { whole: false; where: string; share?: number };
 
 /** Rows per lookup query (each a list of key tuples sent as arrays). */
 const BATCH = 5000;
 const DEFAULT_CHILD_LIMIT = 10;
 
+/** A row's reference columns as text; the ctid identifies a picked row (a predicate-streamed table's rows carry none). */
+interface Row {
+  ctid?: string;
+  values: Record<string, string | null>;
+}
+
 interface Found {
   table: string;
-  /** ctid, then the values of the table's reference columns, as text. */
-  rows: Array<{ ctid: string; values: Record<string, string | null> }>;
+  rows: Row[];
   /** Follow this batch's children too (start rows and children do; parents pulled in do not). */
   down: boolean;
 }
@@ -30,9 +40,9 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
   const picked = new Map<string, Set<string>>();
   const childLimit = subset.childLimit ?? DEFAULT_CHILD_LIMIT;
   const queue: Found[] = [];
-  const take = (table: string, rows: Found['rows'], down: boolean) => {
+  const take = (table: string, rows: Row[], down: boolean) => {
     const set = picked.get(table) ?? picked.set(table, new Set()).get(table)!;
-    const fresh = rows.filter((r) => !set.has(r.ctid) && set.add(r.ctid));
+    const fresh = rows.filter((r) => !set.has(r.ctid!) && set.add(r.ctid!));
     if (fresh.length) queue.push({ table, rows: fresh, down });
   };
   const drain = async () => {
@@ -43,15 +53,25 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
       }
     }
   };
-  for (const start of subset.start) {
-    const table = known(graph, start.table, 'copy.subset.start');
-    const where = start.where !== undefined ? `(${start.where})` : percentWhere(graph, table, start.percent ?? 100);
-    take(table, await fetchRows(client, graph, table, where), true);
+  const starts = startsOf(graph, subset);
+  const byPredicate = new Map<string, Selection & { where: string }>();
+  const pure = onlyByPredicate(graph, new Set(starts.keys()), childLimit);
+  for (const [table, start] of starts) {
+    const out = graph.references.some((r) => r.from === table);
+    // A user's `where` may be volatile (now(), random()): evaluated twice, once here for the
+    // parents and once in the stream, it could pick rows whose parents were not taken.
+    if (!pure.has(table) || (out && !start.immutable)) {
+      take(table, await fetchRows(client, graph, table, start.where), true);
+      continue;
+    }
+    byPredicate.set(table, { whole: false, where: start.where, share: start.share });
+    // Only its parents are left to find: the distinct values of its reference columns, no ctids.
+    if (out) queue.push({ table, rows: await fetchValues(client, graph, table, start.where), down: true });
   }
   await drain();
   const whole = new Set<string>();
   for (const table of graph.tables.keys()) {
-    if (picked.has(table) || actionOf(subset, table) !== 'copy') continue;
+    if (picked.has(table) || byPredicate.has(table) || actionOf(subset, table) !== 'copy') continue;
     whole.add(table);
     if (graph.references.some((r) => r.from === table)) take(table, await fetchRows(client, graph, table, 'true'), false);
     await drain();
@@ -59,21 +79,73 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
   const out = new Map<string, Selection>();
   for (const table of graph.tables.keys()) {
     if (whole.has(table)) out.set(table, { whole: true });
+    else if (byPredicate.has(table)) out.set(table, byPredicate.get(table)!);
     else if (picked.has(table)) out.set(table, { whole: false, ctids: [...picked.get(table)!] });
   }
   return out;
 }
 
+interface Start {
+  /** A predicate on `t`. */
+  where: string;
+  /** Picks the same rows wherever and however often it is evaluated on one snapshot (a percentage). */
+  immutable: boolean;
+  share?: number;
+}
+
+/** Each start table's predicate: several starts of one table pick the rows any of them picks. */
+function startsOf(graph: Graph, subset: CopySubsetConfig): Map<string, Start> {
+  const byTable = new Map<string, { wheres: string[]; percent?: number }>();
+  for (const start of subset.start) {
+    const table = known(graph, start.table, 'copy.subset.start');
+    const s = byTable.get(table) ?? byTable.set(table, { wheres: [] }).get(table)!;
+    if (start.where !== undefined) s.wheres.push(`(${start.where})`);
+    // One hash for every percentage of a table: the larger picks every row the smaller does.
+    else s.percent = Math.max(s.percent ?? 0, start.percent ?? 100);
+  }
+  const out = new Map<string, Start>();
+  for (const [table, s] of byTable) {
+    const wheres = s.percent === undefined ? s.wheres : [...s.wheres, percentWhere(graph, table, s.percent)];
+    const where = wheres.length === 1 ? wheres[0] : wheres.map((w) => `(${w})`).join(' or ');
+    out.set(table, { where, immutable: !s.wheres.length, share: s.wheres.length ? undefined : s.percent! / 100 });
+  }
+  return out;
+}
+
+/**
+ * The start tables whose rows only their own predicate picks: the closure adds rows to a table
+ * through a reference into it (as a parent) or through a reference out of it to a table whose
+ * children are followed (a start table, or a child of one, at any depth). For the others the
+ * subset has to know which rows it already took.
+ */
+function onlyByPredicate(graph: Graph, starts: Set<string>, childLimit: number): Set<string> {
+  const down = new Set(childLimit > 0 ? starts : []);
+  for (let size = -1; size !== down.size;) {
+    size = down.size;
+    for (const r of graph.references) if (down.has(r.to)) down.add(r.from);
+  }
+  return new Set([...starts].filter((t) => !graph.references.some((r) => r.to === t || (r.from === t && down.has(r.to)))));
+}
+
+/** Hashes of a single integer key, by its type: one integer hash instead of printing and hashing text. */
+const INTEGER_HASH: Record<string, string> = { smallint: 'hashint2', integer: 'hashint4', bigint: 'hashint8' };
+
 /**
  * A percentage of a table's rows, picked by a hash of each row's primary key (of the whole row
- * when it has none): the same rows each run, a row stays picked when its other columns change,
- * and no row is printed whole just to be hashed (that was most of a subset's time on a big table).
+ * when it has none): the same rows each run, a row stays picked when its other columns change.
+ * The cheapest deterministic hash for the key: a single integer column is hashed as the integer
+ * (hashint8 on 1M rows: a scan's cost plus ~10 %, against ~3× for the row's text), another single
+ * column as its text, a composite key as the row of its columns' text.
  */
 function percentWhere(graph: Graph, table: string, percent: number): string {
-  const key = graph.tables.get(table)!.primaryKey;
-  const hashed = key.length ? `row(${key.map((c) => `t.${quoteIdent(c)}`).join(', ')})::text` : 't::text';
-  // bigint before abs: hashtext can give -2^31, which abs cannot negate as an int.
-  return `abs(pg_catalog.hashtext(${hashed})::bigint) % 10000 < ${Math.round(percent * 100)}`;
+  const t = graph.tables.get(table)!;
+  const key = t.primaryKey.map((c) => `t.${quoteIdent(c)}`);
+  const integer = t.primaryKey.length === 1 ? INTEGER_HASH[t.columns.find((c) => c.name === t.primaryKey[0])?.type ?? ''] : undefined;
+  const hash = integer ? `pg_catalog.${integer}(${key[0]})`
+    : key.length === 1 ? `pg_catalog.hashtext(${key[0]}::text)`
+    : `pg_catalog.hashtext(${key.length ? `row(${key.join(', ')})` : 't'}::text)`;
+  // bigint before abs: a hash can be -2^31, which abs cannot negate as an int.
+  return `abs(${hash}::bigint) % 10000 < ${Math.round(percent * 100)}`;
 }
 
 function actionOf(subset: CopySubsetConfig, table: string): 'copy' | 'empty' {
@@ -100,6 +172,11 @@ export function withVirtualKeys(graph: Graph, virtual: VirtualForeignKey[] = [])
   return { tables: graph.tables, references: [...graph.references, ...extra] };
 }
 
+/** The rows a selection takes, when it knows them without reading the table (a predicate's are counted by its stream). */
+export function selectedRows(selection: Selection): number | null {
+  return !selection.whole && 'ctids' in selection ? selection.ctids.length : null;
+}
+
 /** The columns of `table` any reference reads (its own references' columns and what others reference). */
 function referenceColumns(graph: Graph, table: string): string[] {
   const set = new Set<string>();
@@ -110,7 +187,15 @@ function referenceColumns(graph: Graph, table: string): string[] {
   return [...set].sort();
 }
 
-async function fetchRows(client: SqlClient, graph: Graph, table: string, where: string, parameters: unknown[] = [], limit?: { partition: string[]; limit: number }): Promise<Found['rows']> {
+/** The distinct values of `table`'s reference columns among the rows `where` picks (no ctids: no row is told apart). */
+async function fetchValues(client: SqlClient, graph: Graph, table: string, where: string): Promise<Row[]> {
+  const columns = referenceColumns(graph, table);
+  const select = columns.map((c, i) => `t.${quoteIdent(c)}::text as "c${i}"`);
+  const { rows } = await client.query<Record<string, string | null>>(`select distinct ${select.join(', ')} from ${qualified(table)} as t where ${where}`);
+  return rows.map((r) => ({ values: Object.fromEntries(columns.map((c, i) => [c, r[`c${i}`]])) }));
+}
+
+async function fetchRows(client: SqlClient, graph: Graph, table: string, where: string, parameters: unknown[] = [], limit?: { partition: string[]; limit: number }): Promise<Row[]> {
   const columns = referenceColumns(graph, table);
   const select = ['t.ctid::text as "ctid"', ...columns.map((c, i) => `t.${quoteIdent(c)}::text as "c${i}"`)];
   let sql = `select ${select.join(', ')} from ${qualified(table)} as t where ${where}`;
@@ -124,7 +209,7 @@ async function fetchRows(client: SqlClient, graph: Graph, table: string, where: 
 }
 
 /** Distinct non-null tuples of `columns` among `rows`, in batches. */
-function tuplesOf(rows: Found['rows'], columns: string[], when?: Record<string, string>): string[][][] {
+function tuplesOf(rows: Row[], columns: string[], when?: Record<string, string>): string[][][] {
   const seen = new Set<string>();
   const tuples: string[][] = [];
   for (const r of rows) {
@@ -147,8 +232,8 @@ function matchTuples(graph: Graph, table: string, columns: string[], batch: stri
   return { where: `(${columns.map((c) => `t.${quoteIdent(c)}`).join(', ')}) in (select * from unnest(${unnest}))`, parameters: arrays };
 }
 
-async function parentsOf(client: SqlClient, graph: Graph, ref: Reference, rows: Found['rows']): Promise<Array<Found['rows']>> {
-  const out: Array<Found['rows']> = [];
+async function parentsOf(client: SqlClient, graph: Graph, ref: Reference, rows: Row[]): Promise<Row[][]> {
+  const out: Row[][] = [];
   for (const batch of tuplesOf(rows, ref.columns, ref.when)) {
     const { where, parameters } = matchTuples(graph, ref.to, ref.toColumns, batch);
     out.push(await fetchRows(client, graph, ref.to, where, parameters));
@@ -156,8 +241,8 @@ async function parentsOf(client: SqlClient, graph: Graph, ref: Reference, rows: 
   return out;
 }
 
-async function childrenOf(client: SqlClient, graph: Graph, ref: Reference, rows: Found['rows'], limit: number): Promise<Array<Found['rows']>> {
-  const out: Array<Found['rows']> = [];
+async function childrenOf(client: SqlClient, graph: Graph, ref: Reference, rows: Row[], limit: number): Promise<Row[][]> {
+  const out: Row[][] = [];
   for (const batch of tuplesOf(rows, ref.toColumns)) {
     const { where, parameters } = matchTuples(graph, ref.from, ref.columns, batch);
     const when = Object.entries(ref.when ?? {}).map(([c, v]) => ` and t.${quoteIdent(c)}::text = ${quoteLiteral(v)}`).join('');

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { BLOB_COPY, type BlobCopyRequest } from './pglite/copy.js';
 
 /** Where COPY text goes: written a batch at a time, then closed (which waits for the server). */
@@ -21,7 +21,8 @@ export interface CopyIn {
  * The backend is not asked: the request goes to the session, and PGlite's session takes it over.
  */
 export async function copyIn(db: Kysely<any>, statement: string): Promise<CopyIn> {
-  const { default: copyStreams } = await import('pg-copy-streams');
+  // Loaded here, not with this module: `db copy` imports it before its target (and Kysely) exists.
+  const [{ default: copyStreams }, { CompiledQuery }] = await Promise.all([import('pg-copy-streams'), import('kysely')]);
   const stream = copyStreams.from(statement);
   const request: BlobCopyRequest = { [BLOB_COPY]: { statement } };
   // Kysely hands a query's `sql` to the session's client.query untouched: pg runs any object with a

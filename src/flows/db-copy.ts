@@ -9,16 +9,16 @@ import type { Database } from '../driver/database.js';
 import { databaseKeyOf, describeTarget, networkHostOf, type Target } from '../driver/target.js';
 import { ConnectionError, isDbctlError, RefusedError, UsageError } from '../errors.js';
 import type { GuardOptions } from '../guard/index.js';
-import { keyOf, readGraph, tableKey, type Graph } from '../copy/graph.js';
+import { keyOf, qualified, readGraph, tableKey, type Graph } from '../copy/graph.js';
 import { manifestOf, type CopyManifest, type StreamedContents } from '../copy/manifest.js';
 import { emptyContents, planStreamDigests } from '../copy/stream-digest.js';
-import { lineTransform, MaskKit, rulesByTable } from '../copy/mask-plan.js';
 import { openSource, sqlClientOf, type Source } from '../copy/source.js';
 import { assertAllRuled } from '../copy/strict.js';
 import { streamTable, type StreamJob, type StreamProgress } from '../copy/stream.js';
-import { computeSubset, known, withVirtualKeys, type Selection } from '../copy/subset.js';
+import { computeSubset, known, selectedRows, withVirtualKeys, type Selection } from '../copy/subset.js';
 import { prepareTarget, uniqueViolated } from '../copy/target.js';
 import { copyKeptTables } from '../copy/keep.js';
+import { lineTransform, rulesByTable } from '../copy/mask-plan.js';
 import { suggestRules, type Suggestion } from '../copy/suggest.js';
 import { builtSchema, schemaDriftLines, sourceSchema } from '../copy/drift.js';
 import type { SchemaSnapshot } from '../schema/model.js';
@@ -115,26 +115,42 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const { assertMigrationsFolder } = await import('../config/folders.js');
   assertMigrationsFolder(config.migrations.dir);
   const jobs = Math.max(1, options.jobs ?? copy.jobs ?? 1);
-  const source = await clock.time('open source', () => openSource(options.from, jobs)).catch((error) => { throw lost(error, 'opening the source'); });
+  // The source opens while the target's database is created (its CREATE DATABASE is most of a
+  // small copy's time): a source that cannot be opened fails the copy once that database is made,
+  // and it is removed again, as after any failure.
+  const opening = clock.time('open source', () => openSource(options.from, jobs)).catch((error) => { throw lost(error, 'opening the source'); });
+  opening.catch(() => {}); // awaited below; a failure meanwhile is the copy's
+  let source: Source | undefined;
   let replacement: Replacement | undefined;
   let built: Database | undefined;
+  let masking: Run['masking'] | undefined;
   // The source is read (its schema, graph and subset) on its session while the target is made
   // and migrated beside it: neither waits for the other until the streams are planned.
-  const reading = readSource(options, copy, source, clock);
+  const reading = opening.then((opened) => readSource(options, copy, opened, clock));
   reading.catch(() => {}); // awaited in fill; a failure meanwhile is the copy's
+  /** The source once it has opened (undefined if it could not be). */
+  const opened = async () => source ?? (await opening.catch(() => undefined));
   try {
     const { migratedTemplate } = await import('../testdb/index.js');
     // A server target is created from the project's migrated test template (built once, shared with testdb).
     const migrated = await clock.time('template', () => migratedTemplate(withParsedTarget(config, into)));
+    // The maskers (faker's word lists, ~40 ms to load) and Kysely (~150 ms), first used once the
+    // streams are planned, load while the server creates the database (0.1-1 s): loaded before the
+    // first connection, or beside it, they held up the CREATE DATABASE by as much.
+    masking = import('../copy/maskers.js');
+    masking.catch(() => {}); // awaited in fill
+    import('kysely').catch(() => {});
     replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, template: migrated }));
     const made = replacement;
+    source = await opening;
     built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
-    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading });
+    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, masking: masking! });
     const open = built;
     built = undefined;
+    const read = source;
     await clock.time('close', async () => {
       await open.close();
-      await source.close();
+      await read.close();
     });
     checkAborted(options.signal);
     await clock.time('rename', async () => {
@@ -145,7 +161,7 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   } catch (error) {
     // The source first, its sockets dropped: a COPY stopped mid-stream leaves its backend blocked
     // writing to a socket no one reads, where it cannot answer the barrier DROP DATABASE waits for.
-    await source.close({ abort: true });
+    await (await opened())?.close({ abort: true });
     // The new database's pool ends only once its sessions are back, and a session stuck mid-COPY
     // (the target slow, a trigger waiting) never comes back by itself: give it a moment, then the
     // forced drop of the partial copy ends its sessions, and so the pool.
@@ -155,7 +171,7 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     await closing;
     throw options.signal?.aborted ? interrupted(options.signal) : lost(error, 'the copy');
   } finally {
-    await source.close();
+    await (await opened())?.close();
   }
 }
 
@@ -180,6 +196,7 @@ interface Run {
   into: Target;
   clock: PhaseClock;
   reading: Promise<SourceRead>;
+  masking: Promise<typeof import('../copy/maskers.js')>;
 }
 
 interface SourceRead {
@@ -221,6 +238,7 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   const keep = [...(copy.keep ?? []), ...(options.keep ?? [])].map((t) => known(targetGraph, t, '--keep'));
   const selections = read.selections ?? wholeTables(sourceGraph);
   const strict = options.strict ?? copy.strict ?? !!options.fromProtected;
+  const { MaskKit } = await run.masking;
   const rules = rulesByTable(copy.mask);
   const jobsList = await clock.time('plan', () => largestFirst(lead, planJobs(sourceGraph, targetGraph, selections, keep)));
   if (strict) assertAllRuled(jobsList.map((j) => sourceGraph.tables.get(j.table)!).map((t) => ({ ...t, columns: t.columns.filter((c) => jobsList.find((j) => j.table === keyOf(t))!.columns.includes(c.name)) })), rules, copy.safe ?? [], config.migrations.dir);
@@ -229,7 +247,7 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   for (const j of jobsList) j.transform = lineTransform(j.table, j.columns, rules.get(j.table), kit);
   const digests = await clock.time('digest plan', () => planStreamDigests({ source: lead, target: built, graph: targetGraph, jobs: jobsList, rules, drift: drift.length > 0 }));
   for (const j of jobsList) j.digest = digests.streamed.has(j.table);
-  options.onEvent?.({ type: 'planned', tables: [...jobsList.map((j) => ({ table: j.table, rows: j.selection.whole ? null : j.selection.ctids.length, kept: false })), ...keep.map((table) => ({ table, rows: null, kept: true }))] });
+  options.onEvent?.({ type: 'planned', tables: [...jobsList.map((j) => ({ table: j.table, rows: selectedRows(j.selection), kept: false })), ...keep.map((table) => ({ table, rows: null, kept: true }))] });
 
   const all = [...targetGraph.tables.keys()];
   const loaded = [...jobsList.map((j) => j.table), ...(run.replacement.targetExists ? keep : [])];
@@ -266,7 +284,7 @@ function planJobs(source: Graph, target: Graph, selections: Map<string, Selectio
   for (const [table, selection] of selections) {
     const there = target.tables.get(table);
     if (!there || keep.includes(table)) continue;
-    if (!selection.whole && !selection.ctids.length) continue;
+    if (selectedRows(selection) === 0) continue;
     const have = new Set(source.tables.get(table)!.columns.filter((c) => !c.generated).map((c) => c.name));
     const columns = there.columns.filter((c) => !c.generated && have.has(c.name)).map((c) => c.name);
     jobs.push({ table, columns, selection, transform: null });
@@ -298,9 +316,19 @@ async function largestFirst(lead: ReturnType<typeof sqlClientOf>, jobs: StreamJo
   for (const j of jobs) {
     const all = tuples.get(j.table) ?? 0;
     const perRow = all ? (bytes.get(j.table) ?? 0) / all : 0;
-    j.estimate = j.selection.whole ? { rows: all, bytes: bytes.get(j.table) ?? 0 } : { rows: j.selection.ctids.length, bytes: perRow * j.selection.ctids.length };
+    const rows = await estimatedRows(lead, j.table, j.selection, all);
+    j.estimate = { rows, bytes: perRow * rows };
   }
   return [...jobs].sort((a, b) => b.estimate!.bytes - a.estimate!.bytes);
+}
+
+/** The rows a selection takes of a table of `all` rows: counted, a percentage's share, or the planner's estimate (EXPLAIN reads no row). */
+async function estimatedRows(lead: ReturnType<typeof sqlClientOf>, table: string, selection: Selection, all: number): Promise<number> {
+  if (selection.whole) return all;
+  if ('ctids' in selection) return selection.ctids.length;
+  if (selection.share !== undefined) return Math.round(all * selection.share);
+  const { rows } = await lead.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(`explain (format json) select from ${qualified(table)} as t where ${selection.where}`);
+  return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
 }
 
 /** Runs the streams, `jobs` at a time on a server target (one at a time into PGlite: one session). */
@@ -313,7 +341,7 @@ async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Ma
     for (let job = queue.shift(); job; job = queue.shift()) {
       checkAborted(options.signal);
       const t0 = performance.now();
-      const expectedRows = job.selection.whole ? null : job.selection.ctids.length;
+      const expectedRows = job.selection.whole ? null : selectedRows(job.selection) ?? job.estimate?.rows ?? null;
       const onProgress = (p: StreamProgress) => options.onEvent?.({ type: 'progress', ...p, expectedRows, milliseconds: performance.now() - t0 });
       const current = job;
       const p = await built.transaction({ begin: TEXT_SETTINGS }, (trx) => streamTable(client, trx, current, { signal: options.signal, onProgress })).catch((error) => {

@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CopyConfig, CopySubsetConfig } from '../../src/config/copy.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { openDatabase, type Database } from '../../src/driver/database.js';
+import { parseTarget } from '../../src/driver/target.js';
+import { copyDatabase } from '../../src/flows/db-copy.js';
+import { readGraph } from '../../src/copy/graph.js';
+import { computeSubset, type Selection } from '../../src/copy/subset.js';
+import { sqlClientOf } from '../../src/copy/source.js';
+import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
+import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
+
+const SERVER = process.env.TEST_DATABASE_URL;
+const HERE = path.dirname(new URL(import.meta.url).pathname);
+const MIGRATIONS = path.join(HERE, 'predicate/migrations');
+
+/**
+ * people (30 %, references org) and lonely (a where, references nothing) are start tables nothing
+ * points into: their streams select by the predicate. account is a start table invoice references,
+ * and invoice (a start too) references account, whose children are followed: both need the rows
+ * the closure added, by ctid.
+ */
+const SUBSET: CopySubsetConfig = {
+  start: [{ table: 'people', percent: 30 }, { table: 'lonely', where: 'n = 3' }, { table: 'account', percent: 30 }, { table: 'invoice', where: 'id <= 5' }],
+  childLimit: 2,
+};
+const COPY: CopyConfig = { subset: SUBSET, safe: ['org.*', 'people.*', 'lonely.*', 'account.*', 'invoice.*'] };
+
+describe.runIf(SERVER)('db copy: a start table only its predicate picks rows of is streamed by the predicate', () => {
+  let source: TestDatabase;
+  let work: string;
+  const made: TestDatabase[] = [];
+  const open = new Map<string, Promise<Database>>();
+
+  beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-copy-predicate-'));
+    source = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copysrc' });
+    const db = await openDatabase({ url: source.url, cwd: work });
+    try {
+      await new Migrator({ database: db, ...migratorConfig(await resolveConfig({ cwd: work, url: source.url, environ: {}, migrationsDir: MIGRATIONS })) }).up();
+      await db.query(fs.readFileSync(path.join(HERE, 'predicate/data.sql'), 'utf8'));
+    } finally {
+      await db.close();
+    }
+  }, 30_000);
+  const closeAll = async () => {
+    for (const db of open.values()) await (await db).close();
+    open.clear();
+  };
+  afterEach(closeAll);
+  afterAll(async () => {
+    for (const t of [...made, source]) await t?.drop().catch(() => {});
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  const ids = async (url: string, query: string): Promise<number[]> => {
+    if (!open.has(url)) open.set(url, openDatabase({ url, cwd: work }));
+    return (await (await open.get(url)!).query<{ id: string }>(`select id::text as id from (${query}) q order by 1`)).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+  };
+  /** The subset's selections, as the copy computes them on the source. */
+  const selections = async (): Promise<Map<string, Selection>> => {
+    const client = new pg.Client({ connectionString: source.url });
+    await client.connect();
+    try {
+      await client.query('begin isolation level repeatable read read only');
+      const sql = sqlClientOf(client);
+      return await computeSubset(sql, await readGraph(sql, (k) => k.startsWith('public.dbctl_')), SUBSET);
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('picks the predicate path only for a start table nothing else can add rows to', async () => {
+    const chosen = await selections();
+    const kind = (t: string) => { const s = chosen.get(`public.${t}`); return !s ? 'none' : s.whole ? 'whole' : 'where' in s ? 'where' : 'ctids'; };
+    expect({ people: kind('people'), lonely: kind('lonely'), account: kind('account'), invoice: kind('invoice'), org: kind('org') })
+      .toEqual({ people: 'where', lonely: 'where', account: 'ctids', invoice: 'ctids', org: 'ctids' });
+    const people = chosen.get('public.people') as { where: string; share?: number };
+    expect(people.share).toBe(0.3);
+    expect(people.where).toContain('hashint8'); // a bigint key is hashed as the integer
+  });
+
+  it.each([
+    ['a server database', async () => { const t = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copy' }); made.push(t); return t.url; }],
+    ['a PGlite folder', async () => `pglite://${path.join(work, `into-${made.length}-${Date.now()}`)}`],
+  ])('into %s: exactly the predicate\'s rows where it streams by it, the closure complete where it does not (0 violations), the same manifest twice', async (_, makeTarget) => {
+    const url = await makeTarget();
+    const copy = async () => copyDatabase({ config: await resolveConfig({ cwd: work, url, environ: {}, migrationsDir: MIGRATIONS }), from: parseTarget(source.url, work), copy: COPY, secret: 's' });
+    const first = await copy();
+    const people = (await selections()).get('public.people') as { where: string };
+    // Predicate-streamed: exactly what the predicate picks on the source.
+    expect(await ids(url, 'select id from people')).toEqual(await ids(source.url, `select id from people as t where ${people.where}`));
+    expect(await ids(url, 'select id from lonely')).toEqual(await ids(source.url, 'select id from lonely where n = 3'));
+    // Their parents: every org a copied person belongs to.
+    expect(await ids(url, 'select count(*) as id from people p where not exists (select 1 from org o where o.id = p.org_id)')).toEqual([0]);
+    expect((await ids(url, 'select id from org')).length).toBeGreaterThan(0);
+    // account: its predicate's rows plus the accounts of the start invoices, which the predicate
+    // alone would have left out (the closure added them).
+    const accounts = await ids(url, 'select id from account');
+    // The same 30 % of ids as people's (hashint4 and hashint8 agree on a value both hold).
+    const byPredicate = await ids(source.url, `select id from account as t where ${people.where}`);
+    expect(accounts).toEqual(expect.arrayContaining(byPredicate));
+    const ofStartInvoices = await ids(source.url, 'select account_id as id from invoice where id <= 5');
+    expect(accounts).toEqual(expect.arrayContaining(ofStartInvoices));
+    expect(ofStartInvoices.some((a) => !byPredicate.includes(a))).toBe(true);
+    // invoice: its start rows plus children of the start accounts (at most 2 per account).
+    const invoices = await ids(url, 'select id from invoice');
+    expect(invoices).toEqual(expect.arrayContaining([1, 2, 3, 4, 5]));
+    expect(invoices.length).toBeGreaterThan(5);
+    expect(await ids(url, 'select count(*) as id from invoice i where not exists (select 1 from account a where a.id = i.account_id)')).toEqual([0]);
+    await closeAll();
+    const second = await copy();
+    expect(second.manifest.tables).toEqual(first.manifest.tables);
+  }, 60_000);
+});
