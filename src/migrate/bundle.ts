@@ -8,7 +8,8 @@ import { VERSION } from '../version.js';
 
 /**
  * A run's pending TS/JS migrations loaded as ONE module: bundled with rolldown (their own relative
- * imports inside, packages such as kysely outside), cached by content, imported natively. Per file
+ * imports inside, packages such as kysely outside; kysely, when it is the package the CLI loaded as
+ * one file, from that file: see kyselyFileFor), cached by content, imported natively. Per file
  * through jiti, every module's `import … from 'kysely'` is resolved and linked again (about 3 ms a
  * file); the bundle resolves it once. A cached bundle is used when every file that went into it is
  * unchanged (the migrations are its key; their helpers are checked against the hashes beside it).

@@ -619,8 +619,6 @@ export class Migrator {
         sentK = run.k;
         run.k++;
         this.#emitStart(run);
-        // Lets the reply of the message in flight be read while the next body runs.
-        await new Promise((resolve) => setImmediate(resolve));
       }
     } catch (error) {
       // The one in flight comes first: its failure, or its success before this failure.
