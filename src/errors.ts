@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   fleet_unknown: 'usage',
   fleet_empty: 'usage',
   copy_source: 'usage',
+  copy_subset_where: 'usage',
   fleet_embedded: 'usage',
   // exit 2: the configuration (file, environment, tools it names)
   config: 'config',

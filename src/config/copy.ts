@@ -64,6 +64,8 @@ export interface SubsetStart {
   where?: string;
   /** Take this percentage of its rows (0 < percent <= 100), picked by a hash of each row's primary key (the whole row without one): the same rows each run. */
   percent?: number;
+  /** What the user wrote it as, for errors about its `where` (the CLI's `--subset "people:…"`); default `copy.subset.start[N].where (table)`. */
+  given?: string;
 }
 
 export interface VirtualForeignKey {

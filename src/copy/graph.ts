@@ -7,6 +7,8 @@ export interface CopyTable {
   table: string;
   columns: Array<{ name: string; type: string; generated: boolean }>;
   primaryKey: string[];
+  /** Partitioned: its rows are its partitions'. Any other table's are its own, its inheritance children's not (each is a table of its own here). */
+  partitioned?: boolean;
 }
 
 /** A reference between tables: a declared foreign key, or a virtual one from the config. */
@@ -37,6 +39,15 @@ export function qualified(key: string): string {
   return `${quoteIdent(key.slice(0, dot))}.${quoteIdent(key.slice(dot + 1))}`;
 }
 
+/**
+ * What a table's own rows are read from on the source: a partitioned table with its partitions,
+ * any other with `only` (an inheritance parent's scan would add its children's rows, which are
+ * copied as the children's: read through the parent too, they were copied twice).
+ */
+export function rowsOf(key: string, table: { partitioned?: boolean } | undefined): string {
+  return table?.partitioned ? qualified(key) : `only ${qualified(key)}`;
+}
+
 /** `users` or `app.users` as a key (`public` when no schema is named). */
 export function tableKey(name: string): string {
   return name.includes('.') ? name : `public.${name}`;
@@ -47,8 +58,9 @@ export function tableKey(name: string): string {
  * schemas. Catalog reads only: it runs on the source inside the copy's read-only snapshot.
  */
 export async function readGraph(client: SqlClient, leaveOut: (key: string) => boolean): Promise<Graph> {
-  const { rows: cols } = await client.query<{ schema: string; table: string; name: string; type: string; generated: boolean; pk: boolean }>(`
+  const { rows: cols } = await client.query<{ schema: string; table: string; name: string; type: string; generated: boolean; pk: boolean; partitioned: boolean }>(`
     select n.nspname as schema, c.relname as table, a.attname as name, pg_catalog.format_type(a.atttypid, a.atttypmod) as type,
+      c.relkind = 'p' as partitioned,
       a.attgenerated <> '' as generated,
       exists (select 1 from pg_catalog.pg_index i where i.indrelid = c.oid and i.indisprimary and a.attnum = any(i.indkey)) as pk
     from pg_catalog.pg_class c
@@ -63,7 +75,7 @@ export async function readGraph(client: SqlClient, leaveOut: (key: string) => bo
     const key = keyOf(c);
     if (leaveOut(key)) continue;
     let t = tables.get(key);
-    if (!t) tables.set(key, (t = { schema: c.schema, table: c.table, columns: [], primaryKey: [] }));
+    if (!t) tables.set(key, (t = { schema: c.schema, table: c.table, columns: [], primaryKey: [], partitioned: c.partitioned }));
     t.columns.push({ name: c.name, type: c.type, generated: c.generated });
     if (c.pk) t.primaryKey.push(c.name);
   }

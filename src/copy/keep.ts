@@ -7,7 +7,7 @@ import { quoteIdent } from '../sql/quote.js';
 import type { Target } from '../driver/target.js';
 import type { CopiedTable } from './copied-table.js';
 import { formatLine } from './copy-text.js';
-import { qualified } from './graph.js';
+import { qualified, rowsOf } from './graph.js';
 
 /**
  * `--keep`: the target's own rows of these tables (staging's audit log) carried into the new
@@ -27,7 +27,9 @@ export async function copyKeptTables(config: ResolvedConfig, target: Target, bui
       const have = new Set(present.map((c) => c.name));
       const columns = cols.map((c) => c.name).filter((c) => have.has(c));
       if (!have.size) continue; // the target did not have the table yet: nothing to keep
-      const { rows } = await old.query<Record<string, string | null>>(`select ${columns.map((c, i) => `${quoteIdent(c)}::text as "c${i}"`).join(', ')} from ${qualified(table)}`);
+      // Its own rows: an inheritance parent's scan would add its children's (see rowsOf).
+      const { rows: [{ partitioned }] } = await built.query<{ partitioned: boolean }>(`select relkind = 'p' as partitioned from pg_catalog.pg_class where oid = $1::regclass`, [qualified(table)]);
+      const { rows } = await old.query<Record<string, string | null>>(`select ${columns.map((c, i) => `${quoteIdent(c)}::text as "c${i}"`).join(', ')} from ${rowsOf(table, { partitioned })}`);
       const text = rows.map((r) => formatLine(columns.map((_, i) => r[`c${i}`]))).join('');
       await built.transaction({}, async (trx) => {
         const sink = await copyIn(trx, `copy ${qualified(table)} (${columns.map(quoteIdent).join(', ')}) from stdin`);

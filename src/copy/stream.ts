@@ -3,9 +3,9 @@ import type { Kysely } from 'kysely';
 import { copyIn } from '../driver/copy.js';
 import { quoteIdent } from '../sql/quote.js';
 import { LineSplitter } from './copy-text.js';
-import { qualified } from './graph.js';
+import { qualified, rowsOf } from './graph.js';
 import { CopyDigest } from '../catalog/copy-digest.js';
-import type { Selection } from './subset.js';
+import { whereError, type Selection } from './subset.js';
 
 /** Lines are handed to the target in batches of about this many bytes (PGlite: one COPY per batch). */
 const BATCH_BYTES = 1 << 20;
@@ -22,6 +22,8 @@ export interface StreamJob {
    * (stream-digest.ts decides).
    */
   digest?: boolean;
+  /** Partitioned: read with its partitions (any other table is read without its inheritance children: see rowsOf). */
+  partitioned?: boolean;
   /** What the source holds for it (catalog estimates): how the target readies the table. */
   estimate?: { rows: number; bytes: number };
 }
@@ -47,7 +49,7 @@ export interface StreamResult extends StreamProgress {
 export async function streamTable(source: pg.Client, target: Kysely<any>, job: StreamJob, options: { signal?: AbortSignal; onProgress?: (p: StreamProgress) => void }): Promise<StreamResult> {
   const { default: copyStreams } = await import('pg-copy-streams');
   const list = job.columns.map(quoteIdent).join(', ');
-  const out = source.query(copyStreams.to(`copy (select ${list} from ${qualified(job.table)} as t${whereOf(job.selection)}) to stdout`));
+  const out = source.query(copyStreams.to(`copy (${selectOf(job, list)}) to stdout`));
   const sink = await copyIn(target, `copy ${qualified(job.table)} (${list}) from stdin`);
   const progress: StreamProgress = { table: job.table, rows: 0, bytes: 0 };
   const splitter = new LineSplitter();
@@ -64,6 +66,9 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
   };
   // An abort ends a stream that waits (a lock on the source, a slow network) at once, not at its next chunk.
   const onAbort = () => out.destroy(options.signal!.reason);
+  // The source's own error (a user's predicate failing on some row) tells apart from the target's.
+  let sourceError: unknown;
+  out.on('error', (error) => (sourceError ??= error));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const chunk of out as AsyncIterable<Buffer>) {
@@ -95,17 +100,26 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
   } catch (error) {
     out.destroy();
     await sink.abort();
-    throw error;
+    throw error === sourceError && 'where' in job.selection ? whereError(error, job.selection.given, job.table) : error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
 }
 
-/** The selection as the stream's WHERE: a predicate is evaluated here, on the copy's one snapshot. */
-function whereOf(selection: Selection): string {
-  if (selection.whole) return '';
-  if ('where' in selection) return ` where ${selection.where}`;
-  return ` where t.ctid = any('{${selection.ctids.map((c) => `"${c}"`).join(',')}}'::tid[])`;
+/**
+ * The query the stream copies out: a predicate is evaluated here, on the copy's one snapshot; rows
+ * picked by ctid are read from the relation holding them (a partition, for a partitioned table),
+ * with `only` (an inheritance parent's scan would add its children's rows at those ctids), one
+ * relation after another.
+ */
+function selectOf(job: StreamJob, list: string): string {
+  const { selection } = job;
+  const from = rowsOf(job.table, job);
+  if (selection.whole) return `select ${list} from ${from} as t`;
+  if ('where' in selection) return `select ${list} from ${from} as t where ${selection.where}`;
+  return selection.tids
+    .map((s) => `select ${list} from only ${s.relation} as t where t.ctid = any('{${s.ctids.map((c) => `"${c}"`).join(',')}}'::tid[])`)
+    .join(' union all ');
 }
 
 function countLines(bytes: Buffer): number {

@@ -2,23 +2,40 @@ import type { CopySubsetConfig, VirtualForeignKey } from '../config/copy.js';
 import type { SqlClient } from '../driver/database.js';
 import { quoteIdent, quoteLiteral } from '../sql/quote.js';
 import { UsageError } from '../errors.js';
-import { qualified, tableKey, type Graph, type Reference } from './graph.js';
+import { redact } from '../secrets.js';
+import { qualified, rowsOf, tableKey, type Graph, type Reference } from './graph.js';
 
 /**
- * What is taken of a table: every row; the rows at these ctids (stable inside the one snapshot); or
- * the rows a predicate on `t` picks, evaluated by the stream itself on the same snapshot (a start
- * table nothing else can add rows to: its rows need not be fetched to be copied). `share`, when
- * known (a percentage), is the fraction of the table's rows the predicate picks.
+ * What is taken of a table: every row; the rows at these ctids (stable inside the one snapshot),
+ * relation by relation; or the rows a predicate on `t` picks, evaluated by the stream itself on the
+ * same snapshot (a start table nothing else can add rows to: its rows need not be fetched to be
+ * copied). `share`, when known (a percentage), is the fraction of the table's rows the predicate picks;
+ * `given` names where a user's `where` in it came from (an error it raises is reported against that).
  */
-export type Selection = { whole: true } | { whole: false; ctids: string[] } | { whole: false; where: string; share?: number };
+export type Selection = { whole: true } | { whole: false; tids: TidSet[] } | { whole: false; where: string; share?: number; given?: string };
+
+/**
+ * Rows of one relation by ctid. A ctid is a place in one relation's heap: a partitioned table's
+ * partitions (and an inheritance parent and its children) each count from (0,1), so a row is told
+ * apart by (tableoid, ctid), and is read back from the relation that holds it, never through the
+ * parent (whose scan would also return another partition's row at that ctid).
+ */
+export interface TidSet {
+  /** The relation holding the rows, as SQL (`"public"."events_2024"`): the table or one of its partitions. */
+  relation: string;
+  ctids: string[];
+}
 
 /** Rows per lookup query (each a list of key tuples sent as arrays). */
 const BATCH = 5000;
 const DEFAULT_CHILD_LIMIT = 10;
 
-/** A row's reference columns as text; the ctid identifies a picked row (a predicate-streamed table's rows carry none). */
+/**
+ * A row's reference columns as text; `tid` identifies a picked row: its ctid, and in a partitioned
+ * table `tableoid/ctid` (a predicate-streamed table's rows carry none).
+ */
 interface Row {
-  ctid?: string;
+  tid?: string;
   values: Record<string, string | null>;
 }
 
@@ -42,7 +59,7 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
   const queue: Found[] = [];
   const take = (table: string, rows: Row[], down: boolean) => {
     const set = picked.get(table) ?? picked.set(table, new Set()).get(table)!;
-    const fresh = rows.filter((r) => !set.has(r.ctid!) && set.add(r.ctid!));
+    const fresh = rows.filter((r) => !set.has(r.tid!) && set.add(r.tid!));
     if (fresh.length) queue.push({ table, rows: fresh, down });
   };
   const drain = async () => {
@@ -54,6 +71,7 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
     }
   };
   const starts = startsOf(graph, subset);
+  await checkWheres(client, graph, starts);
   const byPredicate = new Map<string, Selection & { where: string }>();
   const pure = onlyByPredicate(graph, new Set(starts.keys()), childLimit);
   for (const [table, start] of starts) {
@@ -61,12 +79,12 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
     // A user's `where` may be volatile (now(), random()): evaluated twice, once here for the
     // parents and once in the stream, it could pick rows whose parents were not taken.
     if (!pure.has(table) || (out && !start.immutable)) {
-      take(table, await fetchRows(client, graph, table, start.where), true);
+      take(table, await userWhere(start, table, () => fetchRows(client, graph, table, start.where)), true);
       continue;
     }
-    byPredicate.set(table, { whole: false, where: start.where, share: start.share });
+    byPredicate.set(table, { whole: false, where: start.where, share: start.share, given: start.given });
     // Only its parents are left to find: the distinct values of its reference columns, no ctids.
-    if (out) queue.push({ table, rows: await fetchValues(client, graph, table, start.where), down: true });
+    if (out) queue.push({ table, rows: await userWhere(start, table, () => fetchValues(client, graph, table, start.where)), down: true });
   }
   await drain();
   const whole = new Set<string>();
@@ -76,13 +94,40 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
     if (graph.references.some((r) => r.from === table)) take(table, await fetchRows(client, graph, table, 'true'), false);
     await drain();
   }
+  const names = await relationNames(client, graph, picked);
   const out = new Map<string, Selection>();
   for (const table of graph.tables.keys()) {
     if (whole.has(table)) out.set(table, { whole: true });
     else if (byPredicate.has(table)) out.set(table, byPredicate.get(table)!);
-    else if (picked.has(table)) out.set(table, { whole: false, ctids: [...picked.get(table)!] });
+    else if (!picked.has(table)) continue;
+    else if (graph.tables.get(table)!.partitioned) out.set(table, { whole: false, tids: tidSets(picked.get(table)!, names) });
+    // Any other table is read without its inheritance children (rowsOf): one heap, its own.
+    else out.set(table, { whole: false, tids: [{ relation: qualified(table), ctids: [...picked.get(table)!] }] });
   }
   return out;
+}
+
+/** The picked `tableoid/ctid`s of a partitioned table, by partition (in the order of their oids, each set's in the order they were taken). */
+function tidSets(tids: Set<string>, names: Map<string, string>): TidSet[] {
+  const byOid = new Map<string, string[]>();
+  for (const tid of tids) {
+    const slash = tid.indexOf('/');
+    const oid = tid.slice(0, slash);
+    (byOid.get(oid) ?? byOid.set(oid, []).get(oid)!).push(tid.slice(slash + 1));
+  }
+  return [...byOid].sort(([a], [b]) => Number(a) - Number(b)).map(([oid, ctids]) => ({ relation: names.get(oid)!, ctids }));
+}
+
+/** The SQL names of the partitions picked rows are in (one catalog query for them all). */
+async function relationNames(client: SqlClient, graph: Graph, picked: Map<string, Set<string>>): Promise<Map<string, string>> {
+  const oids = new Set<string>();
+  for (const [table, tids] of picked) if (graph.tables.get(table)!.partitioned) for (const tid of tids) oids.add(tid.slice(0, tid.indexOf('/')));
+  if (!oids.size) return new Map();
+  const { rows } = await client.query<{ oid: string; name: string }>(`
+    select c.oid::text as oid, pg_catalog.format('%I.%I', n.nspname, c.relname) as name
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where c.oid = any($1::oid[])`, [[...oids]]);
+  return new Map(rows.map((r) => [r.oid, r.name]));
 }
 
 interface Start {
@@ -91,25 +136,79 @@ interface Start {
   /** Picks the same rows wherever and however often it is evaluated on one snapshot (a percentage). */
   immutable: boolean;
   share?: number;
+  /** The user's `where`s in it, each with where it came from (--subset "…", copy.subset.start[N].where (table)). */
+  wheres: Array<{ sql: string; given: string }>;
+  /** Those, named together: a failure of the whole predicate is reported against them. */
+  given?: string;
 }
 
 /** Each start table's predicate: several starts of one table pick the rows any of them picks. */
 function startsOf(graph: Graph, subset: CopySubsetConfig): Map<string, Start> {
-  const byTable = new Map<string, { wheres: string[]; percent?: number }>();
-  for (const start of subset.start) {
-    const table = known(graph, start.table, 'copy.subset.start');
-    const s = byTable.get(table) ?? byTable.set(table, { wheres: [] }).get(table)!;
-    if (start.where !== undefined) s.wheres.push(`(${start.where})`);
+  const byTable = new Map<string, { wheres: string[]; given: Start['wheres']; percent?: number }>();
+  subset.start.forEach((start, i) => {
+    const table = known(graph, start.table, start.given ?? `copy.subset.start[${i}]`);
+    const s = byTable.get(table) ?? byTable.set(table, { wheres: [], given: [] }).get(table)!;
+    if (start.where !== undefined) {
+      s.wheres.push(`(${start.where})`);
+      s.given.push({ sql: start.where, given: start.given ?? `copy.subset.start[${i}].where (${start.table})` });
+    }
     // One hash for every percentage of a table: the larger picks every row the smaller does.
     else s.percent = Math.max(s.percent ?? 0, start.percent ?? 100);
-  }
+  });
   const out = new Map<string, Start>();
   for (const [table, s] of byTable) {
     const wheres = s.percent === undefined ? s.wheres : [...s.wheres, percentWhere(graph, table, s.percent)];
     const where = wheres.length === 1 ? wheres[0] : wheres.map((w) => `(${w})`).join(' or ');
-    out.set(table, { where, immutable: !s.wheres.length, share: s.wheres.length ? undefined : s.percent! / 100 });
+    const given = s.given.length ? s.given.map((g) => g.given).join(', ') : undefined;
+    out.set(table, { where, immutable: !s.wheres.length, share: s.wheres.length ? undefined : s.percent! / 100, wheres: s.given, given });
   }
   return out;
+}
+
+/**
+ * Each user's `where`, planned on its table before any row is read (EXPLAIN runs nothing): SQL
+ * that does not parse, a column, table or function that does not exist, a constant of the wrong
+ * type, each is reported against the option or config key it came from, before any data moves.
+ * What only running it shows (a division by zero on some row) is reported the same way where it
+ * runs: in the subset's fetch or the table's stream.
+ */
+async function checkWheres(client: SqlClient, graph: Graph, starts: Map<string, Start>): Promise<void> {
+  for (const [table, start] of starts) {
+    for (const w of start.wheres) {
+      await client.query(`explain select from ${rowsOf(table, graph.tables.get(table))} as t where (${w.sql})`).catch((error) => {
+        throw whereError(error, w.given, table);
+      });
+    }
+  }
+}
+
+/** Runs a read with a start's predicate in it, its failure reported against the user's `where`s. */
+async function userWhere<T>(start: Start, table: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw whereError(error, start.given, table);
+  }
+}
+
+/**
+ * SQLSTATE classes a user's `where` raises: its SQL (42: syntax, undefined column, table or
+ * function, wrong types), the data it meets (22), a subquery of many rows (21), what it calls
+ * (0A, 2F, 38, 39, P0), a function writing in the read-only snapshot (25006). Not 42501: the
+ * role's privileges are the permission_denied error's.
+ */
+function raisedByWhere(sqlstate: string): boolean {
+  return sqlstate !== '42501' && (['42', '22', '21', '0A', '2F', '38', '39', 'P0'].includes(sqlstate.slice(0, 2)) || sqlstate === '25006');
+}
+
+/**
+ * A server error a user's `where` raised, as a one-line usage error naming where it was given
+ * (`--subset "people:nosuch = 1": column "nosuch" does not exist`); any other error as it is.
+ */
+export function whereError(error: unknown, given: string | undefined, table?: string): unknown {
+  const e = error as { code?: unknown; severity?: unknown; message?: unknown } | null;
+  if (!given || typeof e?.severity !== 'string' || typeof e.code !== 'string' || !raisedByWhere(e.code)) return error;
+  return new UsageError(`${given}: ${redact(String(e.message))}`, { data: { option: given, table, sqlstate: e.code }, cause: error }, 'copy_subset_where');
 }
 
 /**
@@ -174,7 +273,7 @@ export function withVirtualKeys(graph: Graph, virtual: VirtualForeignKey[] = [])
 
 /** The rows a selection takes, when it knows them without reading the table (a predicate's are counted by its stream). */
 export function selectedRows(selection: Selection): number | null {
-  return !selection.whole && 'ctids' in selection ? selection.ctids.length : null;
+  return !selection.whole && 'tids' in selection ? selection.tids.reduce((n, s) => n + s.ctids.length, 0) : null;
 }
 
 /** The columns of `table` any reference reads (its own references' columns and what others reference). */
@@ -191,21 +290,24 @@ function referenceColumns(graph: Graph, table: string): string[] {
 async function fetchValues(client: SqlClient, graph: Graph, table: string, where: string): Promise<Row[]> {
   const columns = referenceColumns(graph, table);
   const select = columns.map((c, i) => `t.${quoteIdent(c)}::text as "c${i}"`);
-  const { rows } = await client.query<Record<string, string | null>>(`select distinct ${select.join(', ')} from ${qualified(table)} as t where ${where}`);
+  const { rows } = await client.query<Record<string, string | null>>(`select distinct ${select.join(', ')} from ${rowsOf(table, graph.tables.get(table))} as t where ${where}`);
   return rows.map((r) => ({ values: Object.fromEntries(columns.map((c, i) => [c, r[`c${i}`]])) }));
 }
 
 async function fetchRows(client: SqlClient, graph: Graph, table: string, where: string, parameters: unknown[] = [], limit?: { partition: string[]; limit: number }): Promise<Row[]> {
   const columns = referenceColumns(graph, table);
-  const select = ['t.ctid::text as "ctid"', ...columns.map((c, i) => `t.${quoteIdent(c)}::text as "c${i}"`)];
-  let sql = `select ${select.join(', ')} from ${qualified(table)} as t where ${where}`;
+  // A partitioned table's rows come from several heaps: the tableoid with the ctid (see TidSet).
+  const partitioned = graph.tables.get(table)!.partitioned;
+  const select = [partitioned ? `t.tableoid::text || '/' || t.ctid::text as "tid"` : 't.ctid::text as "tid"', ...columns.map((c, i) => `t.${quoteIdent(c)}::text as "c${i}"`)];
+  const from = rowsOf(table, graph.tables.get(table));
+  let sql = `select ${select.join(', ')} from ${from} as t where ${where}`;
   if (limit) {
-    const order = graph.tables.get(table)!.primaryKey.map((c) => `t.${quoteIdent(c)}`).join(', ') || 't.ctid';
+    const order = graph.tables.get(table)!.primaryKey.map((c) => `t.${quoteIdent(c)}`).join(', ') || (partitioned ? 't.tableoid, t.ctid' : 't.ctid');
     const rank = `row_number() over (partition by ${limit.partition.map((c) => `t.${quoteIdent(c)}`).join(', ')} order by ${order}) as "rank"`;
-    sql = `select * from (select ${[...select, rank].join(', ')} from ${qualified(table)} as t where ${where}) ranked where "rank" <= ${limit.limit}`;
+    sql = `select * from (select ${[...select, rank].join(', ')} from ${from} as t where ${where}) ranked where "rank" <= ${limit.limit}`;
   }
   const { rows } = await client.query<Record<string, string | null>>(sql, parameters);
-  return rows.map((r) => ({ ctid: r.ctid!, values: Object.fromEntries(columns.map((c, i) => [c, r[`c${i}`]])) }));
+  return rows.map((r) => ({ tid: r.tid!, values: Object.fromEntries(columns.map((c, i) => [c, r[`c${i}`]])) }));
 }
 
 /** Distinct non-null tuples of `columns` among `rows`, in batches. */

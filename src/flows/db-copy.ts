@@ -9,7 +9,7 @@ import type { Database } from '../driver/database.js';
 import { databaseKeyOf, describeTarget, networkHostOf, type Target } from '../driver/target.js';
 import { ConnectionError, isDbctlError, RefusedError, UsageError } from '../errors.js';
 import type { GuardOptions } from '../guard/index.js';
-import { keyOf, qualified, readGraph, tableKey, type Graph } from '../copy/graph.js';
+import { keyOf, readGraph, rowsOf, tableKey, type Graph } from '../copy/graph.js';
 import { manifestOf, type CopyManifest, type StreamedContents } from '../copy/manifest.js';
 import { emptyContents, planStreamDigests } from '../copy/stream-digest.js';
 import { openSource, sqlClientOf, type Source } from '../copy/source.js';
@@ -287,7 +287,7 @@ function planJobs(source: Graph, target: Graph, selections: Map<string, Selectio
     if (selectedRows(selection) === 0) continue;
     const have = new Set(source.tables.get(table)!.columns.filter((c) => !c.generated).map((c) => c.name));
     const columns = there.columns.filter((c) => !c.generated && have.has(c.name)).map((c) => c.name);
-    jobs.push({ table, columns, selection, transform: null });
+    jobs.push({ table, columns, selection, transform: null, partitioned: source.tables.get(table)!.partitioned });
   }
   return jobs;
 }
@@ -316,18 +316,19 @@ async function largestFirst(lead: ReturnType<typeof sqlClientOf>, jobs: StreamJo
   for (const j of jobs) {
     const all = tuples.get(j.table) ?? 0;
     const perRow = all ? (bytes.get(j.table) ?? 0) / all : 0;
-    const rows = await estimatedRows(lead, j.table, j.selection, all);
+    const rows = await estimatedRows(lead, j, all);
     j.estimate = { rows, bytes: perRow * rows };
   }
   return [...jobs].sort((a, b) => b.estimate!.bytes - a.estimate!.bytes);
 }
 
 /** The rows a selection takes of a table of `all` rows: counted, a percentage's share, or the planner's estimate (EXPLAIN reads no row). */
-async function estimatedRows(lead: ReturnType<typeof sqlClientOf>, table: string, selection: Selection, all: number): Promise<number> {
+async function estimatedRows(lead: ReturnType<typeof sqlClientOf>, job: StreamJob, all: number): Promise<number> {
+  const { selection } = job;
   if (selection.whole) return all;
-  if ('ctids' in selection) return selection.ctids.length;
+  if ('tids' in selection) return selectedRows(selection)!;
   if (selection.share !== undefined) return Math.round(all * selection.share);
-  const { rows } = await lead.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(`explain (format json) select from ${qualified(table)} as t where ${selection.where}`);
+  const { rows } = await lead.query<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>(`explain (format json) select from ${rowsOf(job.table, job)} as t where ${selection.where}`);
   return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
 }
 

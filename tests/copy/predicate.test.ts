@@ -13,6 +13,7 @@ import { computeSubset, type Selection } from '../../src/copy/subset.js';
 import { sqlClientOf } from '../../src/copy/source.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
+import { isDbctlError } from '../../src/errors.js';
 
 const SERVER = process.env.TEST_DATABASE_URL;
 const HERE = path.dirname(new URL(import.meta.url).pathname);
@@ -76,9 +77,9 @@ describe.runIf(SERVER)('db copy: a start table only its predicate picks rows of 
 
   it('picks the predicate path only for a start table nothing else can add rows to', async () => {
     const chosen = await selections();
-    const kind = (t: string) => { const s = chosen.get(`public.${t}`); return !s ? 'none' : s.whole ? 'whole' : 'where' in s ? 'where' : 'ctids'; };
+    const kind = (t: string) => { const s = chosen.get(`public.${t}`); return !s ? 'none' : s.whole ? 'whole' : 'where' in s ? 'where' : 'tids'; };
     expect({ people: kind('people'), lonely: kind('lonely'), account: kind('account'), invoice: kind('invoice'), org: kind('org') })
-      .toEqual({ people: 'where', lonely: 'where', account: 'ctids', invoice: 'ctids', org: 'ctids' });
+      .toEqual({ people: 'where', lonely: 'where', account: 'tids', invoice: 'tids', org: 'tids' });
     const people = chosen.get('public.people') as { where: string; share?: number };
     expect(people.share).toBe(0.3);
     expect(people.where).toContain('hashint8'); // a bigint key is hashed as the integer
@@ -115,5 +116,31 @@ describe.runIf(SERVER)('db copy: a start table only its predicate picks rows of 
     await closeAll();
     const second = await copy();
     expect(second.manifest.tables).toEqual(first.manifest.tables);
+  }, 60_000);
+
+  it.each([
+    ['a server database', 'people', 'nosuch = 1', 'column "nosuch" does not exist', '42703'],
+    ['a server database', 'lonely', '1 / (id - id) = 1', 'division by zero', '22012'],
+    ['a PGlite folder', 'people', 'nosuch = 1', 'column "nosuch" does not exist', '42703'],
+    ['a PGlite folder', 'lonely', '1 / (id - id) = 1', 'division by zero', '22012'],
+  ])('into %s: a where the server rejects (%s: %s) is a usage error naming its config key and table, nothing left behind', async (into, table, where, reason, sqlstate) => {
+    const server = into === 'a server database' ? await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copy' }) : undefined;
+    if (server) made.push(server);
+    const folder = path.join(work, `bad-${table}-${Date.now()}`);
+    const url = server?.url ?? `pglite://${folder}`;
+    const before = fs.readdirSync(work);
+    // lonely takes the predicate path: a division by zero on a row is met in its stream, not in the subset.
+    const subset: CopySubsetConfig = { start: [{ table: 'org', where: 'id < 5' }, { table, where }] };
+    const error = await copyDatabase({ config: await resolveConfig({ cwd: work, url, environ: {}, migrationsDir: MIGRATIONS }), from: parseTarget(source.url, work), copy: { ...COPY, subset }, secret: 's' }).catch((e: unknown) => e);
+    expect(isDbctlError(error), String(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'copy_subset_where', exitCode: 2, message: `copy.subset.start[1].where (${table}): ${reason}`, data: { table: `public.${table}`, sqlstate } });
+    if (server) {
+      const admin = new pg.Client({ connectionString: SERVER });
+      await admin.connect();
+      const left = await admin.query(`select datname from pg_database where starts_with(datname, $1)`, [`${server.name.slice(0, 36)}_dbctl_copy_`]).finally(() => admin.end());
+      expect(left.rows).toEqual([]);
+    } else {
+      expect(fs.readdirSync(work).sort()).toEqual(before.sort());
+    }
   }, 60_000);
 });

@@ -78,7 +78,7 @@ describe('db copy without a database', () => {
   });
 
   it('--subset: table:where and table:N%; a bad one is one line naming it', () => {
-    expect(parseSubset(["users:created_at > now() - interval '30 days'", 'orgs:5%'])).toEqual({ start: [{ table: 'users', where: "created_at > now() - interval '30 days'" }, { table: 'orgs', percent: 5 }] });
+    expect(parseSubset(["users:created_at > now() - interval '30 days'", 'orgs:5%'])).toEqual({ start: [{ table: 'users', where: "created_at > now() - interval '30 days'", given: `--subset "users:created_at > now() - interval '30 days'"` }, { table: 'orgs', percent: 5 }] });
     expect(() => parseSubset(['users'])).toThrow(/--subset "users": expected table:where or table:N%/);
     expect(() => parseSubset(['orgs:150%'])).toThrow(/at most 100/);
   });

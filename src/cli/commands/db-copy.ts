@@ -97,7 +97,7 @@ export function parseSubset(specs: string | string[]) {
       if (!(n > 0 && n <= 100)) throw new UsageError(`--subset "${spec}": the percentage must be above 0 and at most 100`);
       return { table, percent: n };
     }
-    return { table, where: rest };
+    return { table, where: rest, given: `--subset "${spec}"` };
   });
   return { start };
 }
