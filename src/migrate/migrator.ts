@@ -14,7 +14,7 @@ import type { PeerAdoption } from './adopt-peers.js';
 import type { PlaceholderSource } from './placeholders.js';
 import { dryRunFacts } from './artifacts-facts.js';
 import { recogniseSquashes } from './squash-baseline.js';
-import { DEFAULT_STORE_NAMES, MigrationStore, SERVER_DURATION_MS, type AppliedMigration, type Duration, type StoreNames } from './store.js';
+import { DEFAULT_STORE_NAMES, MARK, MigrationStore, SERVER_DURATION_MS, type AppliedMigration, type Duration, type StoreNames } from './store.js';
 
 /** lock_timeout: a statement gave up waiting for a lock (runner.ts retries it first). */
 const LOCK_NOT_AVAILABLE_SQLSTATE = '55P03';
@@ -535,6 +535,7 @@ export class Migrator {
       let sent: Batch | undefined;
       try {
         await this.#database.transaction({ begin: `set local ${run.lockTimeout}`, reset: true, connection: deferred?.wrap }, async (trx) => {
+          if (deferred && run.direction === 'up') return this.#pipelined(run, trx, deferred);
           for (run.k = 0; run.k < prepared.length; run.k++) {
             this.#emitStart(run);
             const durationMs = await this.#body(run, trx, run.k);
@@ -544,11 +545,105 @@ export class Migrator {
           }
         });
       } catch (error) {
+        if (run.deferring && error instanceof run.deferring.DeferredFailure) throw this.#sentAhead(run, error);
         throw this.#deferredFailure(run, sent, error);
       }
     }, run.onRetry);
     run.report.results.forEach((r, n) => this.#emit(this.#done(prepared[n], r)));
     return run.report;
+  }
+
+  /**
+   * `--single-transaction` up on a server: nothing waits for the server between migrations. Each
+   * migration's deferred statements and bookkeeping are sent when no message is in flight
+   * (DeferredDdl.pump), so the next migrations' bodies run while the server runs them, and what
+   * piles up meanwhile goes in one message: the server is not idle while dbctl builds statements,
+   * and dbctl is not idle while the server runs them. All of it is one transaction, so a failure
+   * anywhere rolls back everything, as before; it is reported as its own migration's (its
+   * statement's file:line), whichever later migration was running when it was seen. Each
+   * migration's server time is measured from the previous one's MARK and read back before COMMIT.
+   */
+  async #pipelined(run: Run, trx: Kysely<any>, deferred: import('./deferred-ddl.js').DeferredDdl): Promise<void> {
+    const { prepared } = run;
+    for (run.k = 0; run.k < prepared.length; run.k++) {
+      this.#emitStart(run);
+      let durationMs: number;
+      try {
+        durationMs = await this.#body(run, trx, run.k);
+      } catch (error) {
+        // An earlier migration's failure, seen by a query of this one, is the one to report.
+        throw deferred.failed ?? error;
+      }
+      deferred.append(`${this.#bookkeeping(run, prepared[run.k], { plusServer: durationMs, sinceMark: true })};\n${MARK}`, run.k, 2);
+      await deferred.pump();
+      // Lets the reply of the message in flight be read before the next body runs.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await deferred.finish();
+    const { sql } = await import('kysely');
+    const { rows } = await sql.raw<{ name: string; duration_ms: number | null }>(this.#store.durationsQuery(run.report.batch!)).execute(trx);
+    const took = new Map(rows.map((r) => [r.name, r.duration_ms]));
+    for (const result of run.report.results) result.durationMs = took.get(result.name) ?? result.durationMs;
+  }
+
+  /**
+   * A run of TS migrations, a transaction each, on a server: migration k's message (its deferred
+   * statements, bookkeeping, COMMIT and the next BEGIN) is sent without waiting, and k+1's body
+   * runs while the server runs it; k+1's message is sent once k's has come back, so each message
+   * holds one COMMIT and a failure leaves applied exactly the migrations before it. A query k+1
+   * awaits waits for k's message first (deferred-ddl.ts), and once k's has failed nothing more is
+   * sent: the transaction is rolled back and k is reported, not k+1. Returns the last one's body
+   * time; its COMMIT is the transaction's own (beforeCommit).
+   */
+  async #ahead(run: Run, trx: Kysely<any>, deferred: import('./deferred-ddl.js').DeferredDdl, last: number): Promise<number> {
+    const { prepared } = run;
+    const database = this.#database;
+    // The migration whose message is in flight.
+    let sentK: number | undefined;
+    const confirm = async () => {
+      const k = sentK;
+      sentK = undefined;
+      if (k !== undefined) this.#confirmed(run, k, await deferred.settle());
+    };
+    try {
+      for (;;) {
+        const durationMs = await this.#body(run, trx, run.k);
+        if (run.k === last) {
+          await confirm();
+          return durationMs;
+        }
+        // Its own message is last in it (the next body's statements are kept for the next one).
+        deferred.append(`${this.#bookkeeping(run, prepared[run.k], { plusServer: durationMs })}; commit; ${database.resetSql}; begin; set local ${run.lockTimeout}`, run.k, 1);
+        const took = await deferred.pump({ wait: true });
+        if (sentK !== undefined) this.#confirmed(run, sentK, took);
+        sentK = run.k;
+        run.k++;
+        this.#emitStart(run);
+      }
+    } catch (error) {
+      // The one in flight comes first: its failure, or its success before this failure.
+      if (deferred.failed) throw deferred.failed;
+      await confirm();
+      throw error;
+    }
+  }
+
+  /** Migration k's message came back: it is committed; its duration includes the round trip. */
+  #confirmed(run: Run, k: number, tookMs: number | undefined): void {
+    const result = run.report.results[k];
+    result.durationMs = (result.durationMs ?? 0) + Math.round(tookMs ?? 0);
+    this.#emit(this.#done(run.prepared[k], result));
+  }
+
+  /**
+   * A failure of a message sent ahead: its own migration's, as the failing statement's (or dbctl's
+   * bookkeeping's). The migrations after it whose bodies ran meanwhile did not run: nothing of
+   * theirs was sent, or it was rolled back with it.
+   */
+  #sentAhead(run: Run, failure: import('./deferred-ddl.js').DeferredFailure): unknown {
+    if (failure.k !== undefined) run.k = failure.k;
+    for (let n = run.k + 1; n < run.report.results.length; n++) run.report.results[n] = { name: run.prepared[n].file.name, direction: run.direction, status: 'not-run' };
+    return failure.own ? failure.error : run.runner.moduleBodyError(run.prepared[run.k].file, failure.error);
   }
 
   /**
@@ -582,11 +677,14 @@ export class Migrator {
             connection: deferred?.wrap,
           },
           async (trx) => {
+            if (deferred) {
+              durationMs = await this.#ahead(run, trx, deferred, last);
+              return;
+            }
             for (;;) {
               durationMs = await this.#body(run, trx, run.k);
               if (run.k === last) return;
-              sent = deferred?.take();
-              await this.#sendDeferred(run, sent, (front, duration) => runner.execScript(trx, `${front}${this.#bookkeeping(run, prepared[run.k], duration)}; commit; ${database.resetSql}; begin; set local ${run.lockTimeout}`), durationMs);
+              await this.#sendDeferred(run, undefined, (front, duration) => runner.execScript(trx, `${front}${this.#bookkeeping(run, prepared[run.k], duration)}; commit; ${database.resetSql}; begin; set local ${run.lockTimeout}`), durationMs);
               sent = undefined;
               this.#emit(this.#done(prepared[run.k], run.report.results[run.k]));
               run.k++;
@@ -595,6 +693,7 @@ export class Migrator {
           },
         );
       } catch (error) {
+        if (run.deferring && error instanceof run.deferring.DeferredFailure) throw this.#sentAhead(run, error);
         throw this.#deferredFailure(run, sent, error);
       }
       if (sent?.count) this.#addDuration(run, committing);

@@ -40,10 +40,19 @@ export function storeNames(config: ResolvedConfig): StoreNames {
 export const SERVER_DURATION_MS = `round(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::int`;
 
 /**
- * A migration's duration: measured by dbctl (ms), by the server (its message so far), or both
- * (`plusServer`: the client-side part, then the server's for deferred statements sent with the bookkeeping).
+ * Several migrations in one message (`--single-transaction`, deferred-ddl.ts `pump`): each one's
+ * server time runs from the previous one's MARK (or the message's start), and MARK follows its
+ * bookkeeping. The mark is transaction-local.
  */
-export type Duration = number | typeof SERVER_DURATION_MS | { plusServer: number };
+const SINCE_MARK_MS = `round(extract(epoch from clock_timestamp() - greatest(statement_timestamp(), coalesce(nullif(current_setting('dbctl.mark', true), '')::timestamptz, statement_timestamp()))) * 1000)::int`;
+export const MARK = `select set_config('dbctl.mark', clock_timestamp()::text, true)`;
+
+/**
+ * A migration's duration: measured by dbctl (ms), by the server (its message so far), or both
+ * (`plusServer`: the client-side part, then the server's for deferred statements sent with the
+ * bookkeeping; `sinceMark`: the server's since the previous migration's MARK in the same message).
+ */
+export type Duration = number | typeof SERVER_DURATION_MS | { plusServer: number; sinceMark?: boolean };
 
 /**
  * Bookkeeping in Kysely's own tables, so a database migrated by Kysely's Migrator or kysely-ctl is
@@ -152,7 +161,7 @@ export class MigrationStore {
 
   #historyInsert(e: { name: string; checksum: string; durationMs: Duration | null; batch: number | null }, by: string): string {
     const duration = e.durationMs === SERVER_DURATION_MS ? SERVER_DURATION_MS
-      : typeof e.durationMs === 'object' && e.durationMs ? `${sqlNumber(e.durationMs.plusServer)} + ${SERVER_DURATION_MS}` : sqlNumber(e.durationMs as number | null);
+      : typeof e.durationMs === 'object' && e.durationMs ? `${sqlNumber(e.durationMs.plusServer)} + ${e.durationMs.sinceMark ? SINCE_MARK_MS : SERVER_DURATION_MS}` : sqlNumber(e.durationMs as number | null);
     const values = [quoteLiteral(e.name), quoteLiteral(e.checksum), duration, sqlNumber(e.batch), quoteLiteral(by), quoteLiteral(VERSION)];
     return `insert into ${this.#t(this.names.historyTable)} (name, checksum, duration_ms, batch, applied_by, dbctl_version)
       values (${values.join(', ')})
@@ -182,6 +191,11 @@ export class MigrationStore {
     if (!hasSqlstate(e, 'undefined_table') && !hasSqlstate(e, 'invalid_schema_name')) return undefined;
     const { schema, table, historyTable } = this.names;
     return [table, historyTable].map((t) => `${schema}.${t}`).find((name) => e.message?.includes(`"${name}"`) || e.message === `schema "${schema}" does not exist`);
+  }
+
+  /** The durations recorded for a batch's migrations (`--single-transaction` reads them back before its COMMIT). */
+  durationsQuery(batch: number): string {
+    return `select name, duration_ms from ${this.#t(this.names.historyTable)} where batch = ${sqlNumber(batch)}`;
   }
 
   removeScript(name: string): string {
