@@ -1,22 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CopyConfig, CopySubsetConfig } from '../../src/config/copy.js';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/database.js';
 import { parseTarget } from '../../src/driver/target.js';
 import { copyDatabase } from '../../src/flows/db-copy.js';
-import { readGraph } from '../../src/copy/graph.js';
-import { computeSubset, type Selection } from '../../src/copy/subset.js';
-import { sqlClientOf } from '../../src/copy/source.js';
-import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
-import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
+import { copySource } from './source-fixture.js';
 
 const SERVER = process.env.TEST_DATABASE_URL;
-const HERE = path.dirname(new URL(import.meta.url).pathname);
-const MIGRATIONS = path.join(HERE, 'partitioned/migrations');
 
 /**
  * events is partitioned and reached only through the closure: as children of the start user 1
@@ -32,51 +22,12 @@ const COPY: CopyConfig = { subset: SUBSET, safe: ['users.*', 'events.*', 'notes.
 const EXPECTED = { users: [1, 3], events: [1, 3, 101], notes: [1, 4], ledger: [1], ledger_old: [] };
 
 describe.runIf(SERVER)('db copy: a subset through a partitioned table tells its rows apart by (tableoid, ctid)', () => {
-  let source: TestDatabase;
-  let work: string;
-  const made: TestDatabase[] = [];
-  const open = new Map<string, Promise<Database>>();
-
-  beforeAll(async () => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-copy-partitioned-'));
-    source = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copysrc' });
-    const db = await openDatabase({ url: source.url, cwd: work });
-    try {
-      await new Migrator({ database: db, ...migratorConfig(await resolveConfig({ cwd: work, url: source.url, environ: {}, migrationsDir: MIGRATIONS })) }).up();
-      await db.query(fs.readFileSync(path.join(HERE, 'partitioned/data.sql'), 'utf8'));
-    } finally {
-      await db.close();
-    }
-  }, 30_000);
-  const closeAll = async () => {
-    for (const db of open.values()) await (await db).close();
-    open.clear();
-  };
-  afterEach(closeAll);
-  afterAll(async () => {
-    for (const t of [...made, source]) await t?.drop().catch(() => {});
-    fs.rmSync(work, { recursive: true, force: true });
-  });
-
-  const ids = async (url: string, query: string): Promise<number[]> => {
-    if (!open.has(url)) open.set(url, openDatabase({ url, cwd: work }));
-    return (await (await open.get(url)!).query<{ id: string }>(`select id::text as id from (${query}) q`)).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-  };
-  const selections = async (): Promise<Map<string, Selection>> => {
-    const client = new pg.Client({ connectionString: source.url });
-    await client.connect();
-    try {
-      await client.query('begin isolation level repeatable read read only');
-      const sql = sqlClientOf(client);
-      return await computeSubset(sql, await readGraph(sql, (k) => k.startsWith('public.dbctl_')), SUBSET);
-    } finally {
-      await client.end();
-    }
-  };
+  const f = copySource(SERVER!, 'partitioned', SUBSET);
+  const { ids, selections, closeAll } = f;
 
   it('the source holds the same ctid in both partitions (the case under test)', async () => {
-    expect(await ids(source.url, `select id from events where ctid = '(0,1)'`)).toEqual([1, 101]);
-    expect(await ids(source.url, `select id from events where ctid = '(0,3)'`)).toEqual([3, 103]);
+    expect(await ids(f.source.url, `select id from events where ctid = '(0,1)'`)).toEqual([1, 101]);
+    expect(await ids(f.source.url, `select id from events where ctid = '(0,3)'`)).toEqual([3, 103]);
   });
 
   it('selects the rows partition by partition, the graph keeping the partitioned parent as the table', async () => {
@@ -89,12 +40,9 @@ describe.runIf(SERVER)('db copy: a subset through a partitioned table tells its 
     ]);
   });
 
-  it.each([
-    ['a server database', async () => { const t = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copy' }); made.push(t); return t.url; }],
-    ['a PGlite folder', async () => `pglite://${path.join(work, `into-${made.length}-${Date.now()}`)}`],
-  ])('into %s: exactly the closure\'s rows, 0 violations, the same manifest twice', async (_, makeTarget) => {
+  it.each(f.targets('into'))('into %s: exactly the closure\'s rows, 0 violations, the same manifest twice', async (_, makeTarget) => {
     const url = await makeTarget();
-    const copy = async () => copyDatabase({ config: await resolveConfig({ cwd: work, url, environ: {}, migrationsDir: MIGRATIONS }), from: parseTarget(source.url, work), copy: COPY, secret: 's' });
+    const copy = async () => copyDatabase({ config: await resolveConfig({ cwd: f.work, url, environ: {}, migrationsDir: f.migrations }), from: parseTarget(f.source.url, f.work), copy: COPY, secret: 's' });
     const first = await copy();
     expect({
       users: await ids(url, 'select id from users'),
@@ -113,14 +61,11 @@ describe.runIf(SERVER)('db copy: a subset through a partitioned table tells its 
     expect(second.manifest.tables).toEqual(first.manifest.tables);
   }, 60_000);
 
-  it.each([
-    ['a server database', async () => { const t = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copy' }); made.push(t); return t.url; }],
-    ['a PGlite folder', async () => `pglite://${path.join(work, `all-${made.length}-${Date.now()}`)}`],
-  ])('into %s, every row: each table holds exactly its own rows (an inheritance parent not its children\'s, a partition its own)', async (_, makeTarget) => {
+  it.each(f.targets('all'))('into %s, every row: each table holds exactly its own rows (an inheritance parent not its children\'s, a partition its own)', async (_, makeTarget) => {
     const url = await makeTarget();
-    await copyDatabase({ config: await resolveConfig({ cwd: work, url, environ: {}, migrationsDir: MIGRATIONS }), from: parseTarget(source.url, work), copy: COPY, subset: null, secret: 's' });
+    await copyDatabase({ config: await resolveConfig({ cwd: f.work, url, environ: {}, migrationsDir: f.migrations }), from: parseTarget(f.source.url, f.work), copy: COPY, subset: null, secret: 's' });
     for (const table of ['users', 'events_eu', 'events_us', 'notes', 'ledger', 'ledger_old']) {
-      expect([table, await ids(url, `select id from only ${table}`)]).toEqual([table, await ids(source.url, `select id from only ${table}`)]);
+      expect([table, await ids(url, `select id from only ${table}`)]).toEqual([table, await ids(f.source.url, `select id from only ${table}`)]);
     }
   }, 60_000);
 });

@@ -1,23 +1,16 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CopyConfig, CopySubsetConfig } from '../../src/config/copy.js';
 import { resolveConfig } from '../../src/config/resolve.js';
-import { openDatabase, type Database } from '../../src/driver/database.js';
 import { parseTarget } from '../../src/driver/target.js';
 import { copyDatabase } from '../../src/flows/db-copy.js';
-import { readGraph } from '../../src/copy/graph.js';
-import { computeSubset, type Selection } from '../../src/copy/subset.js';
-import { sqlClientOf } from '../../src/copy/source.js';
-import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
-import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
+import { createTestDatabase } from '../../src/testing.js';
 import { isDbctlError } from '../../src/errors.js';
+import { copySource } from './source-fixture.js';
 
 const SERVER = process.env.TEST_DATABASE_URL;
-const HERE = path.dirname(new URL(import.meta.url).pathname);
-const MIGRATIONS = path.join(HERE, 'predicate/migrations');
 
 /**
  * people (30 %, references org) and lonely (a where, references nothing) are start tables nothing
@@ -32,48 +25,8 @@ const SUBSET: CopySubsetConfig = {
 const COPY: CopyConfig = { subset: SUBSET, safe: ['org.*', 'people.*', 'lonely.*', 'account.*', 'invoice.*'] };
 
 describe.runIf(SERVER)('db copy: a start table only its predicate picks rows of is streamed by the predicate', () => {
-  let source: TestDatabase;
-  let work: string;
-  const made: TestDatabase[] = [];
-  const open = new Map<string, Promise<Database>>();
-
-  beforeAll(async () => {
-    work = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-copy-predicate-'));
-    source = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copysrc' });
-    const db = await openDatabase({ url: source.url, cwd: work });
-    try {
-      await new Migrator({ database: db, ...migratorConfig(await resolveConfig({ cwd: work, url: source.url, environ: {}, migrationsDir: MIGRATIONS })) }).up();
-      await db.query(fs.readFileSync(path.join(HERE, 'predicate/data.sql'), 'utf8'));
-    } finally {
-      await db.close();
-    }
-  }, 30_000);
-  const closeAll = async () => {
-    for (const db of open.values()) await (await db).close();
-    open.clear();
-  };
-  afterEach(closeAll);
-  afterAll(async () => {
-    for (const t of [...made, source]) await t?.drop().catch(() => {});
-    fs.rmSync(work, { recursive: true, force: true });
-  });
-
-  const ids = async (url: string, query: string): Promise<number[]> => {
-    if (!open.has(url)) open.set(url, openDatabase({ url, cwd: work }));
-    return (await (await open.get(url)!).query<{ id: string }>(`select id::text as id from (${query}) q order by 1`)).rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-  };
-  /** The subset's selections, as the copy computes them on the source. */
-  const selections = async (): Promise<Map<string, Selection>> => {
-    const client = new pg.Client({ connectionString: source.url });
-    await client.connect();
-    try {
-      await client.query('begin isolation level repeatable read read only');
-      const sql = sqlClientOf(client);
-      return await computeSubset(sql, await readGraph(sql, (k) => k.startsWith('public.dbctl_')), SUBSET);
-    } finally {
-      await client.end();
-    }
-  };
+  const f = copySource(SERVER!, 'predicate', SUBSET);
+  const { ids, selections, closeAll } = f;
 
   it('picks the predicate path only for a start table nothing else can add rows to', async () => {
     const chosen = await selections();
@@ -85,17 +38,14 @@ describe.runIf(SERVER)('db copy: a start table only its predicate picks rows of 
     expect(people.where).toContain('hashint8'); // a bigint key is hashed as the integer
   });
 
-  it.each([
-    ['a server database', async () => { const t = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copy' }); made.push(t); return t.url; }],
-    ['a PGlite folder', async () => `pglite://${path.join(work, `into-${made.length}-${Date.now()}`)}`],
-  ])('into %s: exactly the predicate\'s rows where it streams by it, the closure complete where it does not (0 violations), the same manifest twice', async (_, makeTarget) => {
+  it.each(f.targets('into'))('into %s: exactly the predicate\'s rows where it streams by it, the closure complete where it does not (0 violations), the same manifest twice', async (_, makeTarget) => {
     const url = await makeTarget();
-    const copy = async () => copyDatabase({ config: await resolveConfig({ cwd: work, url, environ: {}, migrationsDir: MIGRATIONS }), from: parseTarget(source.url, work), copy: COPY, secret: 's' });
+    const copy = async () => copyDatabase({ config: await resolveConfig({ cwd: f.work, url, environ: {}, migrationsDir: f.migrations }), from: parseTarget(f.source.url, f.work), copy: COPY, secret: 's' });
     const first = await copy();
     const people = (await selections()).get('public.people') as { where: string };
     // Predicate-streamed: exactly what the predicate picks on the source.
-    expect(await ids(url, 'select id from people')).toEqual(await ids(source.url, `select id from people as t where ${people.where}`));
-    expect(await ids(url, 'select id from lonely')).toEqual(await ids(source.url, 'select id from lonely where n = 3'));
+    expect(await ids(url, 'select id from people')).toEqual(await ids(f.source.url, `select id from people as t where ${people.where}`));
+    expect(await ids(url, 'select id from lonely')).toEqual(await ids(f.source.url, 'select id from lonely where n = 3'));
     // Their parents: every org a copied person belongs to.
     expect(await ids(url, 'select count(*) as id from people p where not exists (select 1 from org o where o.id = p.org_id)')).toEqual([0]);
     expect((await ids(url, 'select id from org')).length).toBeGreaterThan(0);
@@ -103,9 +53,9 @@ describe.runIf(SERVER)('db copy: a start table only its predicate picks rows of 
     // alone would have left out (the closure added them).
     const accounts = await ids(url, 'select id from account');
     // The same 30 % of ids as people's (hashint4 and hashint8 agree on a value both hold).
-    const byPredicate = await ids(source.url, `select id from account as t where ${people.where}`);
+    const byPredicate = await ids(f.source.url, `select id from account as t where ${people.where}`);
     expect(accounts).toEqual(expect.arrayContaining(byPredicate));
-    const ofStartInvoices = await ids(source.url, 'select account_id as id from invoice where id <= 5');
+    const ofStartInvoices = await ids(f.source.url, 'select account_id as id from invoice where id <= 5');
     expect(accounts).toEqual(expect.arrayContaining(ofStartInvoices));
     expect(ofStartInvoices.some((a) => !byPredicate.includes(a))).toBe(true);
     // invoice: its start rows plus children of the start accounts (at most 2 per account).
@@ -125,13 +75,13 @@ describe.runIf(SERVER)('db copy: a start table only its predicate picks rows of 
     ['a PGlite folder', 'lonely', '1 / (id - id) = 1', 'division by zero', '22012'],
   ])('into %s: a where the server rejects (%s: %s) is a usage error naming its config key and table, nothing left behind', async (into, table, where, reason, sqlstate) => {
     const server = into === 'a server database' ? await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copy' }) : undefined;
-    if (server) made.push(server);
-    const folder = path.join(work, `bad-${table}-${Date.now()}`);
+    if (server) f.made.push(server);
+    const folder = path.join(f.work, `bad-${table}-${Date.now()}`);
     const url = server?.url ?? `pglite://${folder}`;
-    const before = fs.readdirSync(work);
+    const before = fs.readdirSync(f.work);
     // lonely takes the predicate path: a division by zero on a row is met in its stream, not in the subset.
     const subset: CopySubsetConfig = { start: [{ table: 'org', where: 'id < 5' }, { table, where }] };
-    const error = await copyDatabase({ config: await resolveConfig({ cwd: work, url, environ: {}, migrationsDir: MIGRATIONS }), from: parseTarget(source.url, work), copy: { ...COPY, subset }, secret: 's' }).catch((e: unknown) => e);
+    const error = await copyDatabase({ config: await resolveConfig({ cwd: f.work, url, environ: {}, migrationsDir: f.migrations }), from: parseTarget(f.source.url, f.work), copy: { ...COPY, subset }, secret: 's' }).catch((e: unknown) => e);
     expect(isDbctlError(error), String(error)).toBe(true);
     expect(error).toMatchObject({ code: 'copy_subset_where', exitCode: 2, message: `copy.subset.start[1].where (${table}): ${reason}`, data: { table: `public.${table}`, sqlstate } });
     if (server) {
@@ -140,7 +90,7 @@ describe.runIf(SERVER)('db copy: a start table only its predicate picks rows of 
       const left = await admin.query(`select datname from pg_database where starts_with(datname, $1)`, [`${server.name.slice(0, 36)}_dbctl_copy_`]).finally(() => admin.end());
       expect(left.rows).toEqual([]);
     } else {
-      expect(fs.readdirSync(work).sort()).toEqual(before.sort());
+      expect(fs.readdirSync(f.work).sort()).toEqual(before.sort());
     }
   }, 60_000);
 });
