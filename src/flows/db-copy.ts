@@ -115,9 +115,9 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   const { assertMigrationsFolder } = await import('../config/folders.js');
   assertMigrationsFolder(config.migrations.dir);
   const jobs = Math.max(1, options.jobs ?? copy.jobs ?? 1);
-  // The source opens while the target's database is created (its CREATE DATABASE is most of a
-  // small copy's time): a source that cannot be opened fails the copy once that database is made,
-  // and it is removed again, as after any failure.
+  // The source opens beside the template check; it is read (schema, graph, subset) while the
+  // target's database is created. A source that cannot be opened fails the copy before anything is
+  // made on the target's server (a mistyped --from writes nothing there).
   const opening = clock.time('open source', () => openSource(options.from, jobs)).catch((error) => { throw lost(error, 'opening the source'); });
   opening.catch(() => {}); // awaited below; a failure meanwhile is the copy's
   let source: Source | undefined;
@@ -140,9 +140,9 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     masking = import('../copy/maskers.js');
     masking.catch(() => {}); // awaited in fill
     import('kysely').catch(() => {});
+    source = await opening;
     replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, template: migrated }));
     const made = replacement;
-    source = await opening;
     built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
     const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, masking: masking! });
     const open = built;
