@@ -27,7 +27,9 @@ export interface DigestPlan {
 }
 
 export async function planStreamDigests(options: {
-  source: SqlClient;
+  /** The source's server_version_num, or the source to ask for it. */
+  sourceVersion?: number;
+  source?: SqlClient;
   target: SqlClient;
   graph: Graph;
   jobs: Array<{ table: string; columns: string[] }>;
@@ -38,7 +40,7 @@ export async function planStreamDigests(options: {
   const tables = [...graph.tables.keys()];
   if (!tables.length) return { streamed: new Set(), empty: new Set() };
   const [sourceVersion, plain] = await Promise.all([
-    serverVersion(options.source),
+    options.sourceVersion ?? serverVersion(options.source!),
     target.query<{ key: string; version: string }>(`
       select format('%s.%s', n.nspname, c.relname) as key, current_setting('server_version_num') as version
       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
