@@ -20,7 +20,8 @@ import { prepareTarget, uniqueViolated } from '../copy/target.js';
 import { copyKeptTables } from '../copy/keep.js';
 import { lineTransform, rulesByTable } from '../copy/mask-plan.js';
 import { suggestRules, type Suggestion } from '../copy/suggest.js';
-import { builtSchema, schemaDriftLines, sourceSchema } from '../copy/drift.js';
+import { schemaDriftLines, sourceSchema } from '../copy/drift.js';
+import { readTargetFacts } from '../copy/target-cache.js';
 import type { SchemaSnapshot } from '../schema/model.js';
 import { Prefetch } from '../copy/prefetch.js';
 import type { MaskKit } from '../copy/maskers.js';
@@ -157,7 +158,7 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, template: migrated }));
     const made = replacement;
     built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
-    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, kit });
+    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, kit, template: migrated });
     const open = built;
     built = undefined;
     const read = source;
@@ -210,6 +211,8 @@ interface Run {
   clock: PhaseClock;
   reading: Promise<SourceRead>;
   kit: Promise<MaskKit | null>;
+  /** The migrated template the target was cloned from (a server's). */
+  template: string | undefined;
 }
 
 interface SourceRead {
@@ -268,8 +271,11 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   const bookkeeping = bookkeepingOf(config);
   const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
   await clock.time('migrate', () => new Migrator({ database: built, ...migratorConfig(withUrl(config, run.replacement.url)) }).up());
-  const targetGraph = await clock.time('target graph', () => readGraph(built, bookkeeping));
-  const expected = await clock.time('target schema', () => builtSchema(built, config));
+  // The target's graph and schema (what the migrations built) for the drift check and the plan.
+  const cloneOf = run.template && run.into.kind === 'pg' ? { name: run.template, server: `${run.into.host}:${run.into.port}` } : undefined;
+  const facts = await clock.time('target schema', () => readTargetFacts(built, config, bookkeeping, cloneOf));
+  if (facts.cached) clock.phases.at(-1)!.phase = 'target schema (cached)';
+  const { graph: targetGraph, schema: expected } = facts;
   const read = await clock.time('wait for the source', () => run.reading);
   const drift = schemaDriftLines(read.schema, expected);
   if (drift.length && !options.allowDrift) {
@@ -293,7 +299,7 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   // The rows read ahead are this plan's stream when it reads the same columns of the same rows.
   const ahead = read.ahead;
   const aheadJob = ahead && jobsList.find((j) => j.table === ahead.job.table && j.selection === ahead.job.selection && sameList(j.columns, ahead.job.columns));
-  const digests = await clock.time('digest plan', () => planStreamDigests({ sourceVersion: read.sourceVersion, target: built, graph: targetGraph, jobs: jobsList, rules, drift: drift.length > 0 }));
+  const digests = await clock.time('digest plan', () => planStreamDigests({ sourceVersion: read.sourceVersion, target: built, targetTables: facts.tables, graph: targetGraph, jobs: jobsList, rules, drift: drift.length > 0 }));
   for (const j of jobsList) j.digest = digests.streamed.has(j.table);
   options.onEvent?.({ type: 'planned', tables: [...jobsList.map((j) => ({ table: j.table, rows: selectedRows(j.selection), kept: false })), ...keep.map((table) => ({ table, rows: null, kept: true }))] });
 
