@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { kyselyAliasesFrom } from './kysely-shared.js';
 import { excerptAt } from './sql/sql-error.js';
 
 type Jiti = { import(id: string, options?: { default?: boolean }): Promise<unknown> };
-const instances = new Map<boolean, Jiti>();
+const instances = new Map<string, Jiti>();
 
 /**
  * The one loader of user TS/JS files (config, migrations, seeds, fleet modules): jiti, no build
@@ -14,11 +15,15 @@ const instances = new Map<boolean, Jiti>();
  */
 export async function importWithJiti(file: string, options: { fresh?: boolean; default?: boolean } = {}): Promise<any> {
   const fresh = !!options.fresh;
-  let jiti = instances.get(fresh);
+  // In the CLI, a file that resolves the package dbctl's single-file Kysely was made from gets that
+  // file: one Kysely instance for dbctl and the file (src/kysely-shared.ts).
+  const alias = kyselyAliasesFrom(path.dirname(path.resolve(file)));
+  const key = `${fresh}${alias ? '+kysely' : ''}`;
+  let jiti = instances.get(key);
   if (!jiti) {
     const { createJiti } = await import('jiti');
-    jiti = createJiti(import.meta.url, { fsCache: true, moduleCache: !fresh, sourceMaps: true, interopDefault: true }) as Jiti;
-    instances.set(fresh, jiti);
+    jiti = createJiti(import.meta.url, { fsCache: true, moduleCache: !fresh, sourceMaps: true, interopDefault: true, ...(alias ? { alias } : {}) }) as Jiti;
+    instances.set(key, jiti);
   }
   return jiti.import(file, options.default ? { default: true } : undefined);
 }
@@ -101,6 +106,9 @@ export function stackPlace(error: unknown, file: string): { line: number; col: n
  * naming it at `file:line:col`, the code frame in `failureReport`, exit 2.
  */
 export async function importUserModule(file: string, kind: 'migration' | 'seed', options: { fresh?: boolean; shown?: string } = {}): Promise<any> {
+  // Migrations and seeds import Kysely: in the CLI, loading it first says which file it is, so the
+  // user's file gets that one (see importWithJiti).
+  await import('kysely');
   return loadUserFile(file, {
     load: () => importWithJiti(file, { fresh: options.fresh }),
     fail: (failure, cause) => {

@@ -3,6 +3,7 @@ import { canonicalSettingsScript, type TableContents } from '../catalog/contents
 import type { TableRef } from '../catalog/tables.js';
 import type { Database } from '../driver/database.js';
 import { connectServerClient } from '../driver/pg/client.js';
+import { copyOutRows } from '../driver/pg/copy-out-rows.js';
 import { quoteIdent } from '../sql/quote.js';
 import { CopyDigest } from '../catalog/copy-digest.js';
 import { largestFirst } from '../catalog/parallel-contents.js';
@@ -55,10 +56,8 @@ export async function copyHashable(database: Pick<Database, 'query'>): Promise<b
 }
 
 async function copyDigest(client: pg.Client, table: TableRef): Promise<{ rows: number; digest: string }> {
-  const { default: copyStreams } = await import('pg-copy-streams');
   const digest = await CopyDigest.create();
-  const rows = client.query(copyStreams.to(`copy (select * from ${quoteIdent(table.schema)}.${quoteIdent(table.table)}) to stdout`));
-  for await (const chunk of rows as AsyncIterable<Buffer>) digest.update(chunk);
+  await copyOutRows(client, `copy (select * from ${quoteIdent(table.schema)}.${quoteIdent(table.table)}) to stdout`, (data, start, end) => digest.row(data, start, end));
   // COPY TO STDOUT sends no `\.` line (pg_dump's files have one): the data ended with the stream.
   digest.update(END);
   const { rows: count, digest: hash } = digest.finish();

@@ -46,6 +46,11 @@ export class CopyDigest {
     if (start < data.length && !this.#ended) this.#pending = Buffer.from(data.subarray(start));
   }
 
+  /** Feeds one whole row (a COPY line without its newline), as src/driver/pg/copy-out-rows.ts gives them. */
+  row(data: Buffer, start: number, end: number): void {
+    this.#line(data, start, end);
+  }
+
   /** The table's row count and digest (the data must have ended with its `\.` line). */
   finish(): { rows: number; digest: string; complete: boolean } {
     this.#flush();

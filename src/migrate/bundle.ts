@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { SourceMap } from 'node:module';
 import path from 'node:path';
+import { SourceMap } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { sharedKyselyFrom } from '../kysely-shared.js';
 import { VERSION } from '../version.js';
 
 /**
  * A run's pending TS/JS migrations loaded as ONE module: bundled with rolldown (their own relative
- * imports inside, packages such as kysely outside), cached by content, imported natively. Per file
+ * imports inside, packages such as kysely outside; kysely, when it is the package the CLI loaded as
+ * one file, from that file: see kyselyFileFor), cached by content, imported natively. Per file
  * through jiti, every module's `import … from 'kysely'` is resolved and linked again (about 3 ms a
  * file); the bundle resolves it once. A cached bundle is used when every file that went into it is
  * unchanged (the migrations are its key; their helpers are checked against the hashes beside it).
@@ -47,14 +49,15 @@ export async function loadBundled(files: BundleInput[]): Promise<Bundled | undef
   if (files.length < 2) return undefined;
   const cacheDir = cacheDirFor(path.dirname(files[0].file));
   if (!cacheDir) return undefined;
-  const key = createHash('sha256').update(`${VERSION}\0`);
+  const kysely = await kyselyFileFor(cacheDir);
+  const key = createHash('sha256').update(`${VERSION}\0${kysely ?? ''}\0`);
   for (const f of files) key.update(`${f.file}\0${f.checksum}\0`);
   const name = `migrations-${key.digest('hex').slice(0, 24)}`;
   const bundleFile = path.join(cacheDir, `${name}.mjs`);
   // One load per bundle in a process, even when several runs (a fleet's databases) ask at once.
   let loading = inFlight.get(bundleFile);
   if (!loading) {
-    loading = importBundle(cacheDir, name, bundleFile, files);
+    loading = importBundle(cacheDir, name, bundleFile, files, kysely);
     inFlight.set(bundleFile, loading);
     void loading.then((b) => b || inFlight.delete(bundleFile));
   }
@@ -67,9 +70,9 @@ interface BundleMeta {
   inputs: Record<string, string>;
 }
 
-async function importBundle(cacheDir: string, name: string, bundleFile: string, files: BundleInput[]): Promise<Bundled | undefined> {
+async function importBundle(cacheDir: string, name: string, bundleFile: string, files: BundleInput[], kysely: string | undefined): Promise<Bundled | undefined> {
   try {
-    const meta = cachedBundle(bundleFile, files) ?? (await writeBundle(files, bundleFile));
+    const meta = cachedBundle(bundleFile, files) ?? (await writeBundle(files, bundleFile, kysely));
     if (!meta) return undefined;
     const namespace = (await import(pathToFileURL(bundleFile).href)) as Record<string, unknown>;
     const bundled = { modules: new Map(meta.movable.map((file, i) => [file, namespace[`m${i}`]])), file: bundleFile };
@@ -84,7 +87,7 @@ async function importBundle(cacheDir: string, name: string, bundleFile: string, 
 }
 
 /** Bundles the files that can move; undefined (and nothing cached) when fewer than two can. */
-async function writeBundle(all: BundleInput[], bundleFile: string): Promise<BundleMeta | undefined> {
+async function writeBundle(all: BundleInput[], bundleFile: string, kysely: string | undefined): Promise<BundleMeta | undefined> {
   const files = all.filter((f) => !PLACE_BOUND.test(fs.readFileSync(f.file, 'utf8'))).map((f) => f.file);
   if (files.length < 2) return undefined;
   const { build } = await import('rolldown');
@@ -99,7 +102,7 @@ async function writeBundle(all: BundleInput[], bundleFile: string): Promise<Bund
     external: (id) => id !== ENTRY && !/^[./\0]|^[a-z]:[\\/]/i.test(id) && !path.isAbsolute(id),
     plugins: [{ name: 'dbctl-migrations', resolveId: (id) => (id === ENTRY ? id : null), load: (id) => (id === ENTRY ? entry : null) }],
     // The map's sources are relative to dir: the bundle's own folder.
-    output: { format: 'esm', sourcemap: true, dir: path.dirname(bundleFile) },
+    output: { format: 'esm', sourcemap: true, dir: path.dirname(bundleFile), ...(kysely ? { paths: { kysely: pathToFileURL(kysely).href } } : {}) },
   });
   // One file or none: a migration that imports lazily (a second chunk) is loaded the usual way.
   const chunks = out.output.filter((o) => o.type === 'chunk');
@@ -135,6 +138,18 @@ function cachedBundle(bundleFile: string, files: BundleInput[]): BundleMeta | un
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The single-file Kysely the CLI loaded (src/cli/kysely-fast.ts), when the migrations' `kysely`
+ * (resolved from the bundle's folder, as Node will) is the package it was made from: the bundle
+ * then imports that file, so Kysely is loaded once and shared. Otherwise (the library, or a project
+ * with a Kysely of its own) the bundle imports `kysely` as a package.
+ */
+async function kyselyFileFor(cacheDir: string): Promise<string | undefined> {
+  // In the CLI this is the single-file Kysely, which says where it was loaded from.
+  await import('kysely');
+  return sharedKyselyFrom(cacheDir)?.file;
 }
 
 /** `<nearest folder with node_modules>/node_modules/.cache/dbctl`: packages resolve from there as from the migrations. */

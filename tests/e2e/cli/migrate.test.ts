@@ -13,16 +13,18 @@ const project = (files: Record<string, string>) => tempProject(Object.fromEntrie
 const native = backends.find((b) => b.name === 'pg');
 
 describe.each(backends)('dbctl migrate (CLI) on $name', (backend) => {
-  it("gives a TS migration dbctl's own Kysely instance, though the CLI is a bundle", async () => {
+  // One pending TS file is loaded through jiti; two or more are bundled: both must share dbctl's Kysely.
+  it.each([1, 2])("gives a TS migration dbctl's own Kysely instance, though the CLI is a bundle (%i pending)", async (count) => {
     const t = await freshDatabase(backend);
-    const cwd = project({
-      '001_same.ts': `import { Kysely, Transaction, sql } from 'kysely';
+    const migration = (name: string) => `import { Kysely, Transaction, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 export async function up(db: Kysely<any>): Promise<void> {
   if (!(db instanceof Kysely) || !(db instanceof Transaction)) throw new Error('dbctl and this migration load two copies of Kysely');
-  await sql\`create table same_instance (id int)\`.execute(db);
+  if (typeof jsonArrayFrom !== 'function') throw new Error('a subpath of kysely does not load');
+  await sql\`create table ${name} (id int)\`.execute(db);
 }
-`,
-    });
+`;
+    const cwd = project(Object.fromEntries(Array.from({ length: count }, (_, i) => [`00${i + 1}_same.ts`, migration(`same_${i}`)])));
     const up = await runCli(['migrate', 'up'], { cwd, env: { DATABASE_URL: t.url } });
     expect(diagnostics(up.stderr)).toBe('');
     expect(up.code).toBe(0);
