@@ -1,9 +1,14 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prefetch } from '../../src/copy/prefetch.js';
 import { openSource, type Source } from '../../src/copy/source.js';
 import type { StreamJob } from '../../src/copy/stream.js';
 import { parseTarget } from '../../src/driver/target.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { copyDatabase } from '../../src/flows/db-copy.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
 import { until } from '../helpers/poll.js';
 
@@ -79,6 +84,33 @@ describe.runIf(SERVER)('copy read-ahead', () => {
       expect((await s.lead.query('select count(*)::int as n from big')).rows).toEqual([{ n: ROWS }]);
     });
   }, 30_000);
+
+  it('a copy whose plan wants other columns than were read ahead (a drifted source, --allow-drift) drops the read-ahead and copies every row', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-copyra-'));
+    fs.mkdirSync(path.join(work, 'migrations'));
+    // The migrations build big without the source's extra column.
+    fs.writeFileSync(path.join(work, 'migrations/001_big.sql'), '-- migrate:up\ncreate table big (id int primary key, payload text not null);\n-- migrate:down\ndrop table big;\n');
+    const into = await createTestDatabase({ serverUrl: SERVER!, prefix: 'dbctl_copyra' });
+    const s = new pg.Client({ connectionString: source.url });
+    await s.connect();
+    await s.query('alter table big add column extra int');
+    try {
+      const config = await resolveConfig({ cwd: work, url: into.url, environ: {}, migrationsDir: path.join(work, 'migrations') });
+      const report = await copyDatabase({ config, from: parseTarget(source.url, work), allowDrift: true, copy: { safe: ['big.*'] } });
+      expect(report.phases.map((p) => p.phase)).toEqual(expect.arrayContaining(['read ahead', 'discard read-ahead']));
+      expect(report.tables.find((t) => t.table === 'public.big')!.rows).toBe(ROWS);
+      const t = new pg.Client({ connectionString: into.url });
+      await t.connect();
+      const { rows } = await t.query(`select string_agg(id || E'\\t' || payload || E'\\n', '' order by id) as text from big`);
+      await t.end();
+      expect(rows[0].text).toBe(expected);
+    } finally {
+      await s.query('alter table big drop column extra');
+      await s.end();
+      await into.drop();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('the source lost while read ahead: whoever takes the rows gets the error', async () => {
     await withSource(async (s) => {
