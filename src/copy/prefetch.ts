@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { CopyDigest } from '../catalog/copy-digest.js';
 import { readRows, type Piece, type RowReader, type StreamJob } from './stream.js';
 
 /**
@@ -30,26 +31,45 @@ export class Prefetch implements RowReader {
   /** Wakes the side that waits: the reader when a piece came or it ended, the pump when space freed. */
   #wake: (() => void) | undefined;
   readonly #pumped: Promise<void>;
+  readonly #digest: CopyDigest | undefined;
+  #contents: { rows: number; digest: string } | undefined;
 
-  private constructor(reader: RowReader, readonly job: StreamJob, private readonly capBytes: number) {
+  private constructor(reader: RowReader, readonly job: StreamJob, private readonly capBytes: number, digest: CopyDigest | undefined) {
     this.#reader = reader;
+    this.#digest = digest;
     this.#pumped = this.#pump();
   }
 
-  static async start(source: pg.Client, job: StreamJob, capBytes = PREFETCH_BYTES): Promise<Prefetch> {
-    return new Prefetch(await readRows(source, job), job, capBytes);
+  /**
+   * `hash`: the lines are hashed here as they are read (the manifest's stream digest, stream.ts),
+   * while the target is made, not on the stream's path; for a table the copy will likely hash.
+   */
+  static async start(source: pg.Client, job: StreamJob, capBytes = PREFETCH_BYTES, options: { hash?: boolean } = {}): Promise<Prefetch> {
+    return new Prefetch(await readRows(source, job), job, capBytes, options.hash ? await CopyDigest.create() : undefined);
+  }
+
+  get hashes(): boolean {
+    return this.#digest !== undefined;
+  }
+
+  /** The digest of every line read, once the source sent them all (undefined before, or not hashed). */
+  contents(): { rows: number; digest: string } | undefined {
+    return this.#contents;
   }
 
   async #pump(): Promise<void> {
     try {
       for await (const piece of this.#reader.pieces()) {
         if (this.#discarding) continue;
+        this.#digest?.update(piece.written);
         this.#queue.push(piece);
         this.#queued += piece.written.length;
         this.#signal();
         // Full: the source's stream is not pulled, so it stops reading its socket and the server waits.
         while (this.#queued >= this.capBytes && !this.#discarding) await new Promise<void>((resolve) => (this.#wake = resolve));
       }
+      const hashed = this.#digest?.finish();
+      this.#contents = hashed && { rows: hashed.rows, digest: hashed.digest };
     } catch (error) {
       this.#failed = true;
       this.#error = error;

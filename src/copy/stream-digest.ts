@@ -1,7 +1,7 @@
 import type { MaskRule } from '../config/copy.js';
 import { digestOf, emptySums } from '../catalog/contents.js';
 import type { SqlClient } from '../driver/database.js';
-import type { Graph } from './graph.js';
+import type { CopyTable, Graph } from './graph.js';
 import { qualified } from './graph.js';
 import type { StreamedContents } from './manifest.js';
 
@@ -74,13 +74,19 @@ export async function planStreamDigests(options: {
   if (options.drift || sourceVersion < 120000 || target.version < 120000) return { streamed, empty };
   for (const job of options.jobs) {
     const table = graph.tables.get(job.table);
-    if (!table || !empty.has(job.table)) continue;
-    const all = table.columns.map((c) => c.name);
-    if (table.columns.some((c) => c.generated) || all.length !== job.columns.length || all.some((c, i) => c !== job.columns[i])) continue;
-    const rules = options.rules.get(job.table);
-    if (table.columns.every((c) => readsBack(rules?.get(c.name), c.type))) streamed.add(job.table);
+    if (table && empty.has(job.table) && linesAreRows(table, job.columns, options.rules.get(job.table))) streamed.add(job.table);
   }
   return { streamed, empty };
+}
+
+/**
+ * Whether the lines a stream of `columns` writes are `table`'s rows as its server prints them: every
+ * column, in order, none generated, each masked value reading back as written.
+ */
+export function linesAreRows(table: CopyTable, columns: string[], rules: Map<string, MaskRule> | undefined): boolean {
+  const all = table.columns.map((c) => c.name);
+  if (table.columns.some((c) => c.generated) || all.length !== columns.length || all.some((c, i) => c !== columns[i])) return false;
+  return table.columns.every((c) => readsBack(rules?.get(c.name), c.type));
 }
 
 /** Tables that were empty and got no rows: their manifest entry, without a query. */

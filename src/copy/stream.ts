@@ -55,6 +55,9 @@ export interface RowReader {
   destroy(reason?: unknown): void;
   /** Whether `error` is the source's own (a user's predicate failing on some row), not the target's. */
   fromSource(error: unknown): boolean;
+  /** It hashes the lines itself (read ahead: off the stream's path); contents() once every piece was taken. */
+  hashes?: boolean;
+  contents?(): { rows: number; digest: string } | undefined;
 }
 
 /**
@@ -106,7 +109,7 @@ export async function streamTable(source: pg.Client | RowReader, target: Kysely<
     throw error;
   }
   const progress: StreamProgress = { table: job.table, rows: 0, bytes: 0 };
-  const digest = job.digest ? await CopyDigest.create() : undefined;
+  const digest = job.digest && !reader.hashes ? await CopyDigest.create() : undefined;
   let batch: Buffer[] = [];
   let batchBytes = 0;
   const flush = async () => {
@@ -138,7 +141,7 @@ export async function streamTable(source: pg.Client | RowReader, target: Kysely<
     }
     await flush();
     const loaded = await sink.close();
-    const contents = digest?.finish();
+    const contents = !job.digest ? undefined : digest ? digest.finish() : reader.contents?.();
     return { ...progress, loaded, contents: contents && { rows: contents.rows, digest: contents.digest } };
   } catch (error) {
     reader.destroy();

@@ -11,7 +11,7 @@ import { ConnectionError, isDbctlError, RefusedError, UsageError } from '../erro
 import type { GuardOptions } from '../guard/index.js';
 import { keyOf, readGraph, rowsOf, tableKey, type Graph } from '../copy/graph.js';
 import { manifestOf, type CopyManifest, type StreamedContents } from '../copy/manifest.js';
-import { emptyContents, planStreamDigests } from '../copy/stream-digest.js';
+import { emptyContents, linesAreRows, planStreamDigests } from '../copy/stream-digest.js';
 import { openSource, sqlClientOf, type Source } from '../copy/source.js';
 import { assertAllRuled } from '../copy/strict.js';
 import { streamTable, type StreamJob, type StreamProgress } from '../copy/stream.js';
@@ -23,7 +23,7 @@ import { suggestRules, type Suggestion } from '../copy/suggest.js';
 import { schemaDriftLines, sourceSchema } from '../copy/drift.js';
 import { readTargetFacts } from '../copy/target-cache.js';
 import type { SchemaSnapshot } from '../schema/model.js';
-import { Prefetch } from '../copy/prefetch.js';
+import { Prefetch, PREFETCH_BYTES } from '../copy/prefetch.js';
 import type { MaskKit } from '../copy/maskers.js';
 
 /** `force` and `confirm` (src/guard): what a protected target needs; the copy asks the guard itself. */
@@ -247,12 +247,12 @@ async function readSource(options: DbCopyOptions, copy: CopyConfig, source: Sour
   const estimates = new Map(planned.map((j) => [j.table, j.estimate!] as const));
   const kept = new Set([...(copy.keep ?? []), ...(options.keep ?? [])].map((t) => tableKey(t)));
   const first = planned.find((j) => !kept.has(j.table));
-  const ahead = first && (await readAhead(first, copy, kit, source, clock));
+  const ahead = first && (await readAhead(first, graph, copy, kit, source, clock));
   return { schema, graph, selections, estimates, sourceVersion, ahead };
 }
 
 /** Starts reading `job`'s rows ahead, masked (undefined if its masking cannot be set up: fill says why, in its turn). */
-async function readAhead(job: StreamJob, copy: CopyConfig, kit: Promise<MaskKit | null>, source: Source, clock: PhaseClock): Promise<Prefetch | undefined> {
+async function readAhead(job: StreamJob, graph: Graph, copy: CopyConfig, kit: Promise<MaskKit | null>, source: Source, clock: PhaseClock): Promise<Prefetch | undefined> {
   const rules = rulesByTable(copy.mask).get(job.table);
   let transform: StreamJob['transform'];
   try {
@@ -260,7 +260,10 @@ async function readAhead(job: StreamJob, copy: CopyConfig, kit: Promise<MaskKit 
   } catch {
     return undefined;
   }
-  const ahead = await Prefetch.start(source.lead, { ...job, transform });
+  // Hashed as read when the target will most likely take its lines as its rows (the source's own
+  // schema says so; the digest plan decides, once the target is known).
+  const hash = linesAreRows(graph.tables.get(job.table)!, job.columns, rules);
+  const ahead = await Prefetch.start(source.lead, { ...job, transform }, PREFETCH_BYTES, { hash });
   void clock.time('read ahead', () => ahead.finished);
   return ahead;
 }

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CopyDigest } from '../../src/catalog/copy-digest.js';
 import { Prefetch } from '../../src/copy/prefetch.js';
 import { openSource, type Source } from '../../src/copy/source.js';
 import type { StreamJob } from '../../src/copy/stream.js';
@@ -53,7 +54,8 @@ describe.runIf(SERVER)('copy read-ahead', () => {
   it('holds at most the cap (the source waits), masked as read; then every row once, in order', async () => {
     await withSource(async (s) => {
       let masked = 0;
-      const ahead = await Prefetch.start(s.lead, job((line) => (masked++, line.replace(/\tp\d+-/, '\tmasked-') + '\n')), CAP);
+      const ahead = await Prefetch.start(s.lead, job((line) => (masked++, line.replace(/\tp\d+-/, '\tmasked-') + '\n')), CAP, { hash: true });
+      expect(ahead.contents()).toBeUndefined();
       // Reading stops once the cap is reached (what the sockets hold is left on the source side).
       await until(async () => ahead.buffered >= CAP, 'the read-ahead filled');
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -71,6 +73,11 @@ describe.runIf(SERVER)('copy read-ahead', () => {
       }
       expect(rows).toBe(ROWS);
       expect(text).toBe(expected.replace(/\tp\d+-/g, '\tmasked-'));
+      // Hashed as read: the digest of the masked lines, as a stream hashing them would have it.
+      const digest = await CopyDigest.create();
+      digest.update(Buffer.from(text));
+      const { rows: n, digest: d } = digest.finish();
+      expect(ahead.contents()).toEqual({ rows: n, digest: d });
       // The session is free again, on its snapshot.
       expect((await s.lead.query('select count(*)::int as n from big')).rows).toEqual([{ n: ROWS }]);
     });
