@@ -22,42 +22,58 @@ export interface TargetFacts {
 /**
  * The target's graph, schema and plain tables, introspected (~100 ms over 200 tables) or, for a
  * target cloned from a migrated template, taken from what a previous copy read of a clone of it:
- * every clone of a template has the template's catalog, row for row. The cache is found by the
- * template's name (its migrations' hash) and the server, and used only if the new database's
- * catalog fingerprint (the oid and row version of every user object's catalog rows: a template
- * rebuilt, or altered in any way, has others) is the one recorded. Which tables hold rows is data,
- * not catalog: it is read every time, in the fingerprint's round trip.
+ * every clone of a template has the template's catalog and rows. The cache is found by the
+ * template's name (its migrations' hash) and the server. It is taken whole, which tables hold rows
+ * included, when the template's identity (Host.templateIdentity: its oid and pg_database row, which
+ * anything that lets a session change the template rewrites) is the one recorded. Else it is used
+ * only if the new database's catalog fingerprint (the oid and row version of every user object's
+ * catalog rows: a template rebuilt, or altered in any way, has others) is the one recorded, and
+ * which tables hold rows is read, beside the fingerprint.
  *
  * The cache lives in the project's node_modules/.cache/dbctl/ (none without a node_modules): a
  * folder nobody commits, which `npm ci` empties.
  */
-export async function readTargetFacts(built: Database, config: ResolvedConfig, bookkeeping: (key: string) => boolean, template: { name: string; server: string } | undefined): Promise<TargetFacts> {
+export async function readTargetFacts(built: Database, config: ResolvedConfig, bookkeeping: (key: string) => boolean, template: { name: string; server: string; identity?: string } | undefined): Promise<TargetFacts> {
   const file = template && cacheFile(config, template);
   const entry = file ? parseEntry(readIfExists(file)) : undefined;
+  const graphOf = (e: Entry): Graph => ({ tables: new Map(e.graph.tables.map((t) => [`${t.schema}.${t.table}`, t])), references: e.graph.references });
+  if (entry && template?.identity !== undefined && entry.identity === template.identity && entry.empty) {
+    return { graph: graphOf(entry), schema: entry.schema, tables: { ...entry.tables, empty: entry.empty }, cached: true };
+  }
+  let facts: TargetFacts | undefined;
+  let fingerprint: string | undefined;
   if (entry) {
     const { rows } = await built.query<{ fingerprint: string; filled: string[] }>(`select (${FINGERPRINT}) as fingerprint, ${filledExpression(entry.tables.plain)} as filled`, entry.tables.plain);
     if (rows[0].fingerprint === entry.fingerprint) {
+      fingerprint = entry.fingerprint;
       const filled = new Set(rows[0].filled);
-      const tables = { ...entry.tables, empty: entry.tables.plain.filter((k) => !filled.has(k)) };
-      return { graph: { tables: new Map(entry.graph.tables.map((t) => [`${t.schema}.${t.table}`, t])), references: entry.graph.references }, schema: entry.schema, tables, cached: true };
+      facts = { graph: graphOf(entry), schema: entry.schema, tables: { ...entry.tables, empty: entry.tables.plain.filter((k) => !filled.has(k)) }, cached: true };
     }
   }
-  const fingerprint = file ? (await built.query<{ fingerprint: string }>(FINGERPRINT)).rows[0].fingerprint : undefined;
-  const graph = await readGraph(built, bookkeeping);
-  const schema = await builtSchema(built, config);
-  const tables = await readTargetTables(built, graph);
-  if (file && fingerprint) {
-    const saved: Entry = { fingerprint, graph: { tables: [...graph.tables.values()], references: graph.references }, schema, tables: { plain: tables.plain, version: tables.version } };
+  if (!facts) {
+    fingerprint = file ? (await built.query<{ fingerprint: string }>(FINGERPRINT)).rows[0].fingerprint : undefined;
+    const graph = await readGraph(built, bookkeeping);
+    const schema = await builtSchema(built, config);
+    const tables = await readTargetTables(built, graph);
+    facts = { graph, schema, tables, cached: false };
+  }
+  // Recorded (again) when read, or when the template's identity is new: the next clone of it takes it whole.
+  if (file && fingerprint && (!facts.cached || entry?.identity !== template?.identity)) {
+    const { graph, schema, tables } = facts;
+    const saved: Entry = { fingerprint, identity: template?.identity, empty: tables.empty, graph: { tables: [...graph.tables.values()], references: graph.references }, schema, tables: { plain: tables.plain, version: tables.version } };
     // A cache that cannot be written (a read-only node_modules) only costs the next copy the introspection.
     try {
       writeFileAtomic(file, JSON.stringify(saved));
     } catch {}
   }
-  return { graph, schema, tables, cached: false };
+  return facts;
 }
 
 interface Entry {
   fingerprint: string;
+  /** The template's identity when it was recorded, and which of its plain tables were empty. */
+  identity?: string;
+  empty?: string[];
   graph: { tables: CopyTable[]; references: Reference[] };
   schema: SchemaSnapshot;
   tables: Omit<TargetTables, 'empty'>;

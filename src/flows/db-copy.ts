@@ -144,9 +144,10 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   /** The source once it has opened (undefined if it could not be). */
   const opened = async () => source ?? (await opening.catch(() => undefined));
   try {
-    const { migratedTemplate } = await import('../testdb/index.js');
+    const { migratedTemplateOf } = await import('../testdb/index.js');
     // A server target is created from the project's migrated test template (built once, shared with testdb).
-    const migrated = await clock.time('template', () => migratedTemplate(withParsedTarget(config, into)));
+    const cloned = await clock.time('template', () => migratedTemplateOf(withParsedTarget(config, into)));
+    const migrated = cloned?.name;
     // The maskers (faker's word lists, ~40 ms to load) and Kysely (~150 ms), first used once the
     // streams are planned, load while the server creates the database (0.1-1 s): loaded before the
     // first connection, or beside it, they held up the CREATE DATABASE by as much.
@@ -158,7 +159,7 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, template: migrated }));
     const made = replacement;
     built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
-    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, kit, template: migrated });
+    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, kit, template: cloned });
     const open = built;
     built = undefined;
     const read = source;
@@ -211,8 +212,8 @@ interface Run {
   clock: PhaseClock;
   reading: Promise<SourceRead>;
   kit: Promise<MaskKit | null>;
-  /** The migrated template the target was cloned from (a server's). */
-  template: string | undefined;
+  /** The migrated template the target was cloned from (a server's), and its identity when known. */
+  template: { name: string; identity?: string } | undefined;
 }
 
 interface SourceRead {
@@ -275,7 +276,7 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
   await clock.time('migrate', () => new Migrator({ database: built, ...migratorConfig(withUrl(config, run.replacement.url)) }).up());
   // The target's graph and schema (what the migrations built) for the drift check and the plan.
-  const cloneOf = run.template && run.into.kind === 'pg' ? { name: run.template, server: `${run.into.host}:${run.into.port}` } : undefined;
+  const cloneOf = run.template && run.into.kind === 'pg' ? { ...run.template, server: `${run.into.host}:${run.into.port}` } : undefined;
   const facts = await clock.time('target schema', () => readTargetFacts(built, config, bookkeeping, cloneOf));
   if (facts.cached) clock.phases.at(-1)!.phase = 'target schema (cached)';
   const { graph: targetGraph, schema: expected } = facts;

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { readTargetFacts } from '../../src/copy/target-cache.js';
 import { openDatabase } from '../../src/driver/database.js';
+import { openHostOf } from '../../src/driver/host.js';
+import { parseTarget } from '../../src/driver/target.js';
 
 const SERVER = process.env.TEST_DATABASE_URL;
 
@@ -32,15 +34,24 @@ describe.runIf(SERVER)('copy target cache', () => {
     await c.end();
     await admin.query(`alter database ${template} with is_template true allow_connections false`);
   }
-  /** A new clone of the template, with `sql` run on it first; its facts. */
-  async function factsOfClone(sql = '') {
+  /** The template's identity, as the copy asks its host. */
+  async function identity(): Promise<string | undefined> {
+    const { host } = await openHostOf(parseTarget(SERVER!, work), { cwd: work, operation: 'test' });
+    try {
+      return await host.templateIdentity!(template);
+    } finally {
+      await host.close();
+    }
+  }
+  /** A new clone of the template, with `sql` run on it first; its facts (`known`: with the template's identity). */
+  async function factsOfClone(sql = '', known?: string) {
     const name = `dbctl_copytc_${process.pid}_${made.length}`;
     made.push(name);
     await admin.query(`create database ${name} template ${template}`);
     const db = await openDatabase({ url: urlOf(name), cwd: work });
     try {
       if (sql) await db.query(sql);
-      return await readTargetFacts(db, config, bookkeeping, cloneOf);
+      return await readTargetFacts(db, config, bookkeeping, { ...cloneOf, identity: known });
     } finally {
       await db.close();
     }
@@ -80,6 +91,25 @@ describe.runIf(SERVER)('copy target cache', () => {
     const filled = await factsOfClone('insert into parent values (1, $$a$$)');
     expect(filled.cached).toBe(true);
     expect(filled.tables.empty).toEqual(['public.child']);
+  }, 30_000);
+
+  it('with the template identity: taken whole while it is the same; a template whose rows changed (the same catalog) has another, and its rows are read again', async () => {
+    const before = await identity();
+    expect(before).toMatch(/^\d+:\d+$/);
+    const read = await factsOfClone('', before);
+    const again = await factsOfClone('', before);
+    expect(again.cached).toBe(true);
+    expect(again.tables).toEqual(read.tables);
+    expect(again.graph).toEqual(read.graph);
+    // Changing the template's rows takes letting sessions in, which rewrites its pg_database row.
+    await onTemplate('insert into parent values (7, $$seeded later$$)');
+    const after = await identity();
+    expect(after).not.toBe(before);
+    const changed = await factsOfClone('', after);
+    expect(changed.cached).toBe(true); // the same catalog: the schema from the cache, the rows read
+    expect(changed.tables.empty).toEqual(['public.child']);
+    expect((await factsOfClone('', after)).tables.empty).toEqual(['public.child']);
+    await onTemplate('delete from parent');
   }, 30_000);
 
   it('a template changed in any way (a column added, a column renamed) is read again', async () => {
