@@ -66,6 +66,7 @@ export const ERROR_CODES = {
   fleet_empty: 'usage',
   copy_source: 'usage',
   copy_subset_where: 'usage',
+  copy_subset_citus: 'usage',
   fleet_embedded: 'usage',
   // exit 2: the configuration (file, environment, tools it names)
   config: 'config',

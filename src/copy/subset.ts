@@ -57,7 +57,13 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
   const picked = new Map<string, Set<string>>();
   const childLimit = subset.childLimit ?? DEFAULT_CHILD_LIMIT;
   const queue: Found[] = [];
+  const citus = await citusTables(client);
   const take = (table: string, rows: Row[], down: boolean) => {
+    if (citus.has(table)) {
+      // Copied whole, as configured: every row a reference can reach is there.
+      if (actionOf(subset, table) === 'copy') return;
+      throw citusRefusal(table);
+    }
     const set = picked.get(table) ?? picked.set(table, new Set()).get(table)!;
     const fresh = rows.filter((r) => !set.has(r.tid!) && set.add(r.tid!));
     if (fresh.length) queue.push({ table, rows: fresh, down });
@@ -91,7 +97,11 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
   for (const table of graph.tables.keys()) {
     if (picked.has(table) || byPredicate.has(table) || actionOf(subset, table) !== 'copy') continue;
     whole.add(table);
-    if (graph.references.some((r) => r.from === table)) take(table, await fetchRows(client, graph, table, 'true'), false);
+    // Its parents are taken; a Citus table's rows are not told apart (citusTables): only the values.
+    if (graph.references.some((r) => r.from === table)) {
+      if (citus.has(table)) queue.push({ table, rows: await fetchValues(client, graph, table, 'true'), down: false });
+      else take(table, await fetchRows(client, graph, table, 'true'), false);
+    }
     await drain();
   }
   const names = await relationNames(client, graph, picked);
@@ -105,6 +115,31 @@ export async function computeSubset(client: SqlClient, graph: Graph, subset: Cop
     else out.set(table, { whole: false, tids: [{ relation: qualified(table), ctids: [...picked.get(table)!] }] });
   }
   return out;
+}
+
+/**
+ * The tables Citus spreads over shards or places (distributed and reference tables), on a Citus
+ * coordinator; none elsewhere. Their rows cannot be picked one by one as a subset picks them: a
+ * ctid is a place in one shard's heap, so the same ctid names a row in every shard, and a query
+ * through the coordinator may read any placement.
+ */
+async function citusTables(client: SqlClient): Promise<Set<string>> {
+  // Two reads, not one that fails without Citus: the copy reads in one transaction, which an error ends.
+  const { rows: found } = await client.query<{ citus: boolean }>(`select pg_catalog.to_regclass('pg_catalog.pg_dist_partition') is not null as citus`);
+  if (!found[0]?.citus) return new Set();
+  const { rows } = await client.query<{ schema: string; table: string }>(`
+    select n.nspname as "schema", c.relname as "table"
+    from pg_catalog.pg_dist_partition p join pg_catalog.pg_class c on c.oid = p.logicalrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace`);
+  return new Set(rows.map((r) => `${r.schema}.${r.table}`));
+}
+
+/** A subset that must pick rows of a Citus table one by one: refused before any row moves. */
+function citusRefusal(table: string): UsageError {
+  return new UsageError(
+    `copy.subset: ${table} is a Citus table, whose rows a subset cannot pick one by one (a row's ctid repeats across its shards and placements)`,
+    { hint: `copy it whole (copy.subset.tables: { "${table}": "copy" }), or start the subset at it with a where that nothing else must reach it by`, data: { table } },
+    'copy_subset_citus',
+  );
 }
 
 /** The picked `tableoid/ctid`s of a partitioned table, by partition (in the order of their oids, each set's in the order they were taken). */

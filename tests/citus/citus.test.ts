@@ -1,5 +1,4 @@
 import { backupConfig, summaryConfig } from '../../src/config/props.js';
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,15 +17,10 @@ import { summarizeTables } from '../../src/seed/summary.js';
 import { createTestdb, dropTestdb, removeTestdbs } from '../../src/testdb/index.js';
 import { generateTypes } from '../../src/typegen/index.js';
 import { ROOT, tempProject, writeFiles } from '../helpers/cli.js';
+import { CITUS, citusDatabase, dropCitusDatabase } from '../helpers/citus.js';
 
-const CITUS = process.env.TEST_CITUS_URL;
-const SCRIPT = path.resolve(ROOT, '../shared/postgres/citus-cluster.sh');
 const WORKER = (db: string) => `postgres://postgres@127.0.0.1:5441/${db}`;
 
-/** A database on every node with the extension and the workers registered (the cluster script's createdb). */
-function citusDatabase(name: string): string {
-  return execFileSync('bash', [SCRIPT, 'createdb', name], { encoding: 'utf8' }).trim().split('\n').pop()!;
-}
 
 async function q<T = any>(url: string, text: string): Promise<T[]> {
   const c = new pg.Client({ connectionString: url });
@@ -91,7 +85,7 @@ describe.runIf(CITUS)(`Citus cluster${CITUS ? '' : ' (skipped: TEST_CITUS_URL un
   afterAll(async () => {
     await database?.close();
     if (config) await removeTestdbs(config, { all: true }).catch(() => {});
-    for (const db of dropLater) execFileSync('bash', [SCRIPT, 'dropdb', db]);
+    for (const db of dropLater) dropCitusDatabase(db);
   });
 
   it('detects the cluster: capabilities.distributed is citus (and absent on a plain server)', async () => {

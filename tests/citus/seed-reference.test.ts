@@ -1,15 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/config/resolve.js';
 import { openDatabase, type Database } from '../../src/driver/database.js';
 import { Migrator, migratorConfig } from '../../src/migrate/migrator.js';
 import { runSeeds, seedConfig } from '../../src/seed/index.js';
-import { ROOT, tempProject } from '../helpers/cli.js';
+import { tempProject } from '../helpers/cli.js';
+import { CITUS, citusDatabase, dropCitusDatabase } from '../helpers/citus.js';
 
-const CITUS = process.env.TEST_CITUS_URL;
-const SCRIPT = path.resolve(ROOT, '../shared/postgres/citus-cluster.sh');
 
 /**
  * The canonical multi-tenant layout: a reference table of tenants and a distributed table with a
@@ -44,7 +41,7 @@ describe.runIf(CITUS)(`seeding a reference table and a distributed table that re
   let database: Database;
 
   beforeAll(async () => {
-    const url = execFileSync('bash', [SCRIPT, 'createdb', name], { encoding: 'utf8' }).trim().split('\n').pop()!;
+    const url = citusDatabase(name);
     const cwd = tempProject(FILES);
     config = await resolveConfig({ cwd, url, environ: {} });
     database = await openDatabase({ url, cwd });
@@ -52,7 +49,7 @@ describe.runIf(CITUS)(`seeding a reference table and a distributed table that re
   });
   afterAll(async () => {
     await database?.close();
-    execFileSync('bash', [SCRIPT, 'dropdb', name]);
+    dropCitusDatabase(name);
   });
 
   it('counts without breaking the seed, and scans the tables again only after a seed that wrote by itself', async () => {
