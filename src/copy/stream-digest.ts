@@ -1,7 +1,7 @@
 import type { MaskRule } from '../config/copy.js';
 import { digestOf, emptySums } from '../catalog/contents.js';
 import type { SqlClient } from '../driver/database.js';
-import type { Graph } from './graph.js';
+import type { CopyTable, Graph } from './graph.js';
 import { qualified } from './graph.js';
 import type { StreamedContents } from './manifest.js';
 
@@ -26,44 +26,67 @@ export interface DigestPlan {
   empty: Set<string>;
 }
 
-export async function planStreamDigests(options: {
-  source: SqlClient;
-  target: SqlClient;
-  graph: Graph;
-  jobs: Array<{ table: string; columns: string[] }>;
-  rules: Map<string, Map<string, MaskRule>>;
-  drift: boolean;
-}): Promise<DigestPlan> {
-  const { target, graph } = options;
+/** What the digest plan needs of the target: its plain tables, those of them empty, its server's version. */
+export interface TargetTables {
+  plain: string[];
+  empty: string[];
+  version: number;
+}
+
+/** Reads the target's TargetTables (two round trips): before any row is copied into it. */
+export async function readTargetTables(target: SqlClient, graph: Graph): Promise<TargetTables> {
   const tables = [...graph.tables.keys()];
-  if (!tables.length) return { streamed: new Set(), empty: new Set() };
-  const [sourceVersion, plain] = await Promise.all([
-    serverVersion(options.source),
-    target.query<{ key: string; version: string }>(`
+  if (!tables.length) return { plain: [], empty: [], version: 0 };
+  const { rows: plain } = await target.query<{ key: string; version: string }>(`
       select format('%s.%s', n.nspname, c.relname) as key, current_setting('server_version_num') as version
       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
       where c.relkind = 'r' and not c.relispartition and not exists (select 1 from pg_catalog.pg_inherits i where i.inhparent = c.oid)
-        and format('%s.%s', n.nspname, c.relname) = any($1::text[])`, [tables]).then((r) => r.rows),
-  ]);
+        and format('%s.%s', n.nspname, c.relname) = any($1::text[])`, [tables]);
   // One round trip for every table's emptiness (a plain one is empty when it has no first row).
   const plainKeys = plain.map((p) => p.key);
   const { rows: filled } = plainKeys.length
     ? await target.query<{ key: string }>(plainKeys.map((key, i) => `select $${i + 1}::text as key where exists (select 1 from only ${qualified(key)})`).join('\nunion all\n'), plainKeys)
     : { rows: [] };
   const nonEmpty = new Set(filled.map((f) => f.key));
-  const empty = new Set(plainKeys.filter((k) => !nonEmpty.has(k)));
-  const targetVersion = Number(plain[0]?.version ?? 0);
+  return { plain: plainKeys, empty: plainKeys.filter((k) => !nonEmpty.has(k)), version: Number(plain[0]?.version ?? 0) };
+}
+
+export async function planStreamDigests(options: {
+  /** The source's server_version_num, or the source to ask for it. */
+  sourceVersion?: number;
+  source?: SqlClient;
+  target: SqlClient;
+  /** What readTargetTables gives (read now if not given). */
+  targetTables?: TargetTables;
+  graph: Graph;
+  jobs: Array<{ table: string; columns: string[] }>;
+  rules: Map<string, Map<string, MaskRule>>;
+  drift: boolean;
+}): Promise<DigestPlan> {
+  const { graph } = options;
+  if (!graph.tables.size) return { streamed: new Set(), empty: new Set() };
+  const [sourceVersion, target] = await Promise.all([
+    options.sourceVersion ?? serverVersion(options.source!),
+    options.targetTables ?? readTargetTables(options.target, graph),
+  ]);
+  const empty = new Set(target.empty);
   const streamed = new Set<string>();
-  if (options.drift || sourceVersion < 120000 || targetVersion < 120000) return { streamed, empty };
+  if (options.drift || sourceVersion < 120000 || target.version < 120000) return { streamed, empty };
   for (const job of options.jobs) {
     const table = graph.tables.get(job.table);
-    if (!table || !empty.has(job.table)) continue;
-    const all = table.columns.map((c) => c.name);
-    if (table.columns.some((c) => c.generated) || all.length !== job.columns.length || all.some((c, i) => c !== job.columns[i])) continue;
-    const rules = options.rules.get(job.table);
-    if (table.columns.every((c) => readsBack(rules?.get(c.name), c.type))) streamed.add(job.table);
+    if (table && empty.has(job.table) && linesAreRows(table, job.columns, options.rules.get(job.table))) streamed.add(job.table);
   }
   return { streamed, empty };
+}
+
+/**
+ * Whether the lines a stream of `columns` writes are `table`'s rows as its server prints them: every
+ * column, in order, none generated, each masked value reading back as written.
+ */
+export function linesAreRows(table: CopyTable, columns: string[], rules: Map<string, MaskRule> | undefined): boolean {
+  const all = table.columns.map((c) => c.name);
+  if (table.columns.some((c) => c.generated) || all.length !== columns.length || all.some((c, i) => c !== columns[i])) return false;
+  return table.columns.every((c) => readsBack(rules?.get(c.name), c.type));
 }
 
 /** Tables that were empty and got no rows: their manifest entry, without a query. */

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Kysely } from 'kysely';
-import { copyIn } from '../driver/copy.js';
+import { copyIn, type CopyIn } from '../driver/copy.js';
 import { quoteIdent } from '../sql/quote.js';
 import { LineSplitter } from './copy-text.js';
 import { qualified, rowsOf } from './graph.js';
@@ -41,19 +41,75 @@ export interface StreamResult extends StreamProgress {
   contents?: { rows: number; digest: string };
 }
 
+/** Whole lines of a table's rows as the target gets them (masked), with the source's bytes and rows. */
+export interface Piece {
+  written: Buffer;
+  bytes: number;
+  rows: number;
+}
+
+/** One table's rows read from the source: COPY … TO STDOUT, split into whole lines, masked. */
+export interface RowReader {
+  pieces(): AsyncIterable<Piece>;
+  /** Stops reading: the source's COPY ends with `reason` (its session is then closed or dropped). */
+  destroy(reason?: unknown): void;
+  /** Whether `error` is the source's own (a user's predicate failing on some row), not the target's. */
+  fromSource(error: unknown): boolean;
+  /** It hashes the lines itself (read ahead: off the stream's path); contents() once every piece was taken. */
+  hashes?: boolean;
+  contents?(): { rows: number; digest: string } | undefined;
+}
+
 /**
- * Streams one table: COPY … TO STDOUT on the source session, each line through the masking
- * transform, COPY … FROM STDIN on the target. Memory stays bounded: the next chunk is read only
- * once the target has taken the last batch (for await pulls, the sink's write waits on drain).
+ * Starts reading a table off the source. Memory stays bounded: the next chunk is read only once
+ * the last piece was taken (for await pulls; a paused stream stops reading its socket).
  */
-export async function streamTable(source: pg.Client, target: Kysely<any>, job: StreamJob, options: { signal?: AbortSignal; onProgress?: (p: StreamProgress) => void }): Promise<StreamResult> {
+export async function readRows(source: pg.Client, job: StreamJob): Promise<RowReader> {
   const { default: copyStreams } = await import('pg-copy-streams');
   const list = job.columns.map(quoteIdent).join(', ');
   const out = source.query(copyStreams.to(`copy (${selectOf(job, list)}) to stdout`));
-  const sink = await copyIn(target, `copy ${qualified(job.table)} (${list}) from stdin`);
+  let sourceError: unknown;
+  out.on('error', (error) => (sourceError ??= error));
+  async function* pieces(): AsyncGenerator<Piece> {
+    const splitter = new LineSplitter();
+    for await (const chunk of out as AsyncIterable<Buffer>) {
+      // Whole lines only: PGlite loads each batch as a COPY of its own.
+      const whole = splitter.push(chunk);
+      if (!whole) continue;
+      if (job.transform) {
+        const lines = whole.toString('utf8').split('\n');
+        lines.pop();
+        yield { written: Buffer.from(lines.map(job.transform).join(''), 'utf8'), bytes: whole.length, rows: lines.length };
+      } else {
+        // Nothing masked: the bytes pass through as they came, only their rows counted.
+        yield { written: whole, bytes: whole.length, rows: countLines(whole) };
+      }
+    }
+  }
+  return {
+    pieces,
+    destroy: (reason) => out.destroy(reason as Error | undefined),
+    fromSource: (error) => error !== undefined && error === sourceError,
+  };
+}
+
+/**
+ * Streams one table: its rows read from the source (`source`: on that session, or read ahead
+ * already), COPY … FROM STDIN on the target. Memory stays bounded: the next piece is taken only
+ * once the target has taken the last batch (the sink's write waits on drain).
+ */
+export async function streamTable(source: pg.Client | RowReader, target: Kysely<any>, job: StreamJob, options: { signal?: AbortSignal; onProgress?: (p: StreamProgress) => void }): Promise<StreamResult> {
+  const reader = 'pieces' in source ? source : await readRows(source, job);
+  const list = job.columns.map(quoteIdent).join(', ');
+  let sink: CopyIn;
+  try {
+    sink = await copyIn(target, `copy ${qualified(job.table)} (${list}) from stdin`);
+  } catch (error) {
+    reader.destroy();
+    throw error;
+  }
   const progress: StreamProgress = { table: job.table, rows: 0, bytes: 0 };
-  const splitter = new LineSplitter();
-  const digest = job.digest ? await CopyDigest.create() : undefined;
+  const digest = job.digest && !reader.hashes ? await CopyDigest.create() : undefined;
   let batch: Buffer[] = [];
   let batchBytes = 0;
   const flush = async () => {
@@ -68,44 +124,29 @@ export async function streamTable(source: pg.Client, target: Kysely<any>, job: S
   // network) or on the target (a slow trigger: the write waits for it to drain, and a CopyFail would
   // be read only once it is done). The target's session is dropped: its database is thrown away.
   const onAbort = () => {
-    out.destroy(options.signal!.reason);
+    reader.destroy(options.signal!.reason);
     sink.sever();
   };
-  // The source's own error (a user's predicate failing on some row) tells apart from the target's.
-  let sourceError: unknown;
-  out.on('error', (error) => (sourceError ??= error));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const chunk of out as AsyncIterable<Buffer>) {
+    if (options.signal?.aborted) throw options.signal.reason;
+    for await (const piece of reader.pieces()) {
       if (options.signal?.aborted) throw options.signal.reason;
-      // Whole lines only: PGlite loads each batch as a COPY of its own.
-      const whole = splitter.push(chunk);
-      if (!whole) continue;
-      progress.bytes += whole.length;
-      let written: Buffer;
-      if (job.transform) {
-        const lines = whole.toString('utf8').split('\n');
-        lines.pop();
-        progress.rows += lines.length;
-        written = Buffer.from(lines.map(job.transform).join(''), 'utf8');
-      } else {
-        // Nothing masked: the bytes pass through as they came, only their rows counted.
-        progress.rows += countLines(whole);
-        written = whole;
-      }
-      digest?.update(written);
-      batch.push(written);
-      batchBytes += written.length;
+      progress.bytes += piece.bytes;
+      progress.rows += piece.rows;
+      digest?.update(piece.written);
+      batch.push(piece.written);
+      batchBytes += piece.written.length;
       if (batchBytes >= BATCH_BYTES) await flush();
     }
     await flush();
     const loaded = await sink.close();
-    const contents = digest?.finish();
+    const contents = !job.digest ? undefined : digest ? digest.finish() : reader.contents?.();
     return { ...progress, loaded, contents: contents && { rows: contents.rows, digest: contents.digest } };
   } catch (error) {
-    out.destroy();
+    reader.destroy();
     await sink.abort();
-    throw error === sourceError && 'where' in job.selection ? whereError(error, job.selection.given, job.table) : error;
+    throw reader.fromSource(error) && 'where' in job.selection ? whereError(error, job.selection.given, job.table) : error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }

@@ -98,6 +98,12 @@ export interface Host {
   sessions(name: string): Promise<Session[]>;
   /** A finished template: what markTemplate left. */
   isTemplate(name: string): Promise<boolean>;
+  /**
+   * What changes whenever a finished template's contents can have (undefined: none such, or no way
+   * to tell): on a server its oid and its pg_database row's version, which the ALTER DATABASE that
+   * lets anyone connect to change it rewrites. A cache of what its clones hold is keyed by it.
+   */
+  templateIdentity?(name: string): Promise<string | undefined>;
   /** Freezes `name` as a template others are cloned from (a server: no connections allowed). */
   markTemplate(name: string): Promise<void>;
   /**

@@ -11,7 +11,7 @@ import { ConnectionError, isDbctlError, RefusedError, UsageError } from '../erro
 import type { GuardOptions } from '../guard/index.js';
 import { keyOf, readGraph, rowsOf, tableKey, type Graph } from '../copy/graph.js';
 import { manifestOf, type CopyManifest, type StreamedContents } from '../copy/manifest.js';
-import { emptyContents, planStreamDigests } from '../copy/stream-digest.js';
+import { emptyContents, linesAreRows, planStreamDigests } from '../copy/stream-digest.js';
 import { openSource, sqlClientOf, type Source } from '../copy/source.js';
 import { assertAllRuled } from '../copy/strict.js';
 import { streamTable, type StreamJob, type StreamProgress } from '../copy/stream.js';
@@ -20,8 +20,11 @@ import { prepareTarget, uniqueViolated } from '../copy/target.js';
 import { copyKeptTables } from '../copy/keep.js';
 import { lineTransform, rulesByTable } from '../copy/mask-plan.js';
 import { suggestRules, type Suggestion } from '../copy/suggest.js';
-import { builtSchema, schemaDriftLines, sourceSchema } from '../copy/drift.js';
+import { schemaDriftLines, sourceSchema } from '../copy/drift.js';
+import { readTargetFacts } from '../copy/target-cache.js';
 import type { SchemaSnapshot } from '../schema/model.js';
+import { Prefetch, PREFETCH_BYTES } from '../copy/prefetch.js';
+import type { MaskKit } from '../copy/maskers.js';
 
 /** `force` and `confirm` (src/guard): what a protected target needs; the copy asks the guard itself. */
 export interface DbCopyOptions extends GuardOptions {
@@ -123,28 +126,40 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   let source: Source | undefined;
   let replacement: Replacement | undefined;
   let built: Database | undefined;
-  let masking: Run['masking'] | undefined;
-  // The source is read (its schema, graph and subset) on its session while the target is made
-  // and migrated beside it: neither waits for the other until the streams are planned.
-  const reading = opening.then((opened) => readSource(options, copy, opened, clock));
+  let masking: Promise<typeof import('../copy/maskers.js')> | undefined;
+  // The maskers, wanted once the source's biggest table is read ahead (readSource); loaded only once
+  // the template is known (see below).
+  let loadMasking!: () => void;
+  const maskingWanted = new Promise<void>((resolve) => (loadMasking = resolve));
+  const kit = maskingWanted.then(() => masking!).then(({ MaskKit }) => {
+    const secret = options.secret ?? process.env.DBCTL_COPY_SECRET;
+    return secret ? new MaskKit(secret) : null;
+  });
+  kit.catch(() => {}); // awaited where used; a failure meanwhile is the copy's
+  // The source is read (its schema, graph, subset, then its biggest table's rows, into memory) on
+  // its session while the target is made and migrated beside it: neither waits for the other
+  // until the streams are planned.
+  const reading = opening.then((opened) => readSource(options, copy, opened, clock, kit));
   reading.catch(() => {}); // awaited in fill; a failure meanwhile is the copy's
   /** The source once it has opened (undefined if it could not be). */
   const opened = async () => source ?? (await opening.catch(() => undefined));
   try {
-    const { migratedTemplate } = await import('../testdb/index.js');
+    const { migratedTemplateOf } = await import('../testdb/index.js');
     // A server target is created from the project's migrated test template (built once, shared with testdb).
-    const migrated = await clock.time('template', () => migratedTemplate(withParsedTarget(config, into)));
+    const cloned = await clock.time('template', () => migratedTemplateOf(withParsedTarget(config, into)));
+    const migrated = cloned?.name;
     // The maskers (faker's word lists, ~40 ms to load) and Kysely (~150 ms), first used once the
     // streams are planned, load while the server creates the database (0.1-1 s): loaded before the
     // first connection, or beside it, they held up the CREATE DATABASE by as much.
     masking = import('../copy/maskers.js');
     masking.catch(() => {}); // awaited in fill
+    loadMasking();
     import('kysely').catch(() => {});
     source = await opening;
     replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, template: migrated }));
     const made = replacement;
     built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
-    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, masking: masking! });
+    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, kit, template: cloned });
     const open = built;
     built = undefined;
     const read = source;
@@ -196,25 +211,62 @@ interface Run {
   into: Target;
   clock: PhaseClock;
   reading: Promise<SourceRead>;
-  masking: Promise<typeof import('../copy/maskers.js')>;
+  kit: Promise<MaskKit | null>;
+  /** The migrated template the target was cloned from (a server's), and its identity when known. */
+  template: { name: string; identity?: string } | undefined;
 }
 
 interface SourceRead {
   schema: SchemaSnapshot;
   graph: Graph;
-  /** undefined: every table whole. */
-  selections: Map<string, Selection> | undefined;
+  /** Every table whole, if not a subset. */
+  selections: Map<string, Selection>;
+  /** What the source holds of each table to copy (catalog estimates), by table. */
+  estimates: Map<string, NonNullable<StreamJob['estimate']>>;
+  sourceVersion: number;
+  /** The biggest table's rows, being read from the source already (on the lead session). */
+  ahead: Prefetch | undefined;
 }
 
-/** What the copy reads of the source before any row moves, on the lead session (one query at a time). */
-async function readSource(options: DbCopyOptions, copy: CopyConfig, source: Source, clock: PhaseClock): Promise<SourceRead> {
+/**
+ * What the copy reads of the source before any row moves, on the lead session (one query at a
+ * time); then the biggest table's rows start to be read ahead on it, masked, into memory (at most
+ * PREFETCH_BYTES), while the target's database is still being created. The lead runs no other query
+ * until that table is streamed (or its read-ahead discarded).
+ */
+async function readSource(options: DbCopyOptions, copy: CopyConfig, source: Source, clock: PhaseClock, kit: Promise<MaskKit | null>): Promise<SourceRead> {
   const { config } = options;
   const lead = sqlClientOf(source.lead);
   const schema = await clock.time('source schema', () => sourceSchema(lead, config));
   const graph = withVirtualKeys(await clock.time('source graph', () => readGraph(lead, bookkeepingOf(config))), copy.virtualForeignKeys);
   const subset = options.subset === undefined ? copy.subset : options.subset ?? undefined;
-  const selections = subset ? await clock.time('subset', () => computeSubset(lead, graph, subset)) : undefined;
-  return { schema, graph, selections };
+  const selections = subset ? await clock.time('subset', () => computeSubset(lead, graph, subset)) : wholeTables(graph);
+  // The streams as they would be if the target had the source's schema: what the target's plan
+  // (fill) almost always is. Their sizes are the source's; the biggest is read ahead.
+  const planned = await clock.time('source plan', () => largestFirst(lead, planJobs(graph, graph, selections, [])));
+  const sourceVersion = Number((await source.lead.query<{ version: string }>(`select current_setting('server_version_num') as version`)).rows[0].version);
+  const estimates = new Map(planned.map((j) => [j.table, j.estimate!] as const));
+  const kept = new Set([...(copy.keep ?? []), ...(options.keep ?? [])].map((t) => tableKey(t)));
+  const first = planned.find((j) => !kept.has(j.table));
+  const ahead = first && (await readAhead(first, graph, copy, kit, source, clock));
+  return { schema, graph, selections, estimates, sourceVersion, ahead };
+}
+
+/** Starts reading `job`'s rows ahead, masked (undefined if its masking cannot be set up: fill says why, in its turn). */
+async function readAhead(job: StreamJob, graph: Graph, copy: CopyConfig, kit: Promise<MaskKit | null>, source: Source, clock: PhaseClock): Promise<Prefetch | undefined> {
+  const rules = rulesByTable(copy.mask).get(job.table);
+  let transform: StreamJob['transform'];
+  try {
+    transform = lineTransform(job.table, job.columns, rules, rules ? await kit : null);
+  } catch {
+    return undefined;
+  }
+  // Hashed as read when the target will most likely take its lines as its rows (the source's own
+  // schema says so; the digest plan decides, once the target is known).
+  const hash = linesAreRows(graph.tables.get(job.table)!, job.columns, rules);
+  const ahead = await Prefetch.start(source.lead, { ...job, transform }, PREFETCH_BYTES, { hash });
+  void clock.time('read ahead', () => ahead.finished);
+  return ahead;
 }
 
 async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases'>> {
@@ -223,9 +275,11 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   const bookkeeping = bookkeepingOf(config);
   const { Migrator, migratorConfig } = await import('../migrate/migrator.js');
   await clock.time('migrate', () => new Migrator({ database: built, ...migratorConfig(withUrl(config, run.replacement.url)) }).up());
-  const lead = sqlClientOf(source.lead);
-  const targetGraph = await clock.time('target graph', () => readGraph(built, bookkeeping));
-  const expected = await clock.time('target schema', () => builtSchema(built, config));
+  // The target's graph and schema (what the migrations built) for the drift check and the plan.
+  const cloneOf = run.template && run.into.kind === 'pg' ? { ...run.template, server: `${run.into.host}:${run.into.port}` } : undefined;
+  const facts = await clock.time('target schema', () => readTargetFacts(built, config, bookkeeping, cloneOf));
+  if (facts.cached) clock.phases.at(-1)!.phase = 'target schema (cached)';
+  const { graph: targetGraph, schema: expected } = facts;
   const read = await clock.time('wait for the source', () => run.reading);
   const drift = schemaDriftLines(read.schema, expected);
   if (drift.length && !options.allowDrift) {
@@ -236,16 +290,20 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   }
   const sourceGraph = read.graph;
   const keep = [...(copy.keep ?? []), ...(options.keep ?? [])].map((t) => known(targetGraph, t, '--keep'));
-  const selections = read.selections ?? wholeTables(sourceGraph);
+  const selections = read.selections;
   const strict = options.strict ?? copy.strict ?? !!options.fromProtected;
-  const { MaskKit } = await run.masking;
   const rules = rulesByTable(copy.mask);
-  const jobsList = await clock.time('plan', () => largestFirst(lead, planJobs(sourceGraph, targetGraph, selections, keep)));
+  // The sizes the source plan read (the lead is reading ahead: it runs no query now).
+  const jobsList = await clock.time('plan', async () => planJobs(sourceGraph, targetGraph, selections, keep)
+    .map((j) => ({ ...j, estimate: read.estimates.get(j.table) ?? { rows: 0, bytes: 0 } }))
+    .sort((a, b) => b.estimate.bytes - a.estimate.bytes));
   if (strict) assertAllRuled(jobsList.map((j) => sourceGraph.tables.get(j.table)!).map((t) => ({ ...t, columns: t.columns.filter((c) => jobsList.find((j) => j.table === keyOf(t))!.columns.includes(c.name)) })), rules, copy.safe ?? [], config.migrations.dir);
-  const secret = options.secret ?? process.env.DBCTL_COPY_SECRET;
-  const kit = secret ? new MaskKit(secret) : null;
+  const kit = await run.kit;
   for (const j of jobsList) j.transform = lineTransform(j.table, j.columns, rules.get(j.table), kit);
-  const digests = await clock.time('digest plan', () => planStreamDigests({ source: lead, target: built, graph: targetGraph, jobs: jobsList, rules, drift: drift.length > 0 }));
+  // The rows read ahead are this plan's stream when it reads the same columns of the same rows.
+  const ahead = read.ahead;
+  const aheadJob = ahead && jobsList.find((j) => j.table === ahead.job.table && j.selection === ahead.job.selection && sameList(j.columns, ahead.job.columns));
+  const digests = await clock.time('digest plan', () => planStreamDigests({ sourceVersion: read.sourceVersion, target: built, targetTables: facts.tables, graph: targetGraph, jobs: jobsList, rules, drift: drift.length > 0 }));
   for (const j of jobsList) j.digest = digests.streamed.has(j.table);
   options.onEvent?.({ type: 'planned', tables: [...jobsList.map((j) => ({ table: j.table, rows: selectedRows(j.selection), kept: false })), ...keep.map((table) => ({ table, rows: null, kept: true }))] });
 
@@ -253,8 +311,10 @@ async function fill(run: Run): Promise<Omit<CopyReport, 'milliseconds' | 'phases
   const loaded = [...jobsList.map((j) => j.table), ...(run.replacement.targetExists ? keep : [])];
   const bulky = jobsList.filter((j) => (j.estimate?.rows ?? Infinity) >= DEFER_INDEXES_ROWS).map((j) => j.table);
   const target = await clock.time('prepare target', () => built.session(async (client) => prepareTarget(client, loaded, bulky)));
+  // Not wanted after all: read to its end (the lead is free again), dropped.
+  if (ahead && !aheadJob) await clock.time('discard read-ahead', () => ahead.discard(options.signal));
   const streamed: StreamedContents = new Map();
-  const tables = await clock.time('streams', () => runStreams(run, jobsList, rules, streamed));
+  const tables = await clock.time('streams', () => runStreams(run, jobsList, rules, streamed, aheadJob ? { job: aheadJob, rows: ahead! } : undefined));
   if (keep.length && run.replacement.targetExists) tables.push(...(await clock.time('kept tables', () => copyKeptTables(config, run.into, built, keep))));
   await built.session(async () => target.finish((phase, fn) => clock.time(phase, fn)));
   options.onEvent?.({ type: 'verified' });
@@ -272,6 +332,10 @@ function bookkeepingOf(config: ResolvedConfig): (key: string) => boolean {
   const m = config.migrations;
   const names = new Set([m.table, m.lockTable, m.historyTable].map((t) => `${m.schema}.${t}`));
   return (key) => names.has(key) || key.startsWith(`${m.schema}.dbctl_`);
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function wholeTables(graph: Graph): Map<string, Selection> {
@@ -332,20 +396,26 @@ async function estimatedRows(lead: ReturnType<typeof sqlClientOf>, job: StreamJo
   return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
 }
 
-/** Runs the streams, `jobs` at a time on a server target (one at a time into PGlite: one session). */
-async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Map<string, unknown>>, streamed: StreamedContents): Promise<CopiedTable[]> {
+/**
+ * Runs the streams, `jobs` at a time on a server target (one at a time into PGlite: one session).
+ * The table read ahead goes first, on the lead's worker: its COPY is the lead's until it ends.
+ */
+async function runStreams(run: Run, jobsList: StreamJob[], rules: Map<string, Map<string, unknown>>, streamed: StreamedContents, ahead: { job: StreamJob; rows: Prefetch } | undefined): Promise<CopiedTable[]> {
   const { built, source, options } = run;
   const parallel = built.capabilities.concurrentSessions ? source.streams.length : 1;
-  const queue = [...jobsList];
+  const queue = jobsList.filter((j) => j !== ahead?.job);
   const done: CopiedTable[] = [];
   const worker = async (client: Source['streams'][number]) => {
-    for (let job = queue.shift(); job; job = queue.shift()) {
+    let first = client === source.lead ? ahead?.job : undefined;
+    for (let job = first ?? queue.shift(); job; job = queue.shift()) {
+      const rows = job === first ? ahead!.rows : client;
+      first = undefined;
       checkAborted(options.signal);
       const t0 = performance.now();
       const expectedRows = job.selection.whole ? null : selectedRows(job.selection) ?? job.estimate?.rows ?? null;
       const onProgress = (p: StreamProgress) => options.onEvent?.({ type: 'progress', ...p, expectedRows, milliseconds: performance.now() - t0 });
       const current = job;
-      const p = await built.transaction({ begin: TEXT_SETTINGS }, (trx) => streamTable(client, trx, current, { signal: options.signal, onProgress })).catch((error) => {
+      const p = await built.transaction({ begin: TEXT_SETTINGS }, (trx) => streamTable(rows, trx, current, { signal: options.signal, onProgress })).catch((error) => {
         throw uniqueViolated(error);
       });
       const milliseconds = Math.round(performance.now() - t0);

@@ -14,6 +14,8 @@ export interface TestdbHost {
   readonly host: Host;
   /** Whether a finished template of this name exists. */
   hasTemplate(name: string): Promise<boolean>;
+  /** Host.templateIdentity: what changes whenever the template's contents can have. */
+  templateIdentity(name: string): Promise<string | undefined>;
   /** Runs `fn` while holding the build lock for `name`, waiting for another builder. */
   withBuildLock<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Creates the template, lets `fill(target)` migrate and seed it, then freezes it as a template. */
@@ -41,6 +43,7 @@ export function testdbHost(host: Host, lockTimeoutMs: number): TestdbHost {
   return {
     host,
     hasTemplate: (name) => host.isTemplate(name),
+    templateIdentity: async (name) => host.templateIdentity?.(name),
     async withBuildLock(name, fn) {
       let locked = false;
       try {

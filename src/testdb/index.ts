@@ -132,11 +132,19 @@ async function fillTemplate(target: Target, options: CreateTestdbOptions): Promi
  * template there copies a whole data directory, more than migrating an empty one costs).
  */
 export async function migratedTemplate(config: ResolvedConfig): Promise<string | undefined> {
+  return (await migratedTemplateOf(config))?.name;
+}
+
+/** migratedTemplate, with the template's identity (Host.templateIdentity), when the host can tell. */
+export async function migratedTemplateOf(config: ResolvedConfig): Promise<{ name: string; identity?: string } | undefined> {
   const { capabilitiesOf } = await import('../driver/host.js');
   if (capabilitiesOf(config.target).templates !== 'create-database') return undefined;
   const template = templateName(config.testdb.prefix, templateHash(templateSources(config), false));
-  await withHost(config, (host) => ensureTemplate(host, template, { config }));
-  return template;
+  const identity = await withHost(config, async (host) => {
+    await ensureTemplate(host, template, { config });
+    return host.templateIdentity(template);
+  });
+  return { name: template, identity };
 }
 
 /**

@@ -121,7 +121,9 @@ describe.runIf(SERVER)('db copy faults', () => {
     const into = await createTestDatabase({ serverUrl: SERVER, prefix: 'dbctl_copyw' });
     const s = new pg.Client({ connectionString: from.url });
     await s.connect();
-    await s.query(`${schema} insert into slow select i, repeat(md5(i::text), 4) from generate_series(1, 200000) i;`);
+    // More rows than the copy reads ahead into memory while the target is made (PREFETCH_BYTES): the
+    // rest waits on the source, which then blocks writing.
+    await s.query(`${schema} insert into slow select i, repeat(md5(i::text), 16) from generate_series(1, 200000) i;`);
     await s.end();
     const holder = new pg.Client({ connectionString: SERVER, application_name: hold });
     await holder.connect();

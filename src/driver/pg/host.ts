@@ -109,6 +109,9 @@ async function plainServerHost(target: ServerTarget, options: HostOptions): Prom
     async isTemplate(name) {
       return (await q('select 1 from pg_catalog.pg_database where datname = $1 and datistemplate', [name])).rows.length > 0;
     },
+    async templateIdentity(name) {
+      return (await q<{ id: string }>(`select oid::text || ':' || xmin::text as id from pg_catalog.pg_database where datname = $1 and datistemplate and not datallowconn`, [name])).rows[0]?.id;
+    },
     async markTemplate(name) {
       // No connections: CREATE DATABASE … TEMPLATE fails while anyone is connected to the template.
       await q(`alter database ${quoteIdent(name)} with is_template true allow_connections false`);
