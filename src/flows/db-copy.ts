@@ -146,7 +146,8 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   try {
     const { migratedTemplateOf } = await import('../testdb/index.js');
     // A server target is created from the project's migrated test template (built once, shared with testdb).
-    const cloned = await clock.time('template', () => migratedTemplateOf(withParsedTarget(config, into)));
+    // A template that must be built first waits for the source to open: a mistyped --from makes nothing.
+    const cloned = await clock.time('template', () => migratedTemplateOf(withParsedTarget(config, into), () => opening));
     const migrated = cloned?.name;
     // The maskers (faker's word lists, ~40 ms to load) and Kysely (~150 ms), first used once the
     // streams are planned, load while the server creates the database (0.1-1 s): loaded before the

@@ -95,8 +95,10 @@ export async function createTestdb(options: CreateTestdbOptions): Promise<Create
   });
 }
 
-async function ensureTemplate(host: TestdbHost, template: string, options: CreateTestdbOptions): Promise<boolean> {
+async function ensureTemplate(host: TestdbHost, template: string, options: CreateTestdbOptions, beforeBuild?: () => Promise<unknown>): Promise<boolean> {
   if (await host.hasTemplate(template)) return false;
+  // Whatever the caller must know before anything is made (db copy: that its source opens).
+  await beforeBuild?.();
   return host.withBuildLock(template, async () => {
     if (await host.hasTemplate(template)) return false;
     options.onEvent?.({ type: 'building', template });
@@ -135,13 +137,16 @@ export async function migratedTemplate(config: ResolvedConfig): Promise<string |
   return (await migratedTemplateOf(config))?.name;
 }
 
-/** migratedTemplate, with the template's identity (Host.templateIdentity), when the host can tell. */
-export async function migratedTemplateOf(config: ResolvedConfig): Promise<{ name: string; identity?: string } | undefined> {
+/**
+ * migratedTemplate, with the template's identity (Host.templateIdentity), when the host can tell.
+ * `beforeBuild` is awaited before a missing template is built (its failure builds nothing).
+ */
+export async function migratedTemplateOf(config: ResolvedConfig, beforeBuild?: () => Promise<unknown>): Promise<{ name: string; identity?: string } | undefined> {
   const { capabilitiesOf } = await import('../driver/host.js');
   if (capabilitiesOf(config.target).templates !== 'create-database') return undefined;
   const template = templateName(config.testdb.prefix, templateHash(templateSources(config), false));
   const identity = await withHost(config, async (host) => {
-    await ensureTemplate(host, template, { config });
+    await ensureTemplate(host, template, { config }, beforeBuild);
     return host.templateIdentity(template);
   });
   return { name: template, identity };

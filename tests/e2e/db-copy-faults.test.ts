@@ -3,7 +3,11 @@ import pg from 'pg';
 import { heldFunctionSql } from '../helpers/hold.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../src/testing.js';
-import { BIN, tempProject } from '../helpers/cli.js';
+import { BIN, runCli, tempProject } from '../helpers/cli.js';
+import { resolveConfig } from '../../src/config/resolve.js';
+import { templateSources } from '../../src/config/props.js';
+import { templateName } from '../../src/database/names.js';
+import { templateHash } from '../../src/testdb/hash.js';
 import { until } from '../helpers/poll.js';
 
 const SERVER = process.env.TEST_DATABASE_URL;
@@ -38,6 +42,23 @@ describe.runIf(SERVER)('db copy faults', () => {
     await admin.end();
     await source?.drop();
     await target?.drop();
+  });
+
+  it('fails on a mistyped --from before anything is made on the target\'s server: no database, no template', async () => {
+    // Migrations of its own, so the project's migrated template does not exist yet.
+    const project = tempProject({ 'migrations/001_big.sql': `${MIGRATION}-- ${Date.now()} ${Math.random()}\n` });
+    const config = await resolveConfig({ cwd: project, url: target.url, environ: {} });
+    const template = templateName(config.testdb.prefix, templateHash(templateSources(config), false));
+    const databases = async () => (await admin.query<{ datname: string }>('select datname from pg_database')).rows.map((r) => r.datname);
+    const before = await databases();
+    const from = source.url.replace(/\/[^/?]+(\?|$)/, '/dbctl_no_such_source$1');
+    const r = await runCli(['db', 'copy', '--from', from, '--into', target.url, '--no-strict'], { cwd: project, env: childEnv() });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^error: database "dbctl_no_such_source" does not exist on [^\n]+\nhint: [^\n]+\n$/);
+    const after = await databases();
+    expect(after).not.toContain(template);
+    // Nothing beside the target either (other test files make databases meanwhile: only names of this copy count).
+    expect(after.filter((d) => !before.includes(d) && d.includes(target.name))).toEqual([]);
   });
 
   function childEnv(): NodeJS.ProcessEnv {
