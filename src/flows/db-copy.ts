@@ -186,15 +186,15 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     const open = built;
     built = undefined;
     const read = source;
-    await clock.time('close', async () => {
-      await open.close();
-      await read.close();
-    });
+    // Only the new database's sessions must be gone for its rename: the source's end beside it.
+    const reader = read.close();
+    await clock.time('close', () => open.close());
     checkAborted(options.signal);
     await clock.time('rename', async () => {
       await made.commit();
       if (template) await markTemplate(into, config);
     });
+    await reader;
     return { ...report, phases: clock.phases, milliseconds: Math.round(performance.now() - started) };
   } catch (error) {
     // The source first, its sockets dropped: a COPY stopped mid-stream leaves its backend blocked
