@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { PassThrough, Readable } from 'node:stream';
 
 /**
  * Every program dbctl starts (pg_dump, pg_restore, psql, squawk) runs under a small `sh` watchdog,
@@ -66,34 +67,62 @@ export class ChildStartError extends Error {
  * when the program cannot be started, and with `signal.reason` once aborted (after the program has
  * exited).
  */
-export function runChild(bin: string, args: string[], options: ChildOptions = {}): Promise<ChildResult> {
+export async function runChild(bin: string, args: string[], options: ChildOptions = {}): Promise<ChildResult> {
+  options.signal?.throwIfAborted();
+  const child = startChild(bin, args, options);
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  const { code, stderr } = await child.exited;
+  return { code, stdout, stderr };
+}
+
+/** A program started by startChild: its output as a stream, to be read while it runs. */
+export interface StartedChild {
+  /** Read it (or pipe it) to the end: the program waits while its pipe is full. */
+  stdout: NodeJS.ReadableStream & AsyncIterable<Buffer>;
+  /** Its exit code and stderr once it has exited and its output was read; rejects as runChild does. */
+  exited: Promise<{ code: number; stderr: string }>;
+  /** Stops it (SIGTERM through the watchdog), e.g. when what reads its output failed. */
+  stop(): void;
+}
+
+/** runChild, with the output streamed instead of collected (`pg_restore -f -` feeding dbctl's loader). */
+export function startChild(bin: string, args: string[], options: ChildOptions = {}): StartedChild {
   const { signal } = options;
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const child = WATCHED
-      ? spawn('/bin/sh', ['-c', WATCHDOG, 'dbctl-child', bin, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env, DBCTL_CHILD_REMOVE: options.removeOnStop ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] })
-      : spawn(bin, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
+  if (signal?.aborted) {
+    const exited = Promise.reject(signal.reason);
+    exited.catch(() => {});
+    return { stdout: Readable.from([]), exited, stop: () => {} };
+  }
+  const child = WATCHED
+    ? spawn('/bin/sh', ['-c', WATCHDOG, 'dbctl-child', bin, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env, DBCTL_CHILD_REMOVE: options.removeOnStop ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] })
+    : spawn(bin, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stop = () => void child.kill('SIGTERM');
+  const exited = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
     let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
     // The watchdog's stdin is never written; an EPIPE after it exited is not an error.
     child.stdin?.on('error', () => {});
-    const abort = () => child.kill('SIGTERM');
-    signal?.addEventListener('abort', abort, { once: true });
+    signal?.addEventListener('abort', stop, { once: true });
     let failed: Error | undefined;
     child.on('error', (error: NodeJS.ErrnoException) => void (failed = new ChildStartError(bin, error.code ?? error.message)));
     child.on('close', (code) => {
-      signal?.removeEventListener('abort', abort);
+      signal?.removeEventListener('abort', stop);
       child.stdin?.destroy();
       if (failed) return reject(failed);
       if (signal?.aborted) return reject(signal.reason);
       // The shell's own message about the program it could not start (its name, `dbctl-child`, first).
       const start = WATCHED && code !== 0 ? new RegExp(`^dbctl-child: \\d+: ${escapeRegExp(bin)}: (not found|Permission denied)`, 'm').exec(stderr) : null;
       if (start) return reject(new ChildStartError(bin, start[1] === 'not found' ? 'ENOENT' : 'EACCES'));
-      resolve({ code: code ?? -1, stdout, stderr });
+      resolve({ code: code ?? -1, stderr });
     });
   });
+  exited.catch(() => {}); // observed by the caller; never an unhandled rejection meanwhile
+  // Read at once: an exited program's unread stdout is resumed, its data dropped, by Node
+  // (child_process flushStdio). The pipe keeps the backpressure: the program waits for the reader.
+  const stdout = new PassThrough({ highWaterMark: 1 << 20 });
+  child.stdout!.pipe(stdout);
+  return { stdout, exited, stop };
 }
 
 /**

@@ -18,6 +18,7 @@ import { createMissingRoles } from './roles.js';
 import { restoreStopped, type RestoreLeft } from './restore-left.js';
 import { assertToolSupportsServer, libpqConnection, runToolForServer, type Tool } from './tools.js';
 import { postDataLists } from './toc.js';
+import { restoreDataSection } from './data-section.js';
 
 /** `force` and `confirm` (src/guard): what `clean` needs in a protected environment. */
 export interface RestoreOptions extends GuardOptions, Pick<BackupSettings, 'pgRestore' | 'connectTimeoutMs' | 'poolSize'> {
@@ -280,7 +281,7 @@ function readPlainDump(file: string): string {
 }
 
 /** Checks the client tool against the server, then returns the restore itself, to run once allowed. */
-async function prepareServerRestore(file: string, database: Database, options: Pick<RestoreOptions, 'signal' | 'jobs' | 'pgRestore' | 'connectTimeoutMs'>): Promise<ServerRestore> {
+async function prepareServerRestore(file: string, database: Database, options: Pick<RestoreOptions, 'signal' | 'jobs' | 'pgRestore' | 'connectTimeoutMs' | 'observe'>): Promise<ServerRestore> {
   const tool: Tool = { name: 'pg_restore', bin: options.pgRestore ?? BACKUP_DEFAULTS.pgRestore };
   const version = await serverVersion(database);
   const conn = libpqConnection(database.target.url, options.connectTimeoutMs);
@@ -294,23 +295,27 @@ async function prepareServerRestore(file: string, database: Database, options: P
     },
     run: () => pgRestore(jobs.length ? jobs : ['--single-transaction']),
     runInSections: async (verify) => {
+      const lists = postDataLists(tool, file);
+      lists.catch(() => {});
       await pgRestore(['--section=pre-data', '--single-transaction']);
-      await pgRestore(['--section=data', ...jobs]);
+      // One stream of tables: dbctl loads them frozen (data-section.ts). In parallel, pg_restore's jobs.
+      if (jobs.length || database.capabilities.distributed) await pgRestore(['--section=data', ...jobs]);
+      else await restoreDataSection({ tool, file, url: database.target.url, signal: options.signal, onTable: (table) => options.observe?.progress?.(`restoring the data: ${table}`) });
       // The rows are all in. What locks a table against its readers (a primary key or unique
       // constraint is ACCESS EXCLUSIVE) goes first: run beside the verification, it would wait for
       // the table's whole read, and every index build after it with it. Then the index builds and
       // foreign keys run while the verification reads the tables (measured: docs/benchmarks.md).
-      const lists = await postDataLists(tool, file);
+      const { first, then } = await lists;
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-restore-'));
       try {
         const list = (name: string, text: string) => {
           fs.writeFileSync(path.join(dir, name), text);
           return ['--section=post-data', '--use-list', path.join(dir, name), ...jobs];
         };
-        await pgRestore(list('first.list', lists.first));
+        await pgRestore(list('first.list', first));
         const verifyStarted = performance.now();
         let restored = 0;
-        const [post, verified] = await Promise.allSettled([pgRestore(list('then.list', lists.then)).then(() => void (restored = performance.now())), verify()]);
+        const [post, verified] = await Promise.allSettled([pgRestore(list('then.list', then)).then(() => void (restored = performance.now())), verify()]);
         if (post.status === 'rejected') throw post.reason;
         return { verification: settled(verified), times: { restored, verifyStarted } };
       } finally {

@@ -1,4 +1,4 @@
-import { ChildStartError, runChild, type ChildOptions } from '../children.js';
+import { ChildStartError, runChild, startChild, type ChildOptions, type StartedChild } from '../children.js';
 import { connectionLostError } from '../driver/connection-lost.js';
 import { ConfigError, ConnectionError, OperationError, RefusedError } from '../errors.js';
 import { redact } from '../driver/target.js';
@@ -30,13 +30,28 @@ export async function runTool(tool: Tool, args: string[], env: Record<string, st
   try {
     return await runChild(tool.bin, args, { env, ...options });
   } catch (error) {
-    if (!(error instanceof ChildStartError)) throw error;
-    throw new ConfigError(`${tool.name} not found: cannot run "${tool.bin}" (${error.errno})`, {
-      hint: `install the PostgreSQL client programs, or set ${SETTING[tool.name]} to the binary`,
-      data: { tool: tool.name, bin: tool.bin },
-      cause: error,
-    }, 'tool_missing');
+    throw toolStartFailure(tool, error);
   }
+}
+
+/** runTool with the output streamed (`pg_restore -f -`): `exited` rejects as runTool does. */
+export function startTool(tool: Tool, args: string[], env: Record<string, string> = {}, options: RunOptions = {}): StartedChild {
+  const child = startChild(tool.bin, args, { env, ...options });
+  const exited = child.exited.catch((error) => {
+    throw toolStartFailure(tool, error);
+  });
+  exited.catch(() => {});
+  return { ...child, exited };
+}
+
+/** A program that cannot be started is a ConfigError naming the setting to fix; anything else is passed on. */
+function toolStartFailure(tool: Tool, error: unknown): unknown {
+  if (!(error instanceof ChildStartError)) return error;
+  return new ConfigError(`${tool.name} not found: cannot run "${tool.bin}" (${error.errno})`, {
+    hint: `install the PostgreSQL client programs, or set ${SETTING[tool.name]} to the binary`,
+    data: { tool: tool.name, bin: tool.bin },
+    cause: error,
+  }, 'tool_missing');
 }
 
 /** libpq's words for a session that went away under a running program. */
@@ -51,7 +66,7 @@ const LOST_OUTCOME: Record<ToolName, string> = {
 };
 
 /** pg_restore without --single-transaction (`--jobs`, or one section of several) commits as it goes: the rollback is not the whole story. */
-function lostOutcome(name: ToolName, args: string[]): string {
+export function lostOutcome(name: ToolName, args: string[]): string {
   return name === 'pg_restore' && !args.includes('--single-transaction') ? 'pg_restore commits as it goes (not one transaction): what it wrote before stays' : LOST_OUTCOME[name];
 }
 
@@ -62,23 +77,26 @@ function lostOutcome(name: ToolName, args: string[]): string {
  */
 export async function runToolOrFail(tool: Tool, args: string[], env: Record<string, string>, what: string, options: RunOptions = {}): Promise<ToolResult> {
   const result = await runTool(tool, args, env, options);
-  if (result.code !== 0) {
-    const lines = result.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-    const first = lines.find((l) => /error|fatal/i.test(l)) ?? lines[0] ?? `exit code ${result.code}`;
-    const data = { tool: tool.name, exitCode: result.code, stderr: redact(result.stderr.slice(0, 4000)) };
-    const lost = lines.find((l) => LOST.test(l));
-    if (lost) throw connectionLostError(what, new Error(stripPrefix(lost)), lostOutcome(tool.name, args), data);
-    if (UNREACHABLE.test(first)) throw new ConnectionError(`${what} cannot connect: ${redact(stripPrefix(first))}`, { hint: 'check that the server is up (dbctl db wait) and the URL', data }, 'unreachable');
-    const denied = lines.find((l) => /permission denied/i.test(l));
-    if (denied) {
-      throw new RefusedError(`${what} failed: ${redact(stripPrefix(denied))}`, {
-        hint: 'the database role lacks a privilege this needs: grant it, or connect as a role that has it (e.g. the owner)',
-        data,
-      }, 'permission_denied');
-    }
-    throw new OperationError(`${what} failed: ${redact(first)}`, { data }, `${tool.name}_failed`);
-  }
+  if (result.code !== 0) throw toolFailure(tool, args, result, what);
   return result;
+}
+
+/** The error for a program that exited with `result.code` (not 0), as runToolOrFail throws it. */
+export function toolFailure(tool: Tool, args: string[], result: Pick<ToolResult, 'code' | 'stderr'>, what: string): Error {
+  const lines = result.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const first = lines.find((l) => /error|fatal/i.test(l)) ?? lines[0] ?? `exit code ${result.code}`;
+  const data = { tool: tool.name, exitCode: result.code, stderr: redact(result.stderr.slice(0, 4000)) };
+  const lost = lines.find((l) => LOST.test(l));
+  if (lost) return connectionLostError(what, new Error(stripPrefix(lost)), lostOutcome(tool.name, args), data);
+  if (UNREACHABLE.test(first)) return new ConnectionError(`${what} cannot connect: ${redact(stripPrefix(first))}`, { hint: 'check that the server is up (dbctl db wait) and the URL', data }, 'unreachable');
+  const denied = lines.find((l) => /permission denied/i.test(l));
+  if (denied) {
+    return new RefusedError(`${what} failed: ${redact(stripPrefix(denied))}`, {
+      hint: 'the database role lacks a privilege this needs: grant it, or connect as a role that has it (e.g. the owner)',
+      data,
+    }, 'permission_denied');
+  }
+  return new OperationError(`${what} failed: ${redact(first)}`, { data }, `${tool.name}_failed`);
 }
 
 /** `pg_dump: error: query failed: ERROR:  permission denied for table t` → `permission denied for table t`. */

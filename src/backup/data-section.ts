@@ -1,0 +1,87 @@
+import type pg from 'pg';
+import { connectServerClient } from '../driver/pg/client.js';
+import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
+import { OperationError } from '../errors.js';
+import { parseStatements } from '../sql/statements.js';
+import { loadDataScript, ScriptStatementError, TruncatedScriptError, type ScriptTable } from './data-script.js';
+import { lostOutcome, startTool, toolFailure, type Tool } from './tools.js';
+
+export interface DataSectionOptions {
+  tool: Tool;
+  file: string;
+  /** The new database the restore builds (its tables made by the pre-data section, empty). */
+  url: string;
+  signal?: AbortSignal;
+  onTable?: (table: string) => void;
+}
+
+/**
+ * A fresh restore's data section, loaded by dbctl: pg_restore prints it (`-f -`, no session of its
+ * own) and data-script.ts loads it, each plain table emptied and loaded with COPY FREEZE in one
+ * transaction, so no reader after it rewrites the table's pages to set hint bits. Only for a
+ * database made for this restore: TRUNCATE empties what is there.
+ *
+ * A failure stops pg_restore and names the table that was loading; a lost session is exit 3.
+ */
+export async function restoreDataSection(options: DataSectionOptions): Promise<void> {
+  const { tool, file, signal } = options;
+  const args = ['--section=data', '--file', '-', file];
+  const child = startTool(tool, args, {}, { signal });
+  // The parser (a WASM module) loads while pg_restore starts: the first COPY line needs it.
+  void parseStatements('select').catch(() => {});
+  let client: pg.Client;
+  try {
+    client = await connectServerClient(options.url, 'dbctl restore');
+  } catch (error) {
+    child.stop();
+    await child.exited.catch(() => {});
+    throw error;
+  }
+  // An interrupted restore's database is removed: its session is dropped at once, not wound down.
+  const sever = () => (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+  signal?.addEventListener('abort', sever, { once: true });
+  try {
+    // A dbctl killed outright (kill -9) cannot end its COPY: the backend notices the socket is gone
+    // within a second (PostgreSQL 14+), instead of when its statement next reads from it.
+    await client.query(`select pg_catalog.set_config('client_connection_check_interval', '1000', false) where pg_catalog.current_setting('server_version_num')::int >= 140000`);
+    const freezable = await freezableTables(client);
+    await loadDataScript(client, child.stdout, {
+      freezable: (table) => freezable.has(key(table)),
+      onTable: (table) => options.onTable?.(`${table.schema}.${table.name}`),
+    });
+  } catch (error) {
+    child.stop();
+    const exit = await child.exited.catch(() => undefined);
+    if (signal?.aborted) throw signal.reason;
+    // pg_restore stopped printing: its own error says why.
+    if (error instanceof TruncatedScriptError && exit && exit.code !== 0) throw toolFailure(tool, args, exit, 'pg_restore');
+    throw loadFailure(error);
+  } finally {
+    signal?.removeEventListener('abort', sever);
+    await client.end().catch(() => {});
+  }
+  const exit = await child.exited;
+  if (exit.code !== 0) throw toolFailure(tool, args, exit, 'pg_restore');
+}
+
+/** Plain tables no extension owns: the pre-data section made them, so they are empty (an extension's config table may not be). */
+async function freezableTables(client: pg.Client): Promise<Set<string>> {
+  const { rows } = await client.query<ScriptTable>(`
+    select n.nspname as schema, c.relname as name from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%'
+      and not exists (select 1 from pg_catalog.pg_depend d where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')`);
+  return new Set(rows.map(key));
+}
+
+function key(table: ScriptTable): string {
+  return `${table.schema}\0${table.name}`;
+}
+
+function loadFailure(error: unknown): unknown {
+  if (!(error instanceof ScriptStatementError)) return error;
+  const { cause, table } = error;
+  const where = table ? ` loading ${table.schema}.${table.name}` : '';
+  if (isConnectionLost(cause)) return connectionLostError(`restore${where}`, cause, lostOutcome('pg_restore', []));
+  const sqlstate = (cause as { code?: unknown }).code;
+  return new OperationError(`restore failed${where}: ${(cause as Error).message}`, { cause, data: typeof sqlstate === 'string' ? { sqlstate } : {} }, 'restore_failed');
+}
