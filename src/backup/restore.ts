@@ -312,6 +312,7 @@ async function prepareServerRestore(file: string, database: Database, options: P
           fs.writeFileSync(path.join(dir, name), text);
           return ['--section=post-data', '--use-list', path.join(dir, name), ...jobs];
         };
+        options.observe?.progress?.('restoring keys, triggers, rules and policies');
         await pgRestore(list('first.list', first));
         const verifyStarted = performance.now();
         let restored = 0;
