@@ -132,10 +132,14 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   let built: Database | undefined;
   let masking: Promise<typeof import('../copy/maskers.js')> | undefined;
   // The maskers, wanted once the source's biggest table is read ahead (readSource); loaded only once
-  // the template is known (see below).
+  // the new database's CREATE is sent (see below), and only when a rule masks something: with none
+  // (or only `keep`), no line is transformed and faker's word lists are not loaded at all.
+  const masks = Object.values(copy.mask ?? {}).some((rule) => rule !== 'keep');
   let loadMasking!: () => void;
   const maskingWanted = new Promise<void>((resolve) => (loadMasking = resolve));
-  const kit = maskingWanted.then(() => masking!).then(({ MaskKit }) => {
+  const kit = maskingWanted.then(async () => {
+    if (!masking) return null;
+    const { MaskKit } = await masking;
     const secret = options.secret ?? process.env.DBCTL_COPY_SECRET;
     return secret ? new MaskKit(secret) : null;
   });
@@ -172,8 +176,10 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
         // The maskers (faker's word lists, ~40 ms to load) and Kysely (~150 ms), first used once the
         // streams are planned, load while the server creates the database: loaded any earlier, they
         // hold up the connections and queries the CREATE waits for by as much.
-        masking = import('../copy/maskers.js');
-        masking.catch(() => {}); // awaited in fill
+        if (masks) {
+          masking = import('../copy/maskers.js');
+          masking.catch(() => {}); // awaited in fill
+        }
         loadMasking();
         import('kysely').catch(() => {});
       },
