@@ -65,3 +65,71 @@ async function copyDigest(client: pg.Client, table: TableRef): Promise<{ rows: n
 }
 
 const END = Buffer.from('\\.\n');
+
+/**
+ * Verification that starts before the restore has finished loading: each table handed to `add`
+ * (one the data section has committed) is read and hashed on a session of its own, one after the
+ * other, while the next tables load. A table with inheritance children is not taken: its rows
+ * (`select *`) include theirs, which may not be in yet; it is read with the rest at the end.
+ *
+ * `stop` takes no more tables (the one being read is finished); `finish` resolves with what was
+ * hashed, by tableKey, once that is done. A failure here is not the restore's: the tables not
+ * hashed are read with the rest, where a failure is reported.
+ */
+export function copyContentsAsLoaded(database: Pick<Database, 'target' | 'query'>, options: { onTable?: (table: TableRef) => void } = {}): { add(table: TableRef): void; stop(): void; finish(): Promise<Map<string, TableContents>> } {
+  const done = new Map<string, TableContents>();
+  const queue: TableRef[] = [];
+  let wake: (() => void) | undefined;
+  let closed = false;
+  const worker = (async () => {
+    if (!(await copyHashable(database))) return;
+    const { rows } = await database.query<{ schema: string; table: string }>(`
+      select n.nspname as schema, c.relname as table from pg_catalog.pg_inherits i
+      join pg_catalog.pg_class c on c.oid = i.inhparent join pg_catalog.pg_namespace n on n.oid = c.relnamespace`);
+    const parents = new Set(rows.map(tableKey));
+    const client = await connectServerClient(database.target.url, 'dbctl verify');
+    try {
+      for (;;) {
+        const table = closed ? undefined : queue.shift();
+        if (!table) {
+          if (closed) return;
+          await new Promise<void>((resolve) => (wake = resolve));
+          continue;
+        }
+        if (parents.has(tableKey(table))) continue;
+        await client.query(`begin isolation level repeatable read read only; ${canonicalSettingsScript()}`);
+        try {
+          const hashed = await copyDigest(client, table);
+          done.set(tableKey(table), { ...table, rows: hashed.rows, digest: hashed.digest });
+        } finally {
+          await client.query('rollback').catch(() => {});
+        }
+        options.onTable?.(table);
+      }
+    } finally {
+      await client.end().catch(() => {});
+    }
+  })();
+  worker.catch(() => {});
+  return {
+    add: (table) => {
+      queue.push(table);
+      wake?.();
+    },
+    stop: () => {
+      closed = true;
+      wake?.();
+    },
+    finish: async () => {
+      closed = true;
+      wake?.();
+      await worker.catch(() => {});
+      return done;
+    },
+  };
+}
+
+/** A table's key in what copyContentsAsLoaded returns (NUL: the one byte no name holds). */
+export function tableKey(table: TableRef): string {
+  return `${table.schema}\0${table.table}`;
+}

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { TableRef } from '../catalog/tables.js';
 import { connectServerClient } from '../driver/pg/client.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { OperationError } from '../errors.js';
@@ -12,7 +13,8 @@ export interface DataSectionOptions {
   /** The new database the restore builds (its tables made by the pre-data section, empty). */
   url: string;
   signal?: AbortSignal;
-  onTable?: (table: string) => void;
+  /** Told of each table as its rows start loading (the table before it is committed by then). */
+  onTable?: (table: TableRef) => void;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function restoreDataSection(options: DataSectionOptions): Promise<v
     const freezable = await freezableTables(client);
     await loadDataScript(client, child.stdout, {
       freezable: (table) => freezable.has(key(table)),
-      onTable: (table) => options.onTable?.(`${table.schema}.${table.name}`),
+      onTable: (table) => options.onTable?.({ schema: table.schema, table: table.name }),
     });
   } catch (error) {
     child.stop();

@@ -10,7 +10,7 @@ import { OperationError, RefusedError, UsageError } from '../errors.js';
 import { compareTables, dumpChecksum, hashSessions, readManifest, type Manifest, type TableDifference } from './manifest.js';
 import { databaseContents, tableContentsEach } from '../catalog/parallel-contents.js';
 import { canonicalSettingsScript, digestOf, DIGEST_VERSION, querySums, type TableContents } from '../catalog/contents.js';
-import { copyContentsEach, copyHashable } from './copy-contents.js';
+import { copyContentsAsLoaded, copyContentsEach, copyHashable, tableKey } from './copy-contents.js';
 import type { TableRef } from '../catalog/tables.js';
 import { quoteIdent } from '../sql/quote.js';
 import { anyRows, hasUserTables, listManifestTables, serverVersion, toSnapshot, truncateTables, wipeSchemas } from './snapshot.js';
@@ -142,15 +142,28 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
 async function restoreAndVerify(options: RestoreOptions, manifest: Manifest, serverRestore: ServerRestore | undefined): Promise<{ verification: Verification; times: { restored: number; verifyStarted: number } }> {
   const { database, file } = options;
   const progress = options.observe?.progress ?? (() => {});
-  const verify = (eachTable: boolean) => {
+  const verify = (eachTable: boolean, verified?: Map<string, TableContents>) => {
     progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
     return verifyAgainstManifest(database, manifest, {
       sessions: hashSessions(options),
       eachTable,
+      verified,
       onTable: (done, total) => progress(`verifying against the manifest: ${done} of ${total} table(s) hashed`),
     });
   };
-  if (serverRestore && manifest.content === 'full' && (options.fresh || (options.jobs ?? 1) > 1)) return serverRestore.runInSections(() => verify(true));
+  if (serverRestore && manifest.content === 'full' && (options.fresh || (options.jobs ?? 1) > 1)) {
+    // dbctl's own data section (fresh, one job) commits table by table: each is verified while
+    // the next one loads, on the core the load leaves idle. The last one is read with the rest.
+    const early = serverRestore.loadsTables ? copyContentsAsLoaded(database) : undefined;
+    let loaded: TableRef | undefined;
+    return serverRestore.runInSections(async () => verify(true, await early?.finish()), {
+      tableLoading: (table) => {
+        if (loaded) early?.add(loaded);
+        loaded = table;
+      },
+      dataLoaded: () => early?.stop(),
+    });
+  }
   if (serverRestore) await serverRestore.run();
   else {
     // Loaded only for this path: the loader (and the Kysely it runs on) costs a pg_restore start-up nothing.
@@ -173,6 +186,8 @@ export interface Verification {
 
 export interface VerifyOptions {
   sessions?: number;
+  /** Tables already hashed (copyContentsAsLoaded, by tableKey): not read again. */
+  verified?: Map<string, TableContents>;
   /** Each table in a transaction of its own (no snapshot across tables): for a database being altered, not written. */
   eachTable?: boolean;
   onTable?: (done: number, total: number) => void;
@@ -183,7 +198,7 @@ export async function verifyAgainstManifest(database: Database, manifest: Manife
   const contents = { content: manifest.content !== 'schema-only', distributed: database.capabilities.distributed, sessions: options.sessions ?? 4, onTable: options.onTable };
   // On a server several sessions share one snapshot (as consistent as one transaction, and faster);
   // or, while a restore alters the tables, each table is read in a transaction of its own.
-  const actual = (options.eachTable && contents.content ? await eachTable(database, await listManifestTables(database), contents) : await databaseContents(database, contents)).map(toSnapshot);
+  const actual = (options.eachTable && contents.content ? await eachTableBut(database, await listManifestTables(database), contents, options.verified) : await databaseContents(database, contents)).map(toSnapshot);
   const { createdAt, database: name, backend, format, content, serverVersion, dbctlVersion } = manifest;
   return {
     warnings: await distributionWarnings(database, manifest),
@@ -193,6 +208,13 @@ export async function verifyAgainstManifest(database: Database, manifest: Manife
     rows: manifest.tables.reduce((n, t) => n + (t.rows ?? 0), 0),
     differences: await allowLegacyDigests(database, manifest, compareTables(manifest, actual)),
   };
+}
+
+/** eachTable, for the tables not already `verified`. */
+async function eachTableBut(database: Database, tables: TableRef[], contents: Parameters<typeof eachTable>[2], verified = new Map<string, TableContents>()): Promise<TableContents[]> {
+  const known = tables.map((t) => verified.get(tableKey(t)));
+  const rest = await eachTable(database, tables.filter((_, i) => !known[i]), contents);
+  return [...known.filter((t): t is TableContents => t !== undefined), ...rest];
 }
 
 /**
@@ -289,18 +311,32 @@ async function prepareServerRestore(file: string, database: Database, options: P
   // Debian, as slow as a small restore): one older than the server is named when it fails.
   const pgRestore = async (args: string[]) => void (await runToolForServer(tool, ['--no-owner', '--exit-on-error', ...args, '--dbname', conn.dbname, file], conn.env, 'pg_restore', Promise.resolve(version), { signal: options.signal }));
   const jobs = (options.jobs ?? 1) > 1 ? ['--jobs', String(options.jobs)] : [];
+  const loadsTables = !jobs.length && !database.capabilities.distributed;
   return {
     check: async () => {
       await assertToolSupportsServer(tool, version.num, version.text);
     },
     run: () => pgRestore(jobs.length ? jobs : ['--single-transaction']),
-    runInSections: async (verify) => {
+    loadsTables,
+    runInSections: async (verify, hooks = {}) => {
       const lists = postDataLists(tool, file);
       lists.catch(() => {});
       await pgRestore(['--section=pre-data', '--single-transaction']);
       // One stream of tables: dbctl loads them frozen (data-section.ts). In parallel, pg_restore's jobs.
-      if (jobs.length || database.capabilities.distributed) await pgRestore(['--section=data', ...jobs]);
-      else await restoreDataSection({ tool, file, url: database.target.url, signal: options.signal, onTable: (table) => options.observe?.progress?.(`restoring the data: ${table}`) });
+      if (!loadsTables) await pgRestore(['--section=data', ...jobs]);
+      else {
+        await restoreDataSection({
+          tool,
+          file,
+          url: database.target.url,
+          signal: options.signal,
+          onTable: (table) => {
+            options.observe?.progress?.(`restoring the data: ${table.schema}.${table.table}`);
+            hooks.tableLoading?.(table);
+          },
+        });
+      }
+      hooks.dataLoaded?.();
       // The rows are all in. What locks a table against its readers (a primary key or unique
       // constraint is ACCESS EXCLUSIVE) goes first: run beside the verification, it would wait for
       // the table's whole read, and every index build after it with it. Then the index builds and
@@ -331,8 +367,17 @@ interface ServerRestore {
   check(): Promise<void>;
   /** The whole restore: one transaction (or, with --jobs, pg_restore's parallel sections). */
   run(): Promise<void>;
+  /** Whether runInSections loads the data itself, table by table (data-section.ts): `hooks` are told of each. */
+  loadsTables: boolean;
   /** Schema, then data, then indexes and constraints while `verify` reads the tables. */
-  runInSections(verify: () => Promise<Verification>): Promise<{ verification: Verification; times: { restored: number; verifyStarted: number } }>;
+  runInSections(verify: () => Promise<Verification>, hooks?: SectionHooks): Promise<{ verification: Verification; times: { restored: number; verifyStarted: number } }>;
+}
+
+interface SectionHooks {
+  /** A table's rows start loading (so the one before it is committed). */
+  tableLoading?(table: TableRef): void;
+  /** The data section is done. */
+  dataLoaded?(): void;
 }
 
 function settled<T>(result: PromiseSettledResult<T>): T {

@@ -6,6 +6,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataScript } from '../../src/backup/data-script.js';
 import { restoreDataSection } from '../../src/backup/data-section.js';
+import { copyContentsAsLoaded, copyContentsEach, tableKey } from '../../src/backup/copy-contents.js';
+import { openDatabase } from '../../src/driver/database.js';
+import { until } from '../helpers/poll.js';
 import { backends, freshDatabase } from '../helpers/backends.js';
 import { execSql } from './helpers.js';
 
@@ -80,7 +83,7 @@ describe.runIf(native)('the data section dbctl loads (server; skipped without TE
   it('loads every table, sequence and large object as pg_restore does, plain tables frozen', async () => {
     const url = await preData();
     const loaded: string[] = [];
-    await restoreDataSection({ tool, file: dump, url, onTable: (table) => loaded.push(table) });
+    await restoreDataSection({ tool, file: dump, url, onTable: (table) => loaded.push(`${table.schema}.${table.table}`) });
     expect(await execSql(url, CONTENTS)).toEqual(expected);
     expect(loaded.sort()).toEqual(['My Schema.Odd Name', 'public.counted', 'public.empty_one', 'public.kid', 'public.parent', 'public.part_a', 'public.part_b']);
     // Frozen: every page all-frozen, so no reader rewrites it to set hint bits.
@@ -137,6 +140,34 @@ describe.runIf(native)('the data section dbctl loads (server; skipped without TE
     // A session left behind would hold up DROP DATABASE; none is, so it could be dropped now.
     const left = await execSql(backend.serverUrl!, `select count(*)::int as n from pg_stat_activity where datname = '${name}' and pid <> pg_backend_pid() and state is not null`);
     expect(left).toEqual([{ n: 0 }]);
+  });
+});
+
+describe.runIf(native)('verification as tables load (server; skipped without TEST_DATABASE_URL)', () => {
+  it('hashes each table added as copyContentsEach does, leaves out inheritance parents, and takes none after stop', async () => {
+    const db = await freshDatabase(native!);
+    await execSql(db.url, `
+      create table a (id int, body text); insert into a select g, E'row\\\\' || g from generate_series(1, 300) g;
+      create table b (id int); insert into b select generate_series(1, 50);
+      create table parent (id int); create table kid () inherits (parent); insert into kid values (1);
+      create table late (id int); insert into late values (1);`);
+    const database = await openDatabase({ url: db.url });
+    try {
+      const ref = (table: string) => ({ schema: 'public', table });
+      let hashedSoFar = 0;
+      const early = copyContentsAsLoaded(database, { onTable: () => hashedSoFar++ });
+      for (const table of ['a', 'b', 'parent', 'kid']) early.add(ref(table));
+      // Read with the rest at the end: the parent (its rows include the kid's), and what comes after stop.
+      const all = await copyContentsEach(database, ['a', 'b', 'kid'].map(ref), { sessions: 1 });
+      await until(() => hashedSoFar === 3, 'the three tables were hashed');
+      early.stop();
+      early.add(ref('late'));
+      const hashed = await early.finish();
+      expect([...hashed.keys()].sort()).toEqual(['a', 'b', 'kid'].map((t) => tableKey(ref(t))));
+      for (const table of all) expect(hashed.get(tableKey(table))).toEqual(table);
+    } finally {
+      await database.close();
+    }
   });
 });
 
