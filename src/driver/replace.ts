@@ -46,6 +46,15 @@ interface Where {
   refused?: () => Error;
   /** Create the new database from this template (a server's), instead of empty. */
   template?: string;
+  /**
+   * What the build waits for before anything is swept or made beside the target (db copy: its
+   * source opened, its migrated template ready), resolving to the template to create from (used
+   * instead of `template`). On a server it runs beside the connections to the target's server
+   * (the build's lock, its host): a statement that must wait for it is sent the moment it settles.
+   */
+  ready?: () => Promise<string | undefined>;
+  /** Called as the new database's CREATE is sent: work started here (module loading) does not hold it up. */
+  onCreate?: () => void;
 }
 
 /** What each operation calls what it builds, in the names it gives (`_dbctl_copy_…`, `.NAME.dbctl-restore-…`). */
@@ -81,9 +90,18 @@ export async function prepareReplacement(target: Target, where: Where): Promise<
       await host.close();
     }
   };
-  const lock = target.kind === 'pg' ? await holdBuildLock(target, hex) : undefined;
+  const gate = async () => (where.ready ? where.ready() : where.template);
+  // The build's lock and the host connect side by side, and beside `ready`: connecting makes
+  // nothing, and they are what the CREATE would otherwise wait for once it may be sent.
+  const locking = target.kind === 'pg' ? holdBuildLock(target, hex) : undefined;
+  locking?.catch(() => {}); // awaited below; a failure meanwhile is the build's
+  let lock: pg.Client | undefined;
   try {
+    // Embedded, opening the host may make its folder: nothing is opened before `ready`.
+    const early = target.kind === 'pg' ? undefined : { template: await gate() };
     const made = await onHost(async (host, name) => {
+      lock = await locking;
+      const template = early ? early.template : await gate();
       const leftovers = target.kind === 'pg' ? await sweepServer(host, name, lock!) : sweepEmbedded(target.dataDir!);
       // Hidden beside an embedded target (a leading dot): listings skip it while it is built.
       const building = target.kind === 'pg' ? `${name.slice(0, 36)}_dbctl_${kind}_${tag}` : `.${name}.dbctl-${kind}-${tag}`;
@@ -91,7 +109,9 @@ export async function prepareReplacement(target: Target, where: Where): Promise<
       // Not replacing, anything in the way counts (embedded, a directory that is no database is not ours to fill).
       const inTheWay = targetExists || (target.kind === 'pglite' && fs.existsSync(target.dataDir!) && !isEmptyDir(target.dataDir!));
       if (inTheWay && where.replace === false) throw (where.refused ?? (() => appeared(name)))();
-      const { target: made } = await host.create(building, { template: where.template });
+      const creating = host.create(building, { template });
+      where.onCreate?.();
+      const { target: made } = await creating;
       return { building, url: made.url, targetExists, leftovers };
     });
     // Once: commit can fail and be followed by discard.
@@ -109,7 +129,7 @@ export async function prepareReplacement(target: Target, where: Where): Promise<
       discard: () => onHost(async (host) => void (await host.drop(made.building, { force: true }))).finally(release),
     };
   } catch (error) {
-    await lock?.end().catch(() => {});
+    await (lock ?? (await locking?.catch(() => undefined)))?.end().catch(() => {});
     throw error;
   }
 }

@@ -85,6 +85,10 @@ export interface CopyPhase {
 class PhaseClock {
   readonly phases: CopyPhase[] = [];
   constructor(private readonly started: number) {}
+  /** A phase that began at `at` (performance.now()) and ends now. */
+  since(phase: string, at: number): void {
+    this.phases.push({ phase, atMs: Math.round(at - this.started), milliseconds: Math.round(performance.now() - at) });
+  }
   async time<T>(phase: string, fn: () => Promise<T>): Promise<T> {
     const at = performance.now();
     try {
@@ -128,10 +132,14 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   let built: Database | undefined;
   let masking: Promise<typeof import('../copy/maskers.js')> | undefined;
   // The maskers, wanted once the source's biggest table is read ahead (readSource); loaded only once
-  // the template is known (see below).
+  // the new database's CREATE is sent (see below), and only when a rule masks something: with none
+  // (or only `keep`), no line is transformed and faker's word lists are not loaded at all.
+  const masks = Object.values(copy.mask ?? {}).some((rule) => rule !== 'keep');
   let loadMasking!: () => void;
   const maskingWanted = new Promise<void>((resolve) => (loadMasking = resolve));
-  const kit = maskingWanted.then(() => masking!).then(({ MaskKit }) => {
+  const kit = maskingWanted.then(async () => {
+    if (!masking) return null;
+    const { MaskKit } = await masking;
     const secret = options.secret ?? process.env.DBCTL_COPY_SECRET;
     return secret ? new MaskKit(secret) : null;
   });
@@ -143,36 +151,56 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
   reading.catch(() => {}); // awaited in fill; a failure meanwhile is the copy's
   /** The source once it has opened (undefined if it could not be). */
   const opened = async () => source ?? (await opening.catch(() => undefined));
+  let templating: Promise<unknown> | undefined;
   try {
     const { migratedTemplateOf } = await import('../testdb/index.js');
     // A server target is created from the project's migrated test template (built once, shared with testdb).
     // A template that must be built first waits for the source to open: a mistyped --from makes nothing.
-    const cloned = await clock.time('template', () => migratedTemplateOf(withParsedTarget(config, into), () => opening));
-    const migrated = cloned?.name;
-    // The maskers (faker's word lists, ~40 ms to load) and Kysely (~150 ms), first used once the
-    // streams are planned, load while the server creates the database (0.1-1 s): loaded before the
-    // first connection, or beside it, they held up the CREATE DATABASE by as much.
-    masking = import('../copy/maskers.js');
-    masking.catch(() => {}); // awaited in fill
-    loadMasking();
-    import('kysely').catch(() => {});
+    const cloning = clock.time('template', () => migratedTemplateOf(withParsedTarget(config, into), () => opening));
+    templating = cloning.catch(() => {});
+    let cloned: Awaited<typeof cloning>;
+    let creating = 0;
+    // The new database's CREATE (0.1-1 s on the server) is what the rows wait for: the connections
+    // it needs open beside the source and the template check, and it is sent the moment both are
+    // done. Nothing is made on the target's server before the source has opened.
+    replacement = await prepareReplacement(into, {
+      cwd: config.cwd,
+      connectTimeoutMs: config.connectTimeoutMs,
+      ready: async () => {
+        cloned = await cloning;
+        await opening;
+        return cloned?.name;
+      },
+      onCreate: () => {
+        creating = performance.now();
+        // The maskers (faker's word lists, ~40 ms to load) and Kysely (~150 ms), first used once the
+        // streams are planned, load while the server creates the database: loaded any earlier, they
+        // hold up the connections and queries the CREATE waits for by as much.
+        if (masks) {
+          masking = import('../copy/maskers.js');
+          masking.catch(() => {}); // awaited in fill
+        }
+        loadMasking();
+        import('kysely').catch(() => {});
+      },
+    });
+    clock.since('create database', creating);
     source = await opening;
-    replacement = await clock.time('create database', () => prepareReplacement(into, { cwd: config.cwd, connectTimeoutMs: config.connectTimeoutMs, template: migrated }));
     const made = replacement;
     built = await clock.time('open database', () => openDatabaseFor(withUrl(config, made.url), 'command', { poolSize: Math.min(jobs, 8) + 1, statementTimeoutMs: 0 }));
-    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, kit, template: cloned });
+    const report = await fill({ options, copy, source, built, replacement, jobs, into, clock, reading, kit, template: cloned! });
     const open = built;
     built = undefined;
     const read = source;
-    await clock.time('close', async () => {
-      await open.close();
-      await read.close();
-    });
+    // Only the new database's sessions must be gone for its rename: the source's end beside it.
+    const reader = read.close();
+    await clock.time('close', () => open.close());
     checkAborted(options.signal);
     await clock.time('rename', async () => {
       await made.commit();
       if (template) await markTemplate(into, config);
     });
+    await reader;
     return { ...report, phases: clock.phases, milliseconds: Math.round(performance.now() - started) };
   } catch (error) {
     // The source first, its sockets dropped: a COPY stopped mid-stream leaves its backend blocked
@@ -185,6 +213,8 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     await replacement?.discard().catch(() => {});
     await closing;
+    // A template check (or build) still under way when the target's server failed ends first.
+    await templating;
     throw options.signal?.aborted ? interrupted(options.signal) : lost(error, 'the copy');
   } finally {
     await (await opened())?.close();

@@ -50,6 +50,10 @@ describe.runIf(SERVER)('db copy faults', () => {
     const config = await resolveConfig({ cwd: project, url: target.url, environ: {} });
     const template = templateName(config.testdb.prefix, templateHash(templateSources(config), false));
     const databases = async () => (await admin.query<{ datname: string }>('select datname from pg_database')).rows.map((r) => r.datname);
+    // What a killed build left beside the target stays too: the target's server is only connected
+    // to (beside the source, which then fails to open), nothing there is swept or made.
+    const leftover = `${target.name.slice(0, 36)}_dbctl_copy_0ddba11e`;
+    await admin.query(`create database "${leftover}"`);
     const before = await databases();
     const from = source.url.replace(/\/[^/?]+(\?|$)/, '/dbctl_no_such_source$1');
     const r = await runCli(['db', 'copy', '--from', from, '--into', target.url, '--no-strict'], { cwd: project, env: childEnv() });
@@ -59,6 +63,8 @@ describe.runIf(SERVER)('db copy faults', () => {
     expect(after).not.toContain(template);
     // Nothing beside the target either (other test files make databases meanwhile: only names of this copy count).
     expect(after.filter((d) => !before.includes(d) && d.includes(target.name))).toEqual([]);
+    expect(after).toContain(leftover);
+    await admin.query(`drop database "${leftover}"`);
   });
 
   function childEnv(): NodeJS.ProcessEnv {
