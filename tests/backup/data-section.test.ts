@@ -110,6 +110,15 @@ describe.runIf(native)('the data section dbctl loads (server; skipped without TE
     }
   });
 
+  it('a dump made with --load-via-partition-root loads its partitions through their parent, not truncating it per partition', async () => {
+    const viaRoot = path.join(dir, 'via-root.dump');
+    execFileSync('pg_dump', ['--format', 'custom', '--no-owner', '--load-via-partition-root', '--file', viaRoot, '--dbname', source.url]);
+    const db = await freshDatabase(backend);
+    execFileSync('pg_restore', ['--no-owner', '--section=pre-data', '--single-transaction', '--dbname', db.url, viaRoot]);
+    await restoreDataSection({ tool, file: viaRoot, url: db.url });
+    expect(await execSql(db.url, CONTENTS)).toEqual(expected);
+  });
+
   it('a row the target refuses fails the load, naming the table, and stops pg_restore', async () => {
     const url = await preData();
     await execSql(url, `alter table "My Schema"."Odd Name" add constraint no_empty check (body <> '')`);
