@@ -76,18 +76,26 @@ const END = Buffer.from('\\.\n');
  * hashed, by tableKey, once that is done. A failure here is not the restore's: the tables not
  * hashed are read with the rest, where a failure is reported.
  */
-export function copyContentsAsLoaded(database: Pick<Database, 'target' | 'query'>, options: { onTable?: (table: TableRef) => void } = {}): { add(table: TableRef): void; stop(): void; finish(): Promise<Map<string, TableContents>> } {
+export function copyContentsAsLoaded(database: Pick<Database, 'target' | 'query'>, options: { onTable?: (table: TableRef) => void } = {}): {
+  add(table: TableRef): void;
+  stop(): void;
+  finish(): Promise<Map<string, TableContents>>;
+  /** The restore failed: its session ends now (the database is about to be dropped). */
+  cancel(): void;
+} {
   const done = new Map<string, TableContents>();
   const queue: TableRef[] = [];
   let wake: (() => void) | undefined;
   let closed = false;
+  let session: pg.Client | undefined;
   const worker = (async () => {
     if (!(await copyHashable(database))) return;
     const { rows } = await database.query<{ schema: string; table: string }>(`
       select n.nspname as schema, c.relname as table from pg_catalog.pg_inherits i
       join pg_catalog.pg_class c on c.oid = i.inhparent join pg_catalog.pg_namespace n on n.oid = c.relnamespace`);
     const parents = new Set(rows.map(tableKey));
-    const client = await connectServerClient(database.target.url, 'dbctl verify');
+    if (closed) return;
+    const client = (session = await connectServerClient(database.target.url, 'dbctl verify'));
     try {
       for (;;) {
         const table = closed ? undefined : queue.shift();
@@ -125,6 +133,11 @@ export function copyContentsAsLoaded(database: Pick<Database, 'target' | 'query'
       wake?.();
       await worker.catch(() => {});
       return done;
+    },
+    cancel: () => {
+      closed = true;
+      wake?.();
+      (session as unknown as { connection?: { stream?: { destroy(): void } } } | undefined)?.connection?.stream?.destroy();
     },
   };
 }

@@ -156,13 +156,18 @@ async function restoreAndVerify(options: RestoreOptions, manifest: Manifest, ser
     // the next one loads, on the core the load leaves idle. The last one is read with the rest.
     const early = serverRestore.loadsTables ? copyContentsAsLoaded(database) : undefined;
     let loaded: TableRef | undefined;
-    return serverRestore.runInSections(async () => verify(true, await early?.finish()), {
-      tableLoading: (table) => {
-        if (loaded) early?.add(loaded);
-        loaded = table;
-      },
-      dataLoaded: () => early?.stop(),
-    });
+    return serverRestore
+      .runInSections(async () => verify(true, await early?.finish()), {
+        tableLoading: (table) => {
+          if (loaded) early?.add(loaded);
+          loaded = table;
+        },
+        dataLoaded: () => early?.stop(),
+      })
+      .catch((error) => {
+        early?.cancel();
+        throw error;
+      });
   }
   if (serverRestore) await serverRestore.run();
   else {
@@ -303,7 +308,7 @@ function readPlainDump(file: string): string {
 }
 
 /** Checks the client tool against the server, then returns the restore itself, to run once allowed. */
-async function prepareServerRestore(file: string, database: Database, options: Pick<RestoreOptions, 'signal' | 'jobs' | 'pgRestore' | 'connectTimeoutMs' | 'observe'>): Promise<ServerRestore> {
+async function prepareServerRestore(file: string, database: Database, options: Pick<RestoreOptions, 'signal' | 'jobs' | 'pgRestore' | 'connectTimeoutMs' | 'observe' | 'fresh'>): Promise<ServerRestore> {
   const tool: Tool = { name: 'pg_restore', bin: options.pgRestore ?? BACKUP_DEFAULTS.pgRestore };
   const version = await serverVersion(database);
   const conn = libpqConnection(database.target.url, options.connectTimeoutMs);
@@ -311,7 +316,8 @@ async function prepareServerRestore(file: string, database: Database, options: P
   // Debian, as slow as a small restore): one older than the server is named when it fails.
   const pgRestore = async (args: string[]) => void (await runToolForServer(tool, ['--no-owner', '--exit-on-error', ...args, '--dbname', conn.dbname, file], conn.env, 'pg_restore', Promise.resolve(version), { signal: options.signal }));
   const jobs = (options.jobs ?? 1) > 1 ? ['--jobs', String(options.jobs)] : [];
-  const loadsTables = !jobs.length && !database.capabilities.distributed;
+  // Only into a database made for this restore: the loader empties each table it loads.
+  const loadsTables = options.fresh === true && !jobs.length && !database.capabilities.distributed;
   return {
     check: async () => {
       await assertToolSupportsServer(tool, version.num, version.text);

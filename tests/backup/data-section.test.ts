@@ -174,6 +174,15 @@ describe.runIf(native)('verification as tables load (server; skipped without TES
       const hashed = await early.finish();
       expect([...hashed.keys()].sort()).toEqual(['a', 'b', 'kid'].map((t) => tableKey(ref(t))));
       for (const table of all) expect(hashed.get(tableKey(table))).toEqual(table);
+
+      // A failed restore cancels it: its session ends at once, so the database can be dropped.
+      const failed = copyContentsAsLoaded(database);
+      failed.add(ref('a'));
+      const name = new URL(db.url).pathname.slice(1);
+      const verifying = async () => (await execSql(native!.serverUrl!, `select count(*)::int as n from pg_stat_activity where datname = '${name}' and application_name = 'dbctl verify'`))[0].n;
+      await until(async () => (await verifying()) > 0, 'its session was open');
+      failed.cancel();
+      await until(async () => (await verifying()) === 0, 'its session was gone');
     } finally {
       await database.close();
     }
