@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { canonicalSettingsScript, type TableContents } from '../catalog/contents.js';
 import type { TableRef } from '../catalog/tables.js';
 import type { Database } from '../driver/database.js';
-import { connectServerClient } from '../driver/pg/client.js';
+import { connectServerClient, severSession } from '../driver/pg/client.js';
 import { copyOutRows } from '../driver/pg/copy-out-rows.js';
 import { quoteIdent } from '../sql/quote.js';
 import { CopyDigest } from '../catalog/copy-digest.js';
@@ -137,7 +137,7 @@ export function copyContentsAsLoaded(database: Pick<Database, 'target' | 'query'
     cancel: () => {
       closed = true;
       wake?.();
-      (session as unknown as { connection?: { stream?: { destroy(): void } } } | undefined)?.connection?.stream?.destroy();
+      severSession(session);
     },
   };
 }

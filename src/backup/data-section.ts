@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import type { TableRef } from '../catalog/tables.js';
-import { connectServerClient } from '../driver/pg/client.js';
+import { connectServerClient, severSession } from '../driver/pg/client.js';
 import { connectionLostError, isConnectionLost } from '../driver/connection-lost.js';
 import { OperationError } from '../errors.js';
 import { parseStatements } from '../sql/statements.js';
 import { loadDataScript, ScriptStatementError, TruncatedScriptError, type ScriptTable } from './data-script.js';
-import { lostOutcome, startTool, toolFailure, type Tool } from './tools.js';
+import { startTool, toolFailure, type Tool } from './tools.js';
 
 export interface DataSectionOptions {
   tool: Tool;
@@ -40,7 +40,7 @@ export async function restoreDataSection(options: DataSectionOptions): Promise<v
     throw error;
   }
   // An interrupted restore's database is removed: its session is dropped at once, not wound down.
-  const sever = () => (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+  const sever = () => severSession(client);
   signal?.addEventListener('abort', sever, { once: true });
   try {
     // A dbctl killed outright (kill -9) cannot end its COPY: the backend notices the socket is gone
@@ -83,7 +83,7 @@ function loadFailure(error: unknown): unknown {
   if (!(error instanceof ScriptStatementError)) return error;
   const { cause, table } = error;
   const where = table ? ` loading ${table.schema}.${table.name}` : '';
-  if (isConnectionLost(cause)) return connectionLostError(`restore${where}`, cause, lostOutcome('pg_restore', []));
+  if (isConnectionLost(cause)) return connectionLostError(`restore${where}`, cause, 'each table loads in a transaction of its own: the ones loaded before stay in the database being built');
   const sqlstate = (cause as { code?: unknown }).code;
   return new OperationError(`restore failed${where}: ${(cause as Error).message}`, { cause, data: typeof sqlstate === 'string' ? { sqlstate } : {} }, 'restore_failed');
 }

@@ -66,7 +66,7 @@ const LOST_OUTCOME: Record<ToolName, string> = {
 };
 
 /** pg_restore without --single-transaction (`--jobs`, or one section of several) commits as it goes: the rollback is not the whole story. */
-export function lostOutcome(name: ToolName, args: string[]): string {
+function lostOutcome(name: ToolName, args: string[]): string {
   return name === 'pg_restore' && !args.includes('--single-transaction') ? 'pg_restore commits as it goes (not one transaction): what it wrote before stays' : LOST_OUTCOME[name];
 }
 

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Kysely } from 'kysely';
 import { BLOB_COPY, type BlobCopyRequest } from './pglite/copy.js';
+import { severSession } from './pg/client.js';
 
 /** Where COPY text goes: written a batch at a time, then closed (which waits for the server). */
 export interface CopyIn {
@@ -73,8 +74,8 @@ export async function copyIn(db: Kysely<any>, statement: string): Promise<CopyIn
       await finished.catch(() => {});
     },
     sever: () => {
-      // pg-copy-streams keeps the session's pg Connection; its `stream` is the socket.
-      (stream as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      // pg-copy-streams keeps the session's pg Connection.
+      severSession(stream);
     },
   };
 }

@@ -194,6 +194,7 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
     const read = source;
     // Only the new database's sessions must be gone for its rename: the source's end beside it.
     const reader = read.close();
+    reader.catch(() => {}); // awaited after the rename; a failure before it is the copy's
     await clock.time('close', () => open.close());
     checkAborted(options.signal);
     await clock.time('rename', async () => {

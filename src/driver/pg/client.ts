@@ -21,3 +21,13 @@ export async function connectServerClient(url: string, applicationName: string):
   }
   return client;
 }
+
+/**
+ * Drops a session's socket at once, for work whose database is thrown away: ending it properly
+ * (Terminate, or a COPY's CopyFail) is answered only when the backend next reads, and a backend
+ * held up would keep the caller waiting. Whatever waits on the session then fails. Takes a pg
+ * Client, or anything holding its Connection (a pg-copy-streams query).
+ */
+export function severSession(holder: unknown): void {
+  (holder as { connection?: { stream?: { destroy(): void } } } | undefined)?.connection?.stream?.destroy();
+}
