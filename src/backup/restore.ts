@@ -19,6 +19,7 @@ import { restoreStopped, type RestoreLeft } from './restore-left.js';
 import { assertToolSupportsServer, libpqConnection, runToolForServer, type Tool } from './tools.js';
 import { postDataLists } from './toc.js';
 import { restoreDataSection } from './data-section.js';
+import { plainTables, planKeyIndexes, runKeyStatements } from './key-indexes.js';
 
 /** `force` and `confirm` (src/guard): what `clean` needs in a protected environment. */
 export interface RestoreOptions extends GuardOptions, Pick<BackupSettings, 'pgRestore' | 'connectTimeoutMs' | 'poolSize'> {
@@ -327,40 +328,56 @@ async function prepareServerRestore(file: string, database: Database, options: P
     runInSections: async (verify, hooks = {}) => {
       const lists = postDataLists(tool, file);
       lists.catch(() => {});
-      await pgRestore(['--section=pre-data', '--single-transaction']);
-      // One stream of tables: dbctl loads them frozen (data-section.ts). In parallel, pg_restore's jobs.
-      if (!loadsTables) await pgRestore(['--section=data', ...jobs]);
-      else {
-        await restoreDataSection({
-          tool,
-          file,
-          url: database.target.url,
-          signal: options.signal,
-          onTable: (table) => {
-            options.observe?.progress?.(`restoring the data: ${table.schema}.${table.table}`);
-            hooks.tableLoading?.(table);
-          },
-        });
-      }
-      hooks.dataLoaded?.();
-      // The rows are all in. What locks a table against its readers (a primary key or unique
-      // constraint is ACCESS EXCLUSIVE) goes first: run beside the verification, it would wait for
-      // the table's whole read, and every index build after it with it. Then the index builds and
-      // foreign keys run while the verification reads the tables (measured: docs/benchmarks.md).
-      const { first, then } = await lists;
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-restore-'));
       try {
+        await pgRestore(['--section=pre-data', '--single-transaction']);
+        // Keys built as unique indexes (key-indexes.ts) where dbctl loads the data: planned while it loads.
+        const keys = loadsTables ? lists.then(async ({ first }) => planKeyIndexes(tool, file, first, await plainTables(database), dir)) : undefined;
+        keys?.catch(() => {});
+        // One stream of tables: dbctl loads them frozen (data-section.ts). In parallel, pg_restore's jobs.
+        if (!loadsTables) await pgRestore(['--section=data', ...jobs]);
+        else {
+          await restoreDataSection({
+            tool,
+            file,
+            url: database.target.url,
+            signal: options.signal,
+            onTable: (table) => {
+              options.observe?.progress?.(`restoring the data: ${table.schema}.${table.table}`);
+              hooks.tableLoading?.(table);
+            },
+          });
+        }
+        hooks.dataLoaded?.();
+        // The rows are all in. What locks a table against its readers (a primary key or unique
+        // constraint is ACCESS EXCLUSIVE) goes first: run beside the verification, it would wait for
+        // the table's whole read, and every index build after it with it. Then the index builds and
+        // foreign keys run while the verification reads the tables (measured: docs/benchmarks.md).
+        // Keys planned as unique indexes are built beside the verification too, and made constraints after it.
+        const { then } = await lists;
+        const plan = (await keys) ?? { first: (await lists).first, builds: [], attach: [], last: '' };
         const list = (name: string, text: string) => {
           fs.writeFileSync(path.join(dir, name), text);
           return ['--section=post-data', '--use-list', path.join(dir, name), ...jobs];
         };
         options.observe?.progress?.('restoring keys, triggers, rules and policies');
-        await pgRestore(list('first.list', first));
+        await pgRestore(list('first.list', plan.first));
         const verifyStarted = performance.now();
         let restored = 0;
-        const [post, verified] = await Promise.allSettled([pgRestore(list('then.list', then)).then(() => void (restored = performance.now())), verify()]);
+        const postData = async () => {
+          await runKeyStatements(database.target.url, plan.builds, options.signal);
+          await pgRestore(list('then.list', then));
+          restored = performance.now();
+        };
+        const [post, verified] = await Promise.allSettled([postData(), verify()]);
         if (post.status === 'rejected') throw post.reason;
-        return { verification: settled(verified), times: { restored, verifyStarted } };
+        const verification = settled(verified);
+        if (plan.attach.length || plan.last) {
+          await runKeyStatements(database.target.url, plan.attach, options.signal);
+          if (plan.last) await pgRestore(list('last.list', plan.last));
+          restored = performance.now();
+        }
+        return { verification, times: { restored, verifyStarted } };
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
