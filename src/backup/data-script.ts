@@ -5,11 +5,23 @@ import { OperationError } from '../errors.js';
 import { isPgDumpRestrict } from './meta-commands.js';
 import { parseStatements } from '../sql/statements.js';
 import { quoteIdent } from '../sql/quote.js';
+import { CopyDigest } from '../catalog/copy-digest.js';
 
-/** A table the script loads: its name as the COPY statement gives it. */
+/** A table the script loads: its name (and the columns it lists) as the COPY statement gives it. */
 export interface ScriptTable {
   schema: string;
   name: string;
+  /** The COPY's column list, in its order (empty: none given). */
+  columns: string[];
+}
+
+/** A table's rows as they went to the server, hashed (CopyDigest), and how many the server stored. */
+export interface LoadedDigest {
+  /** Rows hashed, and their digest (src/catalog/contents.ts). */
+  rows: number;
+  digest: string;
+  /** The row count in the server's COPY command tag. */
+  stored: number;
 }
 
 export interface DataScriptOptions {
@@ -20,6 +32,10 @@ export interface DataScriptOptions {
   freezable: (table: ScriptTable) => boolean;
   /** Told of each table as its rows start to load. */
   onTable?: (table: ScriptTable) => void;
+  /** Whether to hash `table`'s rows as they are sent (only where they are the rows the server will print: data-section.ts). */
+  hashed?: (table: ScriptTable) => boolean;
+  /** Told of each table once its rows are in (committed), with their digest if hashed. */
+  onLoaded?: (table: ScriptTable, digest: LoadedDigest | undefined) => void;
 }
 
 /** The script ended inside a table's rows: what printed it stopped (or the dump is cut short). */
@@ -58,7 +74,7 @@ export async function loadDataScript(client: pg.Client, script: AsyncIterable<Bu
   let tables = 0;
   let carry: Buffer | undefined;
   /** The COPY being fed, and whether the next byte of its rows starts a line. */
-  let copy: { table: ScriptTable; frozen: boolean; stream: Writable; finished: Promise<void> } | undefined;
+  let copy: { table: ScriptTable; frozen: boolean; stream: Writable & { rowCount?: number }; finished: Promise<void>; digest?: CopyDigest } | undefined;
   let lineStart = true;
 
   const run = async (text: string, table?: ScriptTable) => {
@@ -77,7 +93,9 @@ export async function loadDataScript(client: pg.Client, script: AsyncIterable<Bu
   };
   const write = async (data: Buffer) => {
     if (!data.length) return;
-    const { stream, finished, table } = copy!;
+    const { stream, finished, table, digest } = copy!;
+    // The very bytes the server is sent (any cut: CopyDigest joins lines across chunks).
+    digest?.update(data);
     try {
       if (!stream.write(data)) await Promise.race([once(stream, 'drain'), finished]);
     } catch (error) {
@@ -98,13 +116,13 @@ export async function loadDataScript(client: pg.Client, script: AsyncIterable<Bu
     });
     finished.catch(() => {}); // observed by write and endCopy
     client.query(stream as never);
-    copy = { table, frozen, stream, finished };
+    copy = { table, frozen, stream, finished, digest: options.hashed?.(table) ? await CopyDigest.create() : undefined };
     lineStart = true;
     tables++;
     options.onTable?.(table);
   };
   const endCopy = async () => {
-    const { stream, finished, frozen, table } = copy!;
+    const { stream, finished, frozen, table, digest } = copy!;
     copy = undefined;
     stream.end();
     try {
@@ -113,6 +131,11 @@ export async function loadDataScript(client: pg.Client, script: AsyncIterable<Bu
       throw new ScriptStatementError(table, error);
     }
     if (frozen) await run('commit', table);
+    if (!digest) return options.onLoaded?.(table, undefined);
+    // The `\.` line the server was not sent ends the digest's data.
+    digest.update(END);
+    const hashed = digest.finish();
+    options.onLoaded?.(table, { rows: hashed.rows, digest: hashed.digest, stored: stream.rowCount ?? -1 });
   };
 
   for await (const chunk of script) {
@@ -189,5 +212,6 @@ async function copyTable(line: string): Promise<ScriptTable> {
   const [statement] = await parseStatements(line).catch(() => []);
   const relation = statement?.kind === 'CopyStmt' && statement.node.is_from && !statement.node.filename && !statement.node.query ? statement.node.relation : undefined;
   if (!relation?.relname) throw new OperationError(`the dump's data holds a COPY statement dbctl does not load: ${line.slice(0, 200)}`, {}, 'corrupt_backup');
-  return { schema: relation.schemaname ?? 'public', name: relation.relname };
+  const columns = ((statement!.node.attlist ?? []) as Array<{ String?: { sval?: string } }>).map((c) => c.String?.sval ?? '');
+  return { schema: relation.schemaname ?? 'public', name: relation.relname, columns };
 }

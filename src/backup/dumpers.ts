@@ -75,7 +75,9 @@ export async function dumpWithPgDump(job: DumpJob): Promise<Dumped> {
     serverVersionRead.catch(() => {}); // awaited below
     const conn = libpqConnection(job.database.target.url, job.settings.connectTimeoutMs);
     const directory = job.format === 'directory';
-    const env = directory ? { ...conn.env, ...canonicalDumpEnv(await serverEncoding(lead)) } : conn.env;
+    // Every format prints rows as the digest reads them: a directory dump is hashed from its files,
+    // and a custom or plain one's rows are hashed as `restore --create` loads them (data-section.ts).
+    const env = { ...conn.env, ...canonicalDumpEnv(await serverEncoding(lead)) };
     const args = ['--format', job.format, '--file', job.partial, '--snapshot', snapshot, ...(job.jobs > 1 ? ['--jobs', String(job.jobs)] : []), ...contentArgs(job.content), '--dbname', conn.dbname];
     const t = performance.now();
     const dumped = runToolForServer(tool, args, env, 'pg_dump', serverVersionRead, { signal: job.signal, removeOnStop: job.partial }).then(() => void (dumpMs = performance.now() - t));

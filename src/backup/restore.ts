@@ -19,7 +19,7 @@ import { restoreStopped, type RestoreLeft } from './restore-left.js';
 import { assertToolSupportsServer, libpqConnection, runToolForServer, type Tool } from './tools.js';
 import { postDataLists } from './toc.js';
 import { restoreDataSection } from './data-section.js';
-import { plainTables, planKeyIndexes, runKeyStatements } from './key-indexes.js';
+import type { LoadedDigest } from './data-script.js';
 
 /** `force` and `confirm` (src/guard): what `clean` needs in a protected environment. */
 export interface RestoreOptions extends GuardOptions, Pick<BackupSettings, 'pgRestore' | 'connectTimeoutMs' | 'poolSize'> {
@@ -42,6 +42,13 @@ export interface RestoreOptions extends GuardOptions, Pick<BackupSettings, 'pgRe
    * while pg_restore builds indexes and constraints.
    */
   fresh?: boolean;
+  /**
+   * Verify by reading every table back from the restored database. Otherwise, where dbctl loads
+   * the data itself (`fresh`), a table whose rows are hashed on their way in, and stored by the
+   * server in that number, is verified by that digest (data-section.ts hashableTables); a table
+   * whose digest differs from the manifest is read back all the same.
+   */
+  readBack?: boolean;
 }
 
 export type RestoreMethod = 'pg_restore' | 'sql-loader';
@@ -53,6 +60,8 @@ export interface RestoreReport extends Verification {
   /** Roles the dump refers to that did not exist in the target, created NOLOGIN. */
   createdRoles: string[];
   durationMs: { restore: number; verify: number; total: number };
+  /** Tables verified by the digest of their rows as they loaded (the rest were read back). */
+  hashedAsLoaded: number;
 }
 
 /** Thrown when a database does not match the manifest; `data` holds the full report. */
@@ -116,7 +125,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
   const progress = options.observe?.progress ?? (() => {});
   const restoreStarted = performance.now();
   progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : method}`);
-  const { createdRoles, verification, times } = await (async () => {
+  const { createdRoles, verification, times, hashedAsLoaded } = await (async () => {
     const createdRoles = await createMissingRoles(database, manifest.roles ?? []);
     return { createdRoles, ...await restoreAndVerify(options, manifest, serverRestore) };
   })().catch((error) => {
@@ -129,6 +138,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
     method,
     cleaned: occupied,
     createdRoles,
+    hashedAsLoaded,
     durationMs: {
       restore: Math.round(times.restored - restoreStarted),
       verify: Math.round(done - times.verifyStarted),
@@ -140,11 +150,11 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
 }
 
 /** Runs the restore and the verification: one after the other, or (in sections) overlapped. */
-async function restoreAndVerify(options: RestoreOptions, manifest: Manifest, serverRestore: ServerRestore | undefined): Promise<{ verification: Verification; times: { restored: number; verifyStarted: number } }> {
+async function restoreAndVerify(options: RestoreOptions, manifest: Manifest, serverRestore: ServerRestore | undefined): Promise<{ verification: Verification; times: { restored: number; verifyStarted: number }; hashedAsLoaded: number }> {
   const { database, file } = options;
   const progress = options.observe?.progress ?? (() => {});
   const verify = (eachTable: boolean, verified?: Map<string, TableContents>) => {
-    progress(`verifying ${manifest.tables.length} table(s) against the manifest`);
+    progress(`verifying ${manifest.tables.length - (verified?.size ?? 0)} table(s) against the manifest`);
     return verifyAgainstManifest(database, manifest, {
       sessions: hashSessions(options),
       eachTable,
@@ -153,18 +163,29 @@ async function restoreAndVerify(options: RestoreOptions, manifest: Manifest, ser
     });
   };
   if (serverRestore && manifest.content === 'full' && (options.fresh || (options.jobs ?? 1) > 1)) {
-    // dbctl's own data section (fresh, one job) commits table by table: each is verified while
-    // the next one loads, on the core the load leaves idle. The last one is read with the rest.
+    // dbctl's own data section (fresh, one job) commits table by table. A table hashed as it
+    // loaded, all of its rows stored, and matching the manifest is verified; any other is read
+    // back while the next one loads, on the core the load leaves idle (the last one with the rest).
     const early = serverRestore.loadsTables ? copyContentsAsLoaded(database) : undefined;
-    let loaded: TableRef | undefined;
+    const expected = new Map(manifest.tables.map((t) => [tableKey({ schema: t.schema, table: t.name }), t]));
+    const asLoaded = new Map<string, TableContents>();
     return serverRestore
-      .runInSections(async () => verify(true, await early?.finish()), {
-        tableLoading: (table) => {
-          if (loaded) early?.add(loaded);
-          loaded = table;
+      .runInSections(
+        async () => {
+          const verified = new Map([...((await early?.finish()) ?? []), ...asLoaded]);
+          return verify(true, verified);
         },
-        dataLoaded: () => early?.stop(),
-      })
+        {
+          readBack: options.readBack,
+          tableLoaded: (table, loaded) => {
+            const want = expected.get(tableKey(table));
+            if (loaded && want && loaded.rows === loaded.stored && loaded.rows === want.rows && loaded.digest === want.hash) asLoaded.set(tableKey(table), { ...table, rows: loaded.rows, digest: loaded.digest });
+            else early?.add(table);
+          },
+          dataLoaded: () => early?.stop(),
+        },
+      )
+      .then((done) => ({ ...done, hashedAsLoaded: asLoaded.size }))
       .catch((error) => {
         early?.cancel();
         throw error;
@@ -177,7 +198,7 @@ async function restoreAndVerify(options: RestoreOptions, manifest: Manifest, ser
     await loadSqlDump(database, readPlainDump(file), { file, signal: options.signal });
   }
   const restored = performance.now();
-  return { verification: await verify(false), times: { restored, verifyStarted: restored } };
+  return { verification: await verify(false), times: { restored, verifyStarted: restored }, hashedAsLoaded: 0 };
 }
 
 export interface Verification {
@@ -328,56 +349,39 @@ async function prepareServerRestore(file: string, database: Database, options: P
     runInSections: async (verify, hooks = {}) => {
       const lists = postDataLists(tool, file);
       lists.catch(() => {});
+      await pgRestore(['--section=pre-data', '--single-transaction']);
+      // One stream of tables: dbctl loads them frozen (data-section.ts). In parallel, pg_restore's jobs.
+      if (!loadsTables) await pgRestore(['--section=data', ...jobs]);
+      else {
+        await restoreDataSection({
+          tool,
+          file,
+          url: database.target.url,
+          signal: options.signal,
+          onTable: (table) => options.observe?.progress?.(`restoring the data: ${table.schema}.${table.table}`),
+          onLoaded: hooks.tableLoaded,
+          readBack: hooks.readBack,
+        });
+      }
+      hooks.dataLoaded?.();
+      // The rows are all in. What locks a table against its readers (a primary key or unique
+      // constraint is ACCESS EXCLUSIVE) goes first: run beside the verification, it would wait for
+      // the table's whole read, and every index build after it with it. Then the index builds and
+      // foreign keys run while the verification reads the tables (measured: docs/benchmarks.md).
+      const { first, then } = await lists;
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbctl-restore-'));
       try {
-        await pgRestore(['--section=pre-data', '--single-transaction']);
-        // Keys built as unique indexes (key-indexes.ts) where dbctl loads the data: planned while it loads.
-        const keys = loadsTables ? lists.then(async ({ first }) => planKeyIndexes(tool, file, first, await plainTables(database), dir)) : undefined;
-        keys?.catch(() => {});
-        // One stream of tables: dbctl loads them frozen (data-section.ts). In parallel, pg_restore's jobs.
-        if (!loadsTables) await pgRestore(['--section=data', ...jobs]);
-        else {
-          await restoreDataSection({
-            tool,
-            file,
-            url: database.target.url,
-            signal: options.signal,
-            onTable: (table) => {
-              options.observe?.progress?.(`restoring the data: ${table.schema}.${table.table}`);
-              hooks.tableLoading?.(table);
-            },
-          });
-        }
-        hooks.dataLoaded?.();
-        // The rows are all in. What locks a table against its readers (a primary key or unique
-        // constraint is ACCESS EXCLUSIVE) goes first: run beside the verification, it would wait for
-        // the table's whole read, and every index build after it with it. Then the index builds and
-        // foreign keys run while the verification reads the tables (measured: docs/benchmarks.md).
-        // Keys planned as unique indexes are built beside the verification too, and made constraints after it.
-        const { then } = await lists;
-        const plan = (await keys) ?? { first: (await lists).first, builds: [], attach: [], last: '' };
         const list = (name: string, text: string) => {
           fs.writeFileSync(path.join(dir, name), text);
           return ['--section=post-data', '--use-list', path.join(dir, name), ...jobs];
         };
         options.observe?.progress?.('restoring keys, triggers, rules and policies');
-        await pgRestore(list('first.list', plan.first));
+        await pgRestore(list('first.list', first));
         const verifyStarted = performance.now();
         let restored = 0;
-        const postData = async () => {
-          await runKeyStatements(database.target.url, plan.builds, options.signal);
-          await pgRestore(list('then.list', then));
-          restored = performance.now();
-        };
-        const [post, verified] = await Promise.allSettled([postData(), verify()]);
+        const [post, verified] = await Promise.allSettled([pgRestore(list('then.list', then)).then(() => void (restored = performance.now())), verify()]);
         if (post.status === 'rejected') throw post.reason;
-        const verification = settled(verified);
-        if (plan.attach.length || plan.last) {
-          await runKeyStatements(database.target.url, plan.attach, options.signal);
-          if (plan.last) await pgRestore(list('last.list', plan.last));
-          restored = performance.now();
-        }
-        return { verification, times: { restored, verifyStarted } };
+        return { verification: settled(verified), times: { restored, verifyStarted } };
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -397,8 +401,10 @@ interface ServerRestore {
 }
 
 interface SectionHooks {
-  /** A table's rows start loading (so the one before it is committed). */
-  tableLoading?(table: TableRef): void;
+  /** A table's rows are committed; `digest`: of the rows it was sent, if they were hashed (data-section.ts). */
+  tableLoaded?(table: TableRef, digest: LoadedDigest | undefined): void;
+  /** Hash no table as it loads. */
+  readBack?: boolean;
   /** The data section is done. */
   dataLoaded?(): void;
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataScript } from '../../src/backup/data-script.js';
+import { loadDataScript, type LoadedDigest } from '../../src/backup/data-script.js';
 import { restoreDataSection } from '../../src/backup/data-section.js';
 import { copyContentsAsLoaded, copyContentsEach, tableKey } from '../../src/backup/copy-contents.js';
 import { openDatabase } from '../../src/driver/database.js';
@@ -39,6 +39,8 @@ create table parent (id int, kind text);
 create table kid (extra int) inherits (parent);
 insert into parent values (1, 'parent');
 insert into kid values (2, 'kid', 7);
+create table cash (id int, amount money);
+insert into cash values (1, 12.5), (2, null);
 select lo_from_bytea(0, convert_to(repeat('large object ', 500), 'UTF8'));`;
 
 /** Every table's rows, in a comparable form (and the sequence and the large object). */
@@ -48,6 +50,7 @@ union all select 'empty ' || count(*) from empty_one
 union all select 'counted ' || count(*) || ' ' || md5(string_agg(t::text, '|' order by id)) from counted t
 union all select 'part ' || string_agg(p::text || tableoid::regclass::text, '|' order by id) from part p
 union all select 'parent ' || string_agg(p::text || tableoid::regclass::text, '|' order by id) from parent p
+union all select 'cash ' || string_agg(c::text, '|' order by id) from cash c
 union all select 'seq ' || last_value from counted_id_seq
 union all select 'lo ' || md5(lo_get(oid)) from pg_largeobject_metadata`;
 
@@ -73,6 +76,25 @@ describe.runIf(native)('the data section dbctl loads (server; skipped without TE
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The tables hashed as they load, by what data-section.ts reads of the catalog. */
+  const HASHED = ['My Schema.Odd Name', 'public.empty_one', 'public.kid', 'public.part_a', 'public.part_b'];
+
+  /** Each hashed table's digest is the one a read-back gives (copyContentsEach), for every row the server stored. */
+  async function expectReadBack(url: string, digests: Map<string, LoadedDigest | undefined>): Promise<void> {
+    const database = await openDatabase({ url });
+    try {
+      const hashed = [...digests].filter(([, d]) => d);
+      expect(hashed.length).toBe(HASHED.length);
+      const refs = hashed.map(([t]) => ({ schema: t.slice(0, t.indexOf('.')), table: t.slice(t.indexOf('.') + 1) }));
+      const read = await copyContentsEach(database, refs, { sessions: 2 });
+      for (const [i, [table, digest]] of hashed.entries()) {
+        expect({ table, rows: digest!.rows, stored: digest!.stored, digest: digest!.digest }).toEqual({ table, rows: read[i].rows, stored: read[i].rows, digest: read[i].digest });
+      }
+    } finally {
+      await database.close();
+    }
+  }
+
   /** A new database holding the dump's pre-data section (its tables, empty). */
   async function preData(): Promise<string> {
     const db = await freshDatabase(backend);
@@ -80,12 +102,23 @@ describe.runIf(native)('the data section dbctl loads (server; skipped without TE
     return db.url;
   }
 
-  it('loads every table, sequence and large object as pg_restore does, plain tables frozen', async () => {
+  it('loads every table, sequence and large object as pg_restore does, plain tables frozen, and hashes the rows a read-back prints', async () => {
     const url = await preData();
     const loaded: string[] = [];
-    await restoreDataSection({ tool, file: dump, url, onTable: (table) => loaded.push(`${table.schema}.${table.table}`) });
+    const digests = new Map<string, LoadedDigest | undefined>();
+    await restoreDataSection({
+      tool,
+      file: dump,
+      url,
+      onTable: (table) => loaded.push(`${table.schema}.${table.table}`),
+      onLoaded: (table, digest) => digests.set(`${table.schema}.${table.table}`, digest),
+    });
     expect(await execSql(url, CONTENTS)).toEqual(expected);
-    expect(loaded.sort()).toEqual(['My Schema.Odd Name', 'public.counted', 'public.empty_one', 'public.kid', 'public.parent', 'public.part_a', 'public.part_b']);
+    expect(loaded.sort()).toEqual(['My Schema.Odd Name', 'public.cash', 'public.counted', 'public.empty_one', 'public.kid', 'public.parent', 'public.part_a', 'public.part_b']);
+    // Hashed on the way in: not a table with a generated column (its COPY leaves it out), an
+    // inheritance parent (its digest includes its children's rows), or a money column (lc_monetary).
+    expect([...digests].filter(([, d]) => d).map(([t]) => t).sort()).toEqual(HASHED);
+    await expectReadBack(url, digests);
     // Frozen: every page all-frozen, so no reader rewrites it to set hint bits.
     await execSql(url, 'create extension if not exists pg_visibility');
     const [{ frozen, pages }] = await execSql(url, `select all_frozen as frozen, pg_relation_size('counted') / current_setting('block_size')::int as pages from pg_visibility_map_summary('counted')`);
@@ -102,8 +135,14 @@ describe.runIf(native)('the data section dbctl loads (server; skipped without TE
       for (const size of [1, 2, 3, 5, 64, 4093]) {
         // Loading again is loading into emptied tables: each plain table is truncated first, and the
         // one that is not (none here) would double. Sequences and large objects: set again, the same.
-        await loadDataScript(client, cut(script, size), { freezable: () => true });
+        const digests = new Map<string, LoadedDigest | undefined>();
+        await loadDataScript(client, cut(script, size), {
+          freezable: () => true,
+          hashed: (table) => HASHED.includes(`${table.schema}.${table.name}`),
+          onLoaded: (table, digest) => digests.set(`${table.schema}.${table.name}`, digest),
+        });
         expect(await execSql(url, CONTENTS), `cut every ${size} bytes`).toEqual(expected);
+        await expectReadBack(url, digests);
       }
     } finally {
       await client.end();

@@ -26,19 +26,20 @@ export function renderBackup(ctx: CommandContext, report: BackupReport): void {
 export function renderRestore(ctx: CommandContext, report: RestoreReport): void {
   ctx.out.line(`restored ${path.relative(ctx.config.cwd, report.file)} into ${report.target} with ${report.method}${report.cleaned ? ' (cleaned first)' : ''}`);
   if (report.createdRoles.length) ctx.out.warn(`created missing role(s) ${report.createdRoles.join(', ')} as NOLOGIN: roles are not part of a dump; give them their real attributes`);
-  renderVerification(ctx, report, { file: path.relative(ctx.config.cwd, report.file) });
+  const read = report.tables - report.hashedAsLoaded;
+  renderVerification(ctx, report, { file: path.relative(ctx.config.cwd, report.file) }, report.hashedAsLoaded ? ` (${report.hashedAsLoaded} hashed as they loaded${read ? `, ${read} read back` : ''})` : '');
   const d = report.durationMs;
   ctx.out.line(`time: restore ${seconds(d.restore)}, verify ${seconds(d.verify)}, total ${seconds(d.total)}`);
 }
 
 /** The verification part of `restore` and `backup verify`; sets the --json document. */
-export function renderVerification(ctx: CommandContext, report: Verification, extra: Record<string, unknown>): void {
+export function renderVerification(ctx: CommandContext, report: Verification, extra: Record<string, unknown>, how = ''): void {
   const { out } = ctx;
   const c = out.color;
   const ok = report.differences.length === 0;
   out.result({ ok, ...report, ...extra });
   for (const w of report.warnings) out.warn(w);
-  if (ok) out.line(c.green(`verified ${report.tables} table(s), ${report.rows} row(s) against the manifest: identical`));
+  if (ok) out.line(c.green(`verified ${report.tables} table(s), ${report.rows} row(s) against the manifest: identical${how}`));
   else {
     out.line(c.red(`${report.differences.length} table(s) differ from the manifest:`));
     const rows = [['table', 'problem', 'expected', 'actual']];

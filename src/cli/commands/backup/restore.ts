@@ -15,7 +15,8 @@ export function registerRestore(program: Command): void {
     .option('--into <url>', 'restore into this database instead of the configured one')
     .option('--create <name>', 'create a new database NAME on the configured server (PGlite: a new directory) and restore into it (built beside it, named NAME once verified)')
     .option('--clean', 'replace the contents of a non-empty database (drops its schemas first)')
-    .option('--jobs <n>', 'restore N tables at once (pg_restore -j; custom and directory dumps; not in one transaction)', positiveInt('--jobs'));
+    .option('--jobs <n>', 'restore N tables at once (pg_restore -j; custom and directory dumps; not in one transaction)', positiveInt('--jobs'))
+    .option('--read-back', 'verify by reading every table back from the restored database (with --create, a table whose rows were hashed as they loaded, all stored, is otherwise verified by that digest)');
   addGuardOptions(restore, 'allow --clean in a protected environment (with --confirm)')
     .action(async (file: string, opts, command: Command) => {
       if (opts.into && opts.create) throw new UsageError('choose one of --into and --create');
@@ -33,6 +34,7 @@ export function registerRestore(program: Command): void {
             config: ctx.config,
             clean: opts.clean,
             jobs: opts.jobs,
+            readBack: opts.readBack,
             ...guardOptions(opts),
             signal,
             observe: observer(ctx, '--create'),
