@@ -154,7 +154,9 @@ async function restoreAndVerify(options: RestoreOptions, manifest: Manifest, ser
   const { database, file } = options;
   const progress = options.observe?.progress ?? (() => {});
   const verify = (eachTable: boolean, verified?: Map<string, TableContents>) => {
-    progress(`verifying ${manifest.tables.length - (verified?.size ?? 0)} table(s) against the manifest`);
+    const left = manifest.tables.length - (verified?.size ?? 0);
+    // Every table hashed as it loaded: what runs now is the index builds and foreign keys.
+    progress(left ? `verifying ${left} table(s) against the manifest` : 'building indexes and foreign keys');
     return verifyAgainstManifest(database, manifest, {
       sessions: hashSessions(options),
       eachTable,
