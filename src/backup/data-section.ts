@@ -18,7 +18,7 @@ export interface DataSectionOptions {
   /**
    * Told of each table once its rows are committed: with the digest of the rows it was sent and
    * the count the server stored, for the tables whose rows as sent are the rows the server prints
-   * back (hashableTables), unless `readBack`.
+   * back (loadableTables), unless `readBack`.
    */
   onLoaded?: (table: TableRef, digest: LoadedDigest | undefined) => void;
   /** Hash no table as it loads (the verification reads every table back). */
@@ -54,12 +54,12 @@ export async function restoreDataSection(options: DataSectionOptions): Promise<v
     // A dbctl killed outright (kill -9) cannot end its COPY: the backend notices the socket is gone
     // within a second (PostgreSQL 14+), instead of when its statement next reads from it.
     await client.query(`select pg_catalog.set_config('client_connection_check_interval', '1000', false) where pg_catalog.current_setting('server_version_num')::int >= 140000`);
-    const freezable = await freezableTables(client);
-    const hashable = options.onLoaded && !options.readBack ? await hashableTables(client) : new Map<string, string>();
+    const loadable = await loadableTables(client);
+    const hashing = options.onLoaded !== undefined && !options.readBack;
     await loadDataScript(client, child.stdout, {
-      freezable: (table) => freezable.has(key(table)),
+      freezable: (table) => loadable.has(key(table)),
       onTable: (table) => options.onTable?.({ schema: table.schema, table: table.name }),
-      hashed: (table) => freezable.has(key(table)) && hashable.get(key(table)) === table.columns.join('\0'),
+      hashed: (table) => hashing && loadable.get(key(table))?.columns === table.columns.join('\0'),
       onLoaded: (table, digest) => options.onLoaded?.({ schema: table.schema, table: table.name }, digest),
     });
   } catch (error) {
@@ -77,33 +77,28 @@ export async function restoreDataSection(options: DataSectionOptions): Promise<v
   if (exit.code !== 0) throw toolFailure(tool, args, exit, 'pg_restore');
 }
 
-/** Plain tables no extension owns: the pre-data section made them, so they are empty (an extension's config table may not be). */
-async function freezableTables(client: pg.Client): Promise<Set<string>> {
-  const { rows } = await client.query<Pick<ScriptTable, 'schema' | 'name'>>(`
-    select n.nspname as schema, c.relname as name from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+/**
+ * The tables dbctl may load frozen, by key: plain tables no extension owns (the pre-data section
+ * made them, so they are empty; an extension's config table may not be). For each, `columns` (in
+ * order, what the COPY must list) when its rows as a COPY sends them are the rows the server prints
+ * back, so hashing them on their way in (CopyDigest) gives the digest a read-back would. Not: a
+ * table with a generated column (the COPY leaves it out), an inheritance parent (its digest
+ * includes its children's rows), one with a money column (read and printed in lc_monetary,
+ * which the restored database may not share), or one with no columns (its rows are empty lines).
+ */
+async function loadableTables(client: pg.Client): Promise<Map<string, { columns?: string }>> {
+  const { rows } = await client.query<{ schema: string; name: string; hashable: boolean; columns: string[] }>(`
+    select n.nspname as schema, c.relname as name,
+      not exists (select 1 from pg_catalog.pg_inherits i where i.inhparent = c.oid)
+        and c.relnatts > 0
+        and not exists (select 1 from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+          and (a.attgenerated <> '' or pg_catalog.format_type(a.atttypid, null) in ('money', 'money[]')
+            or exists (select 1 from pg_catalog.pg_type d where d.oid = a.atttypid and d.typtype = 'd' and d.typbasetype = 'money'::regtype))) as hashable,
+      array(select a.attname::text from pg_catalog.pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped order by a.attnum) as columns
+    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
     where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%'
       and not exists (select 1 from pg_catalog.pg_depend d where d.classid = 'pg_catalog.pg_class'::regclass and d.objid = c.oid and d.deptype = 'e')`);
-  return new Set(rows.map(key));
-}
-
-/**
- * Plain tables whose rows as a COPY sends them are the rows the server prints back, so hashing them
- * on their way in (CopyDigest) gives the digest a read-back would: by key, their columns in order
- * (the COPY must list exactly these). Not: a table with a generated column (the COPY leaves it out),
- * an inheritance parent (its digest includes its children's rows), or one with a money column
- * (read and printed in lc_monetary, which the restored database may not share).
- */
-async function hashableTables(client: pg.Client): Promise<Map<string, string>> {
-  const { rows } = await client.query<{ schema: string; name: string; columns: string[] }>(`
-    select n.nspname as schema, c.relname as name, array_agg(a.attname::text order by a.attnum) as columns
-    from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-    join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-    where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%'
-      and not exists (select 1 from pg_catalog.pg_inherits i where i.inhparent = c.oid)
-    group by 1, 2
-    having bool_and(a.attgenerated = '') and not bool_or(pg_catalog.format_type(a.atttypid, null) in ('money', 'money[]')
-      or exists (select 1 from pg_catalog.pg_type d where d.oid = a.atttypid and d.typtype = 'd' and d.typbasetype = 'money'::regtype))`);
-  return new Map(rows.map((r) => [key(r), r.columns.join('\0')]));
+  return new Map(rows.map((r) => [key(r), { columns: r.hashable ? r.columns.join('\0') : undefined }]));
 }
 
 function key(table: Pick<ScriptTable, 'schema' | 'name'>): string {

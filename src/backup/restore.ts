@@ -45,7 +45,7 @@ export interface RestoreOptions extends GuardOptions, Pick<BackupSettings, 'pgRe
   /**
    * Verify by reading every table back from the restored database. Otherwise, where dbctl loads
    * the data itself (`fresh`), a table whose rows are hashed on their way in, and stored by the
-   * server in that number, is verified by that digest (data-section.ts hashableTables); a table
+   * server in that number, is verified by that digest (data-section.ts loadableTables); a table
    * whose digest differs from the manifest is read back all the same.
    */
   readBack?: boolean;
