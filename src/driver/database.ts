@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { DatabaseConnection, Dialect, Kysely, LogEvent, PostgresPool, QueryExecutor } from 'kysely';
+import type pg from 'pg';
 import { ConfigError, ConnectionError } from '../errors.js';
 import { connectionErrorFor, isTransientConnectError } from './pg/connect-error.js';
 import { waitForDataDirLock, type DirLockHolder } from './pglite/dir-lock.js';
@@ -129,6 +130,7 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
   // sessions that must know at once (the run lock) subscribe through SqlClient.onLost.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
+  const ended = sessionsEndedOf(pool);
   // Which statement of a script failed, counted as the server reports them (script-progress.ts).
   pool.on('connect', (client) => countStatements(client as never));
   // If dbctl is killed mid-migration, the server would keep running the statement (and holding the
@@ -163,7 +165,35 @@ async function openPg(target: Extract<Target, { kind: 'pg' }>, options: OpenOpti
   return databaseOnPool(options, pool, {
     target,
     setup,
+    close: ended,
     capabilities: { ...capabilitiesOf(target), ...(distributed ? { distributed } : {}) },
+  });
+}
+
+/**
+ * What `close()` waits for after `pool.end()`: every session's socket closed by the server. The
+ * pool's end resolves once it has told its clients to end, before their backends are gone, and a
+ * database renamed or dropped right after (a copy or a restore swapped in) would still find them:
+ * the server then waits for them in 100 ms steps. A backend leaves the server's process list
+ * before it closes its socket, so a closed socket is a session gone. At most five seconds (a
+ * server that never answers the goodbye).
+ */
+function sessionsEndedOf(pool: pg.Pool): () => Promise<void> {
+  const live = new Set<unknown>();
+  let settle: (() => void) | undefined;
+  pool.on('connect', (client) => live.add(client));
+  pool.on('remove', (client) => {
+    live.delete(client);
+    if (!live.size) settle?.();
+  });
+  return () => new Promise<void>((resolve) => {
+    if (!live.size) return resolve();
+    const timer = setTimeout(resolve, 5_000);
+    timer.unref();
+    settle = () => {
+      clearTimeout(timer);
+      resolve();
+    };
   });
 }
 
