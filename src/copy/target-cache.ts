@@ -1,14 +1,11 @@
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { readIfExists, writeFileAtomic } from '../atomic-write.js';
 import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
 import type { SchemaSnapshot } from '../schema/model.js';
-import { VERSION } from '../version.js';
 import { builtSchema } from './drift.js';
 import { qualified, readGraph, type CopyTable, type Graph, type Reference } from './graph.js';
 import { readTargetTables, type TargetTables } from './stream-digest.js';
+import { catalogCacheFile, FINGERPRINT, graphOf, storedGraph, type StoredGraph } from './catalog-cache.js';
 
 /** What the copy reads of the target before any row moves: its graph, its schema (the drift check), its tables for the digest plan. */
 export interface TargetFacts {
@@ -30,15 +27,13 @@ export interface TargetFacts {
  * catalog rows: a template rebuilt, or altered in any way, has others) is the one recorded, and
  * which tables hold rows is read, beside the fingerprint.
  *
- * The cache lives in the project's node_modules/.cache/dbctl/ (none without a node_modules): a
- * folder nobody commits, which `npm ci` empties.
+ * The cache lives beside the source's (catalog-cache.ts).
  */
 export async function readTargetFacts(built: Database, config: ResolvedConfig, bookkeeping: (key: string) => boolean, template: { name: string; server: string; identity?: string } | undefined): Promise<TargetFacts> {
   const file = template && cacheFile(config, template);
   const entry = file ? parseEntry(readIfExists(file)) : undefined;
-  const graphOf = (e: Entry): Graph => ({ tables: new Map(e.graph.tables.map((t) => [`${t.schema}.${t.table}`, t])), references: e.graph.references });
   if (entry && template?.identity !== undefined && entry.identity === template.identity && entry.empty) {
-    return { graph: graphOf(entry), schema: entry.schema, tables: { ...entry.tables, empty: entry.empty }, cached: true };
+    return { graph: graphOf(entry.graph), schema: entry.schema, tables: { ...entry.tables, empty: entry.empty }, cached: true };
   }
   let facts: TargetFacts | undefined;
   let fingerprint: string | undefined;
@@ -47,7 +42,7 @@ export async function readTargetFacts(built: Database, config: ResolvedConfig, b
     if (rows[0].fingerprint === entry.fingerprint) {
       fingerprint = entry.fingerprint;
       const filled = new Set(rows[0].filled);
-      facts = { graph: graphOf(entry), schema: entry.schema, tables: { ...entry.tables, empty: entry.tables.plain.filter((k) => !filled.has(k)) }, cached: true };
+      facts = { graph: graphOf(entry.graph), schema: entry.schema, tables: { ...entry.tables, empty: entry.tables.plain.filter((k) => !filled.has(k)) }, cached: true };
     }
   }
   if (!facts) {
@@ -60,7 +55,7 @@ export async function readTargetFacts(built: Database, config: ResolvedConfig, b
   // Recorded (again) when read, or when the template's identity is new: the next clone of it takes it whole.
   if (file && fingerprint && (!facts.cached || entry?.identity !== template?.identity)) {
     const { graph, schema, tables } = facts;
-    const saved: Entry = { fingerprint, identity: template?.identity, empty: tables.empty, graph: { tables: [...graph.tables.values()], references: graph.references }, schema, tables: { plain: tables.plain, version: tables.version } };
+    const saved: Entry = { fingerprint, identity: template?.identity, empty: tables.empty, graph: storedGraph(graph), schema, tables: { plain: tables.plain, version: tables.version } };
     // A cache that cannot be written (a read-only node_modules) only costs the next copy the introspection.
     try {
       writeFileAtomic(file, JSON.stringify(saved));
@@ -74,17 +69,13 @@ interface Entry {
   /** The template's identity when it was recorded, and which of its plain tables were empty. */
   identity?: string;
   empty?: string[];
-  graph: { tables: CopyTable[]; references: Reference[] };
+  graph: StoredGraph;
   schema: SchemaSnapshot;
   tables: Omit<TargetTables, 'empty'>;
 }
 
 function cacheFile(config: ResolvedConfig, template: { name: string; server: string }): string | undefined {
-  const modules = path.join(config.cwd, 'node_modules');
-  if (!fs.existsSync(modules)) return undefined;
-  // What the snapshot depends on besides the catalog: dbctl's own reading of it, and where the migrations keep their bookkeeping.
-  const key = createHash('sha256').update(JSON.stringify([VERSION, template.server, template.name, config.migrations.schema, config.migrations.table, config.migrations.lockTable, config.migrations.historyTable])).digest('hex').slice(0, 20);
-  return path.join(modules, '.cache', 'dbctl', `copy-target-${key}.json`);
+  return catalogCacheFile(config, 'copy-target', [template.server, template.name]);
 }
 
 function parseEntry(text: string | undefined): Entry | undefined {
@@ -102,28 +93,3 @@ function filledExpression(keys: string[]): string {
   if (!keys.length) return `'{}'::text[]`;
   return `array_remove(array[${keys.map((key, i) => `case when exists (select 1 from only ${qualified(key)}) then $${i + 1}::text end`).join(', ')}], null)`;
 }
-
-/**
- * The catalog rows of every user object (oid 16384 and up) and of the schemas, each by its oid and
- * its row version (xmin): any DDL adds, removes or rewrites one of them; a database cloned from a
- * template has the very same rows.
- */
-const FINGERPRINT = `select md5(string_agg(x, ',' order by x)) as fingerprint from (
-  select 'n' || n.oid || ':' || n.xmin as x from pg_catalog.pg_namespace n
-  union all select 'c' || c.oid || ':' || c.xmin from pg_catalog.pg_class c where c.oid >= 16384
-  union all select 'a' || a.attrelid || '.' || a.attnum || ':' || a.xmin from pg_catalog.pg_attribute a where a.attrelid >= 16384
-  union all select 'd' || d.oid || ':' || d.xmin from pg_catalog.pg_attrdef d
-  union all select 'k' || k.oid || ':' || k.xmin from pg_catalog.pg_constraint k where k.oid >= 16384
-  union all select 'p' || p.oid || ':' || p.xmin from pg_catalog.pg_proc p where p.oid >= 16384
-  union all select 't' || t.oid || ':' || t.xmin from pg_catalog.pg_type t where t.oid >= 16384
-  union all select 'g' || g.oid || ':' || g.xmin from pg_catalog.pg_trigger g
-  union all select 'r' || r.oid || ':' || r.xmin from pg_catalog.pg_rewrite r where r.oid >= 16384
-  union all select 'e' || e.oid || ':' || e.xmin from pg_catalog.pg_extension e
-  union all select 'i' || i.indexrelid || ':' || i.xmin from pg_catalog.pg_index i where i.indexrelid >= 16384
-  union all select 's' || s.objoid || '.' || s.classoid || '.' || s.objsubid || ':' || s.xmin from pg_catalog.pg_description s where s.objoid >= 16384
-  union all select 'q' || q.seqrelid || ':' || q.xmin from pg_catalog.pg_sequence q
-  union all select 'y' || y.oid || ':' || y.xmin from pg_catalog.pg_enum y
-  union all select 'o' || o.oid || ':' || o.xmin from pg_catalog.pg_policy o
-  union all select 'v' || v.oid || ':' || v.xmin from pg_catalog.pg_event_trigger v
-  union all select 'u' || u.oid || ':' || u.xmin from pg_catalog.pg_collation u where u.oid >= 16384
-) f`;

@@ -20,7 +20,8 @@ import { prepareTarget, uniqueViolated } from '../copy/target.js';
 import { copyKeptTables } from '../copy/keep.js';
 import { lineTransform, rulesByTable } from '../copy/mask-plan.js';
 import { suggestRules, type Suggestion } from '../copy/suggest.js';
-import { schemaDriftLines, sourceSchema } from '../copy/drift.js';
+import { schemaDriftLines } from '../copy/drift.js';
+import { readSourceFacts } from '../copy/source-cache.js';
 import { readTargetFacts } from '../copy/target-cache.js';
 import type { SchemaSnapshot } from '../schema/model.js';
 import { Prefetch, PREFETCH_BYTES } from '../copy/prefetch.js';
@@ -269,8 +270,10 @@ interface SourceRead {
 async function readSource(options: DbCopyOptions, copy: CopyConfig, source: Source, clock: PhaseClock, kit: Promise<MaskKit | null>): Promise<SourceRead> {
   const { config } = options;
   const lead = sqlClientOf(source.lead);
-  const schema = await clock.time('source schema', () => sourceSchema(lead, config));
-  const graph = withVirtualKeys(await clock.time('source graph', () => readGraph(lead, bookkeepingOf(config))), copy.virtualForeignKeys);
+  const facts = await clock.time('source schema', () => readSourceFacts(lead, config, bookkeepingOf(config), options.from));
+  if (facts.cached) clock.phases.at(-1)!.phase = 'source schema (cached)';
+  const { schema } = facts;
+  const graph = withVirtualKeys(facts.graph, copy.virtualForeignKeys);
   const subset = options.subset === undefined ? copy.subset : options.subset ?? undefined;
   const selections = subset ? await clock.time('subset', () => computeSubset(lead, graph, subset)) : wholeTables(graph);
   // The streams as they would be if the target had the source's schema: what the target's plan
