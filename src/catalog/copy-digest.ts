@@ -92,16 +92,19 @@ export class CopyDigest {
     let i = start;
     for (;;) {
       // One field: from i to the next tab (or the end), noting on the way whether any byte needs
-      // more than copying (an escape, or a byte record_out quotes for): most fields need none.
+      // more than copying (an escape to undo, a quote to double: REWRITE) or only quotes around
+      // the field (a space, a comma, a parenthesis: QUOTE). Most need at most the quotes.
       let fieldEnd = i;
-      let plain = true;
-      for (let c: number; fieldEnd < end && (c = data[fieldEnd]) !== 9; fieldEnd++) if (SPECIAL[c]) plain = false;
+      let kind = 0;
+      for (let c: number; fieldEnd < end && (c = data[fieldEnd]) !== 9; fieldEnd++) kind |= SPECIAL[c];
       const length = fieldEnd - i;
       // `\N` alone is NULL: nothing is written. An empty string is quoted (#field).
-      if (plain && length > 0) {
+      if (kind < REWRITE && length > 0) {
+        if (kind) out[o++] = 0x22;
         // Long fields by memcpy; a loop is cheaper than the call for a few bytes.
         if (length > 16) o += data.copy(out, o, i, fieldEnd);
         else for (let k = i; k < fieldEnd; k++) out[o++] = data[k];
+        if (kind) out[o++] = 0x22;
       } else if (!(length === 2 && data[i] === 0x5c && data[i + 1] === 0x4e)) o = this.#field(data, i, fieldEnd, out, o);
       if (fieldEnd >= end) break;
       out[o++] = 0x2c; // ,
@@ -141,7 +144,12 @@ function swap(x: number): number {
 
 /** Bytes a field cannot just be copied with: COPY's escape, and what record_out quotes for (rowtypes.c; 9–13 come escaped). */
 const SPECIAL = new Uint8Array(256);
-for (const c of [0x5c, 0x22, 0x28, 0x29, 0x2c, 0x20, 9, 10, 11, 12, 13]) SPECIAL[c] = 1;
+/** A byte record_out quotes the field for: copied as it is, between quotes. */
+const QUOTE = 1;
+/** COPY's escape (undone) or a byte record_out doubles: the field is rewritten byte by byte (#field). */
+const REWRITE = 2;
+for (const c of [0x28, 0x29, 0x2c, 0x20, 9, 10, 11, 12, 13]) SPECIAL[c] = QUOTE;
+for (const c of [0x5c, 0x22]) SPECIAL[c] = REWRITE;
 
 const SIMPLE: Record<number, number> = { 0x62: 8, 0x66: 12, 0x6e: 10, 0x72: 13, 0x74: 9, 0x76: 11 };
 
