@@ -31,26 +31,3 @@ function unescape(field: string): string {
     return UNESCAPES[e] ?? e;
   });
 }
-
-/**
- * Splits a byte stream into whole lines: COPY text escapes newlines inside values, so a raw 0x0A
- * always ends a row, and splitting bytes there never cuts a UTF-8 character.
- */
-export class LineSplitter {
-  #rest: Buffer = Buffer.alloc(0);
-  /** The whole lines in `chunk` (with what was left of the previous one), each ending in '\n'. */
-  push(chunk: Buffer): Buffer | null {
-    const end = chunk.lastIndexOf(0x0a);
-    if (end < 0) {
-      this.#rest = Buffer.concat([this.#rest, chunk]);
-      return null;
-    }
-    const whole = this.#rest.length ? Buffer.concat([this.#rest, chunk.subarray(0, end + 1)]) : chunk.subarray(0, end + 1);
-    this.#rest = Buffer.from(chunk.subarray(end + 1));
-    return whole;
-  }
-  /** A stream that did not end with a newline: what is left. */
-  get rest(): Buffer {
-    return this.#rest;
-  }
-}

@@ -2,7 +2,6 @@ import type pg from 'pg';
 import type { Kysely } from 'kysely';
 import { copyIn, type CopyIn } from '../driver/copy.js';
 import { quoteIdent } from '../sql/quote.js';
-import { LineSplitter } from './copy-text.js';
 import { qualified, rowsOf } from './graph.js';
 import { CopyDigest } from '../catalog/copy-digest.js';
 import { whereError, type Selection } from './subset.js';
@@ -60,35 +59,104 @@ export interface RowReader {
   contents?(): { rows: number; digest: string } | undefined;
 }
 
+/** Rows are handed on in pieces of about this many bytes. */
+const PIECE_BYTES = 64 << 10;
+/** Pieces read and not yet taken before the source is paused (it waits, TCP being the backpressure). */
+const PIECES_AHEAD = 16;
+
 /**
- * Starts reading a table off the source. Memory stays bounded: the next chunk is read only once
- * the last piece was taken (for await pulls; a paused stream stops reading its socket).
+ * Starts reading a table off the source: `COPY … TO STDOUT`, each row as the server sends it (one
+ * message a row, read in place off the socket: src/driver/pg/copy-out-rows.ts), masked, gathered
+ * into pieces of whole lines. Memory stays bounded: once PIECES_AHEAD pieces wait, the socket is
+ * not read until they are taken.
  */
 export async function readRows(source: pg.Client, job: StreamJob): Promise<RowReader> {
-  const { default: copyStreams } = await import('pg-copy-streams');
+  const { openCopyOut } = await import('../driver/pg/copy-out-rows.js');
   const list = job.columns.map(quoteIdent).join(', ');
-  const out = source.query(copyStreams.to(`copy (${selectOf(job, list)}) to stdout`));
+  const ready: Piece[] = [];
+  let piece = Buffer.allocUnsafe(PIECE_BYTES);
+  let used = 0;
+  let masked: string[] = [];
+  let rows = 0;
+  let bytes = 0;
+  let ended = false;
+  /** What ends the reading: the source's error, the mask's, or the reason it was stopped for. */
+  let failure: { error: unknown } | undefined;
   let sourceError: unknown;
-  out.on('error', (error) => (sourceError ??= error));
-  async function* pieces(): AsyncGenerator<Piece> {
-    const splitter = new LineSplitter();
-    for await (const chunk of out as AsyncIterable<Buffer>) {
-      // Whole lines only: PGlite loads each batch as a COPY of its own.
-      const whole = splitter.push(chunk);
-      if (!whole) continue;
-      if (job.transform) {
-        const lines = whole.toString('utf8').split('\n');
-        lines.pop();
-        yield { written: Buffer.from(lines.map(job.transform).join(''), 'utf8'), bytes: whole.length, rows: lines.length };
-      } else {
-        // Nothing masked: the bytes pass through as they came, only their rows counted.
-        yield { written: whole, bytes: whole.length, rows: countLines(whole) };
+  let wake: (() => void) | undefined;
+  const signal = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const cut = () => {
+    if (!rows) return;
+    ready.push({ written: job.transform ? Buffer.from(masked.join(''), 'utf8') : piece.subarray(0, used), bytes, rows });
+    if (job.transform) masked = [];
+    else piece = Buffer.allocUnsafe(PIECE_BYTES);
+    used = rows = bytes = 0;
+    if (ready.length >= PIECES_AHEAD) out.pause();
+    signal();
+  };
+  const stop = (error: unknown) => {
+    failure ??= { error };
+    out.destroy(error);
+    signal();
+  };
+  const out = openCopyOut(source, `copy (${selectOf(job, list)}) to stdout`, (data, start, end) => {
+    if (failure) return;
+    const length = end - start + 1;
+    if (job.transform) {
+      try {
+        masked.push(job.transform(data.toString('utf8', start, end)));
+      } catch (error) {
+        stop(error);
+        return;
       }
+    } else {
+      if (used + length > piece.length) {
+        cut();
+        if (length > piece.length) piece = Buffer.allocUnsafe(length);
+      }
+      data.copy(piece, used, start, end);
+      piece[used + length - 1] = 0x0a;
+      used += length;
+    }
+    rows++;
+    bytes += length;
+    if (job.transform && bytes >= PIECE_BYTES) cut();
+  });
+  out.rows.then(
+    () => {
+      cut();
+      ended = true;
+      signal();
+    },
+    (error) => {
+      if (!failure) {
+        sourceError = error;
+        failure = { error };
+      }
+      signal();
+    },
+  );
+  async function* pieces(): AsyncGenerator<Piece> {
+    for (;;) {
+      const next = ready.shift();
+      if (next) {
+        if (ready.length < PIECES_AHEAD / 2) out.resume();
+        yield next;
+        continue;
+      }
+      if (failure) throw failure.error;
+      if (ended) return;
+      out.resume();
+      await new Promise<void>((resolve) => (wake = resolve));
     }
   }
   return {
     pieces,
-    destroy: (reason) => out.destroy(reason as Error | undefined),
+    destroy: (reason) => stop(reason ?? new Error('the read was stopped')),
     fromSource: (error) => error !== undefined && error === sourceError,
   };
 }
@@ -166,10 +234,4 @@ function selectOf(job: StreamJob, list: string): string {
   return selection.tids
     .map((s) => `select ${list} from only ${s.relation} as t where t.ctid = any('{${s.ctids.map((c) => `"${c}"`).join(',')}}'::tid[])`)
     .join(' union all ');
-}
-
-function countLines(bytes: Buffer): number {
-  let n = 0;
-  for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) n++;
-  return n;
 }

@@ -17,11 +17,31 @@ export type RowSink = (data: Buffer, start: number, end: number) => void;
  * COPY runs, given back for CommandComplete and ReadyForQuery, or an error, which pg then reports).
  */
 export function copyOutRows(client: pg.Client, statement: string, onRow: RowSink): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    const query = new CopyOutRows(statement, onRow, resolve, reject);
-    // A Submittable: pg calls submit() with the connection when the query's turn comes.
-    void client.query(query as unknown as pg.QueryConfig);
+  return openCopyOut(client, statement, onRow).rows;
+}
+
+/** A `COPY … TO STDOUT` being read (copyOutRows), whose reader can wait. */
+export interface CopyOut {
+  /** The number of rows, once the COPY is over. */
+  rows: Promise<number>;
+  /**
+   * Stops reading the socket once the rows already read are handed on: the server then waits
+   * (TCP is the backpressure) until `resume`.
+   */
+  pause(): void;
+  resume(): void;
+  /** Stops reading for good: `rows` rejects with `reason`; the session, mid-COPY, cannot be used again. */
+  destroy(reason?: unknown): void;
+}
+
+export function openCopyOut(client: pg.Client, statement: string, onRow: RowSink): CopyOut {
+  let query!: CopyOutRows;
+  const rows = new Promise<number>((resolve, reject) => {
+    query = new CopyOutRows(statement, onRow, resolve, reject);
   });
+  // A Submittable: pg calls submit() with the connection when the query's turn comes.
+  void client.query(query as unknown as pg.QueryConfig);
+  return { rows, pause: () => query.pause(), resume: () => query.resume(), destroy: (reason) => query.destroy(reason) };
 }
 
 interface Connection {
@@ -45,6 +65,8 @@ class CopyOutRows {
   /** The sink's first error: the COPY is read to its end and this is reported then. */
   #sinkError?: Error;
   readonly #onReadable = () => this.#read();
+  #paused = false;
+  #reading = false;
 
   constructor(
     readonly text: string,
@@ -55,6 +77,7 @@ class CopyOutRows {
 
   /** pg's Submittable contract: an error returned (not thrown) is reported through handleError. */
   submit(connection: Connection): Error | undefined {
+    if (this.#detached) return new Error('the COPY was stopped before it was sent');
     this.#connection = connection;
     const stream = connection.stream;
     const handlers = stream.listeners('data');
@@ -68,12 +91,36 @@ class CopyOutRows {
   }
 
   #read(): void {
-    const stream = this.#connection!.stream;
-    // pg's socket gives Buffers (no encoding is set on it).
-    for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
-      this.#parse(chunk);
-      if (this.#detached) return;
+    if (this.#reading || this.#detached) return;
+    this.#reading = true;
+    try {
+      const stream = this.#connection!.stream;
+      // pg's socket gives Buffers (no encoding is set on it).
+      for (let chunk: Buffer | null; !this.#paused && (chunk = stream.read() as Buffer | null) !== null; ) {
+        this.#parse(chunk);
+        if (this.#detached) return;
+      }
+    } finally {
+      this.#reading = false;
     }
+  }
+
+  pause(): void {
+    this.#paused = true;
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    // Not yet submitted (pg reads the socket for it once it is), or read on: what waits is read now.
+    if (this.#connection) this.#read();
+  }
+
+  destroy(reason?: unknown): void {
+    if (this.#detached) return;
+    this.#detached = true;
+    this.#connection?.stream.removeListener('readable', this.#onReadable);
+    this.reject(reason instanceof Error ? reason : new Error('the COPY was stopped'));
   }
 
   #parse(input: Buffer): void {
