@@ -56,6 +56,12 @@ export type RestoreMethod = 'pg_restore' | 'sql-loader';
 export interface RestoreReport extends Verification {
   file: string;
   method: RestoreMethod;
+  /**
+   * Who loaded the rows: dbctl's loader for a plain dump (`sql-loader`), and for a custom or
+   * directory dump restored into a new database by one job (pg_restore then makes the schema,
+   * indexes and keys); pg_restore otherwise.
+   */
+  rowsLoadedBy: 'dbctl' | 'pg_restore';
   cleaned: boolean;
   /** Roles the dump refers to that did not exist in the target, created NOLOGIN. */
   createdRoles: string[];
@@ -124,7 +130,9 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
 
   const progress = options.observe?.progress ?? (() => {});
   const restoreStarted = performance.now();
-  progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : method}`);
+  // restoreAndVerify's sections path, the one where dbctl loads a server dump's rows itself.
+  const rowsLoadedBy = method === 'sql-loader' || (serverRestore?.loadsTables && manifest.content === 'full') ? 'dbctl' : 'pg_restore';
+  progress(`restoring with ${method === 'sql-loader' ? "dbctl's loader" : rowsLoadedBy === 'dbctl' ? "pg_restore and dbctl's loader" : method}`);
   const { createdRoles, verification, times, hashedAsLoaded } = await (async () => {
     const createdRoles = await createMissingRoles(database, manifest.roles ?? []);
     return { createdRoles, ...await restoreAndVerify(options, manifest, serverRestore) };
@@ -136,6 +144,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreRep
     ...verification,
     file,
     method,
+    rowsLoadedBy,
     cleaned: occupied,
     createdRoles,
     hashedAsLoaded,

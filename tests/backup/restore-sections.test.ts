@@ -80,13 +80,17 @@ describe.runIf(native)('a restore in sections restores every post-data object (s
       const made = await p.run(['--url', backend.serverUrl!, 'restore', file, '--create', name, ...restoreArgs, '--json']);
       expect(made.code, made.stderr).toBe(0);
       // Into a database made for it, without --jobs, dbctl loads the data: every table here is hashed as it loads.
-      expect(made.json()).toMatchObject({ ok: true, differences: [], tables: 6, rows: 506, hashedAsLoaded: restoreArgs.length ? 0 : 6 });
+      expect(made.json()).toMatchObject({ ok: true, differences: [], tables: 6, rows: 506, hashedAsLoaded: restoreArgs.length ? 0 : 6, method: 'pg_restore', rowsLoadedBy: restoreArgs.length ? 'pg_restore' : 'dbctl' });
       const url = new URL(backend.serverUrl!);
       url.pathname = `/${name}`;
       expect(await execSql(url.toString(), OBJECTS)).toEqual(expected);
       // Every key, index, comment and identity is the source's, as pg_dump prints them.
       expect(schemaOf(url.toString())).toBe(schemaOf(src.url));
       if (!restoreArgs.length) {
+        // What the line says is what ran: pg_restore made the schema, indexes and keys, dbctl loaded the rows.
+        const human = await p.run(['--url', backend.serverUrl!, 'restore', file, '--create', `${name}_h`]);
+        expect(human.code, human.stderr).toBe(0);
+        expect(human.stdout).toContain(`/${name}_h with pg_restore (schema, indexes, keys) and dbctl's loader (the rows)`);
         // --read-back: every table read back from the restored database instead.
         const reread = await p.run(['--url', backend.serverUrl!, 'restore', file, '--create', `${name}_2`, '--read-back', '--json']);
         expect(reread.code, reread.stderr).toBe(0);
@@ -95,6 +99,7 @@ describe.runIf(native)('a restore in sections restores every post-data object (s
     } finally {
       await execSql(backend.serverUrl!, `drop database if exists "${name}" with (force)`);
       await execSql(backend.serverUrl!, `drop database if exists "${name}_2" with (force)`);
+      await execSql(backend.serverUrl!, `drop database if exists "${name}_h" with (force)`);
     }
 
     const dst = await freshDatabase(backend);

@@ -24,7 +24,8 @@ export function renderBackup(ctx: CommandContext, report: BackupReport): void {
 }
 
 export function renderRestore(ctx: CommandContext, report: RestoreReport): void {
-  ctx.out.line(`restored ${path.relative(ctx.config.cwd, report.file)} into ${report.target} with ${report.method}${report.cleaned ? ' (cleaned first)' : ''}`);
+  const how = report.method === 'pg_restore' && report.rowsLoadedBy === 'dbctl' ? "pg_restore (schema, indexes, keys) and dbctl's loader (the rows)" : report.method;
+  ctx.out.line(`restored ${path.relative(ctx.config.cwd, report.file)} into ${report.target} with ${how}${report.cleaned ? ' (cleaned first)' : ''}`);
   if (report.createdRoles.length) ctx.out.warn(`created missing role(s) ${report.createdRoles.join(', ')} as NOLOGIN: roles are not part of a dump; give them their real attributes`);
   const read = report.tables - report.hashedAsLoaded;
   renderVerification(ctx, report, { file: path.relative(ctx.config.cwd, report.file) }, report.hashedAsLoaded ? ` (${report.hashedAsLoaded} hashed as they loaded${read ? `, ${read} read back` : ''})` : '');

@@ -40,6 +40,8 @@ describe.each(backends)('dbctl backup / restore on $name', (backend) => {
     const restored = ok(await p.spawn(['restore', backup.file, '--into', dst.url, '--json']));
     expect(restored).toMatchObject({ ok: true, differences: [], tables: 2, rows: TEST_ROWS, cleaned: false });
     expect(restored.method).toBe(backend.name === 'pg' ? 'pg_restore' : 'sql-loader');
+    // Into an existing database pg_restore loads a server dump's rows; dbctl's loader a plain one's.
+    expect(restored.rowsLoadedBy).toBe(backend.name === 'pg' ? 'pg_restore' : 'dbctl');
     expect(typeof restored.durationMs.restore).toBe('number');
     expect(typeof restored.durationMs.verify).toBe('number');
     // Identities and sequences continue where the source left off; the foreign key is back.
