@@ -15,7 +15,8 @@ interface ForeignKeyDef {
 /**
  * Readies the new database for loading in any order (cycles included): the foreign keys of the
  * tables that get rows (`loaded`, by `schema.table` key) are dropped and noted, their user
- * triggers disabled (an audit or updated_at trigger must not rewrite copied rows), and the indexes
+ * triggers and their partitions' disabled (an audit or updated_at trigger must not rewrite copied
+ * rows), and the indexes
  * of the big ones (`bulky`: primary keys and unique constraints included) dropped to be built
  * once over the loaded rows, as pg_restore does. A table that gets a few rows keeps its indexes
  * (dropping and building them again costs more than the rows do), and one that gets none keeps
@@ -29,7 +30,6 @@ export type Timed = <T>(phase: string, fn: () => Promise<T>) => Promise<T>;
 
 export async function prepareTarget(client: SqlClient, loaded: string[], bulky: string[]): Promise<{ finish(time?: Timed): Promise<void> }> {
   const loading = new Set(loaded);
-  const tables = loaded.map(qualified);
   const { rows: all } = await client.query<ForeignKeyDef>(`
     select format('%s.%s', n.nspname, c.relname) as key, format('%I.%I', n.nspname, c.relname) as table, c.relname, k.conname as name, pg_catalog.pg_get_constraintdef(k.oid) as definition
     from pg_catalog.pg_constraint k
@@ -38,9 +38,10 @@ export async function prepareTarget(client: SqlClient, loaded: string[], bulky: 
     where k.contype = 'f' and k.conparentid = 0 and n.nspname not in ('pg_catalog', 'information_schema')
     order by 2, 3`);
   const fks = all.filter((f) => loading.has(f.key));
+  const triggers = await enabledTriggers(client, loaded);
   const script = [
     ...fks.map((f) => `alter table ${f.table} drop constraint ${quoteIdent(f.name)}`),
-    ...tables.map((t) => `alter table ${t} disable trigger user`),
+    ...triggers.map((t) => `alter table only ${t.table} disable trigger ${quoteIdent(t.name)}`),
   ];
   if (script.length) await client.query(script.join(';\n'));
   const deferred = await deferIndexes(client, bulky.map(qualified));
@@ -64,12 +65,45 @@ export async function prepareTarget(client: SqlClient, loaded: string[], bulky: 
         }
       });
       await time('triggers, sequences, views', async () => {
-        if (tables.length) await client.query(tables.map((t) => `alter table ${t} enable trigger user`).join(';\n'));
+        if (triggers.length) await client.query(triggers.map((t) => `alter table only ${t.table} enable ${ENABLED[t.enabled]} trigger ${quoteIdent(t.name)}`).join(';\n'));
         await resetSequences(client);
         await refreshViews(client);
       });
     },
   };
+}
+
+interface TriggerDef {
+  /** The relation it is on: a loaded table, or a partition of one. */
+  table: string;
+  name: string;
+  /** pg_trigger.tgenabled: O (origin), A (always), R (replica). */
+  enabled: 'O' | 'A' | 'R';
+}
+
+/** How each enabled state is set again. */
+const ENABLED = { O: '', A: 'always', R: 'replica' } as const;
+
+/**
+ * The enabled user triggers of the tables that get rows and of their partitions, one by one: a
+ * trigger declared on a partition is not reached by disabling its parent's (`disable trigger user`
+ * on the parent left it firing on copied rows), and each is put back in its own state after (one
+ * a migration left disabled stays disabled). Table by table with ONLY: a parent's trigger and its
+ * partitions' clones are each set here.
+ */
+async function enabledTriggers(client: SqlClient, loaded: string[]): Promise<TriggerDef[]> {
+  if (!loaded.length) return [];
+  const { rows } = await client.query<TriggerDef>(`
+    select format('%I.%I', tn.nspname, tc.relname) as table, g.tgname as name, g.tgenabled as enabled
+    from pg_catalog.pg_class c
+    join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+    cross join lateral (select c.oid as relid union select p.relid from pg_catalog.pg_partition_tree(c.oid) p) t
+    join pg_catalog.pg_trigger g on g.tgrelid = t.relid and not g.tgisinternal and g.tgenabled <> 'D'
+    join pg_catalog.pg_class tc on tc.oid = t.relid
+    join pg_catalog.pg_namespace tn on tn.oid = tc.relnamespace
+    where format('%s.%s', n.nspname, c.relname) = any($1::text[])
+    order by 1, 2`, [loaded]);
+  return rows;
 }
 
 /** Every column-owned sequence (serial, identity) set past the largest value copied. */

@@ -183,6 +183,10 @@ export async function copyDatabase(options: DbCopyOptions): Promise<CopyReport> 
         }
         loadMasking();
         import('kysely').catch(() => {});
+        // So do the migrator (its no-op check on the clone) and the target's COPY: the first things
+        // the new database runs, which would otherwise load once it exists.
+        import('../migrate/migrator.js').catch(() => {});
+        import('pg-copy-streams').catch(() => {});
       },
     });
     clock.since('create database', creating);
