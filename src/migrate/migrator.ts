@@ -509,12 +509,23 @@ export class Migrator {
     this.#emit({ type: 'start', name: run.prepared[run.k].file.name, direction: run.direction, index: run.k + 1, total: run.prepared.length });
   }
 
-  /** The bookkeeping for `p`, as SQL that commits together with its work (after checking the run lock is still held). */
+  /**
+   * The bookkeeping for `p`, as SQL that commits together with its work, after checking the run
+   * lock is still held: here (its session's loss already heard of), and by the server in the same
+   * message (lockHeldCheck: a lock lost while the migration ran fails the commit even before this
+   * process hears of it), as the SQL fast path does.
+   */
   #bookkeeping(run: Run, p: Prepared, durationMs: Duration): string {
     this.#assertLockHeld();
-    return run.direction === 'up'
+    const check = this.#lockPid === null ? '' : `${lockHeldCheck(this.#lockPid)};\n`;
+    return check + (run.direction === 'up'
       ? this.#store.recordScript({ name: p.file.name, checksum: checksumOfMigration(p.file), durationMs, batch: run.report.batch! })
-      : this.#store.removeScript(p.file.name);
+      : this.#store.removeScript(p.file.name));
+  }
+
+  /** How many statements #bookkeeping's SQL holds (a failure in a message is located by them: deferred-ddl.ts). */
+  #bookkeepingStatements(run: Run): number {
+    return (run.direction === 'up' ? 1 : 2) + (this.#lockPid === null ? 0 : 1);
   }
 
   /** Runs migration k's body on `session` and records its result; returns its duration. */
@@ -574,7 +585,7 @@ export class Migrator {
         // An earlier migration's failure, seen by a query of this one, is the one to report.
         throw deferred.failed ?? error;
       }
-      deferred.append(`${this.#bookkeeping(run, prepared[run.k], { plusServer: durationMs, sinceMark: true })};\n${MARK}`, run.k, 2);
+      deferred.append(`${this.#bookkeeping(run, prepared[run.k], { plusServer: durationMs, sinceMark: true })};\n${MARK}`, run.k, this.#bookkeepingStatements(run) + 1);
       await deferred.pump();
       // Lets the reply of the message in flight be read before the next body runs.
       await new Promise((resolve) => setImmediate(resolve));
@@ -613,7 +624,7 @@ export class Migrator {
           return durationMs;
         }
         // Its own message is last in it (the next body's statements are kept for the next one).
-        deferred.append(`${this.#bookkeeping(run, prepared[run.k], { plusServer: durationMs })}; commit; ${database.resetSql}; begin; set local ${run.lockTimeout}`, run.k, 1);
+        deferred.append(`${this.#bookkeeping(run, prepared[run.k], { plusServer: durationMs })}; commit; ${database.resetSql}; begin; set local ${run.lockTimeout}`, run.k, this.#bookkeepingStatements(run));
         const took = await deferred.pump({ wait: true });
         if (sentK !== undefined) this.#confirmed(run, sentK, took);
         sentK = run.k;

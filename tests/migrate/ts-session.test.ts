@@ -3,6 +3,7 @@ import { until } from '../helpers/poll.js';
 import { describe, expect, it } from 'vitest';
 import { backends } from '../helpers/backends.js';
 import { migrationProject, tsMigration } from './helpers.js';
+import { RUN_LOCK_KEY } from '../../src/migrate/lock.js';
 
 /**
  * Consecutive TS migrations share one session, each in its own transaction (the COMMIT of one and
@@ -57,5 +58,31 @@ describe.each(backends)('a run of TS migrations on $name', (backend) => {
     expect(new Set(retries)).toEqual(new Set(['003_alter']));
     // 002 ran once: its row is there once.
     expect(await p.query(`select n from log`)).toEqual([{ n: 2 }]);
+  });
+
+  it.runIf(backend.name === 'pg')('a run lock lost while a TS migration runs (its session ended) fails that migration on the server: it is not applied, and the next run applies it once', async () => {
+    const p = await migrationProject(backend, {
+      '001_t.ts': tsMigration(`await db.schema.createTable('armed').addColumn('id', 'integer').execute();\n  await db.schema.createTable('log').addColumn('n', 'integer').execute();`),
+    });
+    await p.migrator.up();
+    // While `armed` exists, 002 ends the session holding the run lock and waits for it to be gone.
+    const [high, low] = [Number(RUN_LOCK_KEY >> 32n), Number(RUN_LOCK_KEY & 0xffffffffn)];
+    p.write({
+      '002_lost.ts': tsMigration(`const { rows } = await sql<{ armed: boolean }>\`select to_regclass('armed') is not null as armed\`.execute(db);
+  if (rows[0].armed) await sql\`select pg_terminate_backend(pid, 5000) from pg_locks where locktype = 'advisory' and granted and classid = ${high} and objid = ${low} and objsubid = 1\`.execute(db);
+  await db.insertInto('log').values({ n: 2 }).execute();`),
+    });
+    const error = await (await p.reload()).up().catch((e) => e);
+    // Heard of here before 002 commits (the session's end reaches this process first), or else
+    // refused by the server in 002's own COMMIT message (lockHeldCheck): either way, not applied.
+    expect(error.message).toMatch(/run lock/);
+    expect(error.message).toMatch(/002_lost was rolled back by the server and is not recorded as applied|the migration run lock is no longer held/);
+    expect(error.data.results).toEqual([{ name: '002_lost', direction: 'up', status: 'failed' }]);
+    expect(await p.query('select n from log')).toEqual([]);
+    expect((await p.migrator.status()).migrations.map((m) => m.state)).toEqual(['applied', 'pending']);
+    await p.query('drop table armed');
+    await (await p.reload()).up();
+    expect(await p.query('select n from log')).toEqual([{ n: 2 }]);
+    expect((await p.migrator.status()).migrations.map((m) => m.state)).toEqual(['applied', 'applied']);
   });
 });
