@@ -14,16 +14,15 @@ interface ForeignKeyDef {
 
 /**
  * Readies the new database for loading in any order (cycles included): the foreign keys of the
- * tables that get rows (`loaded`, by `schema.table` key) are dropped and noted, their user
- * triggers and their partitions' disabled (an audit or updated_at trigger must not rewrite copied
- * rows), and the indexes of the big ones (`bulky`: primary keys and unique constraints included)
- * dropped to be built once over the loaded rows, as pg_restore does. A table that gets a few rows
- * keeps its indexes (dropping and building them again costs more than the rows do), and one that
- * gets none keeps
- * everything: its keys hold whatever is loaded elsewhere. `finish` puts them back: the indexes
- * from their own definitions, then each foreign key is re-added, which checks every row
- * (0 violations, or the copy fails naming the key), then sequences are set past the copied keys
- * and materialized views refreshed.
+ * tables that get rows (`loaded`, by `schema.table` key) are dropped and noted, their user triggers
+ * and their partitions' disabled (an audit or updated_at trigger must not rewrite copied rows), and
+ * the indexes of the big ones (`bulky`: primary keys and unique constraints included) dropped to be
+ * built once over the loaded rows, as pg_restore does. A table that gets a few rows keeps its
+ * indexes (dropping and building them again costs more than the rows do), and one that gets none
+ * keeps everything: its keys hold whatever is loaded elsewhere. `finish` puts them back: the
+ * indexes from their own definitions, then each foreign key is re-added, which checks every row (0
+ * violations, or the copy fails naming the key), then sequences are set past the copied keys and
+ * materialized views refreshed.
  */
 /** Times a step of `finish` (the copy's phase clock); by default it only runs it. */
 export type Timed = <T>(phase: string, fn: () => Promise<T>) => Promise<T>;
