@@ -3,7 +3,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import type { Database } from '../driver/database.js';
 import type { SchemaSnapshot } from '../schema/model.js';
 import { builtSchema } from './drift.js';
-import { qualified, readGraph, type CopyTable, type Graph, type Reference } from './graph.js';
+import { qualified, readGraph, type Graph } from './graph.js';
 import { readTargetTables, type TargetTables } from './stream-digest.js';
 import { catalogCacheFile, FINGERPRINT, graphOf, storedGraph, type StoredGraph } from './catalog-cache.js';
 
