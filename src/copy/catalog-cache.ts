@@ -38,7 +38,9 @@ export function graphOf(stored: StoredGraph): Graph {
  * The catalog rows of every user object (oid 16384 and up) and of the schemas, each by its oid and
  * its row version (xmin): any DDL adds, removes or rewrites one of them; a database cloned from a
  * template has the very same rows. VACUUM and ANALYZE update pg_class in place (its xmin stays).
- * The roles by name too: grants are read by role name, and a renamed role rewrites no row here.
+ * The roles granted anything here by name too: grants are read by role name, and a renamed role
+ * rewrites no row here. Only those: roles are the server's, and any other role made or dropped
+ * (by another project, another test) says nothing about this catalog.
  */
 export const FINGERPRINT = `select md5(string_agg(x, ',' order by x)) as fingerprint from (
   select 'n' || n.oid || ':' || n.xmin as x from pg_catalog.pg_namespace n
@@ -58,5 +60,11 @@ export const FINGERPRINT = `select md5(string_agg(x, ',' order by x)) as fingerp
   union all select 'o' || o.oid || ':' || o.xmin from pg_catalog.pg_policy o
   union all select 'v' || v.oid || ':' || v.xmin from pg_catalog.pg_event_trigger v
   union all select 'u' || u.oid || ':' || u.xmin from pg_catalog.pg_collation u where u.oid >= 16384
-  union all select 'R' || r.oid || ':' || r.rolname from pg_catalog.pg_roles r
+  union all select 'R' || r.oid || ':' || r.rolname from pg_catalog.pg_roles r where r.oid in (
+    select (pg_catalog.aclexplode(g.acl)).grantee from (
+      select c.relacl as acl from pg_catalog.pg_class c where c.oid >= 16384 and c.relacl is not null
+      union all select a.attacl from pg_catalog.pg_attribute a where a.attrelid >= 16384 and a.attacl is not null
+      union all select n.nspacl from pg_catalog.pg_namespace n where n.nspacl is not null
+      union all select p.proacl from pg_catalog.pg_proc p where p.oid >= 16384 and p.proacl is not null
+      union all select t.typacl from pg_catalog.pg_type t where t.oid >= 16384 and t.typacl is not null) g)
 ) f`;
